@@ -1,0 +1,111 @@
+// The election definition ("manifest"): what is decided, by whom, and by which rule.
+// Every number here is an integer: the canonical encoding admits no floats, so shares are fractions.
+
+/** A fraction num/den with 0 <= num <= den, den >= 1. */
+export interface Fraction {
+  num: number;
+  den: number;
+}
+
+export interface Option {
+  id: string;
+  label: string;
+}
+
+/** Pick one of n candidates (or none, when blank is allowed). Plurality, optionally needing > 1/2. */
+export interface ChoiceQuestion {
+  type: 'choice';
+  id: string;
+  title: string;
+  candidates: Option[];
+  allowBlank: boolean;
+  absoluteMajority: boolean;
+}
+
+/** Approve between min and max of n options; the `winners` options with most approvals win. */
+export interface ApprovalQuestion {
+  type: 'approval';
+  id: string;
+  title: string;
+  options: Option[];
+  min: number;
+  max: number;
+  winners: number;
+}
+
+export const VERDICTS = ['encouragement', 'punishment', 'no-consequences'] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
+/** Each office-holder gets exactly one verdict; a verdict wins with more than half the valid verdicts. */
+export interface VerdictQuestion {
+  type: 'verdict';
+  id: string;
+  title: string;
+  officeHolders: Option[];
+  /** What stands for an office-holder when no verdict has a majority. */
+  default: Verdict;
+}
+
+export const MOTION_OPTIONS = ['for', 'against', 'abstain'] as const;
+export type MotionOption = (typeof MOTION_OPTIONS)[number];
+
+/** for / against / abstain, with a quorum of eligible weight and a threshold of for/(for+against). */
+export interface MotionQuestion {
+  type: 'motion';
+  id: string;
+  title: string;
+  /** Share of the eligible weight that must take part (cast a ballot) for the motion to be decided. */
+  quorum: Fraction;
+  /** Share of for+against that `for` must reach. */
+  threshold: Fraction;
+  /** true: for/(for+against) must be strictly greater than threshold (simple majority = {1,2}, strict).
+   *  false: at least the threshold (two thirds = {2,3}, not strict). A tie never passes a {1,2} motion. */
+  strict: boolean;
+}
+
+export type Question = ChoiceQuestion | ApprovalQuestion | VerdictQuestion | MotionQuestion;
+
+export interface TrusteeInfo {
+  id: string;
+  name: string;
+}
+
+export interface Manifest {
+  /** Format tag, always "veche/manifest/v1". */
+  version: 'veche/manifest/v1';
+  /** Short unique id, [a-z0-9-]{1,64}. */
+  id: string;
+  title: string;
+  description: string;
+  /** Interface languages offered to voters, e.g. ["en", "ru"]. */
+  languages: string[];
+  questions: Question[];
+  trustees: TrusteeInfo[];
+  /** Number of trustees needed to decrypt, 1 <= threshold <= trustees.length. */
+  threshold: number;
+  /** Optional voting period, ISO 8601 UTC; informative: the board's poll-opened/closed events rule. */
+  opens?: string;
+  closes?: string;
+}
+
+/** A ballot question compiles to one or more selection groups: n 0/1 selections whose sum lies in [min, max]. */
+export interface SelectionGroup {
+  questionId: string;
+  /** Index within the question: 0 for choice/approval/motion; office-holder index for verdict. */
+  index: number;
+  /** Identifier of the row, e.g. the office-holder id, or the question id. */
+  rowId: string;
+  optionIds: string[];
+  min: number;
+  max: number;
+}
+
+/** Plaintext answer for one question, as the voter gives it. */
+export type Answer =
+  | { type: 'choice'; candidate: string | null }
+  | { type: 'approval'; options: string[] }
+  | { type: 'verdict'; verdicts: Record<string, Verdict> }
+  | { type: 'motion'; vote: MotionOption };
+
+/** Plaintext choices of a voter: answer per question id. */
+export type Choices = Record<string, Answer>;
