@@ -1,0 +1,28 @@
+// Where the board's events live. A store only appends and reads; the rules of what may be
+// appended live in board.ts. Implementations: SQLite (embedded default), PostgreSQL.
+import type { BoardEvent, EventType } from '../record/events.js';
+
+export class SequenceConflict extends Error {
+  override name = 'SequenceConflict';
+}
+export class DuplicateBallot extends Error {
+  override name = 'DuplicateBallot';
+}
+
+export interface StoredBallotRef { seq: number; hash: string; trackingCode: string }
+
+export interface BoardStore {
+  /** Appends `event` durably, only if it follows the last event of `election` (else SequenceConflict).
+   *  A ballot event carries its tracking code, which must be new in that election (else DuplicateBallot). */
+  append(election: string, event: BoardEvent, trackingCode?: string): Promise<void>;
+  /** The last event of the election, or null when there is none. */
+  head(election: string): Promise<BoardEvent | null>;
+  /** Events in sequence order, from `fromSeq`, optionally only of some types, at most `limit`. */
+  events(election: string, opts?: { fromSeq?: number; types?: EventType[]; limit?: number }): Promise<BoardEvent[]>;
+  findBallot(election: string, trackingCode: string): Promise<StoredBallotRef | null>;
+  elections(): Promise<string[]>;
+  /** A small key-value area for the board's own secrets and settings (the board signing key). */
+  getSetting(key: string): Promise<string | null>;
+  setSetting(key: string, value: string): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,161 @@
+// `veche election create` and `veche board ...`: the board operator's commands.
+import { mkdirSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Board, BoardError } from '../../board/board.js';
+import { SqliteStore } from '../../board/sqlite-store.js';
+import { writeRecord } from '../../record/export.js';
+import { parse, readJsonFile, required, UsageError } from '../args.js';
+import { asSubmission } from '../submission.js';
+import { formatResult } from '../format.js';
+import { progressBar } from '../progress.js';
+import type { DecryptionSharePayload, TrusteeKeyPayload, TrusteeReadyPayload, TrusteeSharesPayload, CredentialEntry } from '../../record/events.js';
+
+export const BOARD_HELP = `Usage: veche board <action> --board DIR [options]
+
+The bulletin board operator's commands. DIR holds the board's SQLite file (board.sqlite).
+
+Actions:
+  submit FILE...        accept submission files (trustee keys, shares, readiness, credentials,
+                        ballots, decryption shares); prints the receipt of each ballot as JSON
+  open                  open the poll (needs the finished key ceremony and the credential list)
+  close                 close the poll
+  revoke --credential KEY [--reason TEXT]
+                        revoke a public credential (before the poll closes)
+  tally                 compute the encrypted tally of the last ballot of each credential
+  result                combine the trustees' decryption shares and publish the result
+  export --out FILE     write the election record (JSON Lines), for everyone to verify
+  status                show the phase and what the board holds
+
+Options:
+  --board DIR           board directory (required)
+  --election ID         the election, when the board holds more than one
+`;
+
+export const ELECTION_HELP = `Usage: veche election create --manifest FILE --board DIR
+
+Creates an election on the board from a manifest file (JSON, validated with clear errors). The
+board makes its signing key; the first event of the record is the election. Prints the election
+hash, which every later file is bound to.
+`;
+
+async function openBoard(dir: string, election?: string): Promise<{ board: Board; store: SqliteStore }> {
+  const path = join(dir, 'board.sqlite');
+  if (!existsSync(path)) throw new UsageError(`no board in ${dir} (create one with: veche election create)`);
+  const store = new SqliteStore(path);
+  try {
+    let id = election;
+    if (!id) {
+      const all = await store.elections();
+      if (all.length !== 1) throw new UsageError(all.length === 0 ? 'the board holds no election' : `the board holds several elections; name one with --election (${all.join(', ')})`);
+      id = all[0]!;
+    }
+    return { board: await Board.load(store, id), store };
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+}
+
+export async function electionCommand(argv: string[]): Promise<number> {
+  const [action, ...rest] = argv;
+  const { values } = parse(rest, { manifest: { type: 'string' }, board: { type: 'string' } });
+  if (values.help || action !== 'create') { process.stdout.write(ELECTION_HELP); return values.help ? 0 : 2; }
+  const manifest = readJsonFile(required(values, 'manifest'));
+  const dir = required(values, 'board');
+  mkdirSync(dir, { recursive: true });
+  const store = new SqliteStore(join(dir, 'board.sqlite'));
+  try {
+    const board = await Board.create(store, manifest);
+    console.log(`election "${board.electionId}" created`);
+    console.log(`election hash: ${board.current.electionHash}`);
+    console.log(`next: each trustee runs "veche trustee keygen" on a record exported with "veche board export"`);
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
+
+export async function boardCommand(argv: string[]): Promise<number> {
+  const [action, ...rest] = argv;
+  const { values, positionals } = parse(rest, { board: { type: 'string' }, election: { type: 'string' }, out: { type: 'string' }, credential: { type: 'string' }, reason: { type: 'string' } }, true);
+  if (values.help || !action) { process.stdout.write(BOARD_HELP); return values.help ? 0 : 2; }
+  const { board, store } = await openBoard(required(values, 'board'), values.election);
+  try {
+    switch (action) {
+      case 'submit': {
+        if (positionals.length === 0) throw new UsageError('submit: name at least one submission file');
+        let failures = 0;
+        for (const path of positionals) {
+          const s = asSubmission(readJsonFile(path), path);
+          try {
+            if (s.election !== board.current.electionHash) throw new BoardError('wrong-election', 'this file is for another election');
+            const note = await submit(board, s.kind, s.payload);
+            console.log(note);
+          } catch (e) {
+            if (!(e instanceof BoardError)) throw e;
+            failures++;
+            console.error(`${path}: rejected (${e.code}): ${e.message}`);
+          }
+        }
+        return failures > 0 ? 1 : 0;
+      }
+      case 'open': await board.openPoll(); console.log('the poll is open'); return 0;
+      case 'close': await board.closePoll(); console.log('the poll is closed'); return 0;
+      case 'revoke': await board.revokeCredential(required(values, 'credential'), values.reason ?? ''); console.log('credential revoked'); return 0;
+      case 'tally': {
+        const bar = progressBar();
+        const e = await board.computeTally((done, total) => bar('tally', done, total));
+        console.log(`tally computed over ${(e.payload as { ballots: number }).ballots} ballots; next: trustees run "veche trustee decrypt"`);
+        return 0;
+      }
+      case 'result': {
+        const e = await board.publishResult();
+        console.log(formatResult(board.current.manifest, e.payload));
+        return 0;
+      }
+      case 'export': {
+        const out = required(values, 'out');
+        const n = await writeRecord(out, board.record());
+        console.log(`wrote ${n} events to ${out}`);
+        return 0;
+      }
+      case 'status': {
+        const st = board.current;
+        console.log([
+          `election:   ${board.electionId} (${st.manifest.title})`,
+          `hash:       ${st.electionHash}`,
+          `phase:      ${st.phase}`,
+          `events:     ${st.headSeq + 1}, head ${st.headHash}`,
+          `trustees:   ${st.trusteeKeys.size} keys, ${st.trusteeShares.size} shares, ${st.ready.size} ready of ${st.manifest.trustees.length} (threshold ${st.manifest.threshold})`,
+          `joint key:  ${st.jointKey ? 'published' : 'not yet'}`,
+          `voters:     ${st.credentials ? `${st.credentials.size} credentials, weight ${st.eligibleWeight}, ${st.revoked.size} revoked` : 'no credentials yet'}`,
+          `ballots:    ${st.ballots}`,
+          `decryption: ${st.decryptionShares.length} of ${st.manifest.threshold} shares`,
+        ].join('\n'));
+        return 0;
+      }
+      default:
+        throw new UsageError(`unknown board action "${action}" (see veche board --help)`);
+    }
+  } finally {
+    await store.close();
+  }
+}
+
+async function submit(board: Board, kind: string, payload: unknown): Promise<string> {
+  switch (kind) {
+    case 'trustee-key': await board.submitTrusteeKey(payload as TrusteeKeyPayload); return `trustee key of ${(payload as TrusteeKeyPayload).trustee} accepted`;
+    case 'trustee-shares': await board.submitTrusteeShares(payload as TrusteeSharesPayload); return `shares of ${(payload as TrusteeSharesPayload).trustee} accepted`;
+    case 'trustee-ready': {
+      await board.submitTrusteeReady(payload as TrusteeReadyPayload);
+      return `trustee ${(payload as TrusteeReadyPayload).trustee} is ready${board.current.jointKey ? '; the election key is published' : ''}`;
+    }
+    case 'credentials': {
+      await board.submitCredentials(payload as { credentials: CredentialEntry[] });
+      return `credential list accepted (${board.current.credentials!.size} voters)`;
+    }
+    case 'ballot': { const { receipt } = await board.castBallot(payload); return JSON.stringify(receipt); }
+    case 'decryption-share': await board.submitDecryptionShare(payload as DecryptionSharePayload); return `decryption share of ${(payload as DecryptionSharePayload).trustee} accepted`;
+    default: throw new UsageError(`unknown submission kind ${kind}`);
+  }
+}

@@ -1,0 +1,42 @@
+// `veche verify RECORD`: the independent check, from the record alone.
+import { existsSync } from 'node:fs';
+import { fileSource, verifyRecord } from '../../verify/verifier.js';
+import { formatResult } from '../format.js';
+import { parse, UsageError } from '../args.js';
+
+export const VERIFY_HELP = `Usage: veche verify RECORD [--json]
+
+Recomputes every check of an election from its record alone (the JSON Lines file that the board
+publishes): the hash chain, the manifest, the key ceremony, the credential list, every ballot's
+signature and proofs, which ballot of each voter counts, the encrypted tally, every decryption share
+and its proof, the counts and the outcomes. Prints each check and the result it recomputed.
+Exits 0 only if everything holds, 1 if any check fails.
+  --json    print the report as JSON
+`;
+
+export async function verifyCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, { json: { type: 'boolean' } }, true);
+  if (values.help) { process.stdout.write(VERIFY_HELP); return 0; }
+  if (positionals.length !== 1) throw new UsageError('name one record file (see veche verify --help)');
+  const path = positionals[0]!;
+  if (!existsSync(path)) throw new UsageError(`no such file: ${path}`);
+  const started = Date.now();
+  const { report, state, events } = await verifyRecord(fileSource(path), (n) => {
+    if (process.stderr.isTTY) process.stderr.write(`\rverifying: ${n} events`);
+  });
+  if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+  if (values.json) {
+    console.log(JSON.stringify({ ok: report.ok, events, checks: report.checks, result: state.result }, null, 2));
+    return report.ok ? 0 : 1;
+  }
+  console.log(`Record ${path}: ${events} events, election ${state.manifest?.id ?? '?'} (${state.electionHash || 'unknown hash'})`);
+  for (const c of report.checks) {
+    const mark = c.failed > 0 ? 'FAIL' : c.passed > 0 ? 'pass' : ' -- ';
+    console.log(`  [${mark}] ${c.id.padEnd(24)} ${c.description}${c.passed + c.failed > 1 ? ` (${c.passed} passed${c.failed ? `, ${c.failed} failed` : ''})` : ''}`);
+    for (const f of c.failures) console.log(`         ${f.seq !== null ? `event ${f.seq}: ` : ''}${f.message}`);
+  }
+  console.log('');
+  if (state.result && state.manifest && report.ok) console.log(formatResult(state.manifest, state.result));
+  console.log(report.ok ? `VERIFIED: every check holds (${((Date.now() - started) / 1000).toFixed(1)} s)` : `NOT VERIFIED: failing checks: ${report.failedChecks.join(', ') || 'record.complete'}`);
+  return report.ok ? 0 : 1;
+}

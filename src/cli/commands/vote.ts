@@ -1,0 +1,75 @@
+// `veche vote`: the voter's device. Encrypts and signs a ballot from the credential and the choices;
+// the credential and the plaintext stay here.
+import { readFileSync } from 'node:fs';
+import { encryptBallot } from '../../ballot/encrypt.js';
+import { auditBallot } from '../../ballot/audit.js';
+import { credentialKeys } from '../../credentials/credentials.js';
+import { decodePublicKey } from '../../crypto/group.js';
+import { encodeChoices, selectionGroups, validateChoices } from '../../manifest/layout.js';
+import type { Choices, Manifest } from '../../manifest/types.js';
+import { electionOf, eventsOf, readRecordFile } from '../../record/read.js';
+import { parse, readJsonFile, required, UsageError, writeJsonFile } from '../args.js';
+import { makeSubmission } from '../submission.js';
+
+export const VOTE_HELP = `Usage: veche vote --record RECORD --credential CRED --choices FILE (--out BALLOT.json | --audit)
+
+Encrypts and signs a ballot on this machine. RECORD is the board's record (it gives the manifest and
+the election key); CRED is your credential (or @FILE to read it from a file); FILE holds your
+choices as JSON, one entry per question, for example:
+  {"chair": "okafor", "projects": ["solar-roof", "garden"],
+   "officers-review": {"treasurer": "encouragement", "secretary": "punishment", "maintenance": "no-consequences"},
+   "fee-increase": "for"}
+(a choice question takes a candidate id, or null for blank where allowed; an approval question a
+list of option ids; a verdict question one verdict per office-holder; a motion for/against/abstain).
+
+  --out FILE   write the ballot submission for the board; prints the tracking code
+  --audit      do not cast: encrypt, reveal the randomness and check the encryption (Benaloh
+               challenge), print what was checked, and throw the ballot away. Repeat as often as
+               you like; then cast with --out.
+`;
+
+/** Accepts the short form above as well as the full {type, ...} answers. */
+export function choicesFromJson(manifest: Manifest, input: unknown): Choices {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new UsageError('choices: expected a JSON object with one entry per question');
+  const out: Record<string, unknown> = {};
+  for (const [id, v] of Object.entries(input)) {
+    const q = manifest.questions.find((x) => x.id === id);
+    if (!q || (typeof v === 'object' && v !== null && !Array.isArray(v) && 'type' in v)) { out[id] = v; continue; }
+    switch (q.type) {
+      case 'choice': out[id] = { type: 'choice', candidate: v }; break;
+      case 'approval': out[id] = { type: 'approval', options: v }; break;
+      case 'verdict': out[id] = { type: 'verdict', verdicts: v }; break;
+      case 'motion': out[id] = { type: 'motion', vote: v }; break;
+    }
+  }
+  return validateChoices(manifest, out);
+}
+
+export async function voteCommand(argv: string[]): Promise<number> {
+  const { values } = parse(argv, { record: { type: 'string' }, credential: { type: 'string' }, choices: { type: 'string' }, out: { type: 'string' }, audit: { type: 'boolean' } });
+  if (values.help) { process.stdout.write(VOTE_HELP); return 0; }
+  const events = readRecordFile(required(values, 'record'));
+  const { hash: election, payload: { manifest } } = electionOf(events);
+  const [joint] = eventsOf(events, 'joint-key');
+  if (!joint) throw new UsageError('the election key is not on the board yet');
+  let credential = required(values, 'credential');
+  if (credential.startsWith('@')) credential = readFileSync(credential.slice(1), 'utf8').trim();
+  const voter = credentialKeys(election, credential);
+  const [list] = eventsOf(events, 'credentials');
+  if (list && !list.credentials.some((c) => c.key === voter.key)) throw new UsageError('this credential is not on the list of voters of this election');
+  const choices = choicesFromJson(manifest, readJsonFile(required(values, 'choices')));
+  const publicKey = decodePublicKey(joint.publicKey);
+  const groups = selectionGroups(manifest);
+  const encrypted = encryptBallot(election, publicKey, groups, encodeChoices(manifest, choices), voter);
+  if (values.audit) {
+    const ok = auditBallot(encrypted.ballot, publicKey, encrypted.secrets);
+    console.log(JSON.stringify({ audited: encrypted.trackingCode, choices, randomness: encrypted.secrets.randomness, encryptionMatches: ok }, null, 2));
+    console.log(ok ? 'audit passed: the ballot encrypted exactly these choices. It has been discarded; vote again to cast.' : 'AUDIT FAILED: the ballot does not encrypt these choices. Do not use this device.');
+    return ok ? 0 : 1;
+  }
+  const out = required(values, 'out');
+  writeJsonFile(out, makeSubmission('ballot', election, encrypted.ballot));
+  console.log(`ballot written to ${out}`);
+  console.log(`tracking code: ${encrypted.trackingCode}`);
+  return 0;
+}

@@ -1,0 +1,28 @@
+// Chaum–Pedersen proof of equal discrete logs: X = g^x and Y = B^x (decryption shares).
+// Transcript: hashToScalar(tag, {context, statement: {X, B, Y}, commitment: [A1, A2]}).
+import { hashToScalar } from '../hash.js';
+import { add, baseMul, encodePoint, G, mul, multiMulPublic, neg, pointMul, randomScalar, type Point, type Scalar } from '../group.js';
+import type { SchnorrProof } from './schnorr.js';
+
+export type ChaumPedersenProof = SchnorrProof;
+
+function challenge(tag: string, context: unknown, X: Point, B: Point, Y: Point, A1: Point, A2: Point): Scalar {
+  return hashToScalar(tag, {
+    context,
+    statement: { X: encodePoint(X), B: encodePoint(B), Y: encodePoint(Y) },
+    commitment: [encodePoint(A1), encodePoint(A2)],
+  });
+}
+
+export function proveChaumPedersen(tag: string, context: unknown, x: Scalar, X: Point, B: Point, Y: Point): ChaumPedersenProof {
+  const w = randomScalar();
+  const c = challenge(tag, context, X, B, Y, baseMul(w), pointMul(B, w));
+  return { c, z: add(w, mul(c, x)) };
+}
+
+export function verifyChaumPedersen(tag: string, context: unknown, X: Point, B: Point, Y: Point, proof: ChaumPedersenProof): boolean {
+  const nc = neg(proof.c);
+  const A1 = multiMulPublic([G, X], [proof.z, nc]);
+  const A2 = multiMulPublic([B, Y], [proof.z, nc]);
+  return challenge(tag, context, X, B, Y, A1, A2) === proof.c;
+}

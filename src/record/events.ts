@@ -1,0 +1,96 @@
+// The bulletin board's events and their hash chain. The election record is the list of events,
+// one canonical JSON object per line (JSON Lines), in sequence order.
+import { canonicalJson } from '../crypto/encoding.js';
+import { hashHex } from '../crypto/hash.js';
+import type { Manifest } from '../manifest/types.js';
+import type { SchnorrProofJson } from '../crypto/proofs/schnorr.js';
+import type { EncryptedShare } from '../crypto/threshold.js';
+import type { CiphertextJson } from '../crypto/elgamal.js';
+import type { BallotJson } from '../ballot/types.js';
+import type { QuestionResult } from '../tally/rules.js';
+
+export const GENESIS_PREV = '0'.repeat(64);
+
+export interface ElectionPayload { manifest: Manifest; boardKey: string }
+export interface TrusteeKeyPayload {
+  trustee: string;
+  index: number;
+  /** K_j = g^{a_j} for the trustee's polynomial coefficients a_0..a_{t-1}. */
+  commitments: string[];
+  /** Schnorr proof of knowledge of each a_j. */
+  proofs: SchnorrProofJson[];
+  /** Key the other trustees encrypt this trustee's shares to, with a proof of knowledge. */
+  encryptionKey: string;
+  encryptionProof: SchnorrProofJson;
+}
+export interface TrusteeSharesPayload { trustee: string; shares: Record<string, EncryptedShare> }
+export interface TrusteeReadyPayload { trustee: string; verificationKey: string; proof: SchnorrProofJson }
+export interface JointKeyPayload { publicKey: string }
+export interface CredentialEntry { key: string; weight: number }
+export interface CredentialsPayload { credentials: CredentialEntry[]; totalWeight: number }
+export interface RevocationPayload { key: string; reason: string }
+export type EmptyPayload = Record<string, never>;
+export interface TallyPayload {
+  /** Number of ballots counted (the last one of each valid, unrevoked credential). */
+  ballots: number;
+  /** Sum of the weights of the counted credentials. */
+  castWeight: number;
+  eligibleWeight: number;
+  /** Σ weight·ciphertext per selection group and option. */
+  sums: CiphertextJson[][];
+}
+export interface DecryptionSharePart { D: string; proof: SchnorrProofJson }
+export interface DecryptionSharePayload { trustee: string; index: number; shares: DecryptionSharePart[][] }
+export interface ResultPayload {
+  trustees: string[];
+  counts: number[][];
+  ballots: number;
+  castWeight: number;
+  eligibleWeight: number;
+  results: QuestionResult[];
+}
+
+export interface PayloadByType {
+  'election': ElectionPayload;
+  'trustee-key': TrusteeKeyPayload;
+  'trustee-shares': TrusteeSharesPayload;
+  'trustee-ready': TrusteeReadyPayload;
+  'joint-key': JointKeyPayload;
+  'credentials': CredentialsPayload;
+  'credential-revoked': RevocationPayload;
+  'poll-opened': EmptyPayload;
+  'ballot': BallotJson;
+  'poll-closed': EmptyPayload;
+  'tally': TallyPayload;
+  'decryption-share': DecryptionSharePayload;
+  'result': ResultPayload;
+}
+export type EventType = keyof PayloadByType;
+export const EVENT_TYPES = [
+  'election', 'trustee-key', 'trustee-shares', 'trustee-ready', 'joint-key', 'credentials', 'credential-revoked',
+  'poll-opened', 'ballot', 'poll-closed', 'tally', 'decryption-share', 'result',
+] as const satisfies readonly EventType[];
+
+export interface BoardEvent<T extends EventType = EventType> {
+  seq: number;
+  prev: string;
+  time: string;
+  type: T;
+  payload: PayloadByType[T];
+  hash: string;
+}
+
+/** hash = SHA-256("veche/v1/event" 0x00 canonical({seq, prev, time, type, payload})). */
+export function eventHash(e: Omit<BoardEvent, 'hash'>): string {
+  return hashHex('event', { seq: e.seq, prev: e.prev, time: e.time, type: e.type, payload: e.payload });
+}
+
+export function makeEvent<T extends EventType>(seq: number, prev: string, type: T, payload: PayloadByType[T], time = new Date().toISOString()): BoardEvent<T> {
+  const e = { seq, prev, time, type, payload };
+  return { ...e, hash: eventHash(e) };
+}
+
+/** One line of the record. */
+export function encodeEvent(e: BoardEvent): string {
+  return canonicalJson(e);
+}

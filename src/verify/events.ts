@@ -1,0 +1,41 @@
+// Reading the record: each line must be one event in canonical JSON, chained to the one before.
+import { canonicalJson } from '../crypto/encoding.js';
+import { parseStrictJson } from '../manifest/json.js';
+import { eventHash, EVENT_TYPES, GENESIS_PREV, type BoardEvent } from '../record/events.js';
+import type { Report } from './report.js';
+
+const FIELDS = ['hash', 'payload', 'prev', 'seq', 'time', 'type'];
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;
+
+export interface ChainPosition { seq: number; hash: string; time: string }
+
+/** Parses and chain-checks one line; returns the event, or null when the line cannot be trusted at all. */
+export function readEvent(line: string, expectedSeq: number, before: ChainPosition | null, report: Report): BoardEvent | null {
+  let value: unknown;
+  try {
+    value = parseStrictJson(line);
+  } catch (e) {
+    report.fail('record.format', expectedSeq, `line ${expectedSeq + 1} is not valid JSON: ${(e as Error).message}`);
+    return null;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    report.fail('record.format', expectedSeq, `line ${expectedSeq + 1} is not an object`);
+    return null;
+  }
+  const keys = Object.keys(value).sort();
+  const e = value as BoardEvent;
+  let canonical = false;
+  try { canonical = canonicalJson(value) === line; } catch { canonical = false; }
+  const formatOk = keys.join(',') === FIELDS.join(',') && canonical && typeof e.type === 'string'
+    && (EVENT_TYPES as readonly string[]).includes(e.type) && typeof e.payload === 'object' && e.payload !== null && !Array.isArray(e.payload)
+    && typeof e.hash === 'string' && typeof e.prev === 'string';
+  if (!report.check('record.format', expectedSeq, formatOk, `line ${expectedSeq + 1} is not a canonical event`)) return null;
+  report.check('chain.sequence', expectedSeq, e.seq === expectedSeq, `line ${expectedSeq + 1} has seq ${String(e.seq)}, expected ${expectedSeq}`);
+  report.check('chain.links', expectedSeq, e.prev === (before ? before.hash : GENESIS_PREV), `event ${expectedSeq} does not link to the event before it`);
+  let hashOk = false;
+  try { hashOk = eventHash(e) === e.hash; } catch { hashOk = false; }
+  report.check('chain.hashes', expectedSeq, hashOk, `event ${expectedSeq}: hash does not match its content`);
+  const timeOk = typeof e.time === 'string' && ISO_TIME.test(e.time) && !Number.isNaN(Date.parse(e.time)) && (!before || before.time <= e.time);
+  report.check('chain.time', expectedSeq, timeOk, `event ${expectedSeq}: time missing, malformed or earlier than the event before`);
+  return e;
+}

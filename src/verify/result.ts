@@ -1,0 +1,46 @@
+// Decryption shares and the result: proofs of every share, counts recombined, outcomes recounted.
+import { canonicalJson } from '../crypto/encoding.js';
+import { checkDecryptionShare, combineShares } from '../tally/decrypt.js';
+import { countResults } from '../tally/rules.js';
+import type { BoardEvent, DecryptionSharePayload, ResultPayload } from '../record/events.js';
+import type { Report } from './report.js';
+import type { VerifierState } from './state.js';
+
+export function verifyDecryptionShare(e: BoardEvent, st: VerifierState, report: Report): void {
+  const p = e.payload as DecryptionSharePayload;
+  const index = st.manifest!.trustees.findIndex((t) => t.id === p.trustee) + 1;
+  const ordered = st.phase === 'tallied' && index > 0 && p.index === index && !st.decryptionShares.some((s) => s.trustee === p.trustee);
+  if (!report.check('phase.order', e.seq, ordered, `decryption share from ${String(p.trustee)} out of order, misnumbered or repeated`)) return;
+  const vk = st.verificationKeys.get(p.trustee);
+  const problem = !vk ? 'trustee has no verification key' : !st.tallySums ? 'no valid tally to decrypt' : Object.keys(p).length !== 3 ? 'unexpected fields' : checkDecryptionShare(st.electionHash, vk, st.tallySums, p);
+  if (report.check('decryption.shares', e.seq, problem === null, `decryption share of ${p.trustee}: ${problem}`)) st.decryptionShares.push(p);
+}
+
+export function verifyResult(e: BoardEvent, st: VerifierState, report: Report): void {
+  if (!report.check('phase.order', e.seq, st.phase === 'tallied', 'result before the tally, or twice')) return;
+  st.phase = 'decrypted';
+  const p = e.payload as ResultPayload;
+  st.result = p;
+  st.resultSeq = e.seq;
+  const t = st.manifest!.threshold;
+  const used = st.decryptionShares.slice(0, t);
+  let counts: number[][] | null = null;
+  try {
+    if (used.length < t || !st.tallySums || !st.tally) throw new Error(`${t} valid decryption shares needed, ${used.length} on the record`);
+    counts = combineShares(st.tallySums, used, st.tally.castWeight);
+  } catch (err) {
+    report.fail('result.counts', e.seq, (err as Error).message);
+  }
+  if (counts) {
+    const ok = Object.keys(p).length === 6 && canonicalJson(p.counts) === canonicalJson(counts)
+      && canonicalJson(p.trustees) === canonicalJson(used.map((s) => s.trustee))
+      && p.ballots === st.tally!.ballots && p.castWeight === st.tally!.castWeight && p.eligibleWeight === st.tally!.eligibleWeight;
+    report.check('result.counts', e.seq, ok, 'the published counts, trustees or totals differ from the decryption');
+    try {
+      const results = countResults(st.manifest!, counts, st.tally!.castWeight, st.tally!.eligibleWeight);
+      report.check('result.outcomes', e.seq, canonicalJson(results) === canonicalJson(p.results), 'the published outcomes do not follow from the counts');
+    } catch (err) {
+      report.fail('result.outcomes', e.seq, (err as Error).message);
+    }
+  }
+}

@@ -1,0 +1,105 @@
+// The independent verifier: reads the published record alone, in order, and recomputes every check.
+// It streams the record twice (the second pass re-sums the counted ballots), so memory does not
+// hold the ballots. It trusts nothing: a check that cannot be made is a failed check.
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import type { BoardEvent } from '../record/events.js';
+import { Report } from './report.js';
+import { newVerifierState, type VerifierState } from './state.js';
+import { readEvent, type ChainPosition } from './events.js';
+import { verifyElection } from './election.js';
+import { verifyJointKey, verifyTrusteeKey, verifyTrusteeReady, verifyTrusteeShares } from './trustees.js';
+import { verifyCredentials, verifyRevocation } from './credentials.js';
+import { verifyBallotEvent } from './ballots.js';
+import { TallyRecount, verifyTallyEvent } from './tally.js';
+import { verifyDecryptionShare, verifyResult } from './result.js';
+
+/** A record is a source of lines that can be read more than once. */
+export type RecordSource = () => AsyncIterable<string>;
+
+export function fileSource(path: string): RecordSource {
+  return () => createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
+}
+
+export function linesSource(lines: string[]): RecordSource {
+  return async function* () { yield* lines; };
+}
+
+export interface Verification {
+  report: Report;
+  state: VerifierState;
+  events: number;
+}
+
+function dispatch(e: BoardEvent, st: VerifierState, report: Report): void {
+  if (st.phase === 'decrypted') {
+    report.fail('phase.order', e.seq, `event ${e.seq} (${e.type}) after the result`);
+    return;
+  }
+  switch (e.type) {
+    case 'election': report.fail('phase.order', e.seq, 'a second election event'); return;
+    case 'trustee-key': if (setup(e, st, report)) verifyTrusteeKey(e, st, report); return;
+    case 'trustee-shares': if (setup(e, st, report)) verifyTrusteeShares(e, st, report); return;
+    case 'trustee-ready': if (setup(e, st, report)) verifyTrusteeReady(e, st, report); return;
+    case 'joint-key': if (setup(e, st, report)) verifyJointKey(e, st, report); return;
+    case 'credentials': verifyCredentials(e, st, report); return;
+    case 'credential-revoked': verifyRevocation(e, st, report); return;
+    case 'poll-opened':
+      if (report.check('phase.order', e.seq, st.phase === 'setup' && st.jointKey !== null && st.credentials !== null && empty(e), 'poll opened before the key ceremony and credentials were done, or twice')) st.phase = 'open';
+      return;
+    case 'ballot': verifyBallotEvent(e, st, report); return;
+    case 'poll-closed':
+      if (report.check('phase.order', e.seq, st.phase === 'open' && empty(e), 'poll closed when it was not open')) st.phase = 'closed';
+      return;
+    case 'tally': verifyTallyEvent(e, st, report); return;
+    case 'decryption-share': verifyDecryptionShare(e, st, report); return;
+    case 'result': verifyResult(e, st, report); return;
+  }
+}
+
+const empty = (e: BoardEvent) => Object.keys(e.payload).length === 0;
+
+function setup(e: BoardEvent, st: VerifierState, report: Report): boolean {
+  return report.check('phase.order', e.seq, st.phase === 'setup', `${e.type} after the poll opened`);
+}
+
+export async function verifyRecord(source: RecordSource, onProgress?: (events: number) => void): Promise<Verification> {
+  const report = new Report();
+  const st = newVerifierState();
+  let before: ChainPosition | null = null;
+  let seq = 0;
+  let broken = false;
+  for await (const line of source()) {
+    if (line === '') { report.fail('record.format', seq, `line ${seq + 1} is empty`); broken = true; break; }
+    const e = readEvent(line, seq, before, report);
+    if (!e) { broken = true; break; }
+    if (seq === 0) {
+      if (e.type !== 'election') report.fail('election.manifest', 0, 'the record does not start with the election');
+      if (e.type !== 'election' || !verifyElection(e, st, report)) { broken = true; break; }
+    } else {
+      try {
+        dispatch(e, st, report);
+      } catch (err) {
+        // Fail closed: an event the checks could not even read is a failure of the record.
+        report.fail('record.format', e.seq, `event ${e.seq} (${e.type}) could not be checked: ${(err as Error).message}`);
+      }
+    }
+    before = { seq: e.seq, hash: e.hash, time: e.time };
+    seq++;
+    if (onProgress && seq % 100 === 0) onProgress(seq);
+  }
+  if (!broken && st.tally) {
+    // Second pass: only the counted ballots are parsed again, one at a time.
+    const counted = new Set(st.lastBallot.values());
+    const recount = new TallyRecount(st);
+    let i = 0;
+    for await (const line of source()) {
+      if (counted.has(i)) recount.add(JSON.parse(line) as BoardEvent);
+      i++;
+    }
+    recount.finish(report);
+  }
+  report.check('record.complete', null, !broken && st.phase === 'decrypted' && st.badBallots === 0, broken ? 'the record could not be read to its end' : st.phase !== 'decrypted' ? 'the record has no result yet' : 'the record holds invalid ballots');
+  return { report, state: st, events: seq };
+}
+
