@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs the Debian packages veche's tests use: Chromium (browser tests, driven by playwright-core;
+# never a browser download) and PostgreSQL (the production store). Safe to run again.
+set -euo pipefail
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+[ -x /usr/lib/postgresql/*/bin/initdb ] 2>/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+if [ ${#need[@]} -gt 0 ]; then
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+echo "system packages ready: $(chromium --version 2>/dev/null || echo 'no chromium'); $(ls /usr/lib/postgresql/ 2>/dev/null | sed 's/^/postgresql /' | tr '\n' ' ')"
