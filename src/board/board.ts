@@ -36,6 +36,7 @@ export interface BoardState {
   phase: Phase;
   headSeq: number;
   headHash: string;
+  headTime: string;
   trusteeKeys: Map<string, TrusteeKeyPayload>;
   trusteeShares: Map<string, TrusteeSharesPayload>;
   ready: Map<string, string>;
@@ -52,6 +53,7 @@ export interface BoardState {
 function apply(state: BoardState, e: BoardEvent): void {
   state.headSeq = e.seq;
   state.headHash = e.hash;
+  state.headTime = e.time;
   switch (e.type) {
     case 'trustee-key': { const p = e.payload as TrusteeKeyPayload; state.trusteeKeys.set(p.trustee, p); break; }
     case 'trustee-shares': { const p = e.payload as TrusteeSharesPayload; state.trusteeShares.set(p.trustee, p); break; }
@@ -79,7 +81,7 @@ function initialState(genesis: BoardEvent): BoardState {
   const { manifest, boardKey } = genesis.payload as PayloadByType['election'];
   return {
     manifest, electionHash: genesis.hash, boardKey, groups: selectionGroups(manifest), phase: 'setup',
-    headSeq: genesis.seq, headHash: genesis.hash, trusteeKeys: new Map(), trusteeShares: new Map(), ready: new Map(),
+    headSeq: genesis.seq, headHash: genesis.hash, headTime: genesis.time, trusteeKeys: new Map(), trusteeShares: new Map(), ready: new Map(),
     jointKey: null, credentials: null, eligibleWeight: 0, revoked: new Set(), ballots: 0, tally: null, decryptionShares: [],
   };
 }
@@ -144,7 +146,9 @@ export class Board {
   }
 
   private async append<T extends EventType>(type: T, payload: PayloadByType[T], trackingCode?: string): Promise<BoardEvent<T>> {
-    const e = makeEvent(this.state.headSeq + 1, this.state.headHash, type, payload);
+    // Event times never go backwards, even if the clock does (the verifier checks this).
+    const now = new Date().toISOString();
+    const e = makeEvent(this.state.headSeq + 1, this.state.headHash, type, payload, now > this.state.headTime ? now : this.state.headTime);
     await this.store.append(this.electionId, e, trackingCode);
     apply(this.state, e);
     return e;
