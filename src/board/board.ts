@@ -51,6 +51,8 @@ export interface BoardState {
 
 /** Applies an already-accepted event to the state (no proof checks: the board checked it on the way in). */
 function apply(state: BoardState, e: BoardEvent): void {
+  // A concurrent refresh and append can both see the same event; apply each one once.
+  if (e.seq <= state.headSeq) return;
   state.headSeq = e.seq;
   state.headHash = e.hash;
   state.headTime = e.time;
