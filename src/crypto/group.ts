@@ -34,11 +34,29 @@ export function scalarFromWideBytes(bytes: Uint8Array): Scalar {
   return mod(x);
 }
 
+let randomSource: (length: number) => Uint8Array = randomBytes;
+
 /** A uniformly random non-zero scalar from the platform CSPRNG. */
 export function randomScalar(): Scalar {
   for (;;) {
-    const s = scalarFromWideBytes(randomBytes(64));
+    const s = scalarFromWideBytes(randomSource(64));
     if (s !== 0n) return s;
+  }
+}
+
+/**
+ * TEST ONLY (fixed test vectors): runs the synchronous `fn` with `rng` in place of the CSPRNG for
+ * randomScalar, then restores it. Never used by the application.
+ */
+export function withRandomSource<T>(fn: () => T, rng: (length: number) => Uint8Array): T {
+  const saved = randomSource;
+  randomSource = rng;
+  try {
+    const out = fn();
+    if (typeof (out as { then?: unknown } | null)?.then === 'function') throw new Error('withRandomSource: fn must be synchronous');
+    return out;
+  } finally {
+    randomSource = saved;
   }
 }
 
