@@ -6,6 +6,7 @@ import { trusteeCommand } from './commands/trustee.js';
 import { verifyCommand } from './commands/verify.js';
 import { voteCommand } from './commands/vote.js';
 import { manifestCommand } from './commands/manifest.js';
+import { serveCommand } from './commands/serve.js';
 import { UsageError } from './args.js';
 
 export const HELP = `veche: verifiable voting
@@ -23,6 +24,9 @@ The ceremony, one step per person (see README.md, "Running an election by hand")
   vote          encrypt and sign a ballot, or audit one                  (each voter)
   board         submit files, open/close the poll, tally, result, export (board operator)
 
+Server:
+  serve         run the HTTP server: API and web pages (same as npm start)
+
 Anyone:
   verify        recompute every check of an election record
 `;
@@ -36,6 +40,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   credentials: credentialsCommand,
   vote: voteCommand,
   manifest: manifestCommand,
+  serve: serveCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

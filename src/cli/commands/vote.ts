@@ -10,8 +10,10 @@ import type { Choices, Manifest } from '../../manifest/types.js';
 import { electionOf, eventsOf, readRecordFile } from '../../record/read.js';
 import { parse, readJsonFile, required, UsageError, writeJsonFile } from '../args.js';
 import { makeSubmission } from '../submission.js';
+import { voteViaServer } from './vote-server.js';
 
 export const VOTE_HELP = `Usage: veche vote --record RECORD --credential CRED --choices FILE (--out BALLOT.json | --audit)
+       veche vote --server URL --election ID --credential CRED --choices FILE [--receipt FILE | --audit]
 
 Encrypts and signs a ballot on this machine. RECORD is the board's record (it gives the manifest and
 the election key); CRED is your credential (or @FILE to read it from a file); FILE holds your
@@ -26,6 +28,12 @@ list of option ids; a verdict question one verdict per office-holder; a motion f
   --audit      do not cast: encrypt, reveal the randomness and check the encryption (Benaloh
                challenge), print what was checked, and throw the ballot away. Repeat as often as
                you like; then cast with --out.
+
+With --server, the ballot goes straight to a veche server: the election and its key are fetched from
+URL and checked here (election hash, trustee key proofs, election key = product of the trustee keys),
+the ballot is encrypted here and posted, and the board's signed receipt is checked; prints the
+tracking code and the receipt.
+  --receipt FILE   also write the receipt to FILE
 `;
 
 /** Accepts the short form above as well as the full {type, ...} answers. */
@@ -46,8 +54,13 @@ export function choicesFromJson(manifest: Manifest, input: unknown): Choices {
 }
 
 export async function voteCommand(argv: string[]): Promise<number> {
-  const { values } = parse(argv, { record: { type: 'string' }, credential: { type: 'string' }, choices: { type: 'string' }, out: { type: 'string' }, audit: { type: 'boolean' } });
+  const { values } = parse(argv, { record: { type: 'string' }, credential: { type: 'string' }, choices: { type: 'string' }, out: { type: 'string' }, audit: { type: 'boolean' }, server: { type: 'string' }, election: { type: 'string' }, receipt: { type: 'string' } });
   if (values.help) { process.stdout.write(VOTE_HELP); return 0; }
+  if (values.server !== undefined) {
+    if (values.record !== undefined || values.out !== undefined) throw new UsageError('--server casts through the server: leave out --record and --out');
+    return voteViaServer(values);
+  }
+  if (values.election !== undefined || values.receipt !== undefined) throw new UsageError('--election and --receipt go with --server');
   const events = readRecordFile(required(values, 'record'));
   const { hash: election, payload: { manifest } } = electionOf(events);
   const [joint] = eventsOf(events, 'joint-key');

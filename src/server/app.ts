@@ -1,0 +1,103 @@
+// Builds the veche HTTP server from a store and settings. Tests use it with app.inject or a real listen
+// on 127.0.0.1:0; main.ts and `veche serve` start it for real (run.ts).
+import Fastify, { type FastifyInstance } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import type { BoardStore } from '../board/store.js';
+import { parseStrictJson } from '../manifest/json.js';
+import { Elections } from './elections.js';
+import { toApiError } from './errors.js';
+import { adminRoutes } from './routes/admin.js';
+import { pageRoutes } from './routes/pages.js';
+import { publicRoutes } from './routes/public.js';
+import { trusteeRoutes } from './routes/trustee.js';
+
+export interface ServerSettings {
+  /** Where the web pages are (dist/web); null or missing: the page routes answer 404 no-pages. */
+  webDir?: string | null;
+  /** Requests per minute per client address, over all routes; 0 turns the limit off. Default 3000. */
+  rateLimit?: number;
+  /** Largest request body in bytes (the credential list has its own, larger limit). Default 1 MiB. */
+  bodyLimit?: number;
+  /** Fastify's request log (never headers or bodies); default off. */
+  logger?: boolean;
+}
+
+export const DEFAULT_RATE_LIMIT = 3000;
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+/** The page policy: nothing but this origin's own files; no inline script or style, no framing. */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", "font-src 'self'",
+  "connect-src 'self'", "object-src 'none'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'",
+].join('; ');
+
+const SECURITY_HEADERS: Record<string, string> = {
+  'content-security-policy': CONTENT_SECURITY_POLICY,
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-resource-policy': 'same-origin',
+  'permissions-policy': 'camera=(), microphone=(), geolocation=(), payment=()',
+};
+
+export interface VecheApp { app: FastifyInstance; elections: Elections }
+
+export async function buildApp(store: BoardStore, settings: ServerSettings = {}): Promise<VecheApp> {
+  const app = Fastify({
+    logger: settings.logger ? { redact: ['req.headers.authorization', 'req.headers.cookie'] } : false,
+    bodyLimit: settings.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    // Requests are taken as sent or refused: ajv never drops unknown fields, converts types or fills defaults.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
+    routerOptions: { maxParamLength: 200 },
+  });
+  const elections = new Elections(store);
+
+  // JSON only, read by the strict reader (duplicate keys and excessive nesting are errors, not guesses).
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    const text = body as string;
+    if (text.trim() === '') { done(null, undefined); return; }
+    try { done(null, parseStrictJson(text)); } catch (e) { done(e as Error, undefined); }
+  });
+
+  app.setErrorHandler((err, req, reply) => {
+    const { status, body } = toApiError(err);
+    if (status >= 500) {
+      // Method and path only: never headers (tokens) or bodies (ballots).
+      if (settings.logger) req.log.error({ err }, 'internal error');
+      else process.stderr.write(`veche server: internal error on ${req.method} ${req.routeOptions.url ?? req.url}: ${(err as Error).message}\n`);
+    }
+    if (status === 401) reply.header('www-authenticate', 'Bearer');
+    return reply.code(status).send(body);
+  });
+  app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: 'not-found', message: `no route ${req.method} ${req.url.split('?')[0]}` }));
+
+  // No body at all reads as an empty object: the routes that take none accept both, the others say what is missing.
+  app.addHook('preValidation', async (req) => {
+    if (req.method === 'POST' && req.body === undefined) req.body = {};
+  });
+
+  app.addHook('onSend', async (req, reply, payload) => {
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) reply.header(k, v);
+    if (req.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
+    return payload;
+  });
+
+  const limit = settings.rateLimit ?? DEFAULT_RATE_LIMIT;
+  if (limit > 0) {
+    await app.register(rateLimit, {
+      global: true,
+      max: limit,
+      timeWindow: 60_000,
+      errorResponseBuilder: (_req, ctx) => ({ statusCode: 429, error: 'rate-limited', message: `too many requests: at most ${ctx.max} a minute; retry in ${ctx.after}` }),
+    });
+  }
+
+  await app.register(publicRoutes, { elections });
+  await app.register(adminRoutes, { elections });
+  await app.register(trusteeRoutes, { elections });
+  await app.register(pageRoutes, { webDir: settings.webDir ?? null });
+  await app.ready();
+  return { app, elections };
+}

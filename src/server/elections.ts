@@ -1,0 +1,107 @@
+// The server's view of the elections on its store: one Board per election, loaded on first use and
+// kept; refreshed before reads that must be current (other processes may append to a shared store).
+import { Board } from '../board/board.js';
+import type { BoardStore } from '../board/store.js';
+import { encodeEvent, type ResultPayload } from '../record/events.js';
+import { verifyRecord } from '../verify/verifier.js';
+import type { CheckOutcome } from '../verify/report.js';
+import { issueTrusteeTokens } from './auth.js';
+
+export interface ResultReport {
+  result: ResultPayload;
+  /** null while the verifier is still running. */
+  verified: boolean | null;
+  checks?: CheckOutcome[];
+  /** The verifier's own failure (it could not run), if any. */
+  error?: string;
+}
+
+export class Elections {
+  private boards = new Map<string, Promise<Board>>();
+  private refreshing = new Map<string, Promise<void>>();
+  private creating: Promise<unknown> = Promise.resolve();
+  private reports = new Map<string, { report: ResultReport; done: Promise<void> }>();
+
+  constructor(readonly store: BoardStore) {}
+
+  /** The election's board (loaded once); BoardError unknown-election if there is none. */
+  board(id: string): Promise<Board> {
+    let p = this.boards.get(id);
+    if (!p) {
+      p = Board.load(this.store, id);
+      this.boards.set(id, p);
+      // Do not remember a failure: the election may be created later (by this or another process).
+      p.catch(() => { if (this.boards.get(id) === p) this.boards.delete(id); });
+    }
+    return p;
+  }
+
+  /** The board, caught up with every event already in the store. Concurrent callers share one refresh. */
+  async current(id: string): Promise<Board> {
+    const board = await this.board(id);
+    let r = this.refreshing.get(id);
+    if (!r) {
+      r = board.refresh().finally(() => this.refreshing.delete(id));
+      this.refreshing.set(id, r);
+    }
+    await r;
+    return board;
+  }
+
+  async ids(): Promise<string[]> {
+    return this.store.elections();
+  }
+
+  /** Creates an election and one token per trustee. Creations run one at a time in this process. */
+  create(manifest: unknown): Promise<{ board: Board; trusteeTokens: Record<string, string> }> {
+    const run = async () => {
+      const board = await Board.create(this.store, manifest);
+      this.boards.set(board.electionId, Promise.resolve(board));
+      const trusteeTokens = await issueTrusteeTokens(this.store, board.electionId, board.current.manifest.trustees.map((t) => t.id));
+      return { board, trusteeTokens };
+    };
+    const p = this.creating.then(run, run);
+    this.creating = p.catch(() => undefined);
+    return p;
+  }
+
+  /**
+   * The published result and the verifier's report on the whole record, computed once per process in
+   * the background (the record is streamed from the store; the event loop gets a turn between events).
+   */
+  async result(id: string): Promise<ResultReport | null> {
+    return (await this.verification(id))?.report ?? null;
+  }
+
+  /** Waits until the verifier has finished on this election's result. */
+  async settledResult(id: string): Promise<ResultReport | null> {
+    const v = await this.verification(id);
+    await v?.done;
+    return v?.report ?? null;
+  }
+
+  private async verification(id: string): Promise<{ report: ResultReport; done: Promise<void> } | null> {
+    const cached = this.reports.get(id);
+    if (cached) return cached;
+    const board = await this.current(id);
+    if (board.current.phase !== 'decrypted') return null;
+    const [resultEvent] = await this.store.events(id, { types: ['result'], limit: 1 });
+    if (!resultEvent) throw new Error('the result event is missing');
+    if (this.reports.has(id)) return this.reports.get(id)!;
+    const report: ResultReport = { result: resultEvent.payload as ResultPayload, verified: null };
+    const source = () => (async function* () {
+      let n = 0;
+      for await (const e of board.record()) {
+        yield encodeEvent(e);
+        if (++n % 8 === 0) await new Promise((r) => setImmediate(r));
+      }
+    })();
+    const done = verifyRecord(source).then(
+      (v) => { report.verified = v.report.ok; report.checks = v.report.checks; },
+      (err: unknown) => { report.verified = false; report.error = `the verifier could not run: ${(err as Error).message}`; },
+    );
+    const entry = { report, done };
+    this.reports.set(id, entry);
+    return entry;
+  }
+}

@@ -1,0 +1,72 @@
+// Admin routes (checked before the body is even read; Authorization: Bearer <admin token>): create elections, publish the public credential
+// list, revoke, open, close, tally, publish the result. The admin never sees a private credential or a
+// trustee secret: the board's rules, not the admin, decide what is accepted.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { BoardError } from '../../board/board.js';
+import type { CredentialEntry } from '../../record/events.js';
+import { issueTrusteeTokens, requireAdmin } from '../auth.js';
+import { HttpError } from '../errors.js';
+import type { Elections } from '../elections.js';
+import { credentialsBody, electionParams, emptyBody, manifestBody, noQuery, revokeBody, trusteeParams } from '../schemas.js';
+
+type IdParams = { id: string };
+
+/** The credential list of a large electorate is much larger than any other request. */
+export const CREDENTIALS_BODY_LIMIT = 64 * 1024 * 1024;
+
+export async function adminRoutes(app: FastifyInstance, opts: { elections: Elections }): Promise<void> {
+  const { elections } = opts;
+  const store = elections.store;
+  app.addHook('onRequest', async (req: FastifyRequest) => requireAdmin(store, req));
+
+  app.post('/api/elections', { schema: { querystring: noQuery, body: manifestBody } }, async (req) => {
+    const { board, trusteeTokens } = await elections.create(req.body);
+    return { id: board.electionId, electionHash: board.current.electionHash, trusteeTokens };
+  });
+
+  app.post<{ Params: IdParams; Body: { credentials: CredentialEntry[] } }>('/api/elections/:id/credentials', { bodyLimit: CREDENTIALS_BODY_LIMIT, schema: { params: electionParams, querystring: noQuery, body: credentialsBody } }, async (req) => {
+    const board = await elections.current(req.params.id);
+    const e = await board.submitCredentials(req.body);
+    return { eligible: board.current.credentials!.size, eligibleWeight: board.current.eligibleWeight, seq: e.seq, hash: e.hash };
+  });
+
+  app.post<{ Params: IdParams; Body: { key: string; reason: string } }>('/api/elections/:id/revoke', { schema: { params: electionParams, querystring: noQuery, body: revokeBody } }, async (req) => {
+    const board = await elections.current(req.params.id);
+    try {
+      const e = await board.revokeCredential(req.body.key, req.body.reason);
+      return { revoked: board.current.revoked.size, seq: e.seq, hash: e.hash };
+    } catch (err) {
+      if (err instanceof BoardError && err.code === 'unknown-credential') throw new HttpError(404, 'unknown-credential', err.message);
+      throw err;
+    }
+  });
+
+  const action = (path: string, run: (id: string) => Promise<Record<string, unknown>>) =>
+    app.post<{ Params: IdParams }>(`/api/elections/:id/${path}`, { schema: { params: electionParams, querystring: noQuery, body: emptyBody } }, async (req) => {
+      await elections.current(req.params.id);
+      const extra = await run(req.params.id);
+      const board = await elections.board(req.params.id);
+      return { phase: board.current.phase, headSeq: board.current.headSeq, headHash: board.current.headHash, ...extra };
+    });
+
+  action('open', async (id) => { await (await elections.board(id)).openPoll(); return {}; });
+  action('close', async (id) => { await (await elections.board(id)).closePoll(); return {}; });
+  action('tally', async (id) => {
+    const e = await (await elections.board(id)).computeTally();
+    const { ballots, castWeight, eligibleWeight } = e.payload as { ballots: number; castWeight: number; eligibleWeight: number };
+    return { tally: { ballots, castWeight, eligibleWeight } };
+  });
+  action('result', async (id) => {
+    const e = await (await elections.board(id)).publishResult();
+    void elections.result(id); // start the verifier now, so the result page finds the report ready
+    return { result: e.payload };
+  });
+
+  // A new token for one trustee (the old one stops working): for a trustee who lost theirs.
+  app.post<{ Params: { id: string; trusteeId: string } }>('/api/elections/:id/trustees/:trusteeId/token', { schema: { params: trusteeParams, querystring: noQuery, body: emptyBody } }, async (req) => {
+    const board = await elections.current(req.params.id);
+    if (!board.current.manifest.trustees.some((t) => t.id === req.params.trusteeId)) throw new HttpError(404, 'unknown-trustee', `no trustee "${req.params.trusteeId}" in this election`);
+    const tokens = await issueTrusteeTokens(store, req.params.id, [req.params.trusteeId]);
+    return { trustee: req.params.trusteeId, token: tokens[req.params.trusteeId] };
+  });
+}

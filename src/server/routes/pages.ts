@@ -1,0 +1,33 @@
+// The web pages (built by B2's esbuild script into dist/web/): one HTML file per page, plus their
+// scripts and styles. Secrets never reach these routes: a voter's credential and a trustee's token
+// travel in the URL fragment, which the browser does not send.
+import { existsSync } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import fastifyStatic from '@fastify/static';
+import { HttpError } from '../errors.js';
+import { electionParams, noQuery, trusteeParams } from '../schemas.js';
+
+/** Page route -> HTML file in the web directory. */
+export const PAGES: { path: string; file: string; params?: object }[] = [
+  { path: '/', file: 'index.html' },
+  { path: '/vote/:id', file: 'vote.html', params: electionParams },
+  { path: '/admin', file: 'admin.html' },
+  { path: '/admin/', file: 'admin.html' },
+  { path: '/trustee/:id/:trusteeId', file: 'trustee.html', params: trusteeParams },
+  { path: '/board/:id', file: 'board.html', params: electionParams },
+  { path: '/results/:id', file: 'results.html', params: electionParams },
+];
+
+export async function pageRoutes(app: FastifyInstance, opts: { webDir: string | null }): Promise<void> {
+  const webDir = opts.webDir && existsSync(opts.webDir) ? opts.webDir : null;
+  if (webDir) {
+    // Everything else in the web directory (scripts, styles, images) at its own path.
+    await app.register(fastifyStatic, { root: webDir, prefix: '/', index: false, wildcard: true, dotfiles: 'deny', cacheControl: true, maxAge: 0 });
+  }
+  for (const page of PAGES) {
+    app.get(page.path, { schema: { querystring: noQuery, ...(page.params ? { params: page.params } : {}) } }, async (_req, reply) => {
+      if (!webDir || !existsSync(`${webDir}/${page.file}`)) throw new HttpError(404, 'no-pages', 'the web pages are not built: run "npm run build:web" (or "npm start", which builds them)');
+      return reply.type('text/html; charset=utf-8').sendFile(page.file);
+    });
+  }
+}

@@ -1,0 +1,125 @@
+// Public routes: anyone may read the board and cast a ballot (the ballot's signature by a listed
+// credential is what authorises it, not the connection).
+import { Readable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import type { Board } from '../../board/board.js';
+import { trackingCode } from '../../ballot/tracking.js';
+import { encodePoint } from '../../crypto/group.js';
+import { encodeEvent, EVENT_TYPES, type BoardEvent, type EventType } from '../../record/events.js';
+import type { BallotJson } from '../../ballot/types.js';
+import { HttpError } from '../errors.js';
+import { bearerToken, principalOf } from '../auth.js';
+import type { Elections } from '../elections.js';
+import { ballotBody, ballotParams, boardQuery, electionParams, noQuery, recordQuery } from '../schemas.js';
+
+type IdParams = { id: string };
+
+export function electionSummary(board: Board) {
+  const st = board.current;
+  return { id: board.electionId, title: st.manifest.title, phase: st.phase, ballots: st.ballots };
+}
+
+export function electionInfo(board: Board) {
+  const st = board.current;
+  return {
+    id: board.electionId,
+    electionHash: st.electionHash,
+    manifest: st.manifest,
+    phase: st.phase,
+    jointKey: st.jointKey ? encodePoint(st.jointKey) : null,
+    boardKey: st.boardKey,
+    trustees: st.manifest.trustees.map((t) => ({
+      id: t.id,
+      name: t.name,
+      keyPublished: st.trusteeKeys.has(t.id),
+      sharesSent: st.trusteeShares.has(t.id),
+      ready: st.ready.has(t.id),
+      decrypted: st.decryptionShares.some((s) => s.trustee === t.id),
+    })),
+    eligible: st.credentials?.size ?? 0,
+    eligibleWeight: st.eligibleWeight,
+    revoked: st.revoked.size,
+    ballots: st.ballots,
+    decryptionShares: st.decryptionShares.length,
+    headSeq: st.headSeq,
+    headHash: st.headHash,
+  };
+}
+
+/** The record (or, with types, a filtered list of its events) as JSON Lines, read from the store page by page. */
+async function* recordLines(elections: Elections, id: string, types: EventType[] | undefined): AsyncGenerator<string> {
+  const pageSize = 1000;
+  for (let from = 0; ;) {
+    const page: BoardEvent[] = await elections.store.events(id, { fromSeq: from, limit: pageSize, ...(types ? { types } : {}) });
+    if (page.length > 0) yield page.map((e) => encodeEvent(e) + '\n').join('');
+    if (page.length < pageSize) return;
+    from = page[page.length - 1]!.seq + 1;
+  }
+}
+
+export async function publicRoutes(app: FastifyInstance, opts: { elections: Elections }): Promise<void> {
+  const { elections } = opts;
+
+  // Who holds this token: lets a page check a token once when it is entered.
+  app.get('/api/auth', { schema: { querystring: noQuery } }, async (req) => {
+    const who = await principalOf(elections.store, bearerToken(req));
+    if (!who) throw new HttpError(401, 'unauthorized', 'send a valid token as "Authorization: Bearer <token>"');
+    return who;
+  });
+
+  app.get('/api/elections', { schema: { querystring: noQuery } }, async () => {
+    const out = [];
+    for (const id of await elections.ids()) out.push(electionSummary(await elections.current(id)));
+    return out;
+  });
+
+  app.get<{ Params: IdParams }>('/api/elections/:id', { schema: { params: electionParams, querystring: noQuery } }, async (req) => {
+    return electionInfo(await elections.current(req.params.id));
+  });
+
+  app.get<{ Params: IdParams; Querystring: { types?: string } }>('/api/elections/:id/record', { schema: { params: electionParams, querystring: recordQuery } }, async (req, reply) => {
+    await elections.board(req.params.id);
+    let types: EventType[] | undefined;
+    if (req.query.types !== undefined) {
+      types = [...new Set(req.query.types.split(','))] as EventType[];
+      const unknown = types.filter((t) => !(EVENT_TYPES as readonly string[]).includes(t));
+      if (unknown.length > 0) throw new HttpError(400, 'malformed', `unknown event type ${unknown.join(', ')}; known: ${EVENT_TYPES.join(', ')}`);
+    }
+    reply.header('content-type', 'application/x-ndjson; charset=utf-8');
+    if (!types) reply.header('content-disposition', `attachment; filename="${req.params.id}-record.jsonl"`);
+    return reply.send(Readable.from(recordLines(elections, req.params.id, types)));
+  });
+
+  app.get<{ Params: IdParams; Querystring: { from?: string; limit?: string } }>('/api/elections/:id/board', { schema: { params: electionParams, querystring: boardQuery } }, async (req) => {
+    const board = await elections.current(req.params.id);
+    const from = req.query.from === undefined ? 0 : Number(req.query.from);
+    const limit = Math.min(req.query.limit === undefined ? 100 : Number(req.query.limit), 1000);
+    const page = limit === 0 ? [] : await elections.store.events(req.params.id, { fromSeq: from, limit });
+    return {
+      events: page.map((e) => ({
+        seq: e.seq, type: e.type, hash: e.hash, prev: e.prev, time: e.time,
+        ...(e.type === 'ballot' ? { trackingCode: trackingCode(e.payload as BallotJson) } : {}),
+      })),
+      headSeq: Math.max(board.current.headSeq, page.at(-1)?.seq ?? -1),
+    };
+  });
+
+  app.get<{ Params: { id: string; trackingCode: string } }>('/api/elections/:id/ballots/:trackingCode', { schema: { params: ballotParams, querystring: noQuery } }, async (req) => {
+    await elections.board(req.params.id);
+    const found = await elections.store.findBallot(req.params.id, req.params.trackingCode);
+    if (!found) throw new HttpError(404, 'unknown-ballot', 'no ballot with this tracking code on this board');
+    return { trackingCode: found.trackingCode, seq: found.seq, hash: found.hash };
+  });
+
+  app.post<{ Params: IdParams; Body: unknown }>('/api/elections/:id/ballots', { schema: { params: electionParams, querystring: noQuery, body: ballotBody } }, async (req) => {
+    const board = await elections.current(req.params.id);
+    const { receipt } = await board.castBallot(req.body);
+    return { receipt };
+  });
+
+  app.get<{ Params: IdParams }>('/api/elections/:id/result', { schema: { params: electionParams, querystring: noQuery } }, async (req) => {
+    const report = await elections.result(req.params.id);
+    if (!report) return { result: null, verified: null };
+    return { result: report.result, verified: report.verified, ...(report.checks ? { checks: report.checks } : {}), ...(report.error ? { verifierError: report.error } : {}) };
+  });
+}

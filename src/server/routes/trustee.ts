@@ -1,0 +1,33 @@
+// Trustee routes (Authorization: Bearer <that trustee's token>): each trustee's browser or machine posts
+// its key, shares, readiness and decryption share. A token acts only for its own election and trustee,
+// and the payload must name the same trustee as the path.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Board } from '../../board/board.js';
+import type { BoardEvent, DecryptionSharePayload, TrusteeKeyPayload, TrusteeReadyPayload, TrusteeSharesPayload } from '../../record/events.js';
+import { requireTrustee } from '../auth.js';
+import { HttpError } from '../errors.js';
+import type { Elections } from '../elections.js';
+import { decryptionBody, noQuery, trusteeKeyBody, trusteeParams, trusteeReadyBody, trusteeSharesBody } from '../schemas.js';
+import { encodePoint } from '../../crypto/group.js';
+
+type Params = { id: string; trusteeId: string };
+
+export async function trusteeRoutes(app: FastifyInstance, opts: { elections: Elections }): Promise<void> {
+  const { elections } = opts;
+  app.addHook('onRequest', async (req: FastifyRequest<{ Params: Params }>) => requireTrustee(elections.store, req, req.params.id, req.params.trusteeId));
+
+  const step = <B extends { trustee: string }>(path: string, body: object, submit: (board: Board, payload: B) => Promise<BoardEvent>) =>
+    app.post<{ Params: Params; Body: unknown }>(`/api/elections/:id/trustees/:trusteeId/${path}`, { schema: { params: trusteeParams, querystring: noQuery, body } }, async (req) => {
+      const payload = req.body as B;
+      if (payload.trustee !== req.params.trusteeId) throw new HttpError(403, 'forbidden', `the payload is for trustee ${payload.trustee}, the path and token for ${req.params.trusteeId}`);
+      const board = await elections.current(req.params.id);
+      const e = await submit(board, payload);
+      const st = board.current;
+      return { seq: e.seq, hash: e.hash, phase: st.phase, jointKey: st.jointKey ? encodePoint(st.jointKey) : null };
+    });
+
+  step<TrusteeKeyPayload>('key', trusteeKeyBody, (b, p) => b.submitTrusteeKey(p));
+  step<TrusteeSharesPayload>('shares', trusteeSharesBody, (b, p) => b.submitTrusteeShares(p));
+  step<TrusteeReadyPayload>('ready', trusteeReadyBody, (b, p) => b.submitTrusteeReady(p));
+  step<DecryptionSharePayload>('decryption', decryptionBody, (b, p) => b.submitDecryptionShare(p));
+}
