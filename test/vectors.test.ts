@@ -1,0 +1,364 @@
+// Checks the code against the committed test vectors in test/vectors/ (made by scripts/generate-vectors.ts,
+// never regenerated here). Hashes, HMAC and base64url are also recomputed with node:crypto and Buffer,
+// so those vectors do not rest on the code under test alone.
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash, createHmac } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { canonicalJson, EncodingError, fromBase64Url, toBase64Url, toHex } from '../src/crypto/encoding.js';
+import { hashHex, hashToScalar, taggedBytes } from '../src/crypto/hash.js';
+import {
+  baseMul, decodePoint, decodePublicKey, decodeScalar, encodePoint, encodeScalar, G, ORDER, pointMul, scalarOf, toScalarBytes,
+  withRandomSource,
+} from '../src/crypto/group.js';
+import { addCiphertexts, decodeCiphertext, encodeCiphertext, encrypt, scaleCiphertext } from '../src/crypto/elgamal.js';
+import { decodeSchnorr, encodeSchnorr, proveSchnorr, verifySchnorr } from '../src/crypto/proofs/schnorr.js';
+import { proveChaumPedersen, verifyChaumPedersen } from '../src/crypto/proofs/chaum-pedersen.js';
+import { decodeDisjunctive, encodeDisjunctive, proveDisjunctive, verifyDisjunctive } from '../src/crypto/proofs/disjunctive.js';
+import { decryptShare, encryptShare, lagrangeAtZero } from '../src/crypto/threshold.js';
+import { credentialKeys, normalizeCredential } from '../src/credentials/credentials.js';
+import { finishKeyCeremony, generateTrusteeKey, jointPublicKey, makeShares } from '../src/keyceremony/trustee.js';
+import { encryptBallot } from '../src/ballot/encrypt.js';
+import { checkBallot } from '../src/ballot/validate.js';
+import { auditBallot } from '../src/ballot/audit.js';
+import { trackingCode } from '../src/ballot/tracking.js';
+import { signReceipt, verifyReceipt } from '../src/board/receipt.js';
+import { combineShares, decodeSums, makeDecryptionShare } from '../src/tally/decrypt.js';
+import { countResults } from '../src/tally/rules.js';
+import { encodeChoices } from '../src/manifest/layout.js';
+import { validateManifest } from '../src/manifest/validate.js';
+import { eventHash, type BoardEvent } from '../src/record/events.js';
+import { linesSource, verifyRecord } from '../src/verify/verifier.js';
+import type { Choices, SelectionGroup } from '../src/manifest/types.js';
+
+// Compiled to dist/test/, run from there; the vectors stay in the source tree.
+const VECTORS = (() => {
+  const here = fileURLToPath(new URL('.', import.meta.url));
+  for (const dir of [join(here, 'vectors'), join(here, '..', '..', 'test', 'vectors')]) if (existsSync(join(dir, 'hash.json'))) return dir;
+  throw new Error('test/vectors not found');
+})();
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const load = (name: string): any => JSON.parse(readFileSync(join(VECTORS, name), 'utf8'));
+
+/** Runs `fn` with randomScalar returning exactly the listed nonces, in order, and all of them. */
+function replay<T>(nonces: string[], fn: () => T): T {
+  let i = 0;
+  const out = withRandomSource(fn, (length) => {
+    assert.equal(length, 64);
+    const s = nonces[i++];
+    assert.ok(s !== undefined, 'the code drew more nonces than the vector lists');
+    const bytes = new Uint8Array(64);
+    bytes.set(toScalarBytes(decodeScalar(s)));
+    return bytes;
+  });
+  assert.equal(i, nonces.length, 'the code drew fewer nonces than the vector lists');
+  return out;
+}
+
+const hexBytes = (h: string) => Uint8Array.from(Buffer.from(h, 'hex'));
+const leToBigInt = (b: Uint8Array) => b.reduceRight((acc, x) => (acc << 8n) | BigInt(x), 0n);
+const sha = (alg: 'sha256' | 'sha512', bytes: Uint8Array) => new Uint8Array(createHash(alg).update(bytes).digest());
+const plain = (x: unknown) => JSON.parse(JSON.stringify(x));
+
+describe('vectors: encodings', () => {
+  const v = load('encoding.json');
+  test('canonical JSON', () => {
+    for (const c of v.canonicalJson) {
+      assert.equal(canonicalJson(JSON.parse(c.input)), c.canonical, c.name);
+      assert.equal(canonicalJson(JSON.parse(c.canonical)), c.canonical, `${c.name}: canonical form is a fixed point`);
+    }
+    for (const c of v.canonicalJsonRejected) assert.throws(() => canonicalJson(JSON.parse(c.input)), EncodingError, c.name);
+  });
+  test('base64url', () => {
+    for (const c of v.base64url) {
+      assert.equal(toBase64Url(hexBytes(c.hex)), c.text);
+      assert.equal(Buffer.from(c.hex, 'hex').toString('base64url'), c.text);
+      assert.equal(toHex(fromBase64Url(c.text, 32)), c.hex);
+    }
+    for (const c of v.base64urlRejected) assert.throws(() => fromBase64Url(c.text, 32), EncodingError, c.why);
+  });
+});
+
+describe('vectors: hashes', () => {
+  test('every tag: tagged bytes, SHA-256 hex, SHA-512 mod q', () => {
+    const v = load('hash.json');
+    for (const c of v.cases) {
+      const bytes = taggedBytes(c.tag, c.value);
+      assert.equal(toHex(bytes), c.taggedBytesHex, c.tag);
+      const expectedPrefix = Buffer.concat([Buffer.from(`veche/v1/${c.tag}`, 'utf8'), Buffer.from([0]), Buffer.from(canonicalJson(c.value), 'utf8')]);
+      assert.equal(Buffer.from(bytes).toString('hex'), expectedPrefix.toString('hex'));
+      assert.equal(hashHex(c.tag, c.value), c.hashHex);
+      assert.equal(Buffer.from(sha('sha256', bytes)).toString('hex'), c.hashHex);
+      assert.equal(encodeScalar(hashToScalar(c.tag, c.value)), c.hashToScalar);
+      assert.equal((leToBigInt(sha('sha512', bytes)) % ORDER).toString(), c.hashToScalarDecimal);
+    }
+  });
+});
+
+describe('vectors: group', () => {
+  const v = load('group.json');
+  test('order, generator, multiples (RFC 9496 A.1)', () => {
+    assert.equal(ORDER.toString(), v.order);
+    assert.equal(ORDER, 2n ** 252n + 27742317777372353535851937790883648493n);
+    assert.equal(encodePoint(G), v.generator.base64url);
+    for (const m of v.multiples) {
+      assert.equal(toHex(baseMul(BigInt(m.k)).toBytes()), m.hex);
+      assert.equal(Buffer.from(m.hex, 'hex').toString('base64url'), m.base64url);
+      assert.equal(encodePoint(decodePoint(m.base64url)), m.base64url);
+    }
+    for (const m of v.largeMultiples) assert.equal(encodePoint(baseMul(BigInt(m.k))), m.base64url);
+  });
+  test('invalid encodings are refused (RFC 9496 A.2)', () => {
+    for (const b of v.badPoints) {
+      assert.equal(Buffer.from(b.hex, 'hex').toString('base64url'), b.base64url);
+      assert.throws(() => decodePoint(b.base64url), EncodingError, `${b.why}: ${b.hex}`);
+    }
+    assert.equal(decodePoint(v.identityAsPublicKey.base64url).is0(), true);
+    assert.throws(() => decodePublicKey(v.identityAsPublicKey.base64url), EncodingError);
+  });
+  test('scalars', () => {
+    for (const s of v.scalars) {
+      assert.equal(encodeScalar(BigInt(s.value)), s.base64url);
+      assert.equal(toHex(toScalarBytes(BigInt(s.value))), s.hex);
+      assert.equal(decodeScalar(s.base64url), BigInt(s.value));
+    }
+    for (const s of v.badScalars) assert.throws(() => decodeScalar(s.base64url), EncodingError, s.why);
+  });
+});
+
+describe('vectors: ElGamal', () => {
+  test('encryption with fixed r, sum, scaling, decryption', () => {
+    const v = load('elgamal.json');
+    const x = decodeScalar(v.secretKey);
+    const h = decodePoint(v.publicKey);
+    assert.ok(baseMul(x).equals(h));
+    const cts = v.cases.map((c: { m: number; r: string; ciphertext: [string, string] }) => {
+      const { ct } = encrypt(h, c.m, decodeScalar(c.r));
+      assert.deepEqual(encodeCiphertext(ct), c.ciphertext);
+      assert.ok(ct.beta.subtract(pointMul(ct.alpha, x)).equals(baseMul(BigInt(c.m))), 'decrypts to g^m');
+      return ct;
+    });
+    assert.deepEqual(encodeCiphertext(cts.reduce(addCiphertexts)), v.sum.ciphertext);
+    assert.deepEqual(encodeCiphertext(scaleCiphertext(cts[2], scalarOf(v.scaled.factor))), v.scaled.ciphertext);
+    for (const c of [v.sum, v.scaled]) {
+      const ct = decodeCiphertext(c.ciphertext);
+      assert.ok(ct.beta.subtract(pointMul(ct.alpha, x)).equals(baseMul(BigInt(c.m))));
+    }
+  });
+});
+
+describe('vectors: proofs', () => {
+  test('Schnorr', () => {
+    for (const c of load('schnorr.json').cases) {
+      const x = decodeScalar(c.secret);
+      const X = decodePoint(c.X);
+      assert.ok(baseMul(x).equals(X));
+      const proof = replay(c.nonces, () => proveSchnorr(c.tag, c.context, x, X, c.message));
+      assert.deepEqual(encodeSchnorr(proof), c.proof, c.name);
+      assert.equal(encodeScalar(hashToScalar(c.tag, c.transcript)), c.proof.c, 'challenge = hash of the transcript');
+      assert.equal(c.transcript.commitment, encodePoint(baseMul(decodeScalar(c.nonces[0]))));
+      assert.ok(verifySchnorr(c.tag, c.context, X, decodeSchnorr(c.proof), c.message));
+    }
+  });
+  test('Chaum–Pedersen', () => {
+    for (const c of load('chaum-pedersen.json').cases) {
+      const [x, X, B, Y] = [decodeScalar(c.secret), decodePoint(c.X), decodePoint(c.B), decodePoint(c.Y)];
+      assert.ok(pointMul(B, x).equals(Y));
+      const proof = replay(c.nonces, () => proveChaumPedersen(c.tag, c.context, x, X, B, Y));
+      assert.deepEqual(encodeSchnorr(proof), c.proof);
+      assert.equal(encodeScalar(hashToScalar(c.tag, c.transcript)), c.proof.c);
+      assert.ok(verifyChaumPedersen(c.tag, c.context, X, B, Y, decodeSchnorr(c.proof)));
+    }
+  });
+  test('disjunctive', () => {
+    const v = load('disjunctive.json');
+    for (const c of v.cases) {
+      const h = decodePoint(c.publicKey);
+      const { ct } = encrypt(h, c.m, decodeScalar(c.r));
+      assert.deepEqual(encodeCiphertext(ct), c.ciphertext);
+      const proof = replay(c.nonces, () => proveDisjunctive(c.tag, c.context, h, ct, decodeScalar(c.r), c.values, c.index));
+      assert.deepEqual(encodeDisjunctive(proof), c.proof, c.name);
+      assert.equal(encodeScalar(hashToScalar(c.tag, c.transcript)), c.challenge);
+      assert.equal(proof.c.reduce((a, b) => (a + b) % ORDER, 0n), decodeScalar(c.challenge), 'branch challenges sum to the challenge');
+      assert.ok(verifyDisjunctive(c.tag, c.context, h, ct, c.values, decodeDisjunctive(c.proof, c.values.length)));
+    }
+  });
+});
+
+describe('vectors: credentials', () => {
+  test('derivation and refusals', () => {
+    const v = load('credential.json');
+    for (const c of v.cases) {
+      assert.equal(normalizeCredential(c.typed), c.normalized);
+      const k = credentialKeys(v.election, c.typed);
+      assert.equal(encodeScalar(k.secret), c.secret);
+      assert.equal(k.key, c.publicKey);
+      assert.equal(encodeScalar(hashToScalar('credential', { election: v.election, credential: c.normalized })), c.secret);
+    }
+    for (const bad of v.rejected) assert.throws(() => credentialKeys(v.election, bad), /credential/, bad);
+  });
+});
+
+describe('vectors: key ceremony, share encryption, threshold decryption', () => {
+  const v = load('threshold.json');
+  test('the ceremony reproduces every published value', () => {
+    const round1 = v.trustees.map((tr: any) => replay(tr.keygenNonces, () => generateTrusteeKey(v.election, tr.id, tr.index, v.threshold)));
+    round1.forEach((r: any, i: number) => {
+      assert.deepEqual(r.published, v.trustees[i].published);
+      assert.deepEqual(r.secret.coefficients, v.trustees[i].coefficients);
+    });
+    const keys = round1.map((r: any) => r.published);
+    const shares = round1.map((r: any, i: number) => replay(v.trustees[i].sharesNonces, () => makeShares(r.secret, keys)));
+    shares.forEach((s: any, i: number) => assert.deepEqual(plain(s), v.trustees[i].shares));
+    const finished = round1.map((r: any, i: number) => replay(v.trustees[i].finishNonces, () => finishKeyCeremony(r.secret, keys, shares)));
+    finished.forEach((f: any, i: number) => {
+      assert.equal(f.secret.share, v.trustees[i].share);
+      assert.deepEqual(f.ready, v.trustees[i].ready);
+      // s_l = Σ_i P_i(l)
+      const sum = v.trustees.reduce((acc: bigint, tr: any) => (acc + decodeScalar(tr.polynomialAt[String(i + 1)])) % ORDER, 0n);
+      assert.equal(encodeScalar(sum), v.trustees[i].share);
+    });
+    assert.equal(encodePoint(jointPublicKey(keys)), v.jointPublicKey);
+    assert.ok(baseMul(decodeScalar(v.jointSecret)).equals(decodePoint(v.jointPublicKey)));
+  });
+  test('Lagrange coefficients at 0 recombine the joint secret', () => {
+    for (const l of v.lagrange) {
+      const lambdas = l.indices.map((i: number) => lagrangeAtZero(l.indices, i));
+      assert.deepEqual(lambdas.map(encodeScalar), l.coefficients);
+      const s = l.indices.reduce((acc: bigint, i: number, k: number) => (acc + lambdas[k] * decodeScalar(v.trustees[i - 1].share)) % ORDER, 0n);
+      assert.equal(encodeScalar(s), v.jointSecret);
+    }
+  });
+  test('share encryption (hashed ElGamal + HMAC-SHA-256)', () => {
+    const e = v.shareEncryption;
+    const E = decodePoint(e.recipientKey);
+    const encrypted = replay(e.nonces, () => encryptShare(e.context, E, decodeScalar(e.share)));
+    assert.deepEqual(encrypted, e.encrypted);
+    const k = sha('sha512', taggedBytes('share-key', { context: e.context, R: e.R, S: e.S }));
+    assert.equal(toHex(k.slice(0, 32)), e.mask);
+    assert.equal(toHex(k.slice(32)), e.macKey);
+    const data = Buffer.from(e.encrypted.data, 'base64url');
+    const share = Buffer.from(toScalarBytes(decodeScalar(e.share)));
+    assert.equal(Buffer.from(data.map((b, i) => b ^ share[i]!)).toString('hex'), e.mask, 'data = share XOR mask');
+    const mac = createHmac('sha256', Buffer.from(e.macKey, 'hex')).update(taggedBytes('share-mac', { R: e.R, data: e.encrypted.data })).digest('base64url');
+    assert.equal(mac, e.encrypted.mac);
+    const recipient = v.trustees.find((t: any) => t.id === e.context.to);
+    assert.equal(encodeScalar(decryptShare(e.context, decodeScalar(recipient.encryptionSecret), e.encrypted)), e.share);
+  });
+  test('decryption shares and their combination', () => {
+    const d = v.decryption;
+    for (const s of d.shares) {
+      const tr = v.trustees.find((t: any) => t.id === s.trustee);
+      const secret = { version: 'veche/trustee-secret/v1' as const, election: v.election, trustee: tr.id, index: tr.index, threshold: v.threshold, coefficients: tr.coefficients, encryptionSecret: tr.encryptionSecret, share: tr.share };
+      assert.deepEqual(replay(s.nonces, () => makeDecryptionShare(secret, d.sums)), s.payload);
+    }
+    const used = d.combinedWith.map((i: number) => d.shares[i - 1].payload);
+    assert.deepEqual(combineShares(decodeSums(d.sums), used, 10), d.counts);
+    assert.deepEqual(d.counts, d.plaintexts);
+  });
+});
+
+describe('vectors: ballot and receipt', () => {
+  const v = load('ballot.json');
+  test('encryption reproduces the ballot; it checks and audits', () => {
+    const manifest = validateManifest(v.manifest);
+    const groups: SelectionGroup[] = v.groups;
+    const voter = credentialKeys(v.election, v.credential);
+    assert.equal(voter.key, v.credentialKey);
+    const selections = encodeChoices(manifest, v.choices as Choices);
+    assert.deepEqual(selections, v.selections);
+    const h = decodePoint(v.publicKey);
+    const made = replay(v.nonces, () => encryptBallot(v.election, h, groups, selections, voter));
+    assert.deepEqual(plain(made.ballot), v.ballot);
+    assert.equal(made.trackingCode, v.trackingCode);
+    assert.equal(trackingCode(v.ballot), v.trackingCode);
+    assert.equal(hashHex('ballot/tracking', v.ballot), v.trackingCode);
+    assert.deepEqual(made.secrets.randomness, v.randomness);
+    const checked = checkBallot(v.ballot, { electionHash: v.election, publicKey: h, groups });
+    assert.equal(checked.trackingCode, v.trackingCode);
+    assert.ok(auditBallot(v.ballot, h, { selections: v.selections, randomness: v.randomness }));
+    // Each ciphertext decrypts, with the election secret, to the selection.
+    const x = decodeScalar(v.electionSecretKey);
+    checked.ciphertexts.forEach((row, g) => row.forEach((ct, i) => assert.ok(ct.beta.subtract(pointMul(ct.alpha, x)).equals(baseMul(BigInt(v.selections[g][i]))))));
+  });
+  test('receipt', () => {
+    const r = v.receipt;
+    const secret = decodeScalar(r.boardSecret);
+    const made = replay(r.nonces, () => signReceipt(secret, baseMul(secret), { election: v.election, trackingCode: v.trackingCode, seq: r.seq, hash: r.hash }));
+    assert.deepEqual(made, r.receipt);
+    assert.ok(verifyReceipt(r.receipt, r.boardKey));
+    assert.equal(verifyReceipt({ ...r.receipt, seq: r.seq + 1 }, r.boardKey), false);
+  });
+});
+
+describe('vectors: a complete election record', () => {
+  const v = load('record.json');
+  const lines = readFileSync(join(VECTORS, 'record.jsonl'), 'utf8').split('\n').filter((l) => l !== '');
+  const events = lines.map((l) => JSON.parse(l) as BoardEvent);
+
+  test('the verifier accepts it, and its counts are the plaintext choices', async () => {
+    const { report } = await verifyRecord(linesSource(lines));
+    assert.deepEqual(report.failedChecks, []);
+    assert.equal(report.ok, true);
+    assert.equal(events.length, v.events);
+    assert.equal(events[0]!.hash, v.electionHash);
+    assert.equal(eventHash(events[0]!), v.electionHash);
+    const manifest = validateManifest((events[0]!.payload as { manifest: unknown }).manifest);
+
+    // Recount in the clear: last ballot of each voter, revoked voters dropped, weighted.
+    const last = new Map<string, Choices>();
+    for (const b of v.ballots) last.set(b.voter, b.choices);
+    let counts: number[][] | null = null;
+    let cast = 0;
+    for (const voter of v.voters) {
+      const choices = last.get(voter.id);
+      if (!choices || v.revoked.includes(voter.id)) continue;
+      const vec = encodeChoices(manifest, choices);
+      counts = counts ? counts.map((row, g) => row.map((n, i) => n + voter.weight * vec[g]![i]!)) : vec.map((row) => row.map((x) => x * voter.weight));
+      cast += voter.weight;
+    }
+    const eligible = v.voters.reduce((a: number, x: { weight: number }) => a + x.weight, 0);
+    const result = events.at(-1)!;
+    assert.equal(result.type, 'result');
+    assert.deepEqual((result.payload as { counts: number[][] }).counts, counts);
+    assert.deepEqual(result.payload, plain(v.result));
+    assert.deepEqual(plain(countResults(manifest, counts!, cast, eligible)), v.result.results);
+  });
+
+  test('credentials derive to the listed keys; receipts point at the ballots', () => {
+    const list = events.find((e) => e.type === 'credentials')!.payload as { credentials: { key: string; weight: number }[] };
+    for (const voter of v.voters) {
+      assert.equal(credentialKeys(v.electionHash, voter.credential).key, voter.key);
+      assert.ok(list.credentials.some((c) => c.key === voter.key && c.weight === voter.weight));
+    }
+    for (const b of v.ballots) assert.equal(trackingCode(events[b.seq]!.payload as never), b.trackingCode);
+  });
+
+  test('a changed ballot breaks verification, even with the hash chain rebuilt', async () => {
+    const i = v.ballots[0].seq;
+    // Swap the first two ciphertexts of the first group (a vote moved from one candidate to another).
+    const e = JSON.parse(lines[i]!);
+    const cts = e.payload.answers[0].ct;
+    [cts[0], cts[1]] = [cts[1], cts[0]];
+    const changed = lines.slice();
+    changed[i] = canonicalJson(e);
+    const broken = await verifyRecord(linesSource(changed));
+    assert.equal(broken.report.ok, false);
+    assert.ok(broken.report.failedChecks.includes('chain.hashes'));
+    // A board rewriting history re-hashes every later event: the chain then holds, the ballot's signature cannot.
+    let prev = events[i - 1]!.hash;
+    for (let j = i; j < changed.length; j++) {
+      const ev = JSON.parse(changed[j]!);
+      ev.prev = prev;
+      ev.hash = eventHash(ev);
+      prev = ev.hash;
+      changed[j] = canonicalJson(ev);
+    }
+    const rewritten = await verifyRecord(linesSource(changed));
+    assert.equal(rewritten.report.ok, false);
+    assert.ok(!rewritten.report.failedChecks.includes('chain.hashes'));
+    assert.ok(rewritten.report.failedChecks.includes('ballots.valid'));
+  });
+});
