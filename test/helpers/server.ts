@@ -1,0 +1,96 @@
+// The server tests' side of HTTP: a real server on 127.0.0.1 and a random port, a small JSON client,
+// and the trustees' and voters' steps done as their own machines would (src/keyceremony, src/ballot),
+// with only HTTP between them and the server. Only exports.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { BoardStore } from '../../src/board/store.js';
+import { buildApp, type ServerSettings } from '../../src/server/app.js';
+import { ensureAdminToken } from '../../src/server/auth.js';
+import type { Elections } from '../../src/server/elections.js';
+import { finishKeyCeremony, generateTrusteeKey, makeShares, type TrusteeSecret } from '../../src/keyceremony/trustee.js';
+import type { BoardEvent, PayloadByType } from '../../src/record/events.js';
+
+export interface TestServer {
+  base: string;
+  app: FastifyInstance;
+  elections: Elections;
+  adminToken: string;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+export async function startServer(store: BoardStore, settings: ServerSettings = {}): Promise<TestServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'veche-server-'));
+  const admin = await ensureAdminToken(store, dataDir);
+  const { app, elections } = await buildApp(store, { rateLimit: 0, webDir: null, ...settings });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = app.server.address() as { port: number };
+  return {
+    base: `http://127.0.0.1:${port}`, app, elections, adminToken: admin.token!, dataDir,
+    async close() { await app.close(); rmSync(dataDir, { recursive: true, force: true }); },
+  };
+}
+
+export interface Reply { status: number; body: any; text: string; headers: Headers }
+
+export interface RequestOptions {
+  token?: string;
+  /** Sent as JSON. */
+  json?: unknown;
+  /** Sent as is (for malformed bodies), with contentType (default application/json). */
+  raw?: string;
+  contentType?: string;
+}
+
+export async function call(base: string, method: string, path: string, opts: RequestOptions = {}): Promise<Reply> {
+  const headers: Record<string, string> = {};
+  if (opts.token !== undefined) headers.authorization = `Bearer ${opts.token}`;
+  let body: string | undefined;
+  if (opts.json !== undefined) { body = JSON.stringify(opts.json); headers['content-type'] = 'application/json'; }
+  if (opts.raw !== undefined) { body = opts.raw; headers['content-type'] = opts.contentType ?? 'application/json'; }
+  const res = await fetch(base + path, { method, headers, body });
+  const text = await res.text();
+  let parsed: unknown = null;
+  try { parsed = JSON.parse(text); } catch { /* not JSON (the record is JSON Lines) */ }
+  return { status: res.status, body: parsed, text, headers: res.headers };
+}
+
+/** Calls that must succeed; fails with the server's answer otherwise. */
+export async function ok(base: string, method: string, path: string, opts: RequestOptions = {}): Promise<any> {
+  const r = await call(base, method, path, opts);
+  if (r.status !== 200) throw new Error(`${method} ${path}: ${r.status} ${r.text}`);
+  return r.body;
+}
+
+export async function recordEvents(base: string, id: string, types?: string): Promise<BoardEvent[]> {
+  const r = await call(base, 'GET', `/api/elections/${id}/record${types ? `?types=${types}` : ''}`);
+  if (r.status !== 200) throw new Error(`record: ${r.status} ${r.text}`);
+  return r.text.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as BoardEvent);
+}
+
+const payloads = <T extends keyof PayloadByType>(events: BoardEvent[], type: T) => events.filter((e) => e.type === type).map((e) => e.payload as PayloadByType[T]);
+
+/** The key ceremony through the trustee routes, each trustee with its own token. Returns the trustees' finished secrets. */
+export async function keyCeremony(base: string, id: string, tokens: Record<string, string>): Promise<TrusteeSecret[]> {
+  const [genesis] = await recordEvents(base, id, 'election');
+  const { manifest } = genesis!.payload as PayloadByType['election'];
+  const path = (t: string, step: string) => `/api/elections/${id}/trustees/${t}/${step}`;
+  const secrets: TrusteeSecret[] = [];
+  for (const [i, t] of manifest.trustees.entries()) {
+    const { secret, published } = generateTrusteeKey(genesis!.hash, t.id, i + 1, manifest.threshold);
+    await ok(base, 'POST', path(t.id, 'key'), { token: tokens[t.id]!, json: published });
+    secrets.push(secret);
+  }
+  const keys = payloads(await recordEvents(base, id, 'trustee-key'), 'trustee-key');
+  for (const s of secrets) await ok(base, 'POST', path(s.trustee, 'shares'), { token: tokens[s.trustee]!, json: makeShares(s, keys) });
+  const shares = payloads(await recordEvents(base, id, 'trustee-shares'), 'trustee-shares');
+  const finished: TrusteeSecret[] = [];
+  for (const s of secrets) {
+    const done = finishKeyCeremony(s, keys, shares);
+    await ok(base, 'POST', path(s.trustee, 'ready'), { token: tokens[s.trustee]!, json: done.ready });
+    finished.push(done.secret);
+  }
+  return finished;
+}
