@@ -6,7 +6,7 @@ import type { BoardStore } from '../board/store.js';
 import { parseStrictJson } from '../manifest/json.js';
 import { Elections } from './elections.js';
 import { toApiError } from './errors.js';
-import { adminRoutes } from './routes/admin.js';
+import { adminRoutes, CREDENTIALS_BODY_LIMIT } from './routes/admin.js';
 import { pageRoutes } from './routes/pages.js';
 import { publicRoutes } from './routes/public.js';
 import { trusteeRoutes } from './routes/trustee.js';
@@ -18,6 +18,8 @@ export interface ServerSettings {
   rateLimit?: number;
   /** Largest request body in bytes (the credential list has its own, larger limit). Default 1 MiB. */
   bodyLimit?: number;
+  /** Largest credential list in bytes; default 64 MiB (about 800,000 voters). */
+  credentialsBodyLimit?: number;
   /** Fastify's request log (never headers or bodies); default off. */
   logger?: boolean;
 }
@@ -95,7 +97,7 @@ export async function buildApp(store: BoardStore, settings: ServerSettings = {})
   }
 
   await app.register(publicRoutes, { elections });
-  await app.register(adminRoutes, { elections });
+  await app.register(adminRoutes, { elections, credentialsBodyLimit: settings.credentialsBodyLimit ?? CREDENTIALS_BODY_LIMIT });
   await app.register(trusteeRoutes, { elections });
   await app.register(pageRoutes, { webDir: settings.webDir ?? null });
   await app.ready();

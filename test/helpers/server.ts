@@ -11,6 +11,7 @@ import { ensureAdminToken } from '../../src/server/auth.js';
 import type { Elections } from '../../src/server/elections.js';
 import { finishKeyCeremony, generateTrusteeKey, makeShares, type TrusteeSecret } from '../../src/keyceremony/trustee.js';
 import type { BoardEvent, PayloadByType } from '../../src/record/events.js';
+import { issueCredentials } from '../../src/credentials/credentials.js';
 
 export interface TestServer {
   base: string;
@@ -93,4 +94,32 @@ export async function keyCeremony(base: string, id: string, tokens: Record<strin
     finished.push(done.secret);
   }
   return finished;
+}
+
+export interface HttpElection {
+  id: string;
+  electionHash: string;
+  trusteeTokens: Record<string, string>;
+  secrets: TrusteeSecret[];
+  credentials: { voter: string; credential: string; key: string; weight: number }[];
+  jointKey: string;
+  boardKey: string;
+}
+
+/** Creates an election through the API and takes it to the open poll (or only through the ceremony). */
+export async function openElectionOverHttp(server: TestServer, manifest: { id: string }, voters: number, open = true): Promise<HttpElection> {
+  const admin = { token: server.adminToken };
+  const created = await ok(server.base, 'POST', '/api/elections', { ...admin, json: manifest });
+  const secrets = await keyCeremony(server.base, manifest.id, created.trusteeTokens);
+  const issued = issueCredentials(created.electionHash, Array.from({ length: voters }, (_, i) => ({ id: `v${i}` })));
+  await ok(server.base, 'POST', `/api/elections/${manifest.id}/credentials`, { ...admin, json: { credentials: issued.public } });
+  if (open) await ok(server.base, 'POST', `/api/elections/${manifest.id}/open`, admin);
+  const info = await ok(server.base, 'GET', `/api/elections/${manifest.id}`);
+  return { id: manifest.id, electionHash: created.electionHash, trusteeTokens: created.trusteeTokens, secrets, credentials: issued.private, jointKey: info.jointKey, boardKey: info.boardKey };
+}
+
+export async function recordText(base: string, id: string): Promise<string> {
+  const r = await call(base, 'GET', `/api/elections/${id}/record`);
+  if (r.status !== 200) throw new Error(`record: ${r.status} ${r.text}`);
+  return r.text;
 }

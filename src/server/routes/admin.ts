@@ -1,6 +1,6 @@
-// Admin routes (checked before the body is even read; Authorization: Bearer <admin token>): create elections, publish the public credential
-// list, revoke, open, close, tally, publish the result. The admin never sees a private credential or a
-// trustee secret: the board's rules, not the admin, decide what is accepted.
+// Admin routes (Authorization: Bearer <admin token>, checked before the body is read): create
+// elections, publish the public credential list, revoke, open, close, tally, publish the result. The
+// admin never sees a private credential or a trustee secret: the board's rules decide what is accepted.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { BoardError } from '../../board/board.js';
 import type { CredentialEntry } from '../../record/events.js';
@@ -14,7 +14,7 @@ type IdParams = { id: string };
 /** The credential list of a large electorate is much larger than any other request. */
 export const CREDENTIALS_BODY_LIMIT = 64 * 1024 * 1024;
 
-export async function adminRoutes(app: FastifyInstance, opts: { elections: Elections }): Promise<void> {
+export async function adminRoutes(app: FastifyInstance, opts: { elections: Elections; credentialsBodyLimit: number }): Promise<void> {
   const { elections } = opts;
   const store = elections.store;
   app.addHook('onRequest', async (req: FastifyRequest) => requireAdmin(store, req));
@@ -24,7 +24,7 @@ export async function adminRoutes(app: FastifyInstance, opts: { elections: Elect
     return { id: board.electionId, electionHash: board.current.electionHash, trusteeTokens };
   });
 
-  app.post<{ Params: IdParams; Body: { credentials: CredentialEntry[] } }>('/api/elections/:id/credentials', { bodyLimit: CREDENTIALS_BODY_LIMIT, schema: { params: electionParams, querystring: noQuery, body: credentialsBody } }, async (req) => {
+  app.post<{ Params: IdParams; Body: { credentials: CredentialEntry[] } }>('/api/elections/:id/credentials', { bodyLimit: opts.credentialsBodyLimit, schema: { params: electionParams, querystring: noQuery, body: credentialsBody } }, async (req) => {
     const board = await elections.current(req.params.id);
     const e = await board.submitCredentials(req.body);
     return { eligible: board.current.credentials!.size, eligibleWeight: board.current.eligibleWeight, seq: e.seq, hash: e.hash };
