@@ -9,7 +9,9 @@ const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;
 
 export interface ChainPosition { seq: number; hash: string; time: string }
 
-/** Parses and chain-checks one line; returns the event, or null when the line cannot be trusted at all. */
+/** Parses and chain-checks one line; returns the event, or null when the line cannot be trusted at all:
+ *  not a canonical event, or not chained to the event before (nothing after a broken link can be trusted,
+ *  and checking the proofs of untrusted lines would only cost time). */
 export function readEvent(line: string, expectedSeq: number, before: ChainPosition | null, report: Report): BoardEvent | null {
   let value: unknown;
   try {
@@ -30,12 +32,12 @@ export function readEvent(line: string, expectedSeq: number, before: ChainPositi
     && (EVENT_TYPES as readonly string[]).includes(e.type) && typeof e.payload === 'object' && e.payload !== null && !Array.isArray(e.payload)
     && typeof e.hash === 'string' && typeof e.prev === 'string';
   if (!report.check('record.format', expectedSeq, formatOk, `line ${expectedSeq + 1} is not a canonical event`)) return null;
-  report.check('chain.sequence', expectedSeq, e.seq === expectedSeq, `line ${expectedSeq + 1} has seq ${String(e.seq)}, expected ${expectedSeq}`);
-  report.check('chain.links', expectedSeq, e.prev === (before ? before.hash : GENESIS_PREV), `event ${expectedSeq} does not link to the event before it`);
+  const seqOk = report.check('chain.sequence', expectedSeq, e.seq === expectedSeq, `line ${expectedSeq + 1} has seq ${String(e.seq)}, expected ${expectedSeq}`);
+  const linkOk = report.check('chain.links', expectedSeq, e.prev === (before ? before.hash : GENESIS_PREV), `event ${expectedSeq} does not link to the event before it`);
   let hashOk = false;
   try { hashOk = eventHash(e) === e.hash; } catch { hashOk = false; }
   report.check('chain.hashes', expectedSeq, hashOk, `event ${expectedSeq}: hash does not match its content`);
   const timeOk = typeof e.time === 'string' && ISO_TIME.test(e.time) && !Number.isNaN(Date.parse(e.time)) && (!before || before.time <= e.time);
   report.check('chain.time', expectedSeq, timeOk, `event ${expectedSeq}: time missing, malformed or earlier than the event before`);
-  return e;
+  return seqOk && linkOk && hashOk ? e : null;
 }
