@@ -10,7 +10,10 @@ export function parseRecord(text: string): BoardEvent[] {
   for (const [i, line] of lines.entries()) {
     let e: BoardEvent;
     try { e = JSON.parse(line) as BoardEvent; } catch { throw new Error(`record line ${i + 1}: not JSON`); }
-    if (e.seq !== i || e.prev !== prev || eventHash(e) !== e.hash) throw new Error(`record line ${i + 1}: the hash chain is broken`);
+    if (typeof e !== 'object' || e === null || Array.isArray(e)) throw new Error(`record line ${i + 1}: not an event`);
+    let hash: string | null;
+    try { hash = eventHash(e); } catch { hash = null; } // content that has no canonical encoding
+    if (e.seq !== i || e.prev !== prev || hash === null || hash !== e.hash) throw new Error(`record line ${i + 1}: the hash chain is broken`);
     prev = e.hash;
     events.push(e);
   }

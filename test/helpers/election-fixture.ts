@@ -10,7 +10,7 @@ import { selectionGroups } from '../../src/manifest/layout.js';
 import type { Manifest, SelectionGroup } from '../../src/manifest/types.js';
 import type { Point } from '../../src/crypto/group.js';
 import { makeDecryptionShare } from '../../src/tally/decrypt.js';
-import { encodeEvent } from '../../src/record/events.js';
+import { encodeEvent, GENESIS_PREV, makeEvent, type BoardEvent } from '../../src/record/events.js';
 
 /** A small election: a pick-one question (3 candidates) and an approval question (4 options, at most 2):
  *  ballots take a few milliseconds, and both kinds of range proof are exercised. */
@@ -27,6 +27,21 @@ export function smallManifest(id = 'small'): Manifest {
     ],
     trustees: [{ id: 't1', name: 'T1' }, { id: 't2', name: 'T2' }, { id: 't3', name: 'T3' }],
     threshold: 2,
+  };
+}
+
+/** The smallest real election: one pick-one question of two candidates, two trustees, either can decrypt.
+ *  Its ballots are the cheapest to make and check (durability and load tests, fuzzing whole records). */
+export function tinyManifest(id = 'tiny'): Manifest {
+  return {
+    version: 'veche/manifest/v1',
+    id,
+    title: 'Tiny test election',
+    description: '',
+    languages: ['en'],
+    questions: [{ type: 'choice', id: 'chair', title: 'Chair', candidates: [{ id: 'a', label: 'A' }, { id: 'b', label: 'B' }], allowBlank: false, absoluteMajority: false }],
+    trustees: [{ id: 't1', name: 'T1' }, { id: 't2', name: 'T2' }],
+    threshold: 1,
   };
 }
 
@@ -91,6 +106,16 @@ export async function finishElection(el: OpenElection, trustees?: number[]): Pro
   const use = trustees ?? el.trusteeSecrets.slice(0, el.manifest.threshold).map((s) => s.index);
   for (const index of use) await board.submitDecryptionShare(makeDecryptionShare(el.trusteeSecrets[index - 1]!, sums));
   await board.publishResult();
+}
+
+/** The same events with seq, prev and hash recomputed: what a board rewriting history would publish. */
+export function rechain(events: readonly BoardEvent[]): BoardEvent[] {
+  const out: BoardEvent[] = [];
+  for (const e of events) {
+    const before = out[out.length - 1];
+    out.push(makeEvent(out.length, before ? before.hash : GENESIS_PREV, e.type, e.payload, e.time));
+  }
+  return out;
 }
 
 /** The whole record as JSON Lines, as the board publishes it. */
