@@ -1,33 +1,45 @@
 // `veche verify RECORD`: the independent check, from the record alone.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileSource, verifyRecord } from '../../verify/verifier.js';
+import { checkReceipts, parseReceiptLines, type ReceiptsReport } from '../../verify/receipts.js';
 import { formatResult } from '../format.js';
 import { parse, UsageError } from '../args.js';
 
-export const VERIFY_HELP = `Usage: veche verify RECORD [--json]
+export const VERIFY_HELP = `Usage: veche verify RECORD [--receipts FILE] [--json]
 
 Recomputes every check of an election from its record alone (the JSON Lines file that the board
 publishes): the hash chain, the manifest, the key ceremony, the credential list, every ballot's
 signature and proofs, which ballot of each voter counts, the encrypted tally, every decryption share
 and its proof, the counts and the outcomes. Prints each check and the result it recomputed.
 Exits 0 only if everything holds, 1 if any check fails.
+  --receipts FILE  also check voters' receipts (JSON Lines, one receipt per line): each must be signed
+                   by this board and its ballot must be on the record at the seq and hash it names;
+                   a missing one is proof that the board dropped, reordered or rewrote events
   --json    print the report as JSON
 `;
 
 export async function verifyCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, { json: { type: 'boolean' } }, true);
+  const { values, positionals } = parse(argv, { json: { type: 'boolean' }, receipts: { type: 'string' } }, true);
   if (values.help) { process.stdout.write(VERIFY_HELP); return 0; }
   if (positionals.length !== 1) throw new UsageError('name one record file (see veche verify --help)');
   const path = positionals[0]!;
   if (!existsSync(path)) throw new UsageError(`no such file: ${path}`);
+  let receipts: ReceiptsReport | null = null;
+  if (values.receipts !== undefined) {
+    let text: string;
+    try { text = readFileSync(values.receipts, 'utf8'); } catch (e) { throw new UsageError(`cannot read ${values.receipts}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`); }
+    const parsed = parseReceiptLines(text);
+    if (parsed.length === 0) throw new UsageError(`no receipts in ${values.receipts}`);
+    receipts = await checkReceipts(fileSource(path), parsed);
+  }
   const started = Date.now();
   const { report, state, events } = await verifyRecord(fileSource(path), (n) => {
     if (process.stderr.isTTY) process.stderr.write(`\rverifying: ${n} events`);
   });
   if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
   if (values.json) {
-    console.log(JSON.stringify({ ok: report.ok, events, checks: report.checks, result: state.result }, null, 2));
-    return report.ok ? 0 : 1;
+    console.log(JSON.stringify({ ok: report.ok && (receipts?.ok ?? true), events, checks: report.checks, result: state.result, ...(receipts ? { receipts } : {}) }, null, 2));
+    return report.ok && (receipts?.ok ?? true) ? 0 : 1;
   }
   console.log(`Record ${path}: ${events} events, election ${state.manifest?.id ?? '?'} (${state.electionHash || 'unknown hash'})`);
   for (const c of report.checks) {
@@ -38,5 +50,10 @@ export async function verifyCommand(argv: string[]): Promise<number> {
   console.log('');
   if (state.result && state.manifest && report.ok) console.log(formatResult(state.manifest, state.result));
   console.log(report.ok ? `VERIFIED: every check holds (${((Date.now() - started) / 1000).toFixed(1)} s)` : `NOT VERIFIED: failing checks: ${report.failedChecks.join(', ') || 'record.complete'}`);
-  return report.ok ? 0 : 1;
+  if (receipts) {
+    console.log(`\nReceipts: ${receipts.present} on the record, ${receipts.missing} MISSING, ${receipts.invalid} invalid`);
+    for (const c of receipts.checks) if (c.status !== 'present') console.log(`  line ${c.line}${c.trackingCode ? ` (${c.trackingCode.slice(0, 16)}…)` : ''}: ${c.message}`);
+    console.log(receipts.ok ? 'RECEIPTS OK: every receipted ballot is on the record' : 'RECEIPTS NOT OK');
+  }
+  return report.ok && (receipts?.ok ?? true) ? 0 : 1;
 }
