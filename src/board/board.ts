@@ -276,8 +276,11 @@ export class Board {
 
   // ---- ballots -------------------------------------------------------------------------------------
 
-  /** Checks a ballot completely, appends it, and returns the signed receipt. */
-  castBallot(input: unknown): Promise<{ receipt: Receipt; event: BoardEvent }> {
+  /** Checks a ballot completely, appends it, and returns the signed receipt. Every refusal is a rejected
+   *  promise (async: nothing throws synchronously at a caller that chains .then/.catch). */
+  async castBallot(input: unknown): Promise<{ receipt: Receipt; event: BoardEvent }> {
+    // Another process sharing the store may have opened the poll since this board last looked.
+    if (this.state.phase !== 'open') await this.exclusive(() => this.refresh());
     // The expensive proof checks run before taking the lock; phase and credential are re-checked inside.
     const checked = (() => {
       const st = this.state;
