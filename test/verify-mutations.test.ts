@@ -374,6 +374,31 @@ describe('re-chained changes are caught by the check they break', () => {
     }), { numRuns: 5 });
   });
 
+  test('an extra field in a part of a decryption share: decryption.shares (was accepted before)', async () => {
+    const events = clone();
+    const part = (events[idxOf('decryption-share')[1]!]!.payload as PayloadByType['decryption-share']).shares[0]![0]!;
+    (part as unknown as Record<string, unknown>).note = 'extra';
+    await assertCaughtBy(events, ['decryption.shares']);
+  });
+
+  test('an extra field in any object of any event: refused (nothing on the record carries unchecked data)', async () => {
+    await fc.assert(fc.asyncProperty(fc.nat(), fc.nat(), async (ev, o) => {
+      const events = clone();
+      const objects: Record<string, unknown>[] = [];
+      const walk = (x: unknown) => {
+        if (x === null || typeof x !== 'object') return;
+        if (!Array.isArray(x)) objects.push(x as Record<string, unknown>);
+        for (const v of Object.values(x)) walk(v);
+      };
+      walk(pick(events, ev).payload);
+      const target = objects.length > 0 ? pick(objects, o) : pick(events, ev).payload as unknown as Record<string, unknown>;
+      target.extra = 1;
+      const report = await verifyLines(rechain(events));
+      assert.equal(report.ok, false);
+      assert.deepEqual(report.failedChecks.filter((c) => CHAIN_CHECKS.includes(c)), []);
+    }), { numRuns: 4 });
+  });
+
   test('a revocation of a credential not on the list: credentials.revocations', async () => {
     const [revIdx] = idxOf('credential-revoked') as [number];
     const events = clone();

@@ -12,7 +12,10 @@ export function verifyDecryptionShare(e: BoardEvent, st: VerifierState, report: 
   const ordered = st.phase === 'tallied' && index > 0 && p.index === index && !st.decryptionShares.some((s) => s.trustee === p.trustee);
   if (!report.check('phase.order', e.seq, ordered, `decryption share from ${String(p.trustee)} out of order, misnumbered or repeated`)) return;
   const vk = st.verificationKeys.get(p.trustee);
-  const problem = !vk ? 'trustee has no verification key' : !st.tallySums ? 'no valid tally to decrypt' : Object.keys(p).length !== 3 ? 'unexpected fields' : checkDecryptionShare(st.electionHash, vk, st.tallySums, p);
+  // Exactly {D, proof} per part too: nothing on the record may carry extra data the proofs do not cover.
+  const exact = Object.keys(p).length === 3 && Array.isArray(p.shares)
+    && p.shares.every((row) => !Array.isArray(row) || row.every((part) => typeof part !== 'object' || part === null || Object.keys(part).sort().join(',') === 'D,proof'));
+  const problem = !vk ? 'trustee has no verification key' : !st.tallySums ? 'no valid tally to decrypt' : !exact ? 'unexpected fields' : checkDecryptionShare(st.electionHash, vk, st.tallySums, p);
   if (report.check('decryption.shares', e.seq, problem === null, `decryption share of ${p.trustee}: ${problem}`)) st.decryptionShares.push(p);
 }
 
