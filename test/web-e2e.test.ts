@@ -1,0 +1,476 @@
+// The whole election through the web pages, in Debian's Chromium, against the real server: the admin
+// creates an election and the credentials in the browser, three trustees make the key in theirs, voters
+// vote in the booth (one audits first, one re-votes, one uses only the keyboard on a phone-sized screen,
+// one types the credential), the poll is closed and tallied, two trustees decrypt, the result is
+// published and shown, and the record downloaded from the board page verifies with `veche verify`.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { encodeChoices } from '../src/manifest/layout.js';
+import type { Choices, Manifest } from '../src/manifest/types.js';
+import type { ResultPayload } from '../src/record/events.js';
+import { veche } from './helpers/cli.js';
+import { buildWeb, chromiumAvailable, launchChromium, screenshot, seriousA11yViolations, startVeche, tempDir, watchPage, type VecheServer } from './helpers/browser.js';
+
+const skip = chromiumAvailable() ? false : 'Debian Chromium is not installed (scripts/install-system-deps.sh)';
+
+/** What a voter picks, by question kind, with the ids the admin form derives from the labels. */
+interface Vote { chair: string | null; projects: string[]; verdicts: Record<string, string>; motion: string }
+
+describe('web pages in Chromium: a whole election', { skip, timeout: 300_000 }, () => {
+  let srv: VecheServer;
+  let browser: Browser;
+  let dir: string;
+  const problems: string[] = [];
+  const contexts: BrowserContext[] = [];
+  const trusteeLinks: string[] = [];
+  const trusteeFiles: string[] = [];
+  const credentials = new Map<string, { weight: number; credential: string; link: string }>();
+  /** The last ballot of each voter, as cast: what the result must add up. */
+  const finalVotes = new Map<string, Vote>();
+  let annTrackingCode = '';
+
+  async function newPage(opts: { width?: number; height?: number } = {}): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: opts.width ?? 1100, height: opts.height ?? 900 }, acceptDownloads: true, locale: 'en-US' });
+    contexts.push(context);
+    const page = await context.newPage();
+    page.setDefaultTimeout(20_000);
+    watchPage(page, problems);
+    return page;
+  }
+
+  async function noSeriousViolations(page: Page, what: string): Promise<void> {
+    const violations = await seriousA11yViolations(page);
+    assert.deepEqual(violations, [], `${what}: accessibility violations`);
+  }
+
+  /** Clicks and saves the download it starts. */
+  async function downloadBy(page: Page, selector: string, path: string): Promise<string> {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
+    await download.saveAs(path);
+    return path;
+  }
+
+  before(async () => {
+    const built = buildWeb();
+    process.stdout.write(built.split('\n').filter((l) => /gzipped|build-web/.test(l)).map((l) => `${l}\n`).join(''));
+    dir = tempDir('veche-web-e2e-');
+    srv = await startVeche();
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    for (const c of contexts) await c.close().catch(() => undefined);
+    await browser?.close();
+    await srv?.close();
+  });
+
+  let admin: Page;
+
+  it('admin: signs in and creates an election with the four kinds of question', async () => {
+    admin = await newPage();
+    await admin.goto(`${srv.url}/admin/`);
+    await admin.fill('#admin-token', 'va1.not-the-token');
+    await admin.click('#sign-in');
+    await admin.waitForSelector('#admin-token-error');
+    await admin.fill('#admin-token', srv.adminToken);
+    await admin.click('#sign-in');
+    await admin.click('a[href="#new"]');
+    await admin.fill('#e-title', 'Lakeside Rowing Club: Annual Meeting');
+    await admin.fill('#e-id', 'club');
+    await admin.fill('#e-description', 'Members elect the captain, choose projects, review officers and vote on the fee.');
+    await admin.fill('#q0-title', 'Who should be captain?');
+    await admin.fill('#q0-items', 'Alice Smith\nBob Jones\nCarol White');
+    await admin.check('#q0-blank');
+    await admin.selectOption('#add-type', 'approval');
+    await admin.click('#add-question');
+    await admin.fill('#q1-title', 'Which projects should be funded?');
+    await admin.fill('#q1-items', 'Roof\nGarden\nBikes\nLibrary');
+    await admin.fill('#q1-min', '1');
+    await admin.fill('#q1-max', '2');
+    await admin.fill('#q1-winners', '2');
+    await admin.selectOption('#add-type', 'verdict');
+    await admin.click('#add-question');
+    await admin.fill('#q2-title', 'Review of the officers');
+    await admin.fill('#q2-items', 'Dana (treasurer)\nEli (secretary)');
+    await admin.selectOption('#add-type', 'motion');
+    await admin.click('#add-question');
+    await admin.fill('#q3-title', 'Raise the fee by 5%');
+    await admin.selectOption('#q3-threshold', 'two-thirds');
+    await admin.fill('#e-trustees', 'Tanya Ivanova\nUlrich Berg\nVera Costa');
+    await admin.fill('#e-threshold', '2');
+    await screenshot(admin, 'admin-new-election');
+    await noSeriousViolations(admin, 'admin: new election form');
+
+    // A bad threshold is refused in the page, naming the problem, and nothing is created.
+    await admin.fill('#e-threshold', '4');
+    await admin.click('#create');
+    await admin.waitForSelector('#draft-errors');
+    assert.match(await admin.textContent('#draft-errors') ?? '', /threshold/);
+    await admin.fill('#e-threshold', '2');
+    await admin.click('#create');
+    await admin.waitForSelector('input.trustee-link');
+    assert.match(await admin.textContent('#message') ?? '', /created/);
+    trusteeLinks.push(...await admin.$$eval('input.trustee-link', (els) => els.map((e) => (e as HTMLInputElement).value)));
+    assert.equal(trusteeLinks.length, 3);
+    assert.ok(trusteeLinks.every((l) => l.startsWith(`${srv.url}/trustee/club/t`) && l.includes('#token=')));
+  });
+
+  it('admin: imports the voter list, makes the credentials in the browser, publishes only the public list', async () => {
+    await admin.setInputFiles('#voters-file', { name: 'voters.csv', mimeType: 'text/csv', buffer: Buffer.from('voter,weight\nann,1\nben,1\ncat,2\ndan,1\neve,1\n') });
+    await admin.waitForSelector('#voters-read');
+    assert.match(await admin.textContent('#voters-read') ?? '', /5 voters read\. Total weight 6/);
+    await admin.click('#generate-credentials');
+    assert.equal(await admin.isDisabled('#publish-credentials'), true, 'publishing waits for the private list to be saved');
+    const file = await downloadBy(admin, '#download-credentials', join(dir, 'credentials.csv'));
+    const rows = readFileSync(file, 'utf8').trim().split(/\r?\n/).map((l) => l.split(','));
+    assert.deepEqual(rows[0], ['voter', 'weight', 'credential', 'link']);
+    for (const [voter, weight, credential, link] of rows.slice(1)) credentials.set(voter!, { weight: Number(weight), credential: credential!, link: link! });
+    assert.equal(credentials.size, 5);
+    assert.equal(credentials.get('cat')!.weight, 2);
+    assert.equal(credentials.get('ann')!.link, `${srv.url}/vote/club#credential=${credentials.get('ann')!.credential}`);
+    await admin.click('#publish-credentials');
+    await admin.waitForFunction(() => /5 public credentials published/.test(document.getElementById('message')?.textContent ?? ''));
+    // The board holds keys and weights only: no credential text ever reached the server.
+    const record = await (await fetch(`${srv.url}/api/elections/club/record`)).text();
+    for (const c of credentials.values()) assert.ok(!record.includes(c.credential));
+    assert.equal(await admin.isDisabled('#open-poll'), true, 'the poll cannot open before the key ceremony');
+  });
+
+  it('trustees: three make the key in their own browsers (key, shares, finish)', async () => {
+    const pages: Page[] = [];
+    for (const [i, link] of trusteeLinks.entries()) {
+      const page = await newPage();
+      pages.push(page);
+      await page.goto(link);
+      await page.waitForSelector('#generate');
+      assert.equal(new URL(page.url()).hash, '', 'the token is taken out of the address bar');
+      if (i === 0) await noSeriousViolations(page, 'trustee page');
+      trusteeFiles.push(await downloadBy(page, '#generate', join(dir, `trustee-${i + 1}.json`)));
+      await page.click('#publish-key');
+      await page.waitForFunction(() => /public key is on the board/.test(document.getElementById('message')?.textContent ?? ''));
+    }
+    const secret = JSON.parse(readFileSync(trusteeFiles[0]!, 'utf8'));
+    assert.equal(secret.trustee, 't1');
+    assert.equal(secret.share, undefined);
+    for (const [i, page] of pages.entries()) {
+      await page.reload();
+      await page.setInputFiles('#secret-file', trusteeFiles[i]!);
+      await page.waitForSelector('#send-shares:not([disabled])');
+      await page.click('#send-shares');
+      await page.waitForFunction(() => /shares are on the board/.test(document.getElementById('message')?.textContent ?? ''));
+    }
+    for (const [i, page] of pages.entries()) {
+      await page.reload();
+      await page.setInputFiles('#secret-file', trusteeFiles[i]!);
+      await page.waitForSelector('#finish:not([disabled])');
+      trusteeFiles[i] = await downloadBy(page, '#finish', join(dir, `trustee-${i + 1}-final.json`));
+      await page.waitForFunction(() => /part of the key is complete/.test(document.getElementById('message')?.textContent ?? ''));
+      if (i === 0) await screenshot(page, 'trustee-finished');
+    }
+    assert.ok(JSON.parse(readFileSync(trusteeFiles[0]!, 'utf8')).share, 'the updated secret file holds the share');
+    const info = await (await fetch(`${srv.url}/api/elections/club`)).json() as { jointKey: string | null };
+    assert.ok(info.jointKey, 'the joint key is on the board');
+  });
+
+  it('admin: opens the poll', async () => {
+    await admin.click('#refresh');
+    await admin.waitForSelector('#open-poll:not([disabled])');
+    await admin.click('#open-poll');
+    await admin.waitForSelector('#close-poll');
+    await screenshot(admin, 'admin-election-open');
+    await noSeriousViolations(admin, 'admin: election page');
+  });
+
+  /** Fills the booth with the mouse: radios, checkboxes, verdict rows. */
+  async function fillBallot(page: Page, v: Vote): Promise<void> {
+    await page.check(v.chair === null ? '#q-who-should-be-captain-__blank__' : `#q-who-should-be-captain-${v.chair}`);
+    for (const id of ['roof', 'garden', 'bikes', 'library']) {
+      const box = `#q-which-projects-should-be-funded-${id}`;
+      if (v.projects.includes(id)) await page.check(box);
+      else await page.uncheck(box);
+    }
+    for (const [holder, verdict] of Object.entries(v.verdicts)) await page.check(`#q-review-of-the-officers-${holder}-${verdict}`);
+    await page.check(`#q-raise-the-fee-by-5-${v.motion}`);
+  }
+
+  async function reviewEncryptCast(page: Page): Promise<string> {
+    await page.click('text=Review my choices');
+    await page.waitForSelector('#encrypt');
+    await page.click('#encrypt');
+    await page.waitForSelector('#cast');
+    await page.click('#cast');
+    await page.waitForSelector('#vote-again');
+    assert.match(await page.textContent('main') ?? '', /signature by the board checked/);
+    return (await page.textContent('#tracking-code'))!.trim();
+  }
+
+  it('booth: a voter audits a ballot first, then casts; the approval maximum is enforced', async () => {
+    const page = await newPage();
+    await page.goto(credentials.get('ann')!.link);
+    await page.waitForSelector('fieldset.question');
+    assert.equal(new URL(page.url()).hash, '', 'the credential is taken out of the address bar');
+    await screenshot(page, 'booth-ballot');
+    await noSeriousViolations(page, 'booth: ballot');
+
+    // Review with nothing chosen: every unanswered question is named, and focus goes to the list.
+    await page.click('text=Review my choices');
+    await page.waitForSelector('#problems');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'problems');
+    assert.equal(await page.locator('#problems li').count(), 4);
+    await noSeriousViolations(page, 'booth: problems');
+
+    const vote: Vote = { chair: 'alice-smith', projects: ['roof', 'garden'], verdicts: { 'dana-treasurer': 'encouragement', 'eli-secretary': 'punishment' }, motion: 'for' };
+    await fillBallot(page, vote);
+    // A third approval is refused and said (max 2).
+    await page.check('#q-which-projects-should-be-funded-bikes').catch(() => undefined);
+    assert.equal(await page.isChecked('#q-which-projects-should-be-funded-bikes'), false);
+    assert.match(await page.textContent('#q-which-projects-should-be-funded-count') ?? '', /at most 2/);
+
+    await page.click('text=Review my choices');
+    await page.waitForSelector('#encrypt');
+    const review = await page.textContent('main') ?? '';
+    for (const label of ['Alice Smith', 'Roof', 'Garden', 'Dana (treasurer)', 'Encouragement', 'Punishment', 'For']) assert.ok(review.includes(label), `review shows ${label}`);
+    await screenshot(page, 'booth-review');
+    await page.click('#encrypt');
+    await page.waitForSelector('#audit');
+    const auditedCode = (await page.textContent('#tracking-code'))!.trim();
+    await page.click('#audit');
+    await page.waitForSelector('text=The check passed');
+    await screenshot(page, 'booth-audit');
+    await noSeriousViolations(page, 'booth: audit');
+    await page.click('text=Back to my choices');
+    await page.click('#encrypt');
+    await page.waitForSelector('#cast');
+    await page.click('#cast');
+    await page.waitForSelector('#vote-again');
+    annTrackingCode = (await page.textContent('#tracking-code'))!.trim();
+    assert.notEqual(annTrackingCode, auditedCode, 'the audited ballot is never cast');
+    const onBoard = await fetch(`${srv.url}/api/elections/club/ballots/${auditedCode}`);
+    assert.equal(onBoard.status, 404, 'the audited ballot is not on the board');
+    await screenshot(page, 'booth-cast');
+    await noSeriousViolations(page, 'booth: receipt');
+    finalVotes.set('ann', vote);
+  });
+
+  it('booth: a voter votes with the keyboard alone on a phone-sized screen', async () => {
+    const page = await newPage({ width: 390, height: 844 });
+    await page.goto(credentials.get('ben')!.link);
+    await page.waitForSelector('fieldset.question');
+    await screenshot(page, 'booth-phone');
+    const noHorizontalScroll = await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+    assert.ok(noHorizontalScroll, 'the booth fits a phone screen');
+
+    const focused = (sel: string) => page.evaluate((s) => !!document.activeElement?.matches(s), sel);
+    async function tabTo(selector: string): Promise<void> {
+      for (let i = 0; i < 80; i++) {
+        if (await focused(selector)) return;
+        await page.keyboard.press('Tab');
+      }
+      throw new Error(`keyboard: could not reach ${selector}`);
+    }
+    /** Tab into a radio group, then arrow keys to the wanted radio (arrows select in a radio group). */
+    async function pickRadio(name: string, id: string): Promise<void> {
+      await tabTo(`input[name="${name}"]`);
+      for (let i = 0; i < 6 && !(await focused(`#${id}`)); i++) await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('Space');
+      assert.ok(await page.isChecked(`#${id}`), `${id} chosen by keyboard`);
+    }
+    const vote: Vote = { chair: 'bob-jones', projects: ['roof'], verdicts: { 'dana-treasurer': 'encouragement', 'eli-secretary': 'no-consequences' }, motion: 'against' };
+    await pickRadio('q-who-should-be-captain', 'q-who-should-be-captain-bob-jones');
+    await tabTo('#q-which-projects-should-be-funded-roof');
+    await page.keyboard.press('Space');
+    await pickRadio('q-review-of-the-officers-dana-treasurer', 'q-review-of-the-officers-dana-treasurer-encouragement');
+    await pickRadio('q-review-of-the-officers-eli-secretary', 'q-review-of-the-officers-eli-secretary-no-consequences');
+    await pickRadio('q-raise-the-fee-by-5', 'q-raise-the-fee-by-5-against');
+    await tabTo('button[type=submit]');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#encrypt');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'screen-heading', 'focus moves to the new screen');
+    await tabTo('#encrypt');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#cast');
+    await tabTo('#cast');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#vote-again');
+    await screenshot(page, 'booth-phone-cast');
+    finalVotes.set('ben', vote);
+  });
+
+  it('booth: a voter re-votes (the last ballot counts), in Russian', async () => {
+    const page = await newPage();
+    await page.goto(credentials.get('cat')!.link);
+    await page.waitForSelector('fieldset.question');
+    await page.selectOption('#language', 'ru');
+    await page.waitForSelector('text=Проверить мой выбор');
+    assert.equal(await page.getAttribute('html', 'lang'), 'ru');
+    await screenshot(page, 'booth-ru');
+    await page.selectOption('#language', 'en');
+    await fillBallot(page, { chair: 'bob-jones', projects: ['bikes'], verdicts: { 'dana-treasurer': 'punishment', 'eli-secretary': 'punishment' }, motion: 'against' });
+    await reviewEncryptCast(page);
+    await page.click('#vote-again');
+    await page.waitForSelector('text=only your last ballot counts');
+    const vote: Vote = { chair: 'alice-smith', projects: ['garden', 'library'], verdicts: { 'dana-treasurer': 'encouragement', 'eli-secretary': 'punishment' }, motion: 'for' };
+    await fillBallot(page, vote);
+    await reviewEncryptCast(page);
+    finalVotes.set('cat', vote);
+  });
+
+  it('booth: a voter types the credential (no link), votes blank for captain', async () => {
+    const page = await newPage();
+    await page.goto(`${srv.url}/vote/club`);
+    await page.waitForSelector('#credential');
+    await page.fill('#credential', 'not a credential');
+    await page.click('text=Continue');
+    await page.waitForSelector('#credential-error');
+    await noSeriousViolations(page, 'booth: credential entry');
+    // Lower case and no dashes are accepted: the credential is normalised.
+    await page.fill('#credential', credentials.get('dan')!.credential.toLowerCase().replace(/-/g, ''));
+    await page.click('text=Continue');
+    await page.waitForSelector('fieldset.question');
+    const vote: Vote = { chair: null, projects: ['roof'], verdicts: { 'dana-treasurer': 'no-consequences', 'eli-secretary': 'punishment' }, motion: 'abstain' };
+    await fillBallot(page, vote);
+    await reviewEncryptCast(page);
+    finalVotes.set('dan', vote);
+  });
+
+  it('booth: the demo ballot is encrypted in Chromium (time printed)', async () => {
+    const demoCsv = readFileSync(join(srv.dataDir, 'demo-credentials.csv'), 'utf8').trim().split('\n').slice(1);
+    const credential = demoCsv[0]!.split(',')[1]!;
+    const page = await newPage();
+    await page.goto(`${srv.url}/vote/demo#credential=${credential}`);
+    await page.waitForSelector('fieldset.question');
+    await page.check('#q-chair-okafor');
+    await page.check('#q-projects-solar-roof');
+    await page.check('#q-projects-garden');
+    for (const h of ['treasurer', 'secretary', 'maintenance']) await page.check(`#q-officers-review-${h}-encouragement`);
+    await page.check('#q-fee-increase-for');
+    const times: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      await page.click('text=Review my choices');
+      await page.click('#encrypt');
+      await page.waitForSelector('[data-encrypt-ms]');
+      times.push(Number(await page.getAttribute('[data-encrypt-ms]', 'data-encrypt-ms')));
+      await page.click('text=Change my choices');
+      await page.waitForSelector('fieldset.question');
+    }
+    process.stdout.write(`booth: demo ballot (6 selection groups, 20 options) encrypted with proofs and signed in Chromium in ${times.join(', ')} ms\n`);
+    assert.ok(times.every((ms) => Number.isFinite(ms) && ms >= 0));
+  });
+
+  it('board: shows every ballot by tracking code and finds one; admin closes and tallies', async () => {
+    const page = await newPage();
+    await page.goto(`${srv.url}/board/club`);
+    await page.waitForSelector('#board-table tbody tr');
+    const codes = await page.$$eval('#board-table tbody td.hash:nth-child(4)', (tds) => tds.map((td) => td.textContent).filter(Boolean));
+    assert.equal(codes.length, 5, 'five ballots (one of them replaced by a re-vote) are on the board');
+    assert.equal(await page.locator('text=BROKEN').count(), 0);
+    await page.fill('#tracking', annTrackingCode);
+    await page.click('#search-button');
+    await page.waitForSelector('tr.highlight');
+    assert.match(await page.textContent('#search-result') ?? '', /Found/);
+    await screenshot(page, 'board');
+    await noSeriousViolations(page, 'board');
+
+    await admin.click('#close-poll');
+    await admin.waitForSelector('#tally');
+    await admin.click('#tally');
+    await admin.waitForSelector('#publish-result');
+    assert.equal(await admin.isDisabled('#publish-result'), true, 'no result before the trustees decrypt');
+  });
+
+  it('trustees: two of the three decrypt in their pages; admin publishes the result', async () => {
+    for (const i of [0, 2]) {
+      const page = await newPage();
+      await page.goto(trusteeLinks[i]!);
+      await page.waitForSelector('#secret-file');
+      // The first secret file (without the share) is refused for decryption.
+      await page.setInputFiles('#secret-file', join(dir, `trustee-${i + 1}.json`));
+      assert.equal(await page.isDisabled('#decrypt'), true);
+      await page.setInputFiles('#secret-file', trusteeFiles[i]!);
+      await page.waitForSelector('#decrypt:not([disabled])');
+      await page.click('#decrypt');
+      await page.waitForFunction(() => /decryption share is on the board/.test(document.getElementById('message')?.textContent ?? ''));
+    }
+    await admin.click('#refresh');
+    await admin.waitForSelector('#publish-result:not([disabled])');
+    await admin.click('#publish-result');
+    await admin.waitForFunction(() => /result is published/.test(document.getElementById('message')?.textContent ?? ''));
+  });
+
+  it('results: the right counts and outcomes, verified', async () => {
+    const info = await (await fetch(`${srv.url}/api/elections/club`)).json() as { manifest: Manifest };
+    const manifest = info.manifest;
+    // The expected counts, from the voters' last choices and weights, computed apart from the server.
+    const expected = encodeChoices(manifest, toChoices(manifest, finalVotes.get('ann')!)).map((row) => row.map(() => 0));
+    let cast = 0;
+    for (const [voter, vote] of finalVotes) {
+      const w = credentials.get(voter)!.weight;
+      cast += w;
+      encodeChoices(manifest, toChoices(manifest, vote)).forEach((row, g) => row.forEach((x, i) => { expected[g]![i]! += w * x; }));
+    }
+    let body: { result: ResultPayload | null; verified: boolean | null } = { result: null, verified: null };
+    for (let i = 0; i < 100 && body.verified === null; i++) {
+      body = await (await fetch(`${srv.url}/api/elections/club/result`)).json() as typeof body;
+      if (body.verified === null) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.deepEqual(body.result!.counts, expected);
+    assert.equal(body.result!.castWeight, cast);
+    assert.equal(body.result!.eligibleWeight, 6);
+    assert.equal(body.verified, true);
+
+    const page = await newPage();
+    await page.goto(`${srv.url}/results/club`);
+    await page.waitForSelector('.question-result');
+    const text = await page.textContent('main') ?? '';
+    const [chair, projects, officers, motion] = body.result!.results;
+    const label = (q: number, id: string) => {
+      const question = manifest.questions[q]!;
+      const list = question.type === 'choice' ? question.candidates : question.type === 'approval' ? question.options : question.type === 'verdict' ? question.officeHolders : [];
+      return list.find((o) => o.id === id)!.label;
+    };
+    assert.ok(chair!.type === 'choice' && chair.winner);
+    assert.ok(text.includes(`Elected: ${label(0, chair.winner)}`), 'captain shown');
+    assert.ok(projects!.type === 'approval' && text.includes(`Winners: ${projects.winners.map((id) => label(1, id)).join(', ')}`), 'projects shown');
+    assert.ok(officers!.type === 'verdict');
+    for (const row of officers.officeHolders) assert.ok(text.includes(`Verdict: ${row.outcome === 'encouragement' ? 'Encouragement' : row.outcome === 'punishment' ? 'Punishment' : 'No consequences'}`));
+    assert.ok(motion!.type === 'motion' && text.includes(motion.passed ? 'The motion passed.' : motion.outcome === 'rejected' ? 'The motion was rejected.' : 'No quorum'));
+    assert.ok(text.includes(`${cast} of 6 took part`), 'turnout shown');
+    assert.match(text, /Verified: the independent verifier/);
+    // Each bar has its number in the table beside it (text equivalents), and is hidden from screen readers.
+    assert.equal(await page.locator('svg.bar:not([aria-hidden="true"])').count(), 0);
+    await screenshot(page, 'results');
+    await noSeriousViolations(page, 'results');
+  });
+
+  it('board: the record downloaded from the page verifies with `veche verify`', async () => {
+    const page = await newPage();
+    await page.goto(`${srv.url}/board/club`);
+    await page.waitForSelector('#download-record');
+    const file = await downloadBy(page, '#download-record', join(dir, 'record.jsonl'));
+    const run = await veche(['verify', file]);
+    assert.equal(run.code, 0, `veche verify failed:\n${run.stdout}\n${run.stderr}`);
+    assert.match(run.stdout, /VERIFIED/);
+    // The index lists the election with its links.
+    await page.goto(`${srv.url}/`);
+    await page.waitForSelector('a[href="/results/club"]');
+    await screenshot(page, 'index');
+    writeFileSync(join(dir, 'done'), '');
+  });
+
+  it('no page broke its content security policy or threw', () => {
+    assert.deepEqual(problems, []);
+  });
+});
+
+function toChoices(manifest: Manifest, v: Vote): Choices {
+  const [chair, projects, officers, motion] = manifest.questions;
+  return {
+    [chair!.id]: { type: 'choice', candidate: v.chair },
+    [projects!.id]: { type: 'approval', options: v.projects },
+    [officers!.id]: { type: 'verdict', verdicts: v.verdicts as Record<string, 'encouragement' | 'punishment' | 'no-consequences'> },
+    [motion!.id]: { type: 'motion', vote: v.motion as 'for' | 'against' | 'abstain' },
+  };
+}

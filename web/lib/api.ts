@@ -1,0 +1,107 @@
+// The HTTP API (docs/api.md): JSON in and out, errors as {error, message} with a 4xx status.
+import type { Manifest } from '../../src/manifest/types.js';
+import type { BoardEvent, ResultPayload } from '../../src/record/events.js';
+import type { Receipt } from '../../src/board/receipt.js';
+import type { BallotJson } from '../../src/ballot/types.js';
+import { has, t } from './i18n.js';
+
+export type Phase = 'setup' | 'open' | 'closed' | 'tallied' | 'decrypted';
+
+export interface ElectionSummary { id: string; title: string; phase: Phase; ballots: number }
+
+export interface TrusteeStatus { id: string; name: string; keyPublished: boolean; sharesSent: boolean; ready: boolean; decrypted: boolean }
+
+export interface ElectionInfo {
+  id: string;
+  electionHash: string;
+  manifest: Manifest;
+  phase: Phase;
+  jointKey: string | null;
+  boardKey: string;
+  trustees: TrusteeStatus[];
+  eligible: number;
+  eligibleWeight: number;
+  ballots: number;
+  headSeq: number;
+  headHash: string;
+}
+
+export interface BoardRow { seq: number; type: string; hash: string; prev: string; time: string; trackingCode?: string }
+export interface BoardPage { events: BoardRow[]; headSeq: number }
+
+export interface VerificationCheck { id: string; description?: string; passed?: number; failed?: number; failures?: { seq: number | null; message: string }[] }
+export interface ResultInfo { result: ResultPayload | null; verified: boolean | null; checks?: VerificationCheck[] }
+
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(readonly status: number, readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+async function request<T>(method: string, path: string, body?: unknown, token?: string): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (token) headers.authorization = `Bearer ${token}`;
+  let res: Response;
+  try {
+    res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin', cache: 'no-store' });
+  } catch {
+    throw new ApiError(0, 'network', t('error.network'));
+  }
+  const text = await res.text();
+  let json: unknown = null;
+  try { json = text ? JSON.parse(text) : null; } catch { /* not JSON: reported below */ }
+  if (!res.ok) {
+    const e = (json ?? {}) as { error?: string; message?: string };
+    throw new ApiError(res.status, e.error ?? `http-${res.status}`, e.message ?? `${res.status} ${res.statusText}`);
+  }
+  if (json === null && text) throw new ApiError(res.status, 'bad-response', t('error.badResponse'));
+  return json as T;
+}
+
+const enc = encodeURIComponent;
+const el = (id: string) => `/api/elections/${enc(id)}`;
+
+export const api = {
+  elections: () => request<ElectionSummary[]>('GET', '/api/elections'),
+  election: (id: string) => request<ElectionInfo>('GET', el(id)),
+  board: (id: string, from: number, limit: number) => request<BoardPage>('GET', `${el(id)}/board?from=${from}&limit=${limit}`),
+  findBallot: (id: string, trackingCode: string) => request<{ trackingCode: string; seq: number; hash: string }>('GET', `${el(id)}/ballots/${enc(trackingCode)}`),
+  result: (id: string) => request<ResultInfo>('GET', `${el(id)}/result`),
+  recordUrl: (id: string) => `${el(id)}/record`,
+  /** Some event types of the record (not a full record: for pages that need a part of it). */
+  async events(id: string, types: string[]): Promise<BoardEvent[]> {
+    let res: Response;
+    try {
+      res = await fetch(`${el(id)}/record?types=${types.map(enc).join(',')}`, { cache: 'no-store' });
+    } catch {
+      throw new ApiError(0, 'network', t('error.network'));
+    }
+    if (!res.ok) {
+      const e = (await res.json().catch(() => ({}))) as { error?: string; message?: string };
+      throw new ApiError(res.status, e.error ?? `http-${res.status}`, e.message ?? res.statusText);
+    }
+    return (await res.text()).split('\n').filter((line) => line.trim()).map((line) => JSON.parse(line) as BoardEvent);
+  },
+  castBallot: (id: string, ballot: BallotJson) => request<{ receipt: Receipt }>('POST', `${el(id)}/ballots`, ballot),
+
+  // Admin
+  createElection: (token: string, manifest: Manifest) =>
+    request<{ id: string; electionHash: string; trusteeTokens: Record<string, string> }>('POST', '/api/elections', manifest, token),
+  publishCredentials: (token: string, id: string, credentials: { key: string; weight: number }[]) => request<unknown>('POST', `${el(id)}/credentials`, { credentials }, token),
+  adminAction: (token: string, id: string, action: 'open' | 'close' | 'tally' | 'result') => request<unknown>('POST', `${el(id)}/${action}`, undefined, token),
+
+  // Trustee
+  trusteePost: (token: string, id: string, trustee: string, step: 'key' | 'shares' | 'ready' | 'decryption', payload: unknown) =>
+    request<unknown>('POST', `${el(id)}/trustees/${enc(trustee)}/${step}`, payload, token),
+};
+
+/** A message for the person: the translated text for a known error code, else the server's own words. */
+export function errorText(e: unknown): string {
+  if (e instanceof ApiError) {
+    const key = `error.code.${e.code}`;
+    return has(key) ? `${t(key)} (${e.message})` : e.message;
+  }
+  return e instanceof Error ? e.message : String(e);
+}

@@ -1,0 +1,81 @@
+// The frame every page shares: a header with the language switcher, the main region, a status line.
+// A page gives a render function; switching the language renders it again from the page's state.
+import { byId, clear, focus, h, type Child } from './dom.js';
+import { availableLanguages, chooseLanguage, currentLanguage, languageName, offerLanguages, setLanguage, t } from './i18n.js';
+
+export interface PageOptions {
+  /** Title key of the page (shown in the tab). */
+  titleKey: string;
+  render: () => Child;
+}
+
+let options: PageOptions | null = null;
+let extraTitle = '';
+
+/** Page parts of the path: /vote/demo → ['vote', 'demo']. */
+export const pathParts = (): string[] => location.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+
+/** Reads a key from the URL fragment (#credential=…, #token=…) and removes the fragment from the address bar and history. */
+export function takeFragmentParam(name: string): string | null {
+  const params = new URLSearchParams(location.hash.replace(/^#/, ''));
+  const value = params.get(name);
+  if (value !== null) history.replaceState(null, '', location.pathname + location.search);
+  return value;
+}
+
+function header(): HTMLElement {
+  const langs = offeredLanguages;
+  const select = h('select', { id: 'language', onChange: (e: Event) => {
+    setLanguage((e.target as HTMLSelectElement).value);
+    rerender();
+    focus(document.getElementById('language'));
+  } }, langs.map((l) => h('option', { value: l, lang: l, ...(l === currentLanguage() ? { selected: true } : {}) }, languageName(l))));
+  return h('div', { class: 'bar' },
+    h('a', { class: 'brand', href: '/' }, 'veche'),
+    langs.length > 1 ? h('div', { class: 'language' }, h('label', { for: 'language' }, t('page.language')), select) : null);
+}
+
+let offeredLanguages: string[] = availableLanguages();
+let languageChosen = false;
+
+/** Sets the languages offered (e.g. the election's) and picks one of them. */
+export function useLanguages(wanted?: readonly string[]): void {
+  offeredLanguages = offerLanguages(wanted);
+  chooseLanguage();
+  languageChosen = true;
+}
+
+export function setTitle(extra: string): void {
+  extraTitle = extra;
+  if (options) document.title = [extraTitle, t(options.titleKey), 'veche'].filter(Boolean).join(' · ');
+}
+
+export function rerender(): void {
+  if (!options) return;
+  // Rebuilding the page must not lose the keyboard user's place: focus returns to the same element by id.
+  const focusedId = document.activeElement && document.activeElement !== document.body ? document.activeElement.id : '';
+  clear(byId('top'), header());
+  clear(byId('main'), options.render());
+  if (focusedId) document.getElementById(focusedId)?.focus();
+  const skip = document.getElementById('skip');
+  if (skip) skip.textContent = t('page.skip');
+  const foot = document.getElementById('foot');
+  if (foot) clear(foot, h('p', null, t('page.footer'), ' · ', h('a', { href: '/' }, t('nav.elections')), ' · ', h('a', { href: '/admin/' }, t('nav.admin'))));
+  setTitle(extraTitle);
+}
+
+export function startPage(o: PageOptions): void {
+  options = o;
+  if (!languageChosen) useLanguages();
+  rerender();
+}
+
+/** A card with a heading: the common building block of the pages. */
+export function section(title: string, ...children: Child[]): HTMLElement {
+  return h('section', { class: 'card' }, h('h2', null, title), children);
+}
+
+/** An error box; role=alert so it is read at once. */
+export const errorBox = (message: string): HTMLElement => h('div', { class: 'notice error', role: 'alert' }, message);
+export const okBox = (message: string): HTMLElement => h('div', { class: 'notice ok', role: 'status' }, message);
+export const infoBox = (...children: Child[]): HTMLElement => h('div', { class: 'notice info' }, children);

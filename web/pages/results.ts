@@ -1,0 +1,151 @@
+// The result: /results/:id. Counts and outcomes per question, with bars that have text equivalents
+// (the bars are drawn for the eye and hidden from screen readers; the tables say the same in words).
+import type { ApprovalResult, ChoiceResult, MotionResult, QuestionResult, VerdictResult } from '../../src/tally/rules.js';
+import { MOTION_OPTIONS, VERDICTS, type Question } from '../../src/manifest/types.js';
+import { api, ApiError, errorText, type ElectionInfo, type ResultInfo } from '../lib/api.js';
+import { h, svg, type Child } from '../lib/dom.js';
+import { formatNumber, formatPercent, t, tn } from '../lib/i18n.js';
+import { errorBox, infoBox, okBox, pathParts, rerender, setTitle, startPage, useLanguages } from '../lib/page.js';
+import { phaseBadge } from '../lib/phase.js';
+import { fractionText, motionLabel, optionLabel, verdictLabel } from '../lib/questions.js';
+
+const state = {
+  electionId: pathParts()[1] ?? '',
+  info: null as ElectionInfo | null,
+  result: null as ResultInfo | null,
+  error: '',
+  loading: true,
+};
+
+async function load(): Promise<void> {
+  try {
+    [state.info, state.result] = await Promise.all([api.election(state.electionId), api.result(state.electionId)]);
+    useLanguages(state.info.manifest.languages);
+    setTitle(state.info.manifest.title);
+  } catch (e) {
+    state.error = e instanceof ApiError && e.status === 404 ? t('results.noElection', { id: state.electionId }) : errorText(e);
+  }
+  state.loading = false;
+  rerender();
+}
+
+function bar(value: number, whole: number, cls = ''): SVGElement {
+  const width = whole > 0 ? Math.max(0, Math.min(100, (value / whole) * 100)) : 0;
+  return svg('svg', { class: 'bar', viewBox: '0 0 100 10', preserveAspectRatio: 'none', 'aria-hidden': 'true', focusable: 'false' },
+    svg('rect', { class: 'track', x: 0, y: 0, width: 100, height: 10 }),
+    svg('rect', { class: `fill ${cls}`.trim(), x: 0, y: 0, width: width.toFixed(2), height: 10 }));
+}
+
+interface Row { label: Child; votes: number; cls?: string; note?: string }
+
+function countTable(caption: string, head: string, rows: Row[], whole: number, wholeLabel: string): HTMLElement {
+  return h('div', { class: 'table-wrap' }, h('table', { class: 'counts' },
+    h('caption', null, caption),
+    h('thead', null, h('tr', null,
+      h('th', { scope: 'col' }, head),
+      h('th', { scope: 'col', class: 'num' }, t('results.colVotes')),
+      h('th', { scope: 'col', class: 'num' }, t('results.colShare', { of: wholeLabel })),
+      h('th', { scope: 'col', class: 'bar-cell' }, h('span', { class: 'visually-hidden' }, t('results.colBar'))))),
+    h('tbody', null, rows.map((r) => h('tr', null,
+      h('th', { scope: 'row' }, r.label, r.note ? [' ', h('span', { class: 'badge' }, r.note)] : null),
+      h('td', { class: 'num' }, formatNumber(r.votes)),
+      h('td', { class: 'num' }, formatPercent(r.votes, whole)),
+      h('td', { class: 'bar-cell' }, bar(r.votes, whole, r.cls)))))));
+}
+
+const names = (q: Question, ids: string[]): string => ids.map((id) => optionLabel(q, id)).join(', ');
+
+function choice(q: Question, r: ChoiceResult): Child {
+  const outcome = r.outcome === 'elected' ? t('results.elected', { name: optionLabel(q, r.winner!) })
+    : r.outcome === 'tie' ? t('results.tie', { names: names(q, r.tie) })
+    : r.outcome === 'no-majority' ? t('results.noMajority', { names: names(q, r.leaders) })
+    : t('results.noVotes');
+  const rows: Row[] = r.counts.map((c) => ({ label: optionLabel(q, c.id), votes: c.votes, cls: c.id === r.winner ? 'win' : '', note: c.id === r.winner ? t('results.winner') : '' }));
+  return [
+    h('p', { class: 'outcome' }, outcome),
+    countTable(t('results.votesFor', { title: q.title }), t('results.colCandidate'), rows, r.valid, t('results.ofValid')),
+    h('p', { class: 'hint' }, t('results.choiceFacts', { valid: r.valid, blank: r.blank }), r.absoluteMajority ? ` ${t('rules.absoluteMajority')}` : ''),
+  ];
+}
+
+function approval(q: Question, r: ApprovalResult): Child {
+  const outcome = r.outcome === 'decided' ? t('results.approvalWinners', { names: names(q, r.winners) })
+    : t('results.approvalTie', { names: r.winners.length ? names(q, r.winners) : '—', tie: names(q, r.tie), n: r.undecided });
+  const rows: Row[] = r.counts.map((c) => ({ label: optionLabel(q, c.id), votes: c.votes, cls: r.winners.includes(c.id) ? 'win' : '', note: r.winners.includes(c.id) ? t('results.winner') : '' }));
+  return [
+    h('p', { class: 'outcome' }, outcome),
+    countTable(t('results.approvalsFor', { title: q.title }), t('results.colOption'), rows, r.cast, t('results.ofCast')),
+  ];
+}
+
+function verdict(q: Question, r: VerdictResult): Child {
+  return r.officeHolders.map((row) => h('div', { class: 'verdict-result' },
+    h('h3', null, optionLabel(q, row.id)),
+    h('p', { class: 'outcome' }, t(row.by === 'majority' ? 'results.verdictMajority' : 'results.verdictDefault', { verdict: verdictLabel(row.outcome) })),
+    countTable(t('results.verdictsFor', { name: optionLabel(q, row.id) }), t('results.colVerdict'),
+      VERDICTS.map((v) => ({ label: verdictLabel(v), votes: row.counts[v], cls: v, note: v === row.outcome ? t('results.stands') : '' })), row.valid, t('results.ofValid'))));
+}
+
+function motion(q: Question, r: MotionResult): Child {
+  const outcome = r.outcome === 'passed' ? t('results.motionPassed') : r.outcome === 'rejected' ? t('results.motionRejected') : t('results.motionNoQuorum');
+  return [
+    h('p', { class: 'outcome' }, outcome),
+    countTable(t('results.motionVotes', { title: q.title }), t('results.colVote'), MOTION_OPTIONS.map((v) => ({ label: motionLabel(v), votes: r.counts[v], cls: v === 'for' && r.passed ? 'win' : '' })), r.cast, t('results.ofCast')),
+    h('dl', { class: 'facts' },
+      h('dt', null, t('results.quorum')), h('dd', null, t(r.quorumMet ? 'results.quorumMet' : 'results.quorumNotMet', { quorum: fractionText(r.quorum), part: formatPercent(r.tookPart, r.eligible) })),
+      h('dt', null, t('results.threshold')), h('dd', null, t(r.strict ? 'results.thresholdStrict' : 'results.thresholdAtLeast', { threshold: fractionText(r.threshold), share: formatPercent(r.counts.for, r.counts.for + r.counts.against) }))),
+  ];
+}
+
+function questionResult(q: Question, r: QuestionResult, i: number): HTMLElement {
+  let body: Child;
+  switch (r.type) {
+    case 'choice': body = choice(q, r); break;
+    case 'approval': body = approval(q, r); break;
+    case 'verdict': body = verdict(q, r); break;
+    case 'motion': body = motion(q, r); break;
+  }
+  return h('section', { class: 'card question-result', 'aria-labelledby': `r-${i}` }, h('h2', { id: `r-${i}` }, q.title), body);
+}
+
+function verification(r: ResultInfo): Child {
+  const id = encodeURIComponent(state.electionId);
+  const failed = (r.checks ?? []).filter((c) => (c.failed ?? 0) > 0);
+  return h('section', { class: 'card', 'aria-labelledby': 'verification-heading' },
+    h('h2', { id: 'verification-heading' }, t('results.verification')),
+    r.verified === true ? okBox(t('results.verified')) : r.verified === false ? errorBox(t('results.notVerified')) : infoBox(t('results.verifyPending')),
+    failed.length ? h('ul', null, failed.map((c) => h('li', null, `${c.id}: `, (c.failures ?? []).map((f) => f.message).join('; ')))) : null,
+    r.checks && r.checks.length ? h('details', null, h('summary', null, tn('results.checks', r.checks.length)),
+      h('ul', null, r.checks.map((c) => h('li', null, h('span', { class: (c.failed ?? 0) > 0 ? 'field-error' : 'yes' }, (c.failed ?? 0) > 0 ? t('results.checkFailed') : t('results.checkPassed')), ` ${c.id}${c.description ? ` — ${c.description}` : ''}`)))) : null,
+    h('p', null, t('results.verifyYourself'), ' ', h('a', { href: api.recordUrl(state.electionId) }, t('board.download')), ' · ', h('a', { href: `/board/${id}` }, t('nav.board'))));
+}
+
+function render(): Child {
+  const info = state.info;
+  const top = [h('p', { class: 'kicker' }, t('results.title')), h('h1', null, info ? info.manifest.title : t('results.title'))];
+  if (state.loading) return [top, h('p', { class: 'loading' }, t('page.loading'))];
+  if (state.error || !info) return [top, errorBox(state.error)];
+  const r = state.result?.result;
+  if (!r) {
+    return [top, h('section', { class: 'card' },
+      h('p', null, phaseBadge(info.phase)),
+      h('p', null, t('results.notYet')),
+      h('p', null, h('a', { href: `/board/${encodeURIComponent(info.id)}` }, t('nav.board'))))];
+  }
+  return [
+    top,
+    h('section', { class: 'card', 'aria-labelledby': 'turnout-heading' },
+      h('h2', { id: 'turnout-heading' }, t('results.turnout')),
+      h('p', { class: 'outcome' }, t('results.turnoutText', { cast: r.castWeight, eligible: r.eligibleWeight, share: formatPercent(r.castWeight, r.eligibleWeight) })),
+      bar(r.castWeight, r.eligibleWeight),
+      h('p', { class: 'hint' }, tn('results.ballotsCounted', r.ballots), ' ', t('results.decryptedBy', { trustees: r.trustees.map((tid) => info.manifest.trustees.find((x) => x.id === tid)?.name ?? tid).join(', ') }))),
+    state.result ? verification(state.result) : null,
+    r.results.map((qr, i) => {
+      const q = info.manifest.questions.find((x) => x.id === qr.questionId);
+      return q ? questionResult(q, qr, i) : null;
+    }),
+  ];
+}
+
+startPage({ titleKey: 'results.title', render });
+void load();

@@ -1,0 +1,463 @@
+// The voting booth: /vote/:id#credential=…
+// The credential and the plaintext choices stay in this page; only the signed, encrypted ballot is sent.
+import { encryptBallot, type EncryptedBallot } from '../../src/ballot/encrypt.js';
+import { auditBallot } from '../../src/ballot/audit.js';
+import { verifyReceipt, type Receipt } from '../../src/board/receipt.js';
+import { CREDENTIAL_PATTERN, credentialKeys, normalizeCredential } from '../../src/credentials/credentials.js';
+import { decodePublicKey } from '../../src/crypto/group.js';
+import { decodeSelections, encodeChoices, selectionGroups } from '../../src/manifest/layout.js';
+import { MOTION_OPTIONS, VERDICTS, type Answer, type Choices, type MotionOption, type Question, type Verdict } from '../../src/manifest/types.js';
+import type { VoterKeys } from '../../src/ballot/encrypt.js';
+import { api, ApiError, errorText, type ElectionInfo } from '../lib/api.js';
+import { announce, byId, focus, h, nextPaint, type Child } from '../lib/dom.js';
+import { download, safeName } from '../lib/files.js';
+import { formatTime, t, tn } from '../lib/i18n.js';
+import { errorBox, infoBox, okBox, pathParts, rerender, setTitle, startPage, takeFragmentParam, useLanguages } from '../lib/page.js';
+import { motionLabel, optionLabel, rulesText, verdictLabel } from '../lib/questions.js';
+
+type Screen = 'loading' | 'failed' | 'not-open' | 'credential' | 'ballot' | 'review' | 'encrypted' | 'audit' | 'cast';
+
+/** What the voter has picked so far, per question id (absent: nothing picked yet). */
+type Draft =
+  | { type: 'choice'; candidate?: string | null }
+  | { type: 'approval'; options: string[] }
+  | { type: 'verdict'; verdicts: Record<string, Verdict> }
+  | { type: 'motion'; vote?: MotionOption };
+
+const BLANK = '__blank__';
+
+const state = {
+  electionId: pathParts()[1] ?? '',
+  info: null as ElectionInfo | null,
+  failure: '',
+  screen: 'loading' as Screen,
+  keys: null as VoterKeys | null,
+  credentialError: '',
+  drafts: {} as Record<string, Draft>,
+  problems: {} as Record<string, string>,
+  encrypted: null as (EncryptedBallot & { ms: number }) | null,
+  audit: null as { ok: boolean; choices: Choices | null; trackingCode: string; data: string } | null,
+  cast: null as { receipt: Receipt; signatureOk: boolean } | null,
+  castCount: 0,
+  busy: false,
+  actionError: '',
+};
+
+const pendingCredential = takeFragmentParam('credential');
+
+function questions(): Question[] {
+  return state.info?.manifest.questions ?? [];
+}
+
+function freshDrafts(): Record<string, Draft> {
+  const drafts: Record<string, Draft> = {};
+  for (const q of questions()) {
+    if (q.type === 'choice') drafts[q.id] = { type: 'choice' };
+    if (q.type === 'approval') drafts[q.id] = { type: 'approval', options: [] };
+    if (q.type === 'verdict') drafts[q.id] = { type: 'verdict', verdicts: {} };
+    if (q.type === 'motion') drafts[q.id] = { type: 'motion' };
+  }
+  return drafts;
+}
+
+/** Shows `screen` and moves focus to its heading, so a screen reader reads where the voter now is. */
+function go(screen: Screen, focusId = 'screen-heading'): void {
+  state.screen = screen;
+  rerender();
+  focus(document.getElementById(focusId));
+  window.scrollTo(0, 0);
+}
+
+// ---- loading --------------------------------------------------------------------------------------
+
+async function load(): Promise<void> {
+  try {
+    state.info = await api.election(state.electionId);
+  } catch (e) {
+    state.failure = e instanceof ApiError && e.status === 404 ? t('booth.noElection', { id: state.electionId }) : errorText(e);
+    state.screen = 'failed';
+    rerender();
+    return;
+  }
+  useLanguages(state.info.manifest.languages);
+  setTitle(state.info.manifest.title);
+  state.drafts = freshDrafts();
+  if (state.info.phase !== 'open' || !state.info.jointKey) {
+    state.screen = 'not-open';
+  } else if (pendingCredential) {
+    state.screen = useCredential(pendingCredential) ? 'ballot' : 'credential';
+  } else {
+    state.screen = 'credential';
+  }
+  rerender();
+}
+
+function useCredential(text: string): boolean {
+  const normalized = normalizeCredential(text);
+  if (!CREDENTIAL_PATTERN.test(normalized)) {
+    state.credentialError = t('booth.credentialInvalid');
+    return false;
+  }
+  state.keys = credentialKeys(state.info!.electionHash, normalized);
+  state.credentialError = '';
+  return true;
+}
+
+// ---- rendering ------------------------------------------------------------------------------------
+
+function render(): Child {
+  const info = state.info;
+  const top = info
+    ? h('header', { class: 'election-head' },
+        h('p', { class: 'kicker' }, t('booth.kicker')),
+        h('h1', null, info.manifest.title),
+        info.manifest.description ? h('p', { class: 'description' }, info.manifest.description) : null,
+        info.manifest.opens || info.manifest.closes
+          ? h('p', { class: 'period' }, t('booth.period', { opens: info.manifest.opens ? formatTime(info.manifest.opens) : '—', closes: info.manifest.closes ? formatTime(info.manifest.closes) : '—' }))
+          : null)
+    : h('h1', null, t('booth.title'));
+  return [top, screenBody()];
+}
+
+function screenBody(): Child {
+  switch (state.screen) {
+    case 'loading': return h('p', { class: 'loading' }, t('page.loading'));
+    case 'failed': return errorBox(state.failure);
+    case 'not-open': return renderNotOpen();
+    case 'credential': return renderCredential();
+    case 'ballot': return renderBallot();
+    case 'review': return renderReview();
+    case 'encrypted': return renderEncrypted();
+    case 'audit': return renderAudit();
+    case 'cast': return renderCast();
+  }
+}
+
+function renderNotOpen(): Child {
+  const info = state.info!;
+  const id = encodeURIComponent(info.id);
+  const key = info.phase === 'setup' ? 'booth.notOpenYet' : info.phase === 'decrypted' ? 'booth.resultPublished' : 'booth.closed';
+  return h('section', { class: 'card' },
+    h('h2', { id: 'screen-heading' }, t(key)),
+    h('p', null, h('a', { href: `/board/${id}` }, t('nav.board')), ' · ', h('a', { href: `/results/${id}` }, t('nav.results'))));
+}
+
+function renderCredential(): Child {
+  const onSubmit = (e: Event) => {
+    e.preventDefault();
+    const input = byId<HTMLInputElement>('credential');
+    if (useCredential(input.value)) {
+      go('ballot');
+    } else {
+      rerender();
+      focus(document.getElementById('credential'));
+    }
+  };
+  const describedBy = state.credentialError ? 'credential-hint credential-error' : 'credential-hint';
+  return h('section', { class: 'card' },
+    h('h2', { id: 'screen-heading' }, t('booth.credentialTitle')),
+    h('form', { onSubmit, novalidate: true },
+      h('div', { class: 'field' },
+        h('label', { for: 'credential' }, t('booth.credentialLabel')),
+        h('p', { class: 'hint', id: 'credential-hint' }, t('booth.credentialHint')),
+        state.credentialError ? h('p', { class: 'field-error', id: 'credential-error' }, state.credentialError) : null,
+        h('input', {
+          id: 'credential', name: 'credential', type: 'text', class: 'mono wide', autocomplete: 'off', autocapitalize: 'characters',
+          spellcheck: 'false', 'aria-describedby': describedBy, 'aria-invalid': state.credentialError ? 'true' : null, required: true,
+        })),
+      h('button', { type: 'submit', class: 'primary' }, t('booth.continue'))));
+}
+
+function renderBallot(): Child {
+  const intro = h('div', { class: 'intro' },
+    h('p', null, t('booth.intro')),
+    h('p', null, t(state.castCount > 0 ? 'booth.revoteNote' : 'booth.revoteRule')));
+  const problemIds = Object.keys(state.problems);
+  const summary = problemIds.length > 0
+    ? h('div', { class: 'notice error', role: 'alert', id: 'problems', tabindex: '-1' },
+        h('h2', { id: 'problems-heading' }, tn('booth.problems', problemIds.length)),
+        h('ul', null, problemIds.map((qid) => h('li', null, h('a', { href: `#q-${qid}`, onClick: (e: Event) => { e.preventDefault(); focus(firstInput(qid)); } }, state.problems[qid]!)))))
+    : null;
+  const form = h('form', { novalidate: true, onSubmit: (e: Event) => { e.preventDefault(); review(); } },
+    questions().map((q, i) => renderQuestion(q, i)),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, t('booth.toReview'))));
+  return [h('h2', { id: 'screen-heading', class: 'visually-hidden' }, t('booth.ballotHeading')), summary, intro, form];
+}
+
+function firstInput(qid: string): HTMLElement | null {
+  return document.querySelector<HTMLElement>(`#q-${CSS.escape(qid)} input`);
+}
+
+function renderQuestion(q: Question, index: number): HTMLElement {
+  const qid = `q-${q.id}`;
+  const problem = state.problems[q.id];
+  const describedBy = [`${qid}-rules`, problem ? `${qid}-error` : ''].filter(Boolean).join(' ');
+  const body: Child[] = [];
+  const draft = state.drafts[q.id]!;
+  switch (q.type) {
+    case 'choice': {
+      const d = draft as Extract<Draft, { type: 'choice' }>;
+      const set = (value: string) => { d.candidate = value === BLANK ? null : value; clearProblem(q.id); };
+      body.push(h('div', { class: 'options' }, q.candidates.map((c) => radio(qid, c.id, c.label, d.candidate === c.id, set))));
+      if (q.allowBlank) body.push(h('div', { class: 'options blank' }, radio(qid, BLANK, t('booth.blank'), d.candidate === null, set)));
+      break;
+    }
+    case 'approval': {
+      const d = draft as Extract<Draft, { type: 'approval' }>;
+      const counter = () => byId(`${qid}-count`);
+      body.push(h('div', { class: 'options' }, q.options.map((o) => {
+        const id = `${qid}-${o.id}`;
+        const input = h('input', { type: 'checkbox', id, name: qid, value: o.id, checked: d.options.includes(o.id), onChange: () => {
+          if (input.checked && d.options.length >= q.max) {
+            // The rule is enforced here, and said, rather than failing later on the review screen.
+            input.checked = false;
+            counter().textContent = t('booth.approvalTooMany', { max: q.max });
+            return;
+          }
+          d.options = input.checked ? [...d.options, o.id] : d.options.filter((x) => x !== o.id);
+          counter().textContent = approvalCount(d.options.length, q.min, q.max);
+          clearProblem(q.id);
+        } });
+        return h('div', { class: 'option' }, input, h('label', { for: id }, o.label));
+      })));
+      body.push(h('p', { class: 'counter', id: `${qid}-count`, 'aria-live': 'polite' }, approvalCount(d.options.length, q.min, q.max)));
+      break;
+    }
+    case 'verdict': {
+      const d = draft as Extract<Draft, { type: 'verdict' }>;
+      body.push(h('div', { class: 'verdicts' }, q.officeHolders.map((holder) => {
+        const name = `${qid}-${holder.id}`;
+        return h('fieldset', { class: 'verdict-row' },
+          h('legend', null, holder.label),
+          h('div', { class: 'options inline' }, VERDICTS.map((v) => radio(name, v, verdictLabel(v), d.verdicts[holder.id] === v, (value) => {
+            d.verdicts[holder.id] = value as Verdict;
+            clearProblem(q.id);
+          }))));
+      })));
+      break;
+    }
+    case 'motion': {
+      const d = draft as Extract<Draft, { type: 'motion' }>;
+      body.push(h('div', { class: 'options inline' }, MOTION_OPTIONS.map((v) => radio(qid, v, motionLabel(v), d.vote === v, (value) => {
+        d.vote = value as MotionOption;
+        clearProblem(q.id);
+      }))));
+      break;
+    }
+  }
+  return h('fieldset', { class: `question card${problem ? ' invalid' : ''}`, id: qid, 'aria-describedby': describedBy },
+    h('legend', null, h('span', { class: 'qnum' }, t('booth.questionNumber', { n: index + 1, total: questions().length })), h('h2', { class: 'qtitle' }, q.title)),
+    h('p', { class: 'rules', id: `${qid}-rules` }, rulesText(q)),
+    problem ? h('p', { class: 'field-error', id: `${qid}-error` }, problem) : null,
+    body);
+}
+
+function approvalCount(n: number, min: number, max: number): string {
+  return `${tn('booth.approvalCount', n)} ${min === max ? t('rules.approvalExactly', { n: max }) : t('rules.approvalRange', { min, max })}`;
+}
+
+function radio(name: string, value: string, label: string, checked: boolean, onPick: (value: string) => void): HTMLElement {
+  const id = `${name}-${value}`;
+  return h('div', { class: 'option' },
+    h('input', { type: 'radio', id, name, value, checked, onChange: () => onPick(value) }),
+    h('label', { for: id }, label));
+}
+
+function clearProblem(qid: string): void {
+  if (!state.problems[qid]) return;
+  delete state.problems[qid];
+  const box = document.getElementById(`q-${qid}`);
+  box?.classList.remove('invalid');
+  box?.setAttribute('aria-describedby', `q-${qid}-rules`);
+  document.getElementById(`q-${qid}-error`)?.remove();
+}
+
+/** Per question: what is still missing (in words for the voter), or nothing. */
+function findProblems(): Record<string, string> {
+  const problems: Record<string, string> = {};
+  for (const q of questions()) {
+    const d = state.drafts[q.id]!;
+    if (d.type === 'choice' && d.candidate === undefined) problems[q.id] = t(q.type === 'choice' && q.allowBlank ? 'booth.missingChoiceBlank' : 'booth.missingChoice', { title: q.title });
+    if (d.type === 'approval' && q.type === 'approval' && (d.options.length < q.min || d.options.length > q.max)) {
+      problems[q.id] = t('booth.missingApproval', { title: q.title, min: q.min, max: q.max });
+    }
+    if (d.type === 'verdict' && q.type === 'verdict') {
+      const missing = q.officeHolders.filter((o) => !d.verdicts[o.id]).map((o) => o.label);
+      if (missing.length > 0) problems[q.id] = t('booth.missingVerdict', { title: q.title, names: missing.join(', ') });
+    }
+    if (d.type === 'motion' && d.vote === undefined) problems[q.id] = t('booth.missingMotion', { title: q.title });
+  }
+  return problems;
+}
+
+function toChoices(): Choices {
+  const choices: Choices = {};
+  for (const q of questions()) {
+    const d = state.drafts[q.id]!;
+    let a: Answer;
+    if (d.type === 'choice') a = { type: 'choice', candidate: d.candidate ?? null };
+    else if (d.type === 'approval') a = { type: 'approval', options: [...d.options] };
+    else if (d.type === 'verdict') a = { type: 'verdict', verdicts: { ...d.verdicts } };
+    else a = { type: 'motion', vote: d.vote! };
+    choices[q.id] = a;
+  }
+  return choices;
+}
+
+function review(): void {
+  state.problems = findProblems();
+  if (Object.keys(state.problems).length > 0) {
+    rerender();
+    focus(document.getElementById('problems'));
+    return;
+  }
+  go('review');
+}
+
+/** The voter's answers in words, question by question (for review and audit). */
+function choicesList(choices: Choices): HTMLElement {
+  return h('dl', { class: 'choices' }, questions().map((q) => {
+    const a = choices[q.id];
+    let shown: Child;
+    if (!a) shown = '—';
+    else if (a.type === 'choice') shown = a.candidate === null ? t('booth.blank') : optionLabel(q, a.candidate);
+    else if (a.type === 'approval') shown = a.options.length === 0 ? t('booth.noneApproved') : h('ul', null, a.options.map((o) => h('li', null, optionLabel(q, o))));
+    else if (a.type === 'verdict') shown = h('ul', null, Object.entries(a.verdicts).map(([holder, v]) => h('li', null, `${optionLabel(q, holder)}: `, h('strong', null, verdictLabel(v)))));
+    else shown = motionLabel(a.vote);
+    return [h('dt', null, q.title), h('dd', null, shown)];
+  }));
+}
+
+function renderReview(): Child {
+  return h('section', { class: 'card' },
+    h('h2', { id: 'screen-heading' }, t('booth.reviewTitle')),
+    h('p', null, t('booth.reviewIntro')),
+    choicesList(toChoices()),
+    state.actionError ? errorBox(state.actionError) : null,
+    h('p', { class: 'hint' }, t('booth.encryptNote')),
+    h('div', { class: 'actions' },
+      h('button', { type: 'button', class: 'primary', id: 'encrypt', disabled: state.busy, onClick: () => void encrypt() }, t('booth.encrypt')),
+      h('button', { type: 'button', onClick: () => { state.actionError = ''; go('ballot'); } }, t('booth.change'))));
+}
+
+async function encrypt(): Promise<void> {
+  if (state.busy) return;
+  state.busy = true;
+  state.actionError = '';
+  announce(t('booth.encrypting'));
+  byId<HTMLButtonElement>('encrypt').disabled = true;
+  byId('encrypt').textContent = t('booth.encrypting');
+  await nextPaint();
+  try {
+    const info = state.info!;
+    const vectors = encodeChoices(info.manifest, toChoices());
+    const started = performance.now();
+    const ballot = encryptBallot(info.electionHash, decodePublicKey(info.jointKey!, 'election key'), selectionGroups(info.manifest), vectors, state.keys!);
+    state.encrypted = { ...ballot, ms: Math.round(performance.now() - started) };
+    state.busy = false;
+    go('encrypted');
+    announce(t('booth.encrypted'));
+  } catch (e) {
+    state.busy = false;
+    state.actionError = errorText(e);
+    rerender();
+    focus(document.querySelector<HTMLElement>('[role=alert]'));
+  }
+}
+
+function trackingCodeBlock(code: string, extra?: Record<string, string>): HTMLElement {
+  return h('div', { class: 'tracking', ...extra },
+    h('p', { class: 'label', id: 'tracking-label' }, t('booth.trackingCode')),
+    h('p', { class: 'code mono', 'aria-labelledby': 'tracking-label', id: 'tracking-code' }, code));
+}
+
+function renderEncrypted(): Child {
+  const enc = state.encrypted!;
+  return h('section', { class: 'card' },
+    h('h2', { id: 'screen-heading' }, t('booth.encryptedTitle')),
+    trackingCodeBlock(enc.trackingCode, { 'data-encrypt-ms': String(enc.ms) }),
+    h('p', { class: 'hint' }, t('booth.encryptedIn', { seconds: (enc.ms / 1000).toFixed(2) })),
+    h('p', null, t('booth.castOrAudit')),
+    state.actionError ? errorBox(state.actionError) : null,
+    h('div', { class: 'actions' },
+      h('button', { type: 'button', class: 'primary', id: 'cast', disabled: state.busy, onClick: () => void cast() }, t('booth.cast')),
+      h('button', { type: 'button', id: 'audit', disabled: state.busy, onClick: audit }, t('booth.audit')),
+      h('button', { type: 'button', disabled: state.busy, onClick: () => { state.encrypted = null; state.actionError = ''; go('ballot'); } }, t('booth.change'))));
+}
+
+function audit(): void {
+  const enc = state.encrypted!;
+  const info = state.info!;
+  let ok = false;
+  let choices: Choices | null = null;
+  try {
+    ok = auditBallot(enc.ballot, decodePublicKey(info.jointKey!), enc.secrets);
+    choices = decodeSelections(info.manifest, enc.secrets.selections);
+  } catch {
+    ok = false;
+  }
+  const data = JSON.stringify({ election: info.electionHash, publicKey: info.jointKey, trackingCode: enc.trackingCode, ballot: enc.ballot, selections: enc.secrets.selections, randomness: enc.secrets.randomness }, null, 2);
+  // The audited ballot is spent: its randomness is now known, so it must never be cast.
+  state.audit = { ok, choices, trackingCode: enc.trackingCode, data };
+  state.encrypted = null;
+  go('audit');
+}
+
+function renderAudit(): Child {
+  const a = state.audit!;
+  return h('section', { class: 'card' },
+    h('h2', { id: 'screen-heading' }, t('booth.auditTitle')),
+    a.ok ? okBox(t('booth.auditPassed')) : errorBox(t('booth.auditFailed')),
+    trackingCodeBlock(a.trackingCode),
+    a.choices ? [h('p', null, t('booth.auditContains')), choicesList(a.choices)] : null,
+    h('p', null, t('booth.auditDiscarded')),
+    h('div', { class: 'actions' },
+      h('button', { type: 'button', class: 'primary', onClick: () => { state.audit = null; go('review'); } }, t('booth.backToReview')),
+      h('button', { type: 'button', onClick: () => download(`veche-audit-${safeName(state.electionId)}-${a.trackingCode.slice(0, 12)}.json`, a.data) }, t('booth.downloadAudit'))));
+}
+
+async function cast(): Promise<void> {
+  if (state.busy || !state.encrypted) return;
+  state.busy = true;
+  state.actionError = '';
+  announce(t('booth.casting'));
+  for (const id of ['cast', 'audit']) byId<HTMLButtonElement>(id).disabled = true;
+  const enc = state.encrypted;
+  try {
+    const { receipt } = await api.castBallot(state.electionId, enc.ballot);
+    const info = state.info!;
+    const signatureOk = verifyReceipt(receipt, info.boardKey) && receipt.trackingCode === enc.trackingCode && receipt.election === info.electionHash;
+    state.cast = { receipt, signatureOk };
+    state.castCount++;
+    state.encrypted = null;
+    state.busy = false;
+    go('cast');
+    announce(t('booth.castDone'));
+  } catch (e) {
+    state.busy = false;
+    state.actionError = e instanceof ApiError && e.code === 'wrong-phase' ? t('booth.closed') : errorText(e);
+    rerender();
+    focus(document.querySelector<HTMLElement>('[role=alert]'));
+  }
+}
+
+function renderCast(): Child {
+  const { receipt, signatureOk } = state.cast!;
+  const id = encodeURIComponent(state.electionId);
+  return h('section', { class: 'card' },
+    h('h2', { id: 'screen-heading' }, t('booth.castTitle')),
+    signatureOk ? okBox(t('booth.receiptValid')) : errorBox(t('booth.receiptInvalid')),
+    trackingCodeBlock(receipt.trackingCode),
+    h('dl', { class: 'facts' },
+      h('dt', null, t('booth.receiptSeq')), h('dd', null, String(receipt.seq)),
+      h('dt', null, t('booth.receiptHash')), h('dd', { class: 'mono' }, receipt.hash)),
+    h('p', null, t('booth.keepCode')),
+    h('p', null, h('a', { href: `/board/${id}#tracking=${receipt.trackingCode}` }, t('booth.findOnBoard'))),
+    infoBox(t('booth.revoteRule')),
+    h('div', { class: 'actions' },
+      h('button', { type: 'button', onClick: () => download(`veche-receipt-${safeName(state.electionId)}-${receipt.trackingCode.slice(0, 12)}.json`, JSON.stringify(receipt, null, 2)) }, t('booth.downloadReceipt')),
+      h('button', { type: 'button', id: 'vote-again', onClick: () => { state.drafts = freshDrafts(); state.problems = {}; state.cast = null; go('ballot'); } }, t('booth.voteAgain'))));
+}
+
+startPage({ titleKey: 'booth.title', render });
+void load();
