@@ -336,6 +336,39 @@ describe('vectors: a complete election record', () => {
     for (const b of v.ballots) assert.equal(trackingCode(events[b.seq]!.payload as never), b.trackingCode);
   });
 
+  /** Changes the record with `change`, then rebuilds seq/prev/hash of every event as a forger would. */
+  function forged(change: (events: BoardEvent[]) => void): string[] {
+    const copy = lines.map((l) => JSON.parse(l) as BoardEvent);
+    change(copy);
+    let prev = '0'.repeat(64);
+    return copy.map((ev, seq) => {
+      const body = { seq, prev, time: ev.time, type: ev.type, payload: ev.payload };
+      const hash = eventHash(body);
+      prev = hash;
+      return canonicalJson({ ...body, hash });
+    });
+  }
+
+  test('event times: exactly the board\'s toISOString form, never going back', async () => {
+    assert.ok((await verifyRecord(linesSource(forged(() => {})))).report.ok, 'rebuilding an unchanged record changes nothing');
+    const at = v.ballots[0].seq;
+    for (const time of ['2025-01-01T00:00:00Z', '2025-01-01T00:00:00.5Z', '2025-02-30T00:00:00.000Z', '2025-01-01 00:00:00.000Z']) {
+      const { report } = await verifyRecord(linesSource(forged((evs) => { for (const ev of evs) ev.time = time; })));
+      assert.ok(report.failedChecks.includes('chain.time'), time);
+    }
+    const { report } = await verifyRecord(linesSource(forged((evs) => { evs[at]!.time = evs[0]!.time.replace(/^\d{4}/, '1999'); })));
+    assert.deepEqual(report.failedChecks.filter((c) => c !== 'record.complete'), ['chain.time']);
+  });
+
+  test('credential weights beyond the board\'s bounds are refused by the verifier too', async () => {
+    const { report } = await verifyRecord(linesSource(forged((evs) => {
+      const list = evs.find((ev) => ev.type === 'credentials')!.payload as { credentials: { weight: number }[]; totalWeight: number };
+      list.credentials[0]!.weight = 2 ** 40;
+      list.totalWeight = list.credentials.reduce((a, c) => a + c.weight, 0);
+    })));
+    assert.ok(report.failedChecks.includes('credentials.list'));
+  });
+
   test('a changed ballot breaks verification, even with the hash chain rebuilt', async () => {
     const i = v.ballots[0].seq;
     // Swap the first two ciphertexts of the first group (a vote moved from one candidate to another).

@@ -13,7 +13,7 @@ import { checkTrusteeKey, jointPublicKey, readyContext, TAG_READY } from '../key
 import { verificationKey } from '../crypto/threshold.js';
 import { decodeSchnorr, verifySchnorr } from '../crypto/proofs/schnorr.js';
 import { decodeCiphertext } from '../crypto/elgamal.js';
-import { makeEvent, type BoardEvent, type CredentialEntry, type CredentialsPayload, type DecryptionSharePayload, type EventType, type PayloadByType, type TallyPayload, type TrusteeKeyPayload, type TrusteeSharesPayload } from '../record/events.js';
+import { makeEvent, MAX_CREDENTIAL_WEIGHT, MAX_TOTAL_WEIGHT, type BoardEvent, type CredentialEntry, type CredentialsPayload, type DecryptionSharePayload, type EventType, type PayloadByType, type TallyPayload, type TrusteeKeyPayload, type TrusteeSharesPayload } from '../record/events.js';
 import { signReceipt, type Receipt } from './receipt.js';
 import { DuplicateBallot, SequenceConflict, type BoardStore } from './store.js';
 
@@ -239,12 +239,12 @@ export class Board {
       const clean: CredentialEntry[] = [];
       for (const [i, c] of list.entries()) {
         try { decodePublicKey(c?.key, `credentials[${i}].key`); } catch (err) { throw new BoardError('malformed', (err as Error).message); }
-        if (!Number.isSafeInteger(c.weight) || c.weight < 1 || c.weight > 1_000_000) throw new BoardError('malformed', `credentials[${i}].weight: a whole number from 1 to 1000000`);
+        if (!Number.isSafeInteger(c.weight) || c.weight < 1 || c.weight > MAX_CREDENTIAL_WEIGHT) throw new BoardError('malformed', `credentials[${i}].weight: a whole number from 1 to ${MAX_CREDENTIAL_WEIGHT}`);
         if (i > 0 && !(list[i - 1]!.key < c.key)) throw new BoardError('malformed', 'credentials: keys must be sorted and distinct');
         total += c.weight;
         clean.push({ key: c.key, weight: c.weight });
       }
-      if (!Number.isSafeInteger(total) || total > 1_000_000_000) throw new BoardError('malformed', 'credentials: total weight too large');
+      if (!Number.isSafeInteger(total) || total > MAX_TOTAL_WEIGHT) throw new BoardError('malformed', 'credentials: total weight too large');
       return this.append('credentials', { credentials: clean, totalWeight: total });
     });
   }

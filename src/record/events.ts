@@ -27,6 +27,9 @@ export interface TrusteeSharesPayload { trustee: string; shares: Record<string, 
 export interface TrusteeReadyPayload { trustee: string; verificationKey: string; proof: SchnorrProofJson }
 export interface JointKeyPayload { publicKey: string }
 export interface CredentialEntry { key: string; weight: number }
+/** Bounds on weights, so that every count stays a safe integer and the discrete log of the tally stays small. */
+export const MAX_CREDENTIAL_WEIGHT = 1_000_000;
+export const MAX_TOTAL_WEIGHT = 1_000_000_000;
 export interface CredentialsPayload { credentials: CredentialEntry[]; totalWeight: number }
 export interface RevocationPayload { key: string; reason: string }
 export type EmptyPayload = Record<string, never>;

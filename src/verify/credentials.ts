@@ -1,6 +1,6 @@
 // The list of public credentials (who may vote, with what weight) and revocations.
 import { decodePublicKey } from '../crypto/group.js';
-import type { BoardEvent, CredentialsPayload, RevocationPayload } from '../record/events.js';
+import { MAX_CREDENTIAL_WEIGHT, MAX_TOTAL_WEIGHT, type BoardEvent, type CredentialsPayload, type RevocationPayload } from '../record/events.js';
 import type { Report } from './report.js';
 import type { VerifierState } from './state.js';
 
@@ -14,15 +14,16 @@ export function verifyCredentials(e: BoardEvent, st: VerifierState, report: Repo
     if (ok) {
       p.credentials.forEach((c, i) => {
         decodePublicKey(c.key, 'credential');
-        if (Object.keys(c).length !== 2 || !Number.isSafeInteger(c.weight) || c.weight < 1) ok = false;
+        if (Object.keys(c).length !== 2 || !Number.isSafeInteger(c.weight) || c.weight < 1 || c.weight > MAX_CREDENTIAL_WEIGHT) ok = false;
         if (i > 0 && !(p.credentials[i - 1]!.key < c.key)) ok = false;
         map.set(c.key, c.weight);
         total += c.weight;
       });
     }
   } catch { ok = false; }
-  ok = ok && total === p.totalWeight;
-  if (report.check('credentials.list', e.seq, ok, 'the credential list is malformed, unsorted, repeats a key, or states a wrong total weight')) {
+  // The board's bounds: a larger weight would make the tally's discrete log (bound = cast weight) unbounded.
+  ok = ok && total <= MAX_TOTAL_WEIGHT && total === p.totalWeight;
+  if (report.check('credentials.list', e.seq, ok, 'the credential list is malformed, unsorted, repeats a key, has a weight out of bounds, or states a wrong total weight')) {
     st.credentials = map;
     st.eligibleWeight = total;
   }

@@ -5,7 +5,9 @@ import { eventHash, EVENT_TYPES, GENESIS_PREV, type BoardEvent } from '../record
 import type { Report } from './report.js';
 
 const FIELDS = ['hash', 'payload', 'prev', 'seq', 'time', 'type'];
-const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;
+/** Exactly what Date.prototype.toISOString writes (the board's form): then string order is time order. */
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const isBoardTime = (t: unknown): t is string => typeof t === 'string' && ISO_TIME.test(t) && !Number.isNaN(Date.parse(t)) && new Date(t).toISOString() === t;
 
 export interface ChainPosition { seq: number; hash: string; time: string }
 
@@ -37,7 +39,7 @@ export function readEvent(line: string, expectedSeq: number, before: ChainPositi
   let hashOk = false;
   try { hashOk = eventHash(e) === e.hash; } catch { hashOk = false; }
   report.check('chain.hashes', expectedSeq, hashOk, `event ${expectedSeq}: hash does not match its content`);
-  const timeOk = typeof e.time === 'string' && ISO_TIME.test(e.time) && !Number.isNaN(Date.parse(e.time)) && (!before || before.time <= e.time);
+  const timeOk = isBoardTime(e.time) && (!before || before.time <= e.time);
   report.check('chain.time', expectedSeq, timeOk, `event ${expectedSeq}: time missing, malformed or earlier than the event before`);
   return seqOk && linkOk && hashOk ? e : null;
 }
