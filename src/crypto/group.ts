@@ -60,9 +60,16 @@ export function withRandomSource<T>(fn: () => T, rng: (length: number) => Uint8A
   }
 }
 
+/** A copy of g with an 8-bit window table: ~3x faster than Point.BASE.multiply here. */
+const G_TABLE: Point = (() => {
+  const t = Point.fromBytes(G.toBytes());
+  t.precompute(8, false);
+  return t;
+})();
+
 /** g^k. The generator has a precomputed table. */
 export function baseMul(k: Scalar): Point {
-  return k === 0n ? IDENTITY : G.multiply(k);
+  return k === 0n ? IDENTITY : G_TABLE.multiply(k);
 }
 
 /** p^k for secret k (constant time). */
@@ -86,10 +93,12 @@ export function multiMulPublic(points: Point[], scalars: Scalar[]): Point {
 /** Marks a long-lived base (the election key, a trustee key) for fixed-base precomputation. */
 const precomputed = new Map<string, Point>();
 export function fixedBase(p: Point): Point {
-  const key = p.toHex();
+  const bytes = pointBytes(p);
+  const key = toBase64Url(bytes);
   let q = precomputed.get(key);
   if (!q) {
-    q = Point.fromBytes(p.toBytes());
+    q = Point.fromBytes(bytes);
+    encodings.set(q, bytes);
     q.precompute(8, false);
     if (precomputed.size > 64) precomputed.clear();
     precomputed.set(key, q);
@@ -97,15 +106,32 @@ export function fixedBase(p: Point): Point {
   return q;
 }
 
+// Encoding a point costs an inverse square root (~0.1 ms in noble, as much as a fixed-base
+// multiplication), and the same point is encoded again and again (statements, commitments, the ballot).
+// Points are immutable, so each keeps its encoding once computed or decoded.
+const encodings = new WeakMap<Point, Uint8Array>();
+
+/** The 32-byte encoding of p, computed once per point object. Do not modify the returned bytes. */
+export function pointBytes(p: Point): Uint8Array {
+  let bytes = encodings.get(p);
+  if (!bytes) {
+    bytes = p.toBytes();
+    encodings.set(p, bytes);
+  }
+  return bytes;
+}
+
 export function encodePoint(p: Point): string {
-  return toBase64Url(p.toBytes());
+  return toBase64Url(pointBytes(p));
 }
 
 /** Decodes a canonical ristretto255 encoding; refuses anything else. */
 export function decodePoint(text: unknown, what = 'point'): Point {
   const bytes = fromBase64Url(text, 32, what);
   try {
-    return Point.fromBytes(bytes);
+    const p = Point.fromBytes(bytes);
+    encodings.set(p, bytes);
+    return p;
   } catch {
     throw new EncodingError(`${what}: not a valid ristretto255 encoding`);
   }

@@ -1,23 +1,28 @@
 // Ballots on the record: each valid, eligible, unique, cast while the poll was open.
-import { checkBallot } from '../ballot/validate.js';
+import { encodePoint } from '../crypto/group.js';
 import type { BoardEvent } from '../record/events.js';
 import type { Report } from './report.js';
 import type { VerifierState } from './state.js';
+import { checkBallotForRecord, type BallotCheckResult } from './ballot-fast.js';
 
-export function verifyBallotEvent(e: BoardEvent, st: VerifierState, report: Report): void {
+/** The cryptographic check of one ballot (the part worker threads run); needs the joint key. */
+export function checkBallotEvent(payload: unknown, st: VerifierState): BallotCheckResult {
+  return checkBallotForRecord(payload, { electionHash: st.electionHash, publicKey: encodePoint(st.jointKey!), groups: st.groups });
+}
+
+/** Records one ballot event; `checked` is its check when a worker already made it. */
+export function verifyBallotEvent(e: BoardEvent, st: VerifierState, report: Report, checked?: BallotCheckResult): void {
   if (!report.check('phase.order', e.seq, st.phase === 'open', 'ballot outside the open poll')) { st.badBallots++; return; }
-  let checked;
-  try {
-    checked = checkBallot(e.payload, { electionHash: st.electionHash, publicKey: st.jointKey!, groups: st.groups });
-    report.pass('ballots.valid');
-  } catch (err) {
-    report.fail('ballots.valid', e.seq, `ballot at ${e.seq}: ${(err as Error).message}`);
+  const result = checked ?? checkBallotEvent(e.payload, st);
+  if (!result.ok) {
+    report.fail('ballots.valid', e.seq, `ballot at ${e.seq}: ${result.message}`);
     st.badBallots++;
     return;
   }
-  const eligible = st.credentials!.has(checked.credential) && !st.revoked.has(checked.credential);
+  report.pass('ballots.valid');
+  const eligible = st.credentials!.has(result.credential) && !st.revoked.has(result.credential);
   if (!report.check('ballots.eligible', e.seq, eligible, `ballot at ${e.seq}: credential not on the list or revoked`)) { st.badBallots++; return; }
-  if (!report.check('ballots.unique', e.seq, !st.trackingCodes.has(checked.trackingCode), `ballot at ${e.seq} repeats an earlier ballot`)) { st.badBallots++; return; }
-  st.trackingCodes.add(checked.trackingCode);
-  st.lastBallot.set(checked.credential, e.seq);
+  if (!report.check('ballots.unique', e.seq, !st.trackingCodes.has(result.trackingCode), `ballot at ${e.seq} repeats an earlier ballot`)) { st.badBallots++; return; }
+  st.trackingCodes.add(result.trackingCode);
+  st.lastBallot.set(result.credential, e.seq);
 }

@@ -1,6 +1,6 @@
 // The encrypted tally: its stated numbers now; its sums in a second pass over the ballots.
-import { decodeCiphertext, ciphertextEquals } from '../crypto/elgamal.js';
-import { addToSums, emptySums } from '../tally/tally.js';
+import { decodeCiphertext, ciphertextEquals, type Ciphertext } from '../crypto/elgamal.js';
+import { addToSums, combineSums, emptySums } from '../tally/tally.js';
 import { decodeSums } from '../tally/decrypt.js';
 import type { BoardEvent, PayloadByType, TallyPayload } from '../record/events.js';
 import type { Report } from './report.js';
@@ -41,6 +41,11 @@ export class TallyRecount {
     const b = e.payload as PayloadByType['ballot'];
     if (this.st.revoked.has(b.credential) || this.st.lastBallot.get(b.credential) !== e.seq) return;
     addToSums(this.sums, b.answers.map((a) => a.ct.map((c) => decodeCiphertext(c))), this.st.credentials!.get(b.credential)!);
+  }
+
+  /** Adds sums of counted ballots computed elsewhere (a worker thread's batch). */
+  addSums(partial: Ciphertext[][]): void {
+    this.sums = combineSums(this.sums, partial);
   }
 
   finish(report: Report): void {

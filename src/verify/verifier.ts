@@ -2,7 +2,13 @@
 // It streams the record twice (the second pass re-sums the counted ballots), so memory does not
 // hold the ballots. It trusts nothing: a check that cannot be made is a failed check.
 import { createReadStream } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { createInterface } from 'node:readline';
+import { enableFastBackend } from '../crypto/backend-sodium.js';
+import { encodePoint } from '../crypto/group.js';
+import { decodeSums } from '../tally/decrypt.js';
+import type { BallotCheckResult } from './ballot-fast.js';
+import { VerifierPool } from './parallel.js';
 import type { BoardEvent } from '../record/events.js';
 import { Report } from './report.js';
 import { newVerifierState, type VerifierState } from './state.js';
@@ -63,12 +69,61 @@ function setup(e: BoardEvent, st: VerifierState, report: Report): boolean {
   return report.check('phase.order', e.seq, st.phase === 'setup', `${e.type} after the poll opened`);
 }
 
-export async function verifyRecord(source: RecordSource, onProgress?: (events: number) => void): Promise<Verification> {
+export interface VerifyOptions {
+  /**
+   * Worker threads that check ballots and re-sum the tally. Default: one per core, started once the
+   * record has shown more than 64 ballots (small records are checked faster in this thread). 0: none.
+   */
+  workers?: number;
+  /** 'noble' keeps the pure-JS group; by default libsodium (WASM) is used when it loads. */
+  backend?: 'noble' | 'sodium';
+  /** Ballots checked in this thread before the workers start (default 64). */
+  parallelAfter?: number;
+}
+
+const BATCH = 16;
+const PARALLEL_AFTER = 64;
+
+export async function verifyRecord(source: RecordSource, onProgress?: (events: number) => void, options: VerifyOptions = {}): Promise<Verification> {
+  if (options.backend !== 'noble') await enableFastBackend();
   const report = new Report();
   const st = newVerifierState();
   let before: ChainPosition | null = null;
   let seq = 0;
   let broken = false;
+  // Ballots checked by workers are applied in record order; at most two batches per worker wait, so memory
+  // stays flat. Any other event first waits for every ballot before it.
+  const maxWorkers = options.workers ?? availableParallelism();
+  let pool: VerifierPool | null = null;
+  let ballotsSeen = 0;
+  let batch: { events: BoardEvent[]; lines: string[] } = { events: [], lines: [] };
+  const pending: { events: BoardEvent[]; results: Promise<BallotCheckResult[] | null> }[] = [];
+  const applyBallots = (events: BoardEvent[], results: (BallotCheckResult | undefined)[]) => {
+    events.forEach((e, k) => {
+      try {
+        verifyBallotEvent(e, st, report, results[k]);
+      } catch (err) {
+        report.fail('record.format', e.seq, `event ${e.seq} (${e.type}) could not be checked: ${(err as Error).message}`);
+      }
+    });
+  };
+  const sendBatch = () => {
+    if (batch.events.length === 0) return;
+    const { events, lines } = batch;
+    batch = { events: [], lines: [] };
+    // A worker that fails leaves its batch to this thread (results null): slower, same report.
+    pending.push({ events, results: pool!.check(lines).catch(() => null) });
+  };
+  const applyOldest = async () => {
+    const head = pending.shift()!;
+    const results = await head.results;
+    applyBallots(head.events, results ?? []);
+  };
+  const drain = async () => {
+    sendBatch();
+    while (pending.length > 0) await applyOldest();
+  };
+  try {
   for await (const line of source()) {
     if (line === '') { report.fail('record.format', seq, `line ${seq + 1} is empty`); broken = true; break; }
     const e = readEvent(line, seq, before, report);
@@ -76,7 +131,14 @@ export async function verifyRecord(source: RecordSource, onProgress?: (events: n
     if (seq === 0) {
       if (e.type !== 'election') report.fail('election.manifest', 0, 'the record does not start with the election');
       if (e.type !== 'election' || !verifyElection(e, st, report)) { broken = true; break; }
+    } else if (e.type === 'ballot' && st.phase === 'open' && maxWorkers > 0 && (pool || ++ballotsSeen > (options.parallelAfter ?? PARALLEL_AFTER))) {
+      pool ??= new VerifierPool(maxWorkers, { electionHash: st.electionHash, publicKey: encodePoint(st.jointKey!), groups: st.groups, backend: options.backend ?? 'sodium' });
+      batch.events.push(e);
+      batch.lines.push(line);
+      if (batch.events.length >= BATCH) sendBatch();
+      while (pending.length > 2 * pool.size) await applyOldest();
     } else {
+      await drain();
       try {
         dispatch(e, st, report);
       } catch (err) {
@@ -88,16 +150,49 @@ export async function verifyRecord(source: RecordSource, onProgress?: (events: n
     seq++;
     if (onProgress && seq % 100 === 0) onProgress(seq);
   }
+  await drain();
   if (!broken && st.tally) {
-    // Second pass: only the counted ballots are parsed again, one at a time.
+    // Second pass: only the counted ballots are parsed again, one at a time (or summed by the workers).
     const counted = new Set(st.lastBallot.values());
     const recount = new TallyRecount(st);
     let i = 0;
-    for await (const line of source()) {
-      if (counted.has(i)) recount.add(JSON.parse(line) as BoardEvent);
-      i++;
+    if (pool) {
+      let sumError: string | null = null;
+      const sums: Promise<void>[] = [];
+      let lines: string[] = [];
+      let weights: number[] = [];
+      const send = () => {
+        if (lines.length === 0) return;
+        sums.push(pool!.sum(lines, weights).then((partial) => recount.addSums(decodeSums(partial)), (err: Error) => { sumError ??= err.message; }));
+        lines = [];
+        weights = [];
+      };
+      for await (const line of source()) {
+        if (counted.has(i)) {
+          const b = (JSON.parse(line) as BoardEvent<'ballot'>).payload;
+          if (!st.revoked.has(b.credential) && st.lastBallot.get(b.credential) === i) {
+            lines.push(line);
+            weights.push(st.credentials!.get(b.credential)!);
+            if (lines.length >= 4 * BATCH) send();
+            while (sums.length > 2 * pool.size) await sums.shift();
+          }
+        }
+        i++;
+      }
+      send();
+      await Promise.all(sums);
+      if (sumError) report.fail('tally.sums', st.tallySeq, `the counted ballots could not be summed: ${String(sumError)}`);
+      else recount.finish(report);
+    } else {
+      for await (const line of source()) {
+        if (counted.has(i)) recount.add(JSON.parse(line) as BoardEvent);
+        i++;
+      }
+      recount.finish(report);
     }
-    recount.finish(report);
+  }
+  } finally {
+    await pool?.close();
   }
   report.check('record.complete', null, !broken && st.phase === 'decrypted' && st.badBallots === 0, broken ? 'the record could not be read to its end' : st.phase !== 'decrypted' ? 'the record has no result yet' : 'the record holds invalid ballots');
   return { report, state: st, events: seq };

@@ -1,7 +1,9 @@
 // Chaum–Pedersen proof of equal discrete logs: X = g^x and Y = B^x (decryption shares).
 // Transcript: hashToScalar(tag, {context, statement: {X, B, Y}, commitment: [A1, A2]}).
 import { hashToScalar } from '../hash.js';
-import { add, baseMul, encodePoint, G, mul, multiMulPublic, neg, pointMul, randomScalar, type Point, type Scalar } from '../group.js';
+import { add, baseMul, encodePoint, G, mul, multiMulPublic, neg, pointBytes, pointMul, randomScalar, type Point, type Scalar } from '../group.js';
+import { backend } from '../backend.js';
+import { verifyChaumPedersenEncoded, type EncodedPoint } from './encoded.js';
 import type { SchnorrProof } from './schnorr.js';
 
 export type ChaumPedersenProof = SchnorrProof;
@@ -21,6 +23,10 @@ export function proveChaumPedersen(tag: string, context: unknown, x: Scalar, X: 
 }
 
 export function verifyChaumPedersen(tag: string, context: unknown, X: Point, B: Point, Y: Point, proof: ChaumPedersenProof): boolean {
+  if (backend().name !== 'noble') {
+    const enc = (p: Point): EncodedPoint => ({ text: encodePoint(p), bytes: pointBytes(p) });
+    return verifyChaumPedersenEncoded(tag, context, enc(X), enc(B), enc(Y), proof.c, proof.z);
+  }
   const nc = neg(proof.c);
   const A1 = multiMulPublic([G, X], [proof.z, nc]);
   const A2 = multiMulPublic([B, Y], [proof.z, nc]);

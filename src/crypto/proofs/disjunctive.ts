@@ -3,7 +3,9 @@
 // Transcript: hashToScalar(tag, {context, statement: {h, ciphertext, values}, commitment: [[A_i, B_i]...]})
 // and the branch challenges must sum to it.
 import { hashToScalar } from '../hash.js';
-import { add, baseMul, decodeScalar, encodePoint, encodeScalar, fixedBase, G, mul, multiMulPublic, neg, pointMul, randomScalar, scalarOf, sub, type Point, type Scalar } from '../group.js';
+import { add, baseMul, decodeScalar, encodePoint, encodeScalar, fixedBase, G, mul, multiMulPublic, neg, pointBytes, pointMul, randomScalar, scalarOf, sub, type Point, type Scalar } from '../group.js';
+import { backend } from '../backend.js';
+import { verifyDisjunctiveEncoded, type EncodedPoint } from './encoded.js';
 import { encodeCiphertext, type Ciphertext } from '../elgamal.js';
 
 export interface DisjunctiveProof { c: Scalar[]; z: Scalar[] }
@@ -29,12 +31,15 @@ export function proveDisjunctive(tag: string, context: unknown, h: Point, ct: Ci
     if (i === index) {
       commitments[i] = [baseMul(w), pointMul(hf, w)];
     } else {
-      // Simulated branch: pick the challenge and response, solve for the commitments.
+      // Simulated branch: pick the challenge and response, solve for the commitments. Knowing r and
+      // the plaintext m, the verifier's A_i = g^z α^{-c}, B_i = h^z β^{-c} g^{v_i c} are
+      // g^{z-cr} and h^{z-cr} g^{(v_i-m)c}: the same points from the fixed bases alone (~5x faster).
       const c = randomScalar();
       const z = randomScalar();
       cs[i] = c;
       zs[i] = z;
-      commitments[i] = branchCommitments(hf, ct, values[i]!, c, z);
+      const e = sub(z, mul(c, r));
+      commitments[i] = [baseMul(e), pointMul(hf, e).add(baseMul(mul(scalarOf(values[i]! - values[index]!), c)))];
     }
   }
   const c = challenge(tag, context, h, ct, values, commitments);
@@ -53,6 +58,10 @@ function branchCommitments(h: Point, ct: Ciphertext, v: number, c: Scalar, z: Sc
 
 export function verifyDisjunctive(tag: string, context: unknown, h: Point, ct: Ciphertext, values: number[], proof: DisjunctiveProof): boolean {
   if (proof.c.length !== values.length || proof.z.length !== values.length || values.length === 0) return false;
+  if (backend().name !== 'noble') {
+    const enc = (p: Point): EncodedPoint => ({ text: encodePoint(p), bytes: pointBytes(p) });
+    return verifyDisjunctiveEncoded(tag, context, enc(h), enc(ct.alpha), enc(ct.beta), values, proof.c, proof.z);
+  }
   const commitments = values.map((v, i) => branchCommitments(h, ct, v, proof.c[i]!, proof.z[i]!));
   const c = challenge(tag, context, h, ct, values, commitments);
   let sum = 0n;

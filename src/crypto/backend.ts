@@ -1,0 +1,85 @@
+// One group interface, two implementations: @noble/curves (pure JS, the browser's) and libsodium
+// (WASM, the server's and verifier's, ~5-10x faster per operation). The interchange type is the
+// 32-byte ristretto255 encoding, because hashing a proof needs exactly that encoding and libsodium's
+// operations take and return it: noble's toBytes/fromBytes cost ~0.1 ms each, as much as a
+// fixed-base multiplication, so converting noble Points at every step would eat the gain.
+// Both backends must give identical bytes for identical inputs (test/perf-backend.test.ts).
+import { mulAddUnsafe } from '@noble/curves/abstract/curve.js';
+import { Point, IDENTITY, G, ORDER, toScalarBytes, type Scalar } from './group.js';
+
+export interface GroupBackend {
+  readonly name: 'noble' | 'sodium';
+  /** Is `bytes` the canonical encoding of a group element (the identity included)? */
+  isValid(bytes: Uint8Array): boolean;
+  /** g^k for 0 <= k < q. */
+  baseMul(k: Scalar): Uint8Array;
+  /** p^k for 0 <= k < q (constant time in k on both backends). */
+  mul(p: Uint8Array, k: Scalar): Uint8Array;
+  /** g^a · p^b (public scalars). */
+  baseMulAdd(a: Scalar, p: Uint8Array, b: Scalar): Uint8Array;
+  add(p: Uint8Array, q: Uint8Array): Uint8Array;
+  sub(p: Uint8Array, q: Uint8Array): Uint8Array;
+  /** How many operations of each kind ran (for the benchmark's native bound). */
+  readonly counts: OpCounts;
+}
+
+export interface OpCounts { baseMul: number; mul: number; add: number; isValid: number }
+
+export const newCounts = (): OpCounts => ({ baseMul: 0, mul: 0, add: 0, isValid: 0 });
+
+export const IDENTITY_BYTES: Uint8Array = new Uint8Array(32);
+
+export function isIdentityBytes(b: Uint8Array): boolean {
+  let x = 0;
+  for (let i = 0; i < 32; i++) x |= b[i]!;
+  return x === 0;
+}
+
+/** The noble backend: every operation decodes its inputs and encodes its result. Slow but exact. */
+export function nobleBackend(): GroupBackend {
+  const counts = newCounts();
+  const dec = (b: Uint8Array) => Point.fromBytes(b);
+  const table = Point.fromBytes(G.toBytes());
+  table.precompute(8, false);
+  return {
+    name: 'noble',
+    counts,
+    isValid(bytes) {
+      counts.isValid++;
+      if (bytes.length !== 32) return false;
+      try { Point.fromBytes(bytes); return true; } catch { return false; }
+    },
+    baseMul(k) {
+      counts.baseMul++;
+      return (k === 0n ? IDENTITY : table.multiply(k)).toBytes();
+    },
+    mul(p, k) {
+      counts.mul++;
+      return (k === 0n ? IDENTITY : dec(p).multiply(k)).toBytes();
+    },
+    baseMulAdd(a, p, b) {
+      counts.mul++; counts.baseMul++; counts.add++;
+      return mulAddUnsafe(Point, [G, dec(p)], [a, b]).toBytes();
+    },
+    add(p, q) { counts.add++; return dec(p).add(dec(q)).toBytes(); },
+    sub(p, q) { counts.add++; return dec(p).subtract(dec(q)).toBytes(); },
+  };
+}
+
+let active: GroupBackend | null = null;
+
+/** The backend the fast paths use: noble until a faster one is installed with setBackend. */
+export function backend(): GroupBackend {
+  return (active ??= nobleBackend());
+}
+
+export function setBackend(b: GroupBackend): void {
+  active = b;
+}
+
+export const reduceScalar = (k: Scalar): Scalar => {
+  const r = k % ORDER;
+  return r < 0n ? r + ORDER : r;
+};
+
+export { toScalarBytes };

@@ -1,0 +1,67 @@
+// The proof verifiers on encoded points, through the active group backend (src/crypto/backend.ts).
+// Same statements, transcripts and equations as schnorr.ts, chaum-pedersen.ts and disjunctive.ts
+// (docs/spec.md); only the arithmetic runs elsewhere. The transcript hashes the very encodings the
+// backend returns, so no point is ever converted. Each returns exactly what its Point-based twin returns.
+import { backend, type GroupBackend } from '../backend.js';
+import { toBase64Url } from '../encoding.js';
+import { G, mul, neg, scalarOf, type Scalar } from '../group.js';
+import { hashToScalar } from '../hash.js';
+
+/** A point as it stands in the record (canonical base64url) and its 32 bytes. */
+export interface EncodedPoint { text: string; bytes: Uint8Array }
+
+export const encodedPoint = (bytes: Uint8Array): EncodedPoint => ({ text: toBase64Url(bytes), bytes });
+
+/** A = g^z · X^{-c}; holds when the challenge over A is c. */
+export function verifySchnorrEncoded(tag: string, context: unknown, X: EncodedPoint, c: Scalar, z: Scalar, message?: unknown, be: GroupBackend = backend()): boolean {
+  const A = be.baseMulAdd(z, X.bytes, neg(c));
+  return hashToScalar(tag, { context, statement: { X: X.text }, message: message ?? null, commitment: toBase64Url(A) }) === c;
+}
+
+/** A1 = g^z · X^{-c}, A2 = B^z · Y^{-c}. */
+export function verifyChaumPedersenEncoded(tag: string, context: unknown, X: EncodedPoint, B: EncodedPoint, Y: EncodedPoint, c: Scalar, z: Scalar, be: GroupBackend = backend()): boolean {
+  const nc = neg(c);
+  const A1 = be.baseMulAdd(z, X.bytes, nc);
+  const A2 = be.add(be.mul(B.bytes, z), be.mul(Y.bytes, nc));
+  return hashToScalar(tag, {
+    context,
+    statement: { X: X.text, B: B.text, Y: Y.text },
+    commitment: [toBase64Url(A1), toBase64Url(A2)],
+  }) === c;
+}
+
+// g^v for the small values a range proof names, encoded once.
+const smallPowers = new Map<number, Uint8Array>();
+function gPower(v: number): Uint8Array {
+  let p = smallPowers.get(v);
+  if (!p) {
+    p = G.multiply(scalarOf(v)).toBytes();
+    if (smallPowers.size < 4096) smallPowers.set(v, p);
+  }
+  return p;
+}
+
+/**
+ * Branch i: A_i = g^{z_i} α^{-c_i},  B_i = h^{z_i} (β / g^{v_i})^{-c_i}; the challenge over all
+ * commitments must equal Σ c_i. (β / g^{v_i})^{-c_i} is β^{-c_i} g^{v_i c_i} of the spec, computed
+ * with one multiplication instead of two.
+ */
+export function verifyDisjunctiveEncoded(
+  tag: string, context: unknown, h: EncodedPoint, alpha: EncodedPoint, beta: EncodedPoint, values: number[], c: Scalar[], z: Scalar[],
+  be: GroupBackend = backend(),
+): boolean {
+  if (c.length !== values.length || z.length !== values.length || values.length === 0) return false;
+  const commitments: [string, string][] = new Array(values.length);
+  let sum = 0n;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    const nc = neg(c[i]!);
+    const A = be.baseMulAdd(z[i]!, alpha.bytes, nc);
+    const shifted = v === 0 ? beta.bytes : be.sub(beta.bytes, gPower(v));
+    const B = be.add(be.mul(h.bytes, z[i]!), be.mul(shifted, nc));
+    commitments[i] = [toBase64Url(A), toBase64Url(B)];
+    sum += c[i]!;
+  }
+  const challenge = hashToScalar(tag, { context, statement: { h: h.text, ciphertext: [alpha.text, beta.text], values }, commitment: commitments });
+  return mul(sum, 1n) === challenge;
+}

@@ -1,0 +1,27 @@
+// A verifier worker thread: checks batches of ballot lines, and sums batches of counted ballots.
+// It holds nothing between messages but the election's public context, so memory stays flat.
+import { parentPort, workerData } from 'node:worker_threads';
+import { backend } from '../crypto/backend.js';
+import { enableFastBackend } from '../crypto/backend-sodium.js';
+import { checkBallotForRecord, type FastBallotContext } from './ballot-fast.js';
+import { sumBallotLines } from './tally-ranges.js';
+import type { WorkerRequest, WorkerReply } from './parallel.js';
+
+const ctx = workerData as FastBallotContext & { backend?: 'noble' | 'sodium' };
+const ready = ctx.backend === 'noble' ? Promise.resolve() : enableFastBackend();
+
+parentPort!.on('message', (msg: WorkerRequest) => {
+  void ready.then(() => {
+    let reply: WorkerReply;
+    try {
+      if (msg.kind === 'check') {
+        reply = { id: msg.id, kind: 'check', results: msg.lines.map((line) => checkBallotForRecord((JSON.parse(line) as { payload: unknown }).payload, ctx)) };
+      } else {
+        reply = { id: msg.id, kind: 'sum', sums: sumBallotLines(ctx.groups, msg.lines, msg.weights, backend()) };
+      }
+    } catch (err) {
+      reply = { id: msg.id, kind: 'error', message: (err as Error).message };
+    }
+    parentPort!.postMessage(reply);
+  });
+});
