@@ -381,7 +381,14 @@ describe('web pages in Chromium: a whole election', { skip, timeout: 300_000 }, 
     assert.equal(await admin.isDisabled('#publish-result'), true, 'no result before the trustees decrypt');
   });
 
-  it('trustees: two of the three decrypt in their pages; admin publishes the result', async () => {
+  it('trustees: two of the three decrypt in their pages (one with a new link); admin publishes the result', async () => {
+    // Vera lost her link: the admin makes a new one, and the old one stops working.
+    const oldLink = trusteeLinks[2]!;
+    await admin.click('tr:has-text("Vera Costa") button:has-text("New link")');
+    await admin.waitForFunction((old) => { const v = (document.getElementById('trustee-link-t3') as HTMLInputElement | null)?.value; return !!v && v !== old; }, oldLink);
+    trusteeLinks[2] = await admin.inputValue('#trustee-link-t3');
+    const oldToken = new URL(oldLink).hash.replace('#token=', '');
+    assert.equal((await fetch(`${srv.url}/api/auth`, { headers: { authorization: `Bearer ${oldToken}` } })).status, 401);
     for (const i of [0, 2]) {
       const page = await newPage();
       await page.goto(trusteeLinks[i]!);

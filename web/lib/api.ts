@@ -91,6 +91,8 @@ export const api = {
     request<{ id: string; electionHash: string; trusteeTokens: Record<string, string> }>('POST', '/api/elections', manifest, token),
   publishCredentials: (token: string, id: string, credentials: { key: string; weight: number }[]) => request<unknown>('POST', `${el(id)}/credentials`, { credentials }, token),
   adminAction: (token: string, id: string, action: 'open' | 'close' | 'tally' | 'result') => request<unknown>('POST', `${el(id)}/${action}`, undefined, token),
+  /** A new token for a trustee who lost theirs (the old one stops working). */
+  newTrusteeToken: (token: string, id: string, trustee: string) => request<{ trustee: string; token: string }>('POST', `${el(id)}/trustees/${enc(trustee)}/token`, undefined, token),
 
   // Trustee
   trusteePost: (token: string, id: string, trustee: string, step: 'key' | 'shares' | 'ready' | 'decryption', payload: unknown) =>
@@ -101,7 +103,10 @@ export const api = {
 export function errorText(e: unknown): string {
   if (e instanceof ApiError) {
     const key = `error.code.${e.code}`;
-    return has(key) ? `${t(key)} (${e.message})` : e.message;
+    if (!has(key)) return e.message;
+    // The server's words add detail (which proof, which field) unless they only repeat the translation.
+    const text = t(key);
+    return text.toLowerCase() === e.message.toLowerCase() ? text : `${text} (${e.message})`;
   }
   return e instanceof Error ? e.message : String(e);
 }

@@ -309,6 +309,14 @@ const publishCredentials = () => act(async () => {
   return tn('admin.published', n);
 });
 
+const newTrusteeLink = (trustee: { id: string; name: string }) => act(async () => {
+  const id = state.info!.id;
+  const { token } = await api.newTrusteeToken(state.token, id, trustee.id);
+  const tokens = JSON.parse(session(linksKey(id)) ?? '{}') as Record<string, string>;
+  session(linksKey(id), JSON.stringify({ ...tokens, [trustee.id]: token }));
+  return t('admin.newLinkDone', { name: trustee.name });
+});
+
 const phaseAction = (action: 'open' | 'close' | 'tally' | 'result') => act(async () => {
   await api.adminAction(state.token, state.info!.id, action);
   return t(`admin.done.${action}`);
@@ -460,12 +468,12 @@ function renderDraft(): Child {
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', id: 'create', disabled: state.busy }, t('admin.create'))));
 }
 
-function copyButton(inputId: string, label: string): HTMLElement {
+function copyButton(inputId: string, label: string, name: string): HTMLElement {
   return h('button', { type: 'button', class: 'small', onClick: async () => {
     const input = byId<HTMLInputElement>(inputId);
     input.select();
     try { await navigator.clipboard.writeText(input.value); announce(t('admin.copied')); } catch { announce(t('admin.selectToCopy')); }
-  } }, label);
+  } }, label, h('span', { class: 'visually-hidden' }, `: ${name}`));
 }
 
 function renderElection(bar: HTMLElement, message: HTMLElement): Child {
@@ -496,15 +504,18 @@ function renderElection(bar: HTMLElement, message: HTMLElement): Child {
       h('p', null, ceremonyDone ? t('admin.ceremonyDone') : t('admin.ceremonyPending', { threshold: info.manifest.threshold, n: info.trustees.length })),
       h('div', { class: 'table-wrap' }, h('table', null,
         h('caption', { class: 'visually-hidden' }, t('trustee.statusCaption')),
-        h('thead', null, h('tr', null, h('th', { scope: 'col' }, t('trustee.colTrustee')), h('th', { scope: 'col' }, t('trustee.colKey')), h('th', { scope: 'col' }, t('trustee.colShares')), h('th', { scope: 'col' }, t('trustee.colReady')), h('th', { scope: 'col' }, t('trustee.colDecrypted')))),
-        h('tbody', null, info.trustees.map((x) => h('tr', null, h('th', { scope: 'row' }, x.name), h('td', null, mark(x.keyPublished)), h('td', null, mark(x.sharesSent)), h('td', null, mark(x.ready)), h('td', null, mark(x.decrypted))))))),
+        h('thead', null, h('tr', null, h('th', { scope: 'col' }, t('trustee.colTrustee')), h('th', { scope: 'col' }, t('trustee.colKey')), h('th', { scope: 'col' }, t('trustee.colShares')), h('th', { scope: 'col' }, t('trustee.colReady')), h('th', { scope: 'col' }, t('trustee.colDecrypted')),
+          info.phase !== 'decrypted' ? h('th', { scope: 'col' }, t('admin.colLink')) : null)),
+        h('tbody', null, info.trustees.map((x) => h('tr', null, h('th', { scope: 'row' }, x.name), h('td', null, mark(x.keyPublished)), h('td', null, mark(x.sharesSent)), h('td', null, mark(x.ready)), h('td', null, mark(x.decrypted)),
+          info.phase !== 'decrypted' ? h('td', null, h('button', { type: 'button', class: 'small', disabled: state.busy, onClick: () => void newTrusteeLink(x) }, t('admin.newLink'), h('span', { class: 'visually-hidden' }, `: ${x.name}`))) : null))))),
+      h('p', { class: 'hint' }, t('admin.newLinkHelp')),
       Object.keys(tokens).length
         ? [h('h3', null, t('admin.trusteeLinks')), h('p', { class: 'hint' }, t('admin.trusteeLinksHelp')),
            h('ul', { class: 'secret-links' }, info.trustees.filter((x) => tokens[x.id]).map((x) => {
              const inputId = `trustee-link-${x.id}`;
              return h('li', null, h('div', { class: 'field' },
                h('label', { for: inputId }, t('admin.linkFor', { name: x.name })),
-               h('div', { class: 'row' }, h('input', { id: inputId, type: 'text', readonly: true, class: 'mono wide trustee-link', value: `${location.origin}/trustee/${id}/${encodeURIComponent(x.id)}#token=${tokens[x.id]}` }), copyButton(inputId, t('admin.copy')))));
+               h('div', { class: 'row' }, h('input', { id: inputId, type: 'text', readonly: true, class: 'mono wide trustee-link', value: `${location.origin}/trustee/${id}/${encodeURIComponent(x.id)}#token=${tokens[x.id]}` }), copyButton(inputId, t('admin.copy'), x.name))));
            }))]
         : null),
     info.phase === 'setup' ? renderCredentials(info) : null,

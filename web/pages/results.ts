@@ -71,7 +71,7 @@ function choice(q: Question, r: ChoiceResult): Child {
 function approval(q: Question, r: ApprovalResult): Child {
   const outcome = r.outcome === 'decided' ? t('results.approvalWinners', { names: names(q, r.winners) })
     : t('results.approvalTie', { names: r.winners.length ? names(q, r.winners) : '—', tie: names(q, r.tie), n: r.undecided });
-  const rows: Row[] = r.counts.map((c) => ({ label: optionLabel(q, c.id), votes: c.votes, cls: r.winners.includes(c.id) ? 'win' : '', note: r.winners.includes(c.id) ? t('results.winner') : '' }));
+  const rows: Row[] = r.counts.map((c) => ({ label: optionLabel(q, c.id), votes: c.votes, cls: r.winners.includes(c.id) ? 'win' : '', note: r.winners.includes(c.id) ? t('results.approvalWinner') : '' }));
   return [
     h('p', { class: 'outcome' }, outcome),
     countTable(t('results.approvalsFor', { title: q.title }), t('results.colOption'), rows, r.cast, t('results.ofCast')),
@@ -138,7 +138,7 @@ function render(): Child {
       h('h2', { id: 'turnout-heading' }, t('results.turnout')),
       h('p', { class: 'outcome' }, t('results.turnoutText', { cast: r.castWeight, eligible: r.eligibleWeight, share: formatPercent(r.castWeight, r.eligibleWeight) })),
       bar(r.castWeight, r.eligibleWeight),
-      h('p', { class: 'hint' }, tn('results.ballotsCounted', r.ballots), ' ', t('results.decryptedBy', { trustees: r.trustees.map((tid) => info.manifest.trustees.find((x) => x.id === tid)?.name ?? tid).join(', ') }))),
+      h('p', { class: 'hint' }, tn('results.ballotsCounted', r.ballots), ' ', r.castWeight !== r.ballots || r.eligibleWeight !== info.eligible ? `${t('results.weighted')} ` : '', t('results.decryptedBy', { trustees: r.trustees.map((tid) => info.manifest.trustees.find((x) => x.id === tid)?.name ?? tid).join(', ') }))),
     state.result ? verification(state.result) : null,
     r.results.map((qr, i) => {
       const q = info.manifest.questions.find((x) => x.id === qr.questionId);
