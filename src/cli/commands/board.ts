@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Board, BoardError } from '../../board/board.js';
 import { SqliteStore } from '../../board/sqlite-store.js';
 import { writeRecord } from '../../record/export.js';
+import { validateManifest } from '../../manifest/validate.js';
 import { parse, readJsonFile, required, UsageError } from '../args.js';
 import { asSubmission } from '../submission.js';
 import { formatResult } from '../format.js';
@@ -60,7 +61,8 @@ export async function electionCommand(argv: string[]): Promise<number> {
   const [action, ...rest] = argv;
   const { values } = parse(rest, { manifest: { type: 'string' }, board: { type: 'string' } });
   if (values.help || action !== 'create') { process.stdout.write(ELECTION_HELP); return values.help ? 0 : 2; }
-  const manifest = readJsonFile(required(values, 'manifest'));
+  // Validated before the board directory is touched: a refused manifest leaves nothing behind.
+  const manifest = validateManifest(readJsonFile(required(values, 'manifest')));
   const dir = required(values, 'board');
   mkdirSync(dir, { recursive: true });
   const store = new SqliteStore(join(dir, 'board.sqlite'));
