@@ -4,7 +4,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, createHmac } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { canonicalJson, EncodingError, fromBase64Url, toBase64Url, toHex } from '../src/crypto/encoding.js';
@@ -93,6 +93,32 @@ describe('vectors: hashes', () => {
       assert.equal(Buffer.from(sha('sha256', bytes)).toString('hex'), c.hashHex);
       assert.equal(encodeScalar(hashToScalar(c.tag, c.value)), c.hashToScalar);
       assert.equal((leToBigInt(sha('sha512', bytes)) % ORDER).toString(), c.hashToScalarDecimal);
+    }
+  });
+});
+
+describe('spec and vectors cover every domain tag in the code', () => {
+  test('each tag in src/ is in docs/spec.md and in hash.json', () => {
+    const root = join(VECTORS, '..', '..');
+    const files: string[] = [];
+    const walk = (dir: string) => {
+      for (const ent of readdirSync(dir, { withFileTypes: true })) {
+        if (ent.isDirectory()) walk(join(dir, ent.name));
+        else if (ent.name.endsWith('.ts')) files.push(join(dir, ent.name));
+      }
+    };
+    walk(join(root, 'src'));
+    const tags = new Set<string>();
+    for (const f of files) {
+      const text = readFileSync(f, 'utf8');
+      for (const m of text.matchAll(/(?:hashHex|hashToScalar|taggedBytes)\('([^']+)'|TAG_[A-Z_]+ = '([^']+)'/g)) tags.add(m[1] ?? m[2]!);
+    }
+    assert.ok(tags.size >= 14, `found only ${[...tags].join(', ')}`);
+    const spec = readFileSync(join(root, 'docs', 'spec.md'), 'utf8');
+    const hashed = new Set(load('hash.json').cases.map((c: { tag: string }) => c.tag));
+    for (const tag of tags) {
+      assert.ok(spec.includes(`| \`${tag}\` |`), `docs/spec.md §2 does not list the tag ${tag}`);
+      assert.ok(hashed.has(tag), `test/vectors/hash.json has no case for the tag ${tag}`);
     }
   });
 });
