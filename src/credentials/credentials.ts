@@ -34,10 +34,11 @@ export function credentialKeys(electionHash: string, credential: string): { secr
 
 export interface IssuedCredential { voter: string; credential: string; key: string; weight: number }
 
-/** Makes one credential per voter; the public list is sorted by key so it says nothing of voter order. */
-export function issueCredentials(electionHash: string, voters: { id: string; weight?: number }[]): { private: IssuedCredential[]; public: CredentialEntry[] } {
+/** Makes one credential per voter; the public list is sorted by key so it says nothing of voter order.
+ *  Refuses to hand two voters the same credential (a clash attack); `generate` is for tests only. */
+export function issueCredentials(electionHash: string, voters: { id: string; weight?: number }[], generate: () => string = newCredential): { private: IssuedCredential[]; public: CredentialEntry[] } {
   const issued = voters.map((v) => {
-    const credential = newCredential();
+    const credential = generate();
     const weight = v.weight ?? 1;
     if (!Number.isSafeInteger(weight) || weight < 1) throw new Error(`voter ${v.id}: weight must be a positive integer`);
     return { voter: v.id, credential, key: credentialKeys(electionHash, credential).key, weight };
