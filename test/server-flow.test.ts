@@ -17,7 +17,7 @@ import { linesSource, verifyRecord } from '../src/verify/verifier.js';
 import type { PayloadByType } from '../src/record/events.js';
 import { smallManifest } from './helpers/election-fixture.js';
 import { testStores } from './helpers/stores.js';
-import { call, keyCeremony, ok, recordEvents, startServer } from './helpers/server.js';
+import { call, keyCeremony, ok, openElectionOverHttp, recordEvents, startServer } from './helpers/server.js';
 import { veche } from './helpers/cli.js';
 
 const choice = (chair: string, projects: string[]): Choices => ({ chair: { type: 'choice', candidate: chair }, projects: { type: 'approval', options: projects } });
@@ -136,5 +136,31 @@ for (const factory of testStores()) {
     assert.equal(v.events, published.headSeq + 1);
     const resultLine = JSON.parse(lines.at(-1)!);
     assert.deepEqual(resultLine.payload.counts, counts);
+  });
+}
+
+for (const factory of testStores()) {
+  test(`server (${factory.name}): concurrent ballots each get their own place on the board`, async (t) => {
+    const made = await factory.make('server-concurrent');
+    if (!made) { t.skip(`${factory.name} unavailable`); return; }
+    const server = await startServer(made.store);
+    t.after(async () => { await server.close(); await made.dispose(); });
+    const manifest = smallManifest('busy');
+    const el = await openElectionOverHttp(server, manifest, 16);
+    const groups = selectionGroups(manifest);
+    const ballots = el.credentials.map((c, i) => encryptBallot(el.electionHash, decodePublicKey(el.jointKey), groups, encodeChoices(manifest, choice(['a', 'b', 'c'][i % 3]!, [])), credentialKeys(el.electionHash, c.credential)).ballot);
+    // Reads interleaved with the writes: the board refreshes from the store while ballots are appended.
+    const answers = await Promise.all([
+      ...ballots.map((b) => call(server.base, 'POST', '/api/elections/busy/ballots', { json: b })),
+      ...ballots.map(() => call(server.base, 'GET', '/api/elections/busy')),
+    ]);
+    const receipts = answers.slice(0, ballots.length).map((r) => { assert.equal(r.status, 200, r.text); return r.body.receipt; });
+    assert.equal(new Set(receipts.map((r) => r.seq)).size, ballots.length);
+    const info = await ok(server.base, 'GET', '/api/elections/busy');
+    assert.equal(info.ballots, ballots.length);
+    const lines = (await call(server.base, 'GET', '/api/elections/busy/record')).text.trim().split('\n');
+    assert.equal(lines.length, info.headSeq + 1);
+    const v = await verifyRecord(linesSource(lines));
+    assert.deepEqual(v.report.failedChecks, ['record.complete'], 'every check but completeness holds before the result');
   });
 }

@@ -2,7 +2,8 @@
 import { closeOnSignals, optionsFromEnv, runServer } from '../../server/run.js';
 import { intOption, parse } from '../args.js';
 
-export const SERVE_HELP = `Usage: veche serve [--port N] [--host ADDR] [--data-dir DIR] [--database-url URL] [--rate-limit N] [--no-demo]
+export const SERVE_HELP = `Usage: veche serve [--port N] [--host ADDR] [--data-dir DIR] [--database-url URL] [--rate-limit N]
+                   [--public-url URL] [--no-demo]
 
 Runs the veche server: the API (docs/api.md) and, when built (npm run build:web), the web pages.
 Each option defaults to its environment variable:
