@@ -20,6 +20,10 @@ export function takeFragmentParam(name: string): string | null {
   const params = new URLSearchParams(location.hash.replace(/^#/, ''));
   const value = params.get(name);
   if (value !== null) history.replaceState(null, '', location.pathname + location.search);
+  // Another such link opened in this tab changes only the fragment: start again with it.
+  window.addEventListener('hashchange', () => {
+    if (new URLSearchParams(location.hash.replace(/^#/, '')).has(name)) location.reload();
+  });
   return value;
 }
 

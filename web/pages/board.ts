@@ -102,7 +102,7 @@ function render(): Child {
   const pager = (where: 'top' | 'bottom') => h(where === 'top' ? 'nav' : 'div', { class: 'pager', 'aria-label': where === 'top' ? t('board.pager') : null },
     h('button', { type: 'button', class: 'small', disabled: state.from === 0, onClick: goTo(0), id: `${where}-first` }, t('board.first')),
     h('button', { type: 'button', class: 'small', disabled: state.from === 0, onClick: goTo(Math.max(0, state.from - PAGE_SIZE)) }, t('board.previous')),
-    h('span', null, t('board.showing', { from: state.from, to: state.rows.length ? state.rows[state.rows.length - 1]!.seq : state.from, head: Math.max(0, state.headSeq) })),
+    h('span', null, t('board.showing', { from: state.from, to: state.rows.length ? state.rows[state.rows.length - 1]!.seq : state.from, count: state.headSeq + 1 })),
     h('button', { type: 'button', class: 'small', disabled: state.from + PAGE_SIZE > state.headSeq, onClick: goTo(state.from + PAGE_SIZE), id: `${where}-next` }, t('board.next')),
     h('button', { type: 'button', class: 'small', disabled: state.from >= lastPage, onClick: goTo(lastPage) }, t('board.last')));
 

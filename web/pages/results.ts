@@ -27,7 +27,10 @@ async function load(): Promise<void> {
   }
   state.loading = false;
   rerender();
+  // The server verifies the record once the result is out; the page follows until the verdict is in.
+  if (state.result?.result && state.result.verified === null && verifyPolls++ < 60) window.setTimeout(() => void load(), 2000);
 }
+let verifyPolls = 0;
 
 function bar(value: number, whole: number, cls = ''): SVGElement {
   const width = whole > 0 ? Math.max(0, Math.min(100, (value / whole) * 100)) : 0;
@@ -116,7 +119,11 @@ function verification(r: ResultInfo): Child {
     r.verified === true ? okBox(t('results.verified')) : r.verified === false ? errorBox(t('results.notVerified')) : infoBox(t('results.verifyPending')),
     failed.length ? h('ul', null, failed.map((c) => h('li', null, `${c.id}: `, (c.failures ?? []).map((f) => f.message).join('; ')))) : null,
     r.checks && r.checks.length ? h('details', null, h('summary', null, tn('results.checks', r.checks.length)),
-      h('ul', null, r.checks.map((c) => h('li', null, h('span', { class: (c.failed ?? 0) > 0 ? 'field-error' : 'yes' }, (c.failed ?? 0) > 0 ? t('results.checkFailed') : t('results.checkPassed')), ` ${c.id}${c.description ? ` — ${c.description}` : ''}`)))) : null,
+      h('ul', null, r.checks.map((c) => {
+        const mark = (c.failed ?? 0) > 0 ? h('span', { class: 'field-error' }, t('results.checkFailed'))
+          : (c.passed ?? 0) > 0 ? h('span', { class: 'yes' }, t('results.checkPassed')) : h('span', { class: 'no' }, t('results.checkNone'));
+        return h('li', null, mark, ` ${c.id}${c.description ? ` — ${c.description}` : ''}`);
+      }))) : null,
     h('p', null, t('results.verifyYourself'), ' ', h('a', { href: api.recordUrl(state.electionId) }, t('board.download')), ' · ', h('a', { href: `/board/${id}` }, t('nav.board'))));
 }
 

@@ -367,8 +367,8 @@ async function encrypt(): Promise<void> {
 
 function trackingCodeBlock(code: string, extra?: Record<string, string>): HTMLElement {
   return h('div', { class: 'tracking', ...extra },
-    h('p', { class: 'label', id: 'tracking-label' }, t('booth.trackingCode')),
-    h('p', { class: 'code mono', 'aria-labelledby': 'tracking-label', id: 'tracking-code' }, code));
+    h('p', { class: 'label' }, t('booth.trackingCode')),
+    h('p', { class: 'code mono', id: 'tracking-code' }, code));
 }
 
 function renderEncrypted(): Child {
