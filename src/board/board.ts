@@ -13,7 +13,7 @@ import { checkTrusteeKey, jointPublicKey, readyContext, TAG_READY } from '../key
 import { verificationKey } from '../crypto/threshold.js';
 import { decodeSchnorr, verifySchnorr } from '../crypto/proofs/schnorr.js';
 import { decodeCiphertext } from '../crypto/elgamal.js';
-import { makeEvent, MAX_CREDENTIAL_WEIGHT, MAX_TOTAL_WEIGHT, type BoardEvent, type CredentialEntry, type CredentialsPayload, type DecryptionSharePayload, type EventType, type PayloadByType, type TallyPayload, type TrusteeKeyPayload, type TrusteeSharesPayload } from '../record/events.js';
+import { makeEvent, MAX_CREDENTIAL_WEIGHT, MAX_REASON_LENGTH, MAX_TOTAL_WEIGHT, type BoardEvent, type CredentialEntry, type CredentialsPayload, type DecryptionSharePayload, type EventType, type PayloadByType, type TallyPayload, type TrusteeKeyPayload, type TrusteeSharesPayload } from '../record/events.js';
 import { signReceipt, type Receipt } from './receipt.js';
 import { DuplicateBallot, SequenceConflict, type BoardStore } from './store.js';
 
@@ -254,7 +254,7 @@ export class Board {
       this.requirePhase('setup', 'open');
       if (!this.state.credentials?.has(key)) throw new BoardError('unknown-credential', 'no such credential');
       if (this.state.revoked.has(key)) throw new BoardError('duplicate', 'credential already revoked');
-      return this.append('credential-revoked', { key, reason: String(reason).slice(0, 500) });
+      return this.append('credential-revoked', { key, reason: String(reason).slice(0, MAX_REASON_LENGTH) });
     });
   }
 

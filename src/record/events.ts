@@ -30,6 +30,8 @@ export interface CredentialEntry { key: string; weight: number }
 /** Bounds on weights, so that every count stays a safe integer and the discrete log of the tally stays small. */
 export const MAX_CREDENTIAL_WEIGHT = 1_000_000;
 export const MAX_TOTAL_WEIGHT = 1_000_000_000;
+/** A revocation's reason is cut to this many UTF-16 code units. */
+export const MAX_REASON_LENGTH = 500;
 export interface CredentialsPayload { credentials: CredentialEntry[]; totalWeight: number }
 export interface RevocationPayload { key: string; reason: string }
 export type EmptyPayload = Record<string, never>;

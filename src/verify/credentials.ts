@@ -1,6 +1,6 @@
 // The list of public credentials (who may vote, with what weight) and revocations.
 import { decodePublicKey } from '../crypto/group.js';
-import { MAX_CREDENTIAL_WEIGHT, MAX_TOTAL_WEIGHT, type BoardEvent, type CredentialsPayload, type RevocationPayload } from '../record/events.js';
+import { MAX_CREDENTIAL_WEIGHT, MAX_REASON_LENGTH, MAX_TOTAL_WEIGHT, type BoardEvent, type CredentialsPayload, type RevocationPayload } from '../record/events.js';
 import type { Report } from './report.js';
 import type { VerifierState } from './state.js';
 
@@ -31,7 +31,7 @@ export function verifyCredentials(e: BoardEvent, st: VerifierState, report: Repo
 
 export function verifyRevocation(e: BoardEvent, st: VerifierState, report: Report): void {
   const p = e.payload as RevocationPayload;
-  const ok = (st.phase === 'setup' || st.phase === 'open') && Object.keys(p).length === 2 && typeof p.reason === 'string'
+  const ok = (st.phase === 'setup' || st.phase === 'open') && Object.keys(p).length === 2 && typeof p.reason === 'string' && p.reason.length <= MAX_REASON_LENGTH
     && st.credentials !== null && st.credentials.has(p.key) && !st.revoked.has(p.key);
   if (report.check('credentials.revocations', e.seq, ok, 'revocation of an unknown or already revoked credential, or after the poll closed')) st.revoked.add(p.key);
 }
