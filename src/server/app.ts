@@ -22,6 +22,8 @@ export interface ServerSettings {
   credentialsBodyLimit?: number;
   /** Fastify's request log (never headers or bodies); default off. */
   logger?: boolean;
+  /** Behind a reverse proxy: take the client address from X-Forwarded-For (for the rate limit). */
+  trustProxy?: boolean;
 }
 
 export const DEFAULT_RATE_LIMIT = 3000;
@@ -52,6 +54,9 @@ export async function buildApp(store: BoardStore, settings: ServerSettings = {})
     // Requests are taken as sent or refused: ajv never drops unknown fields, converts types or fills defaults.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
     routerOptions: { maxParamLength: 200 },
+    trustProxy: settings.trustProxy ?? false,
+    // A client has this long to send its whole request (not to wait for the answer: a tally may take long).
+    requestTimeout: 120_000,
   });
   const elections = new Elections(store);
 

@@ -22,6 +22,7 @@ export interface RunOptions {
   adminToken?: string;
   webDir?: string | null;
   logger?: boolean;
+  trustProxy?: boolean;
 }
 
 /** dist/web, next to the compiled server (dist/src/server). */
@@ -46,6 +47,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): RunOptions
     demo: env.VECHE_DEMO !== '0',
     ...(env.VECHE_ADMIN_TOKEN ? { adminToken: env.VECHE_ADMIN_TOKEN } : {}),
     logger: env.VECHE_LOG === '1',
+    trustProxy: env.VECHE_TRUST_PROXY === '1',
   };
 }
 
@@ -64,7 +66,7 @@ export async function runServer(opts: RunOptions, print: (line: string) => void 
   const store = await openStore(opts.databaseUrl, opts.dataDir);
   try {
     const admin = await ensureAdminToken(store, opts.dataDir, opts.adminToken);
-    const { app, elections } = await buildApp(store, { webDir: opts.webDir === undefined ? DEFAULT_WEB_DIR : opts.webDir, rateLimit: opts.rateLimit, logger: opts.logger ?? false });
+    const { app, elections } = await buildApp(store, { webDir: opts.webDir === undefined ? DEFAULT_WEB_DIR : opts.webDir, rateLimit: opts.rateLimit, logger: opts.logger ?? false, trustProxy: opts.trustProxy ?? false });
     const demo = opts.demo && (await store.elections()).length === 0 ? await createDemoElection(elections, opts.dataDir) : null;
     await app.listen({ port: opts.port, host: opts.host });
     const address = app.server.address();

@@ -14,7 +14,8 @@ Each option defaults to its environment variable:
   --rate-limit N      VECHE_RATE_LIMIT (3000): requests a minute per client address, 0 = no limit
   --public-url URL    VECHE_PUBLIC_URL: the base of the printed links
   --no-demo           VECHE_DEMO=0: do not create the demo election in an empty store
-Other settings: VECHE_ADMIN_TOKEN (use this admin token), VECHE_LOG=1 (request log, no headers).
+Other settings: VECHE_ADMIN_TOKEN (use this admin token), VECHE_LOG=1 (request log, no headers),
+VECHE_TRUST_PROXY=1 (behind a reverse proxy: client addresses from X-Forwarded-For).
 The admin token is made at first start, printed, and kept in DIR/admin-token.
 `;
 
