@@ -111,8 +111,9 @@ export async function checkReceipts(source: RecordSource, receipts: { line: numb
     if (!receipt) return { line, trackingCode: null, seq: null, status: 'invalid', message: `not a receipt: ${error}` };
     const base = { line, trackingCode: receipt.trackingCode, seq: receipt.seq };
     if (electionHash === null || boardKey === null) return { ...base, status: 'invalid', message: `cannot check: ${stop ?? 'empty record'}` };
-    if (receipt.election !== electionHash) return { ...base, status: 'invalid', message: 'a receipt of another election' };
-    if (!verifyReceipt(receipt, boardKey)) return { ...base, status: 'invalid', message: "the signature is not the board's: this receipt proves nothing" };
+    if (!verifyReceipt(receipt, boardKey)) return { ...base, status: 'invalid', message: receipt.election !== electionHash ? 'a receipt of another election' : "the signature is not the board's: this receipt proves nothing" };
+    // Signed by this board's key for another election hash: the election event itself was rewritten.
+    if (receipt.election !== electionHash) return { ...base, status: 'missing', message: `MISSING: this board signed the receipt for election ${receipt.election.slice(0, 16)}…, but the record is of election ${electionHash.slice(0, 16)}…: the election was rewritten` };
     const slot = slots.get(receipt.seq);
     const elsewhere = codes.get(receipt.trackingCode);
     const where = elsewhere !== undefined && elsewhere !== receipt.seq ? ` (the ballot is at seq ${elsewhere} instead: the record was reordered or rewritten)` : elsewhere === undefined ? ' (the ballot is nowhere on the record)' : '';
