@@ -318,7 +318,7 @@ describe('web pages in Chromium: a whole election', { skip, timeout: 300_000 }, 
     finalVotes.set('cat', vote);
   });
 
-  it('booth: a voter types the credential (no link), votes blank for captain', async () => {
+  it('booth: a voter types the credential (no link; first a wrong one), votes blank for captain', async () => {
     const page = await newPage();
     await page.goto(`${srv.url}/vote/club`);
     await page.waitForSelector('#credential');
@@ -326,12 +326,23 @@ describe('web pages in Chromium: a whole election', { skip, timeout: 300_000 }, 
     await page.click('text=Continue');
     await page.waitForSelector('#credential-error');
     await noSeriousViolations(page, 'booth: credential entry');
-    // Lower case and no dashes are accepted: the credential is normalised.
-    await page.fill('#credential', credentials.get('dan')!.credential.toLowerCase().replace(/-/g, ''));
+    // A well-formed credential that is not on the list: the board refuses the ballot, and the voter can
+    // enter another credential without losing the choices.
+    await page.fill('#credential', '00000-00000-00000-00000-00000');
     await page.click('text=Continue');
     await page.waitForSelector('fieldset.question');
     const vote: Vote = { chair: null, projects: ['roof'], verdicts: { 'dana-treasurer': 'no-consequences', 'eli-secretary': 'punishment' }, motion: 'abstain' };
     await fillBallot(page, vote);
+    await page.click('text=Review my choices');
+    await page.click('#encrypt');
+    await page.click('#cast');
+    await page.waitForSelector('[role=alert]:has-text("not on the list of voters")');
+    await page.click('#other-credential');
+    // Lower case and no dashes are accepted: the credential is normalised.
+    await page.fill('#credential', credentials.get('dan')!.credential.toLowerCase().replace(/-/g, ''));
+    await page.click('text=Continue');
+    await page.waitForSelector('fieldset.question');
+    assert.ok(await page.isChecked('#q-raise-the-fee-by-5-abstain'), 'the choices are kept');
     await reviewEncryptCast(page);
     finalVotes.set('dan', vote);
   });

@@ -41,6 +41,10 @@ const state = {
   castCount: 0,
   busy: false,
   actionError: '',
+  /** The server's error code for the last failed action (e.g. unknown-credential). */
+  actionCode: '',
+  /** The first group of the credential, shown so a voter holding several knows which one is in use. */
+  credentialStart: '',
 };
 
 const pendingCredential = takeFragmentParam('credential');
@@ -99,6 +103,7 @@ function useCredential(text: string): boolean {
     return false;
   }
   state.keys = credentialKeys(state.info!.electionHash, normalized);
+  state.credentialStart = normalized.slice(0, 5);
   state.credentialError = '';
   return true;
 }
@@ -168,10 +173,22 @@ function renderCredential(): Child {
       h('button', { type: 'submit', class: 'primary' }, t('booth.continue'))));
 }
 
+/** For a voter with a mistyped or someone else's credential: back to the credential field, choices kept. */
+function otherCredentialButton(): HTMLElement {
+  return h('button', { type: 'button', class: 'small', id: 'other-credential', onClick: () => {
+    state.keys = null;
+    state.encrypted = null;
+    state.actionError = '';
+    state.actionCode = '';
+    go('credential', 'credential');
+  } }, t('booth.otherCredential'));
+}
+
 function renderBallot(): Child {
   const intro = h('div', { class: 'intro' },
     h('p', null, t('booth.intro')),
-    h('p', null, t(state.castCount > 0 ? 'booth.revoteNote' : 'booth.revoteRule')));
+    h('p', null, t(state.castCount > 0 ? 'booth.revoteNote' : 'booth.revoteRule')),
+    h('p', { class: 'hint' }, t('booth.usingCredential', { start: `${state.credentialStart}-…` }), ' ', otherCredentialButton()));
   const problemIds = Object.keys(state.problems);
   const summary = problemIds.length > 0
     ? h('div', { class: 'notice error', role: 'alert', id: 'problems', tabindex: '-1' },
@@ -344,6 +361,7 @@ async function encrypt(): Promise<void> {
   if (state.busy) return;
   state.busy = true;
   state.actionError = '';
+  state.actionCode = '';
   announce(t('booth.encrypting'));
   byId<HTMLButtonElement>('encrypt').disabled = true;
   byId('encrypt').textContent = t('booth.encrypting');
@@ -379,6 +397,7 @@ function renderEncrypted(): Child {
     h('p', { class: 'hint' }, t('booth.encryptedIn', { seconds: (enc.ms / 1000).toFixed(2) })),
     h('p', null, t('booth.castOrAudit')),
     state.actionError ? errorBox(state.actionError) : null,
+    state.actionCode === 'unknown-credential' || state.actionCode === 'revoked-credential' ? h('p', null, otherCredentialButton()) : null,
     h('div', { class: 'actions' },
       h('button', { type: 'button', class: 'primary', id: 'cast', disabled: state.busy, onClick: () => void cast() }, t('booth.cast')),
       h('button', { type: 'button', id: 'audit', disabled: state.busy, onClick: audit }, t('booth.audit')),
@@ -420,6 +439,7 @@ async function cast(): Promise<void> {
   if (state.busy || !state.encrypted) return;
   state.busy = true;
   state.actionError = '';
+  state.actionCode = '';
   announce(t('booth.casting'));
   for (const id of ['cast', 'audit']) byId<HTMLButtonElement>(id).disabled = true;
   const enc = state.encrypted;
@@ -436,6 +456,7 @@ async function cast(): Promise<void> {
   } catch (e) {
     state.busy = false;
     state.actionError = e instanceof ApiError && e.code === 'wrong-phase' ? t('booth.closed') : errorText(e);
+    state.actionCode = e instanceof ApiError ? e.code : '';
     rerender();
     focus(document.querySelector<HTMLElement>('[role=alert]'));
   }
