@@ -76,9 +76,12 @@ export async function runServer(opts: RunOptions, print: (line: string) => void 
       `veche is running at ${base}/`,
       `  store:    ${opts.databaseUrl ? redactUrl(opts.databaseUrl) : join(opts.dataDir, 'veche.sqlite')}`,
       `  admin:    ${base}/admin/`,
-      admin.token
-        ? `  admin token: ${admin.token}   (${admin.source === 'env' ? 'from VECHE_ADMIN_TOKEN' : `kept in ${admin.file}`})`
-        : `  admin token: set earlier; its text is not in ${admin.file} (give one with VECHE_ADMIN_TOKEN to replace it)`,
+      // A token given in the environment is not echoed: the console often ends up in a log.
+      admin.source === 'env'
+        ? '  admin token: the one given in VECHE_ADMIN_TOKEN (not printed)'
+        : admin.token
+          ? `  admin token: ${admin.token}   (kept in ${admin.file})`
+          : `  admin token: set earlier; its text is not in ${admin.file} (give one with VECHE_ADMIN_TOKEN to replace it)`,
     ];
     const linksFile = join(opts.dataDir, 'demo-links.txt');
     if (demo) {
