@@ -3,6 +3,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import type { BoardStore } from '../board/store.js';
+import { enableFastBackend } from '../crypto/backend-sodium.js';
 import { parseStrictJson } from '../manifest/json.js';
 import { Elections } from './elections.js';
 import { toApiError } from './errors.js';
@@ -48,6 +49,8 @@ const SECURITY_HEADERS: Record<string, string> = {
 export interface VecheApp { app: FastifyInstance; elections: Elections }
 
 export async function buildApp(store: BoardStore, settings: ServerSettings = {}): Promise<VecheApp> {
+  // The board checks ballot proofs through libsodium (WASM) when it loads: ~4x faster than noble, same answers.
+  await enableFastBackend();
   const app = Fastify({
     logger: settings.logger ? { redact: ['req.headers.authorization', 'req.headers.cookie'] } : false,
     bodyLimit: settings.bodyLimit ?? DEFAULT_BODY_LIMIT,
