@@ -68,7 +68,8 @@ export class PostgresStore implements BoardStore {
       throw e;
     }
     client.release();
-    return new PostgresStore(pool, opts.mode ?? 'advisory');
+    // VECHE_PG_APPEND_MODE=optimistic: only for measuring the two approaches (bench/load.ts --pg-mode).
+    return new PostgresStore(pool, opts.mode ?? (process.env.VECHE_PG_APPEND_MODE === 'optimistic' ? 'optimistic' : 'advisory'));
   }
 
   async append(election: string, event: BoardEvent, trackingCode?: string): Promise<void> {
