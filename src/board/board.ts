@@ -88,7 +88,9 @@ function initialState(genesis: BoardEvent): BoardState {
   };
 }
 
-const BOARD_KEY_SETTING = (election: string) => `board-secret:${election}`;
+// Keyed by the public key too: if two processes race to create one election, each writes its own
+// secret, and the one whose genesis event won is the one later found.
+const BOARD_KEY_SETTING = (election: string, boardKey: string) => `board-secret:${election}:${boardKey}`;
 
 export class Board {
   private queue: Promise<unknown> = Promise.resolve();
@@ -101,16 +103,21 @@ export class Board {
     if (await store.head(manifest.id)) throw new BoardError('exists', `an election with id "${manifest.id}" already exists`);
     const secret = randomScalar();
     const boardKey = encodePoint(baseMul(secret));
-    await store.setSetting(BOARD_KEY_SETTING(manifest.id), encodeScalar(secret));
+    await store.setSetting(BOARD_KEY_SETTING(manifest.id, boardKey), encodeScalar(secret));
     const genesis = makeEvent(0, '0'.repeat(64), 'election', { manifest, boardKey }, time);
-    await store.append(manifest.id, genesis);
+    try {
+      await store.append(manifest.id, genesis);
+    } catch (e) {
+      if (e instanceof SequenceConflict) throw new BoardError('exists', `an election with id "${manifest.id}" already exists`);
+      throw e;
+    }
     return new Board(store, manifest.id, initialState(genesis), secret);
   }
 
   static async load(store: BoardStore, electionId: string): Promise<Board> {
     const [genesis] = await store.events(electionId, { limit: 1 });
     if (!genesis) throw new BoardError('unknown-election', `no election "${electionId}" on this board`);
-    const secretText = await store.getSetting(BOARD_KEY_SETTING(electionId));
+    const secretText = await store.getSetting(BOARD_KEY_SETTING(electionId, (genesis.payload as PayloadByType['election']).boardKey));
     if (!secretText) throw new BoardError('no-board-key', 'the board signing key of this election is missing');
     const board = new Board(store, electionId, initialState(genesis), decodeScalar(secretText));
     await board.refresh();
