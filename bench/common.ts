@@ -1,5 +1,8 @@
 // Shared by the benchmarks: the election shapes, a key ceremony without a board, ballots, timing.
-import { cpus } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { encryptBallot } from '../src/ballot/encrypt.js';
 import { credentialKeys, newCredential } from '../src/credentials/credentials.js';
 import { finishKeyCeremony, generateTrusteeKey, jointPublicKey, makeShares, type TrusteeSecret } from '../src/keyceremony/trustee.js';
@@ -117,3 +120,36 @@ export async function onWorkers<Req, Res>(script: URL, requests: Req[], threads:
   }
   return out;
 }
+
+/** CPU time of the calling thread in ms (Linux /proc/thread-self/schedstat; NaN elsewhere). Node 20 has no
+ *  process.threadCpuUsage, and process.cpuUsage() counts every thread of the process. */
+export function threadCpuMs(): number {
+  try {
+    return Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]) / 1e6;
+  } catch {
+    return NaN;
+  }
+}
+
+export interface ChildUsage { wallS: number; cpuS: number; peakMB: number; stdout: string }
+
+/**
+ * Runs a command as a child process under GNU time (/usr/bin/time), the same way for veche and for
+ * Belenios: wall time, user + system CPU time of the process and all its threads, and peak RSS.
+ */
+export function timeChild(cmd: string, args: string[], cwd?: string): ChildUsage {
+  if (!existsSync('/usr/bin/time')) throw new Error('/usr/bin/time is missing: apt-get install time');
+  const dir = mkdtempSync(join(tmpdir(), 'veche-time-'));
+  try {
+    const out = join(dir, 'usage');
+    const r = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', '-o', out, cmd, ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 26 });
+    if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (exit ${r.status}): ${(r.stderr ?? '').slice(-2000)}`);
+    const [wall, user, sys, kb] = readFileSync(out, 'utf8').trim().split('\n').pop()!.split(' ').map(Number) as [number, number, number, number];
+    return { wallS: wall, cpuS: user + sys, peakMB: kb / 1024, stdout: r.stdout };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Load averages over 1, 5 and 15 minutes, as `uptime` shows them. */
+export const loadAverage = () => loadavg().map((x) => x.toFixed(2)).join(', ');

@@ -8,11 +8,15 @@ import type { CiphertextJson } from '../src/crypto/elgamal.js';
 import type { SelectionGroup } from '../src/manifest/types.js';
 import { decodePublicKey } from '../src/crypto/group.js';
 import { selectionGroups } from '../src/manifest/layout.js';
-import { makeBallot, randomSelections, SHAPES, type ShapeName } from './common.js';
+import { encryptBallot } from '../src/ballot/encrypt.js';
+import { credentialKeys } from '../src/credentials/credentials.js';
+import { makeBallot, randomSelections, SHAPES, threadCpuMs, type ShapeName } from './common.js';
 
 export type GenRequest =
   | { kind: 'ciphertexts'; publicKey: string; groups: SelectionGroup[]; count: number }
-  | { kind: 'ballots'; shape: ShapeName; electionHash: string; publicKey: string; count: number };
+  | { kind: 'ballots'; shape: ShapeName; electionHash: string; publicKey: string; count: number }
+  /** One ballot per credential, for a real election; the reply says the CPU time this thread spent. */
+  | { kind: 'voters'; shape: ShapeName; electionHash: string; publicKey: string; credentials: string[] };
 
 const ready = enableFastBackend();
 parentPort!.on('message', (req: GenRequest) => {
@@ -33,6 +37,13 @@ parentPort!.on('message', (req: GenRequest) => {
         })));
       }
       parentPort!.postMessage({ vectors, counts });
+    } else if (req.kind === 'voters') {
+      // The booth's code (noble), as a voter's browser runs it: derive the credential's key, encrypt, prove, sign.
+      const groups = selectionGroups(SHAPES[req.shape]());
+      const publicKey = decodePublicKey(req.publicKey);
+      const c0 = threadCpuMs();
+      const ballots = req.credentials.map((cred) => encryptBallot(req.electionHash, publicKey, groups, randomSelections(groups), credentialKeys(req.electionHash, cred)).ballot);
+      parentPort!.postMessage({ ballots, cpuMs: threadCpuMs() - c0 });
     } else {
       // Whole ballots with proofs, made by the booth's code (noble), for an election with this key.
       const el = { electionHash: req.electionHash, publicKey: decodePublicKey(req.publicKey), groups: selectionGroups(SHAPES[req.shape]()) };
