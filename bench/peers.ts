@@ -1,25 +1,33 @@
 // npm run bench:peers [-- --ballots N]: Belenios (Debian's belenios-tool) and veche on the same election
-// shapes and number of ballots, one run, one table. CPU times (user + system), so a busy machine skews
-// both sides alike. Also veche's verification rate against the native bound: the group operations one
-// ballot needs, each at the cost native libsodium takes for it (bench/native/opcost.c, built here).
+// shapes and number of ballots, one run, one table. Per-ballot and tally figures are CPU times (user +
+// system), so a busy machine skews both sides alike. Full record verification runs each verifier as a
+// child process under /usr/bin/time, the same way for both: wall time, CPU time of all its threads, peak
+// RSS. veche's record is real and complete (bench/record.ts: the Board on SQLite, ballots made in worker
+// threads); it is verified by verifyRecord on one core (workers: 0) and on all cores.
+// Also veche's verification rate against the native bound: the group operations one ballot needs, each at
+// the cost native libsodium takes for it (bench/native/opcost.c, built here).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createReadStream, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { backend } from '../src/crypto/backend.js';
 import { enableFastBackend } from '../src/crypto/backend-sodium.js';
-import { encodePoint } from '../src/crypto/group.js';
-import { checkDecryptionShare, combineShares, decodeSums, makeDecryptionShare } from '../src/tally/decrypt.js';
 import { baseMul, decodeScalar } from '../src/crypto/group.js';
-import { fastBallotValid } from '../src/verify/ballot-fast.js';
+import { checkDecryptionShare, combineShares, decodeSums, makeDecryptionShare } from '../src/tally/decrypt.js';
+import { selectionGroups } from '../src/manifest/layout.js';
+import type { BallotJson } from '../src/ballot/types.js';
+import type { SelectionGroup } from '../src/manifest/types.js';
+import { fastBallotValid, type FastBallotContext } from '../src/verify/ballot-fast.js';
 import { sumBallots } from '../src/verify/tally-ranges.js';
-import type { Manifest } from '../src/manifest/types.js';
-import { argNumber, benchElection, fmt, machine, makeBallot, recordBytesPerBallot, timed, type ShapeName } from './common.js';
+import { argNumber, fmt, loadAverage, machine, SHAPES, timeChild, timed, type ChildUsage, type ShapeName } from './common.js';
+import { buildRecord } from './record.js';
 
 const N = argNumber('ballots', 1000);
 const here = fileURLToPath(new URL('.', import.meta.url));
 const src = join(here, '..', '..', 'bench');
+const THREADS = availableParallelism();
 
 function ensureBelenios(): boolean {
   if (spawnSync('belenios-tool', ['--version']).status === 0) return true;
@@ -29,19 +37,22 @@ function ensureBelenios(): boolean {
 }
 
 /** Belenios questions for a veche manifest: one question per selection group, same min/max. */
-function beleniosTemplate(el: ReturnType<typeof benchElection>) {
-  return { description: el.manifest.title, name: el.manifest.id, questions: el.groups.map((g, i) => ({ question: `Q${i}`, answers: g.optionIds, min: g.min, max: g.max })) };
+function beleniosTemplate(shape: ShapeName, groups: SelectionGroup[]) {
+  const m = SHAPES[shape]();
+  return { description: m.title, name: m.id, questions: groups.map((g, i) => ({ question: `Q${i}`, answers: g.optionIds, min: g.min, max: g.max })) };
 }
 
-interface Side { create: number; verify: number; tally: number; fullVerify: number; bytes: number; peakMB: number }
+/** Per-ballot and tally figures in ms of CPU; full verification as measured by /usr/bin/time. */
+interface Side { create: number; verify: number; tally: number; bytes: number; full: ChildUsage; fullAllCores?: ChildUsage }
 
 /** Runs a whole Belenios election in a shell, timing each phase by the children's CPU time (bash `times`). */
-function belenios(el: ReturnType<typeof benchElection>, n: number): Side {
+function belenios(groups: SelectionGroup[], shape: ShapeName, n: number): Side {
   const dir = mkdtempSync(join(tmpdir(), 'belenios-'));
-  writeFileSync(join(dir, 'tpl.json'), JSON.stringify(beleniosTemplate(el)));
-  const choices = Array.from({ length: n }, () => JSON.stringify(el.groups.map((g) => { const k = g.min; return g.optionIds.map((_, i) => (i < k ? 1 : 0)); })));
-  writeFileSync(join(dir, 'choices.txt'), choices.join('\n') + '\n');
-  const script = `
+  try {
+    writeFileSync(join(dir, 'tpl.json'), JSON.stringify(beleniosTemplate(shape, groups)));
+    const choices = Array.from({ length: n }, () => JSON.stringify(groups.map((g) => { const k = g.min; return g.optionIds.map((_, i) => (i < k ? 1 : 0)); })));
+    writeFileSync(join(dir, 'choices.txt'), choices.join('\n') + '\n');
+    const script = `
 set -e
 export BELENIOS_USE_URANDOM=1
 cd "${dir}"
@@ -75,35 +86,70 @@ belenios-tool election compute-encrypted-tally 2>/dev/null | belenios-tool archi
 j=1; for u in *.privkey; do belenios-tool election decrypt --privkey $u --trustee-id $j 2>/dev/null | belenios-tool archive add-event --type=PartialDecryption >/dev/null 2>&1; j=$((j+1)); done
 belenios-tool election compute-result 2>/dev/null | belenios-tool archive add-event --type=Result >/dev/null 2>&1
 times > t4
-/usr/bin/time -f "%M" -o peak.txt belenios-tool election verify >/dev/null 2>&1
-times > t5
 BYTES=$(cat b/*.json | wc -c)
-echo "$(cpu t0) $(cpu t1) $(cpu t2) $(cpu t3) $(cpu t4) $(cpu t5) $BYTES $(cat peak.txt)"
+echo "$(cpu t0) $(cpu t1) $(cpu t2) $(cpu t3) $(cpu t4) $BYTES"
 `;
-  const out = execFileSync('bash', ['-c', script], { encoding: 'utf8', maxBuffer: 1 << 26 }).trim().split('\n').pop()!.split(' ').map(Number);
-  const [t0, t1, t2, t3, t4, t5, bytes, peakKB] = out as [number, number, number, number, number, number, number, number];
-  // Ballot verification: `election verify` of the archive holding the n ballots, divided by n (its
-  // setup checks included, so slightly generous to veche's side at small n).
-  return { create: (t1 - t0) * 1000 / n, verify: (t3 - t2) * 1000 / n, tally: (t4 - t3) * 1000, fullVerify: (t5 - t4) * 1000, bytes: bytes / n, peakMB: peakKB / 1024 };
+    const out = execFileSync('bash', ['-c', script], { encoding: 'utf8', maxBuffer: 1 << 26 }).trim().split('\n').pop()!.split(' ').map(Number);
+    const [t0, t1, t2, t3, t4, bytes] = out as [number, number, number, number, number, number];
+    // The whole archive (setup, n ballots, tally, partial decryptions, result), as veche's full record.
+    const full = timeChild('belenios-tool', ['election', 'verify'], dir);
+    // Ballot verification: `election verify` of the archive holding the n ballots, divided by n (its
+    // setup checks included, so slightly generous to veche's side at small n).
+    return { create: (t1 - t0) * 1000 / n, verify: (t3 - t2) * 1000 / n, tally: (t4 - t3) * 1000, bytes: bytes / n, full };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
-async function veche(el: ReturnType<typeof benchElection>, n: number): Promise<Side> {
-  await enableFastBackend();
-  const be = backend();
-  const ctx = { electionHash: el.electionHash, publicKey: encodePoint(el.publicKey), groups: el.groups };
-  makeBallot(el);
-  const made = await timed(() => Array.from({ length: n }, () => makeBallot(el)));
-  const ballots = made.value;
-  const checked = await timed(() => { for (const b of ballots) if (!fastBallotValid(b, ctx, be)) throw new Error('rejected'); });
-  const tally = await timed(() => {
-    const sums = sumBallots(el.groups, ballots.map((b) => ({ answers: b.answers, weight: 1 })), be);
-    const decoded = decodeSums(sums);
-    const shares = el.trustees.slice(0, el.manifest.threshold).map((t) => makeDecryptionShare(t, sums));
-    for (const s of shares) if (checkDecryptionShare(el.electionHash, baseMul(decodeScalar(el.trustees[s.index - 1]!.share!)), decoded, s) !== null) throw new Error('share');
-    return combineShares(decoded, shares, n);
-  });
-  const bytes = ballots.reduce((a, b) => a + recordBytesPerBallot(b), 0) / n;
-  return { create: made.cpuMs / n, verify: checked.cpuMs / n, tally: tally.cpuMs, fullVerify: NaN, bytes, peakMB: process.resourceUsage().maxRSS / 1024 };
+async function* recordLines(path: string): AsyncGenerator<string> {
+  yield* createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
+}
+
+async function veche(shape: ShapeName, n: number): Promise<Side & { ctx: FastBallotContext; sample: BallotJson }> {
+  const dir = mkdtempSync(join(tmpdir(), 'veche-peers-'));
+  try {
+    let shown = 0;
+    const built = await buildRecord(shape, n, dir, THREADS, (cast) => {
+      if (process.stdout.isTTY && cast - shown >= 50) { shown = cast; process.stdout.write(`  veche record: ${cast}/${n} ballots cast\r`); }
+    });
+    process.stdout.write(`  veche record: ${n} ballots, built in ${fmt(built.buildWallS)} s wall (not timed below)\n`);
+    const groups = selectionGroups(built.manifest);
+    const ctx: FastBallotContext = { electionHash: built.electionHash, publicKey: built.publicKey, groups };
+    // The record's own ballots and their bytes as record lines (newline included).
+    const ballots: BallotJson[] = [];
+    let ballotBytes = 0;
+    for await (const line of recordLines(built.recordPath)) {
+      const e = JSON.parse(line) as { type: string; payload: unknown };
+      if (e.type !== 'ballot') continue;
+      ballots.push(e.payload as BallotJson);
+      ballotBytes += Buffer.byteLength(line) + 1;
+    }
+    if (ballots.length !== n) throw new Error(`the record holds ${ballots.length} ballots, expected ${n}`);
+    await enableFastBackend();
+    const be = backend();
+    const checked = await timed(() => { for (const b of ballots) if (!fastBallotValid(b, ctx, be)) throw new Error('a valid ballot was rejected'); });
+    const tally = await timed(() => {
+      const sums = sumBallots(groups, ballots.map((b) => ({ answers: b.answers, weight: 1 })), be);
+      const decoded = decodeSums(sums);
+      const shares = built.trustees.slice(0, built.manifest.threshold).map((t) => makeDecryptionShare(t, sums));
+      for (const s of shares) if (checkDecryptionShare(built.electionHash, baseMul(decodeScalar(built.trustees[s.index - 1]!.share!)), decoded, s) !== null) throw new Error('share');
+      return combineShares(decoded, shares, n);
+    });
+    const sample = ballots[0]!;
+    ballots.length = 0;
+    const verifier = join(here, 'verify-record.js');
+    const run = (args: string[]) => {
+      const u = timeChild(process.execPath, [verifier, built.recordPath, ...args]);
+      const r = JSON.parse(u.stdout.trim().split('\n').pop()!) as { ok: boolean; ballots: number; failed: string[] };
+      if (!r.ok || r.ballots !== n) throw new Error(`veche's verifier did not accept its own record: ${JSON.stringify(r)}`);
+      return u;
+    };
+    const full = run(['--workers', '0']);
+    const fullAllCores = run(['--workers', String(THREADS)]);
+    return { create: built.creationCpuMs / n, verify: checked.cpuMs / n, tally: tally.cpuMs, bytes: ballotBytes / n, full, fullAllCores, ctx, sample };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 function nativeCosts(): { mul: number; baseMul: number; add: number; isValid: number } | null {
@@ -114,27 +160,34 @@ function nativeCosts(): { mul: number; baseMul: number; add: number; isValid: nu
 }
 
 async function main() {
-  console.log(`veche vs Belenios — ${machine()}; ${N} ballots per shape; CPU times, one core each side\n`);
+  console.log(`veche vs Belenios — ${machine()}; ${N} ballots per shape; ${new Date().toISOString()}; load average ${loadAverage()}`);
+  console.log('Per-ballot and tally rows: CPU time, one core each side. Full verification: /usr/bin/time of each verifier process.\n');
   const haveBelenios = ensureBelenios();
   const native = nativeCosts();
   for (const shape of ['two-questions', 'demo'] as ShapeName[]) {
-    const el = benchElection(shape);
-    const v = await veche(el, N);
+    const groups = selectionGroups(SHAPES[shape]());
+    console.log(`Shape ${shape}: ${groups.length} questions/groups, ${groups.reduce((a, g) => a + g.optionIds.length, 0)} answers`);
+    const v = await veche(shape, N);
     const be = backend();
     const c0 = { ...be.counts };
-    fastBallotValid(makeBallot(el), { electionHash: el.electionHash, publicKey: encodePoint(el.publicKey), groups: el.groups }, be);
+    fastBallotValid(v.sample, v.ctx, be);
     const ops = { mul: be.counts.mul - c0.mul, baseMul: be.counts.baseMul - c0.baseMul, add: be.counts.add - c0.add, isValid: be.counts.isValid - c0.isValid };
-    const b = haveBelenios ? belenios(el, N) : null;
-    console.log(`Shape ${shape}: ${el.groups.length} questions/groups, ${el.groups.reduce((a, g) => a + g.optionIds.length, 0)} answers`);
+    const b = haveBelenios ? belenios(groups, shape, N) : null;
     const row = (label: string, unit: string, vv: number, bb: number | undefined, digits = 1) =>
-      console.log(`  ${label.padEnd(34)} ${(fmt(vv, digits) + unit).padStart(14)} ${(bb === undefined || Number.isNaN(bb) ? 'n/a' : fmt(bb, digits) + unit).padStart(14)} ${(bb === undefined || Number.isNaN(bb) || Number.isNaN(vv) ? '' : fmt(vv / bb, 3)).padStart(10)}`);
-    console.log(`  ${''.padEnd(34)} ${'veche'.padStart(14)} ${'Belenios'.padStart(14)} ${'veche/Bel.'.padStart(10)}`);
-    row('ballot creation, per ballot', ' ms', v.create, b?.create);
-    row('ballot verification, per ballot', ' ms', v.verify, b?.verify);
-    row(`tally + decryption, ${N} ballots`, ' ms', v.tally, b?.tally);
-    row('full record verification', ' ms', v.fullVerify, b?.fullVerify);
-    row('bytes per ballot', ' B', v.bytes, b?.bytes, 0);
-    row('peak memory', ' MB', v.peakMB, b?.peakMB, 0);
+      console.log(`  ${label.padEnd(44)} ${(fmt(vv, digits) + unit).padStart(14)} ${(bb === undefined ? 'n/a' : fmt(bb, digits) + unit).padStart(14)} ${(bb === undefined ? '' : fmt(vv / bb, 3)).padStart(10)}`);
+    console.log(`  load average now: ${loadAverage()}`);
+    console.log(`  ${''.padEnd(44)} ${'veche'.padStart(14)} ${'Belenios'.padStart(14)} ${'veche/Bel.'.padStart(10)}`);
+    row('ballot creation, per ballot (CPU)', ' ms', v.create, b?.create);
+    row('ballot verification, per ballot (CPU)', ' ms', v.verify, b?.verify);
+    row(`tally + decryption, ${N} ballots (CPU)`, ' ms', v.tally, b?.tally);
+    row('full verification, one core: CPU', ' s', v.full.cpuS, b?.full.cpuS, 2);
+    row('full verification, one core: wall', ' s', v.full.wallS, b?.full.wallS, 2);
+    row(`full verification, ${THREADS} cores: CPU`, ' s', v.fullAllCores!.cpuS, b?.full.cpuS, 2);
+    row(`full verification, ${THREADS} cores: wall`, ' s', v.fullAllCores!.wallS, b?.full.wallS, 2);
+    row('peak RSS, full verification, one core', ' MB', v.full.peakMB, b?.full.peakMB, 0);
+    row(`peak RSS, full verification, ${THREADS} cores`, ' MB', v.fullAllCores!.peakMB, b?.full.peakMB, 0);
+    row('bytes per ballot (as stored)', ' B', v.bytes, b?.bytes, 0);
+    console.log('  (Belenios\' verifier runs on one core: its one run is compared with both of veche\'s)');
     if (native) {
       const bound = ops.mul * native.mul + ops.baseMul * native.baseMul + ops.add * native.add + ops.isValid * native.isValid;
       console.log(`  native bound: ${ops.mul} mul x ${native.mul} us + ${ops.baseMul} g-mul x ${native.baseMul} us + ${ops.add} add x ${native.add} us + ${ops.isValid} decode x ${native.isValid} us = ${fmt(bound / 1000, 2)} ms/ballot;`);
@@ -142,7 +195,6 @@ async function main() {
     } else console.log('  native bound: not available (cc or libsodium-dev missing: apt-get install libsodium-dev)');
     console.log('');
   }
-  console.log('Full record verification of veche: npm run bench:verify (worker threads, streamed record).');
 }
 
 await main();
