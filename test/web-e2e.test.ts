@@ -209,6 +209,8 @@ describe('web pages in Chromium: a whole election', { skip, timeout: 300_000 }, 
 
   it('booth: a voter audits a ballot first, then casts; the approval maximum is enforced', async () => {
     const page = await newPage();
+    const sent: string[] = [];
+    page.on('request', (r) => sent.push(`${r.method()} ${r.url()} ${r.headers()['referer'] ?? ''} ${r.postData() ?? ''}`));
     await page.goto(credentials.get('ann')!.link);
     await page.waitForSelector('fieldset.question');
     assert.equal(new URL(page.url()).hash, '', 'the credential is taken out of the address bar');
@@ -252,6 +254,10 @@ describe('web pages in Chromium: a whole election', { skip, timeout: 300_000 }, 
     assert.equal(onBoard.status, 404, 'the audited ballot is not on the board');
     await screenshot(page, 'booth-cast');
     await noSeriousViolations(page, 'booth: receipt');
+    // The credential travelled only in the fragment, which no request carries; the ballot went as a POST.
+    const credential = credentials.get('ann')!.credential;
+    assert.ok(sent.some((r) => r.startsWith('POST ') && r.includes('/api/elections/club/ballots')));
+    assert.deepEqual(sent.filter((r) => r.includes(credential) || r.includes(credential.replace(/-/g, ''))), []);
     finalVotes.set('ann', vote);
   });
 
