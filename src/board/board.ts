@@ -139,10 +139,15 @@ export class Board {
 
   /** Runs `f` alone in this process; on a conflict with another process, catches up and tries again. */
   private exclusive<T>(f: () => Promise<T>): Promise<T> {
+    // A store shared by processes may offer a cross-process lock: then catch up and act under it, so
+    // that the append cannot conflict; without one, a conflict means catch up and try again.
+    const attemptOnce = this.store.exclusive
+      ? () => this.store.exclusive!(this.electionId, async () => { await this.refresh(); return f(); })
+      : f;
     const run = async (): Promise<T> => {
       for (let attempt = 0; ; attempt++) {
         try {
-          return await f();
+          return await attemptOnce();
         } catch (e) {
           if (!(e instanceof SequenceConflict) || attempt >= 50) throw e;
           await this.refresh();

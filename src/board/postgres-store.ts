@@ -1,11 +1,18 @@
 // The production store: PostgreSQL, for several veche server processes over one database.
 //
-// An append is one transaction that takes a per-election advisory lock, checks that the event follows
-// the committed head (seq = head.seq + 1, prev = head.hash), inserts the tracking code and the event,
-// and commits; only then does the board sign a receipt. The lock makes concurrent appends of one
-// election queue up in PostgreSQL instead of racing; the primary key (election, seq) and the unique
-// (election, tracking_code) are the backstop that would refuse a fork or a duplicate even without it.
+// Board runs each read-check-append inside exclusive(): this store holds a per-election advisory lock
+// (on one connection) for it, so the processes take turns in the order they asked (PostgreSQL grants a
+// lock to its waiters in order) and the append, made on that same connection, cannot conflict. The
+// append itself is one transaction that checks that the event follows the committed head (seq =
+// head.seq + 1, prev = head.hash), inserts the tracking code and the event, and commits; only then does
+// the board sign a receipt. The primary key (election, seq) and the unique (election, tracking_code)
+// are the backstop that refuses a fork or a duplicate from any writer, locked or not.
 // Events are stored as the exact JSON text the board hashed (not jsonb, which would reorder keys).
+//
+// Measured (bench/pg-append.ts): without the lock around the whole step, a process with a backlog
+// re-appends right after each commit while the others must first catch up, so they lose every race
+// and fail after Board's 50 retries; with it, no retries at all.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
 import type { BoardEvent, EventType } from '../record/events.js';
 import { DuplicateBallot, SequenceConflict, type BoardStore, type StoredBallotRef } from './store.js';
@@ -39,19 +46,32 @@ const UNIQUE_VIOLATION = '23505';
 // Serialization failure and deadlock: the transaction lost a race and changed nothing; retry after a refresh.
 const LOST_RACE = new Set(['40001', '40P01']);
 
+/** How appends of one election by several processes are kept apart (see the top of this file). */
+export type AppendMode =
+  /** Default: Board's whole read-check-append under a per-election session lock (exclusive()). */
+  | 'lock'
+  /** Only the append transaction takes the lock; a Board that built its event on a stale head retries. */
+  | 'advisory'
+  /** No lock: the primary key alone refuses the loser of a race, which retries. */
+  | 'optimistic';
+
 export interface PostgresStoreOptions {
-  /** Connections in the pool (default 10). */
+  /** Connections in the pool (default 10; at least 2: one may hold an election's lock). */
   poolSize?: number;
-  /** 'advisory' (default): appends of one election queue on a lock. 'optimistic': no lock, the unique
-   *  keys alone detect the race (kept to measure the two against each other: bench/load.ts --pg-mode). */
-  mode?: 'advisory' | 'optimistic';
+  /** Default 'lock'; the others are kept to measure against (bench/pg-append.ts, bench/load.ts --pg-mode). */
+  mode?: AppendMode;
 }
 
+const APPEND_MODES: readonly AppendMode[] = ['lock', 'advisory', 'optimistic'];
+
 export class PostgresStore implements BoardStore {
-  private constructor(private readonly pool: pg.Pool, private readonly mode: 'advisory' | 'optimistic') {}
+  /** The connection holding an election's lock, for the appends made inside exclusive(). */
+  private readonly holding = new AsyncLocalStorage<{ election: string; client: pg.PoolClient }>();
+
+  private constructor(private readonly pool: pg.Pool, readonly mode: AppendMode) {}
 
   static async connect(url: string, opts: PostgresStoreOptions = {}): Promise<PostgresStore> {
-    const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10 });
+    const pool = new pg.Pool({ connectionString: url, max: Math.max(2, opts.poolSize ?? 10) });
     // An idle connection dropped by the server must not crash the process; the next query reconnects.
     pool.on('error', () => {});
     const client = await pool.connect();
@@ -68,16 +88,38 @@ export class PostgresStore implements BoardStore {
       throw e;
     }
     client.release();
-    // VECHE_PG_APPEND_MODE=optimistic: only for measuring the two approaches (bench/load.ts --pg-mode).
-    return new PostgresStore(pool, opts.mode ?? (process.env.VECHE_PG_APPEND_MODE === 'optimistic' ? 'optimistic' : 'advisory'));
+    // VECHE_PG_APPEND_MODE: only for measuring the approaches against each other (bench/load.ts --pg-mode).
+    const fromEnv = process.env.VECHE_PG_APPEND_MODE as AppendMode | undefined;
+    return new PostgresStore(pool, opts.mode ?? (fromEnv && APPEND_MODES.includes(fromEnv) ? fromEnv : 'lock'));
+  }
+
+  async exclusive<T>(election: string, f: () => Promise<T>): Promise<T> {
+    if (this.mode !== 'lock') return f();
+    const held = this.holding.getStore();
+    if (held?.election === election) return f(); // already ours (a nested call)
+    const client = await this.pool.connect();
+    let locked = false;
+    try {
+      await client.query('SELECT pg_advisory_lock($1, hashtext($2))', [LOCK_CLASS, election]);
+      locked = true;
+      return await this.holding.run({ election, client }, f);
+    } finally {
+      let broken = false;
+      // If the connection died, PostgreSQL has released the lock with it; never reuse such a connection.
+      if (locked) { try { await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [LOCK_CLASS, election]); } catch { broken = true; } }
+      client.release(broken);
+    }
   }
 
   async append(election: string, event: BoardEvent, trackingCode?: string): Promise<void> {
-    const client = await this.pool.connect();
+    const held = this.holding.getStore();
+    const mine = held?.election === election ? held.client : null;
+    const client = mine ?? (await this.pool.connect());
     let broken = false;
     try {
       await client.query('BEGIN');
-      if (this.mode === 'advisory') await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOCK_CLASS, election]);
+      // Under exclusive() this connection holds the election's lock already.
+      if (!mine && this.mode !== 'optimistic') await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOCK_CLASS, election]);
       // READ COMMITTED: after the lock, this statement sees every append committed before ours.
       const head = await client.query<{ seq: string; hash: string }>('SELECT seq, hash FROM veche_events WHERE election = $1 ORDER BY seq DESC LIMIT 1', [election]);
       const row = head.rows[0];
@@ -98,8 +140,10 @@ export class PostgresStore implements BoardStore {
       if (err.code && LOST_RACE.has(err.code)) throw new SequenceConflict(`board moved on: ${(e as Error).message}`);
       throw e;
     } finally {
-      // A connection whose transaction state is unknown is thrown away, not reused.
-      client.release(broken);
+      // A connection whose transaction state is unknown is thrown away, not reused (a held one is
+      // released by exclusive(), and a broken one has lost its lock with it).
+      if (!mine) client.release(broken);
+      else if (broken) throw new Error('the connection holding the election lock broke');
     }
   }
 

@@ -25,4 +25,8 @@ export interface BoardStore {
   getSetting(key: string): Promise<string | null>;
   setSetting(key: string, value: string): Promise<void>;
   close(): Promise<void>;
+  /** Optional, for stores shared by several processes: runs `f` holding a lock on the election that
+   *  every process's board takes around its read-check-append, so that they take turns instead of
+   *  racing (and a busy process cannot starve the others). Appends inside `f` run under that lock. */
+  exclusive?<T>(election: string, f: () => Promise<T>): Promise<T>;
 }
