@@ -149,6 +149,11 @@ export const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ op: fc.constant('wrap' as const), at: fc.nat() }),
 );
 
+/** String(v), or '' for values that refuse (an own "toString" key that is not a function). */
+function safeString(v: unknown): string {
+  try { return String(v); } catch { return ''; }
+}
+
 /** Applies one mutation to a copy of `value`. Mutations that cannot apply where they land fall back to a replacement. */
 export function mutate(value: unknown, m: Mutation): unknown {
   const root = clone(value);
@@ -178,14 +183,14 @@ export function mutate(value: unknown, m: Mutation): unknown {
         const ch = B64[m.ch]! === target[pos] ? B64[(m.ch + 1) % 64]! : B64[m.ch]!;
         return setAt(root, path, target.slice(0, pos) + ch + target.slice(pos + 1));
       }
-      return setAt(root, path, typeof target === 'number' ? target + 1 + (m.ch % 3) : String(target));
+      return setAt(root, path, typeof target === 'number' ? target + 1 + (m.ch % 3) : safeString(target));
     case 'truncate':
       if (typeof target === 'string') return setAt(root, path, target.slice(0, m.keep % Math.max(1, target.length)));
       if (Array.isArray(target)) return setAt(root, path, target.slice(0, m.keep % Math.max(1, target.length)));
       return setAt(root, path, null);
     case 'duplicate':
       if (Array.isArray(target) && target.length > 0) { target.push(clone(target[m.at % target.length])); return root; }
-      return setAt(root, path, [target, target]);
+      return setAt(root, path, [target, clone(target)]);
     case 'swap': {
       const other = all[m.other % all.length]!;
       // Only between two places neither of which contains the other.
