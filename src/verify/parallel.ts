@@ -18,17 +18,25 @@ export class VerifierPool {
   private readonly workers: Worker[];
   private readonly waiting = new Map<number, { resolve: (r: WorkerReply) => void; reject: (e: Error) => void }>();
   private readonly load: number[];
+  // A worker that stopped (crash, out of memory) never answers: it gets no more work, so nothing waits forever.
+  private readonly alive: boolean[];
+  private closing = false;
   private nextId = 0;
 
   constructor(size: number, ctx: FastBallotContext & { backend?: 'noble' | 'sodium' }) {
-    this.workers = Array.from({ length: size }, () => {
+    this.alive = Array.from({ length: size }, () => true);
+    this.workers = Array.from({ length: size }, (_, k) => {
       const w = new Worker(new URL('./ballot-worker.js', import.meta.url), { workerData: ctx });
       w.on('message', (reply: WorkerReply) => {
         const pending = this.waiting.get(reply.id);
         this.waiting.delete(reply.id);
         pending?.resolve(reply);
       });
-      w.on('error', (err) => this.failAll(err));
+      w.on('error', (err) => { this.alive[k] = false; this.failAll(err); });
+      w.on('exit', () => {
+        this.alive[k] = false;
+        if (!this.closing) this.failAll(new Error('a verifier worker stopped'));
+      });
       return w;
     });
     this.load = this.workers.map(() => 0);
@@ -43,9 +51,10 @@ export class VerifierPool {
 
   private send(req: WorkerRequest extends infer T ? (T extends unknown ? Omit<T, 'id'> : never) : never): Promise<WorkerReply> {
     const id = this.nextId++;
-    // The least loaded worker takes the batch.
-    let k = 0;
-    for (let i = 1; i < this.load.length; i++) if (this.load[i]! < this.load[k]!) k = i;
+    // The least loaded live worker takes the batch.
+    let k = -1;
+    for (let i = 0; i < this.load.length; i++) if (this.alive[i] && (k < 0 || this.load[i]! < this.load[k]!)) k = i;
+    if (k < 0) return Promise.reject(new Error('no verifier worker is running'));
     this.load[k]!++;
     return new Promise<WorkerReply>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
@@ -66,6 +75,7 @@ export class VerifierPool {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 }
