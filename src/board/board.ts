@@ -94,6 +94,8 @@ const BOARD_KEY_SETTING = (election: string, boardKey: string) => `board-secret:
 
 export class Board {
   private queue: Promise<unknown> = Promise.resolve();
+  /** Until when another process was seen appending to this election (see exclusive()). */
+  private contendedUntil = 0;
 
   private constructor(readonly store: BoardStore, readonly electionId: string, private state: BoardState, private readonly boardSecret: Scalar) {}
 
@@ -139,17 +141,20 @@ export class Board {
 
   /** Runs `f` alone in this process; on a conflict with another process, catches up and tries again. */
   private exclusive<T>(f: () => Promise<T>): Promise<T> {
-    // A store shared by processes may offer a cross-process lock: then catch up and act under it, so
-    // that the append cannot conflict; without one, a conflict means catch up and try again.
-    const attemptOnce = this.store.exclusive
+    // A conflict means another process appended first: catch up and try again. A store shared by
+    // processes may offer a cross-process lock for that, so that a busy process cannot make the others
+    // lose every race; it is taken for retries, and for a while after a conflict (then first tries
+    // would mostly lose anyway), and not otherwise (no cost when nobody competes).
+    const locked = this.store.exclusive
       ? () => this.store.exclusive!(this.electionId, async () => { await this.refresh(); return f(); })
       : f;
     const run = async (): Promise<T> => {
       for (let attempt = 0; ; attempt++) {
         try {
-          return await attemptOnce();
+          return await (attempt === 0 && Date.now() >= this.contendedUntil ? f() : locked());
         } catch (e) {
           if (!(e instanceof SequenceConflict) || attempt >= 50) throw e;
+          this.contendedUntil = Date.now() + 1000;
           await this.refresh();
         }
       }
@@ -327,20 +332,23 @@ export class Board {
     return this.exclusive(async () => {
       this.requirePhase('closed');
       const st = this.state;
-      const ballots = await this.store.events(this.electionId, { types: ['ballot'] });
-      const last = new Map<string, BoardEvent>();
-      for (const b of ballots) last.set((b.payload as { credential: string }).credential, b);
+      // Two streamed passes, so a large board is never held in memory: first which ballot of each
+      // credential is the last, then the weighted sum of those.
+      const last = new Map<string, number>();
+      for await (const b of this.ballotEvents()) last.set((b.payload as { credential: string }).credential, b.seq);
+      for (const credential of st.revoked) last.delete(credential);
+      const countedSeqs = new Set(last.values());
       const sums = emptySums(st.groups);
       let counted = 0;
       let castWeight = 0;
-      for (const [credential, e] of last) {
-        if (st.revoked.has(credential)) continue;
-        const weight = st.credentials!.get(credential)!;
-        const answers = (e.payload as PayloadByType['ballot']).answers;
-        addToSums(sums, answers.map((a) => a.ct.map((c) => decodeCiphertext(c))), weight);
+      for await (const e of this.ballotEvents()) {
+        if (!countedSeqs.has(e.seq)) continue;
+        const ballot = e.payload as PayloadByType['ballot'];
+        const weight = st.credentials!.get(ballot.credential)!;
+        addToSums(sums, ballot.answers.map((a) => a.ct.map((c) => decodeCiphertext(c))), weight);
         counted++;
         castWeight += weight;
-        progress?.(counted, last.size);
+        progress?.(counted, countedSeqs.size);
       }
       return this.append('tally', { ballots: counted, castWeight, eligibleWeight: st.eligibleWeight, sums: encodeSums(sums) });
     });
@@ -372,6 +380,15 @@ export class Board {
       const results = countResults(st.manifest, counts, tally.castWeight, tally.eligibleWeight);
       return this.append('result', { trustees: used.map((s) => s.trustee), counts, ballots: tally.ballots, castWeight: tally.castWeight, eligibleWeight: tally.eligibleWeight, results });
     });
+  }
+
+  private async *ballotEvents(pageSize = 2000): AsyncGenerator<BoardEvent> {
+    for (let from = 0; ;) {
+      const page = await this.store.events(this.electionId, { fromSeq: from, types: ['ballot'], limit: pageSize });
+      yield* page;
+      if (page.length < pageSize) return;
+      from = page[page.length - 1]!.seq + 1;
+    }
   }
 
   /** The whole record, in order, in pages (so a large board is never held in memory at once). */
