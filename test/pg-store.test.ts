@@ -137,11 +137,11 @@ for (const mode of ['advisory', 'optimistic'] as const) {
 }
 
 describe('Boards in several processes over one PostgreSQL', { skip }, () => {
-  test('4 busy boards take turns under the election lock: every request succeeds, none has to retry', async () => {
-    // Without the lock around Board's read-check-append, a process with a backlog re-appends right
-    // after each commit and the others lose every race (bench/pg-append.ts measures it).
+  test('4 busy boards take turns under the election lock: every request succeeds', async (t) => {
+    // Without the lock for retries, a process with a backlog re-appends right after each commit and
+    // the others lose every race until Board gives up (bench/pg-append.ts measures it).
     const first = await store();
-    const el = await openElection(first, { voters: 160, manifest: tinyManifest('turns') });
+    const el = await openElection(first, { voters: 400, manifest: tinyManifest('turns') });
     const boards = [el.board, ...(await Promise.all([1, 2, 3].map(async () => Board.load(await store(), 'turns'))))];
     let conflicts = 0;
     for (const b of boards) {
@@ -153,7 +153,10 @@ describe('Boards in several processes over one PostgreSQL', { skip }, () => {
     await Promise.all(boards.flatMap((b) => [0, 1, 2, 3].map(async () => {
       while (next < keys.length) await b.revokeCredential(keys[next++]!, 'turns');
     })));
-    assert.equal(conflicts, 0);
+    t.diagnostic(`${keys.length} appends from 4 boards, ${conflicts} first tries lost a race and were retried under the lock`);
+    // After losing once, a board appends under the lock for a while instead of racing again (without
+    // that, more than one try in two is lost here).
+    assert.ok(conflicts < keys.length / 4, `${conflicts} lost races for ${keys.length} appends`);
     await el.board.refresh();
     assert.equal(el.board.current.revoked.size, keys.length);
     const events = await first.events('turns');

@@ -1,21 +1,25 @@
 // The production store: PostgreSQL, for several veche server processes over one database.
 //
-// Board runs each read-check-append inside exclusive(): this store holds a per-election advisory lock
-// (on one connection) for it, so the processes take turns in the order they asked (PostgreSQL grants a
-// lock to its waiters in order) and the append, made on that same connection, cannot conflict. The
-// append itself is one transaction that checks that the event follows the committed head (seq =
-// head.seq + 1, prev = head.hash), inserts the tracking code and the event, and commits; only then does
-// the board sign a receipt. The primary key (election, seq) and the unique (election, tracking_code)
-// are the backstop that refuses a fork or a duplicate from any writer, locked or not.
-// Events are stored as the exact JSON text the board hashed (not jsonb, which would reorder keys).
+// An append is one round trip: veche_append() (below) runs as one committed transaction that takes the
+// election's advisory lock, checks that the event follows the committed head (seq = head.seq + 1,
+// prev = head.hash), inserts the tracking code and the event; only then does the board sign a receipt.
+// The primary key (election, seq) and the unique (election, tracking_code) are the backstop that
+// refuses a fork or a duplicate from any writer.
 //
-// Measured (bench/pg-append.ts): without the lock around the whole step, a process with a backlog
-// re-appends right after each commit while the others must first catch up, so they lose every race
-// and fail after Board's 50 retries; with it, no retries at all.
+// Several processes: a board whose event was built on a stale head gets SequenceConflict and retries
+// inside exclusive(), which holds the same per-election lock on one connection while the board
+// catches up and appends again, so that retry cannot lose. Without that, a process with a backlog
+// re-appends right after each commit while the others must first catch up, and they lose every race
+// until Board gives up (measured by bench/pg-append.ts, which also compares the modes below).
+// Events are stored as the exact JSON text the board hashed (not jsonb, which would reorder keys).
 import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
 import type { BoardEvent, EventType } from '../record/events.js';
 import { DuplicateBallot, SequenceConflict, type BoardStore, type StoredBallotRef } from './store.js';
+
+// Advisory lock keys: a fixed class for veche, and one key per election (hashtext of its id). Two
+// elections whose ids collide in hashtext merely share a lock.
+const LOCK_CLASS = 0x76656368; // "vech"
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS veche_events (
@@ -35,11 +39,25 @@ CREATE TABLE IF NOT EXISTS veche_ballots (
   PRIMARY KEY (election, tracking_code)
 );
 CREATE TABLE IF NOT EXISTS veche_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE OR REPLACE FUNCTION veche_append(p_election TEXT, p_seq BIGINT, p_prev TEXT, p_type TEXT, p_hash TEXT, p_body TEXT, p_code TEXT, p_lock BOOLEAN)
+RETURNS TEXT LANGUAGE plpgsql AS $$
+DECLARE
+  head_seq BIGINT;
+  head_hash TEXT;
+BEGIN
+  IF p_lock THEN PERFORM pg_advisory_xact_lock(${LOCK_CLASS}, hashtext(p_election)); END IF;
+  SELECT seq, hash INTO head_seq, head_hash FROM veche_events WHERE election = p_election ORDER BY seq DESC LIMIT 1;
+  IF (head_seq IS NULL AND p_seq <> 0) OR (head_seq IS NOT NULL AND (p_seq <> head_seq + 1 OR p_prev <> head_hash)) THEN
+    RETURN 'conflict ' || COALESCE((head_seq + 1)::TEXT, '0');
+  END IF;
+  IF p_code IS NOT NULL THEN
+    INSERT INTO veche_ballots (election, tracking_code, seq, hash) VALUES (p_election, p_code, p_seq, p_hash);
+  END IF;
+  INSERT INTO veche_events (election, seq, type, hash, body) VALUES (p_election, p_seq, p_type, p_hash, p_body);
+  RETURN 'ok';
+END $$;
 `;
 
-// Advisory lock keys: a fixed class for veche, and one key per election (hashtext of its id). Two
-// elections whose ids collide in hashtext merely share a lock.
-const LOCK_CLASS = 0x76656368; // "vech"
 const SCHEMA_LOCK = 0;
 
 const UNIQUE_VIOLATION = '23505';
@@ -48,9 +66,9 @@ const LOST_RACE = new Set(['40001', '40P01']);
 
 /** How appends of one election by several processes are kept apart (see the top of this file). */
 export type AppendMode =
-  /** Default: Board's whole read-check-append under a per-election session lock (exclusive()). */
+  /** Default: every append takes the election's lock; a board's retries run under it (exclusive()). */
   | 'lock'
-  /** Only the append transaction takes the lock; a Board that built its event on a stale head retries. */
+  /** Appends take the lock, retries do not: a busy process can starve the others. */
   | 'advisory'
   /** No lock: the primary key alone refuses the loser of a race, which retries. */
   | 'optimistic';
@@ -112,26 +130,15 @@ export class PostgresStore implements BoardStore {
   }
 
   async append(election: string, event: BoardEvent, trackingCode?: string): Promise<void> {
+    // Inside exclusive() the append goes on the connection holding the lock (taking it again there is free).
     const held = this.holding.getStore();
-    const mine = held?.election === election ? held.client : null;
-    const client = mine ?? (await this.pool.connect());
-    let broken = false;
+    const client = held?.election === election ? held.client : this.pool;
+    let outcome: string;
     try {
-      await client.query('BEGIN');
-      // Under exclusive() this connection holds the election's lock already.
-      if (!mine && this.mode !== 'optimistic') await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOCK_CLASS, election]);
-      // READ COMMITTED: after the lock, this statement sees every append committed before ours.
-      const head = await client.query<{ seq: string; hash: string }>('SELECT seq, hash FROM veche_events WHERE election = $1 ORDER BY seq DESC LIMIT 1', [election]);
-      const row = head.rows[0];
-      const expectedSeq = row ? Number(row.seq) + 1 : 0;
-      if (event.seq !== expectedSeq || (row && row.hash !== event.prev)) throw new SequenceConflict(`board moved on: expected seq ${expectedSeq}`);
-      if (trackingCode !== undefined) {
-        await client.query('INSERT INTO veche_ballots (election, tracking_code, seq, hash) VALUES ($1, $2, $3, $4)', [election, trackingCode, event.seq, event.hash]);
-      }
-      await client.query('INSERT INTO veche_events (election, seq, type, hash, body) VALUES ($1, $2, $3, $4, $5)', [election, event.seq, event.type, event.hash, JSON.stringify(event)]);
-      await client.query('COMMIT');
+      const r = await client.query<{ outcome: string }>('SELECT veche_append($1, $2, $3, $4, $5, $6, $7, $8) AS outcome',
+        [election, event.seq, event.prev, event.type, event.hash, JSON.stringify(event), trackingCode ?? null, this.mode !== 'optimistic']);
+      outcome = r.rows[0]!.outcome;
     } catch (e) {
-      try { await client.query('ROLLBACK'); } catch { broken = true; }
       const err = e as { code?: string; constraint?: string };
       if (err.code === UNIQUE_VIOLATION) {
         if (err.constraint === 'veche_ballots_pkey') throw new DuplicateBallot('this ballot is already on the board');
@@ -139,12 +146,8 @@ export class PostgresStore implements BoardStore {
       }
       if (err.code && LOST_RACE.has(err.code)) throw new SequenceConflict(`board moved on: ${(e as Error).message}`);
       throw e;
-    } finally {
-      // A connection whose transaction state is unknown is thrown away, not reused (a held one is
-      // released by exclusive(), and a broken one has lost its lock with it).
-      if (!mine) client.release(broken);
-      else if (broken) throw new Error('the connection holding the election lock broke');
     }
+    if (outcome !== 'ok') throw new SequenceConflict(`board moved on: expected seq ${outcome.replace(/^conflict /, '')}`);
   }
 
   async head(election: string): Promise<BoardEvent | null> {

@@ -26,7 +26,8 @@ export interface BoardStore {
   setSetting(key: string, value: string): Promise<void>;
   close(): Promise<void>;
   /** Optional, for stores shared by several processes: runs `f` holding a lock on the election that
-   *  every process's board takes around its read-check-append, so that they take turns instead of
-   *  racing (and a busy process cannot starve the others). Appends inside `f` run under that lock. */
+   *  also holds off every other append to it, so that a board retrying after a SequenceConflict
+   *  catches up and appends without racing again (a busy process cannot starve the others). Appends
+   *  inside `f` run under that lock. */
   exclusive?<T>(election: string, f: () => Promise<T>): Promise<T>;
 }
