@@ -137,26 +137,29 @@ for (const mode of ['advisory', 'optimistic'] as const) {
 }
 
 describe('Boards in several processes over one PostgreSQL', { skip }, () => {
-  test('4 busy boards take turns under the election lock: every request succeeds', async (t) => {
+  test('4 busy boards: every request succeeds, and none loses more than 3 races (then it waits for the lock)', async (t) => {
     // Without the lock for retries, a process with a backlog re-appends right after each commit and
-    // the others lose every race until Board gives up (bench/pg-append.ts measures it).
+    // the others can lose race after race until Board gives up (bench/pg-append.ts measures it).
     const first = await store();
     const el = await openElection(first, { voters: 400, manifest: tinyManifest('turns') });
     const boards = [el.board, ...(await Promise.all([1, 2, 3].map(async () => Board.load(await store(), 'turns'))))];
     let conflicts = 0;
+    let longestRun = 0;
     for (const b of boards) {
+      // A board appends one event at a time, so its consecutive conflicts are the lost races of one request.
+      let run = 0;
       const append = b.store.append.bind(b.store);
-      b.store.append = async (...args) => { try { await append(...args); } catch (e) { if (e instanceof SequenceConflict) conflicts++; throw e; } };
+      b.store.append = async (...args) => {
+        try { await append(...args); run = 0; } catch (e) { if (e instanceof SequenceConflict) { conflicts++; longestRun = Math.max(longestRun, ++run); } throw e; }
+      };
     }
     const keys = [...el.board.current.credentials!.keys()];
     let next = 0;
     await Promise.all(boards.flatMap((b) => [0, 1, 2, 3].map(async () => {
       while (next < keys.length) await b.revokeCredential(keys[next++]!, 'turns');
     })));
-    t.diagnostic(`${keys.length} appends from 4 boards, ${conflicts} first tries lost a race and were retried under the lock`);
-    // After losing once, a board appends under the lock for a while instead of racing again (without
-    // that, more than one try in two is lost here).
-    assert.ok(conflicts < keys.length / 4, `${conflicts} lost races for ${keys.length} appends`);
+    t.diagnostic(`${keys.length} appends from 4 boards: ${conflicts} lost races, at most ${longestRun} in a row for one request`);
+    assert.ok(longestRun <= 3, `a request lost ${longestRun} races in a row`);
     await el.board.refresh();
     assert.equal(el.board.current.revoked.size, keys.length);
     const events = await first.events('turns');

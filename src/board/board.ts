@@ -92,10 +92,11 @@ function initialState(genesis: BoardEvent): BoardState {
 // secret, and the one whose genesis event won is the one later found.
 const BOARD_KEY_SETTING = (election: string, boardKey: string) => `board-secret:${election}:${boardKey}`;
 
+/** Tries of an append before a board waits for the store's cross-process lock (see exclusive()). */
+const UNLOCKED_TRIES = 3;
+
 export class Board {
   private queue: Promise<unknown> = Promise.resolve();
-  /** Until when another process was seen appending to this election (see exclusive()). */
-  private contendedUntil = 0;
 
   private constructor(readonly store: BoardStore, readonly electionId: string, private state: BoardState, private readonly boardSecret: Scalar) {}
 
@@ -142,19 +143,19 @@ export class Board {
   /** Runs `f` alone in this process; on a conflict with another process, catches up and tries again. */
   private exclusive<T>(f: () => Promise<T>): Promise<T> {
     // A conflict means another process appended first: catch up and try again. A store shared by
-    // processes may offer a cross-process lock for that, so that a busy process cannot make the others
-    // lose every race; it is taken for retries, and for a while after a conflict (then first tries
-    // would mostly lose anyway), and not otherwise (no cost when nobody competes).
+    // processes may offer a cross-process lock; after a few lost races the board retries under it, so
+    // that a busy process cannot make the others lose every race. Not sooner: holding a lock across
+    // the round trips of catching up and appending, while the event loop also checks proofs, costs
+    // more than an occasional lost race (bench/load.ts --servers 2, bench/pg-append.ts).
     const locked = this.store.exclusive
       ? () => this.store.exclusive!(this.electionId, async () => { await this.refresh(); return f(); })
       : f;
     const run = async (): Promise<T> => {
       for (let attempt = 0; ; attempt++) {
         try {
-          return await (attempt === 0 && Date.now() >= this.contendedUntil ? f() : locked());
+          return await (attempt < UNLOCKED_TRIES ? f() : locked());
         } catch (e) {
           if (!(e instanceof SequenceConflict) || attempt >= 50) throw e;
-          this.contendedUntil = Date.now() + 1000;
           await this.refresh();
         }
       }

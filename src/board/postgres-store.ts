@@ -6,11 +6,12 @@
 // The primary key (election, seq) and the unique (election, tracking_code) are the backstop that
 // refuses a fork or a duplicate from any writer.
 //
-// Several processes: a board whose event was built on a stale head gets SequenceConflict and retries
-// inside exclusive(), which holds the same per-election lock on one connection while the board
-// catches up and appends again, so that retry cannot lose. Without that, a process with a backlog
-// re-appends right after each commit while the others must first catch up, and they lose every race
-// until Board gives up (measured by bench/pg-append.ts, which also compares the modes below).
+// Several processes: a board whose event was built on a stale head gets SequenceConflict, catches up
+// and retries; after a few lost races it retries inside exclusive(), which holds the same per-election
+// lock on one connection while the board catches up and appends, so that try cannot lose. Without
+// that, a process with a backlog re-appends right after each commit while the others must first
+// catch up, and they can lose race after race until Board gives up (measured by bench/pg-append.ts,
+// which also compares the modes below).
 // Events are stored as the exact JSON text the board hashed (not jsonb, which would reorder keys).
 import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
@@ -66,7 +67,7 @@ const LOST_RACE = new Set(['40001', '40P01']);
 
 /** How appends of one election by several processes are kept apart (see the top of this file). */
 export type AppendMode =
-  /** Default: every append takes the election's lock; a board's retries run under it (exclusive()). */
+  /** Default: every append takes the election's lock; a board's late retries run under it (exclusive()). */
   | 'lock'
   /** Appends take the lock, retries do not: a busy process can starve the others. */
   | 'advisory'
