@@ -2,7 +2,7 @@
 // are killed with SIGKILL at random moments, then restarted, again and again; on SQLite and PostgreSQL.
 // Every ballot that got a receipt must be on the board at the receipt's seq with its hash, no ballot
 // twice, and the final record must verify. Then several processes over one PostgreSQL at once.
-// DURABILITY_KILLS=n changes the number of kill points per store (default 12).
+// DURABILITY_KILLS=n changes the number of kill points per store (default 16).
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -26,7 +26,7 @@ import { freshDatabase, type TestDatabase } from './helpers/postgres.js';
 import { call, ok, openElectionOverHttp, recordText, type HttpElection, type TestServer } from './helpers/server.js';
 import { ServerProcess } from './helpers/server-process.js';
 
-const KILLS = Number(process.env.DURABILITY_KILLS ?? 12);
+const KILLS = Number(process.env.DURABILITY_KILLS ?? 16);
 const ADMIN_TOKEN = `va1.durability-${'x'.repeat(40)}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -143,7 +143,7 @@ for (const storeName of ['sqlite', 'postgres'] as const) {
       const rand = seededRandom(storeName === 'sqlite' ? 1 : 2);
       const server = await ServerProcess.start({ dataDir: tempDir(`durability-${storeName}`), ...(db ? { databaseUrl: db.url } : {}), adminToken: ADMIN_TOKEN });
       cleanups.push(() => server.kill());
-      const el = await openElectionOverHttp({ base: server.base, adminToken: ADMIN_TOKEN } as TestServer, tinyManifest('dur'), 6 * KILLS);
+      const el = await openElectionOverHttp({ base: server.base, adminToken: ADMIN_TOKEN } as TestServer, tinyManifest('dur'), 10 * KILLS);
       const t0 = Date.now();
       const pool = makePool(el);
       const t1 = Date.now();
@@ -155,7 +155,11 @@ for (const storeName of ['sqlite', 'postgres'] as const) {
         // Ballots whose fate is unknown go first: resending them is what a voter's device does.
         queue.unshift(...ledger.unknown.splice(0));
         const clients = Array.from({ length: 4 }, () => client(server.base, el.id, queue, ledger));
-        await sleep(30 + rand() * 300);
+        // The kill point: after a random number (0-6) of receipts in this round, then a random few
+        // milliseconds, so that it lands among requests in flight whatever the machine's speed.
+        const target = ledger.receipts.size + Math.floor(rand() * 7);
+        while (ledger.receipts.size < target && queue.length > 0) await sleep(1);
+        await sleep(rand() * 15);
         if (ledger.inFlight > 0) ledger.killsWithRequestsInFlight++;
         await server.kill('SIGKILL');
         kills++;
