@@ -24,5 +24,6 @@ export function verifyBallotEvent(e: BoardEvent, st: VerifierState, report: Repo
   if (!report.check('ballots.eligible', e.seq, eligible, `ballot at ${e.seq}: credential not on the list or revoked`)) { st.badBallots++; return; }
   if (!report.check('ballots.unique', e.seq, !st.trackingCodes.has(result.trackingCode), `ballot at ${e.seq} repeats an earlier ballot`)) { st.badBallots++; return; }
   st.trackingCodes.add(result.trackingCode);
-  st.lastBallot.set(result.credential, e.seq);
+  // A fresh copy: the parsed string is a slice of the whole read chunk, which it would keep alive.
+  st.lastBallot.set(JSON.parse(JSON.stringify(result.credential)) as string, e.seq);
 }
