@@ -1,6 +1,6 @@
 // Ballots: encrypt on the voter's side, check on the board's and the verifier's, audit (Benaloh).
 // Every rejection names its reason (BallotError code) and a ballot that is refused is refused whole.
-import { test, describe, before, after } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { add, baseMul, decodeScalar, encodeScalar, ORDER, pointMul, randomScalar } from '../src/crypto/group.js';
@@ -19,8 +19,7 @@ import { credentialKeys } from '../src/credentials/credentials.js';
 import { encodeChoices, selectionGroups } from '../src/manifest/layout.js';
 import { validateManifest } from '../src/manifest/validate.js';
 import type { Choices } from '../src/manifest/types.js';
-import { backend, nobleBackend, setBackend } from '../src/crypto/backend.js';
-import { loadSodiumBackend } from '../src/crypto/backend-sodium.js';
+import { onEachBackend } from './helpers/backends.js';
 
 const manifest = validateManifest({
   version: 'veche/manifest/v1',
@@ -65,172 +64,164 @@ function rejects(ballot: unknown, code: string, what: string, context = ctx): vo
   assert.throws(() => checkBallot(ballot, context), (e: unknown) => e instanceof BallotError && e.code === code, what);
 }
 
-// The verifiers run on whichever group backend is installed (noble, or libsodium in the server and
-// verifier): every test below runs on both, so a forgery refused by one is refused by the other.
-for (const backendName of ['noble', 'sodium'] as const) {
-  describe(`${backendName} backend`, () => {
-    before(async () => {
-      setBackend(backendName === 'noble' ? nobleBackend() : await loadSodiumBackend());
-      assert.equal(backend().name, backendName);
+// Every test below runs on both group backends.
+onEachBackend(() => {
+
+  describe('ballot: round trip', () => {
+    test('an honest ballot checks, decrypts to the selections and audits', () => {
+      const checked = checkBallot(honest.ballot, ctx);
+      assert.equal(checked.credential, voterX.key);
+      assert.equal(checked.trackingCode, honest.trackingCode);
+      assert.equal(trackingCode(honest.ballot), hashHex('ballot/tracking', honest.ballot));
+      checked.ciphertexts.forEach((row, g) => row.forEach((ct, i) => assert.equal(discreteLog(ct.beta.subtract(pointMul(ct.alpha, x)), 1), selections[g]![i])));
+      assert.ok(auditBallot(honest.ballot, h, honest.secrets));
+      // The randomness revealed by an audit re-creates each ciphertext.
+      honest.secrets.randomness.forEach((rs, g) => rs.forEach((r, i) => assert.deepEqual(encodeCiphertext(encrypt(h, selections[g]![i]!, decodeScalar(r)).ct), honest.ballot.answers[g]!.ct[i])));
     });
-    after(() => setBackend(nobleBackend()));
 
-    describe('ballot: round trip', () => {
-      test('an honest ballot checks, decrypts to the selections and audits', () => {
-        const checked = checkBallot(honest.ballot, ctx);
-        assert.equal(checked.credential, voterX.key);
-        assert.equal(checked.trackingCode, honest.trackingCode);
-        assert.equal(trackingCode(honest.ballot), hashHex('ballot/tracking', honest.ballot));
-        checked.ciphertexts.forEach((row, g) => row.forEach((ct, i) => assert.equal(discreteLog(ct.beta.subtract(pointMul(ct.alpha, x)), 1), selections[g]![i])));
-        assert.ok(auditBallot(honest.ballot, h, honest.secrets));
-        // The randomness revealed by an audit re-creates each ciphertext.
-        honest.secrets.randomness.forEach((rs, g) => rs.forEach((r, i) => assert.deepEqual(encodeCiphertext(encrypt(h, selections[g]![i]!, decodeScalar(r)).ct), honest.ballot.answers[g]!.ct[i])));
+    test('any valid choices encrypt to a ballot that checks and audits', () => {
+      const arb = fc.record({
+        chair: fc.constantFrom('ann', 'bob', 'cat'),
+        projects: fc.subarray(['p1', 'p2', 'p3'], { maxLength: 2 }),
+        treasurer: fc.constantFrom('encouragement', 'punishment', 'no-consequences' as const),
+        secretary: fc.constantFrom('encouragement', 'punishment', 'no-consequences' as const),
       });
-
-      test('any valid choices encrypt to a ballot that checks and audits', () => {
-        const arb = fc.record({
-          chair: fc.constantFrom('ann', 'bob', 'cat'),
-          projects: fc.subarray(['p1', 'p2', 'p3'], { maxLength: 2 }),
-          treasurer: fc.constantFrom('encouragement', 'punishment', 'no-consequences' as const),
-          secretary: fc.constantFrom('encouragement', 'punishment', 'no-consequences' as const),
+      fc.assert(fc.property(arb, (a) => {
+        const sel = encodeChoices(manifest, {
+          chair: { type: 'choice', candidate: a.chair }, projects: { type: 'approval', options: a.projects },
+          review: { type: 'verdict', verdicts: { treasurer: a.treasurer, secretary: a.secretary } },
         });
-        fc.assert(fc.property(arb, (a) => {
-          const sel = encodeChoices(manifest, {
-            chair: { type: 'choice', candidate: a.chair }, projects: { type: 'approval', options: a.projects },
-            review: { type: 'verdict', verdicts: { treasurer: a.treasurer, secretary: a.secretary } },
-          });
-          const b = encryptBallot(ELECTION, h, groups, sel, voterY);
-          assert.equal(checkBallot(b.ballot, ctx).trackingCode, b.trackingCode);
-          assert.ok(auditBallot(b.ballot, h, b.secrets));
-        }), { numRuns: 4 });
-      });
-
-      test('two encryptions of the same choices differ (fresh randomness), so do their tracking codes', () => {
-        const again = encryptBallot(ELECTION, h, groups, selections, voterX);
-        assert.notEqual(again.trackingCode, honest.trackingCode);
-        assert.notDeepEqual(again.ballot.answers[0]!.ct, honest.ballot.answers[0]!.ct);
-      });
-
-      test('the voter side refuses selections the manifest does not allow', () => {
-        assert.throws(() => encryptBallot(ELECTION, h, groups, [[1, 1, 0], ...selections.slice(1)], voterX), /must be 0\/1 with 1\.\.1/);
-        assert.throws(() => encryptBallot(ELECTION, h, groups, [[0, 0, 0], ...selections.slice(1)], voterX), /must be 0\/1/);
-        assert.throws(() => encryptBallot(ELECTION, h, groups, [[2, 0, 0], ...selections.slice(1)], voterX), /must be 0\/1/);
-        assert.throws(() => encryptBallot(ELECTION, h, groups, [[1, 1, 1], [1, 1, 1], [1, 0, 0], [1, 0, 0]].slice(1), voterX), /one selection vector per group/);
-        assert.throws(() => encryptBallot(ELECTION, h, groups, [[1, 0], ...selections.slice(1)], voterX), /needs 3 selections/);
-      });
+        const b = encryptBallot(ELECTION, h, groups, sel, voterY);
+        assert.equal(checkBallot(b.ballot, ctx).trackingCode, b.trackingCode);
+        assert.ok(auditBallot(b.ballot, h, b.secrets));
+      }), { numRuns: 4 });
     });
 
-    describe('ballot: audit', () => {
-      test('a ballot that does not say what the voter chose fails the audit', () => {
-        const lie = selections.map((v) => [...v]);
-        lie[0] = [1, 0, 0];
-        assert.equal(auditBallot(honest.ballot, h, { selections: lie, randomness: honest.secrets.randomness }), false);
-        const randomness = honest.secrets.randomness.map((v) => [...v]);
-        randomness[1]![2] = encodeScalar(randomScalar());
-        assert.equal(auditBallot(honest.ballot, h, { selections, randomness }), false);
-        assert.equal(auditBallot(honest.ballot, baseMul(randomScalar()), honest.secrets), false, 'encrypted to another key');
-        assert.equal(auditBallot(honest.ballot, h, { selections: selections.slice(1), randomness: honest.secrets.randomness }), false);
-        assert.equal(auditBallot(honest.ballot, h, { selections: [selections[0]!.slice(1), ...selections.slice(1)], randomness: honest.secrets.randomness }), false);
-      });
+    test('two encryptions of the same choices differ (fresh randomness), so do their tracking codes', () => {
+      const again = encryptBallot(ELECTION, h, groups, selections, voterX);
+      assert.notEqual(again.trackingCode, honest.trackingCode);
+      assert.notDeepEqual(again.ballot.answers[0]!.ct, honest.ballot.answers[0]!.ct);
     });
 
-    describe('ballot: rejections', () => {
-      test('shape: exact fields, counts and encodings', () => {
-        const b = honest.ballot;
-        rejects({ ...b, extra: 1 }, 'malformed', 'extra field');
-        const { signature: _s, ...unsigned } = b;
-        rejects(unsigned, 'malformed', 'missing signature');
-        rejects({ ...b, answers: b.answers.slice(1) }, 'malformed', 'a group missing');
-        rejects({ ...b, answers: [{ ...b.answers[0]!, extra: 1 }, ...b.answers.slice(1)] }, 'malformed', 'extra field in a group');
-        rejects({ ...b, answers: [{ ...b.answers[0]!, ct: b.answers[0]!.ct.slice(1) }, ...b.answers.slice(1)] }, 'malformed', 'an option missing');
-        rejects({ ...b, answers: [{ ...b.answers[0]!, ct: [b.answers[0]!.ct[0]![0], ...b.answers[0]!.ct.slice(1)] }, ...b.answers.slice(1)] }, 'malformed', 'a ciphertext that is not a pair');
-        const badPoint = clone(b);
-        badPoint.answers[0]!.ct[0]![0] = '7'.repeat(43);
-        rejects(badPoint, 'malformed', 'a ciphertext that is not a point');
-        const badScalar = clone(b);
-        badScalar.answers[1]!.proofs[0]!.z[0] = '_'.repeat(43);
-        rejects(badScalar, 'malformed', 'a proof scalar that is not canonical');
-        const branches = clone(b);
-        branches.answers[1]!.sum.c.pop();
-        rejects(branches, 'malformed', 'a sum proof with the wrong number of branches');
-        rejects({ ...b, credential: 'A'.repeat(43) }, 'malformed', 'the identity as credential');
-        rejects({ ...b, credential: 42 }, 'malformed', 'a credential that is not a key');
-        rejects({ ...b, signature: { c: b.signature.c } }, 'malformed', 'a signature without z');
-        rejects(null, 'malformed', 'null');
-        rejects([b], 'malformed', 'an array');
-      });
-
-      test('another election: refused outright; re-labelled and re-signed, its proofs still belong to the first', () => {
-        rejects(honest.ballot, 'wrong-election', 'checked in another election', { ...ctx, electionHash: OTHER_ELECTION });
-        const voterOther = credentialKeys(OTHER_ELECTION, 'XXXXX-11111-22222-33333-44444');
-        rejects(resign(clone(honest.ballot), voterOther, OTHER_ELECTION), 'bad-proof', 'relabelled', { ...ctx, electionHash: OTHER_ELECTION });
-      });
-
-      test('the signature covers everything: any change without re-signing is caught', () => {
-        const changed = clone(honest.ballot);
-        const [c0, c1] = [changed.answers[0]!.ct[0]!, changed.answers[0]!.ct[1]!];
-        changed.answers[0]!.ct[0] = c1;
-        changed.answers[0]!.ct[1] = c0;
-        rejects(changed, 'bad-signature', 'two ciphertexts swapped');
-        rejects({ ...honest.ballot, signature: { c: honest.ballot.signature.z, z: honest.ballot.signature.c } }, 'bad-signature', 'signature scalars swapped');
-        rejects({ ...honest.ballot, credential: voterY.key }, 'bad-signature', 'another credential named, not re-signed');
-      });
-
-      test('a ballot copied to another credential (re-signed by its holder) fails: the proofs are bound to the first', () => {
-        rejects(resign(clone(honest.ballot), voterY), 'bad-proof', 'copied from X to Y');
-      });
-
-      test('proofs moved between options, rows or questions fail even when the voter signs them', () => {
-        const swappedOptions = clone(honest.ballot);
-        const a = swappedOptions.answers[0]!;
-        [a.ct[0], a.ct[1]] = [a.ct[1]!, a.ct[0]!];
-        [a.proofs[0], a.proofs[1]] = [a.proofs[1]!, a.proofs[0]!];
-        rejects(resign(swappedOptions, voterX), 'bad-proof', 'option ann ↔ bob, with their proofs');
-        // Verdict rows treasurer and secretary have the same shape: swap whole groups.
-        const swappedRows = clone(honest.ballot);
-        [swappedRows.answers[2], swappedRows.answers[3]] = [swappedRows.answers[3]!, swappedRows.answers[2]!];
-        rejects(resign(swappedRows, voterX), 'bad-proof', 'treasurer ↔ secretary');
-        // chair (3 options, [1,1]) and the first verdict row (3 options, [1,1]) also have the same shape.
-        const swappedQuestions = clone(honest.ballot);
-        [swappedQuestions.answers[0], swappedQuestions.answers[2]] = [swappedQuestions.answers[2]!, swappedQuestions.answers[0]!];
-        rejects(resign(swappedQuestions, voterX), 'bad-proof', 'chair ↔ review/treasurer');
-      });
-
-      /** Builds group g from `values` with honest 0/1 proofs where possible and a sum proof over `sumValues`. */
-      function forgedGroup(g: number, values: bigint[], claimed: number[], sumValues: number[], sumIndex: number) {
-        const group = groups[g]!;
-        const encs = values.map((m) => encrypt(h, m));
-        const proofs = encs.map((e, i) => encodeDisjunctive(proveDisjunctive(TAG_OPTION_PROOF, optionContext(ELECTION, voterX.key, group, i), h, e.ct, e.r, [0, 1], claimed[i]!)));
-        const total = encs.map((e) => e.ct).reduce(addCiphertexts, ZERO_CIPHERTEXT);
-        const r = encs.reduce((acc, e) => add(acc, e.r), 0n);
-        const sum = encodeDisjunctive(proveDisjunctive(TAG_SUM_PROOF, sumContext(ELECTION, voterX.key, group), h, total, r, sumValues, sumIndex));
-        return { ct: encs.map((e) => encodeCiphertext(e.ct)), proofs, sum };
-      }
-
-      test('over-voting: two candidates in a pick-one question', () => {
-        const ballot = clone(honest.ballot);
-        // Each option is 0 or 1 with an honest proof; only the sum (2) is out of [1, 1].
-        ballot.answers[0] = forgedGroup(0, [1n, 1n, 0n], [1, 1, 0], [1, 2], 1);
-        rejects(resign(ballot, voterX), 'malformed', 'a 2-branch sum proof where [1, 1] needs 1 branch');
-        ballot.answers[0] = forgedGroup(0, [1n, 1n, 0n], [1, 1, 0], [2], 0);
-        rejects(resign(ballot, voterX), 'bad-proof', 'a 1-branch sum proof for the value 2');
-        // approval [0, 2]: three approvals proved in [1, 3] (3 branches, like [0, 2]).
-        ballot.answers[0] = honest.ballot.answers[0]!;
-        ballot.answers[1] = forgedGroup(1, [1n, 1n, 1n], [1, 1, 1], [1, 2, 3], 2);
-        rejects(resign(ballot, voterX), 'bad-proof', 'three approvals where at most two are allowed');
-      });
-
-      test('an option encrypting 2 (or −1) fails its 0/1 proof', () => {
-        const ballot = clone(honest.ballot);
-        // 2 + 0 + (−1) = 1: the sum proof alone would pass; the option proofs must not.
-        ballot.answers[0] = forgedGroup(0, [2n, 0n, ORDER - 1n], [1, 0, 0], [1], 0);
-        rejects(resign(ballot, voterX), 'bad-proof', 'options 2, 0, −1');
-      });
-
-      test('a refused ballot changes nothing: the same honest ballot still checks afterwards', () => {
-        rejects(resign(clone(honest.ballot), voterY), 'bad-proof', 'copy');
-        assert.equal(checkBallot(honest.ballot, ctx).trackingCode, honest.trackingCode);
-      });
+    test('the voter side refuses selections the manifest does not allow', () => {
+      assert.throws(() => encryptBallot(ELECTION, h, groups, [[1, 1, 0], ...selections.slice(1)], voterX), /must be 0\/1 with 1\.\.1/);
+      assert.throws(() => encryptBallot(ELECTION, h, groups, [[0, 0, 0], ...selections.slice(1)], voterX), /must be 0\/1/);
+      assert.throws(() => encryptBallot(ELECTION, h, groups, [[2, 0, 0], ...selections.slice(1)], voterX), /must be 0\/1/);
+      assert.throws(() => encryptBallot(ELECTION, h, groups, [[1, 1, 1], [1, 1, 1], [1, 0, 0], [1, 0, 0]].slice(1), voterX), /one selection vector per group/);
+      assert.throws(() => encryptBallot(ELECTION, h, groups, [[1, 0], ...selections.slice(1)], voterX), /needs 3 selections/);
     });
   });
-}
+
+  describe('ballot: audit', () => {
+    test('a ballot that does not say what the voter chose fails the audit', () => {
+      const lie = selections.map((v) => [...v]);
+      lie[0] = [1, 0, 0];
+      assert.equal(auditBallot(honest.ballot, h, { selections: lie, randomness: honest.secrets.randomness }), false);
+      const randomness = honest.secrets.randomness.map((v) => [...v]);
+      randomness[1]![2] = encodeScalar(randomScalar());
+      assert.equal(auditBallot(honest.ballot, h, { selections, randomness }), false);
+      assert.equal(auditBallot(honest.ballot, baseMul(randomScalar()), honest.secrets), false, 'encrypted to another key');
+      assert.equal(auditBallot(honest.ballot, h, { selections: selections.slice(1), randomness: honest.secrets.randomness }), false);
+      assert.equal(auditBallot(honest.ballot, h, { selections: [selections[0]!.slice(1), ...selections.slice(1)], randomness: honest.secrets.randomness }), false);
+    });
+  });
+
+  describe('ballot: rejections', () => {
+    test('shape: exact fields, counts and encodings', () => {
+      const b = honest.ballot;
+      rejects({ ...b, extra: 1 }, 'malformed', 'extra field');
+      const { signature: _s, ...unsigned } = b;
+      rejects(unsigned, 'malformed', 'missing signature');
+      rejects({ ...b, answers: b.answers.slice(1) }, 'malformed', 'a group missing');
+      rejects({ ...b, answers: [{ ...b.answers[0]!, extra: 1 }, ...b.answers.slice(1)] }, 'malformed', 'extra field in a group');
+      rejects({ ...b, answers: [{ ...b.answers[0]!, ct: b.answers[0]!.ct.slice(1) }, ...b.answers.slice(1)] }, 'malformed', 'an option missing');
+      rejects({ ...b, answers: [{ ...b.answers[0]!, ct: [b.answers[0]!.ct[0]![0], ...b.answers[0]!.ct.slice(1)] }, ...b.answers.slice(1)] }, 'malformed', 'a ciphertext that is not a pair');
+      const badPoint = clone(b);
+      badPoint.answers[0]!.ct[0]![0] = '7'.repeat(43);
+      rejects(badPoint, 'malformed', 'a ciphertext that is not a point');
+      const badScalar = clone(b);
+      badScalar.answers[1]!.proofs[0]!.z[0] = '_'.repeat(43);
+      rejects(badScalar, 'malformed', 'a proof scalar that is not canonical');
+      const branches = clone(b);
+      branches.answers[1]!.sum.c.pop();
+      rejects(branches, 'malformed', 'a sum proof with the wrong number of branches');
+      rejects({ ...b, credential: 'A'.repeat(43) }, 'malformed', 'the identity as credential');
+      rejects({ ...b, credential: 42 }, 'malformed', 'a credential that is not a key');
+      rejects({ ...b, signature: { c: b.signature.c } }, 'malformed', 'a signature without z');
+      rejects(null, 'malformed', 'null');
+      rejects([b], 'malformed', 'an array');
+    });
+
+    test('another election: refused outright; re-labelled and re-signed, its proofs still belong to the first', () => {
+      rejects(honest.ballot, 'wrong-election', 'checked in another election', { ...ctx, electionHash: OTHER_ELECTION });
+      const voterOther = credentialKeys(OTHER_ELECTION, 'XXXXX-11111-22222-33333-44444');
+      rejects(resign(clone(honest.ballot), voterOther, OTHER_ELECTION), 'bad-proof', 'relabelled', { ...ctx, electionHash: OTHER_ELECTION });
+    });
+
+    test('the signature covers everything: any change without re-signing is caught', () => {
+      const changed = clone(honest.ballot);
+      const [c0, c1] = [changed.answers[0]!.ct[0]!, changed.answers[0]!.ct[1]!];
+      changed.answers[0]!.ct[0] = c1;
+      changed.answers[0]!.ct[1] = c0;
+      rejects(changed, 'bad-signature', 'two ciphertexts swapped');
+      rejects({ ...honest.ballot, signature: { c: honest.ballot.signature.z, z: honest.ballot.signature.c } }, 'bad-signature', 'signature scalars swapped');
+      rejects({ ...honest.ballot, credential: voterY.key }, 'bad-signature', 'another credential named, not re-signed');
+    });
+
+    test('a ballot copied to another credential (re-signed by its holder) fails: the proofs are bound to the first', () => {
+      rejects(resign(clone(honest.ballot), voterY), 'bad-proof', 'copied from X to Y');
+    });
+
+    test('proofs moved between options, rows or questions fail even when the voter signs them', () => {
+      const swappedOptions = clone(honest.ballot);
+      const a = swappedOptions.answers[0]!;
+      [a.ct[0], a.ct[1]] = [a.ct[1]!, a.ct[0]!];
+      [a.proofs[0], a.proofs[1]] = [a.proofs[1]!, a.proofs[0]!];
+      rejects(resign(swappedOptions, voterX), 'bad-proof', 'option ann ↔ bob, with their proofs');
+      // Verdict rows treasurer and secretary have the same shape: swap whole groups.
+      const swappedRows = clone(honest.ballot);
+      [swappedRows.answers[2], swappedRows.answers[3]] = [swappedRows.answers[3]!, swappedRows.answers[2]!];
+      rejects(resign(swappedRows, voterX), 'bad-proof', 'treasurer ↔ secretary');
+      // chair (3 options, [1,1]) and the first verdict row (3 options, [1,1]) also have the same shape.
+      const swappedQuestions = clone(honest.ballot);
+      [swappedQuestions.answers[0], swappedQuestions.answers[2]] = [swappedQuestions.answers[2]!, swappedQuestions.answers[0]!];
+      rejects(resign(swappedQuestions, voterX), 'bad-proof', 'chair ↔ review/treasurer');
+    });
+
+    /** Builds group g from `values` with honest 0/1 proofs where possible and a sum proof over `sumValues`. */
+    function forgedGroup(g: number, values: bigint[], claimed: number[], sumValues: number[], sumIndex: number) {
+      const group = groups[g]!;
+      const encs = values.map((m) => encrypt(h, m));
+      const proofs = encs.map((e, i) => encodeDisjunctive(proveDisjunctive(TAG_OPTION_PROOF, optionContext(ELECTION, voterX.key, group, i), h, e.ct, e.r, [0, 1], claimed[i]!)));
+      const total = encs.map((e) => e.ct).reduce(addCiphertexts, ZERO_CIPHERTEXT);
+      const r = encs.reduce((acc, e) => add(acc, e.r), 0n);
+      const sum = encodeDisjunctive(proveDisjunctive(TAG_SUM_PROOF, sumContext(ELECTION, voterX.key, group), h, total, r, sumValues, sumIndex));
+      return { ct: encs.map((e) => encodeCiphertext(e.ct)), proofs, sum };
+    }
+
+    test('over-voting: two candidates in a pick-one question', () => {
+      const ballot = clone(honest.ballot);
+      // Each option is 0 or 1 with an honest proof; only the sum (2) is out of [1, 1].
+      ballot.answers[0] = forgedGroup(0, [1n, 1n, 0n], [1, 1, 0], [1, 2], 1);
+      rejects(resign(ballot, voterX), 'malformed', 'a 2-branch sum proof where [1, 1] needs 1 branch');
+      ballot.answers[0] = forgedGroup(0, [1n, 1n, 0n], [1, 1, 0], [2], 0);
+      rejects(resign(ballot, voterX), 'bad-proof', 'a 1-branch sum proof for the value 2');
+      // approval [0, 2]: three approvals proved in [1, 3] (3 branches, like [0, 2]).
+      ballot.answers[0] = honest.ballot.answers[0]!;
+      ballot.answers[1] = forgedGroup(1, [1n, 1n, 1n], [1, 1, 1], [1, 2, 3], 2);
+      rejects(resign(ballot, voterX), 'bad-proof', 'three approvals where at most two are allowed');
+    });
+
+    test('an option encrypting 2 (or −1) fails its 0/1 proof', () => {
+      const ballot = clone(honest.ballot);
+      // 2 + 0 + (−1) = 1: the sum proof alone would pass; the option proofs must not.
+      ballot.answers[0] = forgedGroup(0, [2n, 0n, ORDER - 1n], [1, 0, 0], [1], 0);
+      rejects(resign(ballot, voterX), 'bad-proof', 'options 2, 0, −1');
+    });
+
+    test('a refused ballot changes nothing: the same honest ballot still checks afterwards', () => {
+      rejects(resign(clone(honest.ballot), voterY), 'bad-proof', 'copy');
+      assert.equal(checkBallot(honest.ballot, ctx).trackingCode, honest.trackingCode);
+    });
+  });
+});
