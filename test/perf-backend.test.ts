@@ -1,11 +1,11 @@
-// The fast paths give the same answers as the plain ones: libsodium and noble agree byte for byte on
-// every group operation, including libsodium's refused cases (zero scalar, identity result), and the
+// The fast paths give the same answers as the plain ones: libsodium (WASM and, when built, the native
+// addon) and noble agree byte for byte on every group operation, including libsodium's refused cases (zero scalar, identity result), and the
 // encoded-point proof verifiers accept and reject exactly what the Point-based ones do.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { nobleBackend, IDENTITY_BYTES, type GroupBackend } from '../src/crypto/backend.js';
-import { loadSodiumBackend } from '../src/crypto/backend-sodium.js';
+import { allBackends } from './helpers/backends.js';
 import { baseMul, G, IDENTITY, ORDER, Point, randomScalar, encodePoint, pointBytes, neg, add } from '../src/crypto/group.js';
 import { encrypt } from '../src/crypto/elgamal.js';
 import { proveSchnorr, verifySchnorr } from '../src/crypto/proofs/schnorr.js';
@@ -21,10 +21,9 @@ const scalarArb = fc.oneof(
 );
 const pointArb = fc.oneof(fc.constant(IDENTITY), fc.constant(G), scalarArb.map((k) => baseMul(k)));
 
-test('noble and libsodium agree on every group operation, edge cases included', async () => {
-  const sodium = await loadSodiumBackend();
+test('noble and libsodium (WASM, native) agree on every group operation, edge cases included', async () => {
   const noble = nobleBackend();
-  fc.assert(fc.property(scalarArb, pointArb, pointArb, scalarArb, (k, p, q, k2) => {
+  for (const sodium of (await allBackends()).slice(1)) fc.assert(fc.property(scalarArb, pointArb, pointArb, scalarArb, (k, p, q, k2) => {
     const pb = p.toBytes();
     const qb = q.toBytes();
     for (const [name, f] of [
@@ -35,18 +34,20 @@ test('noble and libsodium agree on every group operation, edge cases included', 
       ['sub self', (b: GroupBackend) => b.sub(pb, pb)],
       ['baseMulAdd', (b: GroupBackend) => b.baseMulAdd(k, qb, k2)],
     ] as const) {
-      assert.equal(hex(f(sodium)), hex(f(noble)), name);
+      assert.equal(hex(f(sodium)), hex(f(noble)), `${sodium.name} ${name}`);
     }
     // And both agree with the plain group code.
     assert.equal(hex(sodium.mul(pb, k)), hex((k === 0n ? IDENTITY : p.multiply(k)).toBytes()));
   }), { numRuns: 150 });
-  assert.equal(hex(sodium.mul(IDENTITY_BYTES, 5n)), hex(IDENTITY_BYTES));
-  assert.equal(hex(sodium.baseMul(0n)), hex(IDENTITY_BYTES));
+  for (const sodium of (await allBackends()).slice(1)) {
+    assert.equal(hex(sodium.mul(IDENTITY_BYTES, 5n)), hex(IDENTITY_BYTES));
+    assert.equal(hex(sodium.baseMul(0n)), hex(IDENTITY_BYTES));
+  }
 });
 
-test('noble and libsodium accept exactly the same encodings', async () => {
-  const sodium = await loadSodiumBackend();
+test('noble and libsodium (WASM, native) accept exactly the same encodings', async () => {
   const noble = nobleBackend();
+  for (const sodium of (await allBackends()).slice(1)) {
   const special = [
     new Uint8Array(32), // identity: valid
     Uint8Array.from({ length: 32 }, (_, i) => (i === 0 ? 1 : 0)), // s = 1: odd, refused
@@ -60,10 +61,11 @@ test('noble and libsodium accept exactly the same encodings', async () => {
     assert.equal(sodium.isValid(bytes), noble.isValid(bytes));
   }), { numRuns: 3000 });
   fc.assert(fc.property(pointArb, (p) => { assert.ok(sodium.isValid(p.toBytes())); }), { numRuns: 50 });
+  }
 });
 
-test('encoded-point proof verifiers agree with the Point-based ones, on both backends, for valid and forged proofs', async () => {
-  const backends = [nobleBackend(), await loadSodiumBackend()];
+test('encoded-point proof verifiers agree with the Point-based ones, on every backend, for valid and forged proofs', async () => {
+  const backends = await allBackends();
   const ctx = { election: 'e', credential: 'c' };
   const x = randomScalar();
   const X = baseMul(x);

@@ -81,10 +81,26 @@ function makeSodiumBackend(L: SodiumRaw): GroupBackend {
   };
 }
 
-/** Installs libsodium as the backend of the fast paths if it loads; returns the backend in use. */
+/**
+ * Installs the fastest backend that loads: the native addon (when built), else libsodium's WASM
+ * build, else noble stays. VECHE_BACKEND=noble|sodium|native picks one (native or sodium: only if it
+ * loads). Returns the backend in use.
+ */
 export async function enableFastBackend(): Promise<GroupBackend['name']> {
   const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
-  if (env?.VECHE_BACKEND === 'noble') return backend().name;
+  const wanted = env?.VECHE_BACKEND;
+  if (wanted === 'noble') return backend().name;
+  if (wanted === undefined || wanted === '' || wanted === 'native') {
+    try {
+      // A computed specifier keeps bundlers (the browser booth) from following it.
+      const spec = './backend-native.js';
+      const native = (await import(spec)) as typeof import('./backend-native.js');
+      setBackend(native.loadNativeBackend());
+      return backend().name;
+    } catch {
+      // Not built, or refused by its self-test: libsodium's WASM build is next.
+    }
+  }
   try {
     setBackend(await loadSodiumBackend());
   } catch {

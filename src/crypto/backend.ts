@@ -8,7 +8,7 @@ import { mulAddUnsafe } from '@noble/curves/abstract/curve.js';
 import { Point, IDENTITY, G, ORDER, toScalarBytes, type Scalar } from './group.js';
 
 export interface GroupBackend {
-  readonly name: 'noble' | 'sodium';
+  readonly name: 'noble' | 'sodium' | 'native';
   /** Is `bytes` the canonical encoding of a group element (the identity included)? */
   isValid(bytes: Uint8Array): boolean;
   /** g^k for 0 <= k < q. */
@@ -19,6 +19,14 @@ export interface GroupBackend {
   baseMulAdd(a: Scalar, p: Uint8Array, b: Scalar): Uint8Array;
   add(p: Uint8Array, q: Uint8Array): Uint8Array;
   sub(p: Uint8Array, q: Uint8Array): Uint8Array;
+  /**
+   * Optional fused forms (the native backend): each gives exactly the bytes of the composition it
+   * names, with the points kept decoded in between. Callers fall back to the composition.
+   * disjunctive: for each i, A_i = g^{z_i} · α^{−c_i} and B_i = h^{z_i} · (β − gv_i)^{−c_i}, as [A_0, B_0, A_1, …].
+   */
+  disjunctive?(h: Uint8Array, alpha: Uint8Array, beta: Uint8Array, gv: Uint8Array[], c: Scalar[], z: Scalar[]): Uint8Array[];
+  /** Optional fused form: the sum (group product) of the points, identity for none. */
+  sum?(points: Uint8Array[]): Uint8Array;
   /** How many operations of each kind ran (for the benchmark's native bound). */
   readonly counts: OpCounts;
 }

@@ -76,8 +76,14 @@ export function fastBallotValid(input: unknown, ctx: FastBallotContext, be: Grou
         const [a, b] = cts[i]!;
         const context = optionContext(ctx.electionHash, credential.text, group, i);
         if (!verifyDisjunctiveEncoded(TAG_OPTION_PROOF, context, h, a, b, [0, 1], proofs[i]!.c, proofs[i]!.z, be)) return false;
-        alpha = alpha ? be.add(alpha, a.bytes) : a.bytes;
-        beta = beta ? be.add(beta, b.bytes) : b.bytes;
+        if (!be.sum) {
+          alpha = alpha ? be.add(alpha, a.bytes) : a.bytes;
+          beta = beta ? be.add(beta, b.bytes) : b.bytes;
+        }
+      }
+      if (be.sum) {
+        alpha = be.sum(cts.map((ct) => ct[0].bytes));
+        beta = be.sum(cts.map((ct) => ct[1].bytes));
       }
       const zero = new Uint8Array(32);
       const total = [encodedPoint(alpha ?? zero), encodedPoint(beta ?? zero)] as const;

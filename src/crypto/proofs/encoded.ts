@@ -41,6 +41,9 @@ function gPower(v: number): Uint8Array {
   return p;
 }
 
+const IDENTITY_ENCODING = new Uint8Array(32);
+const gPowerOrIdentity = (v: number): Uint8Array => (v === 0 ? IDENTITY_ENCODING : gPower(v));
+
 /**
  * Branch i: A_i = g^{z_i} α^{-c_i},  B_i = h^{z_i} (β / g^{v_i})^{-c_i}; the challenge over all
  * commitments must equal Σ c_i. (β / g^{v_i})^{-c_i} is β^{-c_i} g^{v_i c_i} of the spec, computed
@@ -53,7 +56,13 @@ export function verifyDisjunctiveEncoded(
   if (c.length !== values.length || z.length !== values.length || values.length === 0) return false;
   const commitments: [string, string][] = new Array(values.length);
   let sum = 0n;
-  for (let i = 0; i < values.length; i++) {
+  if (be.disjunctive) {
+    const AB = be.disjunctive(h.bytes, alpha.bytes, beta.bytes, values.map(gPowerOrIdentity), c, z);
+    for (let i = 0; i < values.length; i++) {
+      commitments[i] = [toBase64Url(AB[2 * i]!), toBase64Url(AB[2 * i + 1]!)];
+      sum += c[i]!;
+    }
+  } else for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
     const nc = neg(c[i]!);
     const A = be.baseMulAdd(z[i]!, alpha.bytes, nc);

@@ -1,0 +1,318 @@
+// veche's optional native group backend: Node-API over Debian's libsodium (libsodium-dev, linked
+// statically). All curve and field arithmetic is libsodium's. Besides its public ristretto255 API we
+// call a few of its internal ge25519 functions (exported by libsodium.a, declared below) so that
+// points stay decoded between operations: the public API decodes both inputs and encodes the result
+// of every addition, which costs ~25 times the addition itself. What is ours is only composition:
+// a radix-16 table of one fixed point (the election key) and the loop of a disjunctive proof's
+// commitment equations (docs/spec.md §4.3). src/crypto/backend-native.ts checks every function here
+// against libsodium's public API before using it, and refuses the addon on any difference.
+#include <node_api.h>
+#include <sodium.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+// libsodium's internal point types (private/ed25519_ref10.h). A field element is 40 bytes in both of
+// libsodium's representations (5 x uint64 on 64-bit targets, 10 x int32 otherwise); we never touch
+// one, so only size and alignment matter. The self-test catches any mismatch.
+typedef uint64_t fe25519[5];
+typedef struct { fe25519 X, Y, Z; } ge25519_p2;
+typedef struct { fe25519 X, Y, Z, T; } ge25519_p3;
+typedef struct { fe25519 X, Y, Z, T; } ge25519_p1p1;
+typedef struct { fe25519 YplusX, YminusX, Z, T2d; } ge25519_cached;
+
+void ge25519_scalarmult(ge25519_p3 *h, const unsigned char *a, const ge25519_p3 *p);
+void ge25519_scalarmult_base(ge25519_p3 *h, const unsigned char *a);
+void ge25519_add(ge25519_p1p1 *r, const ge25519_p3 *p, const ge25519_cached *q);
+void ge25519_sub(ge25519_p1p1 *r, const ge25519_p3 *p, const ge25519_cached *q);
+void ge25519_p1p1_to_p3(ge25519_p3 *r, const ge25519_p1p1 *p);
+void ge25519_p3_to_cached(ge25519_cached *r, const ge25519_p3 *p);
+int ristretto255_frombytes(ge25519_p3 *h, const unsigned char *s);
+void ristretto255_p3_tobytes(unsigned char *s, const ge25519_p3 *h);
+
+static const unsigned char ZERO32[32] = {0};
+
+#define THROW(env, msg) do { napi_throw_error((env), NULL, (msg)); return NULL; } while (0)
+#define CHECK(env, call) do { if ((call) != napi_ok) THROW(env, "veche-native: N-API call failed"); } while (0)
+
+// ---- small helpers --------------------------------------------------------------------------------
+
+static void p3_add(ge25519_p3 *r, const ge25519_p3 *p, const ge25519_p3 *q) {
+  ge25519_cached c; ge25519_p1p1 t;
+  ge25519_p3_to_cached(&c, q);
+  ge25519_add(&t, p, &c);
+  ge25519_p1p1_to_p3(r, &t);
+}
+
+static void p3_sub(ge25519_p3 *r, const ge25519_p3 *p, const ge25519_p3 *q) {
+  ge25519_cached c; ge25519_p1p1 t;
+  ge25519_p3_to_cached(&c, q);
+  ge25519_sub(&t, p, &c);
+  ge25519_p1p1_to_p3(r, &t);
+}
+
+static void p3_identity(ge25519_p3 *r) { (void) ristretto255_frombytes(r, ZERO32); }
+
+// Decodes a ristretto255 encoding; 0 on success. libsodium 1.0.18 (Debian 12) ignores the top bit of
+// the last byte, so it would accept two encodings of one point: RFC 9496 requires s < p < 2^255, so an
+// encoding with that bit set is refused here first.
+static int decode(ge25519_p3 *p, const unsigned char *s) {
+  if (s[31] & 0x80) return -1;
+  return ristretto255_frombytes(p, s);
+}
+
+// A canonical scalar is < q < 2^253; libsodium's multiplications need the top bit clear, and the JS
+// side only ever passes reduced scalars. Anything else is a bug and is refused.
+static int scalar_ok(const unsigned char *k) { return k[31] < 0x20; }
+
+// Reads argument i as a byte buffer of exactly `len` bytes (len 0: any length, returned in *outLen).
+static const unsigned char *bytes_arg(napi_env env, napi_value v, size_t len, size_t *outLen) {
+  bool isTyped = false;
+  if (napi_is_typedarray(env, v, &isTyped) != napi_ok || !isTyped) return NULL;
+  napi_typedarray_type type; size_t length; void *data; napi_value ab; size_t off;
+  if (napi_get_typedarray_info(env, v, &type, &length, &data, &ab, &off) != napi_ok) return NULL;
+  if (type != napi_uint8_array) return NULL;
+  if (len != 0 && length != len) return NULL;
+  if (outLen) *outLen = length;
+  return (const unsigned char *) data;
+}
+
+static napi_value new_bytes(napi_env env, size_t len, unsigned char **data) {
+  napi_value ab, arr;
+  if (napi_create_arraybuffer(env, len, (void **) data, &ab) != napi_ok) return NULL;
+  if (napi_create_typedarray(env, napi_uint8_array, len, ab, 0, &arr) != napi_ok) return NULL;
+  return arr;
+}
+
+static napi_value point_out(napi_env env, const ge25519_p3 *p) {
+  unsigned char *out;
+  napi_value v = new_bytes(env, 32, &out);
+  if (!v) THROW(env, "veche-native: allocation failed");
+  ristretto255_p3_tobytes(out, p);
+  return v;
+}
+
+static int get_args(napi_env env, napi_callback_info info, size_t n, napi_value *argv) {
+  size_t argc = n;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return 0;
+  return argc == n;
+}
+
+#define POINT_ARG(env, v, p3) do { const unsigned char *b_ = bytes_arg(env, v, 32, NULL); \
+  if (!b_) THROW(env, "veche-native: a point must be 32 bytes"); \
+  if (decode(p3, b_) != 0) THROW(env, "veche-native: not a canonical ristretto255 point"); } while (0)
+#define SCALAR_ARG(env, v, k) do { k = bytes_arg(env, v, 32, NULL); \
+  if (!k || !scalar_ok(k)) THROW(env, "veche-native: a scalar must be 32 canonical bytes"); } while (0)
+
+// ---- a radix-16 table of one point ----------------------------------------------------------------
+
+// table[i][j] = (j+1)·16^i·P and table[i][8+j] = −(j+1)·16^i·P, i < 64, as cached points (160 KB).
+typedef struct { ge25519_cached e[64][16]; } fixed_table;
+
+static void table_build(fixed_table *t, const ge25519_p3 *P) {
+  ge25519_p3 row = *P, m, id;
+  p3_identity(&id);
+  for (int i = 0; i < 64; i++) {
+    m = row;
+    for (int j = 0; j < 8; j++) {
+      ge25519_p3 neg;
+      ge25519_p3_to_cached(&t->e[i][j], &m);
+      p3_sub(&neg, &id, &m);
+      ge25519_p3_to_cached(&t->e[i][8 + j], &neg);
+      if (j < 7) p3_add(&m, &m, &row);
+    }
+    // m = 8·row; the next row is 16·row.
+    p3_add(&row, &m, &m);
+  }
+}
+
+// Signed radix-16 digits e_i in [−8, 8] with k = Σ e_i 16^i (as in ref10's scalarmult_base).
+static void radix16(signed char e[64], const unsigned char *k) {
+  for (int i = 0; i < 32; i++) { e[2 * i] = k[i] & 15; e[2 * i + 1] = (k[i] >> 4) & 15; }
+  signed char carry = 0;
+  for (int i = 0; i < 63; i++) {
+    e[i] += carry;
+    carry = (signed char) ((e[i] + 8) >> 4);
+    e[i] -= (signed char) (carry * 16);
+  }
+  e[63] += carry;
+}
+
+// r = k·P from the table; variable time (only public scalars reach it: proof responses).
+static void table_mul(ge25519_p3 *r, const fixed_table *t, const unsigned char *k) {
+  signed char e[64];
+  ge25519_p1p1 s;
+  radix16(e, k);
+  p3_identity(r);
+  for (int i = 0; i < 64; i++) {
+    int d = e[i];
+    if (d == 0) continue;
+    const ge25519_cached *c = d > 0 ? &t->e[i][d - 1] : &t->e[i][8 + (-d) - 1];
+    ge25519_add(&s, r, c);
+    ge25519_p1p1_to_p3(r, &s);
+  }
+}
+
+static void table_finalize(napi_env env, void *data, void *hint) { (void) env; (void) hint; free(data); }
+
+// ---- exported functions ---------------------------------------------------------------------------
+
+static napi_value js_is_valid(napi_env env, napi_callback_info info) {
+  napi_value argv[1]; napi_value res; ge25519_p3 p;
+  if (!get_args(env, info, 1, argv)) THROW(env, "veche-native: isValid(bytes)");
+  const unsigned char *b = bytes_arg(env, argv[0], 32, NULL);
+  CHECK(env, napi_get_boolean(env, b != NULL && decode(&p, b) == 0, &res));
+  return res;
+}
+
+static napi_value js_base_mul(napi_env env, napi_callback_info info) {
+  napi_value argv[1]; const unsigned char *k; ge25519_p3 r;
+  if (!get_args(env, info, 1, argv)) THROW(env, "veche-native: baseMul(k)");
+  SCALAR_ARG(env, argv[0], k);
+  ge25519_scalarmult_base(&r, k);
+  return point_out(env, &r);
+}
+
+static napi_value js_mul(napi_env env, napi_callback_info info) {
+  napi_value argv[2]; const unsigned char *k; ge25519_p3 p, r;
+  if (!get_args(env, info, 2, argv)) THROW(env, "veche-native: mul(p, k)");
+  POINT_ARG(env, argv[0], &p);
+  SCALAR_ARG(env, argv[1], k);
+  ge25519_scalarmult(&r, k, &p);
+  return point_out(env, &r);
+}
+
+static napi_value js_add_sub(napi_env env, napi_callback_info info, int subtract) {
+  napi_value argv[2]; ge25519_p3 p, q, r;
+  if (!get_args(env, info, 2, argv)) THROW(env, "veche-native: add(p, q) / sub(p, q)");
+  POINT_ARG(env, argv[0], &p);
+  POINT_ARG(env, argv[1], &q);
+  if (subtract) p3_sub(&r, &p, &q); else p3_add(&r, &p, &q);
+  return point_out(env, &r);
+}
+static napi_value js_add(napi_env env, napi_callback_info info) { return js_add_sub(env, info, 0); }
+static napi_value js_sub(napi_env env, napi_callback_info info) { return js_add_sub(env, info, 1); }
+
+// g^a · p^b
+static napi_value js_base_mul_add(napi_env env, napi_callback_info info) {
+  napi_value argv[3]; const unsigned char *a, *b; ge25519_p3 p, x, y, r;
+  if (!get_args(env, info, 3, argv)) THROW(env, "veche-native: baseMulAdd(a, p, b)");
+  SCALAR_ARG(env, argv[0], a);
+  POINT_ARG(env, argv[1], &p);
+  SCALAR_ARG(env, argv[2], b);
+  ge25519_scalarmult_base(&x, a);
+  ge25519_scalarmult(&y, b, &p);
+  p3_add(&r, &x, &y);
+  return point_out(env, &r);
+}
+
+// precompute(p) -> an opaque table of p
+static napi_value js_precompute(napi_env env, napi_callback_info info) {
+  napi_value argv[1]; napi_value ext; ge25519_p3 p;
+  if (!get_args(env, info, 1, argv)) THROW(env, "veche-native: precompute(p)");
+  POINT_ARG(env, argv[0], &p);
+  fixed_table *t = malloc(sizeof(fixed_table));
+  if (!t) THROW(env, "veche-native: allocation failed");
+  table_build(t, &p);
+  if (napi_create_external(env, t, table_finalize, NULL, &ext) != napi_ok) { free(t); THROW(env, "veche-native: N-API call failed"); }
+  return ext;
+}
+
+static const fixed_table *table_arg(napi_env env, napi_value v) {
+  void *t = NULL;
+  napi_valuetype type;
+  if (napi_typeof(env, v, &type) != napi_ok || type != napi_external) return NULL;
+  if (napi_get_value_external(env, v, &t) != napi_ok) return NULL;
+  return (const fixed_table *) t;
+}
+
+// tableMulAdd(table of P, a, q, b) = P^a · q^b
+static napi_value js_table_mul_add(napi_env env, napi_callback_info info) {
+  napi_value argv[4]; const unsigned char *a, *b; ge25519_p3 q, x, y, r;
+  if (!get_args(env, info, 4, argv)) THROW(env, "veche-native: tableMulAdd(table, a, q, b)");
+  const fixed_table *t = table_arg(env, argv[0]);
+  if (!t) THROW(env, "veche-native: not a table");
+  SCALAR_ARG(env, argv[1], a);
+  POINT_ARG(env, argv[2], &q);
+  SCALAR_ARG(env, argv[3], b);
+  table_mul(&x, t, a);
+  ge25519_scalarmult(&y, b, &q);
+  p3_add(&r, &x, &y);
+  return point_out(env, &r);
+}
+
+// disjunctive(table of h, α, β, gv, c, z) -> the k commitments [A_0 B_0 … A_{k−1} B_{k−1}] (64k bytes):
+//   A_i = g^{z_i} · α^{−c_i},   B_i = h^{z_i} · (β / g^{v_i})^{−c_i}
+// gv holds the k points g^{v_i} (32k bytes), c and z the k scalars each (32k bytes).
+static napi_value js_disjunctive(napi_env env, napi_callback_info info) {
+  napi_value argv[6];
+  if (!get_args(env, info, 6, argv)) THROW(env, "veche-native: disjunctive(table, alpha, beta, gv, c, z)");
+  const fixed_table *t = table_arg(env, argv[0]);
+  if (!t) THROW(env, "veche-native: not a table");
+  ge25519_p3 alpha, beta;
+  POINT_ARG(env, argv[1], &alpha);
+  POINT_ARG(env, argv[2], &beta);
+  size_t gl = 0, cl = 0, zl = 0;
+  const unsigned char *gv = bytes_arg(env, argv[3], 0, &gl);
+  const unsigned char *cs = bytes_arg(env, argv[4], 0, &cl);
+  const unsigned char *zs = bytes_arg(env, argv[5], 0, &zl);
+  if (!gv || !cs || !zs || gl == 0 || gl % 32 != 0 || cl != gl || zl != gl) THROW(env, "veche-native: disjunctive: lengths differ");
+  size_t k = gl / 32;
+  unsigned char *out;
+  napi_value res = new_bytes(env, 64 * k, &out);
+  if (!res) THROW(env, "veche-native: allocation failed");
+  for (size_t i = 0; i < k; i++) {
+    const unsigned char *c = cs + 32 * i, *z = zs + 32 * i;
+    if (!scalar_ok(c) || !scalar_ok(z)) THROW(env, "veche-native: a scalar must be 32 canonical bytes");
+    unsigned char nc[32];
+    crypto_core_ristretto255_scalar_negate(nc, c);
+    ge25519_p3 g, x, y, r, shifted;
+    if (decode(&g, gv + 32 * i) != 0) THROW(env, "veche-native: not a canonical ristretto255 point");
+    ge25519_scalarmult_base(&x, z);
+    ge25519_scalarmult(&y, nc, &alpha);
+    p3_add(&r, &x, &y);
+    ristretto255_p3_tobytes(out + 64 * i, &r);
+    p3_sub(&shifted, &beta, &g);
+    table_mul(&x, t, z);
+    ge25519_scalarmult(&y, nc, &shifted);
+    p3_add(&r, &x, &y);
+    ristretto255_p3_tobytes(out + 64 * i + 32, &r);
+  }
+  return res;
+}
+
+// sum(points) -> Π points (the product of many ciphertext components in one call)
+static napi_value js_sum(napi_env env, napi_callback_info info) {
+  napi_value argv[1]; size_t len; ge25519_p3 acc, p;
+  if (!get_args(env, info, 1, argv)) THROW(env, "veche-native: sum(points)");
+  len = 1;
+  const unsigned char *b = bytes_arg(env, argv[0], 0, &len);
+  p3_identity(&acc);
+  if (len == 0) return point_out(env, &acc);
+  if (!b || len % 32 != 0) THROW(env, "veche-native: sum: 32-byte points expected");
+  for (size_t i = 0; i < len / 32; i++) {
+    if (decode(&p, b + 32 * i) != 0) THROW(env, "veche-native: not a canonical ristretto255 point");
+    p3_add(&acc, &acc, &p);
+  }
+  return point_out(env, &acc);
+}
+
+#define EXPORT(name, fn) do { napi_value f_; CHECK(env, napi_create_function(env, name, NAPI_AUTO_LENGTH, fn, NULL, &f_)); \
+  CHECK(env, napi_set_named_property(env, exports, name, f_)); } while (0)
+
+static napi_value init(napi_env env, napi_value exports) {
+  if (sodium_init() < 0) THROW(env, "veche-native: sodium_init failed");
+  EXPORT("isValid", js_is_valid);
+  EXPORT("baseMul", js_base_mul);
+  EXPORT("mul", js_mul);
+  EXPORT("add", js_add);
+  EXPORT("sub", js_sub);
+  EXPORT("baseMulAdd", js_base_mul_add);
+  EXPORT("precompute", js_precompute);
+  EXPORT("tableMulAdd", js_table_mul_add);
+  EXPORT("disjunctive", js_disjunctive);
+  EXPORT("sum", js_sum);
+  return exports;
+}
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, init)

@@ -1,0 +1,164 @@
+// The native backend: native/veche_native.c, a Node-API addon over Debian's libsodium, built by
+// `npm run build:native` (node-gyp) when libsodium-dev and a compiler are present. It is optional:
+// without it veche runs on libsodium's WASM build, and without that on noble, with the same answers.
+// Because the addon uses a few of libsodium's internal functions (see the C file), it is checked here
+// against the noble backend on every operation before it is used, and refused on any difference.
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { newCounts, nobleBackend, isIdentityBytes, type GroupBackend } from './backend.js';
+import { toScalarBytes, ORDER, randomScalar, type Scalar } from './group.js';
+import { toBase64Url } from './encoding.js';
+
+export interface NativeAddon {
+  isValid(p: Uint8Array): boolean;
+  baseMul(k: Uint8Array): Uint8Array;
+  mul(p: Uint8Array, k: Uint8Array): Uint8Array;
+  add(p: Uint8Array, q: Uint8Array): Uint8Array;
+  sub(p: Uint8Array, q: Uint8Array): Uint8Array;
+  baseMulAdd(a: Uint8Array, p: Uint8Array, b: Uint8Array): Uint8Array;
+  precompute(p: Uint8Array): object;
+  tableMulAdd(table: object, a: Uint8Array, q: Uint8Array, b: Uint8Array): Uint8Array;
+  disjunctive(table: object, alpha: Uint8Array, beta: Uint8Array, gv: Uint8Array, c: Uint8Array, z: Uint8Array): Uint8Array;
+  sum(points: Uint8Array): Uint8Array;
+}
+
+/** Where `npm run build:native` puts the addon (from dist/src/crypto or src/crypto alike). */
+export function nativeAddonPath(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    if (existsSync(join(dir, 'package.json'))) break;
+    dir = dirname(dir);
+  }
+  return join(dir, 'native', 'build', 'Release', 'veche_native.node');
+}
+
+let loaded: GroupBackend | null = null;
+let failure: string | null = null;
+
+/** The native backend, checked; throws with the reason when there is none or it fails its check. */
+export function loadNativeBackend(): GroupBackend {
+  if (loaded) return loaded;
+  if (failure) throw new Error(failure);
+  try {
+    const path = nativeAddonPath();
+    if (!existsSync(path)) throw new Error(`no native addon at ${path} (npm run build:native builds it)`);
+    loaded = checkedNativeBackend(createRequire(import.meta.url)(path) as NativeAddon);
+    return loaded;
+  } catch (e) {
+    failure = `native backend unavailable: ${(e as Error).message}`;
+    throw new Error(failure);
+  }
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(32 * parts.length);
+  parts.forEach((p, i) => out.set(p, 32 * i));
+  return out;
+}
+
+/** The backend over an addon, after its self-test; throws when the addon gives any wrong answer. */
+export function checkedNativeBackend(addon: NativeAddon): GroupBackend {
+  const be = makeNativeBackend(addon);
+  selfTest(be);
+  return be;
+}
+
+/** The raw addon (tests only: the backend is loadNativeBackend's). */
+export function loadNativeAddon(): NativeAddon {
+  return createRequire(import.meta.url)(nativeAddonPath()) as NativeAddon;
+}
+
+function makeNativeBackend(N: NativeAddon): GroupBackend {
+  const counts = newCounts();
+  const k = (s: Scalar) => toScalarBytes(s);
+  // Tables of the points used as fixed bases (the election key), by encoding; few per process.
+  const tables = new Map<string, object>();
+  const tableOf = (p: Uint8Array): object => {
+    const key = toBase64Url(p);
+    let t = tables.get(key);
+    if (!t) {
+      if (tables.size >= 16) tables.clear();
+      t = N.precompute(p);
+      tables.set(key, t);
+    }
+    return t;
+  };
+  return {
+    name: 'native',
+    counts,
+    isValid(bytes) {
+      counts.isValid++;
+      return bytes.length === 32 && N.isValid(bytes);
+    },
+    baseMul(s) { counts.baseMul++; return N.baseMul(k(s)); },
+    mul(p, s) { counts.mul++; return N.mul(p, k(s)); },
+    baseMulAdd(a, p, b) {
+      counts.mul++; counts.baseMul++; counts.add++;
+      return N.baseMulAdd(k(a), p, k(b));
+    },
+    add(p, q) { counts.add++; return N.add(p, q); },
+    sub(p, q) { counts.add++; return N.sub(p, q); },
+    disjunctive(h, alpha, beta, gv, c, z) {
+      const n = gv.length;
+      // Counted as the composition it replaces (encoded.ts), so the native bound stays comparable.
+      counts.baseMul += n; counts.mul += 3 * n; counts.add += 2 * n;
+      for (const g of gv) if (!isIdentityBytes(g)) counts.add++;
+      const cat = N.disjunctive(tableOf(h), alpha, beta, concat(gv), concat(c.map(k)), concat(z.map(k)));
+      const out: Uint8Array[] = new Array(2 * n);
+      for (let i = 0; i < 2 * n; i++) out[i] = cat.slice(32 * i, 32 * i + 32);
+      return out;
+    },
+    sum(points) {
+      counts.add += Math.max(points.length - 1, 0);
+      return N.sum(concat(points));
+    },
+  };
+}
+
+const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/** Every native operation against noble on random and edge inputs; throws on the first difference. */
+function selfTest(be: GroupBackend): void {
+  const ref = nobleBackend();
+  const scalars: Scalar[] = [0n, 1n, 2n, 7n, 8n, 15n, 16n, ORDER - 1n, ORDER - 8n, (1n << 252n) - 1n, (1n << 252n), randomScalar(), randomScalar(), randomScalar()];
+  const points = [new Uint8Array(32), ref.baseMul(1n), ref.baseMul(randomScalar()), ref.baseMul(randomScalar())];
+  const fail = (what: string) => { throw new Error(`self-test failed: ${what}`); };
+  for (const p of points) {
+    if (!be.isValid(p)) fail('isValid');
+    for (const q of points) {
+      if (!same(be.add(p, q), ref.add(p, q))) fail('add');
+      if (!same(be.sub(p, q), ref.sub(p, q))) fail('sub');
+    }
+  }
+  const bad = ref.baseMul(5n).slice(); bad[0] ^= 1;
+  if (be.isValid(bad) !== ref.isValid(bad)) fail('isValid on a non-point');
+  if (be.isValid(new Uint8Array(32).fill(255))) fail('isValid on a non-canonical encoding');
+  // The same point with the top bit set: RFC 9496 refuses it (libsodium 1.0.18 alone would not).
+  for (const p of points) { const high = p.slice(); high[31] |= 0x80; if (be.isValid(high)) fail('isValid with the top bit set'); }
+  for (const [i, s] of scalars.entries()) {
+    if (!same(be.baseMul(s), ref.baseMul(s))) fail('baseMul');
+    const p = points[i % points.length]!;
+    if (!same(be.mul(p, s), ref.mul(p, s))) fail('mul');
+    if (!same(be.mul(points[2]!, s), ref.mul(points[2]!, s))) fail('mul');
+    if (!same(be.baseMulAdd(s, p, scalars[(i + 5) % scalars.length]!), ref.baseMulAdd(s, p, scalars[(i + 5) % scalars.length]!))) fail('baseMulAdd');
+  }
+  // Every edge scalar as a response (it goes through the election key's table) and as a challenge.
+  const [h, alpha, beta] = [points[2]!, points[3]!, ref.baseMul(randomScalar())];
+  for (const values of [[0, 1], [0], scalars.map((_, i) => i % 5)]) {
+    const gv = values.map((v) => ref.baseMul(BigInt(v)));
+    const c = values.map((_, i) => scalars[(i + 3) % scalars.length]!);
+    const z = values.map((_, i) => scalars[i % scalars.length]!);
+    const got = be.disjunctive!(h, alpha, beta, gv, c, z);
+    values.forEach((_, i) => {
+      const A = ref.add(ref.baseMul(z[i]!), ref.mul(alpha, (ORDER - c[i]!) % ORDER));
+      const B = ref.add(ref.mul(h, z[i]!), ref.mul(ref.sub(beta, gv[i]!), (ORDER - c[i]!) % ORDER));
+      if (!same(got[2 * i]!, A) || !same(got[2 * i + 1]!, B)) fail('disjunctive');
+    });
+  }
+  const many = scalars.map((s) => ref.baseMul(s));
+  if (!same(be.sum!(many), many.reduce((a, b) => ref.add(a, b), new Uint8Array(32)))) fail('sum');
+  if (!same(be.sum!([]), new Uint8Array(32))) fail('sum of none');
+  be.counts.add = be.counts.baseMul = be.counts.mul = be.counts.isValid = 0;
+}
