@@ -1,8 +1,8 @@
 // The encrypted tally: its stated numbers now; its sums in a second pass over the ballots.
-import { decodeCiphertext, ciphertextEquals, type Ciphertext } from '../crypto/elgamal.js';
-import { addToSums, combineSums, emptySums } from '../tally/tally.js';
+import { ciphertextEquals, type Ciphertext } from '../crypto/elgamal.js';
+import { combineSums, emptySums } from '../tally/tally.js';
 import { decodeSums } from '../tally/decrypt.js';
-import type { BoardEvent, PayloadByType, TallyPayload } from '../record/events.js';
+import type { BoardEvent, TallyPayload } from '../record/events.js';
 import type { Report } from './report.js';
 import type { VerifierState } from './state.js';
 
@@ -30,17 +30,11 @@ export function verifyTallyEvent(e: BoardEvent, st: VerifierState, report: Repor
   st.phase = 'tallied';
 }
 
-/** Second pass: re-sums the counted ballots, fed in any number of batches, and compares with the tally. */
+/** Second pass: adds the sums of the counted ballots, computed in batches (src/verify/tally-ranges.ts), and compares with the tally. */
 export class TallyRecount {
   private sums;
   constructor(private readonly st: VerifierState) {
     this.sums = emptySums(st.groups);
-  }
-
-  add(e: BoardEvent): void {
-    const b = e.payload as PayloadByType['ballot'];
-    if (this.st.revoked.has(b.credential) || this.st.lastBallot.get(b.credential) !== e.seq) return;
-    addToSums(this.sums, b.answers.map((a) => a.ct.map((c) => decodeCiphertext(c))), this.st.credentials!.get(b.credential)!);
   }
 
   /** Adds sums of counted ballots computed elsewhere (a worker thread's batch). */

@@ -7,6 +7,8 @@ import { createInterface } from 'node:readline';
 import { enableFastBackend } from '../crypto/backend-sodium.js';
 import { encodePoint } from '../crypto/group.js';
 import { decodeSums } from '../tally/decrypt.js';
+import { backend } from '../crypto/backend.js';
+import { sumBallotLines } from './tally-ranges.js';
 import type { BallotCheckResult } from './ballot-fast.js';
 import { VerifierPool } from './parallel.js';
 import type { BoardEvent } from '../record/events.js';
@@ -152,44 +154,41 @@ export async function verifyRecord(source: RecordSource, onProgress?: (events: n
   }
   await drain();
   if (!broken && st.tally) {
-    // Second pass: only the counted ballots are parsed again, one at a time (or summed by the workers).
+    // Second pass: only the counted ballots are read again.
     const counted = new Set(st.lastBallot.values());
     const recount = new TallyRecount(st);
     let i = 0;
-    if (pool) {
-      let sumError: string | null = null;
-      const sums: Promise<void>[] = [];
-      let lines: string[] = [];
-      let weights: number[] = [];
-      const send = () => {
-        if (lines.length === 0) return;
-        sums.push(pool!.sum(lines, weights).then((partial) => recount.addSums(decodeSums(partial)), (err: Error) => { sumError ??= err.message; }));
-        lines = [];
-        weights = [];
-      };
-      for await (const line of source()) {
-        if (counted.has(i)) {
-          const b = (JSON.parse(line) as BoardEvent<'ballot'>).payload;
-          if (!st.revoked.has(b.credential) && st.lastBallot.get(b.credential) === i) {
-            lines.push(line);
-            weights.push(st.credentials!.get(b.credential)!);
-            if (lines.length >= 4 * BATCH) send();
-            while (sums.length > 2 * pool.size) await sums.shift();
-          }
+    // Counted ballots go in batches to the workers, or (one core) to the same summing code here.
+    let sumError: string | null = null;
+    const sums: Promise<void>[] = [];
+    let lines: string[] = [];
+    let weights: number[] = [];
+    const send = () => {
+      if (lines.length === 0) return;
+      if (pool) {
+        sums.push(pool.sum(lines, weights).then((partial) => recount.addSums(decodeSums(partial)), (err: Error) => { sumError ??= err.message; }));
+      } else {
+        try { recount.addSums(decodeSums(sumBallotLines(st.groups, lines, weights, backend()))); } catch (err) { sumError ??= (err as Error).message; }
+      }
+      lines = [];
+      weights = [];
+    };
+    for await (const line of source()) {
+      if (counted.has(i)) {
+        const b = (JSON.parse(line) as BoardEvent<'ballot'>).payload;
+        if (!st.revoked.has(b.credential) && st.lastBallot.get(b.credential) === i) {
+          lines.push(line);
+          weights.push(st.credentials!.get(b.credential)!);
+          if (lines.length >= 4 * BATCH) send();
+          while (pool && sums.length > 2 * pool.size) await sums.shift();
         }
-        i++;
       }
-      send();
-      await Promise.all(sums);
-      if (sumError) report.fail('tally.sums', st.tallySeq, `the counted ballots could not be summed: ${String(sumError)}`);
-      else recount.finish(report);
-    } else {
-      for await (const line of source()) {
-        if (counted.has(i)) recount.add(JSON.parse(line) as BoardEvent);
-        i++;
-      }
-      recount.finish(report);
+      i++;
     }
+    send();
+    await Promise.all(sums);
+    if (sumError) report.fail('tally.sums', st.tallySeq, `the counted ballots could not be summed: ${String(sumError)}`);
+    else recount.finish(report);
   }
   } finally {
     await pool?.close();
