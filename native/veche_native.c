@@ -22,6 +22,7 @@ typedef struct { fe25519 X, Y, Z, T; } ge25519_p1p1;
 typedef struct { fe25519 YplusX, YminusX, Z, T2d; } ge25519_cached;
 
 void ge25519_scalarmult(ge25519_p3 *h, const unsigned char *a, const ge25519_p3 *p);
+void ge25519_double_scalarmult_vartime(ge25519_p2 *r, const unsigned char *a, const ge25519_p3 *A, const unsigned char *b);
 void ge25519_scalarmult_base(ge25519_p3 *h, const unsigned char *a);
 void ge25519_add(ge25519_p1p1 *r, const ge25519_p3 *p, const ge25519_cached *q);
 void ge25519_sub(ge25519_p1p1 *r, const ge25519_p3 *p, const ge25519_cached *q);
@@ -49,6 +50,21 @@ static void p3_sub(ge25519_p3 *r, const ge25519_p3 *p, const ge25519_p3 *q) {
   ge25519_p3_to_cached(&c, q);
   ge25519_sub(&t, p, &c);
   ge25519_p1p1_to_p3(r, &t);
+}
+
+// p2 (X:Y:Z) to p3: as the p1p1 (X:Y:Z:Z), which libsodium's p1p1_to_p3 turns into (XZ:YZ:ZZ:XY).
+static void p2_to_p3(ge25519_p3 *r, const ge25519_p2 *p) {
+  ge25519_p1p1 t;
+  memcpy(t.X, p->X, sizeof t.X); memcpy(t.Y, p->Y, sizeof t.Y);
+  memcpy(t.Z, p->Z, sizeof t.Z); memcpy(t.T, p->Z, sizeof t.T);
+  ge25519_p1p1_to_p3(r, &t);
+}
+
+// g^a · p^b with one variable-time double multiplication (public scalars only: proof verification).
+static void base_mul_add(ge25519_p3 *r, const unsigned char *a, const ge25519_p3 *p, const unsigned char *b) {
+  ge25519_p2 t;
+  ge25519_double_scalarmult_vartime(&t, b, p, a);
+  p2_to_p3(r, &t);
 }
 
 static void p3_identity(ge25519_p3 *r) { (void) ristretto255_frombytes(r, ZERO32); }
@@ -193,16 +209,14 @@ static napi_value js_add_sub(napi_env env, napi_callback_info info, int subtract
 static napi_value js_add(napi_env env, napi_callback_info info) { return js_add_sub(env, info, 0); }
 static napi_value js_sub(napi_env env, napi_callback_info info) { return js_add_sub(env, info, 1); }
 
-// g^a · p^b
+// g^a · p^b (variable time: verification only)
 static napi_value js_base_mul_add(napi_env env, napi_callback_info info) {
-  napi_value argv[3]; const unsigned char *a, *b; ge25519_p3 p, x, y, r;
+  napi_value argv[3]; const unsigned char *a, *b; ge25519_p3 p, r;
   if (!get_args(env, info, 3, argv)) THROW(env, "veche-native: baseMulAdd(a, p, b)");
   SCALAR_ARG(env, argv[0], a);
   POINT_ARG(env, argv[1], &p);
   SCALAR_ARG(env, argv[2], b);
-  ge25519_scalarmult_base(&x, a);
-  ge25519_scalarmult(&y, b, &p);
-  p3_add(&r, &x, &y);
+  base_mul_add(&r, a, &p, b);
   return point_out(env, &r);
 }
 
@@ -268,9 +282,7 @@ static napi_value js_disjunctive(napi_env env, napi_callback_info info) {
     crypto_core_ristretto255_scalar_negate(nc, c);
     ge25519_p3 g, x, y, r, shifted;
     if (decode(&g, gv + 32 * i) != 0) THROW(env, "veche-native: not a canonical ristretto255 point");
-    ge25519_scalarmult_base(&x, z);
-    ge25519_scalarmult(&y, nc, &alpha);
-    p3_add(&r, &x, &y);
+    base_mul_add(&r, z, &alpha, nc);
     ristretto255_p3_tobytes(out + 64 * i, &r);
     p3_sub(&shifted, &beta, &g);
     table_mul(&x, t, z);
