@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { backend } from '../src/crypto/backend.js';
-import { enableFastBackend } from '../src/crypto/backend-sodium.js';
+import { enableFastBackend, loadSodiumBackend } from '../src/crypto/backend-sodium.js';
 import { baseMul, decodeScalar } from '../src/crypto/group.js';
 import { checkDecryptionShare, combineShares, decodeSums, makeDecryptionShare } from '../src/tally/decrypt.js';
 import { selectionGroups } from '../src/manifest/layout.js';
@@ -105,7 +105,7 @@ async function* recordLines(path: string): AsyncGenerator<string> {
   yield* createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
 }
 
-async function veche(shape: ShapeName, n: number): Promise<Side & { ctx: FastBallotContext; sample: BallotJson }> {
+async function veche(shape: ShapeName, n: number): Promise<Side & { ctx: FastBallotContext; sample: BallotJson; verifyWasm: number; backend: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'veche-peers-'));
   try {
     let shown = 0;
@@ -128,6 +128,10 @@ async function veche(shape: ShapeName, n: number): Promise<Side & { ctx: FastBal
     await enableFastBackend();
     const be = backend();
     const checked = await timed(() => { for (const b of ballots) if (!fastBallotValid(b, ctx, be)) throw new Error('a valid ballot was rejected'); });
+    // The same check on libsodium's WASM build (what runs where the native addon is not built), on a sample.
+    const wasm = await loadSodiumBackend();
+    const wasmN = Math.min(ballots.length, 200);
+    const wasmChecked = await timed(() => { for (let i = 0; i < wasmN; i++) if (!fastBallotValid(ballots[i], ctx, wasm)) throw new Error('a valid ballot was rejected (WASM)'); });
     const tally = await timed(() => {
       const sums = sumBallots(groups, ballots.map((b) => ({ answers: b.answers, weight: 1 })), be);
       const decoded = decodeSums(sums);
@@ -146,10 +150,22 @@ async function veche(shape: ShapeName, n: number): Promise<Side & { ctx: FastBal
     };
     const full = run(['--workers', '0']);
     const fullAllCores = run(['--workers', String(THREADS)]);
-    return { create: built.creationCpuMs / n, verify: checked.cpuMs / n, tally: tally.cpuMs, bytes: ballotBytes / n, full, fullAllCores, ctx, sample };
+    return { create: built.creationCpuMs / n, verify: checked.cpuMs / n, verifyWasm: wasmChecked.cpuMs / wasmN, backend: be.name, tally: tally.cpuMs, bytes: ballotBytes / n, full, fullAllCores, ctx, sample };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** bench/native/msm.c: what one term of a batch verification's multi-scalar multiplication would cost. */
+function msmCost(): { decodeUs: number; msmUsPerPoint: number; points: number } | null {
+  const lib = spawnSync('pkg-config', ['--variable=libdir', 'libsodium'], { encoding: 'utf8' });
+  const archive = join(lib.stdout.trim(), 'libsodium.a');
+  if (lib.status !== 0 || !existsSync(archive)) return null;
+  const exe = join(tmpdir(), 'veche-msm');
+  const r = spawnSync('cc', ['-O2', join(src, 'native', 'msm.c'), '-o', exe, archive]);
+  if (r.status !== 0 || !existsSync(exe)) return null;
+  const out = spawnSync(exe, ['15000', '11'], { encoding: 'utf8' });
+  return out.status === 0 ? JSON.parse(out.stdout) as { decodeUs: number; msmUsPerPoint: number; points: number } : null;
 }
 
 function nativeCosts(): { mul: number; baseMul: number; add: number; isValid: number } | null {
@@ -164,6 +180,7 @@ async function main() {
   console.log('Per-ballot and tally rows: CPU time, one core each side. Full verification: /usr/bin/time of each verifier process.\n');
   const haveBelenios = ensureBelenios();
   const native = nativeCosts();
+  const msm = msmCost();
   for (const shape of ['two-questions', 'demo'] as ShapeName[]) {
     const groups = selectionGroups(SHAPES[shape]());
     console.log(`Shape ${shape}: ${groups.length} questions/groups, ${groups.reduce((a, g) => a + g.optionIds.length, 0)} answers`);
@@ -178,7 +195,8 @@ async function main() {
     console.log(`  load average now: ${loadAverage()}`);
     console.log(`  ${''.padEnd(44)} ${'veche'.padStart(14)} ${'Belenios'.padStart(14)} ${'veche/Bel.'.padStart(10)}`);
     row('ballot creation, per ballot (CPU)', ' ms', v.create, b?.create);
-    row('ballot verification, per ballot (CPU)', ' ms', v.verify, b?.verify);
+    row(`ballot verification, per ballot (CPU, ${v.backend})`, ' ms', v.verify, b?.verify);
+    if (v.backend !== 'sodium') row('  the same on libsodium WASM (no native addon)', ' ms', v.verifyWasm, b?.verify);
     row(`tally + decryption, ${N} ballots (CPU)`, ' ms', v.tally, b?.tally);
     row('full verification, one core: CPU', ' s', v.full.cpuS, b?.full.cpuS, 2);
     row('full verification, one core: wall', ' s', v.full.wallS, b?.full.wallS, 2);
@@ -193,6 +211,14 @@ async function main() {
       console.log(`  native bound: ${ops.mul} mul x ${native.mul} us + ${ops.baseMul} g-mul x ${native.baseMul} us + ${ops.add} add x ${native.add} us + ${ops.isValid} decode x ${native.isValid} us = ${fmt(bound / 1000, 2)} ms/ballot;`);
       console.log(`  veche verifies at ${fmt(100 * bound / 1000 / v.verify, 0)}% of the native bound`);
     } else console.log('  native bound: not available (cc or libsodium-dev missing: apt-get install libsodium-dev)');
+    if (msm) {
+      // Commitment-form proofs (not veche's protocol: docs/performance.md, "Batch verification") would
+      // make every ciphertext point and every commitment one term of a batch MSM, plus the signature's 2.
+      const branches = groups.reduce((a, g) => a + 2 * g.optionIds.length + (g.max - g.min + 1), 0);
+      const terms = groups.reduce((a, g) => a + 2 * g.optionIds.length, 0) + 2 * branches + 2;
+      const perTerm = msm.decodeUs + msm.msmUsPerPoint;
+      console.log(`  batch-verification projection: ${terms} MSM terms/ballot x ${fmt(perTerm, 1)} us (decode ${fmt(msm.decodeUs, 1)} + MSM ${fmt(msm.msmUsPerPoint, 1)}, n = ${msm.points}) = ${fmt(terms * perTerm / 1000, 2)} ms/ballot of group work`);
+    }
     console.log('');
   }
 }
