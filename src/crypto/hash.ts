@@ -8,8 +8,12 @@ export const PROTOCOL = 'veche/v1';
 
 /** Bytes hashed for `tag` and `value`: "veche/v1/" || tag || 0x00 || canonicalJson(value). */
 export function taggedBytes(tag: string, value: unknown): Uint8Array {
+  return taggedCanonical(tag, canonicalJson(value));
+}
+
+function taggedCanonical(tag: string, canonical: string): Uint8Array {
   const prefix = utf8(`${PROTOCOL}/${tag}\u0000`);
-  const body = utf8(canonicalJson(value));
+  const body = utf8(canonical);
   const bytes = new Uint8Array(prefix.length + body.length);
   bytes.set(prefix, 0);
   bytes.set(body, prefix.length);
@@ -19,6 +23,12 @@ export function taggedBytes(tag: string, value: unknown): Uint8Array {
 /** SHA-256 of the tagged encoding, as lowercase hex (used for event hashes, election hash, tracking codes). */
 export function hashHex(tag: string, value: unknown): string {
   return toHex(sha256(taggedBytes(tag, value)));
+}
+
+/** hashHex of a value given as its canonical JSON, which the caller has checked is canonical (a record
+ *  line is): the same hash without serializing the value again. */
+export function hashHexOfCanonical(tag: string, canonical: string): string {
+  return toHex(sha256(taggedCanonical(tag, canonical)));
 }
 
 /** A challenge: SHA-512 of the tagged encoding, read little-endian and reduced mod the group order. */

@@ -1,14 +1,17 @@
 // A verifier worker thread: checks batches of ballot lines, and sums batches of counted ballots.
 // It holds nothing between messages but the election's public context, so memory stays flat.
 import { parentPort, workerData } from 'node:worker_threads';
-import { backend } from '../crypto/backend.js';
+import { backend, setBackend } from '../crypto/backend.js';
 import { enableFastBackend } from '../crypto/backend-sodium.js';
 import { checkBallotForRecord, type FastBallotContext } from './ballot-fast.js';
 import { sumBallotLines } from './tally-ranges.js';
 import type { WorkerRequest, WorkerReply } from './parallel.js';
 
-const ctx = workerData as FastBallotContext & { backend?: 'noble' | 'sodium' };
-const ready = ctx.backend === 'noble' ? Promise.resolve() : enableFastBackend();
+const ctx = workerData as FastBallotContext & { backend?: 'noble' | 'sodium' | 'native' };
+const ready = ctx.backend === 'noble' ? Promise.resolve()
+  // The parent checked the native addon when it loaded it; this thread loads the same file.
+  : ctx.backend === 'native' ? import('../crypto/backend-native.js').then((m) => setBackend(m.loadNativeBackend({ checkedByParent: true }))).catch(() => enableFastBackend())
+  : enableFastBackend();
 
 parentPort!.on('message', (msg: WorkerRequest) => {
   void ready.then(() => {

@@ -23,7 +23,7 @@ export class VerifierPool {
   private closing = false;
   private nextId = 0;
 
-  constructor(size: number, ctx: FastBallotContext & { backend?: 'noble' | 'sodium' }) {
+  constructor(size: number, ctx: FastBallotContext & { backend?: 'noble' | 'sodium' | 'native' }) {
     this.alive = Array.from({ length: size }, () => true);
     this.workers = Array.from({ length: size }, (_, k) => {
       const w = new Worker(new URL('./ballot-worker.js', import.meta.url), { workerData: ctx });

@@ -134,7 +134,7 @@ export async function verifyRecord(source: RecordSource, onProgress?: (events: n
       if (e.type !== 'election') report.fail('election.manifest', 0, 'the record does not start with the election');
       if (e.type !== 'election' || !verifyElection(e, st, report)) { broken = true; break; }
     } else if (e.type === 'ballot' && st.phase === 'open' && maxWorkers > 0 && (pool || ++ballotsSeen > (options.parallelAfter ?? PARALLEL_AFTER))) {
-      pool ??= new VerifierPool(maxWorkers, { electionHash: st.electionHash, publicKey: encodePoint(st.jointKey!), groups: st.groups, backend: options.backend ?? 'sodium' });
+      pool ??= new VerifierPool(maxWorkers, { electionHash: st.electionHash, publicKey: encodePoint(st.jointKey!), groups: st.groups, backend: options.backend === 'noble' ? 'noble' : backend().name });
       batch.events.push(e);
       batch.lines.push(line);
       if (batch.events.length >= BATCH) sendBatch();
