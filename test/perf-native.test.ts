@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { nobleBackend, IDENTITY_BYTES } from '../src/crypto/backend.js';
 import { checkedNativeBackend, loadNativeAddon, type NativeAddon } from '../src/crypto/backend-native.js';
-import { baseMul, ORDER } from '../src/crypto/group.js';
+import { baseMul, ORDER, toScalarBytes } from '../src/crypto/group.js';
 import { nativeBackendForTests, nativeExpected } from './helpers/backends.js';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
@@ -37,10 +37,17 @@ test('native disjunctive commitments and sums equal the compositions of plain op
   fc.assert(fc.property(fc.array(pointArb, { maxLength: 30 }), (points) => {
     assert.equal(hex(native.sum!(points)), hex(points.reduce((a, b) => noble.add(a, b), IDENTITY_BYTES)));
   }), { numRuns: 60 });
+  fc.assert(fc.property(fc.array(fc.tuple(pointArb, scalarArb), { maxLength: 70 }), (terms) => {
+    const want = terms.reduce((a, [p, k]) => noble.add(a, noble.mul(p, k)), IDENTITY_BYTES);
+    const cat = (xs: Uint8Array[]) => { const o = new Uint8Array(32 * xs.length); xs.forEach((x, i) => o.set(x, 32 * i)); return o; };
+    assert.equal(hex(native.msm!(cat(terms.map(([p]) => p)), cat(terms.map(([, k]) => toScalarBytes(k))))), hex(want));
+  }), { numRuns: 15 });
   // Bad input is refused with an error, never answered.
   const bad = new Uint8Array(32).fill(0xff);
   assert.throws(() => native.sum!([bad]));
   assert.throws(() => native.mul(bad, 3n));
+  assert.throws(() => native.msm!(bad, new Uint8Array(32)));
+  assert.throws(() => native.msm!(new Uint8Array(32), new Uint8Array(32).fill(0xff)));
   assert.throws(() => native.disjunctive!(IDENTITY_BYTES, bad, IDENTITY_BYTES, [IDENTITY_BYTES], [1n], [1n]));
 });
 
@@ -59,6 +66,7 @@ test('the loader refuses a native addon that is wrong in any one function', { sk
     disjunctive: { disjunctive: (t, a, b, g, c, z) => { const o = real.disjunctive(t, a, b, g, c, z); o[o.length - 1]! ^= 1; return o; } },
     tableOfEdgeScalars: { disjunctive: (t, a, b, g, c, z) => (z.some((x, i) => i % 32 === 31 && x === 0x10) ? new Uint8Array(z.length * 2) : real.disjunctive(t, a, b, g, c, z)) },
     sum: { sum: (p) => (p.length > 64 ? flip(real.sum(p)) : real.sum(p)) },
+    msm: { msm: (p, k) => (p.length >= 40 * 32 ? flip(real.msm(p, k)) : real.msm(p, k)) },
   };
   for (const [name, patch] of Object.entries(faulty)) {
     assert.throws(() => checkedNativeBackend({ ...real, ...patch } as NativeAddon), /self-test failed/, name);

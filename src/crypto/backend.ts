@@ -27,6 +27,8 @@ export interface GroupBackend {
   disjunctive?(h: Uint8Array, alpha: Uint8Array, beta: Uint8Array, gv: Uint8Array[], c: Scalar[], z: Scalar[]): Uint8Array[];
   /** Optional fused form: the sum (group product) of the points, identity for none. */
   sum?(points: Uint8Array[]): Uint8Array;
+  /** Optional: Σ k_i·P_i over concatenated 32-byte points and canonical scalars (variable time). */
+  msm?(points: Uint8Array, scalars: Uint8Array): Uint8Array;
   /** How many operations of each kind ran (for the benchmark's native bound). */
   readonly counts: OpCounts;
 }
