@@ -7,7 +7,8 @@ need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 [ -x /usr/lib/postgresql/*/bin/initdb ] 2>/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 pkg-config --exists libsodium 2>/dev/null || need+=(libsodium-dev pkg-config)
-command -v cc >/dev/null 2>&1 && command -v make >/dev/null 2>&1 || need+=(gcc make libc6-dev)
+# node-gyp compiles with cc and links with c++ (its Makefiles' default), so both, and make.
+command -v cc >/dev/null 2>&1 && command -v c++ >/dev/null 2>&1 && command -v make >/dev/null 2>&1 || need+=(gcc g++ make libc6-dev)
 command -v python3 >/dev/null 2>&1 || need+=(python3)
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""
