@@ -6,6 +6,7 @@
 // a radix-16 table of one fixed point (the election key) and the loop of a disjunctive proof's
 // commitment equations (docs/spec.md §4.3). src/crypto/backend-native.ts checks every function here
 // against libsodium's public API before using it, and refuses the addon on any difference.
+#define NAPI_VERSION 8
 #include <node_api.h>
 #include <pthread.h>
 #include <sodium.h>
@@ -182,6 +183,9 @@ static void table_mul(ge25519_p3 *r, const fixed_table *t, const unsigned char *
 
 static void table_finalize(napi_env env, void *data, void *hint) { (void) env; (void) hint; free(data); }
 
+// Tables carry this tag, so no other external object is ever read as one.
+static const napi_type_tag TABLE_TAG = { 0x7665636865746162ULL, 0x6c652d7631000000ULL };
+
 // ---- exported functions ---------------------------------------------------------------------------
 
 static napi_value js_is_valid(napi_env env, napi_callback_info info) {
@@ -240,13 +244,16 @@ static napi_value js_precompute(napi_env env, napi_callback_info info) {
   if (!t) THROW(env, "veche-native: allocation failed");
   table_build(t, &p);
   if (napi_create_external(env, t, table_finalize, NULL, &ext) != napi_ok) { free(t); THROW(env, "veche-native: N-API call failed"); }
+  CHECK(env, napi_type_tag_object(env, ext, &TABLE_TAG));
   return ext;
 }
 
 static const fixed_table *table_arg(napi_env env, napi_value v) {
   void *t = NULL;
   napi_valuetype type;
+  bool tagged = false;
   if (napi_typeof(env, v, &type) != napi_ok || type != napi_external) return NULL;
+  if (napi_check_object_type_tag(env, v, &TABLE_TAG, &tagged) != napi_ok || !tagged) return NULL;
   if (napi_get_value_external(env, v, &t) != napi_ok) return NULL;
   return (const fixed_table *) t;
 }
