@@ -1,6 +1,6 @@
 // The frame every page shares: a header with the language switcher, the main region, a status line.
 // A page gives a render function; switching the language renders it again from the page's state.
-import { byId, clear, focus, h, type Child } from './dom.js';
+import { announce, byId, clear, focus, h, nextPaint, type Child } from './dom.js';
 import { availableLanguages, chooseLanguage, currentLanguage, languageName, offerLanguages, setLanguage, t } from './i18n.js';
 
 export interface PageOptions {
@@ -83,3 +83,38 @@ export function section(title: string, ...children: Child[]): HTMLElement {
 export const errorBox = (message: string): HTMLElement => h('div', { class: 'notice error', role: 'alert' }, message);
 export const okBox = (message: string): HTMLElement => h('div', { class: 'notice ok', role: 'status' }, message);
 export const infoBox = (...children: Child[]): HTMLElement => h('div', { class: 'notice info' }, children);
+
+/** What a page with actions keeps: whether one is running, and what the last one said. */
+export interface ActionState { busy: boolean; message: string; messageOk: boolean }
+
+/** Shows a message in the page's status line, reads it to screen readers and moves focus to `focusId`. */
+export function sayStatus(state: ActionState, message: string, ok: boolean, focusId = 'message'): void {
+  state.message = message;
+  state.messageOk = ok;
+  rerender();
+  announce(message);
+  focus(document.getElementById(focusId));
+}
+
+/**
+ * Runs one action: nothing while another runs; busy (and painted so) while it runs; then `reload`,
+ * and its outcome said. `explain` turns an error into the words shown (it may also act on it).
+ */
+export async function runAction(state: ActionState, run: () => Promise<string>, reload: () => Promise<void>, explain: (e: unknown) => string): Promise<void> {
+  if (state.busy) return;
+  state.busy = true;
+  state.message = '';
+  rerender();
+  await nextPaint();
+  let text: string;
+  let ok = true;
+  try {
+    text = await run();
+  } catch (e) {
+    ok = false;
+    text = explain(e);
+  }
+  state.busy = false;
+  await reload();
+  sayStatus(state, text, ok);
+}

@@ -9,7 +9,7 @@ import { api, ApiError, errorText, type ElectionInfo, type ElectionSummary } fro
 import { announce, byId, focus, h, nextPaint, type Child } from '../lib/dom.js';
 import { download, parseCsv, safeName, toCsv } from '../lib/files.js';
 import { availableLanguages, languageName, t, tn } from '../lib/i18n.js';
-import { errorBox, infoBox, okBox, rerender, startPage } from '../lib/page.js';
+import { errorBox, infoBox, okBox, rerender, runAction, sayStatus, startPage } from '../lib/page.js';
 import { phaseBadge } from '../lib/phase.js';
 import { verdictLabel } from '../lib/questions.js';
 
@@ -162,36 +162,16 @@ async function load(quiet = false): Promise<void> {
   if (!quiet || JSON.stringify([state.elections, state.info]) !== before) rerender();
 }
 
-function say(message: string, ok: boolean, focusId = 'message'): void {
-  state.message = message;
-  state.messageOk = ok;
-  rerender();
-  announce(message);
-  focus(document.getElementById(focusId));
-}
+const say = (message: string, ok: boolean, focusId = 'message') => sayStatus(state, message, ok, focusId);
 
-async function act(run: () => Promise<string>): Promise<void> {
-  if (state.busy) return;
-  state.busy = true;
-  state.message = '';
-  rerender();
-  await nextPaint();
-  let text: string;
-  let ok = true;
-  try {
-    text = await run();
-  } catch (e) {
-    ok = false;
-    text = errorText(e);
-    if (e instanceof ApiError && e.status === 401) {
-      signOut();
-      state.loginError = t('admin.tokenRejected');
-    }
+/** Runs one action; a rejected token signs the admin out. */
+const act = (run: () => Promise<string>) => runAction(state, run, () => load(true), (e) => {
+  if (e instanceof ApiError && e.status === 401) {
+    signOut();
+    state.loginError = t('admin.tokenRejected');
   }
-  state.busy = false;
-  await load(true);
-  say(text, ok);
-}
+  return errorText(e);
+});
 
 async function signIn(token: string): Promise<void> {
   try {

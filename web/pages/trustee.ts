@@ -9,10 +9,10 @@ import {
 import { makeDecryptionShare } from '../../src/tally/decrypt.js';
 import type { PayloadByType, TrusteeKeyPayload } from '../../src/record/events.js';
 import { api, ApiError, errorText, type ElectionInfo, type TrusteeStatus } from '../lib/api.js';
-import { announce, byId, focus, h, nextPaint, type Child } from '../lib/dom.js';
+import { announce, byId, h, type Child } from '../lib/dom.js';
 import { download, safeName } from '../lib/files.js';
 import { t } from '../lib/i18n.js';
-import { errorBox, infoBox, okBox, pathParts, rerender, setTitle, startPage, takeFragmentParam } from '../lib/page.js';
+import { errorBox, infoBox, okBox, pathParts, rerender, runAction, sayStatus, setTitle, startPage, takeFragmentParam } from '../lib/page.js';
 import { phaseBadge } from '../lib/phase.js';
 
 const [, electionId = '', trusteeId = ''] = pathParts();
@@ -57,34 +57,11 @@ async function load(quiet = false): Promise<void> {
   if (!quiet || JSON.stringify(state.info) !== before) rerender();
 }
 
-function say(message: string, ok: boolean): void {
-  state.message = message;
-  state.messageOk = ok;
-  rerender();
-  announce(message);
-  focus(document.getElementById('message'));
-}
+const say = (message: string, ok: boolean) => sayStatus(state, message, ok);
 
 /** Runs one step: busy while it runs, its outcome said, the status reloaded. */
-async function step(run: () => Promise<string>): Promise<void> {
-  if (state.busy) return;
-  state.busy = true;
-  state.message = '';
-  rerender();
-  await nextPaint();
-  let text: string;
-  let ok = true;
-  try {
-    text = await run();
-  } catch (e) {
-    text = errorText(e);
-    ok = false;
-    if (e instanceof ApiError && e.status === 401) text = t('trustee.badToken');
-  }
-  state.busy = false;
-  await load(true);
-  say(text, ok);
-}
+const step = (run: () => Promise<string>) => runAction(state, run, () => load(true),
+  (e) => (e instanceof ApiError && e.status === 401 ? t('trustee.badToken') : errorText(e)));
 
 /** The public key payload again from the secret file (fresh proofs), for a key made but not yet posted. */
 function publishedFromSecret(secret: TrusteeSecret): TrusteeKeyPayload {
