@@ -11,6 +11,7 @@
 // Prints the per-ballot times, their ratio, and the record line of each form.
 import { cpus } from 'node:os';
 import { randomBytes } from 'node:crypto';
+import { concatBytes } from '@noble/hashes/utils.js';
 import { backend, type GroupBackend } from '../src/crypto/backend.js';
 import { enableFastBackend } from '../src/crypto/backend-sodium.js';
 import { fromBase64Url, toBase64Url } from '../src/crypto/encoding.js';
@@ -36,15 +37,15 @@ const gBytes = (be: GroupBackend, v: number) => (v === 0 ? new Uint8Array(32) : 
 /** The v1 ballot with each proof's commitments written beside it (what a commitment-form prover sends). */
 function withCommitments(b: BallotJson, h: Uint8Array, groups: SelectionGroup[], be: GroupBackend): Ballot2 {
   const commit = (alpha: Uint8Array, beta: Uint8Array, values: number[], p: { c: string[]; z: string[] }): Proof => {
-    const AB = be.disjunctive!(h, alpha, beta, values.map((v) => gBytes(be, v)), p.c.map((x) => decodeScalar(x)), p.z.map((x) => decodeScalar(x)));
+    const AB = be.disjunctive(h, alpha, beta, values.map((v) => gBytes(be, v)), p.c.map((x) => decodeScalar(x)), p.z.map((x) => decodeScalar(x)));
     return { c: p.c, z: p.z, a: values.map((_, i) => [toBase64Url(AB[2 * i]!), toBase64Url(AB[2 * i + 1]!)]) };
   };
   return {
     ...b,
     answers: b.answers.map((a, g) => {
       const cts = a.ct.map(([x, y]) => [fromBase64Url(x, 32), fromBase64Url(y, 32)] as const);
-      const alpha = be.sum!(cts.map((c) => c[0]));
-      const beta = be.sum!(cts.map((c) => c[1]));
+      const alpha = be.sum(cts.map((c) => c[0]));
+      const beta = be.sum(cts.map((c) => c[1]));
       return {
         ct: a.ct as [string, string][],
         proofs: a.proofs.map((p, i) => commit(cts[i]![0], cts[i]![1], [0, 1], p)),
@@ -90,7 +91,7 @@ function batchValid(ballots: Ballot2[], ctx: { electionHash: string; publicKey: 
         const statement = { h: ctx.publicKey, ciphertext: alpha && beta ? [alpha, beta] : null, values };
         if (statement.ciphertext === null) {
           // The sum ciphertext is not written: its encoding is needed for the transcript.
-          statement.ciphertext = [toBase64Url(be.sum!(a.ct.map((x) => fromBase64Url(x[0], 32)))), toBase64Url(be.sum!(a.ct.map((x) => fromBase64Url(x[1], 32))))];
+          statement.ciphertext = [toBase64Url(be.sum(a.ct.map((x) => fromBase64Url(x[0], 32)))), toBase64Url(be.sum(a.ct.map((x) => fromBase64Url(x[1], 32))))];
         }
         const challenge = hashToScalar(tag, { context, statement, commitment: p.a });
         if (mod(c.reduce((s, x) => s + x, 0n)) !== challenge) return false;
@@ -120,8 +121,7 @@ function batchValid(ballots: Ballot2[], ctx: { electionHash: string; publicKey: 
   }
   points.push(be.baseMul(1n), h);
   coeffs.push(mod(gCoeff), mod(hCoeff));
-  const flat = (xs: Uint8Array[]) => { const o = new Uint8Array(32 * xs.length); xs.forEach((x, i) => o.set(x, 32 * i)); return o; };
-  const total = be.msm!(flat(points), flat(coeffs.map(toScalarBytes)));
+  const total = be.msm!(concatBytes(...points), concatBytes(...coeffs.map(toScalarBytes)));
   return total.every((x) => x === 0);
 }
 
@@ -130,7 +130,7 @@ async function main() {
   console.log('A prototype for a decision, not veche\'s protocol: see the header of bench/batch.ts.\n');
   await enableFastBackend();
   const be = backend();
-  if (!be.msm || !be.disjunctive) { console.log('needs the native backend (npm run build:native; apt-get install libsodium-dev)'); return; }
+  if (!be.msm) { console.log('needs the native backend (npm run build:native; apt-get install libsodium-dev)'); return; }
   for (const shape of ['two-questions', 'demo'] as ShapeName[]) {
     const el = benchElection(shape);
     const ctx = { electionHash: el.electionHash, publicKey: encodePoint(el.publicKey), groups: el.groups };

@@ -3,7 +3,7 @@
 // ristretto255 fails when p^k is the identity). In a prime-order group p^k is the identity exactly when
 // p is the identity or k = 0 mod q, so both cases are answered before calling libsodium, and any other
 // failure is a real error. Buffers live in the WASM heap and are reused: one call, no allocation.
-import { newCounts, isIdentityBytes, IDENTITY_BYTES, setBackend, backend, type GroupBackend } from './backend.js';
+import { newCounts, isIdentityBytes, IDENTITY_BYTES, setBackend, backend, composedDisjunctive, composedSum, type GroupBackend } from './backend.js';
 import { toScalarBytes, type Scalar } from './group.js';
 
 interface SodiumRaw {
@@ -59,7 +59,7 @@ function makeSodiumBackend(L: SodiumRaw): GroupBackend {
     put(B, q);
     return call(L._crypto_core_ristretto255_add(OUT, A, B), 'add');
   };
-  return {
+  const be: GroupBackend = {
     name: 'sodium',
     counts,
     isValid(bytes) {
@@ -78,7 +78,10 @@ function makeSodiumBackend(L: SodiumRaw): GroupBackend {
       put(B, q);
       return call(L._crypto_core_ristretto255_sub(OUT, A, B), 'sub');
     },
+    disjunctive: (...args) => composedDisjunctive(be, ...args),
+    sum: (points) => composedSum(be, points),
   };
+  return be;
 }
 
 /**

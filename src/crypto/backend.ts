@@ -1,11 +1,11 @@
-// One group interface, two implementations: @noble/curves (pure JS, the browser's) and libsodium
-// (WASM, the server's and verifier's, ~5-10x faster per operation). The interchange type is the
+// One group interface, three implementations: @noble/curves (pure JS, the browser's), libsodium's WASM
+// build (~5-10x faster per operation) and the optional native addon (backend-native.ts). The interchange type is the
 // 32-byte ristretto255 encoding, because hashing a proof needs exactly that encoding and libsodium's
 // operations take and return it: noble's toBytes/fromBytes cost ~0.1 ms each, as much as a
 // fixed-base multiplication, so converting noble Points at every step would eat the gain.
-// Both backends must give identical bytes for identical inputs (test/perf-backend.test.ts).
+// All must give identical bytes for identical inputs (test/perf-backend.test.ts, test/perf-native.test.ts).
 import { mulAddUnsafe } from '@noble/curves/abstract/curve.js';
-import { Point, IDENTITY, G, ORDER, toScalarBytes, type Scalar } from './group.js';
+import { Point, IDENTITY, G, ORDER, neg, toScalarBytes, type Scalar } from './group.js';
 
 export interface GroupBackend {
   readonly name: 'noble' | 'sodium' | 'native';
@@ -20,13 +20,13 @@ export interface GroupBackend {
   add(p: Uint8Array, q: Uint8Array): Uint8Array;
   sub(p: Uint8Array, q: Uint8Array): Uint8Array;
   /**
-   * Optional fused forms (the native backend): each gives exactly the bytes of the composition it
-   * names, with the points kept decoded in between. Callers fall back to the composition.
-   * disjunctive: for each i, A_i = g^{z_i} · α^{−c_i} and B_i = h^{z_i} · (β − gv_i)^{−c_i}, as [A_0, B_0, A_1, …].
+   * A disjunctive proof's commitments: for each i, A_i = g^{z_i} · α^{−c_i} and
+   * B_i = h^{z_i} · (β − gv_i)^{−c_i}, as [A_0, B_0, A_1, …]. noble and libsodium WASM compose it from the
+   * operations above (composedDisjunctive); the native backend keeps the points decoded in between.
    */
-  disjunctive?(h: Uint8Array, alpha: Uint8Array, beta: Uint8Array, gv: Uint8Array[], c: Scalar[], z: Scalar[]): Uint8Array[];
-  /** Optional fused form: the sum (group product) of the points, identity for none. */
-  sum?(points: Uint8Array[]): Uint8Array;
+  disjunctive(h: Uint8Array, alpha: Uint8Array, beta: Uint8Array, gv: Uint8Array[], c: Scalar[], z: Scalar[]): Uint8Array[];
+  /** The sum (group product) of the points, identity for none (composedSum, or native). */
+  sum(points: Uint8Array[]): Uint8Array;
   /** Optional: Σ k_i·P_i over concatenated 32-byte points and canonical scalars (variable time). */
   msm?(points: Uint8Array, scalars: Uint8Array): Uint8Array;
   /** How many operations of each kind ran (for the benchmark's native bound). */
@@ -45,13 +45,33 @@ export function isIdentityBytes(b: Uint8Array): boolean {
   return x === 0;
 }
 
+/** disjunctive() from a backend's single operations (docs/spec.md §4.3; (β/g^v)^{−c} as one multiplication). */
+export function composedDisjunctive(be: GroupBackend, h: Uint8Array, alpha: Uint8Array, beta: Uint8Array, gv: Uint8Array[], c: Scalar[], z: Scalar[]): Uint8Array[] {
+  const out: Uint8Array[] = new Array(2 * gv.length);
+  for (let i = 0; i < gv.length; i++) {
+    const nc = neg(c[i]!);
+    out[2 * i] = be.baseMulAdd(z[i]!, alpha, nc);
+    const shifted = isIdentityBytes(gv[i]!) ? beta : be.sub(beta, gv[i]!);
+    out[2 * i + 1] = be.add(be.mul(h, z[i]!), be.mul(shifted, nc));
+  }
+  return out;
+}
+
+/** sum() from a backend's additions. */
+export function composedSum(be: GroupBackend, points: Uint8Array[]): Uint8Array {
+  if (points.length === 0) return IDENTITY_BYTES.slice();
+  let acc = points[0]!;
+  for (let i = 1; i < points.length; i++) acc = be.add(acc, points[i]!);
+  return acc;
+}
+
 /** The noble backend: every operation decodes its inputs and encodes its result. Slow but exact. */
 export function nobleBackend(): GroupBackend {
   const counts = newCounts();
   const dec = (b: Uint8Array) => Point.fromBytes(b);
   const table = Point.fromBytes(G.toBytes());
   table.precompute(8, false);
-  return {
+  const be: GroupBackend = {
     name: 'noble',
     counts,
     isValid(bytes) {
@@ -73,7 +93,10 @@ export function nobleBackend(): GroupBackend {
     },
     add(p, q) { counts.add++; return dec(p).add(dec(q)).toBytes(); },
     sub(p, q) { counts.add++; return dec(p).subtract(dec(q)).toBytes(); },
+    disjunctive: (...args) => composedDisjunctive(be, ...args),
+    sum: (points) => composedSum(be, points),
   };
+  return be;
 }
 
 let active: GroupBackend | null = null;

@@ -70,23 +70,12 @@ export function fastBallotValid(input: unknown, ctx: FastBallotContext, be: Grou
     for (let g = 0; g < ctx.groups.length; g++) {
       const group = ctx.groups[g]!;
       const { cts, proofs, sum } = parsed[g]!;
-      let alpha: Uint8Array | null = null;
-      let beta: Uint8Array | null = null;
       for (let i = 0; i < cts.length; i++) {
         const [a, b] = cts[i]!;
         const context = optionContext(ctx.electionHash, credential.text, group, i);
         if (!verifyDisjunctiveEncoded(TAG_OPTION_PROOF, context, h, a, b, [0, 1], proofs[i]!.c, proofs[i]!.z, be)) return false;
-        if (!be.sum) {
-          alpha = alpha ? be.add(alpha, a.bytes) : a.bytes;
-          beta = beta ? be.add(beta, b.bytes) : b.bytes;
-        }
       }
-      if (be.sum) {
-        alpha = be.sum(cts.map((ct) => ct[0].bytes));
-        beta = be.sum(cts.map((ct) => ct[1].bytes));
-      }
-      const zero = new Uint8Array(32);
-      const total = [encodedPoint(alpha ?? zero), encodedPoint(beta ?? zero)] as const;
+      const total = [encodedPoint(be.sum(cts.map((ct) => ct[0].bytes))), encodedPoint(be.sum(cts.map((ct) => ct[1].bytes)))] as const;
       if (!verifyDisjunctiveEncoded(TAG_SUM_PROOF, sumContext(ctx.electionHash, credential.text, group), h, total[0], total[1], range(group.min, group.max), sum.c, sum.z, be)) return false;
     }
     return true;

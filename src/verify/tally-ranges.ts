@@ -26,16 +26,15 @@ function pointBytes(text: unknown, be: GroupBackend): Uint8Array {
 /** Σ weight · ciphertext over the given ballots (their `answers[g].ct`), as partial sums. */
 export function sumBallots(groups: SelectionGroup[], ballots: Iterable<{ answers: { ct: CiphertextJson[] }[]; weight: number }>, be: GroupBackend = backend()): PartialSums {
   const acc = groups.map((g) => g.optionIds.map(() => [new Uint8Array(32), new Uint8Array(32)] as [Uint8Array, Uint8Array]));
-  // With a fused sum (native backend), points wait in columns and are added in one call per column
-  // and batch: each is decoded once instead of once per addition.
-  const fused = be.sum ? groups.map((g) => g.optionIds.map(() => [[], []] as [Uint8Array[], Uint8Array[]])) : null;
+  // Points wait in columns and are added with one sum per column and batch (on the native backend each
+  // is then decoded once instead of once per addition).
+  const columns = groups.map((g) => g.optionIds.map(() => [[], []] as [Uint8Array[], Uint8Array[]]));
   let pending = 0;
   const flush = () => {
-    if (!fused) return;
     try {
-      fused.forEach((row, g) => row.forEach(([as, bs], i) => {
+      columns.forEach((row, g) => row.forEach(([as, bs], i) => {
         const cell = acc[g]![i]!;
-        acc[g]![i] = [be.sum!([cell[0], ...as]), be.sum!([cell[1], ...bs])];
+        acc[g]![i] = [be.sum([cell[0], ...as]), be.sum([cell[1], ...bs])];
         as.length = 0; bs.length = 0;
       }));
     } catch {
@@ -54,18 +53,16 @@ export function sumBallots(groups: SelectionGroup[], ballots: Iterable<{ answers
       for (let i = 0; i < row.length; i++) {
         const ct = cts[i]!;
         if (!Array.isArray(ct) || ct.length !== 2) throw new Error('tally range: malformed ciphertext');
-        if (fused && w === 1n) {
-          fused[g]![i]![0].push(fromBase64Url(ct[0], 32, 'ciphertext point'));
-          fused[g]![i]![1].push(fromBase64Url(ct[1], 32, 'ciphertext point'));
-          continue;
+        if (w === 1n) {
+          columns[g]![i]![0].push(fromBase64Url(ct[0], 32, 'ciphertext point'));
+          columns[g]![i]![1].push(fromBase64Url(ct[1], 32, 'ciphertext point'));
+        } else {
+          columns[g]![i]![0].push(be.mul(pointBytes(ct[0], be), w));
+          columns[g]![i]![1].push(be.mul(pointBytes(ct[1], be), w));
         }
-        let alpha = pointBytes(ct[0], be);
-        let beta = pointBytes(ct[1], be);
-        if (w !== 1n) { alpha = be.mul(alpha, w); beta = be.mul(beta, w); }
-        row[i] = [be.add(row[i]![0], alpha), be.add(row[i]![1], beta)];
       }
     }
-    if (fused && ++pending === 256) flush();
+    if (++pending === 256) flush();
   }
   flush();
   return acc.map((row) => row.map(([a, b]): CiphertextJson => [toBase64Url(a), toBase64Url(b)]));

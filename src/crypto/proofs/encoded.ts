@@ -54,21 +54,11 @@ export function verifyDisjunctiveEncoded(
   be: GroupBackend = backend(),
 ): boolean {
   if (c.length !== values.length || z.length !== values.length || values.length === 0) return false;
+  const AB = be.disjunctive(h.bytes, alpha.bytes, beta.bytes, values.map(gPowerOrIdentity), c, z);
   const commitments: [string, string][] = new Array(values.length);
   let sum = 0n;
-  if (be.disjunctive) {
-    const AB = be.disjunctive(h.bytes, alpha.bytes, beta.bytes, values.map(gPowerOrIdentity), c, z);
-    for (let i = 0; i < values.length; i++) {
-      commitments[i] = [toBase64Url(AB[2 * i]!), toBase64Url(AB[2 * i + 1]!)];
-      sum += c[i]!;
-    }
-  } else for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    const nc = neg(c[i]!);
-    const A = be.baseMulAdd(z[i]!, alpha.bytes, nc);
-    const shifted = v === 0 ? beta.bytes : be.sub(beta.bytes, gPower(v));
-    const B = be.add(be.mul(h.bytes, z[i]!), be.mul(shifted, nc));
-    commitments[i] = [toBase64Url(A), toBase64Url(B)];
+  for (let i = 0; i < values.length; i++) {
+    commitments[i] = [toBase64Url(AB[2 * i]!), toBase64Url(AB[2 * i + 1]!)];
     sum += c[i]!;
   }
   const challenge = hashToScalar(tag, { context, statement: { h: h.text, ciphertext: [alpha.text, beta.text], values }, commitment: commitments });
