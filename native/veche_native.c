@@ -258,21 +258,6 @@ static const fixed_table *table_arg(napi_env env, napi_value v) {
   return (const fixed_table *) t;
 }
 
-// tableMulAdd(table of P, a, q, b) = P^a · q^b
-static napi_value js_table_mul_add(napi_env env, napi_callback_info info) {
-  napi_value argv[4]; const unsigned char *a, *b; ge25519_p3 q, x, y, r;
-  if (!get_args(env, info, 4, argv)) THROW(env, "veche-native: tableMulAdd(table, a, q, b)");
-  const fixed_table *t = table_arg(env, argv[0]);
-  if (!t) THROW(env, "veche-native: not a table");
-  SCALAR_ARG(env, argv[1], a);
-  POINT_ARG(env, argv[2], &q);
-  SCALAR_ARG(env, argv[3], b);
-  table_mul(&x, t, a);
-  ge25519_scalarmult(&y, b, &q);
-  p3_add(&r, &x, &y);
-  return point_out(env, &r);
-}
-
 // disjunctive(table of h, α, β, gv, c, z) -> the k commitments [A_0 B_0 … A_{k−1} B_{k−1}] (64k bytes):
 //   A_i = g^{z_i} · α^{−c_i},   B_i = h^{z_i} · (β / g^{v_i})^{−c_i}
 // gv holds the k points g^{v_i} (32k bytes), c and z the k scalars each (32k bytes).
@@ -389,7 +374,6 @@ static napi_value init(napi_env env, napi_value exports) {
   EXPORT("sub", js_sub);
   EXPORT("baseMulAdd", js_base_mul_add);
   EXPORT("precompute", js_precompute);
-  EXPORT("tableMulAdd", js_table_mul_add);
   EXPORT("disjunctive", js_disjunctive);
   EXPORT("sum", js_sum);
   EXPORT("msm", js_msm);

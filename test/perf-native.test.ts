@@ -56,7 +56,7 @@ test('the loader refuses a native addon that is wrong in any one function', { sk
   assert.ok(checkedNativeBackend(real));
   // Only the addon's own tables are read as tables.
   const zero = new Uint8Array(32);
-  assert.throws(() => real.tableMulAdd({}, zero, zero, zero), /not a table/);
+  assert.throws(() => real.disjunctive({}, zero, zero, zero, zero, zero), /not a table/);
   assert.throws(() => real.disjunctive(Object.create(null) as object, zero, zero, zero, zero, zero), /not a table/);
   const flip = (b: Uint8Array) => { const o = b.slice(); o[0]! ^= 4; return o; };
   // Each function wrong on some inputs only: the self-test's edge scalars and points must reach them.
