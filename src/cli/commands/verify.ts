@@ -1,7 +1,7 @@
 // `veche verify RECORD`: the independent check, from the record alone.
 import { existsSync, readFileSync } from 'node:fs';
 import { fileSource, verifyRecord } from '../../verify/verifier.js';
-import { checkReceipts, parseReceiptLines, type ReceiptsReport } from '../../verify/receipts.js';
+import { checkReceipts, parseReceiptsFile, type ReceiptsReport } from '../../verify/receipts.js';
 import { formatResult } from '../format.js';
 import { parse, UsageError } from '../args.js';
 
@@ -12,9 +12,15 @@ publishes): the hash chain, the manifest, the key ceremony, the credential list,
 signature and proofs, which ballot of each voter counts, the encrypted tally, every decryption share
 and its proof, the counts and the outcomes. Prints each check and the result it recomputed.
 Exits 0 only if everything holds, 1 if any check fails.
-  --receipts FILE  also check voters' receipts (JSON Lines, one receipt per line): each must be signed
-                   by this board and its ballot must be on the record at the seq and hash it names;
-                   a missing one is proof that the board dropped, reordered or rewrote events
+  --receipts FILE  also check voters' receipts: JSON Lines (one receipt per line), one receipt as the
+                   booth's "Download the receipt" saves it, or a JSON array of receipts. Each must be
+                   signed by this board and its ballot must be on the record at the seq and hash it
+                   names: a missing one is proof that the board dropped, reordered or rewrote events.
+                   Once the poll has closed each must also be counted: a receipt is "superseded" if
+                   a later ballot of the same credential, for which no receipt is given, replaced
+                   it (someone else used the credential; give all of a voter's receipts, as a
+                   re-vote by the voter is fine), and "revoked" if its credential was revoked.
+                   While the poll is open a later ballot could still replace any of them.
   --json    print the report as JSON
 `;
 
@@ -28,7 +34,7 @@ export async function verifyCommand(argv: string[]): Promise<number> {
   if (values.receipts !== undefined) {
     let text: string;
     try { text = readFileSync(values.receipts, 'utf8'); } catch (e) { throw new UsageError(`cannot read ${values.receipts}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`); }
-    const parsed = parseReceiptLines(text);
+    const parsed = parseReceiptsFile(text);
     if (parsed.length === 0) throw new UsageError(`no receipts in ${values.receipts}`);
     receipts = await checkReceipts(fileSource(path), parsed);
   }
@@ -51,9 +57,11 @@ export async function verifyCommand(argv: string[]): Promise<number> {
   if (state.result && state.manifest && report.ok) console.log(formatResult(state.manifest, state.result));
   console.log(report.ok ? `VERIFIED: every check holds (${((Date.now() - started) / 1000).toFixed(1)} s)` : `NOT VERIFIED: failing checks: ${report.failedChecks.join(', ') || 'record.complete'}`);
   if (receipts) {
-    console.log(`\nReceipts: ${receipts.present} on the record, ${receipts.missing} MISSING, ${receipts.invalid} invalid`);
-    for (const c of receipts.checks) if (c.status !== 'present') console.log(`  line ${c.line}${c.trackingCode ? ` (${c.trackingCode.slice(0, 16)}…)` : ''}: ${c.message}`);
-    console.log(receipts.ok ? 'RECEIPTS OK: every receipted ballot is on the record' : 'RECEIPTS NOT OK');
+    const r = receipts;
+    console.log(`\nReceipts: ${r.present} on the record${r.final ? ' and counted' : ''}, ${r.missing} MISSING, ${r.superseded} superseded, ${r.revoked} revoked, ${r.invalid} invalid`);
+    for (const c of r.checks) if (c.status !== 'present') console.log(`  line ${c.line}${c.trackingCode ? ` (${c.trackingCode.slice(0, 16)}…)` : ''}: ${c.message}`);
+    if (!r.final) console.log('  poll still open: a later ballot could still replace any receipted one; check again after the poll closes');
+    console.log(!r.ok ? 'RECEIPTS NOT OK' : r.final ? 'RECEIPTS OK: every receipted ballot is on the record and counted' : 'RECEIPTS OK SO FAR: every receipted ballot is on the record (poll still open)');
   }
   return report.ok && (receipts?.ok ?? true) ? 0 : 1;
 }
