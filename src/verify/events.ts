@@ -6,8 +6,12 @@ import { EVENT_TYPES, GENESIS_PREV, type BoardEvent } from '../record/events.js'
 import type { Report } from './report.js';
 
 const FIELDS = ['hash', 'payload', 'prev', 'seq', 'time', 'type'];
-/** Exactly what Date.prototype.toISOString writes (the board's form): then string order is time order. */
+/** The 24-character form Date.prototype.toISOString writes for the years 0000-9999 (spec §9.1): then
+ *  string order is time order. toISOString's other forms (+010000-…, -000001-…) are refused. */
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+/** A record source yields FRAMING + a message in place of a line that is not UTF-8, or after a last line
+ *  without its line feed (spec §9.1); readEvent reports the message. No event line starts with NUL. */
+export const FRAMING = '\u0000';
 const isBoardTime = (t: unknown): t is string => typeof t === 'string' && ISO_TIME.test(t) && !Number.isNaN(Date.parse(t)) && new Date(t).toISOString() === t;
 
 export interface ChainPosition { seq: number; hash: string; time: string }
@@ -16,6 +20,12 @@ export interface ChainPosition { seq: number; hash: string; time: string }
  *  not a canonical event, or not chained to the event before (nothing after a broken link can be trusted,
  *  and checking the proofs of untrusted lines would only cost time). */
 export function readEvent(line: string, expectedSeq: number, before: ChainPosition | null, report: Report): BoardEvent | null {
+  const framing = line.startsWith(FRAMING) ? line.slice(FRAMING.length) : line.charCodeAt(0) === 0xfeff ? `line ${expectedSeq + 1} starts with a byte order mark`
+    : line.endsWith('\r') ? `line ${expectedSeq + 1} ends with a carriage return (lines end with a line feed alone)` : null;
+  if (framing !== null) {
+    report.fail('record.format', expectedSeq, framing);
+    return null;
+  }
   let value: unknown;
   try {
     value = parseStrictJson(line);

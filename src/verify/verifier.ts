@@ -3,7 +3,6 @@
 // hold the ballots. It trusts nothing: a check that cannot be made is a failed check.
 import { createReadStream } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { createInterface } from 'node:readline';
 import { enableFastBackend } from '../crypto/backend-sodium.js';
 import { encodePoint } from '../crypto/group.js';
 import { decodeSums } from '../tally/decrypt.js';
@@ -14,7 +13,7 @@ import { VerifierPool } from './parallel.js';
 import type { BoardEvent } from '../record/events.js';
 import { Report } from './report.js';
 import { newVerifierState, type VerifierState } from './state.js';
-import { readEvent, type ChainPosition } from './events.js';
+import { FRAMING, readEvent, type ChainPosition } from './events.js';
 import { verifyElection } from './election.js';
 import { verifyJointKey, verifyTrusteeKey, verifyTrusteeReady, verifyTrusteeShares } from './trustees.js';
 import { verifyCredentials, verifyRevocation } from './credentials.js';
@@ -25,12 +24,40 @@ import { verifyDecryptionShare, verifyResult } from './result.js';
 /** A record is a source of lines that can be read more than once. */
 export type RecordSource = () => AsyncIterable<string>;
 
+/** The lines of a record file (spec §9.1): split at LF bytes alone; each line decoded as strict UTF-8 (a line
+ *  that is not gives a FRAMING message); an empty file gives one empty line, a last line without its LF is
+ *  followed by a FRAMING message. A CR or BOM stays in its line, where readEvent refuses it. */
 export function fileSource(path: string): RecordSource {
-  return () => createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
+  return async function* () {
+    const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+    const decode = (parts: Buffer[], n: number): string => {
+      try { return utf8.decode(parts.length === 1 ? parts[0]! : Buffer.concat(parts)); } catch { return `${FRAMING}line ${n} is not valid UTF-8`; }
+    };
+    let parts: Buffer[] = [];
+    let n = 0;
+    let bytes = 0;
+    for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+      bytes += chunk.length;
+      let start = 0;
+      for (let lf = chunk.indexOf(10); lf !== -1; lf = chunk.indexOf(10, start)) {
+        parts.push(chunk.subarray(start, lf));
+        yield decode(parts, ++n);
+        parts = [];
+        start = lf + 1;
+      }
+      if (start < chunk.length) parts.push(chunk.subarray(start));
+    }
+    if (bytes === 0) yield '';
+    else if (parts.length > 0) {
+      yield decode(parts, ++n);
+      yield `${FRAMING}the file does not end with a line feed (after line ${n})`;
+    }
+  };
 }
 
+/** The lines of a record held in memory; no lines is an empty record, which gives one empty line. */
 export function linesSource(lines: string[]): RecordSource {
-  return async function* () { yield* lines; };
+  return async function* () { if (lines.length === 0) yield ''; else yield* lines; };
 }
 
 export interface Verification {
