@@ -5,6 +5,7 @@ import { issueCredentials, type IssuedCredential } from '../../src/credentials/c
 import { ManifestError, validateManifest } from '../../src/manifest/validate.js';
 import { VERDICTS, type Manifest, type Question, type Verdict } from '../../src/manifest/types.js';
 import type { CredentialEntry } from '../../src/record/events.js';
+import { weightExposure, type WeightExposure } from '../../src/verify/weights.js';
 import { api, ApiError, errorText, type ElectionInfo, type ElectionSummary } from '../lib/api.js';
 import { announce, byId, focus, h, nextPaint, type Child } from '../lib/dom.js';
 import { download, parseCsv, safeName, toCsv } from '../lib/files.js';
@@ -122,8 +123,10 @@ interface CredentialWork {
   problems: string[];
   issued: { private: IssuedCredential[]; public: CredentialEntry[] } | null;
   downloaded: boolean;
+  /** What the weights let anyone compute from the counts (src/verify/weights.ts), keyed by voter id. */
+  exposure: WeightExposure | null;
 }
-const newCredentialWork = (): CredentialWork => ({ voters: null, problems: [], issued: null, downloaded: false });
+const newCredentialWork = (): CredentialWork => ({ voters: null, problems: [], issued: null, downloaded: false, exposure: null });
 
 const state = {
   token: session(TOKEN_KEY) ?? '',
@@ -227,6 +230,7 @@ function readVoters(text: string): void {
   cred.voters = null;
   cred.issued = null;
   cred.downloaded = false;
+  cred.exposure = null;
   let rows: string[][];
   try {
     rows = parseCsv(text);
@@ -251,7 +255,34 @@ function readVoters(text: string): void {
     voters.push({ id, weight });
   });
   if (voters.length === 0 && cred.problems.length === 0) cred.problems.push(t('admin.csvEmpty'));
-  if (cred.problems.length === 0) cred.voters = voters;
+  if (cred.problems.length === 0) {
+    cred.voters = voters;
+    cred.exposure = weightExposure(voters.map((v) => ({ key: v.id, weight: v.weight })));
+  }
+}
+
+const exposes = (x: WeightExposure | null): x is WeightExposure => !!x && (x.always.length > 0 || x.some.length > 0 || x.majority !== null);
+
+/** The weights' warning, shown from reading the list until it is published (text only, through h()). */
+function renderWeightsWarning(x: WeightExposure | null): Child {
+  if (!exposes(x)) return null;
+  const MAX = 20;
+  const reasons = [...x.always, ...x.some].map((c) => {
+    const p = { voter: c.key, weight: c.weight };
+    switch (c.rule) {
+      case 'chain': return t('admin.weightsChain', p);
+      case 'remainder': return t('admin.weightsRemainder', { ...p, modulus: c.modulus ?? 0 });
+      case 'exact': return t('admin.weightsExact', p);
+      case 'alone': return t('admin.weightsAlone', p);
+    }
+  });
+  return h('div', { class: 'notice error', id: 'weights-warning' },
+    h('p', null, t('admin.weightsWarning')),
+    x.always.length + x.some.length > 0 ? h('p', null, t('admin.weightsExposed', { always: x.always.length, some: x.some.length, n: x.credentials })) : null,
+    x.superIncreasing ? h('p', null, t('admin.weightsSuperIncreasing')) : null,
+    x.majority ? h('p', null, t('admin.weightsMajority', { voter: x.majority.key, weight: x.majority.weight, total: x.totalWeight })) : null,
+    reasons.length ? h('ul', null, reasons.slice(0, MAX).map((r) => h('li', null, r)), reasons.length > MAX ? h('li', null, t('admin.weightsMore', { n: reasons.length - MAX })) : null) : null,
+    h('p', null, t('admin.weightsAdvice')));
 }
 
 async function generateCredentials(): Promise<void> {
@@ -529,10 +560,11 @@ function renderCredentials(info: ElectionInfo): Child {
             if (!file) return;
             readVoters(await file.text());
             rerender();
-            announce(cred.voters ? tn('admin.votersRead', cred.voters.length) : tn('admin.csvProblems', cred.problems.length));
+            announce(cred.voters ? tn('admin.votersRead', cred.voters.length) + (exposes(cred.exposure) ? ` ${t('admin.weightsWarning')}` : '') : tn('admin.csvProblems', cred.problems.length));
           } })),
         cred.problems.length ? h('div', { class: 'notice error', role: 'alert' }, h('p', null, tn('admin.csvProblems', cred.problems.length)), h('ul', null, cred.problems.slice(0, 20).map((p) => h('li', null, p)))) : null,
-        cred.voters ? h('p', { class: 'yes', id: 'voters-read' }, tn('admin.votersRead', cred.voters.length), ' ', t('admin.totalWeight', { weight: cred.voters.reduce((a, v) => a + v.weight, 0) })) : null),
+        cred.voters ? h('p', { class: 'yes', id: 'voters-read' }, tn('admin.votersRead', cred.voters.length), ' ', t('admin.totalWeight', { weight: cred.voters.reduce((a, v) => a + v.weight, 0) })) : null,
+        cred.voters ? renderWeightsWarning(cred.exposure) : null),
       h('li', null,
         h('p', null, t('admin.generateHelp')),
         h('button', { type: 'button', id: 'generate-credentials', class: cred.voters && !cred.issued ? 'primary' : '', disabled: state.busy || !cred.voters || !!cred.issued, onClick: () => void generateCredentials() }, t('admin.generate'))),
