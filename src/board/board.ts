@@ -9,11 +9,11 @@ import type { Manifest, SelectionGroup } from '../manifest/types.js';
 import { countResults } from '../tally/rules.js';
 import { addToSums, emptySums } from '../tally/tally.js';
 import { checkDecryptionShare, combineShares, decodeSums, encodeSums } from '../tally/decrypt.js';
-import { checkTrusteeKey, jointPublicKey, readyContext, TAG_READY } from '../keyceremony/trustee.js';
-import { verificationKey } from '../crypto/threshold.js';
-import { decodeSchnorr, verifySchnorr } from '../crypto/proofs/schnorr.js';
+import { applyCeremonyEvent, checkCeremonyEvent, dueJointKey, isCeremonyEvent, newCeremonyState, type CeremonyEvent, type CeremonyState } from '../keyceremony/ceremony.js';
+import { checkCredentialList, checkRevocation } from '../credentials/authority.js';
+import { checkPayloadSignature } from '../record/signature.js';
 import { decodeCiphertext } from '../crypto/elgamal.js';
-import { makeEvent, MAX_CREDENTIAL_WEIGHT, MAX_REASON_LENGTH, MAX_TOTAL_WEIGHT, type BoardEvent, type CredentialEntry, type CredentialsPayload, type DecryptionSharePayload, type EventType, type PayloadByType, type TallyPayload, type TrusteeKeyPayload, type TrusteeSharesPayload } from '../record/events.js';
+import { makeEvent, type BoardEvent, type CredentialsPayload, type DecryptionSharePayload, type EventType, type PayloadByType, type RevocationPayload, type TallyPayload } from '../record/events.js';
 import { signReceipt, type Receipt } from './receipt.js';
 import { DuplicateBallot, SequenceConflict, type BoardStore } from './store.js';
 
@@ -37,9 +37,8 @@ export interface BoardState {
   headSeq: number;
   headHash: string;
   headTime: string;
-  trusteeKeys: Map<string, TrusteeKeyPayload>;
-  trusteeShares: Map<string, TrusteeSharesPayload>;
-  ready: Map<string, string>;
+  /** The key ceremony so far (src/keyceremony/ceremony.ts). */
+  ceremony: CeremonyState;
   jointKey: Point | null;
   credentials: Map<string, number> | null;
   eligibleWeight: number;
@@ -56,11 +55,12 @@ function apply(state: BoardState, e: BoardEvent): void {
   state.headSeq = e.seq;
   state.headHash = e.hash;
   state.headTime = e.time;
+  if (isCeremonyEvent(e.type)) {
+    applyCeremonyEvent(state.ceremony, state.electionHash, e.type, e.payload);
+    state.jointKey = state.ceremony.jointKey;
+    return;
+  }
   switch (e.type) {
-    case 'trustee-key': { const p = e.payload as TrusteeKeyPayload; state.trusteeKeys.set(p.trustee, p); break; }
-    case 'trustee-shares': { const p = e.payload as TrusteeSharesPayload; state.trusteeShares.set(p.trustee, p); break; }
-    case 'trustee-ready': { const p = e.payload as PayloadByType['trustee-ready']; state.ready.set(p.trustee, p.verificationKey); break; }
-    case 'joint-key': state.jointKey = decodePublicKey((e.payload as PayloadByType['joint-key']).publicKey); break;
     case 'credentials': {
       const p = e.payload as CredentialsPayload;
       state.credentials = new Map(p.credentials.map((c) => [c.key, c.weight]));
@@ -83,7 +83,7 @@ function initialState(genesis: BoardEvent): BoardState {
   const { manifest, boardKey } = genesis.payload as PayloadByType['election'];
   return {
     manifest, electionHash: genesis.hash, boardKey, groups: selectionGroups(manifest), phase: 'setup',
-    headSeq: genesis.seq, headHash: genesis.hash, headTime: genesis.time, trusteeKeys: new Map(), trusteeShares: new Map(), ready: new Map(),
+    headSeq: genesis.seq, headHash: genesis.hash, headTime: genesis.time, ceremony: newCeremonyState(),
     jointKey: null, credentials: null, eligibleWeight: 0, revoked: new Set(), ballots: 0, tally: null, decryptionShares: [],
   };
 }
@@ -189,90 +189,54 @@ export class Board {
 
   // ---- key ceremony -------------------------------------------------------------------------------
 
-  submitTrusteeKey(payload: TrusteeKeyPayload): Promise<BoardEvent> {
+  /** A trustee's signed contribution to the key ceremony, checked by the same rules as the verifier's.
+   *  After the last trustee-ready (and no complaint) the board appends the joint key at once. */
+  submitCeremonyEvent(type: Exclude<CeremonyEvent, 'joint-key'>, payload: unknown): Promise<BoardEvent> {
     return this.exclusive(async () => {
       this.requirePhase('setup');
-      const index = this.trusteeIndex(payload?.trustee);
-      if (this.state.trusteeKeys.has(payload.trustee)) throw new BoardError('duplicate', `trustee ${payload.trustee} already published a key`);
-      if (payload.index !== index) throw new BoardError('malformed', `trustee ${payload.trustee} has index ${index}`);
-      const clean: TrusteeKeyPayload = { trustee: payload.trustee, index, commitments: payload.commitments, proofs: payload.proofs, encryptionKey: payload.encryptionKey, encryptionProof: payload.encryptionProof };
-      const problem = checkTrusteeKey(this.state.electionHash, this.state.manifest.threshold, clean);
-      if (problem) throw new BoardError('bad-proof', `trustee key of ${payload.trustee}: ${problem}`);
-      return this.append('trustee-key', clean);
-    });
-  }
-
-  submitTrusteeShares(payload: TrusteeSharesPayload): Promise<BoardEvent> {
-    return this.exclusive(async () => {
-      this.requirePhase('setup');
-      this.trusteeIndex(payload?.trustee);
-      const trustees = this.state.manifest.trustees;
-      if (this.state.trusteeKeys.size !== trustees.length) throw new BoardError('wrong-phase', 'every trustee must publish a key before shares are exchanged');
-      if (this.state.trusteeShares.has(payload.trustee)) throw new BoardError('duplicate', `trustee ${payload.trustee} already sent shares`);
-      const others = trustees.map((t) => t.id).filter((id) => id !== payload.trustee).sort();
-      const have = Object.keys(payload.shares ?? {}).sort();
-      if (have.join('\n') !== others.join('\n')) throw new BoardError('malformed', `shares must be addressed to exactly: ${others.join(', ')}`);
-      const shares: TrusteeSharesPayload['shares'] = {};
-      for (const id of others) {
-        const s = payload.shares[id]!;
-        if (typeof s?.R !== 'string' || typeof s.data !== 'string' || typeof s.mac !== 'string' || Object.keys(s).length !== 3) throw new BoardError('malformed', `share for ${id}: expected {R, data, mac}`);
-        shares[id] = { R: s.R, data: s.data, mac: s.mac };
-      }
-      return this.append('trustee-shares', { trustee: payload.trustee, shares });
-    });
-  }
-
-  submitTrusteeReady(payload: PayloadByType['trustee-ready']): Promise<BoardEvent> {
-    return this.exclusive(async () => {
-      this.requirePhase('setup');
-      const index = this.trusteeIndex(payload?.trustee);
-      const trustees = this.state.manifest.trustees;
-      if (this.state.trusteeShares.size !== trustees.length) throw new BoardError('wrong-phase', 'every trustee must send shares first');
-      if (this.state.ready.has(payload.trustee)) throw new BoardError('duplicate', `trustee ${payload.trustee} is already ready`);
-      const expected = verificationKey(trustees.map((t) => this.state.trusteeKeys.get(t.id)!.commitments.map((c) => decodePublicKey(c))), index);
-      let ok = false;
-      try {
-        ok = decodePublicKey(payload.verificationKey).equals(expected)
-          && verifySchnorr(TAG_READY, readyContext(this.state.electionHash, payload.trustee, index), expected, decodeSchnorr(payload.proof));
-      } catch { ok = false; }
-      if (!ok) throw new BoardError('bad-proof', `trustee ${payload.trustee}: verification key or its proof is wrong`);
-      const e = await this.append('trustee-ready', { trustee: payload.trustee, verificationKey: payload.verificationKey, proof: payload.proof });
-      if (this.state.ready.size === trustees.length) {
-        const keys = trustees.map((t) => this.state.trusteeKeys.get(t.id)!);
-        await this.append('joint-key', { publicKey: encodePoint(jointPublicKey(keys)) });
+      if (!isCeremonyEvent(type) || type === ('joint-key' as string)) throw new BoardError('malformed', `not a trustee event: ${String(type)}`);
+      const st = this.state;
+      const bad = checkCeremonyEvent(st.ceremony, st.electionHash, st.manifest, type, payload);
+      if (bad) throw new BoardError(bad.code, bad.message);
+      const e = await this.append(type, payload as PayloadByType[typeof type]);
+      const joint = dueJointKey(st.ceremony, st.manifest);
+      if (joint !== null) {
+        const jointBad = checkCeremonyEvent(st.ceremony, st.electionHash, st.manifest, 'joint-key', { publicKey: joint });
+        if (jointBad) throw new Error(`internal: ${jointBad.message}`);
+        await this.append('joint-key', { publicKey: joint });
       }
       return e;
     });
   }
 
+  submitTrusteeCommitment(payload: PayloadByType['trustee-commitment']): Promise<BoardEvent> { return this.submitCeremonyEvent('trustee-commitment', payload); }
+  submitTrusteeKey(payload: PayloadByType['trustee-key']): Promise<BoardEvent> { return this.submitCeremonyEvent('trustee-key', payload); }
+  submitTrusteeShares(payload: PayloadByType['trustee-shares']): Promise<BoardEvent> { return this.submitCeremonyEvent('trustee-shares', payload); }
+  submitTrusteeComplaint(payload: PayloadByType['trustee-complaint']): Promise<BoardEvent> { return this.submitCeremonyEvent('trustee-complaint', payload); }
+  submitTrusteeReady(payload: PayloadByType['trustee-ready']): Promise<BoardEvent> { return this.submitCeremonyEvent('trustee-ready', payload); }
+
   // ---- credentials and poll ------------------------------------------------------------------------
 
-  submitCredentials(payload: { credentials: CredentialEntry[] }): Promise<BoardEvent> {
+  /** The public credential list, signed by the credential authority named in the manifest. */
+  submitCredentials(payload: CredentialsPayload): Promise<BoardEvent> {
     return this.exclusive(async () => {
       this.requirePhase('setup');
       if (this.state.credentials) throw new BoardError('duplicate', 'the credential list is already published and cannot change');
-      const list = payload?.credentials;
-      if (!Array.isArray(list) || list.length === 0) throw new BoardError('malformed', 'credentials: expected a non-empty list');
-      let total = 0;
-      const clean: CredentialEntry[] = [];
-      for (const [i, c] of list.entries()) {
-        try { decodePublicKey(c?.key, `credentials[${i}].key`); } catch (err) { throw new BoardError('malformed', (err as Error).message); }
-        if (!Number.isSafeInteger(c.weight) || c.weight < 1 || c.weight > MAX_CREDENTIAL_WEIGHT) throw new BoardError('malformed', `credentials[${i}].weight: a whole number from 1 to ${MAX_CREDENTIAL_WEIGHT}`);
-        if (i > 0 && !(list[i - 1]!.key < c.key)) throw new BoardError('malformed', 'credentials: keys must be sorted and distinct');
-        total += c.weight;
-        clean.push({ key: c.key, weight: c.weight });
-      }
-      if (!Number.isSafeInteger(total) || total > MAX_TOTAL_WEIGHT) throw new BoardError('malformed', 'credentials: total weight too large');
-      return this.append('credentials', { credentials: clean, totalWeight: total });
+      const bad = checkCredentialList(this.state.electionHash, this.state.manifest, payload);
+      if (bad) throw new BoardError(bad.check === 'credentials.signature' ? 'bad-signature' : 'malformed', `credentials: ${bad.message}`);
+      return this.append('credentials', payload);
     });
   }
 
-  revokeCredential(key: string, reason: string): Promise<BoardEvent> {
+  /** A revocation, signed by the credential authority: neither the admin nor the board can revoke alone. */
+  revokeCredential(payload: RevocationPayload): Promise<BoardEvent> {
     return this.exclusive(async () => {
       this.requirePhase('setup', 'open');
-      if (!this.state.credentials?.has(key)) throw new BoardError('unknown-credential', 'no such credential');
-      if (this.state.revoked.has(key)) throw new BoardError('duplicate', 'credential already revoked');
-      return this.append('credential-revoked', { key, reason: String(reason).slice(0, MAX_REASON_LENGTH) });
+      const st = this.state;
+      if (!st.credentials) throw new BoardError('unknown-credential', 'no credential list yet');
+      const bad = checkRevocation(st.electionHash, st.manifest, payload, (k) => st.credentials!.has(k), (k) => st.revoked.has(k));
+      if (bad) throw new BoardError(bad.code, bad.message);
+      return this.append('credential-revoked', payload as RevocationPayload);
     });
   }
 
@@ -361,10 +325,13 @@ export class Board {
       const index = this.trusteeIndex(payload?.trustee);
       if (payload.index !== index) throw new BoardError('malformed', `trustee ${payload.trustee} has index ${index}`);
       if (this.state.decryptionShares.some((s) => s.trustee === payload.trustee)) throw new BoardError('duplicate', `trustee ${payload.trustee} already sent a decryption share`);
-      const vk = decodePublicKey(this.state.ready.get(payload.trustee)!);
+      if (Object.keys(payload).sort().join(',') !== 'index,shares,signature,trustee') throw new BoardError('malformed', 'expected exactly {trustee, index, shares, signature}');
+      const unsigned = checkPayloadSignature(this.state.electionHash, this.state.manifest, { role: 'trustee', id: payload.trustee }, 'decryption-share', payload);
+      if (unsigned) throw new BoardError('bad-signature', `decryption share of ${payload.trustee}: ${unsigned}`);
+      const vk = this.state.ceremony.ready.get(payload.trustee)!;
       const problem = checkDecryptionShare(this.state.electionHash, vk, decodeSums(this.state.tally!.sums), payload);
       if (problem) throw new BoardError('bad-proof', `decryption share of ${payload.trustee}: ${problem}`);
-      return this.append('decryption-share', { trustee: payload.trustee, index, shares: payload.shares.map((row) => row.map((p) => ({ D: p.D, proof: { c: p.proof.c, z: p.proof.z } }))) });
+      return this.append('decryption-share', payload);
     });
   }
 

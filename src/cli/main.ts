@@ -19,8 +19,8 @@ Whole election in one process:
 The ceremony, one step per person (see README.md, "Running an election by hand"):
   manifest      check a manifest file, or print an example to start from
   election      create an election on a board from a manifest            (board operator)
-  trustee       keygen, shares, finish, decrypt                          (each trustee)
-  credentials   issue voter credentials                                  (credential authority)
+  trustee       init, commit, reveal, shares, finish, decrypt            (each trustee)
+  credentials   init, issue, revoke                                      (credential authority)
   vote          encrypt and sign a ballot, or audit one                  (each voter)
   board         submit files, open/close the poll, tally, result, export (board operator)
 

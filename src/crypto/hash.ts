@@ -4,9 +4,9 @@ import { sha256, sha512 } from '@noble/hashes/sha2.js';
 import { canonicalJson, utf8, toHex } from './encoding.js';
 import { scalarFromWideBytes, type Scalar } from './group.js';
 
-export const PROTOCOL = 'veche/v1';
+export const PROTOCOL = 'veche/v2';
 
-/** Bytes hashed for `tag` and `value`: "veche/v1/" || tag || 0x00 || canonicalJson(value). */
+/** Bytes hashed for `tag` and `value`: "veche/v2/" || tag || 0x00 || canonicalJson(value). */
 export function taggedBytes(tag: string, value: unknown): Uint8Array {
   return taggedCanonical(tag, canonicalJson(value));
 }

@@ -73,7 +73,13 @@ export function encryptShare(context: unknown, E: Point, share: Scalar): Encrypt
 
 export function decryptShare(context: unknown, e: Scalar, enc: EncryptedShare): Scalar {
   const R = decodePoint(enc.R, 'share.R');
-  const { mask, macKey } = shareKeys(context, R, pointMul(R, e));
+  return openShare(context, pointMul(R, e), enc);
+}
+
+/** Opens a share given S = R^e: the recipient's way, and anyone's once a complaint reveals S (spec §7.5). */
+export function openShare(context: unknown, S: Point, enc: EncryptedShare): Scalar {
+  const R = decodePoint(enc.R, 'share.R');
+  const { mask, macKey } = shareKeys(context, R, S);
   const mac = hmac(sha256, macKey, taggedBytes('share-mac', { R: enc.R, data: enc.data }));
   if (!sameBytes(mac, fromBase64Url(enc.mac, 32, 'share.mac'))) throw new Error('encrypted share: authentication failed');
   const bytes = fromBase64Url(enc.data, 32, 'share.data');

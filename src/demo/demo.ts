@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import { Board } from '../board/board.js';
 import { SqliteStore } from '../board/sqlite-store.js';
 import { encryptBallot } from '../ballot/encrypt.js';
-import { credentialKeys, issueCredentials } from '../credentials/credentials.js';
-import { finishKeyCeremony, generateTrusteeKey, makeShares, type TrusteeSecret } from '../keyceremony/trustee.js';
-import { demoManifest } from '../manifest/demo.js';
+import { credentialKeys } from '../credentials/credentials.js';
+import { demoManifestDraft } from '../manifest/demo.js';
+import type { ManifestDraft } from '../manifest/signers.js';
+import { makeRoles, publishCredentials, runKeyCeremony } from './roles.js';
 import { encodeChoices, selectionGroups } from '../manifest/layout.js';
 import type { Manifest } from '../manifest/types.js';
 import { makeDecryptionShare } from '../tally/decrypt.js';
@@ -21,7 +22,8 @@ export interface DemoOptions {
   voters: number;
   seed: number;
   outDir: string;
-  manifest?: Manifest;
+  /** The election (without signing keys: the simulation makes every role's keys). */
+  manifest?: ManifestDraft;
   /** Share of voters who never vote, and of those who vote who vote twice (percent). */
   abstainPercent?: number;
   revotePercent?: number;
@@ -48,7 +50,8 @@ export interface Expected {
 }
 
 export async function runDemo(opts: DemoOptions): Promise<DemoOutcome> {
-  const manifest = opts.manifest ?? demoManifest();
+  const roles = makeRoles(opts.manifest ?? demoManifestDraft());
+  const manifest: Manifest = roles.manifest;
   const rand = seededRandom(opts.seed);
   const progress = opts.progress ?? (() => {});
   mkdirSync(opts.outDir, { recursive: true });
@@ -61,25 +64,11 @@ export async function runDemo(opts: DemoOptions): Promise<DemoOutcome> {
 
     // Key ceremony: each trustee on "their own machine"; only public parts reach the board.
     const t = manifest.threshold;
-    let secrets: TrusteeSecret[] = [];
-    for (const [i, trustee] of manifest.trustees.entries()) {
-      const { secret, published } = generateTrusteeKey(election, trustee.id, i + 1, t);
-      secrets.push(secret);
-      await board.submitTrusteeKey(published);
-    }
-    const keys = () => manifest.trustees.map((tr) => board.current.trusteeKeys.get(tr.id)!);
-    for (const s of secrets) await board.submitTrusteeShares(makeShares(s, keys()));
-    const allShares = [...board.current.trusteeShares.values()];
-    secrets = await Promise.all(secrets.map(async (s) => {
-      const done = finishKeyCeremony(s, keys(), allShares);
-      await board.submitTrusteeReady(done.ready);
-      return done.secret;
-    }));
+    const secrets = await runKeyCeremony(board, roles.trustees);
 
-    // Credentials: the voters get the secrets; the board gets the public list.
+    // Credentials: the voters get the secrets; the board gets the list signed by the credential authority.
     const voters = Array.from({ length: opts.voters }, (_, i) => ({ id: `voter-${String(i + 1).padStart(5, '0')}` }));
-    const issued = issueCredentials(election, voters);
-    await board.submitCredentials({ credentials: issued.public });
+    const issued = { private: await publishCredentials(board, roles.authority, voters) };
     await board.openPoll();
 
     const groups = selectionGroups(manifest);
@@ -107,7 +96,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoOutcome> {
     await board.closePoll();
     await board.computeTally((done, total) => progress('tally', done, total));
 
-    const decrypting = opts.decryptingTrustees ?? secrets.slice(0, t).map((s) => s.index);
+    const decrypting = opts.decryptingTrustees ?? secrets.slice(0, t).map((s) => s.index!);
     const sums = board.current.tally!.sums;
     for (const [n, index] of decrypting.entries()) {
       progress('decryption', n + 1, decrypting.length);

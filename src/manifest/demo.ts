@@ -2,11 +2,16 @@
 // the tests and the documentation.
 
 import type { Manifest } from './types.js';
+import { completeManifest, type ManifestDraft, type SignerKeys } from './signers.js';
+
+/** The demo election with the given signers' keys. */
+export function demoManifest(keys: SignerKeys): Manifest {
+  return completeManifest(demoManifestDraft(), keys);
+}
 
 /** A fresh copy on every call, so that a caller that edits it cannot change anyone else's. */
-export function demoManifest(): Manifest {
+export function demoManifestDraft(): ManifestDraft {
   return {
-    version: 'veche/manifest/v1',
     id: 'demo',
     title: 'Riverside Housing Co-operative: Annual General Assembly 2025',
     description:
@@ -66,6 +71,7 @@ export function demoManifest(): Manifest {
       { id: 't2', name: 'Kwame Mensah (audit committee)' },
       { id: 't3', name: 'Yuki Tanaka (members\u2019 representative)' },
     ],
+    credentialAuthority: { name: 'Election office of the co-operative' },
     threshold: 2,
   };
 }

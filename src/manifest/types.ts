@@ -68,11 +68,21 @@ export type Question = ChoiceQuestion | ApprovalQuestion | VerdictQuestion | Mot
 export interface TrusteeInfo {
   id: string;
   name: string;
+  /** The trustee's public signing key (base64url point), made on the trustee's own machine: every event
+   *  the trustee contributes is signed with it (spec §7.0). */
+  signingKey: string;
+}
+
+/** Who makes the voters' credentials and publishes (and revokes from) the public list: not the admin. */
+export interface CredentialAuthorityInfo {
+  name: string;
+  /** Public signing key of the credential list and of revocations (spec §6.1). */
+  signingKey: string;
 }
 
 export interface Manifest {
-  /** Format tag, always "veche/manifest/v1". */
-  version: 'veche/manifest/v1';
+  /** Format tag, always "veche/manifest/v2". */
+  version: 'veche/manifest/v2';
   /** Short unique id, [a-z0-9-]{1,64}. */
   id: string;
   title: string;
@@ -81,6 +91,7 @@ export interface Manifest {
   languages: string[];
   questions: Question[];
   trustees: TrusteeInfo[];
+  credentialAuthority: CredentialAuthorityInfo;
   /** Number of trustees needed to decrypt, 1 <= threshold <= trustees.length. */
   threshold: number;
   /** Optional voting period, ISO 8601 UTC; informative: the board's poll-opened/closed events rule. */

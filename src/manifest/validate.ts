@@ -7,6 +7,7 @@
 // The value returned is a fresh copy holding exactly the known fields, never the caller's object.
 
 import { parseStrictJson, JsonSyntaxError } from './json.js';
+import { decodePublicKey } from '../crypto/group.js';
 import {
   VERDICTS,
   type ApprovalQuestion,
@@ -17,11 +18,12 @@ import {
   type Option,
   type Question,
   type TrusteeInfo,
+  type CredentialAuthorityInfo,
   type Verdict,
   type VerdictQuestion,
 } from './types.js';
 
-export const MANIFEST_VERSION = 'veche/manifest/v1' as const;
+export const MANIFEST_VERSION = 'veche/manifest/v2' as const;
 
 /** Bounds that keep ballots, proofs and the tally a manageable size and the booth readable. */
 export const LIMITS = {
@@ -281,7 +283,7 @@ class Checker {
     const o = this.object(
       input,
       '',
-      ['version', 'id', 'title', 'description', 'languages', 'questions', 'trustees', 'threshold'],
+      ['version', 'id', 'title', 'description', 'languages', 'questions', 'trustees', 'credentialAuthority', 'threshold'],
       ['opens', 'closes'],
     );
     if (!o) return undefined;
@@ -297,6 +299,12 @@ class Checker {
     const languages = this.languages(o);
     const questions = this.questions(o);
     const trustees = this.trustees(o);
+    const credentialAuthority = this.credentialAuthority(o);
+    if (trustees !== undefined && credentialAuthority !== undefined) {
+      // One key, one role: a key shared by two signers would let one sign in the other's name.
+      const keys = [...trustees.map((t) => t.signingKey), credentialAuthority.signingKey];
+      if (new Set(keys).size !== keys.length) this.err('trustees', 'every trustee and the credential authority need their own signing key');
+    }
     const threshold = this.integer(o, 'threshold', '');
     if (threshold !== undefined) {
       if (threshold < 1) this.err('threshold', `must be at least 1, got ${threshold}`);
@@ -317,10 +325,11 @@ class Checker {
       languages === undefined ||
       questions === undefined ||
       trustees === undefined ||
+      credentialAuthority === undefined ||
       threshold === undefined
     )
       return undefined;
-    const m: Manifest = { version, id, title, description, languages, questions, trustees, threshold };
+    const m: Manifest = { version, id, title, description, languages, questions, trustees, credentialAuthority, threshold };
     if (opens !== undefined) m.opens = opens;
     if (closes !== undefined) m.closes = closes;
     return m;
@@ -353,15 +362,38 @@ class Checker {
     const out: TrusteeInfo[] = [];
     arr.forEach((item, i) => {
       const p = join('trustees', i);
-      const t = this.object(item, p, ['id', 'name']);
+      const t = this.object(item, p, ['id', 'name', 'signingKey']);
       if (!t) return;
       const id = this.id(t, 'id', p);
       const name = this.label(t, 'name', p);
+      const signingKey = this.signingKey(t, p);
       if (id !== undefined && seen.has(id)) this.err(join(p, 'id'), `duplicate id ${JSON.stringify(id)}`);
       if (id !== undefined) seen.add(id);
-      if (id !== undefined && name !== undefined) out.push({ id, name });
+      if (id !== undefined && name !== undefined && signingKey !== undefined) out.push({ id, name, signingKey });
     });
     return out;
+  }
+
+  credentialAuthority(o: Obj): CredentialAuthorityInfo | undefined {
+    if (!Object.hasOwn(o, 'credentialAuthority')) return undefined; // reported by object()
+    const a = this.object(o.credentialAuthority, 'credentialAuthority', ['name', 'signingKey']);
+    if (!a) return undefined;
+    const name = this.label(a, 'name', 'credentialAuthority');
+    const signingKey = this.signingKey(a, 'credentialAuthority');
+    return name !== undefined && signingKey !== undefined ? { name, signingKey } : undefined;
+  }
+
+  /** A public signing key: a canonical ristretto255 point, not the identity (spec §1.3). */
+  signingKey(o: Obj, path: string): string | undefined {
+    const p = join(path, 'signingKey');
+    const v = o.signingKey;
+    if (typeof v !== 'string') return void this.err(p, `expected a public key (43 base64url characters), got ${describe(v)}`);
+    try {
+      decodePublicKey(v, 'signingKey');
+    } catch {
+      return void this.err(p, `not a valid public key: ${truncate(JSON.stringify(v))}`);
+    }
+    return v;
   }
 
   questions(o: Obj): Question[] | undefined {

@@ -12,7 +12,11 @@ import type { QuestionResult } from '../tally/rules.js';
 export const GENESIS_PREV = '0'.repeat(64);
 
 export interface ElectionPayload { manifest: Manifest; boardKey: string }
-export interface TrusteeKeyPayload {
+/** Every event a trustee or the credential authority contributes carries its signature (src/record/signature.ts). */
+export interface Signed { signature: SchnorrProofJson }
+/** Round 0 of the key ceremony: H_trustee/key-commitment of the trustee-key payload it will reveal. */
+export interface TrusteeCommitmentPayload extends Signed { trustee: string; commitment: string }
+export interface TrusteeKeyPayload extends Signed {
   trustee: string;
   index: number;
   /** K_j = g^{a_j} for the trustee's polynomial coefficients a_0..a_{t-1}. */
@@ -23,8 +27,10 @@ export interface TrusteeKeyPayload {
   encryptionKey: string;
   encryptionProof: SchnorrProofJson;
 }
-export interface TrusteeSharesPayload { trustee: string; shares: Record<string, EncryptedShare> }
-export interface TrusteeReadyPayload { trustee: string; verificationKey: string; proof: SchnorrProofJson }
+export interface TrusteeSharesPayload extends Signed { trustee: string; shares: Record<string, EncryptedShare> }
+/** A trustee given a bad share by `against` reveals the share's key S = R^e with a proof, so anyone can judge. */
+export interface TrusteeComplaintPayload extends Signed { trustee: string; against: string; S: string; proof: SchnorrProofJson }
+export interface TrusteeReadyPayload extends Signed { trustee: string; verificationKey: string; proof: SchnorrProofJson }
 export interface JointKeyPayload { publicKey: string }
 export interface CredentialEntry { key: string; weight: number }
 /** Bounds on weights, so that every count stays a safe integer and the discrete log of the tally stays small. */
@@ -32,8 +38,8 @@ export const MAX_CREDENTIAL_WEIGHT = 1_000_000;
 export const MAX_TOTAL_WEIGHT = 1_000_000_000;
 /** A revocation's reason is cut to this many UTF-16 code units. */
 export const MAX_REASON_LENGTH = 500;
-export interface CredentialsPayload { credentials: CredentialEntry[]; totalWeight: number }
-export interface RevocationPayload { key: string; reason: string }
+export interface CredentialsPayload extends Signed { credentials: CredentialEntry[]; totalWeight: number }
+export interface RevocationPayload extends Signed { key: string; reason: string }
 export type EmptyPayload = Record<string, never>;
 export interface TallyPayload {
   /** Number of ballots counted (the last one of each valid, unrevoked credential). */
@@ -45,7 +51,7 @@ export interface TallyPayload {
   sums: CiphertextJson[][];
 }
 export interface DecryptionSharePart { D: string; proof: SchnorrProofJson }
-export interface DecryptionSharePayload { trustee: string; index: number; shares: DecryptionSharePart[][] }
+export interface DecryptionSharePayload extends Signed { trustee: string; index: number; shares: DecryptionSharePart[][] }
 export interface ResultPayload {
   trustees: string[];
   counts: number[][];
@@ -57,8 +63,10 @@ export interface ResultPayload {
 
 export interface PayloadByType {
   'election': ElectionPayload;
+  'trustee-commitment': TrusteeCommitmentPayload;
   'trustee-key': TrusteeKeyPayload;
   'trustee-shares': TrusteeSharesPayload;
+  'trustee-complaint': TrusteeComplaintPayload;
   'trustee-ready': TrusteeReadyPayload;
   'joint-key': JointKeyPayload;
   'credentials': CredentialsPayload;
@@ -72,7 +80,7 @@ export interface PayloadByType {
 }
 export type EventType = keyof PayloadByType;
 export const EVENT_TYPES = [
-  'election', 'trustee-key', 'trustee-shares', 'trustee-ready', 'joint-key', 'credentials', 'credential-revoked',
+  'election', 'trustee-commitment', 'trustee-key', 'trustee-shares', 'trustee-complaint', 'trustee-ready', 'joint-key', 'credentials', 'credential-revoked',
   'poll-opened', 'ballot', 'poll-closed', 'tally', 'decryption-share', 'result',
 ] as const satisfies readonly EventType[];
 
@@ -85,7 +93,7 @@ export interface BoardEvent<T extends EventType = EventType> {
   hash: string;
 }
 
-/** hash = SHA-256("veche/v1/event" 0x00 canonical({seq, prev, time, type, payload})). */
+/** hash = SHA-256("veche/v2/event" 0x00 canonical({seq, prev, time, type, payload})). */
 export function eventHash(e: Omit<BoardEvent, 'hash'>): string {
   return hashHex('event', { seq: e.seq, prev: e.prev, time: e.time, type: e.type, payload: e.payload });
 }

@@ -7,7 +7,8 @@ import { enableFastBackend } from '../crypto/backend-sodium.js';
 import { parseStrictJson } from '../manifest/json.js';
 import { Elections } from './elections.js';
 import { toApiError } from './errors.js';
-import { adminRoutes, CREDENTIALS_BODY_LIMIT } from './routes/admin.js';
+import { adminRoutes } from './routes/admin.js';
+import { authorityRoutes, CREDENTIALS_BODY_LIMIT } from './routes/authority.js';
 import { pageRoutes } from './routes/pages.js';
 import { publicRoutes } from './routes/public.js';
 import { trusteeRoutes } from './routes/trustee.js';
@@ -105,7 +106,8 @@ export async function buildApp(store: BoardStore, settings: ServerSettings = {})
   }
 
   await app.register(publicRoutes, { elections });
-  await app.register(adminRoutes, { elections, credentialsBodyLimit: settings.credentialsBodyLimit ?? CREDENTIALS_BODY_LIMIT });
+  await app.register(adminRoutes, { elections });
+  await app.register(authorityRoutes, { elections, credentialsBodyLimit: settings.credentialsBodyLimit ?? CREDENTIALS_BODY_LIMIT });
   await app.register(trusteeRoutes, { elections });
   await app.register(pageRoutes, { webDir: settings.webDir ?? null });
   await app.ready();

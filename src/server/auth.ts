@@ -2,6 +2,7 @@
 // (SHA-256 with a domain tag) in the store's settings, so a copy of the database gives no token.
 //   admin token:   any text the operator holds; hash in setting "auth:admin-token"
 //   trustee token: "vt1.<election>.<trustee>.<random>"; hash in "auth:trustee-token:<election>:<trustee>"
+//   authority token: "vc1.<election>.<random>"; hash in "auth:authority-token:<election>" (the credential authority)
 // The trustee token names its election and trustee so the server knows which hash to compare with;
 // those ids are public, only the random part is secret.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { HttpError } from './errors.js';
 const TAG_TOKEN = 'server/token';
 export const ADMIN_TOKEN_SETTING = 'auth:admin-token';
 export const trusteeTokenSetting = (election: string, trustee: string) => `auth:trustee-token:${election}:${trustee}`;
+export const authorityTokenSetting = (election: string) => `auth:authority-token:${election}`;
 export const ADMIN_TOKEN_FILE = 'admin-token';
 
 const TOKEN_TEXT = /^[A-Za-z0-9._~+/=-]{16,256}$/;
@@ -25,6 +27,7 @@ export const tokenHash = (token: string): string => hashHex(TAG_TOKEN, token);
 const randomPart = () => randomBytes(32).toString('base64url');
 export const newAdminToken = (): string => `va1.${randomPart()}`;
 export const newTrusteeToken = (election: string, trustee: string): string => `vt1.${election}.${trustee}.${randomPart()}`;
+export const newAuthorityToken = (election: string): string => `vc1.${election}.${randomPart()}`;
 
 /** Constant-time comparison of two SHA-256 hex digests. */
 function sameDigest(a: string | null, b: string): boolean {
@@ -34,7 +37,7 @@ function sameDigest(a: string | null, b: string): boolean {
   return x.length === 32 && y.length === 32 && timingSafeEqual(x, y);
 }
 
-export type Principal = { role: 'admin' } | { role: 'trustee'; election: string; trustee: string };
+export type Principal = { role: 'admin' } | { role: 'trustee'; election: string; trustee: string } | { role: 'authority'; election: string };
 
 export function bearerToken(req: FastifyRequest): string | null {
   const h = req.headers.authorization;
@@ -53,6 +56,10 @@ export async function principalOf(store: BoardStore, token: string | null): Prom
     const [, election, trustee] = parts as [string, string, string, string];
     if (sameDigest(await store.getSetting(trusteeTokenSetting(election, trustee)), digest)) return { role: 'trustee', election, trustee };
   }
+  if (parts.length === 3 && parts[0] === 'vc1' && ID_PATTERN.test(parts[1]!)) {
+    const election = parts[1]!;
+    if (sameDigest(await store.getSetting(authorityTokenSetting(election)), digest)) return { role: 'authority', election };
+  }
   return null;
 }
 
@@ -70,6 +77,19 @@ export async function requireTrustee(store: BoardStore, req: FastifyRequest, ele
   if (who.role !== 'trustee' || who.election !== election || who.trustee !== trustee) {
     throw new HttpError(403, 'forbidden', `this needs the token of trustee ${trustee} of election ${election}`);
   }
+}
+
+export async function requireAuthority(store: BoardStore, req: FastifyRequest, election: string): Promise<void> {
+  const who = await principalOf(store, bearerToken(req));
+  if (!who) throw unauthorized();
+  if (who.role !== 'authority' || who.election !== election) throw new HttpError(403, 'forbidden', `this needs the credential authority's token of election ${election}`);
+}
+
+/** A new token for the election's credential authority (the old one stops working); shown once. */
+export async function issueAuthorityToken(store: BoardStore, election: string): Promise<string> {
+  const token = newAuthorityToken(election);
+  await store.setSetting(authorityTokenSetting(election), tokenHash(token));
+  return token;
 }
 
 /** Makes a new token for each trustee of an election, stores their hashes, and returns the tokens (shown once). */

@@ -7,9 +7,8 @@
 // that one person can play every role; the console says so.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { issueCredentials } from '../credentials/credentials.js';
-import { finishKeyCeremony, generateTrusteeKey, makeShares, type TrusteeSecret } from '../keyceremony/trustee.js';
-import { demoManifest } from '../manifest/demo.js';
+import { demoManifestDraft } from '../manifest/demo.js';
+import { makeRoles, publishCredentials, runKeyCeremony } from '../demo/roles.js';
 import type { Elections } from './elections.js';
 
 export const DEMO_VOTERS = 20;
@@ -18,29 +17,19 @@ export interface DemoElection {
   id: string;
   electionHash: string;
   trusteeTokens: Record<string, string>;
+  authorityToken: string;
   /** The private credential list (also in demo-credentials.csv). */
   credentials: { voter: string; credential: string; weight: number }[];
   files: { trustees: string[]; credentials: string };
 }
 
 export async function createDemoElection(elections: Elections, dataDir: string): Promise<DemoElection> {
-  const { board, trusteeTokens } = await elections.create(demoManifest());
-  const election = board.current.electionHash;
-  const manifest = board.current.manifest;
+  // The server plays every trustee and the credential authority: it makes their signing keys here.
+  const roles = makeRoles(demoManifestDraft());
+  const { board, trusteeTokens, authorityToken } = await elections.create(roles.manifest);
 
-  // Each trustee's steps, as its own machine would run them; only the public parts reach the board.
-  const generated = manifest.trustees.map((t, i) => generateTrusteeKey(election, t.id, i + 1, manifest.threshold));
-  for (const g of generated) await board.submitTrusteeKey(g.published);
-  const secrets = generated.map((g) => g.secret);
-  const keys = () => manifest.trustees.map((t) => board.current.trusteeKeys.get(t.id)!);
-  for (const s of secrets) await board.submitTrusteeShares(makeShares(s, keys()));
-  const shares = manifest.trustees.map((t) => board.current.trusteeShares.get(t.id)!);
-  const finished: TrusteeSecret[] = [];
-  for (const s of secrets) {
-    const done = finishKeyCeremony(s, keys(), shares);
-    await board.submitTrusteeReady(done.ready);
-    finished.push(done.secret);
-  }
+  // Each trustee's steps, as its own machine would run them; only the public, signed parts reach the board.
+  const finished = await runKeyCeremony(board, roles.trustees);
 
   const trusteeDir = join(dataDir, 'demo-trustees');
   mkdirSync(trusteeDir, { recursive: true, mode: 0o700 });
@@ -49,19 +38,20 @@ export async function createDemoElection(elections: Elections, dataDir: string):
     writeFileSync(path, JSON.stringify(s, null, 2) + '\n', { mode: 0o600 });
     return path;
   });
+  writeFileSync(join(trusteeDir, 'credential-authority.json'), JSON.stringify(roles.authority, null, 2) + '\n', { mode: 0o600 });
 
   const voters = Array.from({ length: DEMO_VOTERS }, (_, i) => ({ id: `voter-${String(i + 1).padStart(2, '0')}` }));
-  const issued = issueCredentials(election, voters);
-  await board.submitCredentials({ credentials: issued.public });
+  const issued = await publishCredentials(board, roles.authority, voters);
   const csv = join(dataDir, 'demo-credentials.csv');
-  writeFileSync(csv, 'voter,credential,weight\n' + issued.private.map((c) => `${c.voter},${c.credential},${c.weight}`).join('\n') + '\n', { mode: 0o600 });
+  writeFileSync(csv, 'voter,credential,weight\n' + issued.map((c) => `${c.voter},${c.credential},${c.weight}`).join('\n') + '\n', { mode: 0o600 });
 
   await board.openPoll();
   return {
     id: board.electionId,
-    electionHash: election,
+    electionHash: board.current.electionHash,
     trusteeTokens,
-    credentials: issued.private.map((c) => ({ voter: c.voter, credential: c.credential, weight: c.weight })),
+    authorityToken,
+    credentials: issued.map((c) => ({ voter: c.voter, credential: c.credential, weight: c.weight })),
     files: { trustees: trusteeFiles, credentials: csv },
   };
 }

@@ -5,7 +5,7 @@ import type { BoardStore } from '../board/store.js';
 import { encodeEvent, type ResultPayload } from '../record/events.js';
 import { verifyRecord } from '../verify/verifier.js';
 import type { CheckOutcome } from '../verify/report.js';
-import { issueTrusteeTokens } from './auth.js';
+import { issueAuthorityToken, issueTrusteeTokens } from './auth.js';
 
 export interface ResultReport {
   result: ResultPayload;
@@ -52,13 +52,14 @@ export class Elections {
     return this.store.elections();
   }
 
-  /** Creates an election and one token per trustee. Creations run one at a time in this process. */
-  create(manifest: unknown): Promise<{ board: Board; trusteeTokens: Record<string, string> }> {
+  /** Creates an election, one token per trustee and one for the credential authority. Creations run one at a time in this process. */
+  create(manifest: unknown): Promise<{ board: Board; trusteeTokens: Record<string, string>; authorityToken: string }> {
     const run = async () => {
       const board = await Board.create(this.store, manifest);
       this.boards.set(board.electionId, Promise.resolve(board));
       const trusteeTokens = await issueTrusteeTokens(this.store, board.electionId, board.current.manifest.trustees.map((t) => t.id));
-      return { board, trusteeTokens };
+      const authorityToken = await issueAuthorityToken(this.store, board.electionId);
+      return { board, trusteeTokens, authorityToken };
     };
     const p = this.creating.then(run, run);
     this.creating = p.catch(() => undefined);

@@ -36,9 +36,15 @@ export const manifestBody = { type: 'object', minProperties: 1, maxProperties: 3
 
 export const credentialsBody = obj({
   credentials: { type: 'array', minItems: 1, maxItems: 1_000_000, items: obj({ key: b64, weight: { type: 'integer', minimum: 1, maximum: 1_000_000 } }) },
+  totalWeight: { type: 'integer', minimum: 1, maximum: 1_000_000_000 },
+  signature: schnorr,
 });
 
-export const revokeBody = obj({ key: b64, reason: { type: 'string', maxLength: 500 } });
+export const revokeBody = obj({ key: b64, reason: { type: 'string', maxLength: 500 }, signature: schnorr });
+
+export const trusteeCommitmentBody = obj({ trustee: id, commitment: hex64, signature: schnorr });
+
+export const trusteeComplaintBody = obj({ trustee: id, against: id, S: b64, proof: schnorr, signature: schnorr });
 
 /** Routes that take no body accept none, or an empty JSON object. */
 export const emptyBody = { type: 'object', maxProperties: 0 } as const;
@@ -50,6 +56,7 @@ export const trusteeKeyBody = obj({
   proofs: { type: 'array', minItems: 1, maxItems: MAX_ITEMS, items: schnorr },
   encryptionKey: b64,
   encryptionProof: schnorr,
+  signature: schnorr,
 });
 
 export const trusteeSharesBody = obj({
@@ -58,14 +65,16 @@ export const trusteeSharesBody = obj({
     type: 'object', maxProperties: MAX_ITEMS, propertyNames: { pattern: ID },
     additionalProperties: obj({ R: b64, data: b64, mac: b64 }),
   },
+  signature: schnorr,
 });
 
-export const trusteeReadyBody = obj({ trustee: id, verificationKey: b64, proof: schnorr });
+export const trusteeReadyBody = obj({ trustee: id, verificationKey: b64, proof: schnorr, signature: schnorr });
 
 export const decryptionBody = obj({
   trustee: id,
   index: { type: 'integer', minimum: 1, maximum: MAX_ITEMS },
   shares: { type: 'array', minItems: 1, maxItems: MAX_ITEMS, items: { type: 'array', minItems: 1, maxItems: MAX_ITEMS, items: obj({ D: b64, proof: schnorr }) } },
+  signature: schnorr,
 });
 
 export const electionParams = obj({ id });
@@ -73,5 +82,5 @@ export const trusteeParams = obj({ id, trusteeId: id });
 export const ballotParams = obj({ id, trackingCode: hex64 });
 export const noQuery = obj({}, []);
 export const boardQuery = obj({ from: uint(999_999_999), limit: uint(9_999) }, []);
-export const recordQuery = obj({ types: { type: 'string', pattern: '^[a-z-]+(,[a-z-]+)*$', maxLength: 300 } }, []);
+export const recordQuery = obj({ types: { type: 'string', pattern: '^[a-z-]+(,[a-z-]+)*$', maxLength: 300 }, until: { type: 'string', pattern: '^[a-z-]{1,40}$' }, from: uint(999_999_999) }, []);
 export const pageParams = { election: electionParams, trustee: trusteeParams } as const;

@@ -8,7 +8,8 @@ import { decodeSchnorr, encodeSchnorr } from '../crypto/proofs/schnorr.js';
 import { lagrangeAtZero } from '../crypto/threshold.js';
 import { discreteLog } from '../crypto/dlog.js';
 import type { DecryptionSharePayload } from '../record/events.js';
-import type { TrusteeSecret } from '../keyceremony/trustee.js';
+import { trusteeElection, type TrusteeSecret } from '../keyceremony/trustee.js';
+import { signPayload, signingSecret } from '../record/signature.js';
 
 export const TAG_DECRYPTION = 'trustee/decryption';
 
@@ -16,18 +17,19 @@ export const decryptionContext = (election: string, trustee: string, index: numb
 
 export function makeDecryptionShare(secret: TrusteeSecret, sums: CiphertextJson[][]): DecryptionSharePayload {
   if (!secret.share) throw new Error('this trustee has not finished the key ceremony');
+  const { election, index } = trusteeElection(secret);
   const s = decodeScalar(secret.share);
   const vk = baseMul(s);
-  return {
+  return signPayload(election, { role: 'trustee', id: secret.trustee }, 'decryption-share', {
     trustee: secret.trustee,
-    index: secret.index,
+    index,
     shares: sums.map((row, g) => row.map((ctJson, i) => {
       const { alpha } = decodeCiphertext(ctJson);
       const D = pointMul(alpha, s);
-      const proof = proveChaumPedersen(TAG_DECRYPTION, decryptionContext(secret.election, secret.trustee, secret.index, g, i), s, vk, alpha, D);
+      const proof = proveChaumPedersen(TAG_DECRYPTION, decryptionContext(election, secret.trustee, index, g, i), s, vk, alpha, D);
       return { D: encodePoint(D), proof: encodeSchnorr(proof) };
     })),
-  };
+  }, signingSecret(secret.signing));
 }
 
 /** Checks every part of a decryption share against the trustee's verification key; returns the reason it fails, or null. */

@@ -25,5 +25,7 @@ export function verifyBallotEvent(e: BoardEvent, st: VerifierState, report: Repo
   if (!report.check('ballots.unique', e.seq, !st.trackingCodes.has(result.trackingCode), `ballot at ${e.seq} repeats an earlier ballot`)) { st.badBallots++; return; }
   st.trackingCodes.add(result.trackingCode);
   // A fresh copy: the parsed string is a slice of the whole read chunk, which it would keep alive.
-  st.lastBallot.set(JSON.parse(JSON.stringify(result.credential)) as string, e.seq);
+  const credential = JSON.parse(JSON.stringify(result.credential)) as string;
+  st.lastBallot.set(credential, e.seq);
+  st.lastBallotHash.set(credential, e.hash);
 }

@@ -5,15 +5,18 @@ import { countResults } from '../tally/rules.js';
 import type { BoardEvent, DecryptionSharePayload, ResultPayload } from '../record/events.js';
 import type { Report } from './report.js';
 import type { VerifierState } from './state.js';
+import { checkPayloadSignature } from '../record/signature.js';
 
 export function verifyDecryptionShare(e: BoardEvent, st: VerifierState, report: Report): void {
   const p = e.payload as DecryptionSharePayload;
   const index = st.manifest!.trustees.findIndex((t) => t.id === p.trustee) + 1;
   const ordered = st.phase === 'tallied' && index > 0 && p.index === index && !st.decryptionShares.some((s) => s.trustee === p.trustee);
   if (!report.check('phase.order', e.seq, ordered, `decryption share from ${String(p.trustee)} out of order, misnumbered or repeated`)) return;
-  const vk = st.verificationKeys.get(p.trustee);
+  const unsigned = checkPayloadSignature(st.electionHash, st.manifest!, { role: 'trustee', id: p.trustee }, 'decryption-share', p);
+  if (!report.check('trustees.signatures', e.seq, unsigned === null, `decryption share of ${p.trustee}: ${unsigned}`)) return;
+  const vk = st.ceremony.ready.get(p.trustee);
   // Exactly {D, proof} per part too: nothing on the record may carry extra data the proofs do not cover.
-  const exact = Object.keys(p).length === 3 && Array.isArray(p.shares)
+  const exact = Object.keys(p).sort().join(',') === 'index,shares,signature,trustee' && Array.isArray(p.shares)
     && p.shares.every((row) => !Array.isArray(row) || row.every((part) => typeof part !== 'object' || part === null || Object.keys(part).sort().join(',') === 'D,proof'));
   const problem = !vk ? 'trustee has no verification key' : !st.tallySums ? 'no valid tally to decrypt' : !exact ? 'unexpected fields' : checkDecryptionShare(st.electionHash, vk, st.tallySums, p);
   if (report.check('decryption.shares', e.seq, problem === null, `decryption share of ${p.trustee}: ${problem}`)) st.decryptionShares.push(p);

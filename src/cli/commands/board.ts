@@ -9,19 +9,18 @@ import { parse, readJsonFile, required, UsageError } from '../args.js';
 import { asSubmission } from '../submission.js';
 import { formatResult } from '../format.js';
 import { progressBar } from '../progress.js';
-import type { DecryptionSharePayload, TrusteeKeyPayload, TrusteeReadyPayload, TrusteeSharesPayload, CredentialEntry } from '../../record/events.js';
+import type { CredentialsPayload, DecryptionSharePayload, RevocationPayload, TrusteeCommitmentPayload, TrusteeComplaintPayload, TrusteeKeyPayload, TrusteeReadyPayload, TrusteeSharesPayload } from '../../record/events.js';
 
 export const BOARD_HELP = `Usage: veche board <action> --board DIR [options]
 
 The bulletin board operator's commands. DIR holds the board's SQLite file (board.sqlite).
 
 Actions:
-  submit FILE...        accept submission files (trustee keys, shares, readiness, credentials,
-                        ballots, decryption shares); prints the receipt of each ballot as JSON
+  submit FILE...        accept submission files (trustees' commitments, keys, shares, complaints,
+                        readiness and decryption shares; the authority's credential list and
+                        revocations; ballots); prints the receipt of each ballot as JSON
   open                  open the poll (needs the finished key ceremony and the credential list)
   close                 close the poll
-  revoke --credential KEY [--reason TEXT]
-                        revoke a public credential (before the poll closes)
   tally                 compute the encrypted tally of the last ballot of each credential
   result                combine the trustees' decryption shares and publish the result
   export --out FILE     write the election record (JSON Lines), for everyone to verify
@@ -70,7 +69,7 @@ export async function electionCommand(argv: string[]): Promise<number> {
     const board = await Board.create(store, manifest);
     console.log(`election "${board.electionId}" created`);
     console.log(`election hash: ${board.current.electionHash}`);
-    console.log(`next: each trustee runs "veche trustee keygen" on a record exported with "veche board export"`);
+    console.log(`next: each trustee runs "veche trustee commit" on a record exported with "veche board export"`);
     return 0;
   } finally {
     await store.close();
@@ -79,7 +78,7 @@ export async function electionCommand(argv: string[]): Promise<number> {
 
 export async function boardCommand(argv: string[]): Promise<number> {
   const [action, ...rest] = argv;
-  const { values, positionals } = parse(rest, { board: { type: 'string' }, election: { type: 'string' }, out: { type: 'string' }, credential: { type: 'string' }, reason: { type: 'string' } }, true);
+  const { values, positionals } = parse(rest, { board: { type: 'string' }, election: { type: 'string' }, out: { type: 'string' } }, true);
   if (values.help || !action) { process.stdout.write(BOARD_HELP); return values.help ? 0 : 2; }
   const { board, store } = await openBoard(required(values, 'board'), values.election);
   try {
@@ -103,7 +102,6 @@ export async function boardCommand(argv: string[]): Promise<number> {
       }
       case 'open': await board.openPoll(); console.log('the poll is open'); return 0;
       case 'close': await board.closePoll(); console.log('the poll is closed'); return 0;
-      case 'revoke': await board.revokeCredential(required(values, 'credential'), values.reason ?? ''); console.log('credential revoked'); return 0;
       case 'tally': {
         const bar = progressBar();
         const e = await board.computeTally((done, total) => bar('tally', done, total));
@@ -128,7 +126,7 @@ export async function boardCommand(argv: string[]): Promise<number> {
           `hash:       ${st.electionHash}`,
           `phase:      ${st.phase}`,
           `events:     ${st.headSeq + 1}, head ${st.headHash}`,
-          `trustees:   ${st.trusteeKeys.size} keys, ${st.trusteeShares.size} shares, ${st.ready.size} ready of ${st.manifest.trustees.length} (threshold ${st.manifest.threshold})`,
+          `trustees:   ${st.ceremony.commitments.size} committed, ${st.ceremony.keys.size} keys, ${st.ceremony.shares.size} shares, ${st.ceremony.ready.size} ready of ${st.manifest.trustees.length} (threshold ${st.manifest.threshold})${st.ceremony.complaints.length ? `; ceremony failed, at fault: ${[...new Set(st.ceremony.complaints.map((c) => c.atFault))].join(', ')}` : ''}`,
           `joint key:  ${st.jointKey ? 'published' : 'not yet'}`,
           `voters:     ${st.credentials ? `${st.credentials.size} credentials, weight ${st.eligibleWeight}, ${st.revoked.size} revoked` : 'no credentials yet'}`,
           `ballots:    ${st.ballots}`,
@@ -145,19 +143,27 @@ export async function boardCommand(argv: string[]): Promise<number> {
 }
 
 async function submit(board: Board, kind: string, payload: unknown): Promise<string> {
+  const who = (payload as { trustee?: unknown } | null)?.trustee;
   switch (kind) {
-    case 'trustee-key': await board.submitTrusteeKey(payload as TrusteeKeyPayload); return `trustee key of ${(payload as TrusteeKeyPayload).trustee} accepted`;
-    case 'trustee-shares': await board.submitTrusteeShares(payload as TrusteeSharesPayload); return `shares of ${(payload as TrusteeSharesPayload).trustee} accepted`;
+    case 'trustee-commitment': await board.submitTrusteeCommitment(payload as TrusteeCommitmentPayload); return `commitment of ${String(who)} accepted`;
+    case 'trustee-key': await board.submitTrusteeKey(payload as TrusteeKeyPayload); return `trustee key of ${String(who)} accepted`;
+    case 'trustee-shares': await board.submitTrusteeShares(payload as TrusteeSharesPayload); return `shares of ${String(who)} accepted`;
+    case 'trustee-complaint': {
+      await board.submitTrusteeComplaint(payload as TrusteeComplaintPayload);
+      const c = board.current.ceremony.complaints.at(-1)!;
+      return `complaint of ${String(who)} accepted; judged from the record: ${c.atFault} is at fault (${c.reason}); the ceremony cannot finish`;
+    }
     case 'trustee-ready': {
       await board.submitTrusteeReady(payload as TrusteeReadyPayload);
-      return `trustee ${(payload as TrusteeReadyPayload).trustee} is ready${board.current.jointKey ? '; the election key is published' : ''}`;
+      return `trustee ${String(who)} is ready${board.current.jointKey ? '; the election key is published' : ''}`;
     }
     case 'credentials': {
-      await board.submitCredentials(payload as { credentials: CredentialEntry[] });
+      await board.submitCredentials(payload as CredentialsPayload);
       return `credential list accepted (${board.current.credentials!.size} voters)`;
     }
+    case 'credential-revoked': await board.revokeCredential(payload as RevocationPayload); return 'credential revoked';
     case 'ballot': { const { receipt } = await board.castBallot(payload); return JSON.stringify(receipt); }
-    case 'decryption-share': await board.submitDecryptionShare(payload as DecryptionSharePayload); return `decryption share of ${(payload as DecryptionSharePayload).trustee} accepted`;
+    case 'decryption-share': await board.submitDecryptionShare(payload as DecryptionSharePayload); return `decryption share of ${String(who)} accepted`;
     default: throw new UsageError(`unknown submission kind ${kind}`);
   }
 }

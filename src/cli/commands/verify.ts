@@ -1,17 +1,25 @@
 // `veche verify RECORD`: the independent check, from the record alone.
 import { existsSync, readFileSync } from 'node:fs';
-import { fileSource, verifyRecord } from '../../verify/verifier.js';
+import { fileSource, verifyRecord, type RecordSource } from '../../verify/verifier.js';
+import { followSource } from '../../verify/follow.js';
+import { standing } from '../../verify/standing.js';
 import { checkReceipts, parseReceiptsFile, type ReceiptsReport } from '../../verify/receipts.js';
 import { formatResult } from '../format.js';
 import { parse, UsageError } from '../args.js';
 
-export const VERIFY_HELP = `Usage: veche verify RECORD [--receipts FILE] [--json]
+export const VERIFY_HELP = `Usage: veche verify RECORD [--final] [--receipts FILE] [--json]
+       veche verify --follow URL [--final]
 
 Recomputes every check of an election from its record alone (the JSON Lines file that the board
-publishes): the hash chain, the manifest, the key ceremony, the credential list, every ballot's
-signature and proofs, which ballot of each voter counts, the encrypted tally, every decryption share
-and its proof, the counts and the outcomes. Prints each check and the result it recomputed.
-Exits 0 only if everything holds, 1 if any check fails.
+publishes): the hash chain, the manifest, the signed key ceremony, the signed credential list, every
+ballot's signature and proofs, which ballot of each voter counts, the encrypted tally, every
+decryption share and its proof, the counts and the outcomes. Prints each check, where the election
+stands ("poll open, 1,204 ballots, every check so far holds") and the result it recomputed.
+Any prefix of a record can be checked: exits 0 if every check so far holds, 1 if any fails.
+  --final          also require a published result (exit 1 without one)
+  --follow URL     follow a live board: URL is its record (http://HOST/api/elections/ID/record);
+                   each new event is checked as it arrives, with a line per event; a dropped
+                   connection is retried; ends (and recounts) when the result is published
   --receipts FILE  also check voters' receipts: JSON Lines (one receipt per line), one receipt as the
                    booth's "Download the receipt" saves it, or a JSON array of receipts. Each must be
                    signed by this board and its ballot must be on the record at the seq and hash it
@@ -25,11 +33,16 @@ Exits 0 only if everything holds, 1 if any check fails.
 `;
 
 export async function verifyCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, { json: { type: 'boolean' }, receipts: { type: 'string' } }, true);
+  const { values, positionals } = parse(argv, { json: { type: 'boolean' }, receipts: { type: 'string' }, final: { type: 'boolean' }, follow: { type: 'string' } }, true);
   if (values.help) { process.stdout.write(VERIFY_HELP); return 0; }
+  if (values.follow !== undefined) {
+    if (positionals.length > 0 || values.receipts !== undefined) throw new UsageError('--follow takes a URL instead of a record file, and no --receipts');
+    return follow(values.follow as string, values.final === true);
+  }
   if (positionals.length !== 1) throw new UsageError('name one record file (see veche verify --help)');
   const path = positionals[0]!;
   if (!existsSync(path)) throw new UsageError(`no such file: ${path}`);
+  const final = values.final === true;
   let receipts: ReceiptsReport | null = null;
   if (values.receipts !== undefined) {
     let text: string;
@@ -43,9 +56,11 @@ export async function verifyCommand(argv: string[]): Promise<number> {
     if (process.stderr.isTTY) process.stderr.write(`\rverifying: ${n} events`);
   });
   if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+  const holds = final ? report.ok : report.okSoFar;
+  const where = standing(state, report, events);
   if (values.json) {
-    console.log(JSON.stringify({ ok: report.ok && (receipts?.ok ?? true), events, checks: report.checks, result: state.result, ...(receipts ? { receipts } : {}) }, null, 2));
-    return report.ok && (receipts?.ok ?? true) ? 0 : 1;
+    console.log(JSON.stringify({ ok: holds && (receipts?.ok ?? true), final: report.ok, standing: where, events, checks: report.checks, warnings: report.warnings, result: state.result, ...(receipts ? { receipts } : {}) }, null, 2));
+    return holds && (receipts?.ok ?? true) ? 0 : 1;
   }
   console.log(`Record ${path}: ${events} events, election ${state.manifest?.id ?? '?'} (${state.electionHash || 'unknown hash'})`);
   for (const c of report.checks) {
@@ -53,9 +68,14 @@ export async function verifyCommand(argv: string[]): Promise<number> {
     console.log(`  [${mark}] ${c.id.padEnd(24)} ${c.description}${c.passed + c.failed > 1 ? ` (${c.passed} passed${c.failed ? `, ${c.failed} failed` : ''})` : ''}`);
     for (const f of c.failures) console.log(`         ${f.seq !== null ? `event ${f.seq}: ` : ''}${f.message}`);
   }
+  for (const w of report.warnings) console.log(`  WARNING ${w.seq !== null ? `(event ${w.seq}) ` : ''}${w.message}`);
   console.log('');
   if (state.result && state.manifest && report.ok) console.log(formatResult(state.manifest, state.result));
-  console.log(report.ok ? `VERIFIED: every check holds (${((Date.now() - started) / 1000).toFixed(1)} s)` : `NOT VERIFIED: failing checks: ${report.failedChecks.join(', ') || 'record.complete'}`);
+  console.log(`Standing: ${where}`);
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  console.log(report.ok ? `VERIFIED: every check holds (${seconds} s)`
+    : holds ? `VERIFIED SO FAR: every check holds; no result yet (${seconds} s)`
+      : `NOT VERIFIED: failing checks: ${report.failedChecks.join(', ') || 'record.complete'}`);
   if (receipts) {
     const r = receipts;
     console.log(`\nReceipts: ${r.present} on the record${r.final ? ' and counted' : ''}, ${r.missing} MISSING, ${r.superseded} superseded, ${r.revoked} revoked, ${r.invalid} invalid`);
@@ -63,5 +83,28 @@ export async function verifyCommand(argv: string[]): Promise<number> {
     if (!r.final) console.log('  poll still open: a later ballot could still replace any receipted one; check again after the poll closes');
     console.log(!r.ok ? 'RECEIPTS NOT OK' : r.final ? 'RECEIPTS OK: every receipted ballot is on the record and counted' : 'RECEIPTS OK SO FAR: every receipted ballot is on the record (poll still open)');
   }
-  return report.ok && (receipts?.ok ?? true) ? 0 : 1;
+  return holds && (receipts?.ok ?? true) ? 0 : 1;
+}
+
+/** --follow: a line per event as it arrives; the recount and the verdict when the result is published. */
+async function follow(url: string, final: boolean): Promise<number> {
+  if (!/^https?:\/\//.test(url)) throw new UsageError('--follow: expected the record URL, like http://localhost:8080/api/elections/demo/record');
+  const stop = new AbortController();
+  process.once('SIGINT', () => stop.abort());
+  const source: RecordSource = followSource(url, { signal: stop.signal, onRetry: (err) => console.error(`connection lost (${err}); retrying`) });
+  let failedBefore = 0;
+  const { report, state, events } = await verifyRecord(source, undefined, {
+    workers: 0,
+    onEvent: (e, st, r) => {
+      const failed = r.checks.reduce((a, c) => a + c.failed, 0);
+      const mark = failed > failedBefore ? 'FAIL' : 'ok  ';
+      failedBefore = failed;
+      console.log(`[${mark}] ${String(e.seq).padStart(6)} ${e.type.padEnd(18)} ${standing(st, r, e.seq + 1)}`);
+    },
+  });
+  console.log(`Standing: ${standing(state, report, events)}`);
+  for (const c of report.checks) for (const f of c.failures) console.log(`  FAIL ${c.id} ${f.seq !== null ? `event ${f.seq}: ` : ''}${f.message}`);
+  const holds = final ? report.ok : report.okSoFar;
+  console.log(report.ok ? 'VERIFIED: every check holds' : holds ? 'VERIFIED SO FAR: every check holds' : 'NOT VERIFIED');
+  return holds ? 0 : 1;
 }

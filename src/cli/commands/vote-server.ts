@@ -1,17 +1,14 @@
-// `veche vote --server URL --election ID`: the voter's device talking to a veche server. The election
-// key is not taken on the server's word: the device checks the election event's hash, every trustee's
-// key proofs, and that the election key is the product of the trustees' keys, before encrypting. The
-// receipt is checked against the board key of the election event.
+// `veche vote --server URL --election ID`: the voter's device talking to a veche server. Nothing is
+// taken on the server's word: the device verifies the record up to the poll's opening (src/verify/
+// voter-check.ts) and encrypts under the key it checked. The receipt is checked against the board key
+// of the record's first event.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { encryptBallot } from '../../ballot/encrypt.js';
 import { auditBallot } from '../../ballot/audit.js';
 import { verifyReceipt, type Receipt } from '../../board/receipt.js';
 import { credentialKeys } from '../../credentials/credentials.js';
-import { decodePublicKey } from '../../crypto/group.js';
-import { checkTrusteeKey, jointPublicKey } from '../../keyceremony/trustee.js';
 import { encodeChoices, selectionGroups } from '../../manifest/layout.js';
-import { validateManifest } from '../../manifest/validate.js';
-import { eventHash, type BoardEvent, type PayloadByType, type TrusteeKeyPayload } from '../../record/events.js';
+import { checkElectionForVoter, ElectionCheckError } from '../../verify/voter-check.js';
 import { readJsonFile, required, UsageError, type Values } from '../args.js';
 import { choicesFromJson } from './vote.js';
 
@@ -34,34 +31,21 @@ async function getJson(url: string): Promise<unknown> {
   return body;
 }
 
-/** The public election data, checked on this device. */
+/** The election as the record up to the poll's opening shows it, verified on this device. */
 async function trustedElection(server: string, id: string) {
   const base = `${server}/api/elections/${encodeURIComponent(id)}`;
-  const info = await getJson(base) as { electionHash: string; phase: string; jointKey: string | null };
-  const res = await request(`${base}/record?types=election,trustee-key,joint-key`);
+  const res = await request(`${base}/record?until=poll-opened`);
   if (!res.ok) throw new ServerError(`${base}/record: ${res.status}`);
-  const events = (await res.text()).split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as BoardEvent);
-  const genesis = events[0];
-  if (genesis?.type !== 'election' || genesis.seq !== 0 || eventHash(genesis) !== genesis.hash) throw new ServerError('the server sent an election event whose hash does not match its content');
-  if (genesis.hash !== info.electionHash) throw new ServerError('the server\'s election hash does not match its election event');
-  const { manifest: rawManifest, boardKey } = genesis.payload as PayloadByType['election'];
-  const manifest = validateManifest(rawManifest);
-  const keys: TrusteeKeyPayload[] = [];
-  for (const t of manifest.trustees) {
-    const ev = events.filter((e) => e.type === 'trustee-key' && (e.payload as TrusteeKeyPayload).trustee === t.id);
-    if (ev.length !== 1 || eventHash(ev[0]!) !== ev[0]!.hash) throw new ServerError(`trustee ${t.id}: expected one published key`);
-    const key = ev[0]!.payload as TrusteeKeyPayload;
-    const problem = key.index === manifest.trustees.indexOf(t) + 1 ? checkTrusteeKey(genesis.hash, manifest.threshold, key) : 'wrong index';
-    if (problem) throw new ServerError(`trustee ${t.id}: ${problem}`);
-    keys.push(key);
+  const lines = (await res.text()).split('\n');
+  if (lines.at(-1) === '') lines.pop();
+  let el;
+  try {
+    el = await checkElectionForVoter(lines);
+  } catch (e) {
+    if (e instanceof ElectionCheckError) throw new ServerError(`${e.message}: do not vote through this server`);
+    throw e;
   }
-  const joint = events.find((e) => e.type === 'joint-key');
-  if (!joint || eventHash(joint) !== joint.hash) throw new ServerError('the election key is not on the board yet');
-  const publicKey = decodePublicKey((joint.payload as PayloadByType['joint-key']).publicKey);
-  if (!publicKey.equals(jointPublicKey(keys)) || info.jointKey !== (joint.payload as PayloadByType['joint-key']).publicKey) {
-    throw new ServerError('the election key is not the product of the trustees\' keys: do not vote through this server');
-  }
-  return { base, electionHash: genesis.hash, manifest, boardKey, publicKey, phase: info.phase };
+  return { base, ...el, publicKey: el.jointKey };
 }
 
 export async function voteViaServer(values: Values): Promise<number> {
@@ -74,6 +58,9 @@ export async function voteViaServer(values: Values): Promise<number> {
   try {
     const el = await trustedElection(server, id);
     const voter = credentialKeys(el.electionHash, credential);
+    if (!el.listed(voter.key)) throw new ServerError('this credential is not on the list of voters of this election');
+    if (el.revoked(voter.key)) throw new ServerError('this credential was revoked');
+    console.error(`election ${el.manifest.id}, fingerprint ${el.fingerprint} (compare it with the one in your invitation)`);
     const choices = choicesFromJson(el.manifest, choicesInput);
     const encrypted = encryptBallot(el.electionHash, el.publicKey, selectionGroups(el.manifest), encodeChoices(el.manifest, choices), voter);
     if (values.audit) {
@@ -82,7 +69,7 @@ export async function voteViaServer(values: Values): Promise<number> {
       console.log(ok ? 'audit passed: the ballot encrypted exactly these choices. It has been discarded; vote again to cast.' : 'AUDIT FAILED: the ballot does not encrypt these choices. Do not use this device.');
       return ok ? 0 : 1;
     }
-    if (el.phase !== 'open') throw new ServerError(`the poll is not open (phase: ${el.phase})`);
+    if (el.phase !== 'open') throw new ServerError('the poll is not open');
     const res = await request(`${el.base}/ballots`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(encrypted.ballot) });
     const body = await res.json().catch(() => null) as { receipt?: Receipt; error?: string; message?: string } | null;
     if (!res.ok || !body?.receipt) {

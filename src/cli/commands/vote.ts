@@ -4,10 +4,9 @@ import { readFileSync } from 'node:fs';
 import { encryptBallot } from '../../ballot/encrypt.js';
 import { auditBallot } from '../../ballot/audit.js';
 import { credentialKeys } from '../../credentials/credentials.js';
-import { decodePublicKey } from '../../crypto/group.js';
 import { encodeChoices, selectionGroups, validateChoices } from '../../manifest/layout.js';
 import type { Choices, Manifest } from '../../manifest/types.js';
-import { electionOf, eventsOf, readRecordFile } from '../../record/read.js';
+import { checkElectionForVoter, ElectionCheckError, type CheckedElection } from '../../verify/voter-check.js';
 import { parse, readJsonFile, required, UsageError, writeJsonFile } from '../args.js';
 import { makeSubmission } from '../submission.js';
 import { voteViaServer } from './vote-server.js';
@@ -16,7 +15,8 @@ export const VOTE_HELP = `Usage: veche vote --record RECORD --credential CRED --
        veche vote --server URL --election ID --credential CRED --choices FILE [--receipt FILE | --audit]
 
 Encrypts and signs a ballot on this machine. RECORD is the board's record (it gives the manifest and
-the election key); CRED is your credential (or @FILE to read it from a file); FILE holds your
+the election key; it is verified here first, up to where it stands, and the ballot is encrypted only
+under the key its signed key ceremony made); CRED is your credential (or @FILE to read it from a file); FILE holds your
 choices as JSON, one entry per question, for example:
   {"chair": "okafor", "projects": ["solar-roof", "garden"],
    "officers-review": {"treasurer": "encouragement", "secretary": "punishment", "maintenance": "no-consequences"},
@@ -29,12 +29,21 @@ list of option ids; a verdict question one verdict per office-holder; a motion f
                challenge), print what was checked, and throw the ballot away. Repeat as often as
                you like; then cast with --out.
 
-With --server, the ballot goes straight to a veche server: the election and its key are fetched from
-URL and checked here (election hash, trustee key proofs, election key = product of the trustee keys),
-the ballot is encrypted here and posted, and the board's signed receipt is checked; prints the
-tracking code and the receipt.
+With --server, the ballot goes straight to a veche server: the record up to the poll's opening is
+fetched from URL and verified here with the verifier's modules (chain, manifest, signed key ceremony,
+election key, signed credential list), the ballot is encrypted here under the checked key and posted,
+and the board's signed receipt is checked against the board key of the record's first event; prints
+the tracking code and the receipt.
   --receipt FILE   also write the receipt to FILE
 `;
+
+export function readLines(path: string): string[] {
+  let text: string;
+  try { text = readFileSync(path, 'utf8'); } catch (e) { throw new UsageError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`); }
+  const lines = text.split('\n');
+  if (lines.at(-1) === '') lines.pop();
+  return lines;
+}
 
 /** Accepts the short form above as well as the full {type, ...} answers. */
 export function choicesFromJson(manifest: Manifest, input: unknown): Choices {
@@ -61,17 +70,22 @@ export async function voteCommand(argv: string[]): Promise<number> {
     return voteViaServer(values);
   }
   if (values.election !== undefined || values.receipt !== undefined) throw new UsageError('--election and --receipt go with --server');
-  const events = readRecordFile(required(values, 'record'));
-  const { hash: election, payload: { manifest } } = electionOf(events);
-  const [joint] = eventsOf(events, 'joint-key');
-  if (!joint) throw new UsageError('the election key is not on the board yet');
+  // The record is verified here first: the key ceremony, the joint key and the credential list must hold.
+  let el: CheckedElection;
+  try {
+    el = await checkElectionForVoter(readLines(required(values, 'record')));
+  } catch (e) {
+    if (e instanceof ElectionCheckError) throw new UsageError(`refused: ${e.message}`);
+    throw e;
+  }
+  const { electionHash: election, manifest, jointKey: publicKey } = el;
   let credential = required(values, 'credential');
   if (credential.startsWith('@')) credential = readFileSync(credential.slice(1), 'utf8').trim();
   const voter = credentialKeys(election, credential);
-  const [list] = eventsOf(events, 'credentials');
-  if (list && !list.credentials.some((c) => c.key === voter.key)) throw new UsageError('this credential is not on the list of voters of this election');
+  if (!el.listed(voter.key)) throw new UsageError('this credential is not on the list of voters of this election');
+  if (el.revoked(voter.key)) throw new UsageError('this credential was revoked');
+  console.error(`election ${manifest.id}, fingerprint ${el.fingerprint} (compare it with the one in your invitation)`);
   const choices = choicesFromJson(manifest, readJsonFile(required(values, 'choices')));
-  const publicKey = decodePublicKey(joint.publicKey);
   const groups = selectionGroups(manifest);
   const encrypted = encryptBallot(election, publicKey, groups, encodeChoices(manifest, choices), voter);
   if (values.audit) {

@@ -1,44 +1,24 @@
 // Admin routes (Authorization: Bearer <admin token>, checked before the body is read): create
-// elections, publish the public credential list, revoke, open, close, tally, publish the result. The
-// admin never sees a private credential or a trustee secret: the board's rules decide what is accepted.
+// elections, open, close, tally, publish the result, and hand out trustee and authority tokens. The
+// admin never sees a private credential or a trustee secret, and cannot publish or revoke credentials:
+// that is the credential authority's (routes/authority.ts), signed with its key.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { BoardError } from '../../board/board.js';
-import type { CredentialEntry } from '../../record/events.js';
-import { issueTrusteeTokens, requireAdmin } from '../auth.js';
+import { issueAuthorityToken, issueTrusteeTokens, requireAdmin } from '../auth.js';
 import { HttpError } from '../errors.js';
 import type { Elections } from '../elections.js';
-import { credentialsBody, electionParams, emptyBody, manifestBody, noQuery, revokeBody, trusteeParams } from '../schemas.js';
+import { electionParams, emptyBody, manifestBody, noQuery, trusteeParams } from '../schemas.js';
 
 type IdParams = { id: string };
 
-/** The credential list of a large electorate is much larger than any other request. */
-export const CREDENTIALS_BODY_LIMIT = 64 * 1024 * 1024;
-
-export async function adminRoutes(app: FastifyInstance, opts: { elections: Elections; credentialsBodyLimit: number }): Promise<void> {
+export async function adminRoutes(app: FastifyInstance, opts: { elections: Elections }): Promise<void> {
   const { elections } = opts;
   const store = elections.store;
   app.addHook('onRequest', async (req: FastifyRequest) => requireAdmin(store, req));
 
   app.post('/api/elections', { schema: { querystring: noQuery, body: manifestBody } }, async (req) => {
-    const { board, trusteeTokens } = await elections.create(req.body);
-    return { id: board.electionId, electionHash: board.current.electionHash, trusteeTokens };
-  });
-
-  app.post<{ Params: IdParams; Body: { credentials: CredentialEntry[] } }>('/api/elections/:id/credentials', { bodyLimit: opts.credentialsBodyLimit, schema: { params: electionParams, querystring: noQuery, body: credentialsBody } }, async (req) => {
-    const board = await elections.current(req.params.id);
-    const e = await board.submitCredentials(req.body);
-    return { eligible: board.current.credentials!.size, eligibleWeight: board.current.eligibleWeight, seq: e.seq, hash: e.hash };
-  });
-
-  app.post<{ Params: IdParams; Body: { key: string; reason: string } }>('/api/elections/:id/revoke', { schema: { params: electionParams, querystring: noQuery, body: revokeBody } }, async (req) => {
-    const board = await elections.current(req.params.id);
-    try {
-      const e = await board.revokeCredential(req.body.key, req.body.reason);
-      return { revoked: board.current.revoked.size, seq: e.seq, hash: e.hash };
-    } catch (err) {
-      if (err instanceof BoardError && err.code === 'unknown-credential') throw new HttpError(404, 'unknown-credential', err.message);
-      throw err;
-    }
+    const { board, trusteeTokens, authorityToken } = await elections.create(req.body);
+    return { id: board.electionId, electionHash: board.current.electionHash, trusteeTokens, authorityToken };
   });
 
   const action = (path: string, run: (id: string) => Promise<Record<string, unknown>>) =>
@@ -60,6 +40,12 @@ export async function adminRoutes(app: FastifyInstance, opts: { elections: Elect
     const e = await (await elections.board(id)).publishResult();
     void elections.result(id); // start the verifier now, so the result page finds the report ready
     return { result: e.payload };
+  });
+
+  // A new token for the credential authority (the old one stops working).
+  app.post<{ Params: IdParams }>('/api/elections/:id/authority/token', { schema: { params: electionParams, querystring: noQuery, body: emptyBody } }, async (req) => {
+    await elections.current(req.params.id);
+    return { token: await issueAuthorityToken(store, req.params.id) };
   });
 
   // A new token for one trustee (the old one stops working): for a trustee who lost theirs.

@@ -8,6 +8,7 @@ import { encodePoint } from '../../crypto/group.js';
 import { encodeEvent, EVENT_TYPES, type BoardEvent, type EventType } from '../../record/events.js';
 import type { BallotJson } from '../../ballot/types.js';
 import { HttpError } from '../errors.js';
+import { electionFingerprint } from '../../verify/voter-check.js';
 import { bearerToken, principalOf } from '../auth.js';
 import type { Elections } from '../elections.js';
 import { ballotBody, ballotParams, boardQuery, electionParams, noQuery, recordQuery } from '../schemas.js';
@@ -24,6 +25,7 @@ export function electionInfo(board: Board) {
   return {
     id: board.electionId,
     electionHash: st.electionHash,
+    fingerprint: electionFingerprint(st.electionHash),
     manifest: st.manifest,
     phase: st.phase,
     jointKey: st.jointKey ? encodePoint(st.jointKey) : null,
@@ -31,9 +33,12 @@ export function electionInfo(board: Board) {
     trustees: st.manifest.trustees.map((t) => ({
       id: t.id,
       name: t.name,
-      keyPublished: st.trusteeKeys.has(t.id),
-      sharesSent: st.trusteeShares.has(t.id),
-      ready: st.ready.has(t.id),
+      committed: st.ceremony.commitments.has(t.id),
+      keyPublished: st.ceremony.keys.has(t.id),
+      sharesSent: st.ceremony.shares.has(t.id),
+      complained: st.ceremony.complaints.some((c) => c.payload.trustee === t.id),
+      atFault: st.ceremony.complaints.some((c) => c.atFault === t.id),
+      ready: st.ceremony.ready.has(t.id),
       decrypted: st.decryptionShares.some((s) => s.trustee === t.id),
     })),
     eligible: st.credentials?.size ?? 0,
@@ -47,12 +52,15 @@ export function electionInfo(board: Board) {
 }
 
 /** The record (or, with types, a filtered list of its events) as JSON Lines, read from the store page by page. */
-async function* recordLines(elections: Elections, id: string, types: EventType[] | undefined): AsyncGenerator<string> {
+async function* recordLines(elections: Elections, id: string, types: EventType[] | undefined, until?: EventType, start = 0): AsyncGenerator<string> {
   const pageSize = 1000;
-  for (let from = 0; ;) {
+  for (let from = start; ;) {
     const page: BoardEvent[] = await elections.store.events(id, { fromSeq: from, limit: pageSize, ...(types ? { types } : {}) });
-    if (page.length > 0) yield page.map((e) => encodeEvent(e) + '\n').join('');
-    if (page.length < pageSize) return;
+    // With until: the prefix up to and including the first event of that type (the booth's check).
+    const stop = until ? page.findIndex((e) => e.type === until) : -1;
+    const shown = stop >= 0 ? page.slice(0, stop + 1) : page;
+    if (shown.length > 0) yield shown.map((e) => encodeEvent(e) + '\n').join('');
+    if (stop >= 0 || page.length < pageSize) return;
     from = page[page.length - 1]!.seq + 1;
   }
 }
@@ -77,7 +85,7 @@ export async function publicRoutes(app: FastifyInstance, opts: { elections: Elec
     return electionInfo(await elections.current(req.params.id));
   });
 
-  app.get<{ Params: IdParams; Querystring: { types?: string } }>('/api/elections/:id/record', { schema: { params: electionParams, querystring: recordQuery } }, async (req, reply) => {
+  app.get<{ Params: IdParams; Querystring: { types?: string; until?: string; from?: string } }>('/api/elections/:id/record', { schema: { params: electionParams, querystring: recordQuery } }, async (req, reply) => {
     await elections.board(req.params.id);
     let types: EventType[] | undefined;
     if (req.query.types !== undefined) {
@@ -85,9 +93,12 @@ export async function publicRoutes(app: FastifyInstance, opts: { elections: Elec
       const unknown = types.filter((t) => !(EVENT_TYPES as readonly string[]).includes(t));
       if (unknown.length > 0) throw new HttpError(400, 'malformed', `unknown event type ${unknown.join(', ')}; known: ${EVENT_TYPES.join(', ')}`);
     }
+    const until = req.query.until as EventType | undefined;
+    if (until !== undefined && !(EVENT_TYPES as readonly string[]).includes(until)) throw new HttpError(400, 'malformed', `unknown event type ${until}`);
     reply.header('content-type', 'application/x-ndjson; charset=utf-8');
-    if (!types) reply.header('content-disposition', `attachment; filename="${req.params.id}-record.jsonl"`);
-    return reply.send(Readable.from(recordLines(elections, req.params.id, types)));
+    const from = req.query.from === undefined ? 0 : Number(req.query.from);
+    if (!types && !until && from === 0) reply.header('content-disposition', `attachment; filename="${req.params.id}-record.jsonl"`);
+    return reply.send(Readable.from(recordLines(elections, req.params.id, types, until, from)));
   });
 
   app.get<{ Params: IdParams; Querystring: { from?: string; limit?: string } }>('/api/elections/:id/board', { schema: { params: electionParams, querystring: boardQuery } }, async (req) => {

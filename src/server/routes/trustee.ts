@@ -1,13 +1,14 @@
 // Trustee routes (Authorization: Bearer <that trustee's token>): each trustee's browser or machine posts
-// its key, shares, readiness and decryption share. A token acts only for its own election and trustee,
+// its signed commitment, key, shares, complaint or readiness, and decryption share (the board checks the
+// signature against the manifest: the token only says who may post). A token acts only for its own election and trustee,
 // and the payload must name the same trustee as the path.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Board } from '../../board/board.js';
-import type { BoardEvent, DecryptionSharePayload, TrusteeKeyPayload, TrusteeReadyPayload, TrusteeSharesPayload } from '../../record/events.js';
+import type { BoardEvent, DecryptionSharePayload, TrusteeCommitmentPayload, TrusteeComplaintPayload, TrusteeKeyPayload, TrusteeReadyPayload, TrusteeSharesPayload } from '../../record/events.js';
 import { requireTrustee } from '../auth.js';
 import { HttpError } from '../errors.js';
 import type { Elections } from '../elections.js';
-import { decryptionBody, noQuery, trusteeKeyBody, trusteeParams, trusteeReadyBody, trusteeSharesBody } from '../schemas.js';
+import { decryptionBody, noQuery, trusteeCommitmentBody, trusteeComplaintBody, trusteeKeyBody, trusteeParams, trusteeReadyBody, trusteeSharesBody } from '../schemas.js';
 import { encodePoint } from '../../crypto/group.js';
 
 type Params = { id: string; trusteeId: string };
@@ -26,7 +27,9 @@ export async function trusteeRoutes(app: FastifyInstance, opts: { elections: Ele
       return { seq: e.seq, hash: e.hash, phase: st.phase, jointKey: st.jointKey ? encodePoint(st.jointKey) : null };
     });
 
+  step<TrusteeCommitmentPayload>('commitment', trusteeCommitmentBody, (b, p) => b.submitTrusteeCommitment(p));
   step<TrusteeKeyPayload>('key', trusteeKeyBody, (b, p) => b.submitTrusteeKey(p));
+  step<TrusteeComplaintPayload>('complaint', trusteeComplaintBody, (b, p) => b.submitTrusteeComplaint(p));
   step<TrusteeSharesPayload>('shares', trusteeSharesBody, (b, p) => b.submitTrusteeShares(p));
   step<TrusteeReadyPayload>('ready', trusteeReadyBody, (b, p) => b.submitTrusteeReady(p));
   step<DecryptionSharePayload>('decryption', decryptionBody, (b, p) => b.submitDecryptionShare(p));

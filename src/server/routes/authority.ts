@@ -1,0 +1,37 @@
+// Credential authority routes (Authorization: Bearer <the election's authority token>): publish the
+// public credential list and revoke credentials. The token says who may post; the board accepts a list
+// or a revocation only with the authority's signature under the key named in the manifest.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { BoardError } from '../../board/board.js';
+import type { CredentialsPayload, RevocationPayload } from '../../record/events.js';
+import { requireAuthority } from '../auth.js';
+import { HttpError } from '../errors.js';
+import type { Elections } from '../elections.js';
+import { credentialsBody, electionParams, noQuery, revokeBody } from '../schemas.js';
+
+type IdParams = { id: string };
+
+/** The credential list of a large electorate is much larger than any other request. */
+export const CREDENTIALS_BODY_LIMIT = 64 * 1024 * 1024;
+
+export async function authorityRoutes(app: FastifyInstance, opts: { elections: Elections; credentialsBodyLimit: number }): Promise<void> {
+  const { elections } = opts;
+  app.addHook('onRequest', async (req: FastifyRequest<{ Params: IdParams }>) => requireAuthority(elections.store, req, req.params.id));
+
+  app.post<{ Params: IdParams; Body: CredentialsPayload }>('/api/elections/:id/credentials', { bodyLimit: opts.credentialsBodyLimit, schema: { params: electionParams, querystring: noQuery, body: credentialsBody } }, async (req) => {
+    const board = await elections.current(req.params.id);
+    const e = await board.submitCredentials(req.body);
+    return { eligible: board.current.credentials!.size, eligibleWeight: board.current.eligibleWeight, seq: e.seq, hash: e.hash };
+  });
+
+  app.post<{ Params: IdParams; Body: RevocationPayload }>('/api/elections/:id/revoke', { schema: { params: electionParams, querystring: noQuery, body: revokeBody } }, async (req) => {
+    const board = await elections.current(req.params.id);
+    try {
+      const e = await board.revokeCredential(req.body);
+      return { revoked: board.current.revoked.size, seq: e.seq, hash: e.hash };
+    } catch (err) {
+      if (err instanceof BoardError && err.code === 'unknown-credential') throw new HttpError(404, 'unknown-credential', err.message);
+      throw err;
+    }
+  });
+}
