@@ -11,23 +11,32 @@ import { sha512 } from '@noble/hashes/sha2.js';
 import { canonicalJson, toBase64Url, toHex } from '../src/crypto/encoding.js';
 import { hashHex, hashToScalar, taggedBytes } from '../src/crypto/hash.js';
 import {
-  baseMul, decodeScalar, encodePoint, encodeScalar, G, mul, neg, ORDER, pointMul, scalarFromWideBytes, scalarOf, toScalarBytes,
+  baseMul, decodePoint, decodeScalar, encodePoint, encodeScalar, G, mul, neg, ORDER, pointMul, scalarFromWideBytes, scalarOf, toScalarBytes,
   withRandomSource, type Point, type Scalar,
 } from '../src/crypto/group.js';
 import { addCiphertexts, encodeCiphertext, encrypt, scaleCiphertext, type Ciphertext } from '../src/crypto/elgamal.js';
 import { encodeSchnorr, proveSchnorr } from '../src/crypto/proofs/schnorr.js';
 import { proveChaumPedersen } from '../src/crypto/proofs/chaum-pedersen.js';
 import { encodeDisjunctive, proveDisjunctive } from '../src/crypto/proofs/disjunctive.js';
-import { encryptShare, evalPolynomial, lagrangeAtZero } from '../src/crypto/threshold.js';
-import { credentialKeys } from '../src/credentials/credentials.js';
-import { coefficientContext, finishKeyCeremony, generateTrusteeKey, jointPublicKey, makeShares, shareContext, TAG_COEFFICIENT, type TrusteeSecret } from '../src/keyceremony/trustee.js';
+import { encryptShare, evalCommitments, evalPolynomial, lagrangeAtZero, openShare } from '../src/crypto/threshold.js';
+import { credentialKeys, issueCredentials } from '../src/credentials/credentials.js';
+import { signCredentialList, signRevocation } from '../src/credentials/authority.js';
+import {
+  coefficientContext, commitTrusteeKey, complaintContext, finishKeyCeremony, jointPublicKey, judgeComplaint, keyCommitment, makeShares, revealTrusteeKey,
+  shareContext, TAG_COEFFICIENT, TAG_COMPLAINT, TAG_KEY_COMMITMENT, type TrusteeSecret,
+} from '../src/keyceremony/trustee.js';
+import { applyCeremonyEvent, checkCeremonyEvent, newCeremonyState, type CeremonyEvent } from '../src/keyceremony/ceremony.js';
+import { signatureContext, signPayload, TAG_EVENT_SIGNATURE, unsignedPayload, type SigningKeyPair } from '../src/record/signature.js';
+import type { TrusteeComplaintPayload } from '../src/record/events.js';
 import { encryptBallot } from '../src/ballot/encrypt.js';
 import { optionContext, sumContext, TAG_OPTION_PROOF, TAG_SIGNATURE, TAG_SUM_PROOF } from '../src/ballot/context.js';
 import { signReceipt } from '../src/board/receipt.js';
 import { combineShares, decodeSums, decryptionContext, makeDecryptionShare, TAG_DECRYPTION } from '../src/tally/decrypt.js';
 import { encodeChoices, selectionGroups } from '../src/manifest/layout.js';
 import { validateManifest } from '../src/manifest/validate.js';
-import { demoManifest } from '../src/manifest/demo.js';
+import { demoManifestDraft } from '../src/manifest/demo.js';
+import { completeManifest, type ManifestDraft } from '../src/manifest/signers.js';
+import { makeRoles, runKeyCeremony } from '../src/demo/roles.js';
 import type { Choices, Manifest } from '../src/manifest/types.js';
 import { Board } from '../src/board/board.js';
 import { SqliteStore } from '../src/board/sqlite-store.js';
@@ -37,7 +46,7 @@ const OUT = fileURLToPath(new URL('../test/vectors/', import.meta.url));
 
 // ---- deterministic randomness ---------------------------------------------------------------------
 
-/** Runs `fn` with randomScalar drawing SHA-512("veche/v1/test/rng" 0x00 {seed, counter}); returns the nonces drawn. */
+/** Runs `fn` with randomScalar drawing SHA-512("veche/v2/test/rng" 0x00 {seed, counter}); returns the nonces drawn. */
 function seeded<T>(seed: string, fn: () => T): { out: T; nonces: string[] } {
   let counter = 0;
   const nonces: string[] = [];
@@ -53,6 +62,8 @@ function seeded<T>(seed: string, fn: () => T): { out: T; nonces: string[] } {
 /** A fixed secret scalar for a vector, named so anyone can see it is not special. */
 const fixedSecret = (name: string): Scalar => hashToScalar('test/secret', { name });
 const ELECTION = hashHex('test/election', { name: 'vectors' });
+/** A signing key pair from a fixed secret (in a real election each signer draws its own). */
+const fixedSigning = (name: string): SigningKeyPair => { const s = fixedSecret(name); return { secret: encodeScalar(s), key: encodePoint(baseMul(s)) }; };
 
 const enc = encodePoint;
 const sc = encodeScalar;
@@ -128,14 +139,17 @@ function hashVectors() {
     { tag: 'trustee/ready', value: 0 },
     { tag: 'trustee/decryption', value: 'text' },
     { tag: 'board/receipt', value: [1, 'two', { three: 3 }] },
-    { tag: 'share-key', value: { context: shareContext(ELECTION, 't1', 't2'), R: enc(G), S: enc(G) } },
+    { tag: 'trustee/key-commitment', value: { election: ELECTION, key: { trustee: 't1', index: 1, commitments: [enc(G)], proofs: [], encryptionKey: enc(G), encryptionProof: { c: sc(1n), z: sc(2n) }, signature: { c: sc(3n), z: sc(4n) } } } },
+    { tag: 'trustee/complaint', value: { context: complaintContext(ELECTION, 't2', 't1'), statement: { X: enc(G), B: enc(G), Y: enc(G) }, commitment: [enc(G), enc(G)] } },
+    { tag: 'event/signature', value: { context: signatureContext(ELECTION, { role: 'credential-authority', id: null }), statement: { X: enc(G) }, message: { type: 'credential-revoked', payload: { key: enc(G), reason: 'lost' } }, commitment: enc(G) } },
+    { tag: 'share-key', value: { context: shareContext(ELECTION, 't1', 't2', enc(G)), R: enc(G), S: enc(G) } },
     { tag: 'share-mac', value: { R: enc(G), data: enc(G) } },
     { tag: 'server/token', value: 'vt1.demo.t1.secret' },
     { tag: 'event', value: 'the same value under two tags hashes differently' },
     { tag: 'credential', value: 'the same value under two tags hashes differently' },
   ];
   write('hash.json', {
-    description: 'taggedBytes = UTF-8("veche/v1/" + tag) || 0x00 || UTF-8(canonicalJson(value)); hashHex = hex(SHA-256(taggedBytes)); hashToScalar = SHA-512(taggedBytes) read little-endian mod q (base64url scalar, and decimal).',
+    description: 'taggedBytes = UTF-8("veche/v2/" + tag) || 0x00 || UTF-8(canonicalJson(value)); hashHex = hex(SHA-256(taggedBytes)); hashToScalar = SHA-512(taggedBytes) read little-endian mod q (base64url scalar, and decimal).',
     cases: cases.map(({ tag, value }) => {
       const s = hashToScalar(tag, value);
       return { tag, value, taggedBytesHex: toHex(taggedBytes(tag, value)), hashHex: hashHex(tag, value), hashToScalar: sc(s), hashToScalarDecimal: s.toString() };
@@ -326,10 +340,32 @@ function credentialVectors() {
     const k = credentialKeys(ELECTION, typed);
     return { typed, normalized: normalizedOf(typed), secret: sc(k.secret), publicKey: k.key };
   });
+  // The credential authority signs the public list and each revocation (src/credentials/authority.ts).
+  const authority = fixedSigning('authority/signing');
+  const voters = [
+    { id: 'v1', credential: 'ABCDE-FGHJK-MNPQR-STVWX-YZ012', weight: 1 },
+    { id: 'v2', credential: 'ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ', weight: 3 },
+    { id: 'v3', credential: '00000-00000-00000-00000-00000', weight: 1 },
+  ];
+  const fixed = voters.map((v) => v.credential);
+  const issued = issueCredentials(ELECTION, voters, () => fixed.shift()!);
+  const { out: list, nonces: listNonces } = seeded('credentials/list', () => signCredentialList(ELECTION, issued.public, authority));
+  const revokedKey = issued.private.find((c) => c.voter === 'v2')!.key;
+  const { out: revocation, nonces: revocationNonces } = seeded('credentials/revocation', () => signRevocation(ELECTION, revokedKey, 'reported lost by its holder', authority));
+  const signer = { role: 'credential-authority' as const, id: null };
+  const detail = (type: string, payload: { signature: { c: string; z: string } }, nonces: string[]) => {
+    const message = { type, payload: unsignedPayload(payload) };
+    const transcript = { context: signatureContext(ELECTION, signer), statement: { X: authority.key }, message, commitment: enc(baseMul(decodeScalar(nonces[0]!))) };
+    if (sc(hashToScalar(TAG_EVENT_SIGNATURE, transcript)) !== payload.signature.c) throw new Error(`${type}: signature transcript mismatch`);
+    return { nonces, transcript, payload };
+  };
   write('credential.json', {
-    description: 'Credential: 25 Crockford base32 symbols (0-9 A-Z without I L O U). normalized = upper case, spaces and dashes removed, a dash after every 5 symbols. secret = hashToScalar("credential", {election, credential: normalized}); publicKey = g^secret.',
+    description: 'Credential: 25 Crockford base32 symbols (0-9 A-Z without I L O U). normalized = upper case, spaces and dashes removed, a dash after every 5 symbols. secret = hashToScalar("credential", {election, credential: normalized}); publicKey = g^secret. authority: the credential authority\'s signing key; signedList: the public list {credentials sorted by key, totalWeight} signed by it, signedRevocation: a revocation {key, reason} signed by it. Each signature is a Schnorr signature (tag event/signature) with context {election, role: "credential-authority", signer: null} and message {type, payload without its signature}; nonces: [w].',
     election: ELECTION,
     cases,
+    authority: { signingSecret: authority.secret, signingKey: authority.key },
+    signedList: { voters: voters.map((v) => ({ ...v, key: credentialKeys(ELECTION, v.credential).key })), ...detail('credentials', list, listNonces) },
+    signedRevocation: { ...detail('credential-revoked', revocation, revocationNonces) },
     rejected: ['ABCDE-FGHJK-MNPQR-STVWX-YZ01', 'ABCDE-FGHJK-MNPQR-STVWX-YZ0123', 'ABCDE-FGHIK-MNPQR-STVWX-YZ012', 'ABCDE-FGHJK-MNOQR-STVWX-YZ012', 'ABCDE-FGHJK-MNPQR-STUWX-YZ012', 'ABCDE-FGHJK-MNPQR-STVWX-YZ01L', 'ABCDE_FGHJK_MNPQR_STVWX_YZ012'],
   });
 }
@@ -341,29 +377,123 @@ function normalizedOf(text: string): string {
 
 // ---- key ceremony, shares, decryption ---------------------------------------------------------------
 
+/** The manifest of the threshold vector: three trustees, 2 of whom decrypt, with fixed signing keys. */
+function thresholdManifest(): Manifest {
+  const draft: ManifestDraft = {
+    id: 'vectors-threshold',
+    title: 'Test vector key ceremony',
+    description: '',
+    languages: ['en'],
+    questions: [{ type: 'motion', id: 'm', title: 'Motion', quorum: { num: 1, den: 2 }, threshold: { num: 1, den: 2 }, strict: true }],
+    trustees: [{ id: 't1', name: 'Trustee One' }, { id: 't2', name: 'Trustee Two' }, { id: 't3', name: 'Trustee Three' }],
+    threshold: 2,
+  };
+  return validateManifest(completeManifest(draft, {
+    trustees: Object.fromEntries(draft.trustees.map((t) => [t.id, fixedSigning(`trustee/${t.id}/signing`).key])),
+    authority: fixedSigning('authority/signing').key,
+  }));
+}
+
+/** One signature in full: what is hashed for the challenge, and the proof. */
+function signatureDetail(election: string, signer: { role: 'trustee' | 'credential-authority'; id: string | null }, key: string, type: string, payload: { signature: { c: string; z: string } }, nonce: string) {
+  const context = signatureContext(election, signer);
+  const message = { type, payload: unsignedPayload(payload) };
+  const commitment = enc(baseMul(decodeScalar(nonce)));
+  const transcript = { context, statement: { X: key }, message, commitment };
+  const challenge = hashToScalar(TAG_EVENT_SIGNATURE, transcript);
+  if (sc(challenge) !== payload.signature.c) throw new Error(`${type}: signature transcript mismatch`);
+  return { tag: TAG_EVENT_SIGNATURE, type, signingKey: key, context, message, nonce, commitment, transcript, challenge: sc(challenge), proof: payload.signature };
+}
+
 function thresholdVectors() {
-  const trustees = ['t1', 't2', 't3'];
-  const t = 2;
-  // Round 1, 2 and 3 of the ceremony, each trustee with its own seeded randomness.
-  const round1 = trustees.map((id, i) => seeded(`ceremony/${id}/keygen`, () => generateTrusteeKey(ELECTION, id, i + 1, t)));
-  const keys = round1.map((r) => r.out.published);
-  const round2 = round1.map((r, i) => seeded(`ceremony/${trustees[i]}/shares`, () => makeShares(r.out.secret, keys)));
+  const manifest = thresholdManifest();
+  const ids = manifest.trustees.map((tr) => tr.id);
+  const t = manifest.threshold;
+  const identities: TrusteeSecret[] = ids.map((id) => ({ version: 'veche/trustee-secret/v2', trustee: id, signing: fixedSigning(`trustee/${id}/signing`) }));
+  // Round 0 (commit), 1 (reveal), 2 (shares) and 3 (ready) of the ceremony, each trustee with its own seeded randomness.
+  const round0 = identities.map((s) => seeded(`ceremony/${s.trustee}/commit`, () => commitTrusteeKey(s, ELECTION, manifest)));
+  const keys = round0.map((r) => revealTrusteeKey(r.out.secret));
+  const round2 = round0.map((r, i) => seeded(`ceremony/${ids[i]}/shares`, () => makeShares(r.out.secret, keys)));
   const allShares = round2.map((r) => r.out);
-  const round3 = round1.map((r, i) => seeded(`ceremony/${trustees[i]}/finish`, () => finishKeyCeremony(r.out.secret, keys, allShares)));
-  const secrets: TrusteeSecret[] = round3.map((r) => r.out.secret);
+  const round3 = round0.map((r, i) => seeded(`ceremony/${ids[i]}/finish`, () => finishKeyCeremony(r.out.secret, keys, allShares)));
+  const secrets: TrusteeSecret[] = round3.map((r) => {
+    if (r.out.kind !== 'ready') throw new Error('honest ceremony: unexpected complaint');
+    return r.out.secret;
+  });
+  const readies = round3.map((r) => (r.out.kind === 'ready' ? r.out.ready : null)!);
   const h = jointPublicKey(keys);
-  const coefficients = secrets.map((s) => s.coefficients.map((c) => decodeScalar(c)));
+  const coefficients = secrets.map((s) => s.coefficients!.map((c) => decodeScalar(c)));
   const jointSecret = coefficients.reduce((acc, cs) => (acc + cs[0]!) % ORDER, 0n);
   if (!baseMul(jointSecret).equals(h)) throw new Error('joint key mismatch');
 
-  // One share encryption in full detail.
-  const E = baseMul(decodeScalar(secrets[1]!.encryptionSecret));
+  // The board's and the verifier's rules accept the ceremony, event by event, and it ends with the joint key.
+  const cs = newCeremonyState();
+  const events: [CeremonyEvent, unknown][] = [
+    ...round0.map((r) => ['trustee-commitment', r.out.commitment] as [CeremonyEvent, unknown]),
+    ...keys.map((k) => ['trustee-key', k] as [CeremonyEvent, unknown]),
+    ...allShares.map((x) => ['trustee-shares', x] as [CeremonyEvent, unknown]),
+    ...readies.map((x) => ['trustee-ready', x] as [CeremonyEvent, unknown]),
+    ['joint-key', { publicKey: enc(h) }],
+  ];
+  for (const [type, payload] of events) {
+    const bad = checkCeremonyEvent(cs, ELECTION, manifest, type, payload);
+    if (bad) throw new Error(`ceremony rules refuse ${type}: ${bad.message}`);
+    applyCeremonyEvent(cs, ELECTION, type, payload);
+  }
+
+  // One share encryption in full detail: t1's share for t2, bound to t2's encryption key.
+  const E = decodePoint(keys[1]!.encryptionKey);
   const shareValue = evalPolynomial(coefficients[0]!, 2);
-  const context = shareContext(ELECTION, 't1', 't2');
+  const context = shareContext(ELECTION, 't1', 't2', keys[1]!.encryptionKey);
   const { out: encrypted, nonces: shareNonces } = seeded('share-encryption', () => encryptShare(context, E, shareValue));
-  const r = decodeScalar(shareNonces[0]);
+  const r = decodeScalar(shareNonces[0]!);
   const S = pointMul(E, r);
   const k = sha512(taggedBytes('share-key', { context, R: enc(baseMul(r)), S: enc(S) }));
+
+  // A complaint: t1 sends t2 a share that is properly encrypted but wrong (P_1(2) + 1). t2 complains,
+  // revealing S = R^{e_2} with a Chaum–Pedersen proof; anyone then opens the share and finds t1 at fault.
+  const e2 = decodeScalar(secrets[1]!.encryptionSecret!);
+  const wrongValue = (shareValue + 1n) % ORDER;
+  const { out: badShares, nonces: badSharesNonces } = seeded('complaint/t1/bad-shares', () => signPayload(ELECTION, { role: 'trustee', id: 't1' }, 'trustee-shares', {
+    trustee: 't1',
+    shares: { ...allShares[0]!.shares, t2: encryptShare(context, E, wrongValue) },
+  }, decodeScalar(identities[0]!.signing.secret)));
+  const cheated = [badShares, allShares[1]!, allShares[2]!];
+  const { out: outcome, nonces: complainNonces } = seeded('complaint/t2/finish', () => finishKeyCeremony(round0[1]!.out.secret, keys, cheated));
+  if (outcome.kind !== 'complaints' || outcome.complaints.length !== 1) throw new Error('expected one complaint');
+  const complaint = outcome.complaints[0]!;
+  const badR = decodePoint(badShares.shares.t2!.R);
+  const badS = pointMul(badR, e2);
+  if (enc(badS) !== complaint.S) throw new Error('complaint S mismatch');
+  const cpW = decodeScalar(complainNonces[0]!);
+  const complaintTranscript = { context: complaintContext(ELECTION, 't2', 't1'), statement: { X: keys[1]!.encryptionKey, B: enc(badR), Y: enc(badS) }, commitment: [enc(baseMul(cpW)), enc(pointMul(badR, cpW))] };
+  if (sc(hashToScalar(TAG_COMPLAINT, complaintTranscript)) !== complaint.proof.c) throw new Error('complaint transcript mismatch');
+  const opened = openShare(context, badS, badShares.shares.t2!);
+  if (opened !== wrongValue) throw new Error('the complaint does not open the bad share');
+  const judgement = judgeComplaint(ELECTION, complaint, keys[1]!, keys[0]!, badShares);
+  if (judgement.atFault !== 't1') throw new Error('the sender of the bad share should be at fault');
+  // Through the board's rules: the complaint is accepted as an event and t1 is named at fault.
+  const cc = newCeremonyState();
+  const complaintEvents: [CeremonyEvent, unknown][] = [...events.slice(0, 6), ['trustee-shares', badShares], ...events.slice(7, 9), ['trustee-complaint', complaint]];
+  for (const [type, payload] of complaintEvents) {
+    const bad = checkCeremonyEvent(cc, ELECTION, manifest, type, payload);
+    if (bad) throw new Error(`ceremony rules refuse ${type}: ${bad.message}`);
+    applyCeremonyEvent(cc, ELECTION, type, payload);
+  }
+  if (cc.complaints[0]?.atFault !== 't1') throw new Error('board rules: t1 should be at fault');
+
+  // A false complaint: t3 complains about the good share t2 sent it; the share opens and matches, so t3 is at fault.
+  const e3 = decodeScalar(secrets[2]!.encryptionSecret!);
+  const goodR = decodePoint(allShares[1]!.shares.t3!.R);
+  const goodS = pointMul(goodR, e3);
+  const { out: falseComplaint, nonces: falseNonces } = seeded('complaint/t3/false', () => signPayload(ELECTION, { role: 'trustee', id: 't3' }, 'trustee-complaint', {
+    trustee: 't3',
+    against: 't2',
+    S: enc(goodS),
+    proof: encodeSchnorr(proveChaumPedersen(TAG_COMPLAINT, complaintContext(ELECTION, 't3', 't2'), e3, decodePoint(keys[2]!.encryptionKey), goodR, goodS)),
+  }, decodeScalar(identities[2]!.signing.secret)) as TrusteeComplaintPayload);
+  const falseJudgement = judgeComplaint(ELECTION, falseComplaint, keys[2]!, keys[1]!, allShares[1]!);
+  if (falseJudgement.atFault !== 't3') throw new Error('the false complainer should be at fault');
 
   // A tally of two ciphertexts (plaintexts 2 and 3) decrypted by trustees 1 and 3.
   const sums = [[encodeCiphertext(encrypt(h, 2, fixedSecret('tally/r/0')).ct), encodeCiphertext(encrypt(h, 3, fixedSecret('tally/r/1')).ct)]];
@@ -371,31 +501,64 @@ function thresholdVectors() {
   const used = [dshares[0]!.out, dshares[2]!.out];
   const counts = combineShares(decodeSums(sums), used, 10);
 
+  const signerOf = (id: string) => ({ role: 'trustee' as const, id });
   const subsets = [[1, 2], [1, 3], [2, 3], [1, 2, 3]];
   write('threshold.json', {
-    description: 'A 2-of-3 key ceremony (src/keyceremony/trustee.ts), one share encryption in detail, Lagrange coefficients at 0, and a threshold decryption by trustees 1 and 3. Nonces per step in the order drawn: keygen: a_0..a_{t-1}, e, then w for each coefficient proof j = 0..t-1, then w for the encryption-key proof; shares: r for each other trustee in manifest order; finish: w of the ready proof; decryption: w for each (group, option) in order.',
+    description: 'A 2-of-3 key ceremony (src/keyceremony/trustee.ts, protocol v2), one share encryption in detail, a complaint against a bad share and a false complaint with their judgements, one event signature in detail, Lagrange coefficients at 0, and a threshold decryption by trustees 1 and 3. Every trustee event is signed (Schnorr, tag event/signature, context {election, role: "trustee", signer: id}, message {type, payload without its signature}) with the trustee\'s signing key from the manifest. Nonces per step in the order the code draws them: commit (round 0): a_0..a_{t-1}, e, w for each coefficient proof j = 0..t-1, w for the encryption-key proof, w of the trustee-key signature, w of the trustee-commitment signature; shares (round 2): r for each other trustee in manifest order, then w of the signature; finish (round 3): w of the ready proof, then w of the signature (with a complaint: w of its Chaum–Pedersen proof, then w of its signature, per accused trustee); decryption: w for each (group, option) in order, then w of the signature.',
     election: ELECTION,
+    manifest,
     threshold: t,
-    trustees: trustees.map((id, i) => ({
+    trustees: ids.map((id, i) => ({
       id,
       index: i + 1,
-      keygenNonces: round1[i]!.nonces,
+      signingSecret: identities[i]!.signing.secret,
+      signingKey: identities[i]!.signing.key,
+      commitNonces: round0[i]!.nonces,
       coefficients: secrets[i]!.coefficients,
       encryptionSecret: secrets[i]!.encryptionSecret,
-      published: keys[i],
+      keyCommitment: { tag: TAG_KEY_COMMITMENT, hashed: { election: ELECTION, key: keys[i] }, hash: keyCommitment(ELECTION, keys[i]!) },
+      commitment: round0[i]!.out.commitment,
+      key: keys[i],
       sharesNonces: round2[i]!.nonces,
+      shareContexts: Object.fromEntries(keys.filter((x) => x.trustee !== id).map((x) => [x.trustee, shareContext(ELECTION, id, x.trustee, x.encryptionKey)])),
       shares: allShares[i],
       finishNonces: round3[i]!.nonces,
       share: secrets[i]!.share,
-      ready: round3[i]!.out.ready,
-      polynomialAt: Object.fromEntries(trustees.map((_, l) => [String(l + 1), sc(evalPolynomial(coefficients[i]!, l + 1))])),
+      ready: readies[i],
+      polynomialAt: Object.fromEntries(ids.map((_, l) => [String(l + 1), sc(evalPolynomial(coefficients[i]!, l + 1))])),
     })),
     jointPublicKey: enc(h),
     jointSecret: sc(jointSecret),
+    signature: { signer: signerOf('t1'), ...signatureDetail(ELECTION, signerOf('t1'), identities[0]!.signing.key, 'trustee-commitment', round0[0]!.out.commitment, round0[0]!.nonces.at(-1)!) },
     lagrange: subsets.map((set) => ({ indices: set, coefficients: set.map((i) => sc(lagrangeAtZero(set, i))) })),
     shareEncryption: {
       context, recipientKey: enc(E), share: sc(shareValue), nonces: shareNonces, R: enc(baseMul(r)), S: enc(S),
       mask: toHex(k.slice(0, 32)), macKey: toHex(k.slice(32)), encrypted,
+    },
+    complaint: {
+      description: 't1 sends t2 P_1(2) + 1 instead of P_1(2), encrypted to t2\'s key in the share context. badSharesNonces: r of the bad share for t2 (t3\'s share is the honest one), then w of the signature. t2\'s finish step finds the share does not match t1\'s commitments and complains: complainNonces = w of the Chaum–Pedersen proof (tag trustee/complaint, X = E_2, B = R, Y = S = R^{e_2}), then w of the signature. Anyone opens the share with S and checks g^value against t1\'s commitments at index 2: t1 is at fault.',
+      from: 't1',
+      to: 't2',
+      shareContext: context,
+      wrongValue: sc(wrongValue),
+      badSharesNonces,
+      badShares,
+      complainNonces,
+      R: enc(badR),
+      S: enc(badS),
+      proofTranscript: complaintTranscript,
+      payload: complaint,
+      opened: sc(opened),
+      expected: enc(evalCommitments(keys[0]!.commitments.map((c) => decodePoint(c)), 2)),
+      judgement,
+    },
+    falseComplaint: {
+      description: 't3 complains about the honest share t2 sent it, revealing the true S = R^{e_3}: the share opens and matches t2\'s commitments, so t3 is at fault. nonces: w of the Chaum–Pedersen proof, then w of the signature.',
+      from: 't2',
+      to: 't3',
+      nonces: falseNonces,
+      payload: falseComplaint,
+      judgement: falseJudgement,
     },
     decryption: {
       sums,
@@ -409,8 +572,7 @@ function thresholdVectors() {
 
 // ---- ballot and receipt -----------------------------------------------------------------------------
 
-const BALLOT_MANIFEST: Manifest = validateManifest({
-  version: 'veche/manifest/v1',
+const BALLOT_MANIFEST: Manifest = validateManifest(completeManifest({
   id: 'vectors',
   title: 'Test vector election',
   description: '',
@@ -421,7 +583,7 @@ const BALLOT_MANIFEST: Manifest = validateManifest({
   ],
   trustees: [{ id: 't1', name: 'Trustee One' }],
   threshold: 1,
-});
+}, { trustees: { t1: fixedSigning('trustee/t1/signing').key }, authority: fixedSigning('authority/signing').key }));
 
 function ballotVectors() {
   const x = fixedSecret('ballot/election-key');
@@ -457,29 +619,28 @@ function ballotVectors() {
 // ---- a small complete election record -------------------------------------------------------------
 
 async function recordVector() {
-  const manifest = demoManifest();
+  // Every role through src/demo/roles.ts: the trustees' and the authority's signing keys, the manifest
+  // naming them, and the four rounds of the key ceremony on the real board.
+  const roles = makeRoles(demoManifestDraft());
+  const manifest = roles.manifest;
   const dir = mkdtempSync(join(tmpdir(), 'veche-vectors-'));
   const store = new SqliteStore(join(dir, 'board.sqlite'));
   try {
     const board = await Board.create(store, manifest);
     const election = board.current.electionHash;
-    const t = manifest.threshold;
-    let secrets = manifest.trustees.map((tr, i) => generateTrusteeKey(election, tr.id, i + 1, t));
-    for (const s of secrets) await board.submitTrusteeKey(s.published);
-    const keys = () => manifest.trustees.map((tr) => board.current.trusteeKeys.get(tr.id)!);
-    for (const s of secrets) await board.submitTrusteeShares(makeShares(s.secret, keys()));
-    const shares = [...board.current.trusteeShares.values()];
-    const finished = secrets.map((s) => finishKeyCeremony(s.secret, keys(), shares));
-    for (const f of finished) await board.submitTrusteeReady(f.ready);
+    const finished = await runKeyCeremony(board, roles.trustees);
 
-    const voters = [
+    const people = [
       { id: 'ada', credential: 'ADA00-11111-22222-33333-44444', weight: 1 },
       { id: 'bo', credential: 'B0000-55555-66666-77777-88888', weight: 1 },
       { id: 'cy', credential: 'CY000-99999-AAAAA-BBBBB-CCCCC', weight: 2 },
       { id: 'dee', credential: 'DEE00-DDDDD-EEEEE-FFFFF-GGGGG', weight: 1 },
-    ].map((v) => ({ ...v, ...credentialKeys(election, v.credential) }));
-    const list = voters.map((v) => ({ key: v.key, weight: v.weight })).sort((a, b) => (a.key < b.key ? -1 : 1));
-    await board.submitCredentials({ credentials: list });
+    ];
+    const voters = people.map((v) => ({ ...v, ...credentialKeys(election, v.credential) }));
+    // The credential authority's step, with fixed credential texts so the test can derive the keys.
+    const texts = people.map((v) => v.credential);
+    const issued = issueCredentials(election, people, () => texts.shift()!);
+    await board.submitCredentials(signCredentialList(election, issued.public, roles.authority.signing));
     await board.openPoll();
     const groups = selectionGroups(manifest);
     const h = board.current.jointKey!;
@@ -500,17 +661,17 @@ async function recordVector() {
     }
     // dee's credential is revoked after dee voted: that ballot stays on the record and is not counted.
     const dee = voters.find((v) => v.id === 'dee')!;
-    await board.revokeCredential(dee.key, 'reported lost by its holder');
+    await board.revokeCredential(signRevocation(election, dee.key, 'reported lost by its holder', roles.authority.signing));
     await board.closePoll();
     await board.computeTally();
     // Trustees 1 and 3 decrypt: the Lagrange coefficients are not the trivial ones of 1 and 2.
-    await board.submitDecryptionShare(makeDecryptionShare(finished[0]!.secret, board.current.tally!.sums));
-    await board.submitDecryptionShare(makeDecryptionShare(finished[2]!.secret, board.current.tally!.sums));
+    await board.submitDecryptionShare(makeDecryptionShare(finished[0]!, board.current.tally!.sums));
+    await board.submitDecryptionShare(makeDecryptionShare(finished[2]!, board.current.tally!.sums));
     const result = (await board.publishResult()).payload;
     await writeRecord(join(OUT, 'record.jsonl'), board.record());
     console.log('wrote test/vectors/record.jsonl');
     write('record.json', {
-      description: 'The election in record.jsonl: the demo manifest, four credentials (cy weighs 2), five ballots (bo votes twice: the later counts), dee revoked after voting (not counted), decryption by trustees t1 and t3. The choices are given so the counts can be recomputed in the clear.',
+      description: 'The election in record.jsonl, made by the real board through src/demo/roles.ts: the demo manifest with fresh signing keys for its trustees and credential authority, the v2 key ceremony (commitments, keys, shares, ready, joint key), the signed credential list: four credentials (cy weighs 2), five ballots (bo votes twice: the later counts), dee revoked by a revocation the authority signs, after voting (not counted), decryption by trustees t1 and t3. The choices are given so the counts can be recomputed in the clear.',
       electionHash: election,
       events: board.current.headSeq + 1,
       voters: voters.map((v) => ({ id: v.id, credential: v.credential, key: v.key, weight: v.weight })),

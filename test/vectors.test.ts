@@ -17,9 +17,15 @@ import { addCiphertexts, decodeCiphertext, encodeCiphertext, encrypt, scaleCiphe
 import { decodeSchnorr, encodeSchnorr, proveSchnorr, verifySchnorr } from '../src/crypto/proofs/schnorr.js';
 import { proveChaumPedersen, verifyChaumPedersen } from '../src/crypto/proofs/chaum-pedersen.js';
 import { decodeDisjunctive, encodeDisjunctive, proveDisjunctive, verifyDisjunctive } from '../src/crypto/proofs/disjunctive.js';
-import { decryptShare, encryptShare, lagrangeAtZero } from '../src/crypto/threshold.js';
+import { decryptShare, encryptShare, evalCommitments, lagrangeAtZero, openShare } from '../src/crypto/threshold.js';
 import { credentialKeys, normalizeCredential } from '../src/credentials/credentials.js';
-import { finishKeyCeremony, generateTrusteeKey, jointPublicKey, makeShares } from '../src/keyceremony/trustee.js';
+import {
+  commitTrusteeKey, complaintContext, finishKeyCeremony, jointPublicKey, judgeComplaint, keyCommitment, makeShares, revealTrusteeKey, TAG_COMPLAINT,
+  type TrusteeSecret,
+} from '../src/keyceremony/trustee.js';
+import { applyCeremonyEvent, checkCeremonyEvent, newCeremonyState, type CeremonyEvent } from '../src/keyceremony/ceremony.js';
+import { signCredentialList, signRevocation, checkCredentialList } from '../src/credentials/authority.js';
+import { checkPayloadSignature, signPayload, TAG_EVENT_SIGNATURE } from '../src/record/signature.js';
 import { encryptBallot } from '../src/ballot/encrypt.js';
 import { checkBallot } from '../src/ballot/validate.js';
 import { auditBallot } from '../src/ballot/audit.js';
@@ -61,6 +67,10 @@ const hexBytes = (h: string) => Uint8Array.from(Buffer.from(h, 'hex'));
 const leToBigInt = (b: Uint8Array) => b.reduceRight((acc, x) => (acc << 8n) | BigInt(x), 0n);
 const sha = (alg: 'sha256' | 'sha512', bytes: Uint8Array) => new Uint8Array(createHash(alg).update(bytes).digest());
 const plain = (x: unknown) => JSON.parse(JSON.stringify(x));
+/** taggedBytes, H and Hq rebuilt with Buffer and node:crypto, from spec §2. */
+const nodeTagged = (tag: string, value: unknown) => new Uint8Array(Buffer.concat([Buffer.from(`veche/v2/${tag}`, 'utf8'), Buffer.from([0]), Buffer.from(canonicalJson(value), 'utf8')]));
+const nodeH = (tag: string, value: unknown) => Buffer.from(sha('sha256', nodeTagged(tag, value))).toString('hex');
+const nodeHq = (tag: string, value: unknown) => leToBigInt(sha('sha512', nodeTagged(tag, value))) % ORDER;
 
 describe('vectors: encodings', () => {
   const v = load('encoding.json');
@@ -87,8 +97,7 @@ describe('vectors: hashes', () => {
     for (const c of v.cases) {
       const bytes = taggedBytes(c.tag, c.value);
       assert.equal(toHex(bytes), c.taggedBytesHex, c.tag);
-      const expectedPrefix = Buffer.concat([Buffer.from(`veche/v1/${c.tag}`, 'utf8'), Buffer.from([0]), Buffer.from(canonicalJson(c.value), 'utf8')]);
-      assert.equal(Buffer.from(bytes).toString('hex'), expectedPrefix.toString('hex'));
+      assert.equal(Buffer.from(bytes).toString('hex'), Buffer.from(nodeTagged(c.tag, c.value)).toString('hex'));
       assert.equal(hashHex(c.tag, c.value), c.hashHex);
       assert.equal(Buffer.from(sha('sha256', bytes)).toString('hex'), c.hashHex);
       assert.equal(encodeScalar(hashToScalar(c.tag, c.value)), c.hashToScalar);
@@ -113,7 +122,7 @@ describe('spec and vectors cover every domain tag in the code', () => {
       const text = readFileSync(f, 'utf8');
       for (const m of text.matchAll(/(?:hashHex|hashToScalar|taggedBytes)\('([^']+)'|TAG_[A-Z_]+ = '([^']+)'/g)) tags.add(m[1] ?? m[2]!);
     }
-    assert.ok(tags.size >= 14, `found only ${[...tags].join(', ')}`);
+    assert.ok(tags.size >= 17, `found only ${[...tags].join(', ')}`);
     const spec = readFileSync(join(root, 'docs', 'spec.md'), 'utf8');
     const hashed = new Set(load('hash.json').cases.map((c: { tag: string }) => c.tag));
     for (const tag of tags) {
@@ -225,21 +234,101 @@ describe('vectors: credentials', () => {
     }
     for (const bad of v.rejected) assert.throws(() => credentialKeys(v.election, bad), /credential/, bad);
   });
+
+  const v = load('credential.json');
+  /** The authority's signature of a payload: the transcript rebuilt with node:crypto, and the Schnorr equation g^z = A · X^c. */
+  function checkAuthoritySignature(d: any, type: string) {
+    const X = decodePoint(v.authority.signingKey);
+    assert.deepEqual(d.transcript.context, { election: v.election, role: 'credential-authority', signer: null });
+    assert.deepEqual(d.transcript.statement, { X: v.authority.signingKey });
+    const { signature, ...rest } = d.payload;
+    assert.deepEqual(d.transcript.message, { type, payload: rest });
+    assert.equal(d.transcript.commitment, encodePoint(baseMul(decodeScalar(d.nonces[0]))));
+    assert.equal(encodeScalar(nodeHq(TAG_EVENT_SIGNATURE, d.transcript)), signature.c);
+    assert.ok(baseMul(decodeScalar(signature.z)).equals(decodePoint(d.transcript.commitment).add(pointMul(X, decodeScalar(signature.c)))));
+    assert.ok(verifySchnorr(TAG_EVENT_SIGNATURE, d.transcript.context, X, decodeSchnorr(signature), d.transcript.message));
+  }
+
+  const manifestOf = () => ({ credentialAuthority: { name: 'Credential authority', signingKey: v.authority.signingKey }, trustees: [] }) as never;
+  test('the credential list signed by the authority', () => {
+    assert.equal(encodePoint(baseMul(decodeScalar(v.authority.signingSecret))), v.authority.signingKey);
+    const l = v.signedList;
+    const list = l.voters.map((x: any) => {
+      assert.equal(credentialKeys(v.election, x.credential).key, x.key);
+      return { key: x.key, weight: x.weight };
+    }).sort((a: any, b: any) => (a.key < b.key ? -1 : 1));
+    assert.deepEqual(l.payload.credentials, list);
+    assert.equal(l.payload.totalWeight, list.reduce((a: number, c: any) => a + c.weight, 0));
+    assert.deepEqual(replay(l.nonces, () => signCredentialList(v.election, list, { secret: v.authority.signingSecret })), l.payload);
+    checkAuthoritySignature(l, 'credentials');
+    assert.equal(checkCredentialList(v.election, manifestOf(), l.payload), null);
+    // Another weight, or the list under another election, is no longer signed.
+    const heavier = { ...l.payload, credentials: l.payload.credentials.map((c: any, i: number) => (i === 0 ? { ...c, weight: c.weight + 1 } : c)), totalWeight: l.payload.totalWeight + 1 };
+    assert.equal(checkCredentialList(v.election, manifestOf(), heavier)?.check, 'credentials.signature');
+    assert.equal(checkCredentialList('0'.repeat(64), manifestOf(), l.payload)?.check, 'credentials.signature');
+  });
+  test('a revocation signed by the authority', () => {
+    const r = v.signedRevocation;
+    assert.deepEqual(replay(r.nonces, () => signRevocation(v.election, r.payload.key, r.payload.reason, { secret: v.authority.signingSecret })), r.payload);
+    checkAuthoritySignature(r, 'credential-revoked');
+    const signer = { role: 'credential-authority' as const, id: null };
+    assert.equal(checkPayloadSignature(v.election, manifestOf(), signer, 'credential-revoked', r.payload), null);
+    assert.match(checkPayloadSignature(v.election, manifestOf(), signer, 'credential-revoked', { ...r.payload, reason: 'other' }) ?? '', /not signed/);
+    assert.match(checkPayloadSignature(v.election, manifestOf(), signer, 'credentials', r.payload) ?? '', /not signed/, 'bound to its event type');
+  });
 });
 
-describe('vectors: key ceremony, share encryption, threshold decryption', () => {
+describe('vectors: key ceremony, share encryption, complaints, threshold decryption', () => {
   const v = load('threshold.json');
-  test('the ceremony reproduces every published value', () => {
-    const round1 = v.trustees.map((tr: any) => replay(tr.keygenNonces, () => generateTrusteeKey(v.election, tr.id, tr.index, v.threshold)));
-    round1.forEach((r: any, i: number) => {
-      assert.deepEqual(r.published, v.trustees[i].published);
-      assert.deepEqual(r.secret.coefficients, v.trustees[i].coefficients);
+  const manifest = validateManifest(v.manifest);
+  const identity = (tr: any): TrusteeSecret => ({ version: 'veche/trustee-secret/v2', trustee: tr.id, signing: { secret: tr.signingSecret, key: tr.signingKey } });
+  /** The ceremony replayed from the vector's nonces: round 0 to 3. */
+  const replayed = () => {
+    const round0 = v.trustees.map((tr: any) => replay(tr.commitNonces, () => commitTrusteeKey(identity(tr), v.election, manifest)));
+    const keys = round0.map((r: any) => revealTrusteeKey(r.secret));
+    const shares = round0.map((r: any, i: number) => replay(v.trustees[i].sharesNonces, () => makeShares(r.secret, keys)));
+    const finished = round0.map((r: any, i: number) => replay(v.trustees[i].finishNonces, () => finishKeyCeremony(r.secret, keys, shares)));
+    return { round0, keys, shares, finished };
+  };
+
+  test('the manifest names each trustee\'s signing key, made from its signing secret', () => {
+    assert.equal(manifest.threshold, v.threshold);
+    v.trustees.forEach((tr: any, i: number) => {
+      assert.equal(manifest.trustees[i]!.id, tr.id);
+      assert.equal(manifest.trustees[i]!.signingKey, tr.signingKey);
+      assert.equal(encodePoint(baseMul(decodeScalar(tr.signingSecret))), tr.signingKey);
     });
-    const keys = round1.map((r: any) => r.published);
-    const shares = round1.map((r: any, i: number) => replay(v.trustees[i].sharesNonces, () => makeShares(r.secret, keys)));
-    shares.forEach((s: any, i: number) => assert.deepEqual(plain(s), v.trustees[i].shares));
-    const finished = round1.map((r: any, i: number) => replay(v.trustees[i].finishNonces, () => finishKeyCeremony(r.secret, keys, shares)));
+  });
+
+  test('the ceremony (commit, reveal, shares, ready) reproduces every published value', () => {
+    const { round0, keys, shares, finished } = replayed();
+    round0.forEach((r: any, i: number) => {
+      const tr = v.trustees[i];
+      assert.deepEqual(r.commitment, tr.commitment);
+      assert.deepEqual(r.secret.coefficients, tr.coefficients);
+      assert.equal(r.secret.encryptionSecret, tr.encryptionSecret);
+      assert.deepEqual(keys[i], tr.key);
+      // The commitment is H_trustee/key-commitment({election, key}) of the signed key it reveals next.
+      assert.deepEqual(tr.keyCommitment.hashed, { election: v.election, key: tr.key });
+      assert.equal(nodeH('trustee/key-commitment', tr.keyCommitment.hashed), tr.keyCommitment.hash);
+      assert.equal(keyCommitment(v.election, tr.key), tr.keyCommitment.hash);
+      assert.equal(tr.commitment.commitment, tr.keyCommitment.hash);
+      // The draws: a_0..a_{t-1} and e come first.
+      assert.deepEqual(tr.commitNonces.slice(0, v.threshold), tr.coefficients);
+      assert.equal(tr.commitNonces[v.threshold], tr.encryptionSecret);
+    });
+    shares.forEach((s: any, i: number) => {
+      assert.deepEqual(plain(s), v.trustees[i].shares);
+      // Each share opens for its recipient only in the context that names the recipient's encryption key.
+      for (const [to, ctx] of Object.entries(v.trustees[i].shareContexts) as [string, any][]) {
+        const recipient = v.trustees.find((t: any) => t.id === to);
+        assert.deepEqual(ctx, { election: v.election, from: v.trustees[i].id, to, key: recipient.key.encryptionKey });
+        assert.equal(encodeScalar(decryptShare(ctx, decodeScalar(recipient.encryptionSecret), s.shares[to])), v.trustees[i].polynomialAt[String(recipient.index)]);
+        assert.throws(() => decryptShare({ ...ctx, key: v.trustees[i].key.encryptionKey }, decodeScalar(recipient.encryptionSecret), s.shares[to]), /authentication failed/);
+      }
+    });
     finished.forEach((f: any, i: number) => {
+      assert.equal(f.kind, 'ready');
       assert.equal(f.secret.share, v.trustees[i].share);
       assert.deepEqual(f.ready, v.trustees[i].ready);
       // s_l = Σ_i P_i(l)
@@ -249,6 +338,138 @@ describe('vectors: key ceremony, share encryption, threshold decryption', () => 
     assert.equal(encodePoint(jointPublicKey(keys)), v.jointPublicKey);
     assert.ok(baseMul(decodeScalar(v.jointSecret)).equals(decodePoint(v.jointPublicKey)));
   });
+
+  test('every trustee event is signed with the key the manifest names; the board\'s rules accept the ceremony', () => {
+    const cs = newCeremonyState();
+    const events: [CeremonyEvent, any][] = [
+      ...v.trustees.map((tr: any) => ['trustee-commitment', tr.commitment]),
+      ...v.trustees.map((tr: any) => ['trustee-key', tr.key]),
+      ...v.trustees.map((tr: any) => ['trustee-shares', tr.shares]),
+      ...v.trustees.map((tr: any) => ['trustee-ready', tr.ready]),
+      ['joint-key', { publicKey: v.jointPublicKey }],
+    ];
+    for (const [type, payload] of events) {
+      if (type !== 'joint-key') {
+        assert.equal(checkPayloadSignature(v.election, manifest, { role: 'trustee', id: payload.trustee }, type, payload), null, `${type} of ${payload.trustee}`);
+        // Signed by another trustee's key, or for another event type, it fails.
+        const other = payload.trustee === 't1' ? 't2' : 't1';
+        assert.notEqual(checkPayloadSignature(v.election, manifest, { role: 'trustee', id: other }, type, payload), null);
+        assert.notEqual(checkPayloadSignature(v.election, manifest, { role: 'trustee', id: payload.trustee }, 'trustee-complaint', payload), null);
+      }
+      assert.equal(checkCeremonyEvent(cs, v.election, manifest, type, payload), null, type);
+      applyCeremonyEvent(cs, v.election, type, payload);
+    }
+    assert.equal(encodePoint(cs.jointKey!), v.jointPublicKey);
+    // A revealed key that is not the one committed to is refused.
+    const early = newCeremonyState();
+    for (const [type, payload] of events.slice(0, 3)) applyCeremonyEvent(early, v.election, type, payload);
+    assert.equal(checkCeremonyEvent(early, v.election, manifest, 'trustee-key', v.trustees[1].key), null);
+    early.commitments.set('t2', v.trustees[0].commitment.commitment);
+    assert.equal(checkCeremonyEvent(early, v.election, manifest, 'trustee-key', v.trustees[1].key)?.check, 'trustees.commitments');
+  });
+
+  test('one event signature in detail', () => {
+    const d = v.signature;
+    const tr = v.trustees.find((t: any) => t.id === d.signer.id);
+    const payload = tr.commitment;
+    const { signature, ...unsigned } = payload;
+    assert.equal(d.tag, 'event/signature');
+    assert.deepEqual(d.context, { election: v.election, role: 'trustee', signer: tr.id });
+    assert.deepEqual(d.message, { type: d.type, payload: unsigned });
+    assert.equal(d.signingKey, tr.signingKey);
+    // The commitment's signature is the last draw of round 0.
+    assert.equal(d.nonce, tr.commitNonces.at(-1));
+    assert.equal(d.commitment, encodePoint(baseMul(decodeScalar(d.nonce))));
+    assert.deepEqual(d.transcript, { context: d.context, statement: { X: d.signingKey }, message: d.message, commitment: d.commitment });
+    assert.equal(encodeScalar(nodeHq('event/signature', d.transcript)), d.challenge);
+    assert.deepEqual(d.proof, signature);
+    assert.equal(d.proof.c, d.challenge);
+    // z = w + c·x
+    assert.equal(d.proof.z, encodeScalar((decodeScalar(d.nonce) + decodeScalar(d.challenge) * decodeScalar(tr.signingSecret)) % ORDER));
+    assert.deepEqual(replay([d.nonce], () => signPayload(v.election, d.signer, d.type, unsigned, decodeScalar(tr.signingSecret))), payload);
+    assert.ok(verifySchnorr(TAG_EVENT_SIGNATURE, d.context, decodePoint(d.signingKey), decodeSchnorr(d.proof), d.message));
+  });
+
+  test('a complaint against a bad share: the payload, S and its proof, and the judgement (the sender is at fault)', () => {
+    const c = v.complaint;
+    const { round0, keys, shares } = replayed();
+    const [from, to] = [v.trustees.find((t: any) => t.id === c.from), v.trustees.find((t: any) => t.id === c.to)];
+    assert.deepEqual(c.shareContext, { election: v.election, from: from.id, to: to.id, key: to.key.encryptionKey });
+    assert.equal(c.wrongValue, encodeScalar((decodeScalar(from.polynomialAt[String(to.index)]) + 1n) % ORDER));
+    // The bad shares payload: the share for `to` re-encrypted with the wrong value, then signed.
+    const E = decodePoint(to.key.encryptionKey);
+    const badShares = replay(c.badSharesNonces, () => signPayload(v.election, { role: 'trustee', id: from.id }, 'trustee-shares', {
+      trustee: from.id,
+      shares: { ...from.shares.shares, [to.id]: encryptShare(c.shareContext, E, decodeScalar(c.wrongValue)) },
+    }, decodeScalar(from.signingSecret)));
+    assert.deepEqual(plain(badShares), c.badShares);
+    assert.equal(checkPayloadSignature(v.election, manifest, { role: 'trustee', id: from.id }, 'trustee-shares', c.badShares), null);
+    // The recipient's round 3 finds the fault and complains, revealing S = R^e.
+    const cheated = shares.map((s: any) => (s.trustee === from.id ? c.badShares : s));
+    const outcome = replay(c.complainNonces, () => finishKeyCeremony(round0[to.index - 1].secret, keys, cheated));
+    assert.equal(outcome.kind, 'complaints');
+    assert.deepEqual(outcome.kind === 'complaints' ? outcome.complaints : null, [c.payload]);
+    assert.equal(c.payload.trustee, to.id);
+    assert.equal(c.payload.against, from.id);
+    assert.equal(c.R, c.badShares.shares[to.id].R);
+    assert.equal(c.payload.S, c.S);
+    assert.ok(pointMul(decodePoint(c.R), decodeScalar(to.encryptionSecret)).equals(decodePoint(c.S)));
+    // Its Chaum–Pedersen proof that log_g E = log_R S, transcript rebuilt with node:crypto.
+    const w = decodeScalar(c.complainNonces[0]);
+    assert.deepEqual(c.proofTranscript, {
+      context: { election: v.election, trustee: to.id, against: from.id },
+      statement: { X: to.key.encryptionKey, B: c.R, Y: c.S },
+      commitment: [encodePoint(baseMul(w)), encodePoint(pointMul(decodePoint(c.R), w))],
+    });
+    assert.deepEqual(c.proofTranscript.context, complaintContext(v.election, to.id, from.id));
+    assert.equal(encodeScalar(nodeHq('trustee/complaint', c.proofTranscript)), c.payload.proof.c);
+    assert.ok(verifyChaumPedersen(TAG_COMPLAINT, c.proofTranscript.context, E, decodePoint(c.R), decodePoint(c.S), decodeSchnorr(c.payload.proof)));
+    // Anyone opens the share with S: the value does not match the sender's commitments at the recipient's index.
+    assert.equal(encodeScalar(openShare(c.shareContext, decodePoint(c.S), c.badShares.shares[to.id])), c.opened);
+    assert.equal(c.opened, c.wrongValue);
+    const expected = evalCommitments(from.key.commitments.map((k: string) => decodePoint(k)), to.index);
+    assert.equal(encodePoint(expected), c.expected);
+    assert.ok(!baseMul(decodeScalar(c.opened)).equals(expected));
+    assert.ok(baseMul(decodeScalar(from.polynomialAt[String(to.index)])).equals(expected));
+    assert.deepEqual(judgeComplaint(v.election, c.payload, to.key, from.key, c.badShares), c.judgement);
+    assert.equal(c.judgement.atFault, from.id);
+    // The board's rules: the complaint is accepted as an event, names the sender at fault, and no joint key follows.
+    const cs = newCeremonyState();
+    const events: [CeremonyEvent, any][] = [
+      ...v.trustees.map((tr: any) => ['trustee-commitment', tr.commitment]),
+      ...v.trustees.map((tr: any) => ['trustee-key', tr.key]),
+      ...cheated.map((s: any) => ['trustee-shares', s]),
+      ['trustee-complaint', c.payload],
+    ];
+    for (const [type, payload] of events) {
+      assert.equal(checkCeremonyEvent(cs, v.election, manifest, type, payload), null, type);
+      applyCeremonyEvent(cs, v.election, type, payload);
+    }
+    assert.deepEqual(cs.complaints.map((x) => [x.payload.trustee, x.atFault]), [[to.id, from.id]]);
+    assert.equal(checkCeremonyEvent(cs, v.election, manifest, 'trustee-ready', v.trustees[to.index - 1].ready)?.code, 'duplicate', 'a complainer cannot also be ready');
+  });
+
+  test('a false complaint puts the complainer at fault', () => {
+    const f = v.falseComplaint;
+    const [from, to] = [v.trustees.find((t: any) => t.id === f.from), v.trustees.find((t: any) => t.id === f.to)];
+    const enc = from.shares.shares[to.id];
+    const R = decodePoint(enc.R);
+    const S = pointMul(R, decodeScalar(to.encryptionSecret));
+    assert.equal(f.payload.S, encodePoint(S));
+    const made = replay(f.nonces, () => signPayload(v.election, { role: 'trustee', id: to.id }, 'trustee-complaint', {
+      trustee: to.id,
+      against: from.id,
+      S: encodePoint(S),
+      proof: encodeSchnorr(proveChaumPedersen(TAG_COMPLAINT, complaintContext(v.election, to.id, from.id), decodeScalar(to.encryptionSecret), decodePoint(to.key.encryptionKey), R, S)),
+    }, decodeScalar(to.signingSecret)));
+    assert.deepEqual(made, f.payload);
+    assert.deepEqual(judgeComplaint(v.election, f.payload, to.key, from.key, from.shares), f.judgement);
+    assert.equal(f.judgement.atFault, to.id);
+    // A made-up S (without a valid proof) also puts the complainer at fault.
+    const forged = { ...f.payload, S: encodePoint(baseMul(decodeScalar(to.encryptionSecret))) };
+    assert.equal(judgeComplaint(v.election, forged, to.key, from.key, from.shares).atFault, to.id);
+  });
+
   test('Lagrange coefficients at 0 recombine the joint secret', () => {
     for (const l of v.lagrange) {
       const lambdas = l.indices.map((i: number) => lagrangeAtZero(l.indices, i));
@@ -257,28 +478,33 @@ describe('vectors: key ceremony, share encryption, threshold decryption', () => 
       assert.equal(encodeScalar(s), v.jointSecret);
     }
   });
-  test('share encryption (hashed ElGamal + HMAC-SHA-256)', () => {
+
+  test('share encryption (hashed ElGamal + HMAC-SHA-256), bound to the recipient\'s key', () => {
     const e = v.shareEncryption;
     const E = decodePoint(e.recipientKey);
+    const recipient = v.trustees.find((t: any) => t.id === e.context.to);
+    assert.equal(e.context.key, recipient.key.encryptionKey);
+    assert.equal(e.recipientKey, recipient.key.encryptionKey);
     const encrypted = replay(e.nonces, () => encryptShare(e.context, E, decodeScalar(e.share)));
     assert.deepEqual(encrypted, e.encrypted);
-    const k = sha('sha512', taggedBytes('share-key', { context: e.context, R: e.R, S: e.S }));
+    const k = sha('sha512', nodeTagged('share-key', { context: e.context, R: e.R, S: e.S }));
     assert.equal(toHex(k.slice(0, 32)), e.mask);
     assert.equal(toHex(k.slice(32)), e.macKey);
     const data = Buffer.from(e.encrypted.data, 'base64url');
     const share = Buffer.from(toScalarBytes(decodeScalar(e.share)));
     assert.equal(Buffer.from(data.map((b, i) => b ^ share[i]!)).toString('hex'), e.mask, 'data = share XOR mask');
-    const mac = createHmac('sha256', Buffer.from(e.macKey, 'hex')).update(taggedBytes('share-mac', { R: e.R, data: e.encrypted.data })).digest('base64url');
+    const mac = createHmac('sha256', Buffer.from(e.macKey, 'hex')).update(nodeTagged('share-mac', { R: e.R, data: e.encrypted.data })).digest('base64url');
     assert.equal(mac, e.encrypted.mac);
-    const recipient = v.trustees.find((t: any) => t.id === e.context.to);
     assert.equal(encodeScalar(decryptShare(e.context, decodeScalar(recipient.encryptionSecret), e.encrypted)), e.share);
   });
-  test('decryption shares and their combination', () => {
+
+  test('decryption shares (signed) and their combination', () => {
     const d = v.decryption;
     for (const s of d.shares) {
       const tr = v.trustees.find((t: any) => t.id === s.trustee);
-      const secret = { version: 'veche/trustee-secret/v1' as const, election: v.election, trustee: tr.id, index: tr.index, threshold: v.threshold, coefficients: tr.coefficients, encryptionSecret: tr.encryptionSecret, share: tr.share };
+      const secret: TrusteeSecret = { ...identity(tr), election: v.election, index: tr.index, threshold: v.threshold, coefficients: tr.coefficients, encryptionSecret: tr.encryptionSecret, key: tr.key, share: tr.share };
       assert.deepEqual(replay(s.nonces, () => makeDecryptionShare(secret, d.sums)), s.payload);
+      assert.equal(checkPayloadSignature(v.election, manifest, { role: 'trustee', id: tr.id }, 'decryption-share', s.payload), null);
     }
     const used = d.combinedWith.map((i: number) => d.shares[i - 1].payload);
     assert.deepEqual(combineShares(decodeSums(d.sums), used, 10), d.counts);
@@ -360,6 +586,30 @@ describe('vectors: a complete election record', () => {
       assert.ok(list.credentials.some((c) => c.key === voter.key && c.weight === voter.weight));
     }
     for (const b of v.ballots) assert.equal(trackingCode(events[b.seq]!.payload as never), b.trackingCode);
+  });
+
+  test('the v2 key ceremony and the signed events are in the record, each signed by its signer\'s key in the manifest', () => {
+    const manifest = validateManifest((events[0]!.payload as { manifest: unknown }).manifest);
+    const n = manifest.trustees.length;
+    const types = events.map((e) => e.type);
+    assert.deepEqual(types.slice(1, 4 * n + 3), [
+      ...Array(n).fill('trustee-commitment'), ...Array(n).fill('trustee-key'), ...Array(n).fill('trustee-shares'), ...Array(n).fill('trustee-ready'), 'joint-key', 'credentials',
+    ]);
+    let signed = 0;
+    for (const e of events) {
+      const p = e.payload as { trustee?: string };
+      const signer = e.type === 'credentials' || e.type === 'credential-revoked' ? { role: 'credential-authority' as const, id: null }
+        : e.type.startsWith('trustee-') || e.type === 'decryption-share' ? { role: 'trustee' as const, id: p.trustee! } : null;
+      if (!signer) continue;
+      assert.equal(checkPayloadSignature(v.electionHash, manifest, signer, e.type, e.payload), null, `${e.type} at ${e.seq}`);
+      signed++;
+    }
+    assert.equal(signed, 4 * n + 1 + 1 + 2, 'ceremony, list, revocation, two decryption shares');
+    // Each commitment is the hash of the key its trustee reveals.
+    for (const e of events.filter((x) => x.type === 'trustee-key')) {
+      const commitment = events.find((x) => x.type === 'trustee-commitment' && (x.payload as { trustee: string }).trustee === (e.payload as { trustee: string }).trustee)!;
+      assert.equal((commitment.payload as { commitment: string }).commitment, nodeH('trustee/key-commitment', { election: v.electionHash, key: e.payload }));
+    }
   });
 
   /** Changes the record with `change`, then rebuilds seq/prev/hash of every event as a forger would. */
