@@ -4,9 +4,14 @@ import fc from 'fast-check';
 import { ManifestError, parseManifestJson, validateManifest, LIMITS } from '../src/manifest/validate.js';
 import { parseStrictJson, JsonSyntaxError, MAX_JSON_DEPTH } from '../src/manifest/json.js';
 import { ChoicesError, decodeSelections, encodeChoices, selectionGroups, validateChoices } from '../src/manifest/layout.js';
-import { demoManifest } from '../src/manifest/demo.js';
 import type { Choices, Manifest } from '../src/manifest/types.js';
 import { choicesArb, manifestArb } from './manifest-arbitraries.test.js';
+import { testDemoManifest } from './helpers/election.js';
+
+// One demo manifest for the whole file: testDemoManifest() makes fresh signing keys on every call, so two
+// calls give two different (equally valid) manifests. Each use gets its own deep copy of this one.
+const demo = testDemoManifest();
+const demoManifest = (): Manifest => structuredClone(demo);
 
 /** The errors validateManifest reports for `m`, or [] when it accepts it. */
 function errorsOf(m: unknown): readonly string[] {
@@ -73,7 +78,11 @@ describe('validateManifest', () => {
 
   const cases: [string, (m: any) => void, string][] = [
     ['not an object', () => {}, ''],
-    ['wrong version', (m) => (m.version = 'veche/manifest/v2'), 'version: expected "veche/manifest/v1", got the string "veche/manifest/v2"'],
+    ['wrong version', (m) => (m.version = 'veche/manifest/v1'), 'version: expected "veche/manifest/v2", got the string "veche/manifest/v1"'],
+    ['trustee without a signing key', (m) => delete m.trustees[0].signingKey, 'trustees[0].signingKey: required field is missing'],
+    ['trustee signing key not a point', (m) => (m.trustees[0].signingKey = 'A'.repeat(42) + 'B'), 'trustees[0].signingKey: not a valid public key'],
+    ['two signers with one key', (m) => (m.credentialAuthority.signingKey = m.trustees[0].signingKey), 'trustees: every trustee and the credential authority need their own signing key'],
+    ['no credential authority', (m) => delete m.credentialAuthority, 'credentialAuthority: required field is missing'],
     ['missing field', (m) => delete m.trustees, 'trustees: required field is missing'],
     ['unknown field in a question', (m) => (m.questions[0].absolutMajority = true), 'questions[0].absolutMajority: unknown field'],
     ['unknown question type', (m) => (m.questions[2].type = 'ranked'), 'questions[2].type: unknown question type "ranked", expected "choice", "approval", "verdict" or "motion"'],
@@ -194,7 +203,7 @@ describe('validateManifest', () => {
 
 describe('parseManifestJson', () => {
   test('reports malformed JSON with line and column', () => {
-    assert.throws(() => parseManifestJson('{\n  "version": "veche/manifest/v1",\n  "id": demo\n}'), (e: unknown) => {
+    assert.throws(() => parseManifestJson('{\n  "version": "veche/manifest/v2",\n  "id": demo\n}'), (e: unknown) => {
       assert.ok(e instanceof ManifestError);
       assert.equal(e.message, 'invalid manifest: (json): malformed JSON at line 3, column 9: unexpected character "d", expected a JSON value');
       return true;
