@@ -84,6 +84,32 @@ export const api = {
     }
     return (await res.text()).split('\n').filter((line) => line.trim()).map((line) => JSON.parse(line) as BoardEvent);
   },
+  /**
+   * The record's lines, exactly as served (`query`: e.g. `?until=poll-opened`), for the verifier's own
+   * checks: split at LF only, dropping only a final empty line; bytes that are not UTF-8 (or a BOM) are
+   * kept as the verifier must see them, so such a record fails its checks instead of being repaired here.
+   */
+  async recordLines(id: string, query = ''): Promise<string[]> {
+    let res: Response;
+    try {
+      res = await fetch(`${el(id)}/record${query}`, { cache: 'no-store', credentials: 'same-origin' });
+    } catch {
+      throw new ApiError(0, 'network', t('error.network'));
+    }
+    if (!res.ok) {
+      const e = (await res.json().catch(() => ({}))) as { error?: string; message?: string };
+      throw new ApiError(res.status, e.error ?? `http-${res.status}`, e.message ?? res.statusText);
+    }
+    let text: string;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(await res.arrayBuffer());
+    } catch {
+      throw new ApiError(res.status, 'bad-response', t('error.badResponse'));
+    }
+    const lines = text.split('\n');
+    if (lines.at(-1) === '') lines.pop();
+    return lines;
+  },
   castBallot: (id: string, ballot: BallotJson) => request<{ receipt: Receipt }>('POST', `${el(id)}/ballots`, ballot),
 
   // Admin

@@ -1,21 +1,28 @@
 // The voting booth: /vote/:id#credential=…
 // The credential and the plaintext choices stay in this page; only the signed, encrypted ballot is sent.
+// Nothing the server says about the election is taken on its word: before showing the ballot, the booth
+// checks the record up to the poll's opening with the verifier's own modules (src/verify/voter-check.ts)
+// and encrypts, audits and checks receipts only with what that check returned. GET /api/elections/:id is
+// used for the phase only. A record that does not verify leaves the voter no way to vote (fail closed).
 import { encryptBallot, type EncryptedBallot } from '../../src/ballot/encrypt.js';
 import { auditBallot } from '../../src/ballot/audit.js';
 import { verifyReceipt, type Receipt } from '../../src/board/receipt.js';
 import { CREDENTIAL_PATTERN, credentialKeys, normalizeCredential } from '../../src/credentials/credentials.js';
-import { decodePublicKey } from '../../src/crypto/group.js';
+import { encodePoint } from '../../src/crypto/group.js';
 import { decodeSelections, encodeChoices, selectionGroups } from '../../src/manifest/layout.js';
 import { MOTION_OPTIONS, VERDICTS, type Answer, type Choices, type MotionOption, type Question, type Verdict } from '../../src/manifest/types.js';
 import type { VoterKeys } from '../../src/ballot/encrypt.js';
+import { checkElectionForVoter, type CheckedElection } from '../../src/verify/voter-check.js';
+import { checkReceipts, parseReceiptsFile, type ParsedReceipt, type ReceiptCheck, type ReceiptsReport } from '../../src/verify/receipts.js';
+import { linesSource } from '../../src/verify/record-check.js';
 import { api, ApiError, errorText, type ElectionInfo } from '../lib/api.js';
 import { announce, byId, focus, h, nextPaint, type Child } from '../lib/dom.js';
-import { download, safeName } from '../lib/files.js';
+import { download, readFile, safeName } from '../lib/files.js';
 import { formatTime, t, tn } from '../lib/i18n.js';
 import { errorBox, infoBox, okBox, pathParts, rerender, setTitle, startPage, takeFragmentParam, useLanguages } from '../lib/page.js';
 import { motionLabel, optionLabel, rulesText, verdictLabel } from '../lib/questions.js';
 
-type Screen = 'loading' | 'failed' | 'not-open' | 'credential' | 'ballot' | 'review' | 'encrypted' | 'audit' | 'cast';
+type Screen = 'loading' | 'failed' | 'refused' | 'not-open' | 'credential' | 'ballot' | 'review' | 'encrypted' | 'audit' | 'cast' | 'counted';
 
 /** What the voter has picked so far, per question id (absent: nothing picked yet). */
 type Draft =
@@ -28,8 +35,16 @@ const BLANK = '__blank__';
 
 const state = {
   electionId: pathParts()[1] ?? '',
+  /** The server's own description: for the phase only, never for keys, hashes or the manifest. */
   info: null as ElectionInfo | null,
+  /** What the booth checked in the record itself: the only source of keys, hashes and the manifest. */
+  checked: null as CheckedElection | null,
+  /** The record lines that were checked (the prefix up to poll-opened), to compare with the full record later. */
+  checkedLines: [] as string[],
   failure: '',
+  /** Why the record was refused (screen 'refused'), and whether it could not be fetched at all. */
+  refusal: '',
+  refusalNetwork: false,
   screen: 'loading' as Screen,
   keys: null as VoterKeys | null,
   credentialError: '',
@@ -45,12 +60,24 @@ const state = {
   actionCode: '',
   /** The first group of the credential, shown so a voter holding several knows which one is in use. */
   credentialStart: '',
+  /** What the voter typed, kept when it is refused so a typo can be corrected (it never leaves this page). */
+  credentialDraft: '',
+  /** Every receipt the board gave in this session, kept for "Check that my ballot was counted". */
+  receipts: [] as Receipt[],
+  /** Receipts read from a file the voter saved earlier. */
+  loaded: [] as ParsedReceipt[],
+  loadedName: '',
+  counting: false,
+  countError: '',
+  countReport: null as ReceiptsReport | null,
+  /** The screen to go back to from the 'counted' screen. */
+  backTo: 'credential' as Screen,
 };
 
 const pendingCredential = takeFragmentParam('credential');
 
 function questions(): Question[] {
-  return state.info?.manifest.questions ?? [];
+  return state.checked?.manifest.questions ?? [];
 }
 
 function freshDrafts(): Record<string, Draft> {
@@ -83,10 +110,34 @@ async function load(): Promise<void> {
     rerender();
     return;
   }
-  useLanguages(state.info.manifest.languages);
-  setTitle(state.info.manifest.title);
+  // Before the key ceremony and the credential list are done there is nothing to check and nothing to vote on.
+  if (state.info.phase === 'setup') {
+    state.screen = 'not-open';
+    rerender();
+    return;
+  }
+  announce(t('booth.checkingRecord'));
+  rerender();
+  try {
+    const lines = await api.recordLines(state.electionId, '?until=poll-opened');
+    const checked = await checkElectionForVoter(lines);
+    const mismatch = serverMismatch(state.info, checked);
+    if (mismatch) throw new Error(mismatch);
+    state.checked = checked;
+    state.checkedLines = lines;
+  } catch (e) {
+    // Fail closed: whatever went wrong, no ballot is shown.
+    state.refusalNetwork = e instanceof ApiError && (e.status === 0 || e.status >= 500);
+    state.refusal = e instanceof ApiError ? errorText(e) : e instanceof Error ? e.message : String(e);
+    go('refused');
+    announce(t(state.refusalNetwork ? 'booth.recordUnavailable' : 'booth.recordRefused'));
+    return;
+  }
+  const manifest = state.checked.manifest;
+  useLanguages(manifest.languages);
+  setTitle(manifest.title);
   state.drafts = freshDrafts();
-  if (state.info.phase !== 'open' || !state.info.jointKey) {
+  if (state.checked.phase !== 'open' || state.info.phase !== 'open') {
     state.screen = 'not-open';
   } else if (pendingCredential) {
     state.screen = useCredential(pendingCredential) ? 'ballot' : 'credential';
@@ -94,15 +145,37 @@ async function load(): Promise<void> {
     state.screen = 'credential';
   }
   rerender();
+  focus(document.getElementById(state.screen === 'credential' && state.credentialError ? 'credential' : 'screen-heading'));
 }
 
+/** A server whose own description differs from its record is refused too: it says two things at once. */
+function serverMismatch(info: ElectionInfo, checked: CheckedElection): string {
+  if (info.electionHash !== checked.electionHash) return t('booth.mismatch', { what: t('booth.mismatchHash') });
+  if (info.jointKey !== null && info.jointKey !== encodePoint(checked.jointKey)) return t('booth.mismatch', { what: t('booth.mismatchJointKey') });
+  if (info.boardKey !== checked.boardKey) return t('booth.mismatch', { what: t('booth.mismatchBoardKey') });
+  return '';
+}
+
+/** Derives the credential's key and checks, against the checked list, that it may vote: before any question is shown. */
 function useCredential(text: string): boolean {
   const normalized = normalizeCredential(text);
+  state.credentialDraft = text;
   if (!CREDENTIAL_PATTERN.test(normalized)) {
     state.credentialError = t('booth.credentialInvalid');
     return false;
   }
-  state.keys = credentialKeys(state.info!.electionHash, normalized);
+  const checked = state.checked!;
+  const keys = credentialKeys(checked.electionHash, normalized);
+  if (!checked.listed(keys.key)) {
+    state.credentialError = t('booth.credentialNotListed');
+    return false;
+  }
+  if (checked.revoked(keys.key)) {
+    state.credentialError = t('booth.credentialRevoked');
+    return false;
+  }
+  state.keys = keys;
+  state.credentialDraft = '';
   state.credentialStart = normalized.slice(0, 5);
   state.credentialError = '';
   return true;
@@ -111,23 +184,35 @@ function useCredential(text: string): boolean {
 // ---- rendering ------------------------------------------------------------------------------------
 
 function render(): Child {
-  const info = state.info;
-  const top = info
+  // The election's title and text come from the checked record; before the check (or when it fails),
+  // only the booth's own title is shown.
+  const manifest = state.checked?.manifest;
+  const top = manifest
     ? h('header', { class: 'election-head' },
         h('p', { class: 'kicker' }, t('booth.kicker')),
-        h('h1', null, info.manifest.title),
-        info.manifest.description ? h('p', { class: 'description' }, info.manifest.description) : null,
-        info.manifest.opens || info.manifest.closes
-          ? h('p', { class: 'period' }, t('booth.period', { opens: info.manifest.opens ? formatTime(info.manifest.opens) : '—', closes: info.manifest.closes ? formatTime(info.manifest.closes) : '—' }))
-          : null)
+        h('h1', null, manifest.title),
+        manifest.description ? h('p', { class: 'description' }, manifest.description) : null,
+        manifest.opens || manifest.closes
+          ? h('p', { class: 'period' }, t('booth.period', { opens: manifest.opens ? formatTime(manifest.opens) : '—', closes: manifest.closes ? formatTime(manifest.closes) : '—' }))
+          : null,
+        fingerprintBlock(state.checked!.fingerprint))
     : h('h1', null, t('booth.title'));
   return [top, screenBody()];
 }
 
+/** The checked election's fingerprint, to compare with the one in the voter's invitation. */
+function fingerprintBlock(fingerprint: string): HTMLElement {
+  return h('div', { class: 'tracking', id: 'fingerprint-box', role: 'group', 'aria-labelledby': 'fingerprint-label' },
+    h('p', { class: 'label', id: 'fingerprint-label' }, t('booth.fingerprint')),
+    h('p', { class: 'code mono', id: 'fingerprint' }, fingerprint),
+    h('p', { class: 'hint' }, t('booth.fingerprintCompare')));
+}
+
 function screenBody(): Child {
   switch (state.screen) {
-    case 'loading': return h('p', { class: 'loading' }, t('page.loading'));
+    case 'loading': return h('p', { class: 'loading' }, state.info && state.info.phase !== 'setup' ? t('booth.checkingRecord') : t('page.loading'));
     case 'failed': return errorBox(state.failure);
+    case 'refused': return renderRefused();
     case 'not-open': return renderNotOpen();
     case 'credential': return renderCredential();
     case 'ballot': return renderBallot();
@@ -135,16 +220,39 @@ function screenBody(): Child {
     case 'encrypted': return renderEncrypted();
     case 'audit': return renderAudit();
     case 'cast': return renderCast();
+    case 'counted': return renderCounted();
   }
+}
+
+/** The record did not verify (or could not be read): no ballot, no credential field, nothing to cast. */
+function renderRefused(): Child {
+  const id = encodeURIComponent(state.electionId);
+  return h('section', { class: 'card', id: 'record-refused' },
+    h('h2', { id: 'screen-heading' }, t(state.refusalNetwork ? 'booth.recordUnavailable' : 'booth.recordRefused')),
+    h('div', { class: 'notice error', role: 'alert' },
+      h('p', null, t(state.refusalNetwork ? 'booth.recordUnavailableExplain' : 'booth.recordRefusedExplain')),
+      h('p', null, t('booth.refusalReason'), ' ', h('span', { id: 'refusal-reason' }, state.refusal))),
+    h('p', null, h('a', { href: `/board/${id}` }, t('nav.board'))));
 }
 
 function renderNotOpen(): Child {
   const info = state.info!;
-  const id = encodeURIComponent(info.id);
-  const key = info.phase === 'setup' ? 'booth.notOpenYet' : info.phase === 'decrypted' ? 'booth.resultPublished' : 'booth.closed';
+  const id = encodeURIComponent(state.electionId);
+  const notYet = info.phase === 'setup' || state.checked?.phase !== 'open';
+  const key = notYet ? 'booth.notOpenYet' : info.phase === 'decrypted' ? 'booth.resultPublished' : 'booth.closed';
   return h('section', { class: 'card' },
     h('h2', { id: 'screen-heading' }, t(key)),
-    h('p', null, h('a', { href: `/board/${id}` }, t('nav.board')), ' · ', h('a', { href: `/results/${id}` }, t('nav.results'))));
+    h('p', null, h('a', { href: `/board/${id}` }, t('nav.board')), ' · ', h('a', { href: `/results/${id}` }, t('nav.results'))),
+    state.checked && !notYet ? h('p', null, countedButton('not-open')) : null);
+}
+
+/** Opens "Check that my ballot was counted", coming back to `from`. */
+function countedButton(from: Screen): HTMLElement {
+  return h('button', { type: 'button', id: 'check-counted', onClick: () => {
+    state.backTo = from;
+    state.countError = '';
+    go('counted');
+  } }, t('booth.checkCounted'));
 }
 
 function renderCredential(): Child {
@@ -152,6 +260,7 @@ function renderCredential(): Child {
     e.preventDefault();
     const input = byId<HTMLInputElement>('credential');
     if (useCredential(input.value)) {
+      state.credentialDraft = '';
       go('ballot');
     } else {
       rerender();
@@ -169,8 +278,10 @@ function renderCredential(): Child {
         h('input', {
           id: 'credential', name: 'credential', type: 'text', class: 'mono wide', autocomplete: 'off', autocapitalize: 'characters',
           spellcheck: 'false', 'aria-describedby': describedBy, 'aria-invalid': state.credentialError ? 'true' : null, required: true,
+          value: state.credentialError ? state.credentialDraft : '',
         })),
-      h('button', { type: 'submit', class: 'primary' }, t('booth.continue'))));
+      h('button', { type: 'submit', class: 'primary' }, t('booth.continue'))),
+    h('p', { class: 'hint' }, t('booth.checkCountedHint'), ' ', countedButton('credential')));
 }
 
 /** For a voter with a mistyped or someone else's credential: back to the credential field, choices kept. */
@@ -367,10 +478,10 @@ async function encrypt(): Promise<void> {
   byId('encrypt').textContent = t('booth.encrypting');
   await nextPaint();
   try {
-    const info = state.info!;
-    const vectors = encodeChoices(info.manifest, toChoices());
+    const checked = state.checked!;
+    const vectors = encodeChoices(checked.manifest, toChoices());
     const started = performance.now();
-    const ballot = encryptBallot(info.electionHash, decodePublicKey(info.jointKey!, 'election key'), selectionGroups(info.manifest), vectors, state.keys!);
+    const ballot = encryptBallot(checked.electionHash, checked.jointKey, selectionGroups(checked.manifest), vectors, state.keys!);
     state.encrypted = { ...ballot, ms: Math.round(performance.now() - started) };
     state.busy = false;
     go('encrypted');
@@ -406,16 +517,16 @@ function renderEncrypted(): Child {
 
 function audit(): void {
   const enc = state.encrypted!;
-  const info = state.info!;
+  const checked = state.checked!;
   let ok = false;
   let choices: Choices | null = null;
   try {
-    ok = auditBallot(enc.ballot, decodePublicKey(info.jointKey!), enc.secrets);
-    choices = decodeSelections(info.manifest, enc.secrets.selections);
+    ok = auditBallot(enc.ballot, checked.jointKey, enc.secrets);
+    choices = decodeSelections(checked.manifest, enc.secrets.selections);
   } catch {
     ok = false;
   }
-  const data = JSON.stringify({ election: info.electionHash, publicKey: info.jointKey, trackingCode: enc.trackingCode, ballot: enc.ballot, selections: enc.secrets.selections, randomness: enc.secrets.randomness }, null, 2);
+  const data = JSON.stringify({ election: checked.electionHash, publicKey: encodePoint(checked.jointKey), trackingCode: enc.trackingCode, ballot: enc.ballot, selections: enc.secrets.selections, randomness: enc.secrets.randomness }, null, 2);
   // The audited ballot is spent: its randomness is now known, so it must never be cast.
   state.audit = { ok, choices, trackingCode: enc.trackingCode, data };
   state.encrypted = null;
@@ -445,9 +556,12 @@ async function cast(): Promise<void> {
   const enc = state.encrypted;
   try {
     const { receipt } = await api.castBallot(state.electionId, enc.ballot);
-    const info = state.info!;
-    const signatureOk = verifyReceipt(receipt, info.boardKey) && receipt.trackingCode === enc.trackingCode && receipt.election === info.electionHash;
+    // The board key of the record's first event, as checked: never the server's description.
+    const checked = state.checked!;
+    const signatureOk = verifyReceipt(receipt, checked.boardKey) && receipt.trackingCode === enc.trackingCode && receipt.election === checked.electionHash;
     state.cast = { receipt, signatureOk };
+    state.receipts.push(receipt);
+    state.countReport = null;
     state.castCount++;
     state.encrypted = null;
     state.busy = false;
@@ -477,7 +591,112 @@ function renderCast(): Child {
     infoBox(t('booth.revoteRule')),
     h('div', { class: 'actions' },
       h('button', { type: 'button', onClick: () => download(`veche-receipt-${safeName(state.electionId)}-${receipt.trackingCode.slice(0, 12)}.json`, JSON.stringify(receipt, null, 2)) }, t('booth.downloadReceipt')),
-      h('button', { type: 'button', id: 'vote-again', onClick: () => { state.drafts = freshDrafts(); state.problems = {}; state.cast = null; go('ballot'); } }, t('booth.voteAgain'))));
+      h('button', { type: 'button', id: 'vote-again', onClick: () => { state.drafts = freshDrafts(); state.problems = {}; state.cast = null; go('ballot'); } }, t('booth.voteAgain')),
+      countedButton('cast')));
+}
+
+// ---- "Check that my ballot was counted" -----------------------------------------------------------
+
+/** The receipts to check: this session's, then those of the loaded file (each named by where it came from). */
+function receiptsToCheck(): { label: string; parsed: ParsedReceipt }[] {
+  const own = state.receipts.map((receipt, i) => ({ label: t('booth.receiptFromSession', { n: i + 1 }), parsed: { line: i + 1, receipt, error: null } }));
+  const loaded = state.loaded.map((parsed) => ({ label: t('booth.receiptFromFile', { file: state.loadedName, line: parsed.line }), parsed }));
+  return [...own, ...loaded];
+}
+
+async function loadReceiptFile(input: HTMLInputElement): Promise<void> {
+  const file = input.files?.[0];
+  if (!file) return;
+  try {
+    state.loaded = parseReceiptsFile(await readFile(file));
+    state.loadedName = file.name;
+    state.countError = state.loaded.length === 0 ? t('booth.receiptFileEmpty') : '';
+  } catch (e) {
+    state.loaded = [];
+    state.countError = errorText(e);
+  }
+  state.countReport = null;
+  rerender();
+  announce(state.countError || tn('booth.receiptsLoaded', state.loaded.length));
+  focus(document.getElementById('receipt-file'));
+}
+
+/** Fetches the whole record, checks that it extends the one checked before, and checks every receipt against it. */
+async function checkCounted(): Promise<void> {
+  const items = receiptsToCheck();
+  if (state.counting || items.length === 0) return;
+  state.counting = true;
+  state.countError = '';
+  state.countReport = null;
+  rerender();
+  announce(t('booth.countChecking'));
+  await nextPaint();
+  try {
+    const lines = await api.recordLines(state.electionId);
+    // The record must begin with exactly the lines checked before the ballot was shown: a server that
+    // shows the receipt check another election, or a rewritten start, is caught here.
+    const prefix = state.checkedLines;
+    if (lines.length < prefix.length || prefix.some((line, i) => lines[i] !== line)) throw new Error(t('booth.recordChanged'));
+    state.countReport = await checkReceipts(linesSource(lines), items.map((i) => i.parsed));
+  } catch (e) {
+    state.countError = errorText(e);
+  }
+  state.counting = false;
+  rerender();
+  const report = state.countReport;
+  announce(report ? countSummary(report) : state.countError);
+  focus(document.getElementById(report ? 'count-heading' : 'count-error'));
+}
+
+type CountedKind = 'counted' | 'on-record-open' | 'replaced-by-own' | 'replaced-for-now' | 'superseded' | 'revoked' | 'missing' | 'invalid';
+
+/** The receipt's outcome in the voter's words (the check's message adds the details, in English). */
+function countedKind(c: ReceiptCheck, final: boolean): CountedKind {
+  if (c.status !== 'present') return c.status;
+  if (/own later ballot/.test(c.message)) return 'replaced-by-own';
+  if (/replaces it for now/.test(c.message)) return 'replaced-for-now';
+  return final ? 'counted' : 'on-record-open';
+}
+
+function countSummary(r: ReceiptsReport): string {
+  if (r.ok) return t(r.final ? 'booth.countAllCounted' : 'booth.countAllOnRecord');
+  return t('booth.countProblems');
+}
+
+function renderCounted(): Child {
+  const items = receiptsToCheck();
+  const report = state.countReport;
+  const back = state.backTo;
+  return h('section', { class: 'card' },
+    h('h2', { id: 'screen-heading' }, t('booth.countedTitle')),
+    h('p', null, t('booth.countedIntro')),
+    h('p', null, state.receipts.length === 0 ? t('booth.sessionReceiptsNone') : tn('booth.sessionReceipts', state.receipts.length)),
+    h('div', { class: 'field' },
+      h('label', { for: 'receipt-file' }, t('booth.receiptFileLabel')),
+      h('p', { class: 'hint', id: 'receipt-file-hint' }, t('booth.receiptFileHint')),
+      h('input', { id: 'receipt-file', type: 'file', accept: '.json,.jsonl,application/json,text/plain', 'aria-describedby': 'receipt-file-hint', disabled: state.counting, onChange: (e: Event) => void loadReceiptFile(e.target as HTMLInputElement) }),
+      state.loaded.length > 0 ? h('p', { class: 'hint' }, tn('booth.receiptsLoaded', state.loaded.length)) : null),
+    state.countError ? h('div', { class: 'notice error', role: 'alert', id: 'count-error', tabindex: '-1' }, state.countError) : null,
+    h('div', { class: 'actions' },
+      h('button', { type: 'button', class: 'primary', id: 'run-count-check', disabled: state.counting || items.length === 0, onClick: () => void checkCounted() },
+        state.counting ? t('booth.countChecking') : t('booth.countCheck')),
+      h('button', { type: 'button', id: 'count-back', onClick: () => go(back) }, t('booth.back'))),
+    items.length === 0 ? h('p', { class: 'hint' }, t('booth.noReceiptsYet')) : null,
+    report ? renderCountReport(report, items.map((i) => i.label)) : null);
+}
+
+function renderCountReport(report: ReceiptsReport, labels: string[]): HTMLElement {
+  return h('div', { id: 'count-report' },
+    h('h3', { id: 'count-heading', tabindex: '-1' }, t('booth.countResultTitle')),
+    report.ok ? okBox(countSummary(report)) : errorBox(countSummary(report)),
+    report.final ? null : infoBox(t('booth.countNotFinal')),
+    h('ul', { class: 'receipt-checks' }, report.checks.map((c, i) => {
+      const kind = countedKind(c, report.final);
+      return h('li', { class: `receipt-check ${kind}`, 'data-status': kind },
+        h('p', null, h('strong', null, labels[i] ?? ''), c.trackingCode ? [' · ', t('booth.trackingCode'), ' ', h('span', { class: 'mono' }, `${c.trackingCode.slice(0, 16)}…`)] : null),
+        h('p', null, t(`booth.counted.${kind}`)),
+        h('p', { class: 'hint' }, c.message));
+    })));
 }
 
 startPage({ titleKey: 'booth.title', render });
