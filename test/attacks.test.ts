@@ -26,6 +26,8 @@ import { makeDecryptionShare } from '../src/tally/decrypt.js';
 import { checkReceipts, parseReceiptLines } from '../src/verify/receipts.js';
 import { linesSource, verifyRecord } from '../src/verify/verifier.js';
 import { ballotFor, finishElection, openElection, rechain, recordLines, simpleSelections, smallManifest, type OpenElection, type Voter } from './helpers/election-fixture.js';
+import { rolesOf, signedByTrustee } from './helpers/election.js';
+import { signCredentialList } from '../src/credentials/authority.js';
 import { veche } from './helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'veche-attacks-'));
@@ -187,14 +189,14 @@ describe('clash attacks: two voters, one credential', () => {
     // A second election in setup, to try the list on.
     const board = await Board.create(store, smallManifest('clash-2'));
     const key = el.voters[0]!.keys.key;
-    await refused(board, () => board.submitCredentials({ credentials: [{ key, weight: 1 }, { key, weight: 1 }] }), 'malformed', /distinct/);
+    await refused(board, () => board.submitCredentials(signCredentialList(board.current.electionHash, [{ key, weight: 1 }, { key, weight: 1 }], rolesOf(board.current.manifest).authority.signing)), 'malformed', /distinct/);
 
     await el.board.castBallot(ballotFor(el, el.voters[0]!, 0).ballot);
     await finishElection(el);
     const events = (await recordLines(el.board)).map((l) => JSON.parse(l) as BoardEvent);
     const i = events.findIndex((e) => e.type === 'credentials');
     const p = events[i]!.payload as CredentialsPayload;
-    const doubled: CredentialsPayload = { credentials: [...p.credentials, p.credentials[0]!].sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0)), totalWeight: p.totalWeight + 1 };
+    const doubled: CredentialsPayload = { ...p, credentials: [...p.credentials, p.credentials[0]!].sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0)), totalWeight: p.totalWeight + 1 };
     const v = await verifies(rechain(events.map((e, j) => (j === i ? { ...e, payload: doubled } : e))).map(encodeEvent));
     assert.equal(v.ok, false);
     assert.ok(v.failed.includes('credentials.list'), v.failed.join(', '));
@@ -314,7 +316,8 @@ describe('a trustee publishes a wrong decryption share', () => {
     // One D replaced, the proof kept.
     const tampered = makeDecryptionShare(t1!, sums);
     tampered.shares[0]![0]!.D = tampered.shares[0]![1]!.D;
-    await refused(el.board, () => el.board.submitDecryptionShare(tampered), 'bad-proof');
+    await refused(el.board, () => el.board.submitDecryptionShare(tampered), 'bad-signature');
+    await refused(el.board, () => el.board.submitDecryptionShare(signedByTrustee(el.manifest, el.electionHash, 'decryption-share', tampered)), 'bad-proof');
     await el.board.submitDecryptionShare(makeDecryptionShare(t2!, sums));
     await el.board.submitDecryptionShare(makeDecryptionShare(t3!, sums));
     const result = await el.board.publishResult();
@@ -325,8 +328,12 @@ describe('a trustee publishes a wrong decryption share', () => {
     // A board that accepted the wrong share: the verifier refuses it.
     const events = lines.map((l) => JSON.parse(l) as BoardEvent);
     const k = events.findIndex((e) => e.type === 'decryption-share');
-    const v = await verifies(rechain(events.map((e, j) => (j === k ? { ...e, payload: { ...wrong, trustee: 't2', index: 2 } } : e))).map(encodeEvent));
-    assert.ok(v.failed.includes('decryption.shares'), v.failed.join(', '));
+    // A board that put it in t2's name: t2's signature fails. t2 itself publishing it: its proofs fail.
+    const asT2 = { ...wrong, trustee: 't2', index: 2 };
+    const v = await verifies(rechain(events.map((e, j) => (j === k ? { ...e, payload: asT2 } : e))).map(encodeEvent));
+    assert.ok(v.failed.includes('trustees.signatures'), v.failed.join(', '));
+    const w = await verifies(rechain(events.map((e, j) => (j === k ? { ...e, payload: signedByTrustee(el.manifest, el.electionHash, 'decryption-share', asT2) } : e))).map(encodeEvent));
+    assert.ok(w.failed.includes('decryption.shares'), w.failed.join(', '));
   });
 });
 
@@ -358,10 +365,11 @@ describe('an admin who changes the election after the poll opened', () => {
     const store = newStore();
     const el = await openElection(store, { voters: 2, manifest: smallManifest('admin') });
     const extra = issueCredentials(el.electionHash, [{ id: 'ghost' }]).public;
-    await refused(el.board, () => el.board.submitCredentials({ credentials: extra }), 'wrong-phase');
+    const signedExtra = signCredentialList(el.electionHash, extra, rolesOf(el.manifest).authority.signing);
+    await refused(el.board, () => el.board.submitCredentials(signedExtra), 'wrong-phase');
     await assert.rejects(Board.create(store, { ...smallManifest('admin'), title: 'Changed' }), (e: unknown) => e instanceof BoardError && e.code === 'exists');
     const another = await Board.load(store, 'admin'); // a second process: same rules
-    await refused(another, () => another.submitCredentials({ credentials: extra }), 'wrong-phase');
+    await refused(another, () => another.submitCredentials(signedExtra), 'wrong-phase');
   });
 
   test('a record rewritten with another manifest or a longer credential list fails verification and every receipt', async () => {
@@ -379,8 +387,8 @@ describe('an admin who changes the election after the poll opened', () => {
     const newManifest = rechain([{ ...genesis, payload: { ...genesis.payload, manifest } }, ...events.slice(1)]).map(encodeEvent);
     const v1 = await verifies(newManifest);
     assert.equal(v1.ok, false);
-    // Everything made for the first election is bound to its hash: the trustees' proofs fail first.
-    assert.ok(v1.failed.includes('trustees.keys'), v1.failed.join(', '));
+    // Everything made for the first election is bound to its hash: the trustees' signatures fail first.
+    assert.ok(v1.failed.includes('trustees.signatures'), v1.failed.join(', '));
     // The receipts are signed by the same board key for the first election: proof of the rewrite.
     const r1 = await checkReceipts(linesSource(newManifest), receiptLines);
     assert.deepEqual(r1.checks.map((c) => c.status), ['missing', 'missing']);
@@ -390,7 +398,7 @@ describe('an admin who changes the election after the poll opened', () => {
     const k = events.findIndex((e) => e.type === 'credentials');
     const p = events[k]!.payload as CredentialsPayload;
     const ghost = issueCredentials(el.electionHash, [{ id: 'ghost' }]).public[0]!;
-    const longer: CredentialsPayload = { credentials: [...p.credentials, ghost].sort((x, y) => (x.key < y.key ? -1 : 1)), totalWeight: p.totalWeight + 1 };
+    const longer: CredentialsPayload = { ...p, credentials: [...p.credentials, ghost].sort((x, y) => (x.key < y.key ? -1 : 1)), totalWeight: p.totalWeight + 1 };
     const stuffed = rechain(events.map((e, j) => (j === k ? { ...e, payload: longer } : e))).map(encodeEvent);
     const v2 = await verifies(stuffed);
     assert.equal(v2.ok, false, 'the tally states the eligible weight of the original list');

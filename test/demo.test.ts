@@ -1,12 +1,13 @@
 // `veche demo` as a newcomer runs it: the whole simulated election in one command. Its record must
 // verify on its own, the verified counts must be the ones the simulated voters chose (expected.json,
 // written by the simulation, not by the board), and the printed result must show every question.
+import { testDemoManifest } from './helpers/election.js';
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { demoManifest } from '../src/manifest/demo.js';
+
 import type { Expected } from '../src/demo/demo.js';
 import { fileSource, verifyRecord } from '../src/verify/verifier.js';
 import { vecheOk } from './helpers/cli.js';
@@ -32,7 +33,7 @@ test('veche demo --voters 30 --seed 7: the record verifies, the counts are the v
   assert.equal(result.eligibleWeight, 30);
 
   // The printed table: every question, and the verified count next to each option's label.
-  const manifest = demoManifest();
+  const manifest = testDemoManifest();
   assert.match(stdout, new RegExp(`Turnout: ${expected.voted} of 30 eligible`));
   for (const q of manifest.questions) assert.ok(stdout.includes(q.title), `the output shows "${q.title}"`);
   const row = (label: string, n: number) => assert.match(stdout, new RegExp(`^\\s+${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s+${n}(\\s|$)`, 'm'), `"${label}" with ${n}`);

@@ -2,18 +2,19 @@
 // text, arbitrary JSON, mutated real manifests (as values and as text), hostile numbers and shapes.
 // It must return a manifest or throw a ManifestError, nothing else; what it returns must be a clean,
 // canonically encodable manifest (the board hashes it) that validates again to itself.
+import { testDemoManifest } from './helpers/election.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ManifestError, parseManifestJson, validateManifest } from '../src/manifest/validate.js';
-import { demoManifest } from '../src/manifest/demo.js';
+
 import { canonicalJson } from '../src/crypto/encoding.js';
 import { check, FuzzStats, mutatedArb, regressions, runs } from './helpers/fuzz.js';
 import { smallManifest, tinyManifest } from './helpers/election-fixture.js';
 
 const stats = new FuzzStats('manifest reader');
 let accepted = 0;
-const seeds = [demoManifest(), smallManifest(), tinyManifest()];
+const seeds = [testDemoManifest(), smallManifest(), tinyManifest()];
 
 function mustBeManifestOrError(text: string): void {
   stats.executions++;

@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { baseMul, encodePoint } from '../src/crypto/group.js';
 import {
   MOTION_OPTIONS,
   VERDICTS,
@@ -89,13 +90,15 @@ export const manifestArb: fc.Arbitrary<Manifest> = fc
   .chain((r) =>
     fc.integer({ min: 1, max: r.trustees.length }).map((threshold) => {
       const m: Manifest = {
-        version: 'veche/manifest/v1',
+        version: 'veche/manifest/v2',
         id: r.id,
         title: r.title,
         description: r.description,
         languages: r.languages,
         questions: r.questions,
-        trustees: r.trustees,
+        // Fixed, distinct signing keys (g^2, g^3, ... and g for the authority): the run stays reproducible.
+        trustees: r.trustees.map((t, i) => ({ ...t, signingKey: encodePoint(baseMul(BigInt(i + 2))) })),
+        credentialAuthority: { name: 'Authority', signingKey: encodePoint(baseMul(1n)) },
         threshold,
       };
       if (r.period) [m.opens, m.closes] = r.period;

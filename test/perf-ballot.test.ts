@@ -1,5 +1,6 @@
 // The verifier's fast ballot check (encoded points, libsodium or noble) accepts exactly the ballots the
 // reference checkBallot accepts: honest ballots, and forgeries made by changing any one field.
+import { testDemoManifest } from './helpers/election.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
@@ -7,11 +8,11 @@ import { allBackends } from './helpers/backends.js';
 import { baseMul, encodePoint, encodeScalar, randomScalar, ORDER } from '../src/crypto/group.js';
 import { encryptBallot } from '../src/ballot/encrypt.js';
 import { checkBallot } from '../src/ballot/validate.js';
-import { demoManifest } from '../src/manifest/demo.js';
+
 import { selectionGroups } from '../src/manifest/layout.js';
 import { fastBallotValid, checkBallotForRecord } from '../src/verify/ballot-fast.js';
 
-const manifest = demoManifest();
+const manifest = testDemoManifest();
 const groups = selectionGroups(manifest);
 const electionHash = 'ab'.repeat(32);
 const secret = randomScalar();

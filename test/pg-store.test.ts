@@ -10,6 +10,7 @@ import { eventHash, makeEvent, type BoardEvent } from '../src/record/events.js';
 import { parseRecord } from '../src/record/read.js';
 import { linesSource, verifyRecord } from '../src/verify/verifier.js';
 import { freshDatabase, type TestDatabase } from './helpers/postgres.js';
+import { revoke } from './helpers/election.js';
 import { ballotFor, finishElection, openElection, recordLines, smallManifest, tinyManifest } from './helpers/election-fixture.js';
 
 const db: TestDatabase | null = await freshDatabase('pg_store');
@@ -79,7 +80,7 @@ describe('PostgresStore contract', { skip }, () => {
   });
 
   test('the exact JSON text comes back (hashes still match after a round trip)', async () => {
-    const e = makeEvent(0, '0'.repeat(64), 'credential-revoked', { key: 'x', reason: 'quote " backslash \\ nul \u0000 emoji \u{1F5F3} lone \ud800' });
+    const e = makeEvent(0, '0'.repeat(64), 'credential-revoked', { key: 'x', reason: 'quote " backslash \\ nul \u0000 emoji \u{1F5F3} lone \ud800', signature: { c: 'c', z: 'z' } });
     await s.append('el-text', e);
     const [back] = await s.events('el-text');
     assert.deepEqual(back, e);
@@ -95,7 +96,7 @@ for (const mode of ['advisory', 'optimistic'] as const) {
       let head = chain(1)[0]!;
       await racers[0]!.append(election, head);
       for (let round = 0; round < 25; round++) {
-        const candidates = racers.map((_, i) => makeEvent(head.seq + 1, head.hash, 'credential-revoked', { key: `k${i}`, reason: `round ${round}` }));
+        const candidates = racers.map((_, i) => makeEvent(head.seq + 1, head.hash, 'credential-revoked', { key: `k${i}`, reason: `round ${round}`, signature: { c: 'c', z: 'z' } }));
         const outcomes = await Promise.allSettled(racers.map((r, i) => r.append(election, candidates[i]!)));
         const won = outcomes.flatMap((o, i) => (o.status === 'fulfilled' ? [i] : []));
         assert.equal(won.length, 1, `round ${round}: ${won.length} winners`);
@@ -120,7 +121,7 @@ for (const mode of ['advisory', 'optimistic'] as const) {
           for (;;) {
             const h = (await r.head(election))!;
             try {
-              await r.append(election, makeEvent(h.seq + 1, h.hash, 'credential-revoked', { key: `p${i}`, reason: code }), code);
+              await r.append(election, makeEvent(h.seq + 1, h.hash, 'credential-revoked', { key: `p${i}`, reason: code, signature: { c: 'c', z: 'z' } }), code);
               return;
             } catch (e) {
               if (!(e instanceof SequenceConflict)) throw e;
@@ -156,7 +157,7 @@ describe('Boards in several processes over one PostgreSQL', { skip }, () => {
     const keys = [...el.board.current.credentials!.keys()];
     let next = 0;
     await Promise.all(boards.flatMap((b) => [0, 1, 2, 3].map(async () => {
-      while (next < keys.length) await b.revokeCredential(keys[next++]!, 'turns');
+      while (next < keys.length) await revoke(b, keys[next++]!, 'turns');
     })));
     t.diagnostic(`${keys.length} appends from 4 boards: ${conflicts} lost races, at most ${longestRun} in a row for one request`);
     assert.ok(longestRun <= 3, `a request lost ${longestRun} races in a row`);

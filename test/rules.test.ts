@@ -1,3 +1,4 @@
+import { testDemoManifest } from './helpers/election.js';
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
@@ -15,7 +16,7 @@ import {
   type VerdictResult,
 } from '../src/tally/rules.js';
 import { encodeChoices, selectionGroups } from '../src/manifest/layout.js';
-import { demoManifest } from '../src/manifest/demo.js';
+
 import { validateManifest } from '../src/manifest/validate.js';
 import {
   VERDICTS,
@@ -372,7 +373,7 @@ describe('verdict', () => {
 
 describe('countResults', () => {
   test('splits the flat groups of the demo back into questions', () => {
-    const m = demoManifest();
+    const m = testDemoManifest();
     const counts = [
       [12, 30, 18],
       [25, 14, 31, 9, 20],
@@ -402,7 +403,7 @@ describe('countResults', () => {
   });
 
   test('rejects counts that do not fit the manifest', () => {
-    const m = demoManifest();
+    const m = testDemoManifest();
     const ok = [[1, 0, 0], [0, 0, 0, 0, 0], [1, 0, 0], [1, 0, 0], [1, 0, 0], [1, 0, 0]];
     assert.doesNotThrow(() => countResults(m, ok, 1, 1));
     assert.throws(() => countResults(m, ok.slice(1), 1, 1), /expected 6 count groups, got 5/);
@@ -413,7 +414,7 @@ describe('countResults', () => {
   });
 
   /** Tallies weighted plaintext ballots the way the homomorphic sum does: per group, per option. */
-  function tally(m: ReturnType<typeof demoManifest>, ballots: [Choices, number][]): number[][] {
+  function tally(m: ReturnType<typeof testDemoManifest>, ballots: [Choices, number][]): number[][] {
     const sums = selectionGroups(m).map((g) => g.optionIds.map(() => 0));
     for (const [c, w] of ballots) encodeChoices(m, c).forEach((row, i) => row.forEach((x, j) => (sums[i]![j]! += w * x)));
     return sums;

@@ -3,7 +3,8 @@
 // election. Refused calls change no record.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { generateTrusteeKey } from '../src/keyceremony/trustee.js';
+import { commitTrusteeKey } from '../src/keyceremony/trustee.js';
+import { rolesOf } from './helpers/election.js';
 import { ADMIN_TOKEN_SETTING, tokenHash } from '../src/server/auth.js';
 import { smallManifest } from './helpers/election-fixture.js';
 import { testStores } from './helpers/stores.js';
@@ -18,7 +19,8 @@ for (const factory of testStores()) {
     const { base, adminToken } = server;
 
     const a = await openElectionOverHttp(server, smallManifest('auth-a'), 2);
-    const b = await ok(base, 'POST', '/api/elections', { token: adminToken, json: smallManifest('auth-b') });
+    const bManifest = smallManifest('auth-b');
+    const b = await ok(base, 'POST', '/api/elections', { token: adminToken, json: bManifest });
     const snapshot = async () => [await recordText(base, 'auth-a'), await recordText(base, 'auth-b'), JSON.stringify(await ok(base, 'GET', '/api/elections'))];
     const before = await snapshot();
 
@@ -51,9 +53,16 @@ for (const factory of testStores()) {
       }
     }
 
+    // The credential list and revocations are the credential authority's, not the admin's.
+    for (const path of ['/api/elections/auth-a/credentials', '/api/elections/auth-a/revoke']) {
+      const r = await call(base, 'POST', path, { token: adminToken, json: path.endsWith('revoke') ? { key: a.credentials[0]!.key, reason: 'lost', signature: { c: 'A'.repeat(43), z: 'A'.repeat(43) } } : { credentials: [{ key: a.credentials[0]!.key, weight: 1 }], totalWeight: 1, signature: { c: 'A'.repeat(43), z: 'A'.repeat(43) } } });
+      assert.equal(r.status, 403, `the admin token on ${path}: ${r.text}`);
+    }
+    assert.deepEqual(await ok(base, 'GET', '/api/auth', { token: a.authorityToken }), { role: 'authority', election: 'auth-a' });
+
     // Trustee routes: the key of t1 of election b, offered with every wrong token first.
-    const key = generateTrusteeKey(b.electionHash, 't1', 1, 2).published;
-    const keyPath = '/api/elections/auth-b/trustees/t1/key';
+    const key = commitTrusteeKey(rolesOf(bManifest).trustees[0]!, b.electionHash, bManifest).commitment;
+    const keyPath = '/api/elections/auth-b/trustees/t1/commitment';
     const wrong: [string, string | undefined, number][] = [
       ['anonymous', undefined, 401],
       ['a garbage token', 'not-a-token-at-all-but-long-enough', 401],
@@ -67,7 +76,7 @@ for (const factory of testStores()) {
       assert.equal(r.status, status, `${who}: ${r.text}`);
     }
     // The right token, but for another trustee's path or payload.
-    assert.equal((await call(base, 'POST', '/api/elections/auth-b/trustees/t2/key', { token: b.trusteeTokens.t1, json: key })).status, 403);
+    assert.equal((await call(base, 'POST', '/api/elections/auth-b/trustees/t2/commitment', { token: b.trusteeTokens.t1, json: key })).status, 403);
     assert.equal((await call(base, 'POST', keyPath, { token: b.trusteeTokens.t1, json: { ...key, trustee: 't2' } })).status, 403);
     assert.deepEqual(await snapshot(), before, 'refused calls change nothing');
     assert.equal((await call(base, 'POST', keyPath, { token: b.trusteeTokens.t1, json: key })).status, 200);

@@ -67,7 +67,7 @@ test('a logging server process prints no secret, and hostile bodies get a 4xx', 
     ...Object.entries(el.trusteeTokens).map(([id, tok]): [string, string] => [`trustee ${id}'s token`, tok]),
     ...Object.entries(el.trusteeTokens).map(([id, tok]): [string, string] => [`the random part of trustee ${id}'s token`, tok.split('.').at(-1)!]),
     ...el.credentials.map((c): [string, string] => [`voter ${c.voter}'s credential`, c.credential]),
-    ...el.secrets.flatMap((s) => [...s.coefficients, s.encryptionSecret, s.share!].map((x): [string, string] => [`a secret of trustee ${s.trustee}`, x])),
+    ...el.secrets.flatMap((s) => [...s.coefficients!, s.encryptionSecret!, s.share!, s.signing.secret].map((x): [string, string] => [`a secret of trustee ${s.trustee}`, x])),
   ];
   for (const [what, secret] of secrets) assert.equal(printed.includes(secret), false, `${what} appears in the server's output`);
   assert.doesNotMatch(printed, /authorization"?\s*:\s*"?Bearer/i, 'an Authorization header was logged');

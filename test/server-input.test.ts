@@ -10,10 +10,12 @@ import { credentialKeys } from '../src/credentials/credentials.js';
 import { baseMul, decodePublicKey, encodePoint, encodeScalar, randomScalar } from '../src/crypto/group.js';
 import { hashHex } from '../src/crypto/hash.js';
 import { encodeSchnorr, proveSchnorr } from '../src/crypto/proofs/schnorr.js';
-import { generateTrusteeKey } from '../src/keyceremony/trustee.js';
+import { commitTrusteeKey, revealTrusteeKey } from '../src/keyceremony/trustee.js';
+import { rolesOf } from './helpers/election.js';
 import { selectionGroups } from '../src/manifest/layout.js';
 import type { Manifest } from '../src/manifest/types.js';
 import { smallManifest } from './helpers/election-fixture.js';
+import { signCredentialList } from '../src/credentials/authority.js';
 import { testStores } from './helpers/stores.js';
 import { call, ok, openElectionOverHttp, recordText, startServer, type HttpElection } from './helpers/server.js';
 
@@ -39,7 +41,8 @@ for (const factory of testStores()) {
     const manifestA = smallManifest('in-a');
     const a = await openElectionOverHttp(server, manifestA, 3);
     const b = await openElectionOverHttp(server, smallManifest('in-b'), 1);
-    const c = await ok(base, 'POST', '/api/elections', { ...admin, json: smallManifest('in-c') }); // setup: no trustee key yet
+    const manifestC = smallManifest('in-c');
+    const c = await ok(base, 'POST', '/api/elections', { ...admin, json: manifestC }); // setup: no trustee key yet
 
     // One accepted ballot, to replay below.
     const cast = ballotOf(a, manifestA, 0);
@@ -59,20 +62,21 @@ for (const factory of testStores()) {
 
     // Every POST route with a body it would accept in shape (the board may still refuse it for its phase).
     const fresh = ballotOf(a, manifestA, 1);
-    const cKey = generateTrusteeKey(c.electionHash, 't1', 1, 2).published;
+    const cCommitted = commitTrusteeKey(rolesOf(manifestC).trustees[0]!, c.electionHash, manifestC);
+    const cKey = revealTrusteeKey(cCommitted.secret);
     const routes: { path: string; token?: string; sample: Record<string, unknown>; limit?: number }[] = [
       { path: '/api/elections', token: adminToken, sample: smallManifest('in-new') as unknown as Record<string, unknown> },
-      { path: '/api/elections/in-a/credentials', token: adminToken, sample: { credentials: [{ key: point(), weight: 1 }] }, limit: 512 * 1024 },
-      { path: '/api/elections/in-a/revoke', token: adminToken, sample: { key: a.credentials[2]!.key, reason: 'lost' } },
+      { path: '/api/elections/in-a/credentials', token: a.authorityToken, sample: { credentials: [{ key: point(), weight: 1 }], totalWeight: 1, signature: proof() }, limit: 512 * 1024 },
+      { path: '/api/elections/in-a/revoke', token: a.authorityToken, sample: { key: a.credentials[2]!.key, reason: 'lost', signature: proof() } },
       { path: '/api/elections/in-a/open', token: adminToken, sample: {} },
       { path: '/api/elections/in-a/close', token: adminToken, sample: {} },
       { path: '/api/elections/in-a/tally', token: adminToken, sample: {} },
       { path: '/api/elections/in-a/result', token: adminToken, sample: {} },
       { path: '/api/elections/in-a/trustees/t1/token', token: adminToken, sample: {} },
       { path: '/api/elections/in-c/trustees/t1/key', token: c.trusteeTokens.t1, sample: cKey as unknown as Record<string, unknown> },
-      { path: '/api/elections/in-c/trustees/t1/shares', token: c.trusteeTokens.t1, sample: { trustee: 't1', shares: { t2: { R: point(), data: scalar(), mac: scalar() }, t3: { R: point(), data: scalar(), mac: scalar() } } } },
-      { path: '/api/elections/in-c/trustees/t1/ready', token: c.trusteeTokens.t1, sample: { trustee: 't1', verificationKey: point(), proof: proof() } },
-      { path: '/api/elections/in-c/trustees/t1/decryption', token: c.trusteeTokens.t1, sample: { trustee: 't1', index: 1, shares: [[{ D: point(), proof: proof() }]] } },
+      { path: '/api/elections/in-c/trustees/t1/shares', token: c.trusteeTokens.t1, sample: { trustee: 't1', shares: { t2: { R: point(), data: scalar(), mac: scalar() }, t3: { R: point(), data: scalar(), mac: scalar() } }, signature: proof() } },
+      { path: '/api/elections/in-c/trustees/t1/ready', token: c.trusteeTokens.t1, sample: { trustee: 't1', verificationKey: point(), proof: proof(), signature: proof() } },
+      { path: '/api/elections/in-c/trustees/t1/decryption', token: c.trusteeTokens.t1, sample: { trustee: 't1', index: 1, shares: [[{ D: point(), proof: proof() }]], signature: proof() } },
       { path: '/api/elections/in-a/ballots', sample: fresh.ballot as unknown as Record<string, unknown> },
     ];
     for (const r of routes) {
@@ -119,19 +123,24 @@ for (const factory of testStores()) {
     // Trustee payloads the board refuses.
     const badKey = structuredClone(cKey);
     badKey.proofs[0] = badKey.proofs[1]!;
-    await expect('a trustee key with a forged proof', 422, 'bad-proof', '/api/elections/in-c/trustees/t1/key', { token: c.trusteeTokens.t1, json: badKey });
-    await expect('a trustee key with the wrong index', 400, 'malformed', '/api/elections/in-c/trustees/t1/key', { token: c.trusteeTokens.t1, json: { ...cKey, index: 2 } });
+    await expect('a trustee key before every trustee committed', 409, 'wrong-phase', '/api/elections/in-c/trustees/t1/key', { token: c.trusteeTokens.t1, json: badKey });
+    await expect('a commitment not signed by the trustee', 422, 'bad-signature', '/api/elections/in-c/trustees/t1/commitment', { token: c.trusteeTokens.t1, json: { ...cCommitted.commitment, signature: proof() } });
+    await expect('a commitment signed by another trustee', 422, 'bad-signature', '/api/elections/in-c/trustees/t2/commitment', { token: c.trusteeTokens.t2, json: { ...cCommitted.commitment, trustee: 't2' } });
     await expect('shares before every key', 409, 'wrong-phase', '/api/elections/in-c/trustees/t1/shares', { token: c.trusteeTokens.t1, json: routes[9]!.sample });
     await expect('a decryption share before the tally', 409, 'wrong-phase', '/api/elections/in-c/trustees/t1/decryption', { token: c.trusteeTokens.t1, json: routes[11]!.sample });
-    await expect('a key after the ceremony', 409, 'wrong-phase', '/api/elections/in-a/trustees/t1/key', { token: a.trusteeTokens.t1, json: generateTrusteeKey(a.electionHash, 't1', 1, 2).published });
+    await expect('a key after the ceremony', 409, 'wrong-phase', '/api/elections/in-a/trustees/t1/key', { token: a.trusteeTokens.t1, json: cKey });
 
     // Admin actions the board refuses.
     await expect('an invalid manifest', 400, 'invalid-manifest', '/api/elections', { ...admin, json: { ...smallManifest('in-bad'), threshold: 9 } });
     await expect('an election id that exists', 409, 'exists', '/api/elections', { ...admin, json: smallManifest('in-a') });
-    await expect('credentials after the poll opened', 409, 'wrong-phase', '/api/elections/in-a/credentials', { ...admin, json: { credentials: [{ key: point(), weight: 1 }] } });
-    await expect('unsorted credentials', 400, 'malformed', '/api/elections/in-c/credentials', { ...admin, json: { credentials: [{ key: a.credentials[1]!.key, weight: 1 }, { key: a.credentials[0]!.key, weight: 1 }].sort((x, y) => (x.key < y.key ? 1 : -1)) } });
-    await expect('a weight of zero', 400, 'malformed', '/api/elections/in-c/credentials', { ...admin, json: { credentials: [{ key: point(), weight: 0 }] } });
-    await expect('revoking an unknown credential', 404, 'unknown-credential', '/api/elections/in-a/revoke', { ...admin, json: { key: point(), reason: 'x' } });
+    const authorityA = { token: a.authorityToken };
+    const authorityC = { token: c.authorityToken };
+    const signedC = (credentials: { key: string; weight: number }[]) => signCredentialList(c.electionHash, credentials, rolesOf(manifestC).authority.signing);
+    await expect('credentials after the poll opened', 409, 'wrong-phase', '/api/elections/in-a/credentials', { ...authorityA, json: signCredentialList(a.electionHash, [{ key: point(), weight: 1 }], rolesOf(manifestA).authority.signing) });
+    await expect('unsorted credentials', 400, 'malformed', '/api/elections/in-c/credentials', { ...authorityC, json: signedC([{ key: a.credentials[1]!.key, weight: 1 }, { key: a.credentials[0]!.key, weight: 1 }].sort((x, y) => (x.key < y.key ? 1 : -1))) });
+    await expect('a weight of zero', 400, 'malformed', '/api/elections/in-c/credentials', { ...authorityC, json: { credentials: [{ key: point(), weight: 0 }], totalWeight: 0, signature: proof() } });
+    await expect('a credential list not signed by the authority', 400, 'bad-signature', '/api/elections/in-c/credentials', { ...authorityC, json: { credentials: [{ key: point(), weight: 1 }], totalWeight: 1, signature: proof() } });
+    await expect('revoking an unknown credential', 404, 'unknown-credential', '/api/elections/in-a/revoke', { ...authorityA, json: { key: point(), reason: 'x', signature: proof() } });
     await expect('opening twice', 409, 'wrong-phase', '/api/elections/in-a/open', admin);
     await expect('opening before the ceremony', 409, 'wrong-phase', '/api/elections/in-c/open', admin);
     await expect('a tally while open', 409, 'wrong-phase', '/api/elections/in-a/tally', admin);

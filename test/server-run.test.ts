@@ -2,6 +2,7 @@
 // voters, links printed, trustee secrets and credentials in the data directory) and the admin token;
 // a voter from the printed list and the demo trustees' files take it to a verified result; a restart
 // keeps the token and makes no second demo; SIGTERM stops the process cleanly.
+import { testDemoManifest } from './helpers/election.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -16,7 +17,7 @@ import { credentialKeys } from '../src/credentials/credentials.js';
 import { decodePublicKey } from '../src/crypto/group.js';
 import type { TrusteeSecret } from '../src/keyceremony/trustee.js';
 import { encodeChoices, selectionGroups } from '../src/manifest/layout.js';
-import { demoManifest } from '../src/manifest/demo.js';
+
 import type { Choices } from '../src/manifest/types.js';
 import type { PayloadByType } from '../src/record/events.js';
 import { makeDecryptionShare } from '../src/tally/decrypt.js';
@@ -53,7 +54,7 @@ test('server: first start makes the demo election; a restart keeps it and the ad
   assert.equal(info.eligible, 20);
 
   // A voter from a printed link votes; the demo trustees decrypt from their secret files with their tokens.
-  const manifest = demoManifest();
+  const manifest = testDemoManifest();
   const groups = selectionGroups(manifest);
   const choices: Choices = { chair: { type: 'choice', candidate: 'petrova' }, projects: { type: 'approval', options: ['garden'] }, 'officers-review': { type: 'verdict', verdicts: { treasurer: 'encouragement', secretary: 'punishment', maintenance: 'no-consequences' } }, 'fee-increase': { type: 'motion', vote: 'for' } };
   const enc = encryptBallot(info.electionHash, decodePublicKey(info.jointKey), groups, encodeChoices(manifest, choices), credentialKeys(info.electionHash, voteLinks[0]!));

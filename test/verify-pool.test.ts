@@ -1,14 +1,15 @@
 // The verifier's worker pool after a worker stopped (a crash, out of memory): work goes to the live
 // workers, and with none left the pool refuses at once. Before, the next batch went to the dead worker
 // and verification waited forever.
+import { testDemoManifest } from './helpers/election.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Worker } from 'node:worker_threads';
-import { demoManifest } from '../src/manifest/demo.js';
+
 import { selectionGroups } from '../src/manifest/layout.js';
 import { VerifierPool } from '../src/verify/parallel.js';
 
-const ctx = { electionHash: 'ab'.repeat(32), publicKey: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', groups: selectionGroups(demoManifest()) };
+const ctx = { electionHash: 'ab'.repeat(32), publicKey: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', groups: selectionGroups(testDemoManifest()) };
 const workersOf = (pool: VerifierPool) => (pool as unknown as { workers: Worker[] }).workers;
 
 /** The pool's answer, or a failure after 10 s (so a hang fails the test instead of stalling the suite). */

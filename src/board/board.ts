@@ -168,6 +168,8 @@ export class Board {
   private async append<T extends EventType>(type: T, payload: PayloadByType[T], trackingCode?: string): Promise<BoardEvent<T>> {
     // Event times never go backwards, even if the clock does (the verifier checks this).
     const now = new Date().toISOString();
+    // Event times are the 24-character form (years 0000-9999, spec §9.1); the board writes no other.
+    if (now.length !== 24) throw new BoardError('clock', 'the clock reads a time outside the years 0000-9999; refusing to append');
     const e = makeEvent(this.state.headSeq + 1, this.state.headHash, type, payload, now > this.state.headTime ? now : this.state.headTime);
     await this.store.append(this.electionId, e, trackingCode);
     apply(this.state, e);

@@ -21,6 +21,9 @@ const BOARD_STATUS: Record<string, number> = {
   'wrong-election': 422,
   'bad-proof': 422,
   'bad-signature': 422,
+  'bad-commitment': 422,
+  'bad-key': 422,
+  'clock': 503,
   'malformed': 400,
   'no-board-key': 500,
 };

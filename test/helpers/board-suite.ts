@@ -24,7 +24,8 @@ import type { Choices } from '../../src/manifest/types.js';
 import { encodeEvent, makeEvent, type BoardEvent } from '../../src/record/events.js';
 import { makeDecryptionShare } from '../../src/tally/decrypt.js';
 import { linesSource, verifyRecord } from '../../src/verify/verifier.js';
-import { ballotOf, closeAndCount, compactChoices, compactManifest, createWithKeys, expectedCounts, publishVoters, recordLines, type Voter } from './election.js';
+import { ballotOf, closeAndCount, compactChoices, compactManifest, createWithKeys, expectedCounts, publishVoters, recordLines, revoke, rolesOf, signedByTrustee, type Voter } from './election.js';
+import { newAuthority, signCredentialList, signRevocation } from '../../src/credentials/authority.js';
 
 const WEIGHTS = [1, 2, 1, 3];
 
@@ -135,7 +136,7 @@ export function boardStoreSuite(name: string, makeStore: () => Promise<BoardStor
       const stranger: Voter = { id: 'stranger', credential: '', keys: credentialKeys(board.current.electionHash, newCredential()), weight: 1 };
       await refused(board, () => board.castBallot(ballotOf(board, stranger, compactChoices(0)).ballot), 'unknown-credential');
       // A revoked credential.
-      await board.revokeCredential(voters[3]!.keys.key, 'reported lost');
+      await revoke(board, voters[3]!.keys.key, 'reported lost');
       await refused(board, () => board.castBallot(ballotOf(board, voters[3]!, compactChoices(0)).ballot), 'revoked-credential');
       // The same ballot twice.
       const once = valid();
@@ -227,19 +228,27 @@ export function boardStoreSuite(name: string, makeStore: () => Promise<BoardStor
       const { board, voters } = await election('credentials', { voters: false });
       const key = () => credentialKeys(board.current.electionHash, newCredential()).key;
       const sorted = [key(), key(), key()].sort();
-      await refused(board, () => board.submitCredentials({ credentials: [] }), 'malformed');
-      await refused(board, () => board.submitCredentials({ credentials: [{ key: sorted[1]!, weight: 1 }, { key: sorted[0]!, weight: 1 }] }), 'malformed', /sorted/);
-      await refused(board, () => board.submitCredentials({ credentials: [{ key: sorted[0]!, weight: 1 }, { key: sorted[0]!, weight: 1 }] }), 'malformed');
-      await refused(board, () => board.submitCredentials({ credentials: [{ key: sorted[0]!, weight: 0 }] }), 'malformed', /weight/);
-      await refused(board, () => board.submitCredentials({ credentials: [{ key: 'garbage', weight: 1 }] }), 'malformed');
+      const authority = rolesOf(board.current.manifest).authority;
+      const electionHash = board.current.electionHash;
+      // Signed as the authority would, so that only the list's content is wrong.
+      const list = (credentials: { key: string; weight: number }[]) => signCredentialList(electionHash, credentials, authority.signing);
+      await refused(board, () => board.submitCredentials(list([])), 'malformed');
+      await refused(board, () => board.submitCredentials(list([{ key: sorted[1]!, weight: 1 }, { key: sorted[0]!, weight: 1 }])), 'malformed', /sorted/);
+      await refused(board, () => board.submitCredentials(list([{ key: sorted[0]!, weight: 1 }, { key: sorted[0]!, weight: 1 }])), 'malformed');
+      await refused(board, () => board.submitCredentials(list([{ key: sorted[0]!, weight: 0 }])), 'malformed', /weight/);
+      await refused(board, () => board.submitCredentials(list([{ key: 'garbage', weight: 1 }])), 'malformed');
+      // Signed by anyone but the authority named in the manifest: refused, whatever it holds.
+      const impostor = newAuthority();
+      await refused(board, () => board.submitCredentials(signCredentialList(electionHash, sorted.map((k) => ({ key: k, weight: 1 })), impostor.signing)), 'bad-signature');
       assert.equal(voters.length, 0);
       const published = await publishVoters(board, 2);
-      await refused(board, () => board.submitCredentials({ credentials: sorted.map((k) => ({ key: k, weight: 1 })) }), 'duplicate', /cannot change/);
+      await refused(board, () => board.submitCredentials(list(sorted.map((k) => ({ key: k, weight: 1 })))), 'duplicate', /cannot change/);
       await board.openPoll();
-      await refused(board, () => board.submitCredentials({ credentials: sorted.map((k) => ({ key: k, weight: 1 })) }), 'wrong-phase');
-      await refused(board, () => board.revokeCredential(key(), 'unknown'), 'unknown-credential');
-      await board.revokeCredential(published[0]!.keys.key, 'lost');
-      await refused(board, () => board.revokeCredential(published[0]!.keys.key, 'again'), 'duplicate');
+      await refused(board, () => board.submitCredentials(list(sorted.map((k) => ({ key: k, weight: 1 })))), 'wrong-phase');
+      await refused(board, () => revoke(board, key(), 'unknown'), 'unknown-credential');
+      await refused(board, () => board.revokeCredential(signRevocation(electionHash, published[0]!.keys.key, 'forged', impostor.signing)), 'bad-signature');
+      await revoke(board, published[0]!.keys.key, 'lost');
+      await refused(board, () => revoke(board, published[0]!.keys.key, 'again'), 'duplicate');
     });
 
     test('re-voting: the last ballot of each voter counts, with its weight; the record verifies', async () => {
@@ -270,11 +279,16 @@ export function boardStoreSuite(name: string, makeStore: () => Promise<BoardStor
       const sums = board.current.tally!.sums;
       await board.submitDecryptionShare(makeDecryptionShare(trustees[0]!, sums));
       // Trustee 2's share with one D replaced, and one made with trustee 1's secret under trustee 2's name.
+      const { manifest, electionHash } = board.current;
       const bad = makeDecryptionShare(trustees[1]!, sums);
       bad.shares[0]![0]!.D = encodePoint(baseMul(randomScalar()));
-      await refused(board, () => board.submitDecryptionShare(bad), 'bad-proof');
+      // Changed after trustee 2 signed it (by the board, say): its signature fails.
+      await refused(board, () => board.submitDecryptionShare(bad), 'bad-signature');
+      // Published so by trustee 2 itself (signed): its proof fails.
+      await refused(board, () => board.submitDecryptionShare(signedByTrustee(manifest, electionHash, 'decryption-share', bad)), 'bad-proof');
       const impostor = { ...makeDecryptionShare(trustees[0]!, sums), trustee: 't2', index: 2 };
-      await refused(board, () => board.submitDecryptionShare(impostor), 'bad-proof');
+      await refused(board, () => board.submitDecryptionShare(impostor), 'bad-signature');
+      await refused(board, () => board.submitDecryptionShare(signedByTrustee(manifest, electionHash, 'decryption-share', impostor)), 'bad-proof');
       await refused(board, () => board.submitDecryptionShare(makeDecryptionShare(trustees[0]!, sums)), 'duplicate');
       await refused(board, () => board.publishResult(), 'wrong-phase', /2 decryption shares needed/);
       await board.submitDecryptionShare(makeDecryptionShare(trustees[2]!, sums));
@@ -317,7 +331,7 @@ export function boardStoreSuite(name: string, makeStore: () => Promise<BoardStor
       const receipts = await Promise.all(ballots.map((ballot, i) => (i % 2 ? a.board : b).castBallot(ballot)));
       assert.equal(new Set(receipts.map((r) => r.receipt.seq)).size, ballots.length);
       // A revocation by A is respected by B even though B has not refreshed.
-      await a.board.revokeCredential(a.voters[3]!.keys.key, 'lost');
+      await revoke(a.board, a.voters[3]!.keys.key, 'lost');
       const before = await snapshot(a.store, a.id);
       await assert.rejects(b.castBallot(ballotOf(a.board, a.voters[3]!, compactChoices(9)).ballot), (e: unknown) => e instanceof BoardError && e.code === 'revoked-credential');
       assert.deepEqual(await snapshot(a.store, a.id), before);

@@ -4,8 +4,10 @@ import { Board } from '../../src/board/board.js';
 import type { BoardStore } from '../../src/board/store.js';
 import { encryptBallot, type VoterKeys } from '../../src/ballot/encrypt.js';
 import type { BallotJson } from '../../src/ballot/types.js';
-import { credentialKeys, issueCredentials } from '../../src/credentials/credentials.js';
-import { finishKeyCeremony, generateTrusteeKey, makeShares, type TrusteeSecret } from '../../src/keyceremony/trustee.js';
+import { credentialKeys } from '../../src/credentials/credentials.js';
+import type { TrusteeSecret } from '../../src/keyceremony/trustee.js';
+import { publishCredentials, runKeyCeremony } from '../../src/demo/roles.js';
+import { keyed, rolesOf } from './election.js';
 import { selectionGroups } from '../../src/manifest/layout.js';
 import type { Manifest, SelectionGroup } from '../../src/manifest/types.js';
 import type { Point } from '../../src/crypto/group.js';
@@ -15,8 +17,7 @@ import { encodeEvent, GENESIS_PREV, makeEvent, type BoardEvent } from '../../src
 /** A small election: a pick-one question (3 candidates) and an approval question (4 options, at most 2):
  *  ballots take a few milliseconds, and both kinds of range proof are exercised. */
 export function smallManifest(id = 'small'): Manifest {
-  return {
-    version: 'veche/manifest/v1',
+  return keyed({
     id,
     title: 'Test election',
     description: 'A small election for tests.',
@@ -27,14 +28,13 @@ export function smallManifest(id = 'small'): Manifest {
     ],
     trustees: [{ id: 't1', name: 'T1' }, { id: 't2', name: 'T2' }, { id: 't3', name: 'T3' }],
     threshold: 2,
-  };
+  });
 }
 
 /** The smallest real election: one pick-one question of two candidates, two trustees, either can decrypt.
  *  Its ballots are the cheapest to make and check (durability and load tests, fuzzing whole records). */
 export function tinyManifest(id = 'tiny'): Manifest {
-  return {
-    version: 'veche/manifest/v1',
+  return keyed({
     id,
     title: 'Tiny test election',
     description: '',
@@ -42,7 +42,7 @@ export function tinyManifest(id = 'tiny'): Manifest {
     questions: [{ type: 'choice', id: 'chair', title: 'Chair', candidates: [{ id: 'a', label: 'A' }, { id: 'b', label: 'B' }], allowBlank: false, absoluteMajority: false }],
     trustees: [{ id: 't1', name: 'T1' }, { id: 't2', name: 'T2' }],
     threshold: 1,
-  };
+  });
 }
 
 export interface Voter { id: string; credential: string; keys: VoterKeys; weight: number }
@@ -62,24 +62,9 @@ export async function openElection(store: BoardStore, opts: { voters: number; ma
   const manifest = opts.manifest ?? smallManifest();
   const board = await Board.create(store, manifest);
   const electionHash = board.current.electionHash;
-  let secrets: TrusteeSecret[] = [];
-  for (const [i, t] of manifest.trustees.entries()) {
-    const { secret, published } = generateTrusteeKey(electionHash, t.id, i + 1, manifest.threshold);
-    secrets.push(secret);
-    await board.submitTrusteeKey(published);
-  }
-  const keys = () => manifest.trustees.map((t) => board.current.trusteeKeys.get(t.id)!);
-  for (const s of secrets) await board.submitTrusteeShares(makeShares(s, keys()));
-  const allShares = [...board.current.trusteeShares.values()];
-  const finished: TrusteeSecret[] = [];
-  for (const s of secrets) {
-    const done = finishKeyCeremony(s, keys(), allShares);
-    await board.submitTrusteeReady(done.ready);
-    finished.push(done.secret);
-  }
-  secrets = finished;
-  const issued = issueCredentials(electionHash, Array.from({ length: opts.voters }, (_, i) => ({ id: `voter-${i}` })));
-  await board.submitCredentials({ credentials: issued.public });
+  const roles = rolesOf(manifest);
+  const secrets: TrusteeSecret[] = await runKeyCeremony(board, roles.trustees);
+  const issued = { private: await publishCredentials(board, roles.authority, Array.from({ length: opts.voters }, (_, i) => ({ id: `voter-${i}` }))) };
   await board.openPoll();
   const voters = issued.private.map((v) => ({ id: v.voter, credential: v.credential, keys: credentialKeys(electionHash, v.credential), weight: v.weight }));
   return { board, manifest, electionHash, publicKey: board.current.jointKey!, groups: selectionGroups(manifest), voters, trusteeSecrets: secrets };
@@ -103,7 +88,7 @@ export async function finishElection(el: OpenElection, trustees?: number[]): Pro
   await board.closePoll();
   await board.computeTally();
   const sums = board.current.tally!.sums;
-  const use = trustees ?? el.trusteeSecrets.slice(0, el.manifest.threshold).map((s) => s.index);
+  const use = trustees ?? el.trusteeSecrets.slice(0, el.manifest.threshold).map((s) => s.index!);
   for (const index of use) await board.submitDecryptionShare(makeDecryptionShare(el.trusteeSecrets[index - 1]!, sums));
   await board.publishResult();
 }

@@ -5,17 +5,49 @@ import { Board } from '../../src/board/board.js';
 import type { BoardStore } from '../../src/board/store.js';
 import { encryptBallot, type EncryptedBallot, type VoterKeys } from '../../src/ballot/encrypt.js';
 import { credentialKeys, issueCredentials } from '../../src/credentials/credentials.js';
-import { finishKeyCeremony, generateTrusteeKey, makeShares, type TrusteeSecret } from '../../src/keyceremony/trustee.js';
-import { demoManifest } from '../../src/manifest/demo.js';
+import { signCredentialList, signRevocation, type AuthoritySecret } from '../../src/credentials/authority.js';
+import type { TrusteeSecret } from '../../src/keyceremony/trustee.js';
+import { demoManifestDraft } from '../../src/manifest/demo.js';
+import type { ManifestDraft } from '../../src/manifest/signers.js';
+import { signPayload } from '../../src/record/signature.js';
+import { decodeScalar } from '../../src/crypto/group.js';
+import { makeRoles, runKeyCeremony, type Roles } from '../../src/demo/roles.js';
 import { encodeChoices, selectionGroups } from '../../src/manifest/layout.js';
 import type { Choices, Manifest } from '../../src/manifest/types.js';
 import { encodeEvent, type BoardEvent, type PayloadByType } from '../../src/record/events.js';
 import { makeDecryptionShare } from '../../src/tally/decrypt.js';
 
+// Every test manifest is made with fresh signing keys for its trustees and credential authority; the
+// secrets are kept here by public key, so a test that copies a manifest (another id, say) keeps its roles.
+const roleRegistry = new Map<string, { trustee?: TrusteeSecret; authority?: AuthoritySecret }>();
+
+/** A complete manifest for a draft: new signing keys for every role, remembered for rolesOf(). */
+export function keyed(draft: ManifestDraft): Manifest {
+  const roles = makeRoles(draft);
+  for (const t of roles.trustees) roleRegistry.set(t.signing.key, { trustee: t });
+  roleRegistry.set(roles.authority.signing.key, { authority: roles.authority });
+  return roles.manifest;
+}
+
+/** The trustee identities and the credential authority of a manifest made by keyed(). */
+export function rolesOf(manifest: Manifest): Omit<Roles, 'manifest'> {
+  const trustees = manifest.trustees.map((t) => {
+    const r = roleRegistry.get(t.signingKey)?.trustee;
+    if (!r) throw new Error(`test helper: no secret for trustee ${t.id}'s signing key (make the manifest with keyed())`);
+    return { ...r, trustee: t.id };
+  });
+  const authority = roleRegistry.get(manifest.credentialAuthority.signingKey)?.authority;
+  if (!authority) throw new Error('test helper: no secret for the credential authority (make the manifest with keyed())');
+  return { trustees, authority };
+}
+
+/** The demo election with test signing keys. */
+export const testDemoManifest = (): Manifest => keyed(demoManifestDraft());
+
 /** Every question type, with few options, so ballots are cheap to prove and check. */
 export function compactManifest(id = 'compact'): Manifest {
-  const m = demoManifest();
-  return {
+  const m = demoManifestDraft();
+  return keyed({
     ...m,
     id,
     title: `Compact test election ${id}`,
@@ -25,7 +57,7 @@ export function compactManifest(id = 'compact'): Manifest {
       { type: 'verdict', id: 'review', title: 'Review', officeHolders: [{ id: 'treasurer', label: 'Treasurer' }], default: 'no-consequences' },
       { type: 'motion', id: 'fee', title: 'Fee increase', quorum: { num: 1, den: 2 }, threshold: { num: 1, den: 2 }, strict: true },
     ],
-  };
+  });
 }
 
 export interface Voter { id: string; credential: string; keys: VoterKeys; weight: number }
@@ -38,27 +70,27 @@ export async function createWithKeys(store: BoardStore, manifest: Manifest = com
 }
 
 export async function keyCeremony(board: Board): Promise<TrusteeSecret[]> {
-  const { manifest, electionHash } = board.current;
-  const generated = manifest.trustees.map((t, i) => generateTrusteeKey(electionHash, t.id, i + 1, manifest.threshold));
-  for (const g of generated) await board.submitTrusteeKey(g.published);
-  const keys = manifest.trustees.map((t) => board.current.trusteeKeys.get(t.id)!);
-  for (const g of generated) await board.submitTrusteeShares(makeShares(g.secret, keys));
-  const shares = [...board.current.trusteeShares.values()];
-  const secrets: TrusteeSecret[] = [];
-  for (const g of generated) {
-    const done = finishKeyCeremony(g.secret, keys, shares);
-    await board.submitTrusteeReady(done.ready);
-    secrets.push(done.secret);
-  }
-  return secrets;
+  return runKeyCeremony(board, rolesOf(board.current.manifest).trustees);
 }
 
-/** Issues credentials (voter i gets weights[i], default 1) and publishes the public list. */
+/** Issues credentials (voter i gets weights[i], default 1) and publishes the list signed by the authority. */
 export async function publishVoters(board: Board, count: number, weights: number[] = []): Promise<Voter[]> {
   const election = board.current.electionHash;
   const issued = issueCredentials(election, Array.from({ length: count }, (_, i) => ({ id: `voter-${i + 1}`, weight: weights[i] ?? 1 })));
-  await board.submitCredentials({ credentials: issued.public });
+  await board.submitCredentials(signCredentialList(election, issued.public, rolesOf(board.current.manifest).authority.signing));
   return issued.private.map((c) => ({ id: c.voter, credential: c.credential, keys: credentialKeys(election, c.credential), weight: c.weight }));
+}
+
+/** The payload signed anew by the trustee it names: a trustee itself publishing a bad value (not the board changing one). */
+export function signedByTrustee<P extends { trustee: string }>(manifest: Manifest, electionHash: string, type: string, payload: P): P {
+  const t = rolesOf(manifest).trustees.find((x) => x.trustee === payload.trustee);
+  if (!t) throw new Error(`test helper: no trustee ${payload.trustee}`);
+  return signPayload(electionHash, { role: 'trustee', id: payload.trustee }, type, payload, decodeScalar(t.signing.secret));
+}
+
+/** The credential authority revokes a credential (signed). */
+export function revoke(board: Board, key: string, reason = 'lost'): Promise<BoardEvent> {
+  return board.revokeCredential(signRevocation(board.current.electionHash, key, reason, rolesOf(board.current.manifest).authority.signing));
 }
 
 /** A ballot of `voter` for `choices`, encrypted against the board's current election key. */

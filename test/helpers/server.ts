@@ -9,7 +9,10 @@ import type { BoardStore } from '../../src/board/store.js';
 import { buildApp, type ServerSettings } from '../../src/server/app.js';
 import { ensureAdminToken } from '../../src/server/auth.js';
 import type { Elections } from '../../src/server/elections.js';
-import { finishKeyCeremony, generateTrusteeKey, makeShares, type TrusteeSecret } from '../../src/keyceremony/trustee.js';
+import { commitTrusteeKey, finishKeyCeremony, makeShares, revealTrusteeKey, type TrusteeSecret } from '../../src/keyceremony/trustee.js';
+import { signCredentialList } from '../../src/credentials/authority.js';
+import type { Manifest } from '../../src/manifest/types.js';
+import { rolesOf } from './election.js';
 import type { BoardEvent, PayloadByType } from '../../src/record/events.js';
 import { issueCredentials } from '../../src/credentials/credentials.js';
 
@@ -73,23 +76,22 @@ export async function recordEvents(base: string, id: string, types?: string): Pr
 
 const payloads = <T extends keyof PayloadByType>(events: BoardEvent[], type: T) => events.filter((e) => e.type === type).map((e) => e.payload as PayloadByType[T]);
 
-/** The key ceremony through the trustee routes, each trustee with its own token. Returns the trustees' finished secrets. */
+/** The key ceremony through the trustee routes, each trustee with its own token and signing key. Returns the trustees' finished secrets. */
 export async function keyCeremony(base: string, id: string, tokens: Record<string, string>): Promise<TrusteeSecret[]> {
   const [genesis] = await recordEvents(base, id, 'election');
   const { manifest } = genesis!.payload as PayloadByType['election'];
   const path = (t: string, step: string) => `/api/elections/${id}/trustees/${t}/${step}`;
-  const secrets: TrusteeSecret[] = [];
-  for (const [i, t] of manifest.trustees.entries()) {
-    const { secret, published } = generateTrusteeKey(genesis!.hash, t.id, i + 1, manifest.threshold);
-    await ok(base, 'POST', path(t.id, 'key'), { token: tokens[t.id]!, json: published });
-    secrets.push(secret);
-  }
+  const committed = rolesOf(manifest).trustees.map((t) => commitTrusteeKey(t, genesis!.hash, manifest));
+  for (const c of committed) await ok(base, 'POST', path(c.secret.trustee, 'commitment'), { token: tokens[c.secret.trustee]!, json: c.commitment });
+  for (const c of committed) await ok(base, 'POST', path(c.secret.trustee, 'key'), { token: tokens[c.secret.trustee]!, json: revealTrusteeKey(c.secret) });
+  const secrets = committed.map((c) => c.secret);
   const keys = payloads(await recordEvents(base, id, 'trustee-key'), 'trustee-key');
   for (const s of secrets) await ok(base, 'POST', path(s.trustee, 'shares'), { token: tokens[s.trustee]!, json: makeShares(s, keys) });
   const shares = payloads(await recordEvents(base, id, 'trustee-shares'), 'trustee-shares');
   const finished: TrusteeSecret[] = [];
   for (const s of secrets) {
     const done = finishKeyCeremony(s, keys, shares);
+    if (done.kind !== 'ready') throw new Error(`trustee ${s.trustee} complains`);
     await ok(base, 'POST', path(s.trustee, 'ready'), { token: tokens[s.trustee]!, json: done.ready });
     finished.push(done.secret);
   }
@@ -100,6 +102,7 @@ export interface HttpElection {
   id: string;
   electionHash: string;
   trusteeTokens: Record<string, string>;
+  authorityToken: string;
   secrets: TrusteeSecret[];
   credentials: { voter: string; credential: string; key: string; weight: number }[];
   jointKey: string;
@@ -107,15 +110,16 @@ export interface HttpElection {
 }
 
 /** Creates an election through the API and takes it to the open poll (or only through the ceremony). */
-export async function openElectionOverHttp(server: TestServer, manifest: { id: string }, voters: number, open = true): Promise<HttpElection> {
+export async function openElectionOverHttp(server: TestServer, manifest: Manifest, voters: number, open = true): Promise<HttpElection> {
   const admin = { token: server.adminToken };
   const created = await ok(server.base, 'POST', '/api/elections', { ...admin, json: manifest });
   const secrets = await keyCeremony(server.base, manifest.id, created.trusteeTokens);
   const issued = issueCredentials(created.electionHash, Array.from({ length: voters }, (_, i) => ({ id: `v${i}` })));
-  await ok(server.base, 'POST', `/api/elections/${manifest.id}/credentials`, { ...admin, json: { credentials: issued.public } });
+  const list = signCredentialList(created.electionHash, issued.public, rolesOf(manifest).authority.signing);
+  await ok(server.base, 'POST', `/api/elections/${manifest.id}/credentials`, { token: created.authorityToken, json: list });
   if (open) await ok(server.base, 'POST', `/api/elections/${manifest.id}/open`, admin);
   const info = await ok(server.base, 'GET', `/api/elections/${manifest.id}`);
-  return { id: manifest.id, electionHash: created.electionHash, trusteeTokens: created.trusteeTokens, secrets, credentials: issued.private, jointKey: info.jointKey, boardKey: info.boardKey };
+  return { id: manifest.id, electionHash: created.electionHash, trusteeTokens: created.trusteeTokens, authorityToken: created.authorityToken, secrets, credentials: issued.private, jointKey: info.jointKey, boardKey: info.boardKey };
 }
 
 export async function recordText(base: string, id: string): Promise<string> {

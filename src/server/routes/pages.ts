@@ -1,6 +1,6 @@
 // The web pages (built by B2's esbuild script into dist/web/): one HTML file per page, plus their
-// scripts and styles. Secrets never reach these routes: a voter's credential and a trustee's token
-// travel in the URL fragment, which the browser does not send.
+// scripts and styles. Secrets never reach these routes: a voter's credential and a trustee's or the
+// credential authority's token travel in the URL fragment, which the browser does not send.
 import { existsSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
@@ -14,6 +14,7 @@ export const PAGES: { path: string; file: string; params?: object }[] = [
   { path: '/admin', file: 'admin.html' },
   { path: '/admin/', file: 'admin.html' },
   { path: '/trustee/:id/:trusteeId', file: 'trustee.html', params: trusteeParams },
+  { path: '/authority/:id', file: 'authority.html', params: electionParams },
   { path: '/board/:id', file: 'board.html', params: electionParams },
   { path: '/results/:id', file: 'results.html', params: electionParams },
 ];
