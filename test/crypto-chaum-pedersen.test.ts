@@ -8,7 +8,7 @@ import { proveChaumPedersen, verifyChaumPedersen, type ChaumPedersenProof } from
 import { encodeSchnorr } from '../src/crypto/proofs/schnorr.js';
 import { encrypt, encodeCiphertext } from '../src/crypto/elgamal.js';
 import { checkDecryptionShare, decodeSums, decryptionContext, makeDecryptionShare, TAG_DECRYPTION } from '../src/tally/decrypt.js';
-import type { TrusteeSecret } from '../src/keyceremony/trustee.js';
+import { newTrustee, type TrusteeSecret } from '../src/keyceremony/trustee.js';
 import { onEachBackend } from './helpers/backends.js';
 
 const scalar = fc.bigInt({ min: 1n, max: ORDER - 1n });
@@ -106,7 +106,7 @@ onEachBackend(() => {
 
   describe('decryption shares', () => {
     const s = randomScalar();
-    const secret: TrusteeSecret = { version: 'veche/trustee-secret/v1', election: ELECTION_A, trustee: 't1', index: 1, threshold: 1, coefficients: [], encryptionSecret: '', share: encodeScalar(s) };
+    const secret: TrusteeSecret = { ...newTrustee('t1'), election: ELECTION_A, index: 1, threshold: 1, coefficients: [], encryptionSecret: encodeScalar(randomScalar()), share: encodeScalar(s) };
     const h = baseMul(s);
     const sumsJson = [[encodeCiphertext(encrypt(h, 3).ct), encodeCiphertext(encrypt(h, 1).ct)], [encodeCiphertext(encrypt(h, 0).ct)]];
     const sums = decodeSums(sumsJson);

@@ -83,9 +83,9 @@ describe('bounded discrete log', () => {
   });
 });
 
-/** Decryption shares without proofs: combineShares only interpolates (the proofs are checked apart). */
+/** Decryption shares without proofs or signatures: combineShares only interpolates (both are checked apart). */
 function sharesFor(cts: Ciphertext[], s: bigint[], indices: number[]): DecryptionSharePayload[] {
-  return indices.map((i) => ({ trustee: `t${i}`, index: i, shares: [cts.map((ct) => ({ D: encodePoint(pointMul(ct.alpha, s[i - 1]!)), proof: { c: '', z: '' } }))] }));
+  return indices.map((i) => ({ trustee: `t${i}`, index: i, shares: [cts.map((ct) => ({ D: encodePoint(pointMul(ct.alpha, s[i - 1]!)), proof: { c: '', z: '' } }))], signature: { c: '', z: '' } }));
 }
 
 describe('threshold decryption', () => {
