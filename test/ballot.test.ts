@@ -20,9 +20,9 @@ import { encodeChoices, selectionGroups } from '../src/manifest/layout.js';
 import { validateManifest } from '../src/manifest/validate.js';
 import type { Choices } from '../src/manifest/types.js';
 import { onEachBackend } from './helpers/backends.js';
+import { keyed } from './helpers/election.js';
 
-const manifest = validateManifest({
-  version: 'veche/manifest/v1',
+const manifest = validateManifest(keyed({
   id: 'ballot-test',
   title: 'Ballot test',
   description: '',
@@ -34,7 +34,7 @@ const manifest = validateManifest({
   ],
   trustees: [{ id: 't1', name: 'T1' }],
   threshold: 1,
-});
+}));
 const groups = selectionGroups(manifest);
 const ELECTION = hashHex('test/election', 'ballot-test');
 const OTHER_ELECTION = hashHex('test/election', 'another');

@@ -165,7 +165,7 @@ describe('domain-separated hashes', () => {
   test('the tag, the separator and the canonical encoding are all hashed', () => {
     fc.assert(fc.property(jsonValue, fc.constantFrom('event', 'credential', 'ballot/option', 'ballot/sum', 'trustee/decryption'), (v, tag) => {
       const bytes = taggedBytes(tag, v);
-      assert.equal(Buffer.from(bytes).toString('utf8'), `veche/v1/${tag}\u0000${canonicalJson(v)}`);
+      assert.equal(Buffer.from(bytes).toString('utf8'), `veche/v2/${tag}\u0000${canonicalJson(v)}`);
       assert.notEqual(hashHex(tag, v), hashHex(`${tag}x`, v));
       assert.notEqual(hashToScalar(tag, v), hashToScalar('other', v));
       assert.ok(hashToScalar(tag, v) < ORDER);

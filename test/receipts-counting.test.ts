@@ -14,7 +14,7 @@ import type { BoardStore } from '../src/board/store.js';
 import { verifyCommand } from '../src/cli/commands/verify.js';
 import { checkReceipts, parseReceiptsFile, type ReceiptsReport } from '../src/verify/receipts.js';
 import { linesSource } from '../src/verify/verifier.js';
-import { ballotOf, closeAndCount, compactChoices, createWithKeys, publishVoters, recordLines, type Voter } from './helpers/election.js';
+import { ballotOf, closeAndCount, compactChoices, createWithKeys, publishVoters, recordLines, revoke as revokeSigned, type Voter } from './helpers/election.js';
 import type { TrusteeSecret } from '../src/keyceremony/trustee.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'veche-receipts-counting-'));
@@ -217,5 +217,5 @@ async function cli(argv: string[]): Promise<{ code: number; out: string }> {
 
 /** Revokes a voter's credential on the board, as the credential authority does. */
 async function revoke(board: Board, voter: Voter, reason: string): Promise<{ seq: number }> {
-  return (board.revokeCredential as unknown as (key: string, reason: string) => Promise<{ seq: number }>).call(board, voter.keys.key, reason);
+  return revokeSigned(board, voter.keys.key, reason);
 }

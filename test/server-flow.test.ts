@@ -16,6 +16,8 @@ import { makeDecryptionShare } from '../src/tally/decrypt.js';
 import { linesSource, verifyRecord } from '../src/verify/verifier.js';
 import type { PayloadByType } from '../src/record/events.js';
 import { smallManifest } from './helpers/election-fixture.js';
+import { rolesOf } from './helpers/election.js';
+import { signCredentialList } from '../src/credentials/authority.js';
 import { testStores } from './helpers/stores.js';
 import { call, keyCeremony, ok, openElectionOverHttp, recordEvents, startServer } from './helpers/server.js';
 import { veche } from './helpers/cli.js';
@@ -45,9 +47,11 @@ for (const factory of testStores()) {
     assert.ok(info.jointKey, 'the joint key is published once every trustee is ready');
     assert.ok(info.trustees.every((x: { keyPublished: boolean; sharesSent: boolean; ready: boolean }) => x.keyPublished && x.sharesSent && x.ready));
 
-    // Credentials are made on the admin's machine; only keys and weights go to the server.
+    // Credentials are made on the credential authority's machine; only keys and weights, signed, go to the server.
     const issued = issueCredentials(created.electionHash, ['v0', 'v1', 'v2', 'v3', 'v4'].map((id) => ({ id })));
-    const cred = await ok(base, 'POST', '/api/elections/flow/credentials', { ...admin, json: { credentials: issued.public } });
+    const signed = signCredentialList(created.electionHash, issued.public, rolesOf(manifest).authority.signing);
+    assert.equal((await call(base, 'POST', '/api/elections/flow/credentials', { ...admin, json: signed })).status, 403, 'the admin cannot publish the list');
+    const cred = await ok(base, 'POST', '/api/elections/flow/credentials', { token: created.authorityToken, json: signed });
     assert.equal(cred.eligible, 5);
     assert.equal((await ok(base, 'POST', '/api/elections/flow/open', admin)).phase, 'open');
 
@@ -84,7 +88,7 @@ for (const factory of testStores()) {
     // A credential that is not on the list: the CLI reports the board's refusal and fails.
     const stranger = await veche(['vote', '--server', base, '--election', 'flow', '--credential', issueCredentials(created.electionHash, [{ id: 'x' }]).private[0]!.credential, '--choices', choicesFile]);
     assert.equal(stranger.code, 1);
-    assert.match(stranger.stderr, /unknown-credential/);
+    assert.match(stranger.stderr, /not on the list of voters/);
 
     // Every receipt's ballot is on the board where the receipt says.
     for (const r of receipts) {

@@ -139,7 +139,7 @@ for (const factory of testStores()) {
     await expect('credentials after the poll opened', 409, 'wrong-phase', '/api/elections/in-a/credentials', { ...authorityA, json: signCredentialList(a.electionHash, [{ key: point(), weight: 1 }], rolesOf(manifestA).authority.signing) });
     await expect('unsorted credentials', 400, 'malformed', '/api/elections/in-c/credentials', { ...authorityC, json: signedC([{ key: a.credentials[1]!.key, weight: 1 }, { key: a.credentials[0]!.key, weight: 1 }].sort((x, y) => (x.key < y.key ? 1 : -1))) });
     await expect('a weight of zero', 400, 'malformed', '/api/elections/in-c/credentials', { ...authorityC, json: { credentials: [{ key: point(), weight: 0 }], totalWeight: 0, signature: proof() } });
-    await expect('a credential list not signed by the authority', 400, 'bad-signature', '/api/elections/in-c/credentials', { ...authorityC, json: { credentials: [{ key: point(), weight: 1 }], totalWeight: 1, signature: proof() } });
+    await expect('a credential list not signed by the authority', 422, 'bad-signature', '/api/elections/in-c/credentials', { ...authorityC, json: { credentials: [{ key: point(), weight: 1 }], totalWeight: 1, signature: proof() } });
     await expect('revoking an unknown credential', 404, 'unknown-credential', '/api/elections/in-a/revoke', { ...authorityA, json: { key: point(), reason: 'x', signature: proof() } });
     await expect('opening twice', 409, 'wrong-phase', '/api/elections/in-a/open', admin);
     await expect('opening before the ceremony', 409, 'wrong-phase', '/api/elections/in-c/open', admin);

@@ -1,6 +1,7 @@
 // The framing of the record file and the form of event times, exactly as docs/spec.md §9.1 states them:
 // UTF-8 without a BOM, every line (the last included) ended by one LF, no CR, no blank line, not empty;
 // times in the 24-character form YYYY-MM-DDTHH:mm:ss.sssZ (years 0000-9999) only.
+import { existsSync } from 'node:fs';
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -76,7 +77,8 @@ describe('fileSource: the lines of a record file', () => {
   });
 
   test('the vector record reads as its lines', async () => {
-    const path = join(import.meta.dirname, 'vectors', 'record.jsonl');
+    // Run from dist/test or from test/ (tsx): the vectors live in test/vectors.
+    const path = [join(import.meta.dirname, 'vectors', 'record.jsonl'), join(import.meta.dirname, '..', '..', 'test', 'vectors', 'record.jsonl')].find((p) => existsSync(p))!;
     const text = readFileSync(path, 'utf8');
     assert.ok(text.endsWith('\n'));
     assert.deepEqual(await lines(path), text.slice(0, -1).split('\n'));

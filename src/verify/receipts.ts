@@ -12,7 +12,7 @@ import { trackingCode } from '../ballot/tracking.js';
 import type { BallotJson } from '../ballot/types.js';
 import { eventHash, GENESIS_PREV, type BoardEvent } from '../record/events.js';
 import { verifyReceipt, type Receipt } from '../board/receipt.js';
-import type { RecordSource } from './verifier.js';
+import type { RecordSource } from './record-check.js';
 
 export type ReceiptStatus =
   /** On the record at its seq, with its hash and tracking code, and counted (or the poll is still open). */

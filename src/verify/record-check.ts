@@ -59,10 +59,8 @@ function dispatch(e: BoardEvent, st: VerifierState, report: Report): void {
     return;
   }
   // The board appends the joint key in the same step as the last trustee-ready: nothing comes between.
-  if (st.jointKeyDue && e.type !== 'joint-key') {
-    report.fail('phase.order', e.seq, `${e.type} between the last trustee-ready and the joint key`);
-    st.jointKeyDue = false;
-  }
+  if (st.jointKeyDue && e.type !== 'joint-key') report.fail('phase.order', e.seq, `${e.type} between the last trustee-ready and the joint key`);
+  st.jointKeyDue = false;
   if (isCeremonyEvent(e.type)) {
     if (setup(e, st, report)) verifyCeremonyEvent(e, st, report, e.type);
     return;

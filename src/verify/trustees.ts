@@ -25,8 +25,5 @@ export function verifyCeremonyEvent(e: BoardEvent, st: VerifierState, report: Re
   for (const id of PASSES[type]) report.pass(id);
   applyCeremonyEvent(st.ceremony, st.electionHash, type, e.payload);
   if (type === 'trustee-ready' && st.ceremony.ready.size === manifest.trustees.length && st.ceremony.complaints.length === 0) st.jointKeyDue = true;
-  if (type === 'joint-key') {
-    st.jointKey = st.ceremony.jointKey;
-    st.jointKeyDue = false;
-  }
+  if (type === 'joint-key') st.jointKey = st.ceremony.jointKey;
 }
