@@ -26,6 +26,7 @@ const PAGES = {
   vote: 'booth.title',
   admin: 'admin.title',
   trustee: 'trustee.title',
+  authority: 'authority.title',
   board: 'board.title',
   results: 'results.title',
 };

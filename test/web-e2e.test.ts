@@ -1,8 +1,12 @@
-// The whole election through the web pages, in Debian's Chromium, against the real server: the admin
-// creates an election and the credentials in the browser, three trustees make the key in theirs, voters
-// vote in the booth (one audits first, one re-votes, one uses only the keyboard on a phone-sized screen,
-// one types the credential), the poll is closed and tallied, two trustees decrypt, the result is
-// published and shown, and the record downloaded from the board page verifies with `veche verify`.
+// The whole election through the web pages, in Debian's Chromium, against the real server (protocol v2):
+// three trustees and the credential authority make their signing keys in their own browsers before the
+// election exists; the admin creates the election with their public keys and hands out their links; the
+// authority imports the voters, checks the record, makes the credentials in its browser and publishes
+// the signed public list; the trustees run the key ceremony (commit, reveal, shares, finish) in theirs;
+// voters vote in the booth (one audits first, one re-votes, one uses only the keyboard on a phone-sized
+// screen, one types the credential); the authority revokes a lost credential; the poll is closed and
+// tallied, two trustees decrypt (one from its secret file in a new browser), the result is published
+// and shown, and the record downloaded from the board page verifies with `veche verify`.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -27,6 +31,13 @@ describe('web pages in Chromium: a whole election', { skip, timeout: 300_000 }, 
   const contexts: BrowserContext[] = [];
   const trusteeLinks: string[] = [];
   const trusteeFiles: string[] = [];
+  /** Each trustee's browser (its secret lives in that context's storage), and the authority's. */
+  const trusteePages: Page[] = [];
+  const trusteeKeys: string[] = [];
+  let authorityPage: Page;
+  let authorityKey = '';
+  let authorityLink = '';
+  let privateCsv = '';
   const credentials = new Map<string, { weight: number; credential: string; link: string }>();
   /** The last ballot of each voter, as cast: what the result must add up. */
   const finalVotes = new Map<string, Vote>();
@@ -69,7 +80,38 @@ describe('web pages in Chromium: a whole election', { skip, timeout: 300_000 }, 
 
   let admin: Page;
 
-  it('admin: signs in and creates an election with the four kinds of question', async () => {
+  /** Waits until the page's status message matches. */
+  const messageMatches = (page: Page, re: RegExp) => page.waitForFunction((src) => new RegExp(src).test(document.getElementById('message')?.textContent ?? ''), re.source);
+
+  it('trustees and the authority make their signing keys in their own browsers before the election exists', async () => {
+    for (let i = 1; i <= 3; i++) {
+      const page = await newPage();
+      trusteePages.push(page);
+      await page.goto(`${srv.url}/trustee/club/t${i}`);
+      await page.waitForSelector('#make-key');
+      if (i === 1) await noSeriousViolations(page, 'trustee page before the election');
+      trusteeFiles.push(await downloadBy(page, '#make-key', join(dir, `trustee-${i}.json`)));
+      const key = await page.inputValue('#public-key');
+      const file = JSON.parse(readFileSync(trusteeFiles[i - 1]!, 'utf8'));
+      assert.equal(file.version, 'veche/trustee-secret/v2');
+      assert.equal(file.trustee, `t${i}`);
+      assert.equal(file.signing.key, key, 'the page shows the public key of the downloaded secret');
+      // Kept in this browser: a reload shows the same key.
+      await page.reload();
+      assert.equal(await page.inputValue('#public-key'), key);
+      trusteeKeys.push(key);
+    }
+    authorityPage = await newPage();
+    await authorityPage.goto(`${srv.url}/authority/club`);
+    await authorityPage.waitForSelector('#make-key');
+    await noSeriousViolations(authorityPage, 'authority page before the election');
+    const file = JSON.parse(readFileSync(await downloadBy(authorityPage, '#make-key', join(dir, 'authority.json')), 'utf8'));
+    authorityKey = await authorityPage.inputValue('#public-key');
+    assert.equal(file.version, 'veche/authority-secret/v2');
+    assert.equal(file.signing.key, authorityKey);
+  });
+
+  it('admin: signs in and creates an election with the four kinds of question and the signers\' keys', async () => {
     admin = await newPage();
     await admin.goto(`${srv.url}/admin/`);
     await admin.fill('#admin-token', 'va1.not-the-token');
@@ -99,78 +141,107 @@ describe('web pages in Chromium: a whole election', { skip, timeout: 300_000 }, 
     await admin.click('#add-question');
     await admin.fill('#q3-title', 'Raise the fee by 5%');
     await admin.selectOption('#q3-threshold', 'two-thirds');
-    await admin.fill('#e-trustees', 'Tanya Ivanova\nUlrich Berg\nVera Costa');
+    for (const [i, name] of ['Tanya Ivanova', 'Ulrich Berg', 'Vera Costa'].entries()) {
+      await admin.fill(`#tr${i}-name`, name);
+      assert.equal(await admin.inputValue(`#tr${i}-id`), `t${i + 1}`);
+      await admin.fill(`#tr${i}-key`, trusteeKeys[i]!);
+    }
+    await admin.fill('#e-authority-name', 'Membership secretary');
     await admin.fill('#e-threshold', '2');
     await screenshot(admin, 'admin-new-election');
     await noSeriousViolations(admin, 'admin: new election form');
 
-    // A bad threshold is refused in the page, naming the problem, and nothing is created.
-    await admin.fill('#e-threshold', '4');
+    // A key that is not a public key, and a bad threshold, are refused in the page, and nothing is created.
+    await admin.fill('#e-authority-key', 'not-a-key');
     await admin.click('#create');
     await admin.waitForSelector('#draft-errors');
-    assert.match(await admin.textContent('#draft-errors') ?? '', /threshold/);
+    assert.match(await admin.textContent('#draft-errors') ?? '', /authority’s signing key is not a public key/);
+    await admin.fill('#e-authority-key', authorityKey);
+    await admin.fill('#e-threshold', '4');
+    await admin.click('#create');
+    await admin.waitForFunction(() => /threshold/.test(document.getElementById('draft-errors')?.textContent ?? ''));
+    assert.equal((await fetch(`${srv.url}/api/elections/club`)).status, 404);
     await admin.fill('#e-threshold', '2');
     await admin.click('#create');
     await admin.waitForSelector('input.trustee-link');
     assert.match(await admin.textContent('#message') ?? '', /created/);
     trusteeLinks.push(...await admin.$$eval('input.trustee-link', (els) => els.map((e) => (e as HTMLInputElement).value)));
     assert.equal(trusteeLinks.length, 3);
-    assert.ok(trusteeLinks.every((l) => l.startsWith(`${srv.url}/trustee/club/t`) && l.includes('#token=')));
+    assert.ok(trusteeLinks.every((l, i) => l.startsWith(`${srv.url}/trustee/club/t${i + 1}#token=`)));
+    authorityLink = await admin.inputValue('#authority-link');
+    assert.ok(authorityLink.startsWith(`${srv.url}/authority/club#token=vc1.`), authorityLink);
+    // The admin makes no credentials any more.
+    assert.equal(await admin.locator('#voters-file, #generate-credentials').count(), 0);
+    const info = await (await fetch(`${srv.url}/api/elections/club`)).json() as { manifest: Manifest };
+    assert.deepEqual(info.manifest.trustees.map((x) => x.signingKey), trusteeKeys);
+    assert.equal(info.manifest.credentialAuthority.signingKey, authorityKey);
   });
 
-  it('admin: imports the voter list, makes the credentials in the browser, publishes only the public list', async () => {
-    await admin.setInputFiles('#voters-file', { name: 'voters.csv', mimeType: 'text/csv', buffer: Buffer.from('voter,weight\nann,1\nben,1\ncat,2\ndan,1\neve,1\n') });
-    await admin.waitForSelector('#voters-read');
-    assert.match(await admin.textContent('#voters-read') ?? '', /5 voters read\. Total weight 6/);
-    await admin.click('#generate-credentials');
-    assert.equal(await admin.isDisabled('#publish-credentials'), true, 'publishing waits for the private list to be saved');
-    const file = await downloadBy(admin, '#download-credentials', join(dir, 'credentials.csv'));
-    const rows = readFileSync(file, 'utf8').trim().split(/\r?\n/).map((l) => l.split(','));
+  it('authority: imports the voter list, checks the record, makes the credentials in its browser, publishes only the signed public list', async () => {
+    const page = authorityPage;
+    await page.goto(authorityLink);
+    await page.waitForSelector('#voters-file');
+    assert.equal(new URL(page.url()).hash, '', 'the token is taken out of the address bar');
+    await page.click('#verify-record');
+    await page.waitForSelector('#record-checked');
+    assert.match(await page.textContent('#record-checked') ?? '', /verifies so far/);
+    // Weights that expose a voter are warned about before anything is made.
+    await page.setInputFiles('#voters-file', { name: 'voters.csv', mimeType: 'text/csv', buffer: Buffer.from('voter,weight\nann,1\nben,2\ncat,4\n') });
+    await page.waitForSelector('#weights-warning');
+    await page.setInputFiles('#voters-file', { name: 'voters.csv', mimeType: 'text/csv', buffer: Buffer.from('voter,weight\nann,1\nben,1\ncat,2\ndan,1\neve,1\n') });
+    await page.waitForSelector('#voters-read');
+    assert.match(await page.textContent('#voters-read') ?? '', /5 voters read\. Total weight 6/);
+    await noSeriousViolations(page, 'authority: voters');
+    await page.click('#generate-credentials');
+    await page.waitForSelector('#download-credentials:not([disabled])');
+    assert.equal(await page.isDisabled('#publish-credentials'), true, 'publishing waits for the private list to be saved');
+    privateCsv = await downloadBy(page, '#download-credentials', join(dir, 'credentials.csv'));
+    const rows = readFileSync(privateCsv, 'utf8').trim().split(/\r?\n/).map((l) => l.split(','));
     assert.deepEqual(rows[0], ['voter', 'weight', 'credential', 'link']);
     for (const [voter, weight, credential, link] of rows.slice(1)) credentials.set(voter!, { weight: Number(weight), credential: credential!, link: link! });
     assert.equal(credentials.size, 5);
     assert.equal(credentials.get('cat')!.weight, 2);
     assert.equal(credentials.get('ann')!.link, `${srv.url}/vote/club#credential=${credentials.get('ann')!.credential}`);
-    await admin.click('#publish-credentials');
-    await admin.waitForFunction(() => /5 public credentials published/.test(document.getElementById('message')?.textContent ?? ''));
-    // The board holds keys and weights only: no credential text ever reached the server.
+    const sent: string[] = [];
+    page.on('request', (r) => sent.push(r.postData() ?? ''));
+    await page.click('#publish-credentials');
+    await messageMatches(page, /5 public credentials signed and published/);
+    // The board holds keys and weights only, signed: no credential text ever reached the server.
     const record = await (await fetch(`${srv.url}/api/elections/club/record`)).text();
-    for (const c of credentials.values()) assert.ok(!record.includes(c.credential));
+    for (const c of credentials.values()) {
+      assert.ok(!record.includes(c.credential));
+      assert.ok(sent.every((body) => !body.includes(c.credential)));
+    }
+    assert.match(record, /"type":"credentials"/);
+    await admin.click('#refresh');
     assert.equal(await admin.isDisabled('#open-poll'), true, 'the poll cannot open before the key ceremony');
   });
 
-  it('trustees: three make the key in their own browsers (key, shares, finish)', async () => {
-    const pages: Page[] = [];
-    for (const [i, link] of trusteeLinks.entries()) {
-      const page = await newPage();
-      pages.push(page);
-      await page.goto(link);
-      await page.waitForSelector('#generate');
-      assert.equal(new URL(page.url()).hash, '', 'the token is taken out of the address bar');
-      if (i === 0) await noSeriousViolations(page, 'trustee page');
-      trusteeFiles.push(await downloadBy(page, '#generate', join(dir, `trustee-${i + 1}.json`)));
-      await page.click('#publish-key');
-      await page.waitForFunction(() => /public key is on the board/.test(document.getElementById('message')?.textContent ?? ''));
+  it('trustees: three run the key ceremony in their own browsers (commit, reveal, shares, finish)', async () => {
+    const round = async (button: string, done: RegExp) => {
+      for (const [i, page] of trusteePages.entries()) {
+        await page.goto(trusteeLinks[i]!);
+        await page.waitForSelector(`#${button}:not([disabled])`);
+        if (i === 0 && button === 'commit') {
+          assert.equal(new URL(page.url()).hash, '', 'the token is taken out of the address bar');
+          await noSeriousViolations(page, 'trustee page');
+        }
+        await page.click(`#${button}`);
+        await messageMatches(page, done);
+      }
+    };
+    await round('commit', /commitment is on the board/);
+    await round('reveal', /public key is on the board/);
+    await round('send-shares', /shares are on the board/);
+    await round('finish', /part of the key is complete/);
+    await screenshot(trusteePages[0]!, 'trustee-finished');
+    for (const [i, page] of trusteePages.entries()) {
+      trusteeFiles[i] = await downloadBy(page, '#download-secret', join(dir, `trustee-${i + 1}-final.json`));
+      const secret = JSON.parse(readFileSync(trusteeFiles[i]!, 'utf8'));
+      assert.ok(secret.share, 'the secret file now holds the share');
+      assert.deepEqual(secret.submitted.map((x: { type: string }) => x.type), ['trustee-commitment', 'trustee-key', 'trustee-shares', 'trustee-ready']);
+      assert.ok(secret.seen.seq > 0, 'the secret remembers the record it checked');
     }
-    const secret = JSON.parse(readFileSync(trusteeFiles[0]!, 'utf8'));
-    assert.equal(secret.trustee, 't1');
-    assert.equal(secret.share, undefined);
-    for (const [i, page] of pages.entries()) {
-      await page.reload();
-      await page.setInputFiles('#secret-file', trusteeFiles[i]!);
-      await page.waitForSelector('#send-shares:not([disabled])');
-      await page.click('#send-shares');
-      await page.waitForFunction(() => /shares are on the board/.test(document.getElementById('message')?.textContent ?? ''));
-    }
-    for (const [i, page] of pages.entries()) {
-      await page.reload();
-      await page.setInputFiles('#secret-file', trusteeFiles[i]!);
-      await page.waitForSelector('#finish:not([disabled])');
-      trusteeFiles[i] = await downloadBy(page, '#finish', join(dir, `trustee-${i + 1}-final.json`));
-      await page.waitForFunction(() => /part of the key is complete/.test(document.getElementById('message')?.textContent ?? ''));
-      if (i === 0) await screenshot(page, 'trustee-finished');
-    }
-    assert.ok(JSON.parse(readFileSync(trusteeFiles[0]!, 'utf8')).share, 'the updated secret file holds the share');
     const info = await (await fetch(`${srv.url}/api/elections/club`)).json() as { jointKey: string | null };
     assert.ok(info.jointKey, 'the joint key is on the board');
   });
@@ -324,7 +395,7 @@ describe('web pages in Chromium: a whole election', { skip, timeout: 300_000 }, 
     finalVotes.set('cat', vote);
   });
 
-  it('booth: a voter types the credential (no link; first a wrong one), votes blank for captain', async () => {
+  it('booth: a voter types the credential (no link; first one not on the list), votes blank for captain', async () => {
     const page = await newPage();
     await page.goto(`${srv.url}/vote/club`);
     await page.waitForSelector('#credential');
@@ -332,23 +403,18 @@ describe('web pages in Chromium: a whole election', { skip, timeout: 300_000 }, 
     await page.click('text=Continue');
     await page.waitForSelector('#credential-error');
     await noSeriousViolations(page, 'booth: credential entry');
-    // A well-formed credential that is not on the list: the board refuses the ballot, and the voter can
-    // enter another credential without losing the choices.
+    // A well-formed credential that is not on the list: the booth, which checked the signed list in the
+    // record, says so before any question, and the voter enters another one.
     await page.fill('#credential', '00000-00000-00000-00000-00000');
     await page.click('text=Continue');
-    await page.waitForSelector('fieldset.question');
-    const vote: Vote = { chair: null, projects: ['roof'], verdicts: { 'dana-treasurer': 'no-consequences', 'eli-secretary': 'punishment' }, motion: 'abstain' };
-    await fillBallot(page, vote);
-    await page.click('text=Review my choices');
-    await page.click('#encrypt');
-    await page.click('#cast');
-    await page.waitForSelector('[role=alert]:has-text("not on the list of voters")');
-    await page.click('#other-credential');
+    await page.waitForFunction(() => /not on this election’s list of voters/.test(document.getElementById('credential-error')?.textContent ?? ''));
+    assert.equal(await page.locator('fieldset.question').count(), 0);
     // Lower case and no dashes are accepted: the credential is normalised.
     await page.fill('#credential', credentials.get('dan')!.credential.toLowerCase().replace(/-/g, ''));
     await page.click('text=Continue');
     await page.waitForSelector('fieldset.question');
-    assert.ok(await page.isChecked('#q-raise-the-fee-by-5-abstain'), 'the choices are kept');
+    const vote: Vote = { chair: null, projects: ['roof'], verdicts: { 'dana-treasurer': 'no-consequences', 'eli-secretary': 'punishment' }, motion: 'abstain' };
+    await fillBallot(page, vote);
     await reviewEncryptCast(page);
     finalVotes.set('dan', vote);
   });
@@ -375,6 +441,25 @@ describe('web pages in Chromium: a whole election', { skip, timeout: 300_000 }, 
     }
     process.stdout.write(`booth: demo ballot (6 selection groups, 20 options) encrypted with proofs and signed in Chromium in ${times.join(', ')} ms\n`);
     assert.ok(times.every((ms) => Number.isFinite(ms) && ms >= 0));
+  });
+
+  it('authority: revokes a lost credential by voter, from the private list, signed', async () => {
+    const page = authorityPage;
+    await page.reload();
+    await page.waitForSelector('#private-file');
+    await page.setInputFiles('#private-file', privateCsv);
+    await page.waitForSelector('#revoke-voter');
+    await page.selectOption('#revoke-voter', 'eve');
+    await page.click('#revoke');
+    await page.waitForSelector('#message [role=alert]');
+    assert.match(await page.textContent('#message') ?? '', /reason/, 'a revocation needs a reason');
+    await page.selectOption('#revoke-voter', 'eve');
+    await page.fill('#revoke-reason', 'lost her letter');
+    await page.click('#revoke');
+    await messageMatches(page, /credential of eve is revoked/);
+    await noSeriousViolations(page, 'authority: revoke');
+    const info = await (await fetch(`${srv.url}/api/elections/club`)).json() as { revoked: number };
+    assert.equal(info.revoked, 1);
   });
 
   it('board: shows every ballot by tracking code and finds one; admin closes and tallies', async () => {
@@ -406,18 +491,25 @@ describe('web pages in Chromium: a whole election', { skip, timeout: 300_000 }, 
     trusteeLinks[2] = await admin.inputValue('#trustee-link-t3');
     const oldToken = new URL(oldLink).hash.replace('#token=', '');
     assert.equal((await fetch(`${srv.url}/api/auth`, { headers: { authorization: `Bearer ${oldToken}` } })).status, 401);
-    for (const i of [0, 2]) {
-      const page = await newPage();
-      await page.goto(trusteeLinks[i]!);
-      await page.waitForSelector('#secret-file');
-      // The first secret file (without the share) is refused for decryption.
-      await page.setInputFiles('#secret-file', join(dir, `trustee-${i + 1}.json`));
-      assert.equal(await page.isDisabled('#decrypt'), true);
-      await page.setInputFiles('#secret-file', trusteeFiles[i]!);
-      await page.waitForSelector('#decrypt:not([disabled])');
-      await page.click('#decrypt');
-      await page.waitForFunction(() => /decryption share is on the board/.test(document.getElementById('message')?.textContent ?? ''));
-    }
+    // Tanya decrypts in her own browser, which holds her secret.
+    await trusteePages[0]!.goto(trusteeLinks[0]!);
+    await trusteePages[0]!.waitForSelector('#decrypt:not([disabled])');
+    await trusteePages[0]!.click('#decrypt');
+    await messageMatches(trusteePages[0]!, /recounted from the 4 counted ballots and matches/);
+    // Vera decrypts in a new browser, from her secret file: first the one without the share, refused.
+    const page = await newPage();
+    await page.goto(trusteeLinks[2]!);
+    await page.waitForSelector('#make-key');
+    await page.setInputFiles('#secret-file', join(dir, 'trustee-3.json'));
+    await page.waitForSelector('#public-key');
+    assert.equal(await page.locator('#decrypt').count(), 0, 'no decryption without the share');
+    assert.match(await page.textContent('main') ?? '', /does not hold your finished part of the key/);
+    await page.evaluate(() => localStorage.clear());
+    await page.reload();
+    await page.setInputFiles('#secret-file', trusteeFiles[2]!);
+    await page.waitForSelector('#decrypt:not([disabled])');
+    await page.click('#decrypt');
+    await messageMatches(page, /decryption share is on the board/);
     await admin.click('#refresh');
     await admin.waitForSelector('#publish-result:not([disabled])');
     await admin.click('#publish-result');

@@ -1,14 +1,14 @@
 // The administrator's pages: /admin/ (#new: create an election; #e/<id>: manage one).
-// The voters' credentials are made here, in the admin's browser: the private list is downloaded for
-// printing or mail merge, and only the public keys with weights are sent to the board.
-import { issueCredentials, type IssuedCredential } from '../../src/credentials/credentials.js';
-import { ManifestError, validateManifest } from '../../src/manifest/validate.js';
+// An election names the public signing keys of its trustees and of its credential authority, each made
+// on that signer's own machine (the trustee and authority pages, or the CLI): the admin pastes them in.
+// The admin hands out the trustees' and the authority's links, opens, closes and tallies; the voters'
+// credentials are the authority's (web/pages/authority.ts): the admin never sees a private credential.
+import { ManifestError, parseManifestJson, validateManifest } from '../../src/manifest/validate.js';
 import { VERDICTS, type Manifest, type Question, type Verdict } from '../../src/manifest/types.js';
-import type { CredentialEntry } from '../../src/record/events.js';
-import { weightExposure, type WeightExposure } from '../../src/verify/weights.js';
+import { decodePublicKey } from '../../src/crypto/group.js';
 import { api, ApiError, errorText, type ElectionInfo, type ElectionSummary } from '../lib/api.js';
-import { announce, byId, focus, h, nextPaint, type Child } from '../lib/dom.js';
-import { download, parseCsv, safeName, toCsv } from '../lib/files.js';
+import { announce, byId, focus, h, type Child } from '../lib/dom.js';
+import { postJson } from '../lib/trustee-store.js';
 import { availableLanguages, languageName, t, tn } from '../lib/i18n.js';
 import { errorBox, infoBox, okBox, rerender, runAction, sayStatus, startPage } from '../lib/page.js';
 import { phaseBadge } from '../lib/phase.js';
@@ -16,6 +16,7 @@ import { verdictLabel } from '../lib/questions.js';
 
 const TOKEN_KEY = 'veche-admin-token';
 const linksKey = (id: string) => `veche-admin-trustee-tokens:${id}`;
+const authorityKey = (id: string) => `veche-admin-authority-token:${id}`;
 
 function session(key: string, value?: string | null): string | null {
   try {
@@ -46,13 +47,16 @@ interface DraftQuestion {
   thresholdDen: string;
   strict: boolean;
 }
+interface DraftTrustee { id: string; name: string; key: string }
 interface Draft {
   id: string;
   title: string;
   description: string;
   languages: string[];
   questions: DraftQuestion[];
-  trustees: string;
+  trustees: DraftTrustee[];
+  authorityName: string;
+  authorityKey: string;
   threshold: string;
   opens: string;
   closes: string;
@@ -62,7 +66,8 @@ const newQuestion = (type: QType): DraftQuestion => ({
   type, title: '', items: '', allowBlank: false, absoluteMajority: false, min: '0', max: '1', winners: '1',
   verdictDefault: 'no-consequences', quorumNum: '1', quorumDen: '2', threshold: 'simple', thresholdNum: '1', thresholdDen: '2', strict: true,
 });
-const newDraft = (): Draft => ({ id: '', title: '', description: '', languages: availableLanguages(), questions: [newQuestion('choice')], trustees: '', threshold: '2', opens: '', closes: '' });
+const newDraft = (): Draft => ({ id: '', title: '', description: '', languages: availableLanguages(), questions: [newQuestion('choice')], trustees: [1, 2, 3].map(newTrustee), authorityName: '', authorityKey: '', threshold: '2', opens: '', closes: '' });
+function newTrustee(n: number): DraftTrustee { return { id: `t${n}`, name: '', key: '' }; }
 
 /** An id from a label: ASCII letters and digits; `fallback` when nothing is left (e.g. Cyrillic) or it is taken. */
 function slug(label: string, fallback: string, taken: Set<string>, max = 40): string {
@@ -100,15 +105,16 @@ function toManifest(d: Draft): Manifest {
       }
     }
   });
-  const trustees = lines(d.trustees).map((name, i) => ({ id: `t${i + 1}`, name }));
+  const trustees = d.trustees.map((x) => ({ id: x.id.trim(), name: x.name.trim(), signingKey: x.key.trim() }));
   const manifest: Manifest = {
-    version: 'veche/manifest/v1',
+    version: 'veche/manifest/v2',
     id: d.id.trim() || slug(d.title, `election-${Date.now().toString(36)}`, new Set(), 48),
     title: d.title.trim(),
     description: d.description.trim(),
     languages: d.languages,
     questions,
     trustees,
+    credentialAuthority: { name: d.authorityName.trim() || t('admin.authorityDefaultName'), signingKey: d.authorityKey.trim() },
     threshold: int(d.threshold),
   };
   if (d.opens) manifest.opens = new Date(d.opens).toISOString();
@@ -116,17 +122,21 @@ function toManifest(d: Draft): Manifest {
   return manifest;
 }
 
-// ---- state ------------------------------------------------------------------------------------------
-
-interface CredentialWork {
-  voters: { id: string; weight: number }[] | null;
-  problems: string[];
-  issued: { private: IssuedCredential[]; public: CredentialEntry[] } | null;
-  downloaded: boolean;
-  /** What the weights let anyone compute from the counts (src/verify/weights.ts), keyed by voter id. */
-  exposure: WeightExposure | null;
+/** Problems of the signers' keys in the draft, in words (the manifest validator then checks the rest). */
+function keyProblems(d: Draft): string[] {
+  const problems: string[] = [];
+  const bad = (text: string) => { try { decodePublicKey(text.trim()); return false; } catch { return true; } };
+  d.trustees.forEach((x, i) => {
+    const who = x.name.trim() || x.id || String(i + 1);
+    if (!x.key.trim()) problems.push(t('admin.trusteeKeyMissing', { name: who }));
+    else if (bad(x.key)) problems.push(t('admin.trusteeKeyBad', { name: who }));
+  });
+  const keys = d.trustees.map((x) => x.key.trim()).filter(Boolean);
+  if (new Set(keys).size !== keys.length) problems.push(t('admin.keysRepeated'));
+  if (!d.authorityKey.trim()) problems.push(t('admin.authorityKeyMissing'));
+  else if (bad(d.authorityKey)) problems.push(t('admin.authorityKeyBad'));
+  return problems;
 }
-const newCredentialWork = (): CredentialWork => ({ voters: null, problems: [], issued: null, downloaded: false, exposure: null });
 
 const state = {
   token: session(TOKEN_KEY) ?? '',
@@ -139,7 +149,8 @@ const state = {
   message: '',
   messageOk: true,
   busy: false,
-  cred: newCredentialWork(),
+  /** A whole manifest pasted as JSON, instead of the form. */
+  manifestJson: '',
 };
 
 type Route = { view: 'home' } | { view: 'new' } | { view: 'election'; id: string };
@@ -200,10 +211,16 @@ function signOut(): void {
   rerender();
 }
 
-async function createElection(): Promise<void> {
+async function createElection(fromJson = false): Promise<void> {
   let manifest: Manifest;
   try {
-    manifest = validateManifest(toManifest(state.draft));
+    if (fromJson) {
+      manifest = parseManifestJson(state.manifestJson);
+    } else {
+      const problems = keyProblems(state.draft);
+      if (problems.length) throw new ManifestError(problems);
+      manifest = validateManifest(toManifest(state.draft));
+    }
   } catch (e) {
     state.draftErrors = e instanceof ManifestError ? [...e.errors] : [errorText(e)];
     rerender();
@@ -212,113 +229,16 @@ async function createElection(): Promise<void> {
   }
   state.draftErrors = [];
   await act(async () => {
-    const created = await api.createElection(state.token, manifest);
+    const created = await api.createElection(state.token, manifest) as { id: string; trusteeTokens: Record<string, string>; authorityToken?: string };
     session(linksKey(created.id), JSON.stringify(created.trusteeTokens));
+    if (created.authorityToken) session(authorityKey(created.id), created.authorityToken);
     state.draft = newDraft();
+    state.manifestJson = '';
     state.info = null;
-    state.cred = newCredentialWork();
     history.pushState(null, '', `#e/${created.id}`); // no hashchange: the message below must stay
     return t('admin.created', { id: created.id });
   });
 }
-
-// ---- credentials --------------------------------------------------------------------------------------
-
-function readVoters(text: string): void {
-  const cred = state.cred;
-  cred.problems = [];
-  cred.voters = null;
-  cred.issued = null;
-  cred.downloaded = false;
-  cred.exposure = null;
-  let rows: string[][];
-  try {
-    rows = parseCsv(text);
-  } catch (e) {
-    cred.problems = [errorText(e)];
-    return;
-  }
-  const voters: { id: string; weight: number }[] = [];
-  const seen = new Set<string>();
-  rows.forEach((row, i) => {
-    const id = (row[0] ?? '').trim();
-    const weightText = (row[1] ?? '').trim();
-    if (!id && !weightText && row.length <= 2) return; // empty line
-    // A first line naming the columns is a header.
-    if (i === 0 && (/^(voter|id|name|email|e-mail|избиратель|имя)$/i.test(id) || (weightText !== '' && !/^\d+$/.test(weightText)))) return;
-    const line = i + 1;
-    if (!id) { cred.problems.push(t('admin.csvNoVoter', { line })); return; }
-    const weight = weightText === '' ? 1 : /^\d+$/.test(weightText) ? Number(weightText) : NaN;
-    if (!Number.isSafeInteger(weight) || weight < 1 || weight > 1_000_000) { cred.problems.push(t('admin.csvBadWeight', { line, weight: weightText })); return; }
-    if (seen.has(id)) { cred.problems.push(t('admin.csvDuplicate', { line, voter: id })); return; }
-    seen.add(id);
-    voters.push({ id, weight });
-  });
-  if (voters.length === 0 && cred.problems.length === 0) cred.problems.push(t('admin.csvEmpty'));
-  if (cred.problems.length === 0) {
-    cred.voters = voters;
-    cred.exposure = weightExposure(voters.map((v) => ({ key: v.id, weight: v.weight })));
-  }
-}
-
-const exposes = (x: WeightExposure | null): x is WeightExposure => !!x && (x.always.length > 0 || x.some.length > 0 || x.majority !== null);
-
-/** The weights' warning, shown from reading the list until it is published (text only, through h()). */
-function renderWeightsWarning(x: WeightExposure | null): Child {
-  if (!exposes(x)) return null;
-  const MAX = 20;
-  const reasons = [...x.always, ...x.some].map((c) => {
-    const p = { voter: c.key, weight: c.weight };
-    switch (c.rule) {
-      case 'chain': return t('admin.weightsChain', p);
-      case 'remainder': return t('admin.weightsRemainder', { ...p, modulus: c.modulus ?? 0 });
-      case 'exact': return t('admin.weightsExact', p);
-      case 'alone': return t('admin.weightsAlone', p);
-    }
-  });
-  return h('div', { class: 'notice error', id: 'weights-warning' },
-    h('p', null, t('admin.weightsWarning')),
-    x.always.length + x.some.length > 0 ? h('p', null, t('admin.weightsExposed', { always: x.always.length, some: x.some.length, n: x.credentials })) : null,
-    x.superIncreasing ? h('p', null, t('admin.weightsSuperIncreasing')) : null,
-    x.majority ? h('p', null, t('admin.weightsMajority', { voter: x.majority.key, weight: x.majority.weight, total: x.totalWeight })) : null,
-    reasons.length ? h('ul', null, reasons.slice(0, MAX).map((r) => h('li', null, r)), reasons.length > MAX ? h('li', null, t('admin.weightsMore', { n: reasons.length - MAX })) : null) : null,
-    h('p', null, t('admin.weightsAdvice')));
-}
-
-async function generateCredentials(): Promise<void> {
-  const info = state.info!;
-  const voters = state.cred.voters!;
-  state.busy = true;
-  say(t('admin.generating', { n: voters.length }), true);
-  await nextPaint();
-  try {
-    state.cred.issued = issueCredentials(info.electionHash, voters);
-    state.busy = false;
-    say(tn('admin.generated', voters.length), true, 'download-credentials');
-  } catch (e) {
-    state.busy = false;
-    say(errorText(e), false);
-  }
-}
-
-function downloadCredentials(): void {
-  const info = state.info!;
-  const issued = state.cred.issued!;
-  const link = (c: IssuedCredential) => `${location.origin}/vote/${encodeURIComponent(info.id)}#credential=${c.credential}`;
-  download(`veche-credentials-${safeName(info.id)}-PRIVATE.csv`, toCsv([['voter', 'weight', 'credential', 'link'], ...issued.private.map((c) => [c.voter, c.weight, c.credential, link(c)])]), 'text/csv');
-  state.cred.downloaded = true;
-  rerender();
-  announce(t('admin.downloadedCredentials'));
-}
-
-const publishCredentials = () => act(async () => {
-  const issued = state.cred.issued!;
-  await api.publishCredentials(state.token, state.info!.id, issued.public);
-  const n = issued.public.length;
-  // The private list is not kept: the downloaded file is its only copy.
-  state.cred = newCredentialWork();
-  return tn('admin.published', n);
-});
 
 const newTrusteeLink = (trustee: { id: string; name: string }) => act(async () => {
   const id = state.info!.id;
@@ -326,6 +246,13 @@ const newTrusteeLink = (trustee: { id: string; name: string }) => act(async () =
   const tokens = JSON.parse(session(linksKey(id)) ?? '{}') as Record<string, string>;
   session(linksKey(id), JSON.stringify({ ...tokens, [trustee.id]: token }));
   return t('admin.newLinkDone', { name: trustee.name });
+});
+
+const newAuthorityLink = () => act(async () => {
+  const id = state.info!.id;
+  const { token } = await postJson<{ token: string }>(`/api/elections/${encodeURIComponent(id)}/authority/token`, {}, state.token);
+  session(authorityKey(id), token);
+  return t('admin.newAuthorityLinkDone');
 });
 
 const phaseAction = (action: 'open' | 'close' | 'tally' | 'result') => act(async () => {
@@ -377,7 +304,8 @@ function textField(id: string, label: string, value: string, set: (v: string) =>
   const input = h(attrs.multiline ? 'textarea' : 'input', {
     id, ...(attrs.multiline ? { rows: String(attrs.rows ?? 4) } : { type: String(attrs.type ?? 'text') }),
     ...(hint ? { 'aria-describedby': `${id}-hint` } : {}), ...(attrs.min !== undefined ? { min: String(attrs.min) } : {}),
-    ...(attrs.required ? { required: true } : {}), ...(attrs.wide ? { class: 'wide' } : {}),
+    ...(attrs.required ? { required: true } : {}), ...(attrs.wide || attrs.mono ? { class: [attrs.wide ? 'wide' : '', attrs.mono ? 'mono' : ''].filter(Boolean).join(' ') } : {}),
+    ...(attrs.mono ? { spellcheck: 'false', autocomplete: 'off' } : {}),
     onInput: (e: Event) => set((e.target as HTMLInputElement).value),
   });
   (input as HTMLInputElement).value = value;
@@ -474,9 +402,39 @@ function renderDraft(): Child {
     h('section', { class: 'card' },
       h('h2', null, t('admin.trustees')),
       h('p', null, t('admin.trusteesHelp')),
-      textField('e-trustees', t('admin.trusteeNames'), d.trustees, (v) => { d.trustees = v; }, { multiline: true, rows: 3 }, t('admin.onePerLine')),
+      h('p', null, t('admin.trusteeKeysHelp')),
+      d.trustees.map((x, i) => h('fieldset', { class: 'subgroup trustee-draft', id: `tr${i}` },
+        h('legend', null, t('admin.trusteeN', { n: i + 1 })),
+        h('div', { class: 'row' },
+          textField(`tr${i}-name`, t('admin.trusteeName'), x.name, (v) => { x.name = v; }, { required: true }),
+          textField(`tr${i}-id`, t('admin.trusteeId'), x.id, (v) => { x.id = v; }, {}, t('admin.trusteeIdHint'))),
+        textField(`tr${i}-key`, t('admin.trusteeKey'), x.key, (v) => { x.key = v; }, { wide: true, required: true, mono: true }, t('admin.trusteeKeyHint', { url: `${location.origin}/trustee/${d.id.trim() || '…'}/${x.id || '…'}` })),
+        d.trustees.length > 1 ? h('div', { class: 'actions' }, h('button', { type: 'button', class: 'small danger', id: `tr${i}-remove`, onClick: () => {
+          d.trustees.splice(i, 1);
+          rerender();
+          focus(document.getElementById('add-trustee'));
+          announce(t('admin.trusteeRemoved', { n: i + 1 }));
+        } }, t('admin.removeTrustee', { n: i + 1 }))) : null)),
+      h('div', { class: 'actions' }, h('button', { type: 'button', id: 'add-trustee', onClick: () => {
+        const taken = new Set(d.trustees.map((x) => x.id));
+        let n = d.trustees.length + 1;
+        while (taken.has(`t${n}`)) n++;
+        d.trustees.push(newTrustee(n));
+        rerender();
+        focus(document.getElementById(`tr${d.trustees.length - 1}-name`));
+        announce(t('admin.trusteeAdded', { n: d.trustees.length }));
+      } }, t('admin.addTrustee'))),
       textField('e-threshold', t('admin.thresholdTrustees'), d.threshold, (v) => { d.threshold = v; }, { type: 'number', min: 1 }, t('admin.thresholdTrusteesHint'))),
-    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', id: 'create', disabled: state.busy }, t('admin.create'))));
+    h('section', { class: 'card' },
+      h('h2', null, t('admin.authority')),
+      h('p', null, t('admin.authorityHelp')),
+      textField('e-authority-name', t('admin.authorityName'), d.authorityName, (v) => { d.authorityName = v; }),
+      textField('e-authority-key', t('admin.authorityKey'), d.authorityKey, (v) => { d.authorityKey = v; }, { wide: true, required: true, mono: true }, t('admin.authorityKeyHint', { url: `${location.origin}/authority/${d.id.trim() || '…'}` }))),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', id: 'create', disabled: state.busy }, t('admin.create'))),
+    h('section', { class: 'card' },
+      h('h2', null, t('admin.fromManifest')),
+      textField('e-manifest', t('admin.manifestJson'), state.manifestJson, (v) => { state.manifestJson = v; }, { multiline: true, rows: 6, mono: true }, t('admin.manifestJsonHint')),
+      h('div', { class: 'actions' }, h('button', { type: 'button', id: 'create-from-manifest', disabled: state.busy, onClick: () => void createElection(true) }, t('admin.createFromManifest')))));
 }
 
 function copyButton(inputId: string, label: string, name: string): HTMLElement {
@@ -507,7 +465,7 @@ function renderElection(bar: HTMLElement, message: HTMLElement): Child {
         h('dt', null, t('admin.electionId')), h('dd', { class: 'mono' }, info.id),
         h('dt', null, t('board.phase')), h('dd', { id: 'phase' }, phaseBadge(info.phase)),
         h('dt', null, t('board.electionHash')), h('dd', { class: 'mono' }, info.electionHash),
-        h('dt', null, t('admin.voters')), h('dd', null, info.eligible ? t('admin.votersCount', { n: info.eligible, weight: info.eligibleWeight }) : t('admin.noVoters')),
+        h('dt', null, t('admin.voters')), h('dd', { id: 'eligible' }, info.eligible ? t('admin.votersCount', { n: info.eligible, weight: info.eligibleWeight }) : t('admin.noVoters')),
         h('dt', null, t('board.ballots')), h('dd', { id: 'ballot-count' }, String(info.ballots))),
       h('p', null, h('a', { href: `/board/${id}` }, t('nav.board')), ' · ', h('a', { href: `/results/${id}` }, t('nav.results')), ' · ', h('span', null, t('admin.boothLink'), ' ', h('code', null, `${location.origin}/vote/${id}`)))),
     h('section', { class: 'card', 'aria-labelledby': 'trustees-heading' },
@@ -529,7 +487,7 @@ function renderElection(bar: HTMLElement, message: HTMLElement): Child {
                h('div', { class: 'row' }, h('input', { id: inputId, type: 'text', readonly: true, class: 'mono wide trustee-link', value: `${location.origin}/trustee/${id}/${encodeURIComponent(x.id)}#token=${tokens[x.id]}` }), copyButton(inputId, t('admin.copy'), x.name))));
            }))]
         : null),
-    info.phase === 'setup' ? renderCredentials(info) : null,
+    renderAuthority(info),
     h('section', { class: 'card', 'aria-labelledby': 'poll-heading' },
       h('h2', { id: 'poll-heading' }, t('admin.poll')),
       h('p', null, t(`admin.phaseHelp.${info.phase}`)),
@@ -544,38 +502,22 @@ function renderElection(bar: HTMLElement, message: HTMLElement): Child {
   ];
 }
 
-function renderCredentials(info: ElectionInfo): Child {
-  if (info.eligible > 0) return null;
-  const cred = state.cred;
-  return h('section', { class: 'card', 'aria-labelledby': 'voters-heading' },
-    h('h2', { id: 'voters-heading' }, t('admin.votersHeading')),
-    h('p', null, t('admin.votersHelp')),
-    h('ol', { class: 'steps' },
-      h('li', null,
-        h('div', { class: 'field' },
-          h('label', { for: 'voters-file' }, t('admin.csvFile')),
-          h('p', { class: 'hint', id: 'voters-file-hint' }, t('admin.csvHint')),
-          h('input', { id: 'voters-file', type: 'file', accept: '.csv,text/csv,text/plain', 'aria-describedby': 'voters-file-hint', disabled: state.busy, onChange: async (e: Event) => {
-            const file = (e.target as HTMLInputElement).files?.[0];
-            if (!file) return;
-            readVoters(await file.text());
-            rerender();
-            announce(cred.voters ? tn('admin.votersRead', cred.voters.length) + (exposes(cred.exposure) ? ` ${t('admin.weightsWarning')}` : '') : tn('admin.csvProblems', cred.problems.length));
-          } })),
-        cred.problems.length ? h('div', { class: 'notice error', role: 'alert' }, h('p', null, tn('admin.csvProblems', cred.problems.length)), h('ul', null, cred.problems.slice(0, 20).map((p) => h('li', null, p)))) : null,
-        cred.voters ? h('p', { class: 'yes', id: 'voters-read' }, tn('admin.votersRead', cred.voters.length), ' ', t('admin.totalWeight', { weight: cred.voters.reduce((a, v) => a + v.weight, 0) })) : null,
-        cred.voters ? renderWeightsWarning(cred.exposure) : null),
-      h('li', null,
-        h('p', null, t('admin.generateHelp')),
-        h('button', { type: 'button', id: 'generate-credentials', class: cred.voters && !cred.issued ? 'primary' : '', disabled: state.busy || !cred.voters || !!cred.issued, onClick: () => void generateCredentials() }, t('admin.generate'))),
-      h('li', null,
-        h('p', null, t('admin.downloadHelp')),
-        h('button', { type: 'button', id: 'download-credentials', class: cred.issued && !cred.downloaded ? 'primary' : '', disabled: !cred.issued, onClick: downloadCredentials }, t('admin.downloadCredentials')),
-        cred.downloaded ? h('p', { class: 'yes' }, t('admin.downloadedCredentials')) : null),
-      h('li', null,
-        h('p', null, t('admin.publishHelp')),
-        h('button', { type: 'button', id: 'publish-credentials', class: cred.downloaded ? 'primary' : '', disabled: state.busy || !cred.issued || !cred.downloaded, onClick: () => void publishCredentials() }, t('admin.publishCredentials')))),
-    infoBox(t('admin.credentialsFinal')));
+function renderAuthority(info: ElectionInfo): Child {
+  const id = encodeURIComponent(info.id);
+  const token = session(authorityKey(info.id));
+  const canAct = info.phase === 'setup' || info.phase === 'open';
+  return h('section', { class: 'card', 'aria-labelledby': 'authority-heading' },
+    h('h2', { id: 'authority-heading' }, t('admin.authority')),
+    h('p', null, t('admin.authorityStatus', { name: info.manifest.credentialAuthority?.name ?? '' }), ' ',
+      info.eligible ? t('admin.votersCount', { n: info.eligible, weight: info.eligibleWeight }) : t('admin.noVoters')),
+    h('p', { class: 'hint' }, t('admin.authorityNoCredentials')),
+    token && canAct
+      ? h('div', { class: 'field' },
+          h('label', { for: 'authority-link' }, t('admin.authorityLink')),
+          h('p', { class: 'hint', id: 'authority-link-hint' }, t('admin.authorityLinkHelp')),
+          h('div', { class: 'row' }, h('input', { id: 'authority-link', type: 'text', readonly: true, class: 'mono wide', 'aria-describedby': 'authority-link-hint', value: `${location.origin}/authority/${id}#token=${token}` }), copyButton('authority-link', t('admin.copy'), t('admin.authority'))))
+      : null,
+    canAct ? h('div', { class: 'actions' }, h('button', { type: 'button', class: 'small', id: 'new-authority-link', disabled: state.busy, onClick: () => void newAuthorityLink() }, t('admin.newAuthorityLink'))) : null);
 }
 
 window.addEventListener('hashchange', () => {

@@ -1,19 +1,24 @@
 // The trustee's page: /trustee/:id/:trusteeId#token=…
-// The secret is made in this browser and kept in a file on the trustee's own machine; later steps
-// re-open that file here. Only public values (commitments, encrypted shares, proofs) are posted.
-import { baseMul, decodeScalar, encodePoint } from '../../src/crypto/group.js';
-import { encodeSchnorr, proveSchnorr } from '../../src/crypto/proofs/schnorr.js';
-import {
-  coefficientContext, encryptionKeyContext, finishKeyCeremony, generateTrusteeKey, makeShares, TAG_COEFFICIENT, TAG_ENCRYPTION_KEY, type TrusteeSecret,
-} from '../../src/keyceremony/trustee.js';
+// The trustee's signing key is made in this browser before the election exists (its public half goes to
+// the organiser for the manifest); it is kept in this browser's storage and offered as a file, the same
+// as `veche trustee init` writes. With the trustee's token the page then runs the key ceremony step by
+// step (commit, reveal, shares, finish) and later decrypts. Before every step it fetches the whole
+// record and checks it with the verifier's own modules (src/keyceremony/board-check.ts): the record
+// verifies so far, extends what this trustee saw before, and holds exactly what it submitted. Before
+// decrypting it also recounts the tally from the ballots. On any doubt it stops and sends nothing.
+import { commitTrusteeKey, finishKeyCeremony, keyCommitment, makeShares, newTrustee, revealTrusteeKey, type TrusteeSecret } from '../../src/keyceremony/trustee.js';
+import { BoardCheckError, checkBoardForTrustee, noteSubmitted } from '../../src/keyceremony/board-check.js';
+import { trusteesAtFault } from '../../src/keyceremony/ceremony.js';
 import { makeDecryptionShare } from '../../src/tally/decrypt.js';
-import type { PayloadByType, TrusteeKeyPayload } from '../../src/record/events.js';
+import { signPayload, signingSecret } from '../../src/record/signature.js';
+import type { Verification } from '../../src/verify/record-check.js';
 import { api, ApiError, errorText, type ElectionInfo, type TrusteeStatus } from '../lib/api.js';
 import { announce, byId, h, type Child } from '../lib/dom.js';
 import { download, safeName } from '../lib/files.js';
 import { t } from '../lib/i18n.js';
 import { errorBox, infoBox, okBox, pathParts, rerender, runAction, sayStatus, setTitle, startPage, takeFragmentParam } from '../lib/page.js';
 import { phaseBadge } from '../lib/phase.js';
+import { fetchRecordLines, loadTrustee, parseTrusteeSecret, postJson, saveTrustee, secretFileText } from '../lib/trustee-store.js';
 
 const [, electionId = '', trusteeId = ''] = pathParts();
 const TOKEN_KEY = `veche-trustee-token:${electionId}:${trusteeId}`;
@@ -27,220 +32,308 @@ function initialToken(): string {
   try { return sessionStorage.getItem(TOKEN_KEY) ?? ''; } catch { return ''; }
 }
 
+/** The server's status of a trustee (v2 adds the commitment and complaints). */
+type TrusteeRow = TrusteeStatus & { committed?: boolean; complained?: boolean; atFault?: boolean };
+
 const state = {
   token: initialToken(),
   info: null as ElectionInfo | null,
+  /** The election does not exist (yet): the trustee can still make its signing key. */
+  noElection: false,
   loadError: '',
-  secret: null as TrusteeSecret | null,
-  /** A generated key not yet on the board. */
-  pending: null as TrusteeKeyPayload | null,
-  secretDownloaded: false,
+  secret: loadTrustee(electionId, trusteeId),
+  storageFailed: false,
   busy: false,
   message: '',
   messageOk: true,
 };
 
-const me = (): TrusteeStatus | undefined => state.info?.trustees.find((x) => x.id === trusteeId);
-const all = (f: (x: TrusteeStatus) => boolean) => !!state.info && state.info.trustees.every(f);
-const secretFileName = (final: boolean) => `veche-trustee-${safeName(electionId)}-${safeName(trusteeId)}${final ? '-final' : ''}.json`;
+const rows = (): TrusteeRow[] => (state.info?.trustees ?? []) as TrusteeRow[];
+const me = (): TrusteeRow | undefined => rows().find((x) => x.id === trusteeId);
+const all = (f: (x: TrusteeRow) => boolean) => rows().length > 0 && rows().every(f);
+const nameOf = (id: string) => state.info?.manifest.trustees.find((x) => x.id === id)?.name ?? id;
+const secretFileName = () => `veche-trustee-${safeName(electionId)}-${safeName(trusteeId)}.json`;
+const keyInManifest = () => state.info?.manifest.trustees.find((x) => x.id === trusteeId)?.signingKey ?? null;
 
 /** Loads the election's status; `quiet`: render only if something changed (a poll must not disturb typing). */
 async function load(quiet = false): Promise<void> {
-  const before = JSON.stringify(state.info);
+  const before = JSON.stringify([state.info, state.noElection, state.loadError]);
   try {
     state.info = await api.election(electionId);
+    state.noElection = false;
     setTitle(state.info.manifest.title);
     state.loadError = me() ? '' : t('trustee.unknownTrustee', { id: trusteeId });
   } catch (e) {
-    state.loadError = e instanceof ApiError && e.status === 404 ? t('trustee.noElection', { id: electionId }) : errorText(e);
+    if (e instanceof ApiError && e.status === 404) {
+      state.info = null;
+      state.noElection = true;
+      state.loadError = '';
+    } else {
+      state.loadError = errorText(e);
+    }
   }
-  if (!quiet || JSON.stringify(state.info) !== before) rerender();
+  if (!quiet || JSON.stringify([state.info, state.noElection, state.loadError]) !== before) rerender();
 }
 
 const say = (message: string, ok: boolean) => sayStatus(state, message, ok);
 
-/** Runs one step: busy while it runs, its outcome said, the status reloaded. */
-const step = (run: () => Promise<string>) => runAction(state, run, () => load(true),
-  (e) => (e instanceof ApiError && e.status === 401 ? t('trustee.badToken') : errorText(e)));
-
-/** The public key payload again from the secret file (fresh proofs), for a key made but not yet posted. */
-function publishedFromSecret(secret: TrusteeSecret): TrusteeKeyPayload {
-  const election = state.info!.electionHash;
-  const coefficients = secret.coefficients.map((c) => decodeScalar(c));
-  const commitments = coefficients.map((a) => baseMul(a));
-  const e = decodeScalar(secret.encryptionSecret);
-  const E = baseMul(e);
-  return {
-    trustee: secret.trustee,
-    index: secret.index,
-    commitments: commitments.map(encodePoint),
-    proofs: coefficients.map((a, j) => encodeSchnorr(proveSchnorr(TAG_COEFFICIENT, coefficientContext(election, secret.trustee, secret.index, j), a, commitments[j]!))),
-    encryptionKey: encodePoint(E),
-    encryptionProof: encodeSchnorr(proveSchnorr(TAG_ENCRYPTION_KEY, encryptionKeyContext(election, secret.trustee, secret.index), e, E)),
-  };
-}
-
-function payloads<T extends keyof PayloadByType>(events: { type: string; payload: unknown }[], type: T): PayloadByType[T][] {
-  return events.filter((e) => e.type === type).map((e) => e.payload as PayloadByType[T]);
-}
-
-function myIndex(): number {
-  return state.info!.manifest.trustees.findIndex((x) => x.id === trusteeId) + 1;
-}
-
-// ---- steps ----------------------------------------------------------------------------------------
-
-function generate(): void {
-  const info = state.info!;
-  const { secret, published } = generateTrusteeKey(info.electionHash, trusteeId, myIndex(), info.manifest.threshold);
+function persist(secret: TrusteeSecret): void {
   state.secret = secret;
-  state.pending = published;
-  saveSecret(false);
-  say(t('trustee.generated'), true);
+  state.storageFailed = !saveTrustee(electionId, secret);
 }
 
-function saveSecret(final: boolean): void {
-  download(secretFileName(final), JSON.stringify(state.secret, null, 2) + '\n');
-  state.secretDownloaded = true;
+// ---- the signing key ----------------------------------------------------------------------------------
+
+function makeKey(): void {
+  persist(newTrustee(trusteeId));
+  downloadSecret();
+  say(t('trustee.keyMade'), true);
 }
 
-const publishKey = () => step(async () => {
-  const payload = state.pending ?? publishedFromSecret(state.secret!);
-  await api.trusteePost(state.token, electionId, trusteeId, 'key', payload);
-  state.pending = null;
-  return t('trustee.keyPublished');
-});
-
-const sendShares = () => step(async () => {
-  const keys = payloads(await api.events(electionId, ['trustee-key']), 'trustee-key');
-  await api.trusteePost(state.token, electionId, trusteeId, 'shares', makeShares(state.secret!, keys));
-  return t('trustee.sharesSent');
-});
-
-const finish = () => step(async () => {
-  const events = await api.events(electionId, ['trustee-key', 'trustee-shares']);
-  const done = finishKeyCeremony(state.secret!, payloads(events, 'trustee-key'), payloads(events, 'trustee-shares'));
-  // The share s_l is only in the updated file: it is offered before anything is posted.
-  state.secret = done.secret;
-  saveSecret(true);
-  await api.trusteePost(state.token, electionId, trusteeId, 'ready', done.ready);
-  return t('trustee.ready');
-});
-
-const decrypt = () => step(async () => {
-  if (!state.secret!.share) throw new Error(t('trustee.needFinalFile'));
-  const [tally] = payloads(await api.events(electionId, ['tally']), 'tally');
-  if (!tally) throw new Error(t('trustee.noTally'));
-  await api.trusteePost(state.token, electionId, trusteeId, 'decryption', makeDecryptionShare(state.secret!, tally.sums));
-  return t('trustee.decrypted');
-});
+function downloadSecret(): void {
+  if (state.secret) download(secretFileName(), secretFileText(state.secret));
+}
 
 async function openSecret(input: HTMLInputElement): Promise<void> {
   const file = input.files?.[0];
   if (!file) return;
   let secret: TrusteeSecret;
   try {
-    secret = JSON.parse(await file.text()) as TrusteeSecret;
-    if (secret?.version !== 'veche/trustee-secret/v1' || !Array.isArray(secret.coefficients) || typeof secret.encryptionSecret !== 'string') throw new Error(t('trustee.notSecretFile'));
-    if (secret.election !== state.info!.electionHash) throw new Error(t('trustee.otherElection'));
-    if (secret.trustee !== trusteeId || secret.index !== myIndex()) throw new Error(t('trustee.otherTrustee', { id: String(secret.trustee) }));
-    secret.coefficients.forEach((c) => decodeScalar(c));
-    decodeScalar(secret.encryptionSecret);
-    if (secret.share !== undefined) decodeScalar(secret.share);
+    secret = parseTrusteeSecret(await file.text(), trusteeId);
+    if (state.info && secret.election !== undefined && secret.election !== state.info.electionHash) throw new Error(t('trustee.otherElection'));
   } catch (e) {
-    state.secret = null;
-    say(e instanceof SyntaxError ? t('trustee.notSecretFile') : errorText(e), false);
+    say(errorText(e), false);
     return;
   }
-  state.secret = secret;
-  say(t(secret.share ? 'trustee.secretOpenedFinal' : 'trustee.secretOpened'), true);
+  persist(secret);
+  say(t('trustee.secretOpened'), true);
 }
 
-// ---- rendering ------------------------------------------------------------------------------------
+// ---- the steps -----------------------------------------------------------------------------------------
+
+class Refusal extends Error {
+  override name = 'Refusal';
+}
+
+/** The whole record, checked for this trustee; the secret is kept with what it saw. Throws before anything is sent. */
+async function checkedBoard(): Promise<Verification> {
+  const secret = state.secret;
+  if (!secret) throw new Refusal(t('trustee.noSecret'));
+  const lines = await fetchRecordLines(electionId);
+  let r: Awaited<ReturnType<typeof checkBoardForTrustee>>;
+  try {
+    r = await checkBoardForTrustee(secret, lines);
+  } catch (e) {
+    const reason = e instanceof Error ? e.message : String(e);
+    // A tally that is not the sum of the counted ballots is named as such: the trustee must not decrypt it.
+    if (/tally\.sums/.test(reason)) throw new Refusal(`${t('trustee.forgedTally')} ${reason}`);
+    throw new Refusal(t('trustee.boardRefused', { reason }));
+  }
+  const manifest = r.verification.state.manifest;
+  const mine = manifest?.trustees.find((x) => x.id === trusteeId);
+  if (!manifest || !mine) throw new Refusal(t('trustee.unknownTrustee', { id: trusteeId }));
+  if (mine.signingKey !== secret.signing.key) throw new Refusal(t('trustee.otherKey'));
+  persist(r.secret);
+  return r.verification;
+}
+
+const post = (path: string, payload: unknown) =>
+  postJson<{ seq: number; hash: string }>(`/api/elections/${encodeURIComponent(electionId)}/trustees/${encodeURIComponent(trusteeId)}/${path}`, payload, state.token);
+
+/** Posts a signed payload; once the board took it, the secret remembers it, so later checks find it there unchanged. */
+async function submit(path: string, type: string, payload: unknown): Promise<void> {
+  await post(path, payload);
+  persist(noteSubmitted(state.secret!, type, payload));
+}
+
+/** Runs one step: busy while it runs, its outcome said, the status reloaded. A refusal sends nothing. */
+const step = (run: () => Promise<string>) => runAction(state, run, () => load(true), (e) => {
+  if (e instanceof Refusal) return e.message;
+  if (e instanceof BoardCheckError) return t('trustee.boardRefused', { reason: e.message });
+  if (e instanceof ApiError && e.status === 401) return t('trustee.badToken');
+  return errorText(e);
+});
+
+const commit = () => step(async () => {
+  const v = await checkedBoard();
+  const st = v.state;
+  if (st.phase !== 'setup') throw new Refusal(t('trustee.tooLate'));
+  if (st.ceremony.commitments.has(trusteeId)) return t('trustee.committed');
+  let secret = state.secret!;
+  let commitment: unknown;
+  if (secret.key && secret.election === st.electionHash) {
+    // Committed here before but the board does not have it (the answer was lost): the same key again.
+    commitment = signPayload(st.electionHash, { role: 'trustee', id: trusteeId }, 'trustee-commitment', { trustee: trusteeId, commitment: keyCommitment(st.electionHash, secret.key) }, signingSecret(secret.signing));
+  } else {
+    const done = commitTrusteeKey(secret, st.electionHash, st.manifest!);
+    secret = done.secret;
+    commitment = done.commitment;
+    // The key material is kept before anything is sent: it is what the commitment binds.
+    persist(secret);
+  }
+  await submit('commitment', 'trustee-commitment', commitment);
+  return t('trustee.committed');
+});
+
+const reveal = () => step(async () => {
+  const st = (await checkedBoard()).state;
+  const n = st.manifest!.trustees.length;
+  if (st.ceremony.commitments.size !== n) throw new Refusal(t('trustee.waitCommitments'));
+  const key = revealTrusteeKey(state.secret!);
+  if (st.ceremony.commitments.get(trusteeId) !== keyCommitment(st.electionHash, key)) throw new Refusal(t('trustee.commitmentMismatch'));
+  await submit('key', 'trustee-key', key);
+  return t('trustee.keyPublished');
+});
+
+const sendShares = () => step(async () => {
+  const st = (await checkedBoard()).state;
+  const trustees = st.manifest!.trustees;
+  if (st.ceremony.keys.size !== trustees.length) throw new Refusal(t('trustee.waitKeys'));
+  await submit('shares', 'trustee-shares', makeShares(state.secret!, trustees.map((x) => st.ceremony.keys.get(x.id)!)));
+  return t('trustee.sharesSent');
+});
+
+/** A complaint ends the ceremony: said as an error, not as a step done. */
+class CeremonyStopped extends Error {}
+
+const finish = () => step(async () => {
+  const st = (await checkedBoard()).state;
+  const trustees = st.manifest!.trustees;
+  if (st.ceremony.shares.size !== trustees.length) throw new Refusal(t('trustee.waitShares'));
+  const done = finishKeyCeremony(state.secret!, trustees.map((x) => st.ceremony.keys.get(x.id)!), trustees.map((x) => st.ceremony.shares.get(x.id)!));
+  if (done.kind === 'ready') {
+    // The share s_l is kept before the readiness is sent: it is what decrypts later.
+    persist(done.secret);
+    await submit('ready', 'trustee-ready', done.ready);
+    return t('trustee.ready');
+  }
+  for (const c of done.complaints) await submit('complaint', 'trustee-complaint', c);
+  const accused = done.complaints.map((c) => nameOf(c.against)).join(', ');
+  // The record judges each complaint: say who it names as at fault.
+  let atFault = accused;
+  try { atFault = trusteesAtFault((await checkedBoard()).state.ceremony).map(nameOf).join(', ') || accused; } catch { /* said as accused */ }
+  throw new CeremonyStopped(t('trustee.complained', { accused, atFault }));
+});
+
+const decrypt = () => step(async () => {
+  if (!state.secret?.share) throw new Refusal(t('trustee.needShare'));
+  const v = await checkedBoard();
+  const st = v.state;
+  if (st.phase !== 'tallied' || !st.tally) throw new Refusal(t('trustee.noTally'));
+  // The tally must be the sum of the counted ballots, recounted here from the record.
+  const sums = v.report.checks.find((c) => c.id === 'tally.sums');
+  if (!sums || sums.failed > 0 || sums.passed === 0) throw new Refusal(t('trustee.forgedTally'));
+  if (st.decryptionShares.some((s) => s.trustee === trusteeId)) return t('trustee.decrypted');
+  await submit('decryption', 'decryption-share', makeDecryptionShare(state.secret!, st.tally.sums));
+  return t('trustee.decryptedChecked', { ballots: st.tally.ballots });
+});
+
+// ---- rendering ------------------------------------------------------------------------------------------
 
 function statusTable(info: ElectionInfo): HTMLElement {
-  const mark = (v: boolean) => (v ? h('span', { class: 'yes' }, t('common.yes')) : h('span', { class: 'no' }, t('common.no')));
+  const mark = (v: boolean | undefined) => (v ? h('span', { class: 'yes' }, t('common.yes')) : h('span', { class: 'no' }, t('common.no')));
   return h('div', { class: 'table-wrap' }, h('table', null,
     h('caption', null, t('trustee.statusCaption')),
     h('thead', null, h('tr', null,
-      h('th', { scope: 'col' }, t('trustee.colTrustee')), h('th', { scope: 'col' }, t('trustee.colKey')), h('th', { scope: 'col' }, t('trustee.colShares')),
+      h('th', { scope: 'col' }, t('trustee.colTrustee')), h('th', { scope: 'col' }, t('trustee.colCommitted')), h('th', { scope: 'col' }, t('trustee.colKey')), h('th', { scope: 'col' }, t('trustee.colShares')),
       h('th', { scope: 'col' }, t('trustee.colReady')), h('th', { scope: 'col' }, t('trustee.colDecrypted')))),
-    h('tbody', null, info.trustees.map((x) => h('tr', { class: x.id === trusteeId ? 'highlight' : null },
-      h('th', { scope: 'row' }, x.name, x.id === trusteeId ? ` (${t('trustee.you')})` : ''),
-      h('td', null, mark(x.keyPublished)), h('td', null, mark(x.sharesSent)), h('td', null, mark(x.ready)), h('td', null, mark(x.decrypted)))))));
+    h('tbody', null, (info.trustees as TrusteeRow[]).map((x) => h('tr', { class: x.id === trusteeId ? 'highlight' : null },
+      h('th', { scope: 'row' }, x.name, x.id === trusteeId ? ` (${t('trustee.you')})` : '', x.atFault ? ` (${t('trustee.atFaultMark')})` : ''),
+      h('td', null, mark(x.committed)), h('td', null, mark(x.keyPublished)), h('td', null, mark(x.sharesSent)), h('td', null, mark(x.ready)), h('td', null, mark(x.decrypted)))))));
 }
 
 function secretInput(): Child {
   return h('div', { class: 'field' },
     h('label', { for: 'secret-file' }, t('trustee.openSecret')),
     h('p', { class: 'hint', id: 'secret-hint' }, t('trustee.openSecretHint')),
-    h('input', { id: 'secret-file', type: 'file', accept: '.json,application/json', 'aria-describedby': 'secret-hint', disabled: state.busy, onChange: (e: Event) => void openSecret(e.target as HTMLInputElement) }),
-    state.secret ? h('p', { class: 'yes' }, t(state.secret.share ? 'trustee.secretLoadedFinal' : 'trustee.secretLoaded')) : null);
+    h('input', { id: 'secret-file', type: 'file', accept: '.json,application/json', 'aria-describedby': 'secret-hint', disabled: state.busy, onChange: (e: Event) => void openSecret(e.target as HTMLInputElement) }));
+}
+
+/** The signing key: made here, shown for the organiser, downloadable, or loaded from its file. */
+function keyCard(): HTMLElement {
+  const s = state.secret;
+  if (!s) {
+    return h('section', { class: 'card', 'aria-labelledby': 'key-heading' },
+      h('h2', { id: 'key-heading' }, t('trustee.keyTitle')),
+      h('p', null, t('trustee.keyText')),
+      h('div', { class: 'actions' }, h('button', { type: 'button', class: 'primary', id: 'make-key', disabled: state.busy, onClick: makeKey }, t('trustee.makeKey'))),
+      h('p', { class: 'hint' }, t('trustee.orOpen')),
+      secretInput());
+  }
+  const manifestKey = keyInManifest();
+  return h('section', { class: 'card', 'aria-labelledby': 'key-heading' },
+    h('h2', { id: 'key-heading' }, t('trustee.keyTitle')),
+    h('div', { class: 'field' },
+      h('label', { for: 'public-key' }, t('trustee.publicKey')),
+      h('p', { class: 'hint', id: 'public-key-hint' }, t('trustee.publicKeyHint')),
+      h('input', { id: 'public-key', type: 'text', readonly: true, class: 'mono wide', value: s.signing.key, 'aria-describedby': 'public-key-hint' })),
+    manifestKey && manifestKey !== s.signing.key ? errorBox(t('trustee.otherKey')) : null,
+    manifestKey === s.signing.key ? h('p', { class: 'yes' }, t('trustee.keyInManifest')) : null,
+    state.storageFailed ? errorBox(t('trustee.storageFailed')) : null,
+    h('div', { class: 'actions' }, h('button', { type: 'button', id: 'download-secret', onClick: downloadSecret }, t('trustee.downloadSecret'))),
+    h('p', { class: 'hint' }, t('trustee.secretFileHint')),
+    manifestKey && manifestKey !== s.signing.key ? secretInput() : null);
 }
 
 /** The one thing this trustee should do now. */
 function nextAction(info: ElectionInfo): Child {
   const m = me()!;
+  const s = state.secret;
   const button = (id: string, label: string, run: () => void, enabled = true) => h('button', { type: 'button', class: 'primary', id, disabled: state.busy || !enabled, onClick: run }, label);
-  if (!m.keyPublished) {
+  const stepBox = (title: string, text: string, action: HTMLElement) => h('div', null, h('h3', null, title), h('p', null, text), h('p', { class: 'hint' }, t('trustee.checkFirst')), h('div', { class: 'actions' }, action));
+  if (!s) return infoBox(t('trustee.noSecret'));
+  if (keyInManifest() !== s.signing.key) return errorBox(t('trustee.otherKey'));
+  const faulty = rows().filter((x) => x.atFault);
+  if (faulty.length > 0 || rows().some((x) => x.complained)) {
+    return errorBox(t('trustee.ceremonyStopped', { atFault: faulty.map((x) => x.name).join(', ') || '—' }));
+  }
+  if (!m.committed) {
     if (info.phase !== 'setup') return infoBox(t('trustee.tooLate'));
-    return h('div', null,
-      h('h3', null, t('trustee.step1')),
-      h('p', null, t('trustee.step1Text')),
-      state.secret
-        ? [
-            h('p', null, t('trustee.secretSaved')),
-            h('div', { class: 'actions' },
-              button('publish-key', t('trustee.publishKey'), () => void publishKey(), state.secretDownloaded || !state.pending),
-              h('button', { type: 'button', id: 'download-secret', onClick: () => saveSecret(false) }, t('trustee.downloadAgain'))),
-          ]
-        : [
-            h('div', { class: 'actions' }, button('generate', t('trustee.generate'), generate)),
-            h('p', { class: 'hint' }, t('trustee.orOpen')),
-            secretInput(),
-          ]);
+    return stepBox(t('trustee.step1'), t('trustee.step1Text'), button('commit', t('trustee.commit'), () => void commit()));
+  }
+  if (!m.keyPublished) {
+    if (!all((x) => !!x.committed)) return infoBox(t('trustee.waitCommitments'));
+    return stepBox(t('trustee.step2'), t('trustee.step2Text'), button('reveal', t('trustee.reveal'), () => void reveal()));
   }
   if (!m.sharesSent) {
     if (!all((x) => x.keyPublished)) return infoBox(t('trustee.waitKeys'));
-    return h('div', null, h('h3', null, t('trustee.step2')), h('p', null, t('trustee.step2Text')), secretInput(),
-      h('div', { class: 'actions' }, button('send-shares', t('trustee.sendShares'), () => void sendShares(), !!state.secret)));
+    return stepBox(t('trustee.step3'), t('trustee.step3Text'), button('send-shares', t('trustee.sendShares'), () => void sendShares()));
   }
   if (!m.ready) {
     if (!all((x) => x.sharesSent)) return infoBox(t('trustee.waitShares'));
-    return h('div', null, h('h3', null, t('trustee.step3')), h('p', null, t('trustee.step3Text')), secretInput(),
-      h('div', { class: 'actions' }, button('finish', t('trustee.finish'), () => void finish(), !!state.secret)));
+    return stepBox(t('trustee.step4'), t('trustee.step4Text'), button('finish', t('trustee.finish'), () => void finish()));
   }
-  if (info.phase === 'setup' || info.phase === 'open' || info.phase === 'closed') {
-    return [
-      okBox(t('trustee.ceremonyDone')),
-      state.secret?.share ? h('div', { class: 'actions' }, h('button', { type: 'button', id: 'download-secret', onClick: () => saveSecret(true) }, t('trustee.downloadFinal'))) : null,
-      infoBox(t('trustee.waitTally')),
-    ];
-  }
+  if (info.phase === 'setup' || info.phase === 'open' || info.phase === 'closed') return [okBox(t('trustee.ceremonyDone')), infoBox(t('trustee.waitTally'))];
   if (info.phase === 'tallied' && !m.decrypted) {
-    return h('div', null, h('h3', null, t('trustee.step4')), h('p', null, t('trustee.step4Text')), secretInput(),
-      h('div', { class: 'actions' }, button('decrypt', t('trustee.decrypt'), () => void decrypt(), !!state.secret?.share)));
+    if (!s.share) return errorBox(t('trustee.needShare'));
+    return stepBox(t('trustee.step5'), t('trustee.step5Text'), button('decrypt', t('trustee.decrypt'), () => void decrypt()));
   }
   return okBox(m.decrypted ? t('trustee.allDone') : t('trustee.nothingToDo'));
 }
 
+function tokenForm(): HTMLElement {
+  return h('section', { class: 'card' },
+    h('h2', null, t('trustee.tokenTitle')),
+    h('form', { onSubmit: (e: Event) => {
+      e.preventDefault();
+      state.token = byId<HTMLInputElement>('token').value.trim();
+      try { sessionStorage.setItem(TOKEN_KEY, state.token); } catch { /* memory only */ }
+      rerender();
+    } },
+      h('div', { class: 'field' }, h('label', { for: 'token' }, t('trustee.tokenLabel')), h('input', { id: 'token', type: 'password', class: 'mono wide', autocomplete: 'off', required: true })),
+      h('button', { type: 'submit', class: 'primary' }, t('common.continue'))));
+}
+
 function render(): Child {
   const info = state.info;
-  const top = [h('p', { class: 'kicker' }, t('trustee.title')), h('h1', null, info ? info.manifest.title : t('trustee.title'))];
+  const top = [h('p', { class: 'kicker' }, t('trustee.title')), h('h1', null, info ? info.manifest.title : t('trustee.titleFor', { id: trusteeId }))];
+  const message = h('div', { id: 'message', tabindex: '-1' }, state.message ? (state.messageOk ? okBox(state.message) : errorBox(state.message)) : null);
   if (state.loadError) return [top, errorBox(state.loadError)];
-  if (!info) return [top, h('p', { class: 'loading' }, t('page.loading'))];
-  if (!state.token) {
-    return [top, h('section', { class: 'card' },
-      h('h2', null, t('trustee.tokenTitle')),
-      h('form', { onSubmit: (e: Event) => {
-        e.preventDefault();
-        state.token = byId<HTMLInputElement>('token').value.trim();
-        try { sessionStorage.setItem(TOKEN_KEY, state.token); } catch { /* memory only */ }
-        rerender();
-      } },
-        h('div', { class: 'field' }, h('label', { for: 'token' }, t('trustee.tokenLabel')), h('input', { id: 'token', type: 'password', class: 'mono wide', autocomplete: 'off', required: true })),
-        h('button', { type: 'submit', class: 'primary' }, t('common.continue'))))];
+  if (state.noElection) {
+    return [top, message, infoBox(t('trustee.beforeElection', { id: electionId, trustee: trusteeId })), keyCard(),
+      h('section', { class: 'card' }, h('h2', null, t('trustee.safetyTitle')), h('p', null, t('trustee.safety')))];
   }
+  if (!info) return [top, h('p', { class: 'loading' }, t('page.loading'))];
   const m = me()!;
   return [
     top,
@@ -248,11 +341,12 @@ function render(): Child {
       h('h2', null, t('trustee.youAre', { name: m.name })),
       h('p', null, t('trustee.intro', { threshold: info.manifest.threshold, n: info.trustees.length })),
       h('p', null, phaseBadge(info.phase))),
-    h('section', { class: 'card', 'aria-labelledby': 'todo-heading' },
+    keyCard(),
+    state.token ? h('section', { class: 'card', 'aria-labelledby': 'todo-heading' },
       h('h2', { id: 'todo-heading' }, t('trustee.todo')),
-      h('div', { id: 'message', tabindex: '-1' }, state.message ? (state.messageOk ? okBox(state.message) : errorBox(state.message)) : null),
+      message,
       state.busy ? h('p', { class: 'loading' }, t('common.working')) : null,
-      nextAction(info)),
+      nextAction(info)) : [message, tokenForm()],
     h('section', { class: 'card' },
       statusTable(info),
       h('div', { class: 'actions' }, h('button', { type: 'button', id: 'refresh', disabled: state.busy, onClick: async () => { await load(); announce(t('common.refreshed')); } }, t('common.refresh')))),

@@ -1,0 +1,431 @@
+// The credential authority's page: /authority/:id#token=…
+// The authority's signing key is made in this browser (its public half goes into the manifest) and kept
+// in this browser's storage and as a file, the same as `veche credentials init` writes. With the
+// authority's token it imports the voter list, checks the record so far with the verifier's own modules
+// (and that the manifest names this authority's key), makes one secret credential per voter here,
+// signs the public list (keys and weights) and posts it. The private list (who holds which credential)
+// is only downloaded: it never goes to the server. A lost credential is revoked, signed, with a reason.
+import { credentialKeys, issueCredentials, normalizeCredential, CREDENTIAL_PATTERN, type IssuedCredential } from '../../src/credentials/credentials.js';
+import { newAuthority, signCredentialList, signRevocation, type AuthoritySecret } from '../../src/credentials/authority.js';
+import { decodePublicKey } from '../../src/crypto/group.js';
+import { MAX_REASON_LENGTH, type CredentialEntry } from '../../src/record/events.js';
+import { checkRecord, linesSource } from '../../src/verify/record-check.js';
+import type { VerifierState } from '../../src/verify/state.js';
+import { weightExposure, type WeightExposure } from '../../src/verify/weights.js';
+import { api, ApiError, errorText, type ElectionInfo } from '../lib/api.js';
+import { announce, byId, h, nextPaint, type Child } from '../lib/dom.js';
+import { download, parseCsv, safeName, toCsv } from '../lib/files.js';
+import { t, tn } from '../lib/i18n.js';
+import { errorBox, infoBox, okBox, pathParts, rerender, runAction, sayStatus, setTitle, startPage, takeFragmentParam } from '../lib/page.js';
+import { phaseBadge } from '../lib/phase.js';
+import { fetchRecordLines, loadAuthority, parseAuthoritySecret, postJson, saveAuthority, secretFileText } from '../lib/trustee-store.js';
+
+const [, electionId = ''] = pathParts();
+const TOKEN_KEY = `veche-authority-token:${electionId}`;
+
+function initialToken(): string {
+  const fromLink = takeFragmentParam('token');
+  if (fromLink) {
+    try { sessionStorage.setItem(TOKEN_KEY, fromLink); } catch { /* kept in memory only */ }
+    return fromLink;
+  }
+  try { return sessionStorage.getItem(TOKEN_KEY) ?? ''; } catch { return ''; }
+}
+
+const state = {
+  token: initialToken(),
+  info: null as ElectionInfo | null,
+  noElection: false,
+  loadError: '',
+  authority: loadAuthority(electionId),
+  storageFailed: false,
+  /** The last check of the record in this page: what it found, in words. */
+  checked: '',
+  voters: null as { id: string; weight: number }[] | null,
+  problems: [] as string[],
+  exposure: null as WeightExposure | null,
+  issued: null as { private: IssuedCredential[]; public: CredentialEntry[]; election: string } | null,
+  downloaded: false,
+  /** The private list loaded for revocations: voter → credential. */
+  privateList: null as Map<string, string> | null,
+  /** The revocation form (kept here: the page is rebuilt while an action runs). */
+  revokeVoter: '',
+  revokeKey: '',
+  revokeReason: '',
+  busy: false,
+  message: '',
+  messageOk: true,
+};
+
+async function load(quiet = false): Promise<void> {
+  const before = JSON.stringify([state.info, state.noElection, state.loadError]);
+  try {
+    state.info = await api.election(electionId);
+    state.noElection = false;
+    state.loadError = '';
+    setTitle(state.info.manifest.title);
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 404) { state.info = null; state.noElection = true; state.loadError = ''; }
+    else state.loadError = errorText(e);
+  }
+  if (!quiet || JSON.stringify([state.info, state.noElection, state.loadError]) !== before) rerender();
+}
+
+const say = (message: string, ok: boolean, focusId = 'message') => sayStatus(state, message, ok, focusId);
+
+class Refusal extends Error {
+  override name = 'Refusal';
+}
+
+const act = (run: () => Promise<string>) => runAction(state, run, () => load(true), (e) => {
+  if (e instanceof Refusal) return e.message;
+  if (e instanceof ApiError && e.status === 401) return t('authority.badToken');
+  return errorText(e);
+});
+
+function persist(a: AuthoritySecret): void {
+  state.authority = a;
+  state.storageFailed = !saveAuthority(electionId, a);
+}
+
+const secretFileName = () => `veche-authority-${safeName(electionId)}.json`;
+function downloadSecret(): void {
+  if (state.authority) download(secretFileName(), secretFileText(state.authority));
+}
+
+function makeKey(): void {
+  persist(newAuthority());
+  downloadSecret();
+  say(t('authority.keyMade'), true);
+}
+
+async function openSecret(input: HTMLInputElement): Promise<void> {
+  const file = input.files?.[0];
+  if (!file) return;
+  try {
+    persist(parseAuthoritySecret(await file.text()));
+  } catch (e) {
+    say(errorText(e), false);
+    return;
+  }
+  say(t('authority.secretOpened'), true);
+}
+
+/** The whole record, checked here; refuses unless it verifies so far and names this authority's key. */
+async function checkedRecord(): Promise<VerifierState> {
+  const authority = state.authority;
+  if (!authority) throw new Refusal(t('authority.noSecret'));
+  const lines = await fetchRecordLines(electionId);
+  const { report, state: st, events } = await checkRecord(linesSource(lines));
+  if (!report.okSoFar) {
+    const failed = report.checks.filter((c) => c.failed > 0 && c.id !== 'record.complete');
+    state.checked = '';
+    throw new Refusal(t('authority.recordRefused', { reason: failed.map((c) => `${c.id}: ${c.failures[0]?.message ?? ''}`).join('; ') }));
+  }
+  if (!st.manifest) throw new Refusal(t('authority.recordRefused', { reason: 'no manifest' }));
+  if (st.manifest.credentialAuthority.signingKey !== authority.signing.key) { state.checked = ''; throw new Refusal(t('authority.otherKey')); }
+  state.checked = t('authority.recordOk', { n: events });
+  return st;
+}
+
+const authorityPost = <T>(path: string, body: unknown) => postJson<T>(`/api/elections/${encodeURIComponent(electionId)}/${path}`, body, state.token);
+
+// ---- the voter list -------------------------------------------------------------------------------------
+
+function readVoters(text: string): void {
+  state.problems = [];
+  state.voters = null;
+  state.issued = null;
+  state.downloaded = false;
+  state.exposure = null;
+  let rows: string[][];
+  try {
+    rows = parseCsv(text);
+  } catch (e) {
+    state.problems = [errorText(e)];
+    return;
+  }
+  const voters: { id: string; weight: number }[] = [];
+  const seen = new Set<string>();
+  rows.forEach((row, i) => {
+    const id = (row[0] ?? '').trim();
+    const weightText = (row[1] ?? '').trim();
+    if (!id && !weightText && row.length <= 2) return; // empty line
+    // A first line naming the columns is a header.
+    if (i === 0 && (/^(voter|id|name|email|e-mail|избиратель|имя)$/i.test(id) || (weightText !== '' && !/^\d+$/.test(weightText)))) return;
+    const line = i + 1;
+    if (!id) { state.problems.push(t('authority.csvNoVoter', { line })); return; }
+    const weight = weightText === '' ? 1 : /^\d+$/.test(weightText) ? Number(weightText) : NaN;
+    if (!Number.isSafeInteger(weight) || weight < 1 || weight > 1_000_000) { state.problems.push(t('authority.csvBadWeight', { line, weight: weightText })); return; }
+    if (seen.has(id)) { state.problems.push(t('authority.csvDuplicate', { line, voter: id })); return; }
+    seen.add(id);
+    voters.push({ id, weight });
+  });
+  if (voters.length === 0 && state.problems.length === 0) state.problems.push(t('authority.csvEmpty'));
+  if (state.problems.length === 0) {
+    state.voters = voters;
+    state.exposure = weightExposure(voters.map((v) => ({ key: v.id, weight: v.weight })));
+  }
+}
+
+const exposes = (x: WeightExposure | null): x is WeightExposure => !!x && (x.always.length > 0 || x.some.length > 0 || x.majority !== null);
+
+/** The weights' warning, shown from reading the list until it is published (text only, through h()). */
+function renderWeightsWarning(x: WeightExposure | null): Child {
+  if (!exposes(x)) return null;
+  const MAX = 20;
+  const reasons = [...x.always, ...x.some].map((c) => {
+    const p = { voter: c.key, weight: c.weight };
+    switch (c.rule) {
+      case 'chain': return t('authority.weightsChain', p);
+      case 'remainder': return t('authority.weightsRemainder', { ...p, modulus: c.modulus ?? 0 });
+      case 'exact': return t('authority.weightsExact', p);
+      case 'alone': return t('authority.weightsAlone', p);
+    }
+  });
+  return h('div', { class: 'notice error', id: 'weights-warning' },
+    h('p', null, t('authority.weightsWarning')),
+    x.always.length + x.some.length > 0 ? h('p', null, t('authority.weightsExposed', { always: x.always.length, some: x.some.length, n: x.credentials })) : null,
+    x.superIncreasing ? h('p', null, t('authority.weightsSuperIncreasing')) : null,
+    x.majority ? h('p', null, t('authority.weightsMajority', { voter: x.majority.key, weight: x.majority.weight, total: x.totalWeight })) : null,
+    reasons.length ? h('ul', null, reasons.slice(0, MAX).map((r) => h('li', null, r)), reasons.length > MAX ? h('li', null, t('authority.weightsMore', { n: reasons.length - MAX })) : null) : null,
+    h('p', null, t('authority.weightsAdvice')));
+}
+
+// ---- actions ----------------------------------------------------------------------------------------------
+
+const verifyRecord = () => act(async () => {
+  await checkedRecord();
+  return state.checked;
+});
+
+const generateCredentials = () => act(async () => {
+  const st = await checkedRecord();
+  if (st.credentials) throw new Refusal(t('authority.alreadyListed'));
+  if (st.phase !== 'setup') throw new Refusal(t('authority.tooLate'));
+  const voters = state.voters!;
+  await nextPaint();
+  const issued = issueCredentials(st.electionHash, voters);
+  state.issued = { ...issued, election: st.electionHash };
+  state.downloaded = false;
+  return tn('authority.generated', voters.length);
+});
+
+function downloadCredentials(): void {
+  const issued = state.issued!;
+  const link = (c: IssuedCredential) => `${location.origin}/vote/${encodeURIComponent(electionId)}#credential=${c.credential}`;
+  download(`veche-credentials-${safeName(electionId)}-PRIVATE.csv`, toCsv([['voter', 'weight', 'credential', 'link'], ...issued.private.map((c) => [c.voter, c.weight, c.credential, link(c)])]), 'text/csv');
+  state.downloaded = true;
+  rerender();
+  announce(t('authority.downloadedCredentials'));
+}
+
+const publishCredentials = () => act(async () => {
+  const issued = state.issued!;
+  const st = await checkedRecord();
+  if (st.electionHash !== issued.election) throw new Refusal(t('authority.otherElection'));
+  if (st.credentials) throw new Refusal(t('authority.alreadyListed'));
+  await authorityPost('credentials', signCredentialList(st.electionHash, issued.public, state.authority!.signing));
+  // The private list is kept for revocations in this tab only; the downloaded file is its copy.
+  state.privateList = new Map(issued.private.map((c) => [c.voter, c.credential]));
+  state.issued = null;
+  state.voters = null;
+  state.exposure = null;
+  return tn('authority.published', issued.public.length);
+});
+
+function readPrivateList(text: string): void {
+  let rows: string[][];
+  try { rows = parseCsv(text); } catch (e) { say(errorText(e), false); return; }
+  const header = (rows.shift() ?? []).map((x) => x.trim().toLowerCase());
+  const vi = header.indexOf('voter');
+  const ci = header.indexOf('credential');
+  if (vi < 0 || ci < 0) { say(t('authority.privateBadHeader'), false); return; }
+  const list = new Map<string, string>();
+  for (const r of rows) {
+    const voter = (r[vi] ?? '').trim();
+    // A spreadsheet-safe field may start with a quote (files.ts escapes leading = + - @).
+    const credential = normalizeCredential((r[ci] ?? '').replace(/^'/, ''));
+    if (voter && CREDENTIAL_PATTERN.test(credential)) list.set(voter, credential);
+  }
+  if (list.size === 0) { say(t('authority.privateEmpty'), false); return; }
+  state.privateList = list;
+  say(tn('authority.privateRead', list.size), true);
+}
+
+const revoke = () => act(async () => {
+  const voter = state.privateList ? state.revokeVoter : '';
+  const keyText = state.revokeKey.trim();
+  const reason = state.revokeReason.trim();
+  if (!reason) throw new Refusal(t('authority.needReason'));
+  const st = await checkedRecord();
+  if (!st.credentials) throw new Refusal(t('authority.noList'));
+  if (st.phase !== 'setup' && st.phase !== 'open') throw new Refusal(t('authority.revokeTooLate'));
+  let key: string;
+  if (voter) {
+    const credential = state.privateList?.get(voter);
+    if (!credential) throw new Refusal(t('authority.unknownVoter', { voter }));
+    key = credentialKeys(st.electionHash, credential).key;
+  } else if (keyText) {
+    try { decodePublicKey(keyText); } catch { throw new Refusal(t('authority.badKey')); }
+    key = keyText;
+  } else {
+    throw new Refusal(t('authority.chooseWhom'));
+  }
+  if (!st.credentials.has(key)) throw new Refusal(t('authority.notListed'));
+  if (st.revoked.has(key)) throw new Refusal(t('authority.alreadyRevoked'));
+  await authorityPost('revoke', signRevocation(st.electionHash, key, reason, state.authority!.signing));
+  state.revokeVoter = '';
+  state.revokeKey = '';
+  state.revokeReason = '';
+  return voter ? t('authority.revokedVoter', { voter }) : t('authority.revokedKey');
+});
+
+// ---- rendering ----------------------------------------------------------------------------------------------
+
+function secretInput(): Child {
+  return h('div', { class: 'field' },
+    h('label', { for: 'secret-file' }, t('authority.openSecret')),
+    h('p', { class: 'hint', id: 'secret-hint' }, t('authority.openSecretHint')),
+    h('input', { id: 'secret-file', type: 'file', accept: '.json,application/json', 'aria-describedby': 'secret-hint', disabled: state.busy, onChange: (e: Event) => void openSecret(e.target as HTMLInputElement) }));
+}
+
+function keyCard(): HTMLElement {
+  const a = state.authority;
+  if (!a) {
+    return h('section', { class: 'card', 'aria-labelledby': 'key-heading' },
+      h('h2', { id: 'key-heading' }, t('authority.keyTitle')),
+      h('p', null, t('authority.keyText')),
+      h('div', { class: 'actions' }, h('button', { type: 'button', class: 'primary', id: 'make-key', disabled: state.busy, onClick: makeKey }, t('authority.makeKey'))),
+      h('p', { class: 'hint' }, t('authority.orOpen')),
+      secretInput());
+  }
+  const named = state.info?.manifest.credentialAuthority?.signingKey ?? null;
+  return h('section', { class: 'card', 'aria-labelledby': 'key-heading' },
+    h('h2', { id: 'key-heading' }, t('authority.keyTitle')),
+    h('div', { class: 'field' },
+      h('label', { for: 'public-key' }, t('authority.publicKey')),
+      h('p', { class: 'hint', id: 'public-key-hint' }, t('authority.publicKeyHint')),
+      h('input', { id: 'public-key', type: 'text', readonly: true, class: 'mono wide', value: a.signing.key, 'aria-describedby': 'public-key-hint' })),
+    named && named !== a.signing.key ? errorBox(t('authority.otherKey')) : null,
+    named === a.signing.key ? h('p', { class: 'yes' }, t('authority.keyInManifest')) : null,
+    state.storageFailed ? errorBox(t('authority.storageFailed')) : null,
+    h('div', { class: 'actions' }, h('button', { type: 'button', id: 'download-secret', onClick: downloadSecret }, t('authority.downloadSecret'))),
+    named && named !== a.signing.key ? secretInput() : null);
+}
+
+function votersCard(): HTMLElement {
+  return h('section', { class: 'card', 'aria-labelledby': 'voters-heading' },
+    h('h2', { id: 'voters-heading' }, t('authority.votersHeading')),
+    h('p', null, t('authority.votersHelp')),
+    h('ol', { class: 'steps' },
+      h('li', null,
+        h('div', { class: 'field' },
+          h('label', { for: 'voters-file' }, t('authority.csvFile')),
+          h('p', { class: 'hint', id: 'voters-file-hint' }, t('authority.csvHint')),
+          h('input', { id: 'voters-file', type: 'file', accept: '.csv,text/csv,text/plain', 'aria-describedby': 'voters-file-hint', disabled: state.busy, onChange: async (e: Event) => {
+            const file = (e.target as HTMLInputElement).files?.[0];
+            if (!file) return;
+            readVoters(await file.text());
+            rerender();
+            announce(state.voters ? tn('authority.votersRead', state.voters.length) + (exposes(state.exposure) ? ` ${t('authority.weightsWarning')}` : '') : tn('authority.csvProblems', state.problems.length));
+          } })),
+        state.problems.length ? h('div', { class: 'notice error', role: 'alert' }, h('p', null, tn('authority.csvProblems', state.problems.length)), h('ul', null, state.problems.slice(0, 20).map((p) => h('li', null, p)))) : null,
+        state.voters ? h('p', { class: 'yes', id: 'voters-read' }, tn('authority.votersRead', state.voters.length), ' ', t('authority.totalWeight', { weight: state.voters.reduce((a, v) => a + v.weight, 0) })) : null,
+        state.voters ? renderWeightsWarning(state.exposure) : null),
+      h('li', null,
+        h('p', null, t('authority.generateHelp')),
+        h('button', { type: 'button', id: 'generate-credentials', class: state.voters && !state.issued ? 'primary' : '', disabled: state.busy || !state.voters || !!state.issued, onClick: () => void generateCredentials() }, t('authority.generate'))),
+      h('li', null,
+        h('p', null, t('authority.downloadHelp')),
+        h('button', { type: 'button', id: 'download-credentials', class: state.issued && !state.downloaded ? 'primary' : '', disabled: !state.issued, onClick: downloadCredentials }, t('authority.downloadCredentials')),
+        state.downloaded ? h('p', { class: 'yes' }, t('authority.downloadedCredentials')) : null),
+      h('li', null,
+        h('p', null, t('authority.publishHelp')),
+        h('button', { type: 'button', id: 'publish-credentials', class: state.downloaded ? 'primary' : '', disabled: state.busy || !state.issued || !state.downloaded, onClick: () => void publishCredentials() }, t('authority.publishCredentials')))),
+    infoBox(t('authority.credentialsFinal')));
+}
+
+function revokeCard(): HTMLElement {
+  const list = state.privateList;
+  return h('section', { class: 'card', 'aria-labelledby': 'revoke-heading' },
+    h('h2', { id: 'revoke-heading' }, t('authority.revokeHeading')),
+    h('p', null, t('authority.revokeHelp')),
+    h('div', { class: 'field' },
+      h('label', { for: 'private-file' }, t('authority.privateFile')),
+      h('p', { class: 'hint', id: 'private-file-hint' }, t('authority.privateFileHint')),
+      h('input', { id: 'private-file', type: 'file', accept: '.csv,text/csv,text/plain', 'aria-describedby': 'private-file-hint', disabled: state.busy, onChange: async (e: Event) => {
+        const file = (e.target as HTMLInputElement).files?.[0];
+        if (file) readPrivateList(await file.text());
+      } })),
+    list ? h('div', { class: 'field' },
+      h('label', { for: 'revoke-voter' }, t('authority.revokeVoter')),
+      h('select', { id: 'revoke-voter', onChange: (e: Event) => { state.revokeVoter = (e.target as HTMLSelectElement).value; } },
+        h('option', { value: '' }, t('authority.noVoterChosen')), [...list.keys()].map((v) => h('option', { value: v, ...(v === state.revokeVoter ? { selected: true } : {}) }, v)))) : null,
+    h('div', { class: 'field' },
+      h('label', { for: 'revoke-key' }, t('authority.revokeKey')),
+      h('p', { class: 'hint', id: 'revoke-key-hint' }, t('authority.revokeKeyHint')),
+      h('input', { id: 'revoke-key', type: 'text', class: 'mono wide', autocomplete: 'off', spellcheck: 'false', 'aria-describedby': 'revoke-key-hint', value: state.revokeKey, onInput: (e: Event) => { state.revokeKey = (e.target as HTMLInputElement).value; } })),
+    h('div', { class: 'field' },
+      h('label', { for: 'revoke-reason' }, t('authority.revokeReason')),
+      textArea('revoke-reason', state.revokeReason, (v) => { state.revokeReason = v; })),
+    h('div', { class: 'actions' }, h('button', { type: 'button', class: 'danger', id: 'revoke', disabled: state.busy, onClick: () => void revoke() }, t('authority.revoke'))));
+}
+
+function textArea(id: string, value: string, set: (v: string) => void): HTMLElement {
+  const el = h('textarea', { id, rows: '2', maxlength: String(MAX_REASON_LENGTH), required: true, onInput: (e: Event) => set((e.target as HTMLTextAreaElement).value) }) as HTMLTextAreaElement;
+  el.value = value;
+  return el;
+}
+
+function tokenForm(): HTMLElement {
+  return h('section', { class: 'card' },
+    h('h2', null, t('authority.tokenTitle')),
+    h('form', { onSubmit: (e: Event) => {
+      e.preventDefault();
+      state.token = byId<HTMLInputElement>('token').value.trim();
+      try { sessionStorage.setItem(TOKEN_KEY, state.token); } catch { /* memory only */ }
+      rerender();
+    } },
+      h('div', { class: 'field' }, h('label', { for: 'token' }, t('authority.tokenLabel')), h('input', { id: 'token', type: 'password', class: 'mono wide', autocomplete: 'off', required: true })),
+      h('button', { type: 'submit', class: 'primary' }, t('common.continue'))));
+}
+
+function render(): Child {
+  const info = state.info;
+  const top = [h('p', { class: 'kicker' }, t('authority.title')), h('h1', null, info ? info.manifest.title : t('authority.titleFor', { id: electionId }))];
+  const message = h('div', { id: 'message', tabindex: '-1' }, state.message ? (state.messageOk ? okBox(state.message) : errorBox(state.message)) : null);
+  if (state.loadError) return [top, errorBox(state.loadError)];
+  if (state.noElection) return [top, message, infoBox(t('authority.beforeElection', { id: electionId })), keyCard()];
+  if (!info) return [top, h('p', { class: 'loading' }, t('page.loading'))];
+  const a = state.authority;
+  const mine = !!a && info.manifest.credentialAuthority?.signingKey === a.signing.key;
+  const canRevoke = info.eligible > 0 && (info.phase === 'setup' || info.phase === 'open');
+  return [
+    top,
+    h('section', { class: 'card' },
+      h('h2', null, t('authority.youAre', { name: info.manifest.credentialAuthority?.name ?? '' })),
+      h('p', null, t('authority.intro')),
+      h('dl', { class: 'facts' },
+        h('dt', null, t('board.phase')), h('dd', null, phaseBadge(info.phase)),
+        h('dt', null, t('authority.voters')), h('dd', { id: 'eligible' }, info.eligible ? t('authority.votersCount', { n: info.eligible, weight: info.eligibleWeight }) : t('authority.noVoters')))),
+    keyCard(),
+    message,
+    state.busy ? h('p', { class: 'loading' }, t('common.working')) : null,
+    !state.token ? tokenForm()
+      : !mine ? null
+      : [
+          h('section', { class: 'card', 'aria-labelledby': 'check-heading' },
+            h('h2', { id: 'check-heading' }, t('authority.checkHeading')),
+            h('p', null, t('authority.checkHelp')),
+            state.checked ? h('p', { class: 'yes', id: 'record-checked' }, state.checked) : null,
+            h('div', { class: 'actions' }, h('button', { type: 'button', id: 'verify-record', disabled: state.busy, onClick: () => void verifyRecord() }, t('authority.verify')))),
+          info.eligible === 0 && info.phase === 'setup' ? votersCard() : null,
+          canRevoke ? revokeCard() : null,
+        ],
+  ];
+}
+
+startPage({ titleKey: 'authority.title', render });
+void load();
+window.setInterval(() => { if (!state.busy && document.visibilityState === 'visible') void load(true); }, 5000);
