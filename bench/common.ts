@@ -1,12 +1,16 @@
 // Shared by the benchmarks: the election shapes, a key ceremony without a board, ballots, timing.
+// Every manifest is made by src/demo/roles.ts (makeRoles: fresh signing keys for the trustees and the
+// credential authority, written into the draft by completeManifest).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encryptBallot } from '../src/ballot/encrypt.js';
 import { credentialKeys, newCredential } from '../src/credentials/credentials.js';
-import { finishKeyCeremony, generateTrusteeKey, jointPublicKey, makeShares, type TrusteeSecret } from '../src/keyceremony/trustee.js';
-import { demoManifest } from '../src/manifest/demo.js';
+import { commitTrusteeKey, finishKeyCeremony, jointPublicKey, makeShares, revealTrusteeKey, type TrusteeSecret } from '../src/keyceremony/trustee.js';
+import { demoManifestDraft } from '../src/manifest/demo.js';
+import type { ManifestDraft } from '../src/manifest/signers.js';
+import { makeRoles, type Roles } from '../src/demo/roles.js';
 import { selectionGroups } from '../src/manifest/layout.js';
 import type { Manifest, SelectionGroup } from '../src/manifest/types.js';
 import type { Point } from '../src/crypto/group.js';
@@ -14,8 +18,8 @@ import { makeEvent, encodeEvent, GENESIS_PREV } from '../src/record/events.js';
 import type { BallotJson } from '../src/ballot/types.js';
 
 /** The shape Belenios was measured on (issue 5): 3 answers pick exactly 1; 10 answers pick 0 to 3. */
-export function twoQuestionManifest(): Manifest {
-  const m = demoManifest();
+export function twoQuestionDraft(): ManifestDraft {
+  const m = demoManifestDraft();
   return {
     ...m,
     id: 'two-questions',
@@ -27,8 +31,17 @@ export function twoQuestionManifest(): Manifest {
   };
 }
 
-export const SHAPES = { demo: demoManifest, 'two-questions': twoQuestionManifest } as const;
-export type ShapeName = keyof typeof SHAPES;
+export const DRAFTS = { demo: demoManifestDraft, 'two-questions': twoQuestionDraft } as const;
+export type ShapeName = keyof typeof DRAFTS;
+
+/** The shape's roles: its manifest with fresh signing keys, the trustees' identities, the credential authority. */
+export const shapeRoles = (shape: ShapeName): Roles => makeRoles(DRAFTS[shape]());
+
+/** A manifest of the shape (fresh signing keys each call: only its questions matter to most benchmarks). */
+export const SHAPES: Record<ShapeName, () => Manifest> = {
+  demo: () => shapeRoles('demo').manifest,
+  'two-questions': () => shapeRoles('two-questions').manifest,
+};
 
 export interface BenchElection {
   shape: ShapeName;
@@ -39,14 +52,19 @@ export interface BenchElection {
   trustees: TrusteeSecret[];
 }
 
-/** A full key ceremony (3 trustees, threshold 2) for a fixed fake election hash. */
+/** A full key ceremony (3 trustees, threshold 2) for a fixed fake election hash, without a board: the
+ *  rounds runKeyCeremony (src/demo/roles.ts) submits to one, each trustee from its own identity. */
 export function benchElection(shape: ShapeName): BenchElection {
-  const manifest = SHAPES[shape]();
+  const { manifest, trustees: identities } = shapeRoles(shape);
   const electionHash = (shape === 'demo' ? 'de' : 'c2').repeat(32);
-  const made = manifest.trustees.map((t, i) => generateTrusteeKey(electionHash, t.id, i + 1, manifest.threshold));
-  const keys = made.map((m) => m.published);
-  const shares = made.map((m) => makeShares(m.secret, keys));
-  const trustees = made.map((m) => finishKeyCeremony(m.secret, keys, shares).secret);
+  const committed = identities.map((s) => commitTrusteeKey(s, electionHash, manifest).secret);
+  const keys = committed.map(revealTrusteeKey);
+  const shares = committed.map((s) => makeShares(s, keys));
+  const trustees = committed.map((s) => {
+    const done = finishKeyCeremony(s, keys, shares);
+    if (done.kind !== 'ready') throw new Error(`trustee ${s.trustee} complains about a share`);
+    return done.secret;
+  });
   return { shape, manifest, groups: selectionGroups(manifest), electionHash, publicKey: jointPublicKey(keys), trustees };
 }
 

@@ -3,17 +3,21 @@
 // 'advisory' (the lock only inside the append transaction) and 'optimistic' (no lock; the primary key
 // alone refuses the loser of a race). Each
 // "process" is a real Board over its own PostgresStore (its own connection pool), submitting cheap
-// events (credential revocations, so no proof work hides the store's cost) as fast as it can; a Board
+// events (credential revocations, signed by the credential authority before the run, so only the board's
+// check of one signature comes on top of the store's cost) as fast as it can; a Board
 // that loses a race refreshes and tries again, as in the server. Prints appends/s, the retries
 // (SequenceConflicts) per append, latency, and checks the chain and that nothing was lost or doubled.
-//   node dist/bench/pg-append.js [--processes 4] [--concurrency 4] [--seconds 5]
+//   node dist/bench/pg-append.js [--processes 4] [--concurrency 4] [--seconds 5] [--revocations 1500·seconds]
+// (the revocations are signed before each mode's run; a mode that uses them all up stops early and says so)
 // (VECHE_BENCH_DATABASE_URL, or a throwaway cluster from test/helpers/postgres.ts)
 import { Board } from '../src/board/board.js';
 import { PostgresStore, type AppendMode } from '../src/board/postgres-store.js';
 import { SequenceConflict } from '../src/board/store.js';
 import type { BoardEvent } from '../src/record/events.js';
 import { baseMul, encodePoint, randomScalar } from '../src/crypto/group.js';
-import type { Manifest } from '../src/manifest/types.js';
+import { signCredentialList, signRevocation } from '../src/credentials/authority.js';
+import { makeRoles, type Roles } from '../src/demo/roles.js';
+import type { RevocationPayload } from '../src/record/events.js';
 
 function intArg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -33,12 +37,13 @@ function counting(store: PostgresStore, counter: { conflicts: number }): Postgre
   return store;
 }
 
-function manifest(id: string): Manifest {
-  return {
-    version: 'veche/manifest/v1', id, title: 'append benchmark', description: '', languages: ['en'],
+/** The election's roles (src/demo/roles.ts): one trustee and the credential authority, with fresh signing keys. */
+function roles(id: string): Roles {
+  return makeRoles({
+    id, title: 'append benchmark', description: '', languages: ['en'],
     questions: [{ type: 'choice', id: 'q', title: 'Q', candidates: [{ id: 'a', label: 'A' }, { id: 'b', label: 'B' }], allowBlank: false, absoluteMajority: false }],
     trustees: [{ id: 't1', name: 'T1' }], threshold: 1,
-  };
+  });
 }
 
 async function run(url: string, mode: AppendMode, processes: number, concurrency: number, seconds: number, keys: string[]): Promise<void> {
@@ -46,8 +51,11 @@ async function run(url: string, mode: AppendMode, processes: number, concurrency
   const stores = await Promise.all(Array.from({ length: processes }, async () => counting(await PostgresStore.connect(url, { mode, poolSize: 4 }), counter)));
   const id = `append-${mode}-${Date.now().toString(36)}`;
   // The setup phase is enough: revocations are allowed there once the credential list is published.
-  const first = await Board.create(stores[0]!, manifest(id));
-  await first.submitCredentials({ credentials: keys.map((key) => ({ key, weight: 1 })) });
+  const r = roles(id);
+  const first = await Board.create(stores[0]!, r.manifest);
+  const election = first.current.electionHash;
+  await first.submitCredentials(signCredentialList(election, keys.map((key) => ({ key, weight: 1 })), r.authority.signing));
+  const revocations = new Map<string, RevocationPayload>(keys.map((key) => [key, signRevocation(election, key, 'bench', r.authority.signing)]));
   const boards = [first, ...(await Promise.all(stores.slice(1).map((s) => Board.load(s, id))))];
   let next = 0;
   let appended = 0;
@@ -62,7 +70,7 @@ async function run(url: string, mode: AppendMode, processes: number, concurrency
       const key = keys[next++]!;
       const t = performance.now();
       try {
-        await b.revokeCredential(key, 'bench');
+        await b.revokeCredential(revocations.get(key)!);
         latencies.push(performance.now() - t);
         appended++;
       } catch (e) {
@@ -78,7 +86,7 @@ async function run(url: string, mode: AppendMode, processes: number, concurrency
   const revoked = events.filter((e) => e.type === 'credential-revoked').map((e) => (e.payload as { key: string }).key);
   if (revoked.length !== appended || new Set(revoked).size !== appended) throw new Error(`appended ${appended}, stored ${revoked.length} (${new Set(revoked).size} distinct)`);
   latencies.sort((a, b) => a - b);
-  console.log(`  ${mode.padEnd(10)} ${(appended / elapsed).toFixed(0).padStart(5)} appends/s   ${(counter.conflicts / Math.max(1, appended)).toFixed(2)} retries per append   p50 ${pct(latencies, 50).toFixed(1)} ms, p99 ${pct(latencies, 99).toFixed(1)} ms   ${failed} requests failed${failed ? ` (${firstFailure})` : ''}   chain intact, none lost or doubled`);
+  console.log(`  ${mode.padEnd(10)} ${(appended / elapsed).toFixed(0).padStart(5)} appends/s   ${(counter.conflicts / Math.max(1, appended)).toFixed(2)} retries per append   p50 ${pct(latencies, 50).toFixed(1)} ms, p99 ${pct(latencies, 99).toFixed(1)} ms   ${failed} requests failed${failed ? ` (${firstFailure})` : ''}   chain intact, none lost or doubled${next >= keys.length ? ' (revocations used up early: give --revocations)' : ''}`);
   for (const s of stores) await s.close();
 }
 
@@ -95,7 +103,7 @@ async function main(): Promise<void> {
     url = db.url;
     drop = () => db.drop();
   }
-  const keys = Array.from({ length: 20_000 }, () => encodePoint(baseMul(randomScalar()))).sort();
+  const keys = Array.from({ length: intArg('revocations', 1500 * seconds) }, () => encodePoint(baseMul(randomScalar()))).sort();
   console.log(`Board appends over PostgreSQL: ${processes} processes x ${concurrency} requests in flight, one election, ${seconds} s per mode`);
   try {
     for (const mode of ['lock', 'advisory', 'optimistic'] as const) await run(url, mode, processes, concurrency, seconds, keys);

@@ -11,12 +11,14 @@ import { SqliteStore } from '../src/board/sqlite-store.js';
 import { enableFastBackend } from '../src/crypto/backend-sodium.js';
 import { encodePoint } from '../src/crypto/group.js';
 import { issueCredentials } from '../src/credentials/credentials.js';
-import { finishKeyCeremony, generateTrusteeKey, makeShares, type TrusteeSecret } from '../src/keyceremony/trustee.js';
+import { signCredentialList } from '../src/credentials/authority.js';
+import type { TrusteeSecret } from '../src/keyceremony/trustee.js';
+import { runKeyCeremony } from '../src/demo/roles.js';
 import { makeDecryptionShare } from '../src/tally/decrypt.js';
 import { writeRecord } from '../src/record/export.js';
 import type { BallotJson } from '../src/ballot/types.js';
 import type { Manifest } from '../src/manifest/types.js';
-import { SHAPES, type ShapeName } from './common.js';
+import { shapeRoles, type ShapeName } from './common.js';
 import type { GenRequest } from './gen-worker.js';
 
 export interface BuiltRecord {
@@ -37,26 +39,18 @@ const CHUNK = 20;
 export async function buildRecord(shape: ShapeName, voters: number, dir: string, threads: number, progress: (cast: number) => void = () => {}): Promise<BuiltRecord> {
   const t0 = performance.now();
   await enableFastBackend(); // the board checks ballots as the server does
-  const manifest = SHAPES[shape]();
+  const roles = shapeRoles(shape);
+  const manifest = roles.manifest;
   const dbPath = join(dir, 'board.sqlite');
   const store = new SqliteStore(dbPath);
   const workers: Worker[] = [];
   try {
     const board = await Board.create(store, manifest);
     const election = board.current.electionHash;
-    const made = manifest.trustees.map((t, i) => generateTrusteeKey(election, t.id, i + 1, manifest.threshold));
-    for (const m of made) await board.submitTrusteeKey(m.published);
-    const keys = () => manifest.trustees.map((t) => board.current.trusteeKeys.get(t.id)!);
-    for (const m of made) await board.submitTrusteeShares(makeShares(m.secret, keys()));
-    const allShares = [...board.current.trusteeShares.values()];
-    const trustees: TrusteeSecret[] = [];
-    for (const m of made) {
-      const done = finishKeyCeremony(m.secret, keys(), allShares);
-      await board.submitTrusteeReady(done.ready);
-      trustees.push(done.secret);
-    }
+    // The four rounds of the key ceremony and the authority's signed list, as src/demo/roles.ts runs them.
+    const trustees: TrusteeSecret[] = await runKeyCeremony(board, roles.trustees);
     const issued = issueCredentials(election, Array.from({ length: voters }, (_, i) => ({ id: `voter-${i + 1}` })));
-    await board.submitCredentials({ credentials: issued.public });
+    await board.submitCredentials(signCredentialList(election, issued.public, roles.authority.signing));
     const credentials = issued.private.map((c) => c.credential);
     await board.openPoll();
     const publicKey = encodePoint(board.current.jointKey!);
