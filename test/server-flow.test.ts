@@ -16,7 +16,7 @@ import { makeDecryptionShare } from '../src/tally/decrypt.js';
 import { linesSource, verifyRecord } from '../src/verify/verifier.js';
 import type { PayloadByType } from '../src/record/events.js';
 import { smallManifest } from './helpers/election-fixture.js';
-import { rolesOf } from './helpers/election.js';
+import { rolesOf, signedByTrustee } from './helpers/election.js';
 import { signCredentialList } from '../src/credentials/authority.js';
 import { testStores } from './helpers/stores.js';
 import { call, keyCeremony, ok, openElectionOverHttp, recordEvents, startServer } from './helpers/server.js';
@@ -111,9 +111,13 @@ for (const factory of testStores()) {
     const before = (await call(base, 'GET', '/api/elections/flow/record')).text;
     const forged = makeDecryptionShare(secrets[1]!, sums);
     forged.shares[0]![0]!.D = forged.shares[0]![1]!.D;
+    // Changed after t2 signed it: its signature fails; signed so by t2 itself: its proof fails.
     const bad = await call(base, 'POST', '/api/elections/flow/trustees/t2/decryption', { token: created.trusteeTokens.t2, json: forged });
     assert.equal(bad.status, 422);
-    assert.equal(bad.body.error, 'bad-proof');
+    assert.equal(bad.body.error, 'bad-signature');
+    const badProof = await call(base, 'POST', '/api/elections/flow/trustees/t2/decryption', { token: created.trusteeTokens.t2, json: signedByTrustee(manifest, created.electionHash, 'decryption-share', forged) });
+    assert.equal(badProof.status, 422);
+    assert.equal(badProof.body.error, 'bad-proof');
     assert.equal((await call(base, 'GET', '/api/elections/flow/record')).text, before);
     for (const i of [0, 2]) {
       const s = secrets[i]!;
