@@ -118,3 +118,17 @@ export async function runAction(state: ActionState, run: () => Promise<string>, 
   await reload();
   sayStatus(state, text, ok);
 }
+
+/** The form where a role enters its token (trustee, credential authority); kept for the session only. */
+export function tokenForm(title: string, label: string, storageKey: string, onToken: (token: string) => void): HTMLElement {
+  return h('section', { class: 'card' },
+    h('h2', null, title),
+    h('form', { onSubmit: (e: Event) => {
+      e.preventDefault();
+      const token = byId<HTMLInputElement>('token').value.trim();
+      try { sessionStorage.setItem(storageKey, token); } catch { /* memory only */ }
+      onToken(token);
+    } },
+      h('div', { class: 'field' }, h('label', { for: 'token' }, label), h('input', { id: 'token', type: 'password', class: 'mono wide', autocomplete: 'off', required: true })),
+      h('button', { type: 'submit', class: 'primary' }, t('common.continue'))));
+}

@@ -16,7 +16,7 @@ import { api, ApiError, errorText, type ElectionInfo } from '../lib/api.js';
 import { announce, byId, h, nextPaint, type Child } from '../lib/dom.js';
 import { download, parseCsv, safeName, toCsv } from '../lib/files.js';
 import { t, tn } from '../lib/i18n.js';
-import { errorBox, infoBox, okBox, pathParts, rerender, runAction, sayStatus, setTitle, startPage, takeFragmentParam } from '../lib/page.js';
+import { errorBox, infoBox, okBox, pathParts, rerender, runAction, sayStatus, setTitle, startPage, takeFragmentParam, tokenForm as sharedTokenForm } from '../lib/page.js';
 import { phaseBadge } from '../lib/phase.js';
 import { fetchRecordLines, loadAuthority, parseAuthoritySecret, postJson, saveAuthority, secretFileText } from '../lib/trustee-store.js';
 
@@ -379,16 +379,7 @@ function textArea(id: string, value: string, set: (v: string) => void): HTMLElem
 }
 
 function tokenForm(): HTMLElement {
-  return h('section', { class: 'card' },
-    h('h2', null, t('authority.tokenTitle')),
-    h('form', { onSubmit: (e: Event) => {
-      e.preventDefault();
-      state.token = byId<HTMLInputElement>('token').value.trim();
-      try { sessionStorage.setItem(TOKEN_KEY, state.token); } catch { /* memory only */ }
-      rerender();
-    } },
-      h('div', { class: 'field' }, h('label', { for: 'token' }, t('authority.tokenLabel')), h('input', { id: 'token', type: 'password', class: 'mono wide', autocomplete: 'off', required: true })),
-      h('button', { type: 'submit', class: 'primary' }, t('common.continue'))));
+  return sharedTokenForm(t('authority.tokenTitle'), t('authority.tokenLabel'), TOKEN_KEY, (token) => { state.token = token; rerender(); });
 }
 
 function render(): Child {

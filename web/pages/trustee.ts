@@ -16,7 +16,7 @@ import { api, ApiError, errorText, type ElectionInfo, type TrusteeStatus } from 
 import { announce, byId, h, type Child } from '../lib/dom.js';
 import { download, safeName } from '../lib/files.js';
 import { t } from '../lib/i18n.js';
-import { errorBox, infoBox, okBox, pathParts, rerender, runAction, sayStatus, setTitle, startPage, takeFragmentParam } from '../lib/page.js';
+import { errorBox, infoBox, okBox, pathParts, rerender, runAction, sayStatus, setTitle, startPage, takeFragmentParam, tokenForm as sharedTokenForm } from '../lib/page.js';
 import { phaseBadge } from '../lib/phase.js';
 import { fetchRecordLines, loadTrustee, parseTrusteeSecret, postJson, saveTrustee, secretFileText } from '../lib/trustee-store.js';
 
@@ -312,16 +312,7 @@ function nextAction(info: ElectionInfo): Child {
 }
 
 function tokenForm(): HTMLElement {
-  return h('section', { class: 'card' },
-    h('h2', null, t('trustee.tokenTitle')),
-    h('form', { onSubmit: (e: Event) => {
-      e.preventDefault();
-      state.token = byId<HTMLInputElement>('token').value.trim();
-      try { sessionStorage.setItem(TOKEN_KEY, state.token); } catch { /* memory only */ }
-      rerender();
-    } },
-      h('div', { class: 'field' }, h('label', { for: 'token' }, t('trustee.tokenLabel')), h('input', { id: 'token', type: 'password', class: 'mono wide', autocomplete: 'off', required: true })),
-      h('button', { type: 'submit', class: 'primary' }, t('common.continue'))));
+  return sharedTokenForm(t('trustee.tokenTitle'), t('trustee.tokenLabel'), TOKEN_KEY, (token) => { state.token = token; rerender(); });
 }
 
 function render(): Child {
