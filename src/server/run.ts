@@ -113,7 +113,8 @@ function demoLinks(base: string, demo: DemoElection): { shown: string[]; all: st
     `Demo election "${demo.id}": the poll is open for ${demo.credentials.length} voters.`,
     '  DEMO SHORTCUT: the trustees\' secrets and the voters\' credentials were made on this server so that',
     '  one person can try every role. In a real election they never are: each trustee makes their own',
-    '  secret in their browser, and the credential list is made in the admin\'s browser.',
+    '  secret in their browser, and the credential authority (not the admin) makes and signs the',
+    '  credential list in its own browser (/authority/<election>) or with veche credentials.',
   ];
   const tail = [
     `  board:    ${base}/board/${demo.id}`,
