@@ -14,6 +14,17 @@ const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 export const FRAMING = '\u0000';
 const isBoardTime = (t: unknown): t is string => typeof t === 'string' && ISO_TIME.test(t) && !Number.isNaN(Date.parse(t)) && new Date(t).toISOString() === t;
 
+/** The event hash of a canonical record line whose "hash" field reads `hash` (its first key), or null.
+ *  The rest of the line is the canonical JSON of the event without its hash, which is what eventHash
+ *  (src/record/events.ts) hashes: hash that instead of serializing the event again. */
+export function lineEventHash(line: string, hash: unknown): string | null {
+  try {
+    if (typeof hash !== 'string') return null;
+    const head = canonicalJson({ hash }).slice(0, -1) + ',';
+    return line.startsWith(head) ? hashHexOfCanonical('event', '{' + line.slice(head.length)) : null;
+  } catch { return null; }
+}
+
 export interface ChainPosition { seq: number; hash: string; time: string }
 
 /** Parses and chain-checks one line; returns the event, or null when the line cannot be trusted at all:
@@ -48,13 +59,7 @@ export function readEvent(line: string, expectedSeq: number, before: ChainPositi
   const seqOk = report.check('chain.sequence', expectedSeq, e.seq === expectedSeq, `line ${expectedSeq + 1} has seq ${String(e.seq)}, expected ${expectedSeq}`);
   const linkOk = report.check('chain.links', expectedSeq, e.prev === (before ? before.hash : GENESIS_PREV), `event ${expectedSeq} does not link to the event before it`);
   let hashOk = false;
-  try {
-    // The line is canonical and "hash" is its first key, so the rest of the line is the canonical JSON
-    // of the event without its hash, which is what eventHash (src/record/events.ts) hashes: hash that
-    // instead of serializing the event again.
-    const head = canonicalJson({ hash: e.hash }).slice(0, -1) + ',';
-    hashOk = line.startsWith(head) && hashHexOfCanonical('event', '{' + line.slice(head.length)) === e.hash;
-  } catch { hashOk = false; }
+  hashOk = lineEventHash(line, e.hash) === e.hash;
   report.check('chain.hashes', expectedSeq, hashOk, `event ${expectedSeq}: hash does not match its content`);
   const timeOk = isBoardTime(e.time) && (!before || before.time <= e.time);
   report.check('chain.time', expectedSeq, timeOk, `event ${expectedSeq}: time missing, malformed or earlier than the event before`);

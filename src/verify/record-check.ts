@@ -6,15 +6,13 @@
 import { encodePoint } from '../crypto/group.js';
 import { decodeSums } from '../tally/decrypt.js';
 import { backend } from '../crypto/backend.js';
-import { hashHexOfCanonical } from '../crypto/hash.js';
-import { canonicalJson } from '../crypto/encoding.js';
 import { sumBallotLines, type PartialSums } from './tally-ranges.js';
 import type { BallotCheckResult, FastBallotContext } from './ballot-fast.js';
 import type { BoardEvent } from '../record/events.js';
 import { isCeremonyEvent } from '../keyceremony/ceremony.js';
 import { Report } from './report.js';
 import { newVerifierState, type VerifierState } from './state.js';
-import { readEvent, type ChainPosition } from './events.js';
+import { lineEventHash, readEvent, type ChainPosition } from './events.js';
 import { verifyElection } from './election.js';
 import { verifyCeremonyEvent } from './trustees.js';
 import { verifyCredentials, verifyRevocation } from './credentials.js';
@@ -93,12 +91,7 @@ const PARALLEL_AFTER = 64;
 
 /** The hash of a canonical event line, as readEvent computed it in the first pass (null: not such a line). */
 function lineHash(line: string): string | null {
-  try {
-    const hash = (JSON.parse(line) as { hash?: unknown }).hash;
-    if (typeof hash !== 'string') return null;
-    const head = canonicalJson({ hash }).slice(0, -1) + ',';
-    return line.startsWith(head) ? hashHexOfCanonical('event', '{' + line.slice(head.length)) : null;
-  } catch { return null; }
+  try { return lineEventHash(line, (JSON.parse(line) as { hash?: unknown }).hash); } catch { return null; }
 }
 
 export async function checkRecord(source: RecordSource, options: CheckOptions = {}): Promise<Verification> {
