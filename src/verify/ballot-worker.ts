@@ -3,7 +3,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { backend, setBackend } from '../crypto/backend.js';
 import { enableFastBackend } from '../crypto/backend-sodium.js';
-import { checkBallotForRecord, type FastBallotContext } from './ballot-fast.js';
+import type { FastBallotContext } from './ballot-fast.js';
+import { checkBallotLines } from '../ballot/check-lines.js';
 import { sumBallotLines } from './tally-ranges.js';
 import type { WorkerRequest, WorkerReply } from './parallel.js';
 
@@ -18,7 +19,7 @@ parentPort!.on('message', (msg: WorkerRequest) => {
     let reply: WorkerReply;
     try {
       if (msg.kind === 'check') {
-        reply = { id: msg.id, kind: 'check', results: msg.lines.map((line) => checkBallotForRecord((JSON.parse(line) as { payload: unknown }).payload, ctx)) };
+        reply = { id: msg.id, kind: 'check', results: checkBallotLines(msg.lines, ctx) };
       } else {
         reply = { id: msg.id, kind: 'sum', sums: sumBallotLines(ctx.groups, msg.lines, msg.weights, backend()) };
       }
