@@ -1,6 +1,6 @@
 // The HTTP API (docs/api.md): JSON in and out, errors as {error, message} with a 4xx status.
 import type { Manifest } from '../../src/manifest/types.js';
-import type { BoardEvent, ResultPayload } from '../../src/record/events.js';
+import type { ResultPayload } from '../../src/record/events.js';
 import type { Receipt } from '../../src/board/receipt.js';
 import type { BallotJson } from '../../src/ballot/types.js';
 import { has, t } from './i18n.js';
@@ -70,20 +70,6 @@ export const api = {
   findBallot: (id: string, trackingCode: string) => request<{ trackingCode: string; seq: number; hash: string }>('GET', `${el(id)}/ballots/${enc(trackingCode)}`),
   result: (id: string) => request<ResultInfo>('GET', `${el(id)}/result`),
   recordUrl: (id: string) => `${el(id)}/record`,
-  /** Some event types of the record (not a full record: for pages that need a part of it). */
-  async events(id: string, types: string[]): Promise<BoardEvent[]> {
-    let res: Response;
-    try {
-      res = await fetch(`${el(id)}/record?types=${types.map(enc).join(',')}`, { cache: 'no-store' });
-    } catch {
-      throw new ApiError(0, 'network', t('error.network'));
-    }
-    if (!res.ok) {
-      const e = (await res.json().catch(() => ({}))) as { error?: string; message?: string };
-      throw new ApiError(res.status, e.error ?? `http-${res.status}`, e.message ?? res.statusText);
-    }
-    return (await res.text()).split('\n').filter((line) => line.trim()).map((line) => JSON.parse(line) as BoardEvent);
-  },
   /**
    * The record's lines, exactly as served (`query`: e.g. `?until=poll-opened`), for the verifier's own
    * checks: split at LF only, dropping only a final empty line; bytes that are not UTF-8 (or a BOM) are
@@ -114,15 +100,11 @@ export const api = {
 
   // Admin
   createElection: (token: string, manifest: Manifest) =>
-    request<{ id: string; electionHash: string; trusteeTokens: Record<string, string> }>('POST', '/api/elections', manifest, token),
-  publishCredentials: (token: string, id: string, credentials: { key: string; weight: number }[]) => request<unknown>('POST', `${el(id)}/credentials`, { credentials }, token),
+    request<{ id: string; electionHash: string; trusteeTokens: Record<string, string>; authorityToken: string }>('POST', '/api/elections', manifest, token),
   adminAction: (token: string, id: string, action: 'open' | 'close' | 'tally' | 'result') => request<unknown>('POST', `${el(id)}/${action}`, undefined, token),
   /** A new token for a trustee who lost theirs (the old one stops working). */
   newTrusteeToken: (token: string, id: string, trustee: string) => request<{ trustee: string; token: string }>('POST', `${el(id)}/trustees/${enc(trustee)}/token`, undefined, token),
 
-  // Trustee
-  trusteePost: (token: string, id: string, trustee: string, step: 'key' | 'shares' | 'ready' | 'decryption', payload: unknown) =>
-    request<unknown>('POST', `${el(id)}/trustees/${enc(trustee)}/${step}`, payload, token),
 };
 
 /** A message for the person: the translated text for a known error code, else the server's own words. */

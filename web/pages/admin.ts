@@ -229,9 +229,9 @@ async function createElection(fromJson = false): Promise<void> {
   }
   state.draftErrors = [];
   await act(async () => {
-    const created = await api.createElection(state.token, manifest) as { id: string; trusteeTokens: Record<string, string>; authorityToken?: string };
+    const created = await api.createElection(state.token, manifest);
     session(linksKey(created.id), JSON.stringify(created.trusteeTokens));
-    if (created.authorityToken) session(authorityKey(created.id), created.authorityToken);
+    session(authorityKey(created.id), created.authorityToken);
     state.draft = newDraft();
     state.manifestJson = '';
     state.info = null;
