@@ -31,6 +31,9 @@ const PAGES = {
   results: 'results.title',
 };
 
+/** web/workers/*.ts: the results page checks the record in one (verify-record). */
+const WORKERS = ['verify-record'];
+
 // Every web/i18n/*.json becomes one module: adding a file adds a language.
 const languages = readdirSync(join(web, 'i18n')).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
 const catalogs = Object.fromEntries(languages.map((l) => [l, JSON.parse(readFileSync(join(web, 'i18n', `${l}.json`), 'utf8'))]));
@@ -57,7 +60,11 @@ mkdirSync(assets, { recursive: true });
 
 const started = Date.now();
 const result = await build({
-  entryPoints: Object.keys(PAGES).map((p) => ({ in: join(web, 'pages', `${p}.ts`), out: p })),
+  entryPoints: [
+    ...Object.keys(PAGES).map((p) => ({ in: join(web, 'pages', `${p}.ts`), out: p })),
+    // Web workers: scripts a page starts, with no page of their own.
+    ...WORKERS.map((w) => ({ in: join(web, 'workers', `${w}.ts`), out: w })),
+  ],
   outdir: assets,
   bundle: true,
   format: 'iife',
@@ -96,6 +103,10 @@ console.log(`build-web: ${Object.keys(PAGES).length} pages, ${languages.length} 
 for (const page of Object.keys(PAGES)) {
   const file = join(assets, `${page}.js`);
   console.log(`  ${`${page}.js`.padEnd(12)} ${kb(readFileSync(file).length).padStart(9)}  gzipped ${kb(gz(file)).padStart(8)}`);
+}
+for (const w of WORKERS) {
+  const file = join(assets, `${w}.js`);
+  console.log(`  ${`${w}.js`.padEnd(12)} ${kb(readFileSync(file).length).padStart(9)}  gzipped ${kb(gz(file)).padStart(8)}  (worker)`);
 }
 console.log(`  ${'style.css'.padEnd(12)} ${kb(readFileSync(join(assets, 'style.css')).length).padStart(9)}  gzipped ${kb(gz(join(assets, 'style.css'))).padStart(8)}`);
 const booth = gz(join(assets, 'vote.js'));

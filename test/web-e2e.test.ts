@@ -14,7 +14,8 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { encodeChoices } from '../src/manifest/layout.js';
 import type { Choices, Manifest } from '../src/manifest/types.js';
-import type { ResultPayload } from '../src/record/events.js';
+import { createServer } from 'node:http';
+import { encodeEvent, eventHash, GENESIS_PREV, type BoardEvent, type ResultPayload } from '../src/record/events.js';
 import { veche } from './helpers/cli.js';
 import { buildWeb, chromiumAvailable, launchChromium, screenshot, seriousA11yViolations, startVeche, tempDir, watchPage, type VecheServer } from './helpers/browser.js';
 
@@ -554,11 +555,62 @@ describe('web pages in Chromium: a whole election', { skip, timeout: 300_000 }, 
     for (const row of officers.officeHolders) assert.ok(text.includes(`Verdict: ${row.outcome === 'encouragement' ? 'Encouragement' : row.outcome === 'punishment' ? 'Punishment' : 'No consequences'}`));
     assert.ok(motion!.type === 'motion' && text.includes(motion.passed ? 'The motion passed.' : motion.outcome === 'rejected' ? 'The motion was rejected.' : 'No quorum'));
     assert.ok(text.includes(`${cast} of 6 took part`), 'turnout shown');
-    assert.match(text, /Verified: the independent verifier/);
+    // The page checks the record itself, in a web worker; the server's verdict is labelled as its own.
+    await page.waitForFunction(() => /Checked in this browser: \d+ ballots? counted/.test(document.getElementById('browser-check')?.textContent ?? ''), undefined, { timeout: 120_000 });
+    const checked = await page.textContent('#browser-check') ?? '';
+    assert.match(checked, new RegExp(`Checked in this browser: ${finalVotes.size} ballots counted, every check holds`));
+    assert.match(await page.textContent('main') ?? '', /The server's own check[\s\S]*The server says its verifier recomputed every check/);
     // Each bar has its number in the table beside it (text equivalents), and is hidden from screen readers.
     assert.equal(await page.locator('svg.bar:not([aria-hidden="true"])').count(), 0);
     await screenshot(page, 'results');
     await noSeriousViolations(page, 'results');
+  });
+
+  it('results: a server that serves a record with a forged result is not confirmed by the browser', async () => {
+    // A dishonest server: the result event says other counts (re-chained with valid hashes), and its
+    // result route says the same. Only the browser's own recount from the decryption shares shows it.
+    const forge = (text: string) => {
+      let prev = GENESIS_PREV;
+      return text.split('\n').filter((l) => l !== '').map((line) => {
+        const e = JSON.parse(line) as BoardEvent;
+        if (e.type === 'result') {
+          const counts = (e.payload as ResultPayload).counts;
+          counts[0]![0]! += 1;
+          counts[0]![1]! -= 1;
+        }
+        e.prev = prev;
+        e.hash = eventHash(e);
+        prev = e.hash;
+        return `${encodeEvent(e)}\n`;
+      }).join('');
+    };
+    const proxy = createServer((req, res) => {
+      void fetch(srv.url + (req.url ?? '/')).then(async (r) => {
+        let body = await r.text();
+        const path = new URL(req.url ?? '/', srv.url).pathname;
+        if (path === '/api/elections/club/record') body = forge(body);
+        if (path === '/api/elections/club/result') {
+          const j = JSON.parse(body) as { result: ResultPayload };
+          j.result.counts[0]![0]! += 1;
+          j.result.counts[0]![1]! -= 1;
+          body = JSON.stringify(j);
+        }
+        res.writeHead(r.status, { 'content-type': r.headers.get('content-type') ?? 'text/plain', 'content-security-policy': r.headers.get('content-security-policy') ?? '' });
+        res.end(body);
+      }, () => { res.writeHead(502); res.end(); });
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    try {
+      const page = await newPage();
+      await page.goto(`http://127.0.0.1:${(proxy.address() as { port: number }).port}/results/club`);
+      await page.waitForFunction(() => /NOT confirmed by this browser/.test(document.getElementById('browser-check')?.textContent ?? ''), undefined, { timeout: 120_000 });
+      const checked = await page.textContent('#browser-check') ?? '';
+      assert.match(checked, /result\.\w+/, 'the failing check is named');
+      assert.doesNotMatch(checked, /every check holds/);
+    } finally {
+      proxy.closeAllConnections();
+      await new Promise<void>((resolve) => proxy.close(() => resolve()));
+    }
   });
 
   it('board: the record downloaded from the page verifies with `veche verify`', async () => {

@@ -1,5 +1,8 @@
 // The result: /results/:id. Counts and outcomes per question, with bars that have text equivalents
 // (the bars are drawn for the eye and hidden from screen readers; the tables say the same in words).
+// The page checks the record itself, in a web worker running the verifier's modules
+// (web/workers/verify-record.ts), and shows the figures of the record it checked; the server's own
+// verdict is shown apart, labelled as the server's word.
 import type { ApprovalResult, ChoiceResult, MotionResult, QuestionResult, VerdictResult } from '../../src/tally/rules.js';
 import { MOTION_OPTIONS, VERDICTS, type Question } from '../../src/manifest/types.js';
 import { api, ApiError, errorText, type ElectionInfo, type ResultInfo } from '../lib/api.js';
@@ -8,6 +11,20 @@ import { formatNumber, formatPercent, t, tn } from '../lib/i18n.js';
 import { errorBox, infoBox, okBox, pathParts, rerender, setTitle, startPage, useLanguages } from '../lib/page.js';
 import { phaseBadge } from '../lib/phase.js';
 import { fractionText, motionLabel, optionLabel, verdictLabel } from '../lib/questions.js';
+import { canonicalJson } from '../../src/crypto/encoding.js';
+import type { ResultPayload } from '../../src/record/events.js';
+import type { VerifyMessage } from '../workers/verify-record.js';
+
+interface BrowserCheck {
+  status: 'running' | 'done' | 'error';
+  events: number;
+  total: number;
+  ok: boolean;
+  ballots: number;
+  result: ResultPayload | null;
+  failures: { id: string; seq: number | null; message: string }[];
+  message: string;
+}
 
 const state = {
   electionId: pathParts()[1] ?? '',
@@ -15,7 +32,37 @@ const state = {
   result: null as ResultInfo | null,
   error: '',
   loading: true,
+  check: null as BrowserCheck | null,
 };
+
+/** Checks the record in a web worker; the page rerenders as it goes. */
+function startBrowserCheck(info: ElectionInfo): void {
+  const check: BrowserCheck = { status: 'running', events: 0, total: info.headSeq + 1, ok: false, ballots: 0, result: null, failures: [], message: '' };
+  state.check = check;
+  let worker: Worker;
+  try {
+    worker = new Worker('/assets/verify-record.js');
+  } catch (e) {
+    Object.assign(check, { status: 'error', message: (e as Error).message });
+    return;
+  }
+  worker.onmessage = (ev: MessageEvent<VerifyMessage>) => {
+    const m = ev.data;
+    if (m.kind === 'progress') check.events = m.events;
+    else if (m.kind === 'done') { Object.assign(check, { status: 'done', events: m.events, ok: m.ok, ballots: m.ballots, result: m.result, failures: m.failures }); worker.terminate(); }
+    else { Object.assign(check, { status: 'error', message: m.message }); worker.terminate(); }
+    rerender();
+  };
+  worker.onerror = (ev) => { Object.assign(check, { status: 'error', message: ev.message || 'the worker stopped' }); rerender(); };
+  worker.postMessage({ recordUrl: api.recordUrl(info.id) });
+}
+
+/** The record's result, once this browser checked it, differs from what the server's result route says. */
+function serverDisagrees(): boolean {
+  const c = state.check;
+  const shown = state.result?.result;
+  return !!(c && c.status === 'done' && c.result && shown && canonicalJson(c.result) !== canonicalJson(shown));
+}
 
 async function load(): Promise<void> {
   try {
@@ -26,6 +73,7 @@ async function load(): Promise<void> {
     state.error = e instanceof ApiError && e.status === 404 ? t('results.noElection', { id: state.electionId }) : errorText(e);
   }
   state.loading = false;
+  if (state.info && state.result?.result && !state.check) startBrowserCheck(state.info);
   rerender();
   // The server verifies the record once the result is out; the page follows until the verdict is in.
   if (state.result?.result && state.result.verified === null && verifyPolls++ < 60) window.setTimeout(() => void load(), 2000);
@@ -111,11 +159,26 @@ function questionResult(q: Question, r: QuestionResult, i: number): HTMLElement 
   return h('section', { class: 'card question-result', 'aria-labelledby': `r-${i}` }, h('h2', { id: `r-${i}` }, q.title), body);
 }
 
+function browserCheck(c: BrowserCheck): Child {
+  const status = c.status === 'running'
+    ? [h('p', null, t('results.browserChecking', { events: formatNumber(c.events), total: formatNumber(Math.max(c.total, c.events)) })),
+      h('progress', { max: String(Math.max(c.total, c.events, 1)), value: String(c.events), 'aria-label': t('results.browserCheck') })]
+    : c.status === 'error' ? errorBox(t('results.browserError', { message: c.message }))
+    : c.ok ? okBox(tn('results.browserOk', c.ballots))
+    : [errorBox(t('results.browserFailed')),
+      h('ul', null, c.failures.slice(0, 20).map((f) => h('li', null, `${f.id}: ${f.message}`)))];
+  return h('section', { class: 'card', 'aria-labelledby': 'browser-check-heading' },
+    h('h2', { id: 'browser-check-heading' }, t('results.browserCheck')),
+    h('div', { id: 'browser-check', role: 'status', 'aria-live': 'polite' }, status),
+    serverDisagrees() ? errorBox(t('results.browserMismatch')) : null);
+}
+
 function verification(r: ResultInfo): Child {
   const id = encodeURIComponent(state.electionId);
   const failed = (r.checks ?? []).filter((c) => (c.failed ?? 0) > 0);
   return h('section', { class: 'card', 'aria-labelledby': 'verification-heading' },
-    h('h2', { id: 'verification-heading' }, t('results.verification')),
+    h('h2', { id: 'verification-heading' }, t('results.serverCheck')),
+    h('p', { class: 'hint' }, t('results.serverCheckNote')),
     r.verified === true ? okBox(t('results.verified')) : r.verified === false ? errorBox(t('results.notVerified')) : infoBox(t('results.verifyPending')),
     failed.length ? h('ul', null, failed.map((c) => h('li', null, `${c.id}: `, (c.failures ?? []).map((f) => f.message).join('; ')))) : null,
     r.checks && r.checks.length ? h('details', null, h('summary', null, tn('results.checks', r.checks.length)),
@@ -132,7 +195,9 @@ function render(): Child {
   const top = [h('p', { class: 'kicker' }, t('results.title')), h('h1', null, info ? info.manifest.title : t('results.title'))];
   if (state.loading) return [top, h('p', { class: 'loading' }, t('page.loading'))];
   if (state.error || !info) return [top, errorBox(state.error)];
-  const r = state.result?.result;
+  // Once this browser has checked the record, the figures shown are the record's own.
+  const checked = state.check?.status === 'done' && state.check.ok ? state.check.result : null;
+  const r = checked ?? state.result?.result;
   if (!r) {
     return [top, h('section', { class: 'card' },
       h('p', null, phaseBadge(info.phase)),
@@ -146,6 +211,7 @@ function render(): Child {
       h('p', { class: 'outcome' }, t('results.turnoutText', { cast: r.castWeight, eligible: r.eligibleWeight, share: formatPercent(r.castWeight, r.eligibleWeight) })),
       bar(r.castWeight, r.eligibleWeight),
       h('p', { class: 'hint' }, tn('results.ballotsCounted', r.ballots), ' ', r.castWeight !== r.ballots || r.eligibleWeight !== info.eligible ? `${t('results.weighted')} ` : '', t('results.decryptedBy', { trustees: r.trustees.map((tid) => info.manifest.trustees.find((x) => x.id === tid)?.name ?? tid).join(', ') }))),
+    state.check ? browserCheck(state.check) : null,
     state.result ? verification(state.result) : null,
     r.results.map((qr, i) => {
       const q = info.manifest.questions.find((x) => x.id === qr.questionId);
