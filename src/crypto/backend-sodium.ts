@@ -3,7 +3,7 @@
 // ristretto255 fails when p^k is the identity). In a prime-order group p^k is the identity exactly when
 // p is the identity or k = 0 mod q, so both cases are answered before calling libsodium, and any other
 // failure is a real error. Buffers live in the WASM heap and are reused: one call, no allocation.
-import { newCounts, isIdentityBytes, IDENTITY_BYTES, setBackend, backend, composedDisjunctive, composedSum, type GroupBackend } from './backend.js';
+import { newCounts, isIdentityBytes, IDENTITY_BYTES, setBackend, backend, composedDisjunctive, composedSum, composedMsm, type GroupBackend } from './backend.js';
 import { toScalarBytes, type Scalar } from './group.js';
 
 interface SodiumRaw {
@@ -80,6 +80,7 @@ function makeSodiumBackend(L: SodiumRaw): GroupBackend {
     },
     disjunctive: (...args) => composedDisjunctive(be, ...args),
     sum: (points) => composedSum(be, points),
+    msm: (points, scalars) => composedMsm(be, points, scalars),
   };
   return be;
 }

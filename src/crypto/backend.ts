@@ -5,6 +5,7 @@
 // fixed-base multiplication, so converting noble Points at every step would eat the gain.
 // All must give identical bytes for identical inputs (test/perf-backend.test.ts, test/perf-native.test.ts).
 import { mulAddUnsafe } from '@noble/curves/abstract/curve.js';
+import { pippenger } from '@noble/curves/abstract/curve.js';
 import { Point, IDENTITY, G, ORDER, neg, toScalarBytes, type Scalar } from './group.js';
 
 export interface GroupBackend {
@@ -27,8 +28,12 @@ export interface GroupBackend {
   disjunctive(h: Uint8Array, alpha: Uint8Array, beta: Uint8Array, gv: Uint8Array[], c: Scalar[], z: Scalar[]): Uint8Array[];
   /** The sum (group product) of the points, identity for none (composedSum, or native). */
   sum(points: Uint8Array[]): Uint8Array;
-  /** Optional: Σ k_i·P_i over concatenated 32-byte points and canonical scalars (variable time). */
-  msm?(points: Uint8Array, scalars: Uint8Array): Uint8Array;
+  /**
+   * Σ k_i·P_i over concatenated 32-byte points and as many 32-byte canonical scalars (variable time:
+   * public data only). Every point is decoded as canonical ristretto255 first; a non-canonical point or
+   * scalar throws. The batch ballot check (src/ballot/check.ts) is one call of it.
+   */
+  msm(points: Uint8Array, scalars: Uint8Array): Uint8Array;
   /** How many operations of each kind ran (for the benchmark's native bound). */
   readonly counts: OpCounts;
 }
@@ -65,6 +70,35 @@ export function composedSum(be: GroupBackend, points: Uint8Array[]): Uint8Array 
   return acc;
 }
 
+/** The 32-byte scalar at `at` of concatenated scalars, refused unless canonical (< q). */
+export function scalarAt(scalars: Uint8Array, at: number): Scalar {
+  let x = 0n;
+  for (let i = 31; i >= 0; i--) x = (x << 8n) | BigInt(scalars[32 * at + i]!);
+  if (x >= ORDER) throw new Error('msm: a scalar must be 32 canonical bytes');
+  return x;
+}
+
+function msmShape(points: Uint8Array, scalars: Uint8Array): number {
+  if (points.length % 32 !== 0 || scalars.length !== points.length) throw new Error('msm: 32-byte points and as many 32-byte scalars expected');
+  return points.length / 32;
+}
+
+/** msm() from a backend's multiplications and additions (libsodium WASM): every point checked first. */
+export function composedMsm(be: GroupBackend, points: Uint8Array, scalars: Uint8Array): Uint8Array {
+  const n = msmShape(points, scalars);
+  const ps: Uint8Array[] = [];
+  const ks: Scalar[] = [];
+  for (let i = 0; i < n; i++) {
+    const p = points.subarray(32 * i, 32 * i + 32);
+    if (!be.isValid(p)) throw new Error('msm: not a canonical ristretto255 point');
+    ps.push(p);
+    ks.push(scalarAt(scalars, i));
+  }
+  let acc: Uint8Array = IDENTITY_BYTES.slice();
+  for (let i = 0; i < n; i++) if (ks[i] !== 0n) acc = be.add(acc, be.mul(ps[i]!, ks[i]!));
+  return acc;
+}
+
 /** The noble backend: every operation decodes its inputs and encodes its result. Slow but exact. */
 export function nobleBackend(): GroupBackend {
   const counts = newCounts();
@@ -95,6 +129,19 @@ export function nobleBackend(): GroupBackend {
     sub(p, q) { counts.add++; return dec(p).subtract(dec(q)).toBytes(); },
     disjunctive: (...args) => composedDisjunctive(be, ...args),
     sum: (points) => composedSum(be, points),
+    msm(points, scalars) {
+      const n = msmShape(points, scalars);
+      const ps: Point[] = [];
+      const ks: Scalar[] = [];
+      for (let i = 0; i < n; i++) {
+        const k = scalarAt(scalars, i);
+        let p: Point;
+        try { p = dec(points.subarray(32 * i, 32 * i + 32)); } catch { throw new Error('msm: not a canonical ristretto255 point'); }
+        if (k !== 0n) { ps.push(p); ks.push(k); }
+      }
+      if (ps.length === 0) return IDENTITY_BYTES.slice();
+      return (ps.length <= 8 ? mulAddUnsafe(Point, ps, ks) : pippenger(Point, ps, ks)).toBytes();
+    },
   };
   return be;
 }
