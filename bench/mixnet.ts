@@ -1,0 +1,80 @@
+// npm run bench:mixnet [-- --sizes 1000,10000,100000 --width 1]: the proof of shuffle (src/mixnet) on one
+// core, per ciphertext: shuffle + prove and verify, on the native backend and on libsodium's WASM build
+// (a trustee's browser), at each size (100,000 on native only: WASM would take ~4 minutes), with the proof's
+// bytes per ciphertext. Beside them: the published anchors, the targets, and this run's own baseline (one
+// variable-base multiplication on the same backend), so the figures can be compared across machines.
+import { randomBytes } from '@noble/hashes/utils.js';
+import { setBackend, type GroupBackend } from '../src/crypto/backend.js';
+import { loadSodiumBackend } from '../src/crypto/backend-sodium.js';
+import { loadNativeBackend } from '../src/crypto/backend-native.js';
+import { randomScalar } from '../src/crypto/group.js';
+import { shuffle, checkShuffle, prepareGenerators, proofSize, type Row } from '../src/mixnet/index.js';
+import { deriveGenerators, generatorSeed } from '../src/mixnet/generators.js';
+import { fmt, loadAverage, machine } from './common.js';
+
+const arg = (name: string, fallback: string) => { const i = process.argv.indexOf(`--${name}`); return i < 0 ? fallback : process.argv[i + 1]!; };
+const SIZES = arg('sizes', '1000,10000,100000').split(',').map(Number);
+const WIDTH = Number(arg('width', '1'));
+const WASM_MAX = 10_000;
+
+const ANCHORS = 'anchors: Verificatum (P-256) ~0.42 ms/ct verify; egk-ec-mixnet (P-256) ~0.5 ms/ct shuffle+prove, 0.74 ms/ct verify';
+const TARGETS: Record<string, { shuffle: number; verify: number }> = { native: { shuffle: 0.25, verify: 0.15 }, sodium: { shuffle: 1, verify: 1 } };
+
+function rowsFor(be: GroupBackend, pk: Uint8Array, n: number, k: number): Row[] {
+  return Array.from({ length: n }, (_, i) => Array.from({ length: k }, (_, j) => {
+    const r = randomScalar();
+    return { alpha: be.baseMul(r), beta: be.add(be.baseMul(BigInt(i * k + j + 1)), be.mul(pk, r)) };
+  }));
+}
+
+const ms = (t0: number) => performance.now() - t0;
+
+function perMul(be: GroupBackend): number {
+  const p = be.baseMul(randomScalar());
+  const ks = Array.from({ length: 300 }, randomScalar);
+  const t0 = performance.now();
+  for (const k of ks) be.mul(p, k);
+  return ms(t0) / ks.length;
+}
+
+async function main() {
+  const map = await prepareGenerators();
+  console.log(`mixnet bench: ${machine()}, load ${loadAverage()}; one core; rows of width ${WIDTH}; generators by ${map}`);
+  console.log(ANCHORS);
+  console.log(`targets: native ≤ 0.25 ms/ct shuffle+prove, ≤ 0.15 ms/ct verify; WASM ≤ 1 ms/ct each; proof ≤ 200 B/ct`);
+  const native = (() => { try { return loadNativeBackend(); } catch (e) { console.log(`(native backend skipped: ${(e as Error).message})`); return null; } })();
+  const backends = [...(native ? [native] : []), await loadSodiumBackend()];
+  const maker = native ?? backends[0]!;
+  for (const be of backends) {
+    setBackend(be);
+    const mulMs = perMul(be);
+    const target = TARGETS[be.name]!;
+    console.log(`\n${be.name === 'sodium' ? 'libsodium WASM' : be.name}: one variable-base multiplication = ${fmt(mulMs * 1000, 0)} µs (the baseline: "mul" below)`);
+    for (const n of SIZES) {
+      if (be.name === 'sodium' && n > WASM_MAX) { console.log(`  ${n} rows: skipped on WASM (above ${WASM_MAX}; ~${fmt((n * WIDTH * 2.4) / 1000, 0)} s)`); continue; }
+      const ctx = { election: randomHex(), question: 'ranked', mixer: 'trustee-1', position: 0 };
+      const pk = maker.baseMul(randomScalar());
+      const rows = rowsFor(maker, pk, n, WIDTH);
+      const cts = n * WIDTH;
+      let t0 = performance.now();
+      deriveGenerators(generatorSeed(ctx), n);
+      const genMs = ms(t0);
+      t0 = performance.now();
+      const out = shuffle(ctx, pk, rows);
+      const shuffleMs = ms(t0);
+      t0 = performance.now();
+      const check = checkShuffle(ctx, pk, rows, out.rows, out.proof);
+      const verifyMs = ms(t0);
+      if (!check.ok) throw new Error(`bench: the honest shuffle was refused: ${check.reason}`);
+      const bad = out.rows.slice(); bad[n >> 1] = rows[n >> 1]!;
+      if (checkShuffle(ctx, pk, rows, bad, out.proof).ok) throw new Error('bench: a shuffle with one row replaced passed');
+      const sp = shuffleMs / cts, vp = verifyMs / cts;
+      const mark = (x: number, t: number) => (x <= t ? `≤ ${t} met` : `> ${t} MISSED`);
+      console.log(`  ${String(n).padStart(6)} rows (${cts} ct): shuffle+prove ${fmt(sp, 3)} ms/ct (${fmt(sp / mulMs, 1)} mul; ${mark(sp, target.shuffle)}), verify ${fmt(vp, 3)} ms/ct (${fmt(vp / mulMs, 1)} mul; ${mark(vp, target.verify)}), of which generators ${fmt(genMs / cts, 3)} ms/ct; proof ${fmt(out.proof.length / cts, 1)} B/ct (${proofSize(n, WIDTH)} B); one replaced row refused`);
+    }
+  }
+}
+
+const randomHex = () => Array.from(randomBytes(32), (b) => b.toString(16).padStart(2, '0')).join('');
+
+await main();

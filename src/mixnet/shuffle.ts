@@ -1,0 +1,63 @@
+// A mixer's shuffle: re-encrypt every row under the election key, permute the rows (one permutation
+// for all k columns) and prove it (proof.ts). Rows in and out are checked and packed by encoding.ts;
+// the proof is returned in its packed encoding, as checkShuffle (verify.ts) reads it.
+import { randomBytes } from '@noble/hashes/utils.js';
+import { backend, isIdentityBytes, type GroupBackend } from '../crypto/backend.js';
+import type { Scalar } from '../crypto/group.js';
+import { checkContext, type ShuffleContext } from './context.js';
+import { encodeProof, isGoodPoint, MixnetFormatError, packRows, unpackRows, type Row } from './encoding.js';
+import { deriveGenerators, generatorSeed } from './generators.js';
+import { randomPermutation, type RandomBytes } from './permutation.js';
+import { proveShuffle, randomScalarFrom } from './proof.js';
+
+export interface ShuffleResult {
+  rows: Row[];
+  proof: Uint8Array;
+}
+
+export interface ShuffleOptions {
+  /** TEST ONLY (fixed test vectors): the source of every random byte. Defaults to the CSPRNG. */
+  randomBytes?: RandomBytes;
+  backend?: GroupBackend;
+}
+
+/**
+ * Shuffles `rows` (N rows of k ciphertexts under `publicKey`) and proves it. An empty input gives an
+ * empty output and the 6-byte empty proof; a single row is re-encrypted and proved like any other.
+ * Throws MixnetFormatError on bad input (and then changes nothing).
+ */
+export function shuffle(ctx: ShuffleContext, publicKey: Uint8Array, rows: Row[], options: ShuffleOptions = {}): ShuffleResult {
+  const be = options.backend ?? backend();
+  const random = options.randomBytes ?? randomBytes;
+  const context = checkContext(ctx);
+  if (!isGoodPoint(be, publicKey)) throw new MixnetFormatError('public key: not a canonical non-identity ristretto255 point');
+  const input = packRows(be, rows, 'input rows');
+  const { count: n, width: k } = input;
+  if (n === 0) return { rows: [], proof: encodeProof({ count: 0, width: 0, c: [], cHat: [], tHat: [], t1: new Uint8Array(32), t2: new Uint8Array(32), t3: new Uint8Array(32), t4: [], s1: 0n, s2: 0n, s3: 0n, s4: [], sHat: [], sPrime: [] }) };
+
+  const permutation = randomPermutation(n, random);
+  const randomness: Scalar[][] = new Array(n);
+  const outputs = new Uint8Array(64 * n * k);
+  for (let i = 0; i < n; i++) {
+    const from = permutation[i]!;
+    randomness[i] = new Array(k);
+    for (let j = 0; j < k; j++) {
+      const src = 64 * (from * k + j), dst = 64 * (i * k + j);
+      for (;;) {
+        const rho = randomScalarFrom(random);
+        const alpha = be.add(input.packed.subarray(src, src + 32), be.baseMul(rho));
+        const beta = be.add(input.packed.subarray(src + 32, src + 64), be.mul(publicKey, rho));
+        // An identity component (probability ~2^-252) would be refused by every verifier: draw again.
+        if (isIdentityBytes(alpha) || isIdentityBytes(beta)) continue;
+        randomness[i]![j] = rho;
+        outputs.set(alpha, dst);
+        outputs.set(beta, dst + 32);
+        break;
+      }
+    }
+  }
+  const seed = generatorSeed(context);
+  const generators = deriveGenerators(seed, n);
+  const proof = proveShuffle(be, { context, publicKey, seed, count: n, width: k, inputs: input.packed, outputs }, generators, { permutation, randomness }, random);
+  return { rows: unpackRows(outputs, n, k), proof: encodeProof(proof) };
+}

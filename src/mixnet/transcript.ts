@@ -1,0 +1,89 @@
+// The Fiat–Shamir transcript of the proof of shuffle (docs/spec-mixnet.md §4). Every public input is
+// hashed: the context, the public key, the generators' seed, the counts, every input and output
+// ciphertext (statement digest D), the permutation commitment (digest U, from which the u_i are drawn),
+// and every other commitment (the challenge c). Binary, because the statement holds ~10^5-10^6 points.
+import { sha512 } from '@noble/hashes/sha2.js';
+import { shake256 } from '@noble/hashes/sha3.js';
+import { canonicalJson, toBase64Url, toHex, utf8 } from '../crypto/encoding.js';
+import { PROTOCOL } from '../crypto/hash.js';
+import { scalarFromWideBytes, type Scalar } from '../crypto/group.js';
+import type { ShuffleContext } from './context.js';
+import { readUnsignedLE } from './scalars.js';
+
+const tag = (name: string) => utf8(`${PROTOCOL}/${name}\u0000`);
+const STATEMENT_TAG = tag('mixnet/statement');
+const U_DIGEST_TAG = tag('mixnet/permutation-commitment');
+const U_TAG = tag('mixnet/u');
+const CHALLENGE_TAG = tag('mixnet/challenge');
+
+/** The u_i are 128-bit (16 bytes each of the XOF's output). */
+export const U_BYTES = 16;
+
+export interface Statement {
+  context: ShuffleContext;
+  publicKey: Uint8Array;
+  seed: Uint8Array;
+  count: number;
+  width: number;
+  /** The input rows packed (encoding.ts packRows), 64·N·k bytes. */
+  inputs: Uint8Array;
+  /** The output rows packed. */
+  outputs: Uint8Array;
+}
+
+/** The commitments hashed into the challenge c, in this order. */
+export interface Commitments {
+  cHat: Uint8Array[];
+  tHat: Uint8Array[];
+  t1: Uint8Array;
+  t2: Uint8Array;
+  t3: Uint8Array;
+  t4: [Uint8Array, Uint8Array][];
+}
+
+export interface Transcript {
+  /** D = SHA-512(tag || canonicalJson(header) || inputs || outputs). */
+  statement(s: Statement): Uint8Array;
+  /** U = SHA-512(tag || D || c_1 … c_N) and u_1..u_N from SHAKE256(tag || U). */
+  challenges(statementDigest: Uint8Array, c: Uint8Array[]): { digest: Uint8Array; u: bigint[] };
+  /** c = SHA-512(tag || U || ĉ_1..ĉ_N || t̂_1..t̂_N || t_1 || t_2 || t_3 || t_{4,α,1} || t_{4,β,1} …) mod q. */
+  challenge(uDigest: Uint8Array, t: Commitments): Scalar;
+}
+
+export const TRANSCRIPT: Transcript = {
+  statement(s) {
+    const header = utf8(canonicalJson({
+      context: { election: s.context.election, mixer: s.context.mixer, position: s.context.position, question: s.context.question },
+      count: s.count,
+      generators: toHex(s.seed),
+      publicKey: toBase64Url(s.publicKey),
+      width: s.width,
+    }));
+    return sha512.create().update(STATEMENT_TAG).update(header).update(s.inputs).update(s.outputs).digest();
+  },
+  challenges(statementDigest, c) {
+    const h = sha512.create().update(U_DIGEST_TAG).update(statementDigest);
+    for (const ci of c) h.update(ci);
+    const digest = h.digest();
+    const n = c.length;
+    const stream = shake256(concat(U_TAG, digest), { dkLen: Math.max(U_BYTES * n, 1) });
+    const u: bigint[] = new Array(n);
+    for (let i = 0; i < n; i++) u[i] = readUnsignedLE(stream, U_BYTES * i, U_BYTES);
+    return { digest, u };
+  },
+  challenge(uDigest, t) {
+    const h = sha512.create().update(CHALLENGE_TAG).update(uDigest);
+    for (const p of t.cHat) h.update(p);
+    for (const p of t.tHat) h.update(p);
+    h.update(t.t1).update(t.t2).update(t.t3);
+    for (const [a, b] of t.t4) h.update(a).update(b);
+    return scalarFromWideBytes(h.digest());
+  },
+};
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
+}
