@@ -1,0 +1,123 @@
+// A body that decides in meetings (a board, a committee, an assembly), its standing rules, and the
+// events of a meeting's record (spec-meetings.md). Plain data only: everything here is hashed or signed
+// in canonical JSON, so it holds integers, strings, booleans and arrays, never floats.
+import type { Fraction } from '../manifest/types.js';
+import type { SchnorrProofJson } from '../crypto/proofs/schnorr.js';
+
+export type { Fraction };
+
+/** A voting member: `weight` votes (delegates, shares), a signing public key (base64url point) made on
+ *  the member's own device; every check-in, proxy and named vote of theirs is signed with it. */
+export interface Member { id: string; name: string; weight: number; key: string }
+/** A non-voting person who may run a meeting (chair, secretary) or count (teller). */
+export interface Officer { id: string; name: string; key: string }
+
+/** What a majority is measured against: for+against, all votes cast (abstentions count as not for),
+ *  the weight present at the vote (in person and by proxy), or the weight of all members. */
+export type MajorityBase = 'decisive' | 'cast' | 'present' | 'members';
+export const MAJORITIES = ['simple', 'absolute', 'absolute-of-members', 'two-thirds', 'two-thirds-present', 'two-thirds-members'] as const;
+export type Majority = (typeof MAJORITIES)[number];
+
+export interface QuorumRule {
+  /** members: heads counted; weight: weights summed. Present = in person or represented by a present proxy. */
+  of: 'members' | 'weight';
+  share: Fraction;
+}
+
+export type VoteMode = 'named' | 'secret';
+
+export interface StandingRules {
+  quorum: QuorumRule;
+  /** The majority a motion needs unless the motion names another. */
+  majority: Majority;
+  /** How many other members' votes one member may hold at once (0: no proxies). */
+  proxyLimit: number;
+  /** May a member with weight > 1 split it between for, against and abstain? */
+  splitVotes: boolean;
+  voteMode: VoteMode;
+}
+
+export interface Body {
+  id: string;
+  name: string;
+  members: Member[];
+  officers: Officer[];
+  rules: StandingRules;
+}
+
+export interface VoteSplit { member: string; for: number; against: number; abstain: number }
+export interface ProxyInForce { principal: string; holder: string }
+
+/** A standing proxy ("until revoked") granted in an earlier meeting of the body, carried into this one:
+ *  the principal's signed grant as it was, with the hash of the meeting whose context it was signed in. */
+export interface CarriedProxy { meeting: string; grant: ProxyGrantedPayload }
+
+export interface MeetingPayload {
+  id: string;
+  title: string;
+  body: Body;
+  /** Chair and secretaries run the meeting: they sign its procedure. Members or officers of the body. */
+  chair: string;
+  secretaries: string[];
+  proxies: CarriedProxy[];
+}
+
+interface BySigned { by: string; signature: SchnorrProofJson }
+export type MeetingOpenedPayload = BySigned;
+export interface MemberPresentPayload extends BySigned { member: string }
+export interface MemberLeftPayload extends BySigned { member: string }
+export interface ProxyGrantedPayload extends BySigned { principal: string; holder: string; scope: 'meeting' | 'standing' }
+export interface ProxyRevokedPayload extends BySigned { principal: string }
+export interface MotionPutPayload extends BySigned { motion: string; title: string; text: string; majority: Majority; mode: VoteMode }
+export interface VoteOpenedPayload extends BySigned { motion: string; present: string[]; proxies: ProxyInForce[] }
+export interface NamedVotePayload extends BySigned { motion: string; votes: VoteSplit[] }
+export interface VoteClosedPayload extends BySigned { motion: string }
+export type MeetingClosedPayload = BySigned;
+
+/** Appended by the board right after vote-closed, from the votes alone; the verifier recomputes it. */
+export interface MotionResultPayload {
+  motion: string;
+  majority: Majority;
+  base: MajorityBase;
+  counts: { for: number; against: number; abstain: number };
+  /** Members whose votes were cast (in person or by proxy). */
+  voters: number;
+  /** Weight present at the vote (in person and represented), and of all members. */
+  present: number;
+  members: number;
+  /** The weight the majority is measured against (per `base`). */
+  baseWeight: number;
+  passed: boolean;
+  outcome: 'passed' | 'rejected';
+}
+
+export interface MeetingPayloadByType {
+  'meeting': MeetingPayload;
+  'meeting-opened': MeetingOpenedPayload;
+  'member-present': MemberPresentPayload;
+  'member-left': MemberLeftPayload;
+  'proxy-granted': ProxyGrantedPayload;
+  'proxy-revoked': ProxyRevokedPayload;
+  'motion-put': MotionPutPayload;
+  'vote-opened': VoteOpenedPayload;
+  'named-vote': NamedVotePayload;
+  'vote-closed': VoteClosedPayload;
+  'motion-result': MotionResultPayload;
+  'meeting-closed': MeetingClosedPayload;
+}
+export type MeetingEventType = keyof MeetingPayloadByType;
+export const MEETING_EVENT_TYPES = [
+  'meeting', 'meeting-opened', 'member-present', 'member-left', 'proxy-granted', 'proxy-revoked', 'motion-put',
+  'vote-opened', 'named-vote', 'vote-closed', 'motion-result', 'meeting-closed',
+] as const satisfies readonly MeetingEventType[];
+/** Events a person signs (everything but the genesis and the board's motion-result). */
+export type SignedMeetingEventType = Exclude<MeetingEventType, 'meeting' | 'motion-result'>;
+
+export interface MeetingEvent<T extends MeetingEventType = MeetingEventType> {
+  seq: number;
+  prev: string;
+  time: string;
+  type: T;
+  payload: MeetingPayloadByType[T];
+  hash: string;
+}
