@@ -12,9 +12,10 @@ import { utf8, toHex } from '../crypto/encoding.js';
 import { PROTOCOL } from '../crypto/hash.js';
 import { contextJson, type ShuffleContext } from './context.js';
 
-type Derive = (uniform: Uint8Array) => Uint8Array;
+export type Derive = (uniform: Uint8Array) => Uint8Array;
 
-const nobleDerive: Derive = (uniform) => ristretto255_hasher.deriveToCurve!(uniform).toBytes();
+/** noble's element derivation (RFC 9496 §4.3.4). */
+export const nobleDerive: Derive = (uniform) => ristretto255_hasher.deriveToCurve!(uniform).toBytes();
 let derive: Derive = nobleDerive;
 let preparing: Promise<string> | null = null;
 
@@ -31,8 +32,8 @@ export function generatorSeed(ctx: ShuffleContext): Uint8Array {
   return sha256(bytes);
 }
 
-/** h_0..h_count, each a 32-byte canonical ristretto255 encoding. */
-export function deriveGenerators(seed: Uint8Array, count: number): Uint8Array[] {
+/** h_0..h_count, each a 32-byte canonical ristretto255 encoding (`using` only for the tests' cross-check). */
+export function deriveGenerators(seed: Uint8Array, count: number, using: Derive = derive): Uint8Array[] {
   if (seed.length !== 32) throw new Error('generators: the seed is 32 bytes');
   const input = new Uint8Array(GENERATOR_TAG.length + 36);
   input.set(GENERATOR_TAG, 0);
@@ -41,7 +42,7 @@ export function deriveGenerators(seed: Uint8Array, count: number): Uint8Array[] 
   const out: Uint8Array[] = new Array(count + 1);
   for (let i = 0; i <= count; i++) {
     view.setUint32(GENERATOR_TAG.length + 32, i, false);
-    out[i] = derive(sha512(input));
+    out[i] = using(sha512(input));
   }
   return out;
 }

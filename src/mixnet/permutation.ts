@@ -4,6 +4,23 @@ import { randomBytes } from '@noble/hashes/utils.js';
 
 export type RandomBytes = (length: number) => Uint8Array;
 
+/**
+ * The CSPRNG read 64 KiB at a time: a shuffle draws ~5 scalars of 64 bytes a row, and one platform call
+ * per scalar cost more than the hashing of the whole transcript.
+ */
+export function bufferedRandom(source: RandomBytes = randomBytes, chunk = 1 << 16): RandomBytes {
+  let buffer: Uint8Array = new Uint8Array(0);
+  let at = 0;
+  return (length) => {
+    if (length > chunk) return source(length);
+    if (at + length > buffer.length) { buffer = source(chunk); at = 0; }
+    const out = buffer.slice(at, at + length);
+    buffer.fill(0, at, at + length); // what was handed out is not kept
+    at += length;
+    return out;
+  };
+}
+
 /** A uniform integer in [0, bound) for 1 <= bound <= 2^32, by rejection. */
 export function uniformBelow(bound: number, random: RandomBytes): number {
   if (!Number.isInteger(bound) || bound < 1 || bound > 2 ** 32) throw new RangeError('uniformBelow: bound out of range');

@@ -7,7 +7,7 @@ import type { Scalar } from '../crypto/group.js';
 import { checkContext, type ShuffleContext } from './context.js';
 import { encodeProof, isGoodPoint, MixnetFormatError, packRows, unpackRows, type Row } from './encoding.js';
 import { deriveGenerators, generatorSeed } from './generators.js';
-import { randomPermutation, type RandomBytes } from './permutation.js';
+import { bufferedRandom, randomPermutation, type RandomBytes } from './permutation.js';
 import { proveShuffle, randomScalarFrom } from './proof.js';
 
 export interface ShuffleResult {
@@ -28,7 +28,7 @@ export interface ShuffleOptions {
  */
 export function shuffle(ctx: ShuffleContext, publicKey: Uint8Array, rows: Row[], options: ShuffleOptions = {}): ShuffleResult {
   const be = options.backend ?? backend();
-  const random = options.randomBytes ?? randomBytes;
+  const random = options.randomBytes ?? bufferedRandom(randomBytes);
   const context = checkContext(ctx);
   if (!isGoodPoint(be, publicKey)) throw new MixnetFormatError('public key: not a canonical non-identity ristretto255 point');
   const input = packRows(be, rows, 'input rows');
