@@ -170,7 +170,11 @@ export class Board {
     const now = new Date().toISOString();
     // Event times are the 24-character form (years 0000-9999, spec §9.1); the board writes no other.
     if (now.length !== 24) throw new BoardError('clock', 'the clock reads a time outside the years 0000-9999; refusing to append');
-    const e = makeEvent(this.state.headSeq + 1, this.state.headHash, type, payload, now > this.state.headTime ? now : this.state.headTime);
+    const time = now > this.state.headTime ? now : this.state.headTime;
+    // A ballot at or after the scheduled close is refused even before the close is on the board (spec §5, §9.3).
+    const closes = this.state.manifest.closes;
+    if (type === 'ballot' && closes !== undefined && Date.parse(time) >= Date.parse(closes)) throw new BoardError('schedule', `the poll closed at ${closes}`);
+    const e = makeEvent(this.state.headSeq + 1, this.state.headHash, type, payload, time);
     await this.store.append(this.electionId, e, trackingCode);
     apply(this.state, e);
     return e;
@@ -247,6 +251,9 @@ export class Board {
       this.requirePhase('setup');
       if (!this.state.jointKey) throw new BoardError('wrong-phase', 'the key ceremony is not finished');
       if (!this.state.credentials) throw new BoardError('wrong-phase', 'no credentials published');
+      const { opens, closes } = this.state.manifest;
+      if (opens !== undefined && Date.now() < Date.parse(opens)) throw new BoardError('schedule', `the poll opens at ${opens}, not before (the manifest's schedule)`);
+      if (closes !== undefined && Date.now() >= Date.parse(closes)) throw new BoardError('schedule', `the poll was to close at ${closes}: it cannot open any more`);
       return this.append('poll-opened', {});
     });
   }
@@ -254,6 +261,8 @@ export class Board {
   closePoll(): Promise<BoardEvent> {
     return this.exclusive(async () => {
       this.requirePhase('open');
+      const { closes, earlyClose } = this.state.manifest;
+      if (closes !== undefined && earlyClose !== true && Date.now() < Date.parse(closes)) throw new BoardError('schedule', `the poll closes at ${closes}; the manifest does not allow closing it early`);
       return this.append('poll-closed', {});
     });
   }

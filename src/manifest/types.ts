@@ -94,9 +94,17 @@ export interface Manifest {
   credentialAuthority: CredentialAuthorityInfo;
   /** Number of trustees needed to decrypt, 1 <= threshold <= trustees.length. */
   threshold: number;
-  /** Optional voting period, ISO 8601 UTC; informative: the board's poll-opened/closed events rule. */
+  /**
+   * Optional schedule, ISO 8601 UTC instants (spec §5.1): the server opens the poll at `opens` (once the
+   * key ceremony and the credentials are done) and closes it at `closes`; the board refuses a ballot at
+   * or after `closes`, and the verifier checks the events' times against both.
+   */
   opens?: string;
   closes?: string;
+  /** The IANA time zone the organisers name the times in (e.g. "Europe/Berlin"); for display only. */
+  timeZone?: string;
+  /** May the poll close before `closes`? Default false (the close is then on the board like any other). */
+  earlyClose?: boolean;
 }
 
 /** A ballot question compiles to one or more selection groups: n 0/1 selections whose sum lies in [min, max]. */

@@ -236,6 +236,17 @@ class Checker {
     return { num, den };
   }
 
+  /** An IANA zone name by its shape only (zone data differs between systems; the zone is for display). */
+  timeZone(o: Obj): string | undefined {
+    const v = this.string(o, 'timeZone', '');
+    if (v === undefined) return undefined;
+    if (!/^(UTC|[A-Z][A-Za-z_]*(\/[A-Za-z0-9_+-]+){1,2})$/.test(v) || v.length > 64) {
+      this.err('timeZone', `expected an IANA time zone name such as "Europe/Berlin" or "UTC", got ${truncate(JSON.stringify(v))}`);
+      return undefined;
+    }
+    return v;
+  }
+
   timestamp(o: Obj, key: string, path: string): string | undefined {
     const v = this.string(o, key, path);
     if (v === undefined) return undefined;
@@ -284,7 +295,7 @@ class Checker {
       input,
       '',
       ['version', 'id', 'title', 'description', 'languages', 'questions', 'trustees', 'credentialAuthority', 'threshold'],
-      ['opens', 'closes'],
+      ['opens', 'closes', 'timeZone', 'earlyClose'],
     );
     if (!o) return undefined;
 
@@ -315,6 +326,13 @@ class Checker {
     const closes = Object.hasOwn(o, 'closes') ? this.timestamp(o, 'closes', '') : undefined;
     if (opens !== undefined && closes !== undefined && !(isoUtcMillis(opens)! < isoUtcMillis(closes)!))
       this.err('closes', `must be later than opens (${opens})`);
+    const timeZone = Object.hasOwn(o, 'timeZone') ? this.timeZone(o) : undefined;
+    let earlyClose: boolean | undefined;
+    if (Object.hasOwn(o, 'earlyClose')) {
+      if (typeof o.earlyClose !== 'boolean') this.err('earlyClose', `expected true or false, got ${describe(o.earlyClose)}`);
+      else if (closes === undefined) this.err('earlyClose', 'only with a closing time (closes)');
+      else earlyClose = o.earlyClose;
+    }
 
     if (
       this.errors.length > 0 ||
@@ -332,6 +350,8 @@ class Checker {
     const m: Manifest = { version, id, title, description, languages, questions, trustees, credentialAuthority, threshold };
     if (opens !== undefined) m.opens = opens;
     if (closes !== undefined) m.closes = closes;
+    if (timeZone !== undefined) m.timeZone = timeZone;
+    if (earlyClose !== undefined) m.earlyClose = earlyClose;
     return m;
   }
 

@@ -12,6 +12,7 @@ import { authorityRoutes, CREDENTIALS_BODY_LIMIT } from './routes/authority.js';
 import { pageRoutes } from './routes/pages.js';
 import { publicRoutes } from './routes/public.js';
 import { trusteeRoutes } from './routes/trustee.js';
+import { DEFAULT_SCHEDULE_INTERVAL_MS, startScheduler } from './schedule.js';
 
 export interface ServerSettings {
   /** Where the web pages are (dist/web); null or missing: the page routes answer 404 no-pages. */
@@ -26,6 +27,8 @@ export interface ServerSettings {
   logger?: boolean;
   /** Behind a reverse proxy: take the client address from X-Forwarded-For (for the rate limit). */
   trustProxy?: boolean;
+  /** How often the schedule (src/server/schedule.ts) looks at the elections, in ms; 0: never. Default 5000. */
+  scheduleIntervalMs?: number;
 }
 
 export const DEFAULT_RATE_LIMIT = 3000;
@@ -110,6 +113,11 @@ export async function buildApp(store: BoardStore, settings: ServerSettings = {})
   await app.register(authorityRoutes, { elections, credentialsBodyLimit: settings.credentialsBodyLimit ?? CREDENTIALS_BODY_LIMIT });
   await app.register(trusteeRoutes, { elections });
   await app.register(pageRoutes, { webDir: settings.webDir ?? null });
+  const interval = settings.scheduleIntervalMs ?? DEFAULT_SCHEDULE_INTERVAL_MS;
+  if (interval > 0) {
+    const scheduler = startScheduler(elections, interval, (line) => app.log.info(line));
+    app.addHook('onClose', async () => scheduler.stop());
+  }
   await app.ready();
   return { app, elections };
 }

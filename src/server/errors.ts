@@ -14,6 +14,7 @@ const BOARD_STATUS: Record<string, number> = {
   'exists': 409,
   'duplicate': 409,
   'wrong-phase': 409,
+  'schedule': 409,
   'unknown-election': 404,
   'unknown-trustee': 404,
   'unknown-credential': 422,

@@ -23,6 +23,8 @@ export interface RunOptions {
   webDir?: string | null;
   logger?: boolean;
   trustProxy?: boolean;
+  /** How often the schedule looks at the elections (ms); default 5000. */
+  scheduleIntervalMs?: number;
 }
 
 /** dist/web, next to the compiled server (dist/src/server). */
@@ -48,6 +50,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): RunOptions
     ...(env.VECHE_ADMIN_TOKEN ? { adminToken: env.VECHE_ADMIN_TOKEN } : {}),
     logger: env.VECHE_LOG === '1',
     trustProxy: env.VECHE_TRUST_PROXY === '1',
+    scheduleIntervalMs: envInt(env, 'VECHE_SCHEDULE_INTERVAL_MS', 5000, 100, 3_600_000),
   };
 }
 
@@ -66,7 +69,7 @@ export async function runServer(opts: RunOptions, print: (line: string) => void 
   const store = await openStore(opts.databaseUrl, opts.dataDir);
   try {
     const admin = await ensureAdminToken(store, opts.dataDir, opts.adminToken);
-    const { app, elections } = await buildApp(store, { webDir: opts.webDir === undefined ? DEFAULT_WEB_DIR : opts.webDir, rateLimit: opts.rateLimit, logger: opts.logger ?? false, trustProxy: opts.trustProxy ?? false });
+    const { app, elections } = await buildApp(store, { webDir: opts.webDir === undefined ? DEFAULT_WEB_DIR : opts.webDir, rateLimit: opts.rateLimit, logger: opts.logger ?? false, trustProxy: opts.trustProxy ?? false, scheduleIntervalMs: opts.scheduleIntervalMs ?? 5000 });
     const demo = opts.demo && (await store.elections()).length === 0 ? await createDemoElection(elections, opts.dataDir) : null;
     await app.listen({ port: opts.port, host: opts.host });
     const address = app.server.address();

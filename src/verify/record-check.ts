@@ -19,6 +19,7 @@ import { verifyCredentials, verifyRevocation } from './credentials.js';
 import { verifyBallotEvent } from './ballots.js';
 import { TallyRecount, verifyTallyEvent } from './tally.js';
 import { verifyDecryptionShare, verifyResult } from './result.js';
+import { checkSchedule } from './schedule.js';
 
 /** A record is a source of lines that can be read more than once. */
 export type RecordSource = () => AsyncIterable<string>;
@@ -136,6 +137,7 @@ export async function checkRecord(source: RecordSource, options: CheckOptions = 
     if (line === '') { report.fail('record.format', seq, `line ${seq + 1} is empty`); broken = true; break; }
     const e = readEvent(line, seq, before, report);
     if (!e) { broken = true; break; }
+    if (seq > 0) checkSchedule(e, st, report);
     if (seq === 0) {
       if (e.type !== 'election') report.fail('election.manifest', 0, 'the record does not start with the election');
       if (e.type !== 'election' || !verifyElection(e, st, report)) { broken = true; break; }

@@ -8,6 +8,7 @@ export const CHECKS = {
   'chain.time': 'event times are valid and never go backwards',
   'election.manifest': 'the first event is the election, with a valid manifest and board key',
   'phase.order': 'each event comes in a phase that allows it, once where it must be once',
+  'phase.schedule': "the poll opened no earlier than the manifest's opening time, took no ballot at or after its closing time, and closed early only where the manifest allows it",
   'trustees.signatures': "every trustee event is signed by that trustee's key in the manifest",
   'trustees.commitments': 'each trustee committed to its key before any key was revealed, and revealed that key',
   'trustees.keys': 'each trustee published one key, with valid proofs of its coefficients and encryption key',
