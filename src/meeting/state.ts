@@ -1,0 +1,358 @@
+// The rules of a meeting's record, written once: the board runs checkMeetingEvent before it appends an
+// event, and the verifier runs it on every event of the record. An event changes the state
+// (applyMeetingEvent) only if it passed every check.
+import { canonicalJson } from '../crypto/encoding.js';
+import { keyOf, memberOf, totalWeight, validateBody, isMajority } from './body.js';
+import { checkMeetingSignature } from './signature.js';
+import { decide, quorumMet } from './rules.js';
+import { problem, MeetingError, type MeetingProblem } from './problem.js';
+import { ID_PATTERN } from '../manifest/validate.js';
+import type {
+  Body, CarriedProxy, Majority, MeetingEvent, ProxyGrantedPayload, MeetingEventType, MeetingPayload, MeetingPayloadByType, MotionResultPayload, ProxyInForce, VoteMode, VoteSplit,
+} from './types.js';
+
+export interface Roll {
+  /** Members present in person when the vote opened, in body order. */
+  present: string[];
+  /** Proxies in force for this vote (principal absent, holder present), in the principal's body order. */
+  proxies: ProxyInForce[];
+}
+
+export interface MotionState {
+  id: string;
+  title: string;
+  text: string;
+  majority: Majority;
+  mode: VoteMode;
+  status: 'put' | 'open' | 'closed' | 'decided';
+  roll: Roll | null;
+  /** Each member's vote (their own or cast by their proxy), by member id. */
+  votes: Map<string, VoteSplit>;
+  /** Which event cast each member's vote. */
+  castIn: Map<string, number>;
+  result: MotionResultPayload | null;
+}
+
+/** An active proxy; a standing one keeps its signed grant, to be carried into the body's next meeting. */
+export interface Proxy { holder: string; scope: 'meeting' | 'standing'; seq: number; carry: CarriedProxy | null }
+
+export interface MeetingState {
+  meetingHash: string;
+  headSeq: number;
+  headHash: string;
+  headTime: string;
+  meeting: MeetingPayload;
+  body: Body;
+  phase: 'setup' | 'open' | 'closed';
+  present: Set<string>;
+  /** Active proxies by principal. */
+  proxies: Map<string, Proxy>;
+  motions: Map<string, MotionState>;
+  motionOrder: string[];
+  /** The motion whose vote is open, or null. */
+  openVote: string | null;
+  /** The motion whose vote closed and whose result must be the very next event, or null. */
+  resultDue: string | null;
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const sameKeys = (v: Obj, fields: string[]) => Object.keys(v).sort().join(',') === [...fields].sort().join(',');
+const isId = (v: unknown): v is string => typeof v === 'string' && ID_PATTERN.test(v);
+const isText = (v: unknown, max: number, empty = false): v is string => typeof v === 'string' && v.length <= max && (empty || v.trim() !== '');
+
+const FIELDS: Record<MeetingEventType, string[]> = {
+  'meeting': ['id', 'title', 'body', 'chair', 'secretaries', 'proxies'],
+  'meeting-opened': ['by', 'signature'],
+  'member-present': ['member', 'by', 'signature'],
+  'member-left': ['member', 'by', 'signature'],
+  'proxy-granted': ['principal', 'holder', 'scope', 'by', 'signature'],
+  'proxy-revoked': ['principal', 'by', 'signature'],
+  'motion-put': ['motion', 'title', 'text', 'majority', 'mode', 'by', 'signature'],
+  'vote-opened': ['motion', 'present', 'proxies', 'by', 'signature'],
+  'named-vote': ['motion', 'votes', 'by', 'signature'],
+  'vote-closed': ['motion', 'by', 'signature'],
+  'motion-result': ['motion', 'majority', 'base', 'counts', 'voters', 'present', 'members', 'baseWeight', 'passed', 'outcome'],
+  'meeting-closed': ['by', 'signature'],
+};
+
+// ---- the genesis ----------------------------------------------------------------------------------
+
+/** Checks a meeting definition (event 0); throws MeetingError listing what is wrong. */
+export function validateMeeting(input: unknown): MeetingPayload {
+  if (!isObj(input) || !sameKeys(input, FIELDS.meeting)) throw new MeetingError('malformed', `a meeting is exactly {${FIELDS.meeting.join(', ')}}`);
+  const body = validateBody(input.body);
+  const errors: string[] = [];
+  if (!isId(input.id)) errors.push('id: lower-case letters, digits and "-", 1-64 characters');
+  if (!isText(input.title, 200)) errors.push('title: a non-empty text of at most 200 characters');
+  if (!isId(input.chair) || keyOf(body, input.chair) === undefined) errors.push('chair: a member or officer of the body');
+  if (!Array.isArray(input.secretaries) || input.secretaries.length > 20 || new Set(input.secretaries).size !== input.secretaries.length
+    || !input.secretaries.every((s) => isId(s) && keyOf(body, s) !== undefined && s !== input.chair)) errors.push('secretaries: distinct members or officers of the body, not the chair, at most 20');
+  if (!Array.isArray(input.proxies)) errors.push('proxies: a list');
+  else {
+    // Standing proxies carried from earlier meetings obey the same rules as those granted here.
+    const held = new Map<string, number>();
+    const principals = new Set<string>();
+    input.proxies.forEach((c, i) => {
+      const where = `proxies[${i}]`;
+      if (!isObj(c) || !sameKeys(c, ['meeting', 'grant']) || typeof c.meeting !== 'string' || !/^[0-9a-f]{64}$/.test(c.meeting) || !isObj(c.grant) || !sameKeys(c.grant, FIELDS['proxy-granted'])) { errors.push(`${where}: expected {meeting, grant} with a signed proxy-granted payload`); return; }
+      const g = c.grant;
+      if (g.scope !== 'standing') { errors.push(`${where}: only a standing proxy is carried into another meeting`); return; }
+      const bad = proxyRules(body, g, principals, held);
+      if (bad) { errors.push(`${where}: ${bad}`); return; }
+      const unsigned = checkMeetingSignature(c.meeting, body, 'proxy-granted', g);
+      if (unsigned) { errors.push(`${where}: ${unsigned}`); return; }
+      principals.add(g.principal as string);
+      held.set(g.holder as string, (held.get(g.holder as string) ?? 0) + 1);
+    });
+  }
+  if (errors.length > 0) throw new MeetingError('malformed', `invalid meeting: ${errors[0]}`, errors);
+  return input as unknown as MeetingPayload;
+}
+
+/** A proxy grant's own rules against the proxies already in force; returns the problem or null. */
+function proxyRules(body: Body, g: Obj, principals: Set<string>, held: Map<string, number>): string | null {
+  if (!isId(g.principal) || !memberOf(body, g.principal)) return 'the principal is not a member';
+  if (!isId(g.holder) || !memberOf(body, g.holder)) return 'the holder is not a member';
+  if (g.by !== g.principal) return 'a proxy is granted by its principal alone';
+  if (g.principal === g.holder) return 'a member cannot hold their own proxy';
+  if (principals.has(g.principal)) return `${g.principal} has already given a proxy`;
+  if (principals.has(g.holder)) return `${g.holder} has given their own vote away and cannot hold another's`;
+  if ((held.get(g.principal) ?? 0) > 0) return `${g.principal} holds proxies and cannot pass them on`;
+  if ((held.get(g.holder) ?? 0) >= body.rules.proxyLimit) return `${g.holder} already holds ${held.get(g.holder) ?? 0} proxies, the limit is ${body.rules.proxyLimit}`;
+  return null;
+}
+
+export function initialMeetingState(genesis: MeetingEvent<'meeting'>): MeetingState {
+  const meeting = validateMeeting(genesis.payload);
+  const proxies = new Map<string, Proxy>();
+  for (const c of meeting.proxies) proxies.set(c.grant.principal, { holder: c.grant.holder, scope: 'standing', seq: 0, carry: c });
+  return {
+    meetingHash: genesis.hash, headSeq: genesis.seq, headHash: genesis.hash, headTime: genesis.time,
+    meeting, body: meeting.body, phase: 'setup', present: new Set(), proxies, motions: new Map(), motionOrder: [], openVote: null, resultDue: null,
+  };
+}
+
+// ---- derived ----------------------------------------------------------------------------------------
+
+/** The roll a vote opening now would fix: who is present, and which proxies are in force. */
+export function currentRoll(st: MeetingState): Roll {
+  const present = st.body.members.filter((m) => st.present.has(m.id)).map((m) => m.id);
+  const proxies = st.body.members
+    .filter((m) => !st.present.has(m.id) && st.proxies.has(m.id) && st.present.has(st.proxies.get(m.id)!.holder))
+    .map((m) => ({ principal: m.id, holder: st.proxies.get(m.id)!.holder }));
+  return { present, proxies };
+}
+
+export function rollWeight(body: Body, roll: Roll): { heads: number; weight: number } {
+  const ids = [...roll.present, ...roll.proxies.map((p) => p.principal)];
+  return { heads: ids.length, weight: ids.reduce((a, id) => a + memberOf(body, id)!.weight, 0) };
+}
+
+/** The result of a closed vote, from its votes and roll alone. */
+export function computeResult(st: MeetingState, m: MotionState): MotionResultPayload {
+  const counts = { for: 0, against: 0, abstain: 0 };
+  for (const v of m.votes.values()) { counts.for += v.for; counts.against += v.against; counts.abstain += v.abstain; }
+  const present = rollWeight(st.body, m.roll!).weight;
+  const members = totalWeight(st.body);
+  const d = decide(m.majority, counts, present, members);
+  return { motion: m.id, majority: m.majority, base: d.base, counts, voters: m.votes.size, present, members, baseWeight: d.baseWeight, passed: d.passed, outcome: d.passed ? 'passed' : 'rejected' };
+}
+
+// ---- checking one event ----------------------------------------------------------------------------
+
+const PROCEDURE = new Set<MeetingEventType>(['meeting-opened', 'motion-put', 'vote-opened', 'vote-closed', 'meeting-closed']);
+const runsMeeting = (st: MeetingState, id: string) => st.meeting.chair === id || st.meeting.secretaries.includes(id);
+
+/** Everything that must hold for `payload` to be appended as the next event of type `type`; null if it may. */
+export function checkMeetingEvent(st: MeetingState, type: string, payload: unknown): MeetingProblem | null {
+  if (type === 'meeting') return problem('wrong-phase', 'meeting.order', 'a meeting has one meeting event, the first');
+  if (!Object.hasOwn(FIELDS, type)) return problem('malformed', 'meeting.format', `unknown event type ${String(type)}`);
+  const t = type as MeetingEventType;
+  // A missing signature is the signature check's to report ("unsigned"), not a malformed event.
+  const fields = FIELDS[t].filter((k) => k !== 'signature');
+  if (!isObj(payload) || !sameKeys(Object.fromEntries(Object.entries(payload).filter(([k]) => k !== 'signature' || !fields.includes('by'))), fields.includes('by') ? fields : FIELDS[t]))
+    return problem('malformed', 'meeting.format', `${t} is exactly {${FIELDS[t].join(', ')}}`);
+  const p = payload;
+  if (st.resultDue !== null && t !== 'motion-result') return problem('wrong-phase', 'meeting.order', `the result of ${st.resultDue} must come right after its vote closed`);
+  if (t === 'motion-result') return checkResult(st, p);
+  // Who signs: known to the body, then the signature, then whether that person may make this event.
+  if (!isId(p.by) || keyOf(st.body, p.by) === undefined) return problem('not-a-member', 'meeting.signatures', `"${String(p.by)}" is not a member or officer of this body`);
+  const unsigned = checkMeetingSignature(st.meetingHash, st.body, t, p);
+  if (unsigned) return problem('bad-signature', 'meeting.signatures', `${t} by ${p.by}: ${unsigned}`);
+  if (PROCEDURE.has(t) && !runsMeeting(st, p.by)) return problem('not-allowed', 'meeting.signatures', `${t} is signed by the chair or a secretary, not ${p.by}`);
+  if (st.phase === 'closed') return problem('wrong-phase', 'meeting.order', 'the meeting is closed');
+  switch (t) {
+    case 'meeting-opened':
+      return st.phase === 'setup' ? null : problem('wrong-phase', 'meeting.order', 'the meeting is already open');
+    case 'member-present':
+    case 'member-left': {
+      if (!isId(p.member) || !memberOf(st.body, p.member)) return problem('not-a-member', 'meeting.presence', `"${String(p.member)}" is not a member of this body`);
+      if (p.by !== p.member && !runsMeeting(st, p.by)) return problem('not-allowed', 'meeting.signatures', `${p.by} may not record ${p.member}'s presence`);
+      const here = st.present.has(p.member);
+      if (t === 'member-present' && here) return problem('duplicate', 'meeting.presence', `${p.member} is already present`);
+      if (t === 'member-left' && !here) return problem('not-present', 'meeting.presence', `${p.member} is not present`);
+      return null;
+    }
+    case 'proxy-granted': {
+      if (p.scope !== 'meeting' && p.scope !== 'standing') return problem('malformed', 'meeting.format', 'scope is "meeting" or "standing"');
+      if (st.body.rules.proxyLimit === 0) return problem('proxy-limit', 'meeting.proxies', 'this body allows no proxies');
+      const held = new Map<string, number>();
+      for (const x of st.proxies.values()) held.set(x.holder, (held.get(x.holder) ?? 0) + 1);
+      const bad = proxyRules(st.body, p, new Set(st.proxies.keys()), held);
+      if (bad === null) return null;
+      if (!memberOf(st.body, p.holder as string) || !memberOf(st.body, p.principal as string)) return problem('not-a-member', 'meeting.proxies', bad);
+      return problem(bad.includes('limit') ? 'proxy-limit' : p.by !== p.principal ? 'not-allowed' : 'duplicate', 'meeting.proxies', bad);
+    }
+    case 'proxy-revoked': {
+      const x = isId(p.principal) ? st.proxies.get(p.principal) : undefined;
+      if (!x) return problem('no-proxy', 'meeting.proxies', `${String(p.principal)} has no proxy in force`);
+      if (p.by !== p.principal && p.by !== x.holder) return problem('not-allowed', 'meeting.proxies', 'a proxy is revoked by its principal or given up by its holder');
+      return null;
+    }
+    case 'motion-put': {
+      if (st.phase !== 'open') return problem('wrong-phase', 'meeting.order', 'the meeting is not open');
+      if (!isId(p.motion)) return problem('malformed', 'meeting.format', 'motion: an id');
+      if (st.motions.has(p.motion)) return problem('duplicate', 'meeting.order', `motion ${p.motion} was already put`);
+      if (!isText(p.title, 200) || !isText(p.text, 20_000, true)) return problem('malformed', 'meeting.format', 'title: 1-200 characters; text: at most 20,000');
+      if (!isMajority(p.majority)) return problem('malformed', 'meeting.format', 'majority: one of the known majorities');
+      if (p.mode === 'secret') return problem('secret-unsupported', 'meeting.format', 'secret votes in meetings are not built yet (spec-meetings.md §7)');
+      if (p.mode !== 'named') return problem('malformed', 'meeting.format', 'mode: "named" or "secret"');
+      return null;
+    }
+    case 'vote-opened': {
+      if (st.phase !== 'open') return problem('wrong-phase', 'meeting.order', 'the meeting is not open');
+      const m = isId(p.motion) ? st.motions.get(p.motion) : undefined;
+      if (!m) return problem('unknown-motion', 'meeting.order', `no motion ${String(p.motion)} was put`);
+      if (st.openVote !== null) return problem('vote-open', 'meeting.order', `the vote on ${st.openVote} is still open`);
+      if (m.status !== 'put') return problem('vote-closed', 'meeting.order', `motion ${m.id} was already voted on`);
+      const roll = currentRoll(st);
+      if (canonicalJson(p.present) !== canonicalJson(roll.present) || canonicalJson(p.proxies) !== canonicalJson(roll.proxies))
+        return problem('stale-roll', 'meeting.presence', 'the roll does not match who is present and the proxies in force; fetch the state and sign again');
+      if (!quorumMet(st.body.rules.quorum, rollWeight(st.body, roll), { heads: st.body.members.length, weight: totalWeight(st.body) }))
+        return problem('no-quorum', 'meeting.quorum', `no quorum: ${describeRoll(st, roll)}`);
+      return null;
+    }
+    case 'named-vote': return checkVote(st, p);
+    case 'vote-closed': {
+      const m = isId(p.motion) ? st.motions.get(p.motion) : undefined;
+      if (!m) return problem('unknown-motion', 'meeting.order', `no motion ${String(p.motion)} was put`);
+      if (m.status !== 'open') return problem(m.status === 'put' ? 'wrong-phase' : 'vote-closed', 'meeting.order', m.status === 'put' ? `the vote on ${m.id} is not open` : `the vote on ${m.id} is already closed`);
+      return null;
+    }
+    case 'meeting-closed':
+      if (st.phase !== 'open') return problem('wrong-phase', 'meeting.order', 'the meeting is not open');
+      if (st.openVote !== null) return problem('vote-open', 'meeting.order', `the vote on ${st.openVote} is still open`);
+      return null;
+  }
+  return problem('malformed', 'meeting.format', `unknown event type ${t}`);
+}
+
+function describeRoll(st: MeetingState, roll: Roll): string {
+  const w = rollWeight(st.body, roll);
+  const q = st.body.rules.quorum;
+  return q.of === 'members'
+    ? `${w.heads} of ${st.body.members.length} members present or represented, ${q.share.num}/${q.share.den} needed`
+    : `weight ${w.weight} of ${totalWeight(st.body)} present or represented, ${q.share.num}/${q.share.den} needed`;
+}
+
+function checkVote(st: MeetingState, p: Obj): MeetingProblem | null {
+  const m = isId(p.motion) ? st.motions.get(p.motion) : undefined;
+  if (!m) return problem('unknown-motion', 'meeting.order', `no motion ${String(p.motion)} was put`);
+  if (m.status === 'put') return problem('wrong-phase', 'meeting.order', `the vote on ${m.id} is not open yet`);
+  if (m.status !== 'open') return problem('vote-closed', 'meeting.order', `the vote on ${m.id} is closed`);
+  const by = p.by as string;
+  if (!memberOf(st.body, by)) return problem('not-a-member', 'meeting.votes', `${by} is not a voting member`);
+  const roll = m.roll!;
+  const inPerson = roll.present.includes(by);
+  const holds = new Set(roll.proxies.filter((x) => x.holder === by).map((x) => x.principal));
+  if (!inPerson && holds.size === 0) return problem('not-present', 'meeting.votes', `${by} was not present when the vote opened`);
+  // One vote per member, each checked below, so a list longer than the member's own plus those held cannot pass.
+  if (!Array.isArray(p.votes) || p.votes.length === 0 || p.votes.length > 101) return problem('malformed', 'meeting.format', 'votes: a list of 1 to 101 votes');
+  const seen = new Set<string>();
+  for (const v of p.votes as unknown[]) {
+    if (!isObj(v) || !sameKeys(v, ['member', 'for', 'against', 'abstain']) || !isId(v.member)) return problem('malformed', 'meeting.format', 'each vote is exactly {member, for, against, abstain}');
+    const member = v.member;
+    if (member === by ? !inPerson : !holds.has(member)) return problem(member === by ? 'not-present' : 'no-proxy', 'meeting.votes', member === by ? `${by} votes only by proxy in this vote` : `${by} holds no proxy for ${member} in this vote`);
+    if (seen.has(member) || m.votes.has(member)) return problem('duplicate', 'meeting.votes', `${member} has already voted on ${m.id}`);
+    seen.add(member);
+    const w = memberOf(st.body, member)!.weight;
+    const parts = [v.for, v.against, v.abstain];
+    if (!parts.every((x) => Number.isSafeInteger(x) && (x as number) >= 0) || (parts as number[]).reduce((a, b) => a + b, 0) !== w)
+      return problem('bad-split', 'meeting.votes', `${member}'s vote must give all their weight ${w} to for, against and abstain`);
+    if (!st.body.rules.splitVotes && parts.filter((x) => x !== 0).length !== 1) return problem('bad-split', 'meeting.votes', 'this body does not allow split votes');
+  }
+  return null;
+}
+
+function checkResult(st: MeetingState, p: Obj): MeetingProblem | null {
+  if (st.resultDue === null || p.motion !== st.resultDue) return problem('wrong-phase', 'meeting.order', 'a motion result comes only right after its vote closed');
+  const expected = computeResult(st, st.motions.get(st.resultDue)!);
+  if (canonicalJson(p) !== canonicalJson(expected)) {
+    const what = canonicalJson(p.counts) !== canonicalJson(expected.counts) ? `counts ${canonicalJson(p.counts)}, the votes give ${canonicalJson(expected.counts)}`
+      : p.passed !== expected.passed || p.outcome !== expected.outcome ? `outcome ${String(p.outcome)}, the ${expected.majority} majority gives ${expected.outcome}` : `${canonicalJson(p)}, expected ${canonicalJson(expected)}`;
+    return problem('bad-result', 'meeting.result', `result of ${st.resultDue}: ${what}`);
+  }
+  return null;
+}
+
+// ---- applying one checked event ----------------------------------------------------------------------
+
+export function applyMeetingEvent(st: MeetingState, e: MeetingEvent): void {
+  const p = e.payload as MeetingPayloadByType[MeetingEventType] & Obj;
+  switch (e.type) {
+    case 'meeting-opened': st.phase = 'open'; break;
+    case 'member-present': st.present.add(p.member as string); break;
+    case 'member-left': st.present.delete(p.member as string); break;
+    case 'proxy-granted': {
+      const g = e.payload as ProxyGrantedPayload;
+      st.proxies.set(g.principal, { holder: g.holder, scope: g.scope, seq: e.seq, carry: g.scope === 'standing' ? { meeting: st.meetingHash, grant: g } : null });
+      break;
+    }
+    case 'proxy-revoked': st.proxies.delete(p.principal as string); break;
+    case 'motion-put': {
+      const x = e.payload as MeetingPayloadByType['motion-put'];
+      st.motions.set(x.motion, { id: x.motion, title: x.title, text: x.text, majority: x.majority, mode: x.mode, status: 'put', roll: null, votes: new Map(), castIn: new Map(), result: null });
+      st.motionOrder.push(x.motion);
+      break;
+    }
+    case 'vote-opened': {
+      const x = e.payload as MeetingPayloadByType['vote-opened'];
+      const m = st.motions.get(x.motion)!;
+      m.status = 'open';
+      m.roll = { present: [...x.present], proxies: x.proxies.map((y) => ({ ...y })) };
+      st.openVote = m.id;
+      break;
+    }
+    case 'named-vote': {
+      const x = e.payload as MeetingPayloadByType['named-vote'];
+      const m = st.motions.get(x.motion)!;
+      for (const v of x.votes) { m.votes.set(v.member, { ...v }); m.castIn.set(v.member, e.seq); }
+      break;
+    }
+    case 'vote-closed': {
+      const m = st.motions.get((p as { motion: string }).motion)!;
+      m.status = 'closed';
+      st.openVote = null;
+      st.resultDue = m.id;
+      break;
+    }
+    case 'motion-result': {
+      const m = st.motions.get(st.resultDue!)!;
+      m.status = 'decided';
+      m.result = e.payload as MotionResultPayload;
+      st.resultDue = null;
+      break;
+    }
+    case 'meeting-closed': {
+      st.phase = 'closed';
+      // A proxy for this meeting ends with it; a standing one is carried into the next (spec-meetings.md §5).
+      for (const [k, x] of st.proxies) if (x.scope === 'meeting') st.proxies.delete(k);
+      break;
+    }
+    case 'meeting': break;
+  }
+  st.headSeq = e.seq;
+  st.headHash = e.hash;
+  st.headTime = e.time;
+}

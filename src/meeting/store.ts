@@ -1,0 +1,87 @@
+// Where bodies and meeting records live: their own tables beside the board's (the embedded SQLite file
+// by default, PostgreSQL in production: src/meeting/postgres-store.ts). A store only appends and reads;
+// the rules of what may be appended are src/meeting/state.ts.
+import Database from 'better-sqlite3';
+import { SequenceConflict } from '../board/store.js';
+import type { Body, MeetingEvent } from './types.js';
+
+export { SequenceConflict };
+
+export interface MeetingRef { id: string; body: string; created: number }
+
+export interface MeetingStore {
+  /** Stores a body's definition (a new one, or a new version replacing the old). */
+  putBody(body: Body, replace: boolean): Promise<void>;
+  getBody(id: string): Promise<Body | null>;
+  bodies(): Promise<string[]>;
+  /** Appends `event` only if it follows the meeting's last event (else SequenceConflict); event 0 also
+   *  records the meeting under its body. */
+  append(meeting: string, event: MeetingEvent, body?: string): Promise<void>;
+  events(meeting: string, fromSeq?: number, limit?: number): Promise<MeetingEvent[]>;
+  /** Meetings of a body, oldest first. */
+  meetings(body: string): Promise<MeetingRef[]>;
+  close(): Promise<void>;
+}
+
+export class BodyExists extends Error { override name = 'BodyExists'; }
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meeting_bodies (id TEXT PRIMARY KEY, definition TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS meetings (id TEXT PRIMARY KEY, body TEXT NOT NULL, created INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS meetings_body ON meetings (body, created);
+CREATE TABLE IF NOT EXISTS meeting_events (
+  meeting TEXT NOT NULL, seq INTEGER NOT NULL, type TEXT NOT NULL, hash TEXT NOT NULL, event TEXT NOT NULL,
+  PRIMARY KEY (meeting, seq)
+);
+`;
+
+export class SqliteMeetingStore implements MeetingStore {
+  private db: Database.Database;
+
+  /** `path`: a SQLite file (the server's own veche.sqlite is fine: the tables are separate). */
+  constructor(path: string) {
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(SCHEMA);
+  }
+
+  async putBody(body: Body, replace: boolean): Promise<void> {
+    const text = JSON.stringify(body);
+    if (replace) { this.db.prepare('INSERT INTO meeting_bodies (id, definition) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET definition = excluded.definition').run(body.id, text); return; }
+    const r = this.db.prepare('INSERT INTO meeting_bodies (id, definition) VALUES (?, ?) ON CONFLICT (id) DO NOTHING').run(body.id, text);
+    if (r.changes === 0) throw new BodyExists(`a body "${body.id}" already exists`);
+  }
+
+  async getBody(id: string): Promise<Body | null> {
+    const row = this.db.prepare('SELECT definition FROM meeting_bodies WHERE id = ?').get(id) as { definition: string } | undefined;
+    return row ? (JSON.parse(row.definition) as Body) : null;
+  }
+
+  async bodies(): Promise<string[]> {
+    return (this.db.prepare('SELECT id FROM meeting_bodies ORDER BY id').all() as { id: string }[]).map((r) => r.id);
+  }
+
+  async append(meeting: string, event: MeetingEvent, body?: string): Promise<void> {
+    const tx = this.db.transaction(() => {
+      const head = this.db.prepare('SELECT seq, hash FROM meeting_events WHERE meeting = ? ORDER BY seq DESC LIMIT 1').get(meeting) as { seq: number; hash: string } | undefined;
+      const expected = head ? head.seq + 1 : 0;
+      if (event.seq !== expected || (head && head.hash !== event.prev)) throw new SequenceConflict(`meeting moved on: expected seq ${expected}`);
+      if (event.seq === 0) this.db.prepare('INSERT INTO meetings (id, body, created) VALUES (?, ?, (SELECT COUNT(*) FROM meetings))').run(meeting, body ?? '');
+      this.db.prepare('INSERT INTO meeting_events (meeting, seq, type, hash, event) VALUES (?, ?, ?, ?, ?)').run(meeting, event.seq, event.type, event.hash, JSON.stringify(event));
+    });
+    tx.immediate();
+  }
+
+  async events(meeting: string, fromSeq = 0, limit = 100_000): Promise<MeetingEvent[]> {
+    return (this.db.prepare('SELECT event FROM meeting_events WHERE meeting = ? AND seq >= ? ORDER BY seq LIMIT ?').all(meeting, fromSeq, limit) as { event: string }[])
+      .map((r) => JSON.parse(r.event) as MeetingEvent);
+  }
+
+  async meetings(body: string): Promise<MeetingRef[]> {
+    return this.db.prepare('SELECT id, body, created FROM meetings WHERE body = ? ORDER BY created').all(body) as MeetingRef[];
+  }
+
+  async close(): Promise<void> { this.db.close(); }
+}

@@ -1,0 +1,262 @@
+// A meeting run on the real engine (src/meeting/live.ts over SQLite), then its record checked by the
+// meeting verifier; and what each attacker could try: a member (forged, absent, duplicate or late
+// votes, proxies beyond the limit), the chair (opening without quorum, a stale roll), the board
+// operator (a rewritten and re-chained record: counts, outcome, inserted or unsigned votes).
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { checkMeetingRecord } from '../src/meeting/verify.js';
+import { makeMeetingEvent, encodeMeetingEvent } from '../src/meeting/events.js';
+import { MeetingError } from '../src/meeting/problem.js';
+import { newSigningKey } from '../src/record/signature.js';
+import { signMeetingPayload } from '../src/meeting/signature.js';
+import type { MeetingEvent } from '../src/meeting/types.js';
+import { makeBody, openMeeting, recordLines, signAs, type MeetingFixture } from './meeting-fixture.js';
+
+const fixtures: MeetingFixture[] = [];
+after(async () => { for (const f of fixtures) await f.dispose(); });
+async function meeting(weights: number[], present: string[], rules = {}): Promise<MeetingFixture> {
+  const f = await openMeeting(makeBody(weights, rules), present);
+  fixtures.push(f);
+  return f;
+}
+
+/** Refused with `code`, and the record did not change. */
+async function refused(f: MeetingFixture, code: string, attempt: () => Promise<unknown>): Promise<MeetingError> {
+  const before = f.meeting.state.headSeq;
+  const err = await attempt().then(() => null, (e: unknown) => e);
+  assert.ok(err instanceof MeetingError, `expected a refusal ${code}, got ${String(err)}`);
+  assert.equal(err.code, code, err.message);
+  assert.equal(f.meeting.state.headSeq, before, 'a refused event changes nothing');
+  assert.equal((await f.meeting.store.events(f.meeting.id)).length, before + 1);
+  return err;
+}
+
+async function verified(f: MeetingFixture) {
+  const v = await checkMeetingRecord(await recordLines(f.meeting));
+  const failed = v.report.checks.filter((c) => c.failed > 0).map((c) => `${c.id}: ${c.failures[0]?.message}`);
+  return { v, failed };
+}
+
+const result = (f: MeetingFixture, motion: string) => f.meeting.state.motions.get(motion)!.result!;
+
+describe('a live meeting', () => {
+  it('the chair is outvoted: votes against, the motion passes; the record verifies', async () => {
+    const f = await meeting([1, 1, 1, 1, 1], ['m1', 'm2', 'm3', 'm4']);
+    await f.putMotion('budget');
+    await f.openVote('budget');
+    await f.vote('m1', 'budget', [['m1', 0, 1, 0]]);
+    for (const m of ['m2', 'm3', 'm4']) await f.vote(m, 'budget', [[m, 1, 0, 0]]);
+    const [closed, res] = await f.act('vote-closed', { motion: 'budget', by: 'sec' });
+    assert.equal(closed!.type, 'vote-closed');
+    assert.equal(res!.type, 'motion-result');
+    assert.deepEqual(result(f, 'budget').counts, { for: 3, against: 1, abstain: 0 });
+    assert.equal(result(f, 'budget').outcome, 'passed');
+    await f.act('meeting-closed', { by: 'm1' });
+    const { v, failed } = await verified(f);
+    assert.deepEqual(failed, []);
+    assert.ok(v.report.ok);
+  });
+
+  it('the quorum is lost when members leave: the vote cannot open, and opens again when they return', async () => {
+    const f = await meeting([1, 1, 1, 1, 1, 1], ['m1', 'm2', 'm3', 'm4']);
+    await f.putMotion('roof');
+    await f.act('member-left', { member: 'm4', by: 'm4' });
+    await f.act('member-left', { member: 'm3', by: 'sec' }); // the secretary records a departure at the door
+    const err = await refused(f, 'no-quorum', () => f.openVote('roof'));
+    assert.match(err.message, /2 of 6 members present or represented, 1\/2 needed/);
+    await f.act('member-present', { member: 'm3', by: 'm3' });
+    await f.openVote('roof');
+    assert.equal(f.meeting.state.openVote, 'roof');
+  });
+
+  it('a proxy holder casts the votes of two in one signed action', async () => {
+    const f = await meeting([1, 1, 1, 1], ['m1', 'm2']);
+    await f.act('proxy-granted', { principal: 'm3', holder: 'm2', scope: 'meeting', by: 'm3' });
+    await f.putMotion('fee');
+    const [opened] = await f.openVote('fee');
+    assert.deepEqual((opened!.payload as { proxies: unknown }).proxies, [{ principal: 'm3', holder: 'm2' }]);
+    await f.vote('m2', 'fee', [['m2', 1, 0, 0], ['m3', 0, 0, 1]]);
+    await f.vote('m1', 'fee', [['m1', 1, 0, 0]]);
+    await f.act('vote-closed', { motion: 'fee', by: 'm1' });
+    assert.deepEqual(result(f, 'fee').counts, { for: 2, against: 0, abstain: 1 });
+    assert.equal(result(f, 'fee').voters, 3);
+    assert.equal(result(f, 'fee').present, 3);
+    assert.deepEqual((await verified(f)).failed.filter((x) => !x.startsWith('meeting.complete')), []);
+  });
+
+  it('a weighted delegate splits: 30 for, 15 against', async () => {
+    const f = await meeting([45, 20, 10], ['m1', 'm2', 'm3']);
+    await f.putMotion('merger');
+    await f.openVote('merger');
+    await f.vote('m1', 'merger', [['m1', 30, 15, 0]]);
+    await f.vote('m2', 'merger', [['m2', 0, 20, 0]]);
+    await refused(f, 'bad-split', () => f.vote('m3', 'merger', [['m3', 5, 0, 0]])); // not all of the weight
+    await f.vote('m3', 'merger', [['m3', 0, 0, 10]]);
+    await f.act('vote-closed', { motion: 'merger', by: 'm1' });
+    assert.deepEqual(result(f, 'merger').counts, { for: 30, against: 35, abstain: 10 });
+    assert.equal(result(f, 'merger').outcome, 'rejected');
+  });
+
+  it('a body without split votes refuses one', async () => {
+    const f = await meeting([45, 20], ['m1', 'm2'], { splitVotes: false });
+    await f.putMotion('merger');
+    await f.openVote('merger');
+    await refused(f, 'bad-split', () => f.vote('m1', 'merger', [['m1', 30, 15, 0]]));
+  });
+
+  it('two-thirds of those present and two-thirds of members: the same votes, different outcomes', async () => {
+    const present = ['m1', 'm2', 'm3', 'm4', 'm5', 'm6', 'm7'];
+    const outcome = async (majority: 'two-thirds-present' | 'two-thirds-members') => {
+      const f = await meeting(Array(10).fill(1), present);
+      await f.putMotion('statutes', majority);
+      await f.openVote('statutes');
+      for (const [i, m] of present.entries()) await f.vote(m, 'statutes', [[m, i < 5 ? 1 : 0, i === 5 ? 1 : 0, i === 6 ? 1 : 0]]);
+      await f.act('vote-closed', { motion: 'statutes', by: 'm1' });
+      return result(f, 'statutes');
+    };
+    const p = await outcome('two-thirds-present');
+    const m = await outcome('two-thirds-members');
+    assert.deepEqual([p.counts, p.baseWeight, p.outcome], [{ for: 5, against: 1, abstain: 1 }, 7, 'passed']);
+    assert.deepEqual([m.counts, m.baseWeight, m.outcome], [{ for: 5, against: 1, abstain: 1 }, 10, 'rejected']);
+  });
+});
+
+describe('bad input is refused with a clear reason and changes nothing', () => {
+  it('a vote after the close, a vote by a non-member, a forged named vote, a proxy beyond the limit', async () => {
+    const f = await meeting([1, 1, 1, 1, 1], ['m1', 'm2', 'm3']);
+    await f.act('proxy-granted', { principal: 'm4', holder: 'm2', scope: 'meeting', by: 'm4' });
+    // The limit is one proxy per holder.
+    const limit = await refused(f, 'proxy-limit', () => f.act('proxy-granted', { principal: 'm5', holder: 'm2', scope: 'meeting', by: 'm5' }));
+    assert.match(limit.message, /m2 already holds 1 proxies, the limit is 1/);
+    await f.putMotion('a');
+    await f.openVote('a');
+    // A stranger's key, not in the body.
+    const stranger = newSigningKey();
+    const byStranger = signMeetingPayload(f.meeting.state.meetingHash, 'named-vote', { motion: 'a', votes: [{ member: 'x9', for: 1, against: 0, abstain: 0 }], by: 'x9' }, stranger.secret);
+    await refused(f, 'not-a-member', () => f.meeting.submit('named-vote', byStranger));
+    // m3 signs a vote that claims to be m2's.
+    const forged = signMeetingPayload(f.meeting.state.meetingHash, 'named-vote', { motion: 'a', votes: [{ member: 'm2', for: 0, against: 1, abstain: 0 }], by: 'm2' }, f.people.get('m3')!.keys.secret);
+    await refused(f, 'bad-signature', () => f.meeting.submit('named-vote', forged));
+    // A genuine vote changed after signing.
+    const signed = signAs(f, f.meeting.state.meetingHash, 'named-vote', { motion: 'a', votes: [{ member: 'm2', for: 1, against: 0, abstain: 0 }], by: 'm2' });
+    await refused(f, 'bad-signature', () => f.meeting.submit('named-vote', { ...signed, votes: [{ member: 'm2', for: 0, against: 1, abstain: 0 }] }));
+    // m5 is absent and holds nothing: not on this vote's roll.
+    await refused(f, 'not-present', () => f.vote('m5', 'a', [['m5', 1, 0, 0]]));
+    // m3 votes for m4, whose proxy is m2's.
+    await refused(f, 'no-proxy', () => f.vote('m3', 'a', [['m3', 1, 0, 0], ['m4', 1, 0, 0]]));
+    await f.vote('m3', 'a', [['m3', 1, 0, 0]]);
+    await refused(f, 'duplicate', () => f.vote('m3', 'a', [['m3', 0, 1, 0]]));
+    // Only the chair or a secretary closes a vote.
+    await refused(f, 'not-allowed', () => f.act('vote-closed', { motion: 'a', by: 'm2' }));
+    await f.act('vote-closed', { motion: 'a', by: 'm1' });
+    const late = await refused(f, 'vote-closed', () => f.vote('m2', 'a', [['m2', 1, 0, 0]]));
+    assert.match(late.message, /the vote on a is closed/);
+    // The board makes results; nobody submits one.
+    await refused(f, 'not-allowed', () => f.meeting.submit('motion-result', { ...result(f, 'a') }));
+  });
+
+  it('the chair cannot open a vote on a roll other than the present one', async () => {
+    const f = await meeting([1, 1, 1, 1], ['m1', 'm2', 'm3']);
+    await f.putMotion('a');
+    await refused(f, 'stale-roll', () => f.act('vote-opened', { motion: 'a', present: ['m1', 'm2', 'm3', 'm4'], proxies: [], by: 'm1' }));
+    await refused(f, 'secret-unsupported', () => f.act('motion-put', { motion: 'b', title: 'B', text: '', majority: 'simple', mode: 'secret', by: 'm1' }));
+  });
+});
+
+describe('the meeting verifier refuses a tampered record', () => {
+  /** A finished meeting: m1..m4 present, m5 absent, m3 holds nobody; motion "a" 3 for 1 against. */
+  async function finished() {
+    const f = await meeting([1, 1, 1, 1, 1], ['m1', 'm2', 'm3', 'm4']);
+    await f.putMotion('a');
+    await f.openVote('a');
+    await f.vote('m1', 'a', [['m1', 0, 1, 0]]);
+    for (const m of ['m2', 'm3', 'm4']) await f.vote(m, 'a', [[m, 1, 0, 0]]);
+    await f.act('vote-closed', { motion: 'a', by: 'm1' });
+    await f.act('meeting-closed', { by: 'm1' });
+    const events = (await f.meeting.store.events(f.meeting.id)).map((e) => structuredClone(e));
+    return { f, events };
+  }
+  /** The board operator's rewrite: every hash made again, so only the rules can find it. */
+  const rechain = (events: MeetingEvent[]) => {
+    const out: MeetingEvent[] = [];
+    for (const e of events) out.push(makeMeetingEvent(out.length, out.length ? out[out.length - 1]!.hash : '0'.repeat(64), e.type, e.payload, e.time));
+    return out.map(encodeMeetingEvent);
+  };
+  const failures = async (lines: string[]) => (await checkMeetingRecord(lines)).report.checks.filter((c) => c.failed > 0).map((c) => c.id);
+  const at = (events: MeetingEvent[], type: string) => events.findIndex((e) => e.type === type);
+
+  it('the honest record verifies', async () => {
+    const { events } = await finished();
+    assert.deepEqual(await failures(rechain(events)), []);
+  });
+  it('an altered count fails meeting.result', async () => {
+    const { events } = await finished();
+    const r = events[at(events, 'motion-result')]!.payload as { counts: { for: number; against: number } };
+    r.counts.for = 2; r.counts.against = 2;
+    assert.deepEqual(await failures(rechain(events)), ['meeting.result']);
+  });
+  it('a misapplied majority fails meeting.result', async () => {
+    const { events } = await finished();
+    const r = events[at(events, 'motion-result')]!.payload as { passed: boolean; outcome: string };
+    r.passed = false; r.outcome = 'rejected';
+    assert.deepEqual(await failures(rechain(events)), ['meeting.result']);
+  });
+  it('a vote by a member absent at the vote (signed by that member) fails meeting.votes', async () => {
+    const { f, events } = await finished();
+    const absent = signAs(f, events[0]!.hash, 'named-vote', { motion: 'a', votes: [{ member: 'm5', for: 0, against: 1, abstain: 0 }], by: 'm5' });
+    const i = at(events, 'vote-closed');
+    events.splice(i, 0, { ...events[i - 1]!, type: 'named-vote', payload: absent } as MeetingEvent);
+    // The absent member's vote is left out of the count, so the result stands.
+    assert.deepEqual(await failures(rechain(events)), ['meeting.votes']);
+  });
+  it('an unsigned vote fails meeting.signatures (and the result, which counted it, fails)', async () => {
+    const { events } = await finished();
+    const v = events.find((e) => e.type === 'named-vote' && (e.payload as { by: string }).by === 'm2')!;
+    delete (v.payload as { signature?: unknown }).signature;
+    assert.deepEqual(await failures(rechain(events)), ['meeting.signatures', 'meeting.result']);
+  });
+  it('a vote signed with another member\'s key fails meeting.signatures', async () => {
+    const { f, events } = await finished();
+    const v = events.find((e) => e.type === 'named-vote' && (e.payload as { by: string }).by === 'm2')!;
+    const { signature: _s, ...rest } = v.payload as { signature: unknown };
+    v.payload = signMeetingPayload(events[0]!.hash, 'named-vote', rest as never, f.people.get('m3')!.keys.secret);
+    assert.deepEqual(await failures(rechain(events)), ['meeting.signatures', 'meeting.result']);
+  });
+  it('a vote after the close fails meeting.order', async () => {
+    const { f, events } = await finished();
+    const late = signAs(f, events[0]!.hash, 'named-vote', { motion: 'a', votes: [{ member: 'm5', for: 1, against: 0, abstain: 0 }], by: 'm5' });
+    const i = at(events, 'motion-result') + 1;
+    events.splice(i, 0, { ...events[i - 1]!, type: 'named-vote', payload: late } as MeetingEvent);
+    assert.deepEqual(await failures(rechain(events)), ['meeting.order']);
+  });
+  it('a duplicate vote fails meeting.votes', async () => {
+    const { events } = await finished();
+    const i = events.findIndex((e) => e.type === 'named-vote' && (e.payload as { by: string }).by === 'm2');
+    events.splice(i + 1, 0, structuredClone(events[i]!));
+    assert.deepEqual(await failures(rechain(events)), ['meeting.votes']);
+  });
+  it('a proxy beyond the limit fails meeting.proxies', async () => {
+    const { f, events } = await finished();
+    // Both principals are present, so neither proxy is in force at the vote: only the limit is broken.
+    const g1 = signAs(f, events[0]!.hash, 'proxy-granted', { principal: 'm3', holder: 'm2', scope: 'meeting', by: 'm3' });
+    const g2 = signAs(f, events[0]!.hash, 'proxy-granted', { principal: 'm4', holder: 'm2', scope: 'meeting', by: 'm4' });
+    const i = at(events, 'motion-put');
+    events.splice(i, 0, { ...events[i - 1]!, type: 'proxy-granted', payload: g1 } as MeetingEvent, { ...events[i - 1]!, type: 'proxy-granted', payload: g2 } as MeetingEvent);
+    assert.deepEqual(await failures(rechain(events)), ['meeting.proxies']);
+  });
+  it('a vote opened on a roll the record does not show fails meeting.presence', async () => {
+    const { f, events } = await finished();
+    const i = at(events, 'vote-opened');
+    const o = events[i]!.payload as { present: string[] };
+    events[i]!.payload = signAs(f, events[0]!.hash, 'vote-opened', { motion: 'a', present: [...o.present, 'm5'], proxies: [], by: 'm1' });
+    const failed = await failures(rechain(events));
+    assert.ok(failed.includes('meeting.presence'), failed.join(', '));
+  });
+  it('a record cut before the close holds so far but is not complete', async () => {
+    const { events } = await finished();
+    const v = await checkMeetingRecord(rechain(events.slice(0, at(events, 'vote-closed'))));
+    assert.ok(v.report.holdsSoFar);
+    assert.ok(!v.report.ok);
+    assert.deepEqual(v.report.checks.filter((c) => c.failed > 0).map((c) => c.id), ['meeting.complete']);
+  });
+});
