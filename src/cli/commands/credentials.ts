@@ -1,10 +1,17 @@
 // `veche credentials ...`: the credential authority, on its own machine. It makes one secret credential
 // per voter, keeps who holds which, and signs the public list and every revocation with its key.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { credentialKeys, issueCredentials } from '../../credentials/credentials.js';
 import { newAuthority, signCredentialList, signRevocation, type AuthoritySecret } from '../../credentials/authority.js';
+import { csvTable, parseCsv, readRecipients, toCsv, type Recipient } from '../../credentials/contacts.js';
+import { checkBaseUrl, markBounced, matchRecord, parseRate, redactSmtp, sendAll, smtpTransport, StatusLog, votingLink, type Outgoing } from '../../credentials/mail.js';
+import { notYetVoted } from '../../credentials/remind.js';
+import { writeLetters, type Letter } from '../../credentials/letters.js';
+import { invitationMail, pickLanguage, reminderMail, type CredentialNotice } from '../../credentials/templates/render.js';
 import { checkRecord, linesSource } from '../../verify/record-check.js';
+import type { VerifierState } from '../../verify/state.js';
+import { electionFingerprint } from '../../verify/voter-check.js';
 import { weightSecrecyWarnings } from '../../verify/weights.js';
 import { intOption, parse, readJsonFile, required, UsageError, writeJsonFile } from '../args.js';
 import { makeSubmission } from '../submission.js';
@@ -26,47 +33,59 @@ The credential authority's steps (not the admin's), on its own machine:
          [--reason TEXT] --out REVOKE.json
       a signed revocation of one public credential (before the poll closes): its ballots are not
       counted, even those already cast.
+
+Getting the credentials to the voters (after the board holds the signed list). Each first reads and
+verifies RECORD (a file, or the record URL http(s)://HOST/api/elections/ID/record) and refuses, sending
+nothing, unless every credential of the private list is on its list with the same weight; revoked
+credentials are left out. --authority is optional here (given, the manifest must name its key).
+  mail --record RECORD --private DIR/credentials.private.csv [--voters VOTERS.csv] --base-url URL
+       --smtp smtp://USER:PASSWORD@HOST:PORT [--from ADDRESS] [--rate 2/s] [--status FILE]
+       [--resend] [--only VOTER ...] [--allow-plaintext]
+      mail each voter their own voting link (URL/vote/ID#credential=…) and credential, with the
+      election's title and fingerprint and how to vote, in the voter's language (a "language"
+      column; else the election's first). Addresses come from an "email" column (the private list's,
+      or --voters, joined by voter id), or a voter id that is an address. The organisation's SMTP
+      server is used through STARTTLS, required except to this machine (--allow-plaintext to allow);
+      smtps:// for TLS from the start. At most --rate mails (N/s, N/min, N/h).
+      The status file (default DIR/mail-status.jsonl) gets each voter's outcome, on disk before the
+      next mail: sent, re-sent, refused (the server's reply), failed (try again), bounced. A re-run
+      sends only to those not yet sent (an interrupted or failed one again; a refused or bounced
+      one once its address was corrected); --resend sends again to all selected (--only).
+      Exit 1 if any mail was refused or failed.
+  remind --record RECORD --private FILE [--voters FILE] --base-url URL --smtp URL [--from ...]
+         [--rate ...] [--status FILE] [--resend] [--only VOTER ...]
+      while the poll is open: mail again only the voters whose credential has no ballot on the
+      verified record yet, with their link and credential. Status file by default
+      DIR/remind-status-YYYY-MM-DD.jsonl (one reminder round a day; --status to choose).
+  bounced --status FILE ADDRESS ...
+      mark the voters mailed at these addresses as bounced (from the bounce notices); correct their
+      address in the voter list and run mail again.
+  letters --record RECORD --private FILE [--voters FILE] --base-url URL --out LETTERS.pdf
+      one A4 page per voter to print: name, election fingerprint, credential, a QR code of the
+      voting link, instructions in the voter's language (needs the DejaVu fonts: fonts-dejavu-core).
+  export --record RECORD --private FILE [--voters FILE] --base-url URL --out MERGE.csv
+      voter,name,email,language,link,credential for your own mail merge.
+  The PDF and the CSV hold every credential: both are written readable by their owner only.
 `;
 
-/** Reads voter,weight CSV (header required; quoted fields allowed). */
-export function parseVotersCsv(text: string): { id: string; weight?: number }[] {
-  const rows = text.split(/\r?\n/).filter((l) => l.trim() !== '').map(splitCsvLine);
-  const header = rows.shift()?.map((h) => h.trim().toLowerCase()) ?? [];
-  const vi = header.indexOf('voter');
-  const wi = header.indexOf('weight');
-  if (vi < 0) throw new UsageError('voters CSV: the header must have a "voter" column');
+/** Reads the voter list: a "voter" column (an id or e-mail), optionally "weight", and the contact
+ *  columns "name", "email", "language", carried into the private list for mailing. */
+export function parseVotersCsv(text: string): { id: string; weight?: number; name?: string; email?: string; language?: string }[] {
+  let table: ReturnType<typeof csvTable>;
+  try { table = csvTable(text, 'voters CSV'); } catch (e) { throw new UsageError((e as Error).message); }
   const seen = new Set<string>();
-  return rows.map((r, i) => {
-    const id = (r[vi] ?? '').trim();
-    if (!id) throw new UsageError(`voters CSV line ${i + 2}: empty voter`);
-    if (seen.has(id)) throw new UsageError(`voters CSV line ${i + 2}: voter "${id}" appears twice`);
+  return table.rows.map((r) => {
+    const id = r.get('voter');
+    if (!id) throw new UsageError(`voters CSV line ${r.line}: empty voter`);
+    if (seen.has(id)) throw new UsageError(`voters CSV line ${r.line}: voter "${id}" appears twice`);
     seen.add(id);
-    if (wi < 0 || (r[wi] ?? '').trim() === '') return { id };
-    const weight = Number(r[wi]);
-    if (!Number.isSafeInteger(weight) || weight < 1) throw new UsageError(`voters CSV line ${i + 2}: weight must be a positive whole number`);
-    return { id, weight };
+    const contact = Object.fromEntries((['name', 'email', 'language'] as const).filter((c) => r.get(c) !== '').map((c) => [c, r.get(c)]));
+    if (r.get('weight') === '') return { id, ...contact };
+    const weight = Number(r.get('weight'));
+    if (!Number.isSafeInteger(weight) || weight < 1) throw new UsageError(`voters CSV line ${r.line}: weight must be a positive whole number`);
+    return { id, weight, ...contact };
   });
 }
-
-function splitCsvLine(line: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i]!;
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') { cur += '"'; i++; }
-      else if (ch === '"') quoted = false;
-      else cur += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') { out.push(cur); cur = ''; }
-    else cur += ch;
-  }
-  out.push(cur);
-  return out;
-}
-
-const csvField = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 
 function loadAuthority(path: string): AuthoritySecret {
   const a = readJsonFile(path) as AuthoritySecret;
@@ -74,22 +93,140 @@ function loadAuthority(path: string): AuthoritySecret {
   return a;
 }
 
-/** The record, verified so far, naming this authority: the authority signs nothing for a board it cannot check. */
-async function checkedRecord(path: string, authority: AuthoritySecret) {
+async function recordLines(source: string): Promise<string[]> {
   let text: string;
-  try { text = readFileSync(path, 'utf8'); } catch (e) { throw new UsageError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`); }
+  if (/^https?:\/\//.test(source)) {
+    let res: Response;
+    try { res = await fetch(source, { signal: AbortSignal.timeout(120_000) }); } catch (e) { throw new UsageError(`cannot fetch the record ${source}: ${(e as Error).message}`); }
+    if (!res.ok) throw new UsageError(`cannot fetch the record ${source}: ${res.status} ${res.statusText}`);
+    text = await res.text();
+  } else {
+    try { text = readFileSync(source, 'utf8'); } catch (e) { throw new UsageError(`cannot read ${source}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`); }
+  }
   const lines = text.split('\n');
   if (lines.at(-1) === '') lines.pop();
-  const { report, state } = await checkRecord(linesSource(lines));
+  return lines;
+}
+
+/** The record, verified so far, naming this authority: the authority signs and sends nothing for a board it cannot check. */
+async function checkedRecord(source: string, authority: AuthoritySecret | null): Promise<VerifierState> {
+  const { report, state } = await checkRecord(linesSource(await recordLines(source)));
   if (!report.okSoFar) throw new UsageError(`refused: the record does not verify (${report.failedChecks.filter((c) => c !== 'record.complete').join(', ')})`);
-  if (state.manifest!.credentialAuthority.signingKey !== authority.signing.key) throw new UsageError('refused: the manifest names another credential authority key than this one');
+  if (authority && state.manifest!.credentialAuthority.signingKey !== authority.signing.key) throw new UsageError('refused: the manifest names another credential authority key than this one');
   return state;
+}
+
+const readText = (path: string) => { try { return readFileSync(path, 'utf8'); } catch (e) { throw new UsageError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`); } };
+
+function recipientsOf(values: Record<string, unknown>, needEmail: boolean): Recipient[] {
+  try {
+    return readRecipients(readText(required(values, 'private')), values.voters ? readText(values.voters as string) : null, { needEmail });
+  } catch (e) { throw new UsageError((e as Error).message); }
+}
+
+/** What every mail and letter says of one voter. */
+function noticeOf(state: VerifierState, baseUrl: string, r: Recipient): { language: string; notice: CredentialNotice } {
+  const m = state.manifest!;
+  return {
+    language: pickLanguage(r.language, m.languages),
+    notice: {
+      name: r.name, title: m.title, authority: m.credentialAuthority.name, fingerprint: electionFingerprint(state.electionHash),
+      link: votingLink(baseUrl, m.id, r.credential), credential: r.credential, weight: r.weight, questions: m.questions.length,
+      ...(m.closes ? { closes: m.closes } : {}),
+    },
+  };
+}
+
+const pad = (s: string) => s.padEnd(9);
+
+async function mailCommand(action: 'mail' | 'remind', values: Record<string, unknown>, state: VerifierState, baseUrl: string): Promise<number> {
+  const all = recipientsOf(values, true);
+  let chosen: Recipient[];
+  if (action === 'mail') {
+    const { send, revoked, unlisted } = (() => { try { return matchRecord(state, all); } catch (e) { throw new UsageError((e as Error).message); } })();
+    for (const r of revoked) console.log(`${pad('skipped')} ${r.email}: credential revoked on the record`);
+    if (unlisted > 0) console.warn(`warning: ${unlisted} credential(s) on the record's list are not in this private list`);
+    chosen = send;
+  } else {
+    const n = (() => { try { return notYetVoted(state, all); } catch (e) { throw new UsageError((e as Error).message); } })();
+    console.log(`${n.voted} voter(s) have voted, ${n.remind.length} not yet${n.revoked ? `, ${n.revoked} revoked` : ''}`);
+    chosen = n.remind;
+  }
+  const only = (values.only as string[] | undefined) ?? [];
+  for (const v of only) if (!all.some((r) => r.voter === v)) throw new UsageError(`--only: no voter "${v}" in the private list`);
+  if (only.length) chosen = chosen.filter((r) => only.includes(r.voter));
+
+  const smtp = required(values, 'smtp');
+  let interval: number;
+  try { interval = parseRate((values.rate as string | undefined) ?? '2/s'); } catch (e) { throw new UsageError((e as Error).message); }
+  const smtpUser = (() => { try { return decodeURIComponent(new URL(smtp).username); } catch { return ''; } })();
+  const from = (values.from as string | undefined) ?? (smtpUser.includes('@') ? smtpUser : '');
+  if (!from) throw new UsageError('--from is required (the sender address), unless the SMTP user name is one');
+  if (/[\r\n]/.test(from)) throw new UsageError('--from: one line');
+  const privateDir = dirname(required(values, 'private'));
+  const statusPath = (values.status as string | undefined) ?? join(privateDir, action === 'mail' ? 'mail-status.jsonl' : `remind-status-${new Date().toISOString().slice(0, 10)}.jsonl`);
+  let log: StatusLog;
+  try { log = StatusLog.open(statusPath, { election: state.electionHash, kind: action === 'mail' ? 'invitation' : 'reminder' }); } catch (e) { throw new UsageError((e as Error).message); }
+  let transport: ReturnType<typeof smtpTransport>;
+  try { transport = smtpTransport(smtp, { allowPlaintext: values['allow-plaintext'] === true }); } catch (e) { log.close(); throw new UsageError((e as Error).message); }
+  const mails: Outgoing[] = chosen.map((r) => {
+    const { language, notice } = noticeOf(state, baseUrl, r);
+    return { recipient: r, ...(action === 'mail' ? invitationMail(language, notice) : reminderMail(language, notice)) };
+  });
+  console.log(`${action === 'mail' ? 'mailing' : 'reminding'} ${mails.length} voter(s) through ${redactSmtp(smtp)}; status in ${statusPath}`);
+  try {
+    const sum = await sendAll(mails, {
+      transport, from, interval, log, resend: values.resend === true,
+      onResult: (r, entry, why) => console.log(entry ? `${pad(entry.status)} ${r.email}${entry.status === 'sent' || entry.status === 're-sent' ? '' : `: ${entry.reply ?? ''}`}` : `${pad('skipped')} ${r.email}: ${why}`),
+    });
+    console.log(`${sum.sent} sent, ${sum.resent} re-sent, ${sum.refused} refused, ${sum.failed} failed, ${sum.skipped} skipped`);
+    return sum.refused + sum.failed > 0 ? 1 : 0;
+  } finally {
+    transport.close();
+    log.close();
+  }
 }
 
 export async function credentialsCommand(argv: string[]): Promise<number> {
   const [action, ...rest] = argv;
-  const { values } = parse(rest, { authority: { type: 'string' }, record: { type: 'string' }, voters: { type: 'string' }, count: { type: 'string' }, 'out-dir': { type: 'string' }, credential: { type: 'string' }, voter: { type: 'string' }, private: { type: 'string' }, reason: { type: 'string' }, out: { type: 'string' } });
-  if (values.help || !['init', 'issue', 'revoke'].includes(action ?? '')) { process.stdout.write(CREDENTIALS_HELP); return values.help ? 0 : 2; }
+  const { values, positionals } = parse(rest, {
+    authority: { type: 'string' }, record: { type: 'string' }, voters: { type: 'string' }, count: { type: 'string' }, 'out-dir': { type: 'string' }, credential: { type: 'string' }, voter: { type: 'string' }, private: { type: 'string' }, reason: { type: 'string' }, out: { type: 'string' },
+    smtp: { type: 'string' }, from: { type: 'string' }, rate: { type: 'string' }, status: { type: 'string' }, resend: { type: 'boolean' }, only: { type: 'string', multiple: true }, 'base-url': { type: 'string' }, 'allow-plaintext': { type: 'boolean' },
+  }, action === 'bounced');
+  if (values.help || !['init', 'issue', 'revoke', 'mail', 'remind', 'bounced', 'letters', 'export'].includes(action ?? '')) { process.stdout.write(CREDENTIALS_HELP); return values.help ? 0 : 2; }
+  if (action === 'bounced') {
+    if (positionals.length === 0) throw new UsageError('bounced: give the addresses that bounced');
+    let log: StatusLog;
+    try { log = StatusLog.openExisting(required(values, 'status')); } catch (e) { throw new UsageError((e as Error).message); }
+    try {
+      const { marked, unknown } = markBounced(log, positionals);
+      console.log(`${marked.length} voter(s) marked bounced${unknown.length ? `; no mail was sent to ${unknown.join(', ')}` : ''}`);
+      return unknown.length ? 1 : 0;
+    } finally { log.close(); }
+  }
+  if (['mail', 'remind', 'letters', 'export'].includes(action!)) {
+    const authority = values.authority ? loadAuthority(values.authority) : null;
+    let baseUrl: string;
+    try { baseUrl = checkBaseUrl(required(values, 'base-url')); } catch (e) { throw new UsageError((e as Error).message); }
+    const state = await checkedRecord(required(values, 'record'), authority);
+    if (action === 'mail' || action === 'remind') {
+      if (state.phase !== 'setup' && state.phase !== 'open') throw new UsageError(`refused: the poll has closed (the record stands at "${state.phase}")`);
+      return mailCommand(action, values, state, baseUrl);
+    }
+    const out = required(values, 'out');
+    let send: Recipient[];
+    try { send = matchRecord(state, recipientsOf(values, false)).send; } catch (e) { throw new UsageError((e as Error).message); }
+    if (action === 'letters') {
+      const letters: Letter[] = send.map((r) => noticeOf(state, baseUrl, r));
+      try { await writeLetters(out, letters); } catch (e) { throw new UsageError((e as Error).message); }
+      console.log(`${letters.length} letters written to ${out} (one page each; it holds every credential: print, then delete it)`);
+      return 0;
+    }
+    const rows = send.map((r) => { const { language, notice } = noticeOf(state, baseUrl, r); return [r.voter, r.name, r.email, language, notice.link, r.credential]; });
+    writeFileSync(out, toCsv([['voter', 'name', 'email', 'language', 'link', 'credential'], ...rows]), { mode: 0o600 });
+    console.log(`${rows.length} voters written to ${out}`);
+    return 0;
+  }
   const authorityPath = required(values, 'authority');
   if (action === 'init') {
     if (existsSync(authorityPath)) throw new UsageError(`${authorityPath} exists: refusing to overwrite the authority's key`);
@@ -106,7 +243,7 @@ export async function credentialsCommand(argv: string[]): Promise<number> {
     let key = values.credential as string | undefined;
     if (!key) {
       const voter = required(values, 'voter');
-      const rows = readFileSync(required(values, 'private'), 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '').map(splitCsvLine);
+      const rows = parseCsv(readText(required(values, 'private')));
       const header = rows.shift() ?? [];
       const row = rows.find((r) => r[header.indexOf('voter')] === voter);
       if (!row) throw new UsageError(`no voter "${voter}" in the private list`);
@@ -120,14 +257,17 @@ export async function credentialsCommand(argv: string[]): Promise<number> {
     return 0;
   }
   if (state.credentials) throw new UsageError('the board already holds a credential list');
-  let voters: { id: string; weight?: number }[];
+  let voters: ReturnType<typeof parseVotersCsv>;
   if (values.voters) voters = parseVotersCsv(readFileSync(values.voters, 'utf8'));
   else if (values.count) voters = Array.from({ length: intOption(values, 'count', 0, 1, 10_000_000) }, (_, i) => ({ id: `voter-${i + 1}` }));
   else throw new UsageError('give --voters FILE.csv or --count N');
   const dir = required(values, 'out-dir');
   mkdirSync(dir, { recursive: true });
   const issued = issueCredentials(election, voters);
-  const csv = ['voter,weight,credential', ...issued.private.map((c) => `${csvField(c.voter)},${c.weight},${c.credential}`)].join('\n') + '\n';
+  // The contact columns the voter list had go along (before the credential, which stays last).
+  const contactColumns = (['name', 'email', 'language'] as const).filter((c) => voters.some((v) => (v as Record<string, unknown>)[c] !== undefined));
+  const byId = new Map(voters.map((v) => [v.id, v as Record<string, unknown>]));
+  const csv = toCsv([['voter', 'weight', ...contactColumns, 'credential'], ...issued.private.map((c) => [c.voter, c.weight, ...contactColumns.map((k) => String(byId.get(c.voter)?.[k] ?? '')), c.credential])]);
   writeFileSync(join(dir, 'credentials.private.csv'), csv, { mode: 0o600 });
   writeJsonFile(join(dir, 'credentials.json'), makeSubmission('credentials', election, signCredentialList(election, issued.public, authority.signing)));
   for (const w of weightSecrecyWarnings(issued.public)) console.warn(`warning: ${w}`);

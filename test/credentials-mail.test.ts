@@ -1,0 +1,234 @@
+// `veche credentials mail` and `remind` against a real SMTP server on loopback (smtp-server), each run
+// a child process of bin/veche.js, each mail parsed with mailparser. The credential authority's side of
+// an election: every voter gets exactly their own credential and link; a credential from a mail votes;
+// a refusing server, a crash mid-run, a private list that does not match the record, a record that does
+// not verify; reminders reach only those who have not voted.
+import { test, before, after, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { credentialKeys } from '../src/credentials/credentials.js';
+import { electionFingerprint } from '../src/verify/voter-check.js';
+import { compactChoices } from './helpers/election.js';
+import { veche, vecheBin } from './helpers/cli.js';
+import { mailElection, readMail, startSmtp, VOTER_IDS, type MailElection, type TestSmtp } from './credentials-fixture.js';
+
+const BASE = 'https://vote.example.org';
+let e: MailElection;
+let smtp: TestSmtp;
+
+const EMAIL = (id: string) => `${id}@example.org`;
+const statusOf = (path: string) => {
+  const lines = readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { voter?: string; status?: string; reply?: string; election?: string });
+  const latest = new Map<string, { status?: string; reply?: string }>();
+  for (const l of lines.slice(1)) latest.set(l.voter!, l);
+  return { header: lines[0]!, latest, lines: lines.slice(1) };
+};
+const mailArgs = (extra: string[] = []) => ['credentials', 'mail', '--record', 'record.jsonl', '--private', 'authority/credentials.private.csv', '--base-url', BASE, '--smtp', smtp.url, '--from', 'Credential authority <ca@example.org>', '--rate', '1000/s', ...extra];
+const mail = (extra: string[] = []) => veche(mailArgs(extra), { cwd: e.work });
+
+before(async () => {
+  e = await mailElection('mail');
+  smtp = await startSmtp();
+});
+after(async () => {
+  await smtp.close();
+  rmSync(e.work, { recursive: true, force: true });
+});
+
+describe('veche credentials mail', () => {
+  test('refuses a private list that does not match the record, and a record that does not verify, sending nothing', async () => {
+    // One credential changed: not on the signed list (an altered or foreign private list).
+    const priv = readFileSync(e.at('authority/credentials.private.csv'), 'utf8');
+    const alice = e.credentials.get('alice')!;
+    const other = alice.slice(0, -1) + (alice.endsWith('0') ? '1' : '0');
+    writeFileSync(e.at('authority/altered.csv'), priv.replace(alice, other));
+    const altered = await veche(mailArgs(['--private', 'authority/altered.csv', '--status', 'altered-status.jsonl']), { cwd: e.work });
+    assert.equal(altered.code, 2, altered.stderr);
+    assert.match(altered.stderr, /the private list does not match the record, nothing sent/);
+    assert.match(altered.stderr, /voter "alice": the credential is not on the record's list/);
+    // A weight changed: the record's list says 2 for boris.
+    writeFileSync(e.at('authority/weight.csv'), priv.replace(/^boris,2,/m, 'boris,1,'));
+    const weight = await veche(mailArgs(['--private', 'authority/weight.csv', '--status', 'altered-status.jsonl']), { cwd: e.work });
+    assert.equal(weight.code, 2);
+    assert.match(weight.stderr, /voter "boris": weight 1 here, 2 on the record/);
+    // The board changed a line of the record (the manifest's title) without re-signing: the chain breaks.
+    const record = readFileSync(e.at('record.jsonl'), 'utf8');
+    writeFileSync(e.at('tampered.jsonl'), record.replace('Co-op council 2027', 'Co-op council 2028'));
+    const tampered = await veche(mailArgs(['--record', 'tampered.jsonl', '--status', 'altered-status.jsonl']), { cwd: e.work });
+    assert.equal(tampered.code, 2);
+    assert.match(tampered.stderr, /refused: the record does not verify/);
+    // A voter list with an address that is none: named, nothing sent.
+    writeFileSync(e.at('authority/bad-voters.csv'), 'voter,email\nalice,alice@example.org\nboris,"boris@example.org\r\nBcc: all@example.org"\nchloe,chloe@example.org\ndmytro,dmytro@example.org\nerin,erin@example.org\n');
+    const bad = await veche(mailArgs(['--voters', 'authority/bad-voters.csv', '--status', 'altered-status.jsonl']), { cwd: e.work });
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /is not an e-mail address/);
+    assert.equal(smtp.received.length, 0);
+    assert.ok(!existsSync(e.at('altered-status.jsonl')), 'no status file for a refused run');
+  });
+
+  test('each voter gets their own link and credential, in their language; a refused recipient is "refused" and the others are sent', async () => {
+    smtp.refuse.add('chloe@example.org');
+    const r = await mail();
+    assert.equal(r.code, 1, 'exit 1: a mail was refused');
+    assert.match(r.stdout, /4 sent, 0 re-sent, 1 refused, 0 failed, 0 skipped/);
+    const status = statusOf(e.at('authority/mail-status.jsonl'));
+    assert.equal(status.header.election, e.electionHash);
+    assert.equal(status.latest.get('chloe')!.status, 'refused');
+    assert.match(status.latest.get('chloe')!.reply!, /550/);
+    for (const id of ['alice', 'boris', 'dmytro', 'erin']) assert.equal(status.latest.get(id)!.status, 'sent');
+    assert.equal(statSync(e.at('authority/mail-status.jsonl')).mode & 0o777, 0o600);
+    // The status file never holds a credential.
+    const statusText = readFileSync(e.at('authority/mail-status.jsonl'), 'utf8');
+    for (const c of e.credentials.values()) assert.ok(!statusText.includes(c));
+
+    assert.deepEqual(smtp.received.map((m) => m.to).sort(), ['alice', 'boris', 'dmytro', 'erin'].map(EMAIL));
+    const fingerprint = electionFingerprint(e.electionHash);
+    for (const { to, mail: m } of smtp.received) {
+      const id = to.split('@')[0]!;
+      const got = readMail(m.text!);
+      assert.equal(got.credential, e.credentials.get(id), `${id} gets their own credential`);
+      assert.equal(got.link, `${BASE}/vote/${e.manifest.id}#credential=${e.credentials.get(id)}`);
+      assert.equal(got.fingerprint, fingerprint);
+      for (const [other, c] of e.credentials) if (other !== id) assert.ok(!m.text!.includes(c), `${id}'s mail holds no other credential`);
+      assert.equal(m.from!.value[0]!.address, 'ca@example.org');
+      assert.ok(m.subject!.includes(e.manifest.title));
+      assert.equal(m.headers.get('auto-submitted'), 'auto-generated');
+    }
+    const boris = smtp.received.find((m) => m.to === EMAIL('boris'))!.mail;
+    assert.equal(boris.to && !Array.isArray(boris.to) ? boris.to.value[0]!.name : '', 'Борис Петров');
+    assert.match(boris.subject!, /ваша ссылка для голосования/);
+    assert.match(boris.text!, /Здравствуйте, Борис Петров!/);
+    assert.match(boris.text!, /В бюллетене 4 вопроса\./, 'Russian plural of 4 (few)');
+    assert.match(boris.text!, /с весом 2 голоса\./, 'weight 2, few');
+    const dmytro = smtp.received.find((m) => m.to === EMAIL('dmytro'))!.mail;
+    assert.match(dmytro.text!, /Ваш ключ виборця/);
+    assert.doesNotMatch(dmytro.text!, /весом|weight/, 'weight 1 is not mentioned');
+    const alice = smtp.received.find((m) => m.to === EMAIL('alice'))!.mail;
+    assert.match(alice.text!, /The ballot has 4 questions\./);
+    // No language column: the election's first language (en).
+    assert.match(smtp.received.find((m) => m.to === EMAIL('erin'))!.mail.text!, /^Dear Erin O'Neil, jr\.,$/m);
+  });
+
+  test('a credential from a mail votes: veche vote with it, and the board accepts the ballot', async () => {
+    const { credential } = readMail(smtp.received.find((m) => m.to === EMAIL('alice'))!.mail.text!);
+    writeFileSync(e.at('choices.json'), JSON.stringify(compactChoices(1)));
+    const vote = await veche(['vote', '--record', 'record.jsonl', '--credential', credential, '--choices', 'choices.json', '--out', 'ballot.json'], { cwd: e.work });
+    assert.equal(vote.code, 0, vote.stderr);
+    assert.match(vote.stdout, /tracking code: [0-9a-f]{64}/);
+    const submitted = await veche(['board', 'submit', '--board', 'board', 'ballot.json'], { cwd: e.work });
+    assert.equal(submitted.code, 0, submitted.stderr);
+    await e.run(['board', 'export', '--board', 'board', '--out', 'record.jsonl']);
+    const ballots = readFileSync(e.at('record.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; payload: { credential?: string } }).filter((x) => x.type === 'ballot');
+    assert.deepEqual(ballots.map((b) => b.payload.credential), [credentialKeys(e.electionHash, credential).key]);
+  });
+
+  test('a re-run sends nobody twice; the refused voter gets the mail once their address is corrected (re-sent)', async () => {
+    const before = smtp.received.length;
+    const again = await mail();
+    assert.equal(again.code, 0, again.stdout + again.stderr);
+    assert.match(again.stdout, /0 sent, 0 re-sent, 0 refused, 0 failed, 5 skipped/);
+    assert.match(again.stdout, /chloe@example\.org: refused at .*550/);
+    assert.equal(smtp.received.length, before);
+    smtp.refuse.clear();
+    writeFileSync(e.at('authority/corrected.csv'), 'voter,email\nalice,alice@example.org\nboris,boris@example.org\nchloe,chloe.dubois@example.org\ndmytro,dmytro@example.org\nerin,erin@example.org\n');
+    const fixed = await mail(['--voters', 'authority/corrected.csv']);
+    assert.equal(fixed.code, 0, fixed.stdout);
+    assert.match(fixed.stdout, /0 sent, 1 re-sent, 0 refused, 0 failed, 4 skipped/);
+    assert.deepEqual(smtp.received.slice(before).map((m) => m.to), ['chloe.dubois@example.org']);
+    const m = smtp.received.at(-1)!.mail;
+    assert.equal(readMail(m.text!).credential, e.credentials.get('chloe'));
+    assert.match(m.text!, /Votre code d’accès/, 'the private list\'s language column stays');
+    assert.equal(statusOf(e.at('authority/mail-status.jsonl')).latest.get('chloe')!.status, 're-sent');
+  });
+
+  test('a bounce marked by the authority; --resend --only sends that voter again', async () => {
+    const marked = await veche(['credentials', 'bounced', '--status', 'authority/mail-status.jsonl', 'erin@example.org'], { cwd: e.work });
+    assert.equal(marked.code, 0, marked.stderr);
+    assert.equal(statusOf(e.at('authority/mail-status.jsonl')).latest.get('erin')!.status, 'bounced');
+    const before = smtp.received.length;
+    const skip = await mail();
+    assert.match(skip.stdout, /erin@example\.org: bounced at/);
+    assert.equal(smtp.received.length, before);
+    const resent = await mail(['--resend', '--only', 'erin']);
+    assert.equal(resent.code, 0);
+    assert.deepEqual(smtp.received.slice(before).map((m) => m.to), ['erin@example.org']);
+    assert.equal(statusOf(e.at('authority/mail-status.jsonl')).latest.get('erin')!.status, 're-sent');
+    const unknown = await veche(['credentials', 'bounced', '--status', 'authority/mail-status.jsonl', 'nobody@example.org'], { cwd: e.work });
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stdout, /no mail was sent to nobody@example\.org/);
+  });
+
+  test('a run killed (SIGKILL) in the middle of a mail, then run again: each voter gets exactly one mail', async () => {
+    const before = smtp.received.length;
+    const status = 'authority/crash-status.jsonl';
+    // The third mail is never answered: the sender is killed while it waits, so that mail is not accepted.
+    let child: ReturnType<typeof spawn> | null = null;
+    const exited = new Promise<void>((resolve) => {
+      smtp.beforeAccept = (n) => {
+        if (n - offeredBefore !== 3) return true;
+        child!.kill('SIGKILL');
+        return false;
+      };
+      child = spawn(process.execPath, [vecheBin, ...mailArgs(['--status', status])], { cwd: e.work, stdio: 'ignore' });
+      child.on('exit', () => resolve());
+    });
+    let offeredBefore = 0;
+    // offered counts every DATA the server saw so far: the messages of earlier tests.
+    offeredBefore = smtp.received.length;
+    await exited;
+    smtp.beforeAccept = null;
+    const firstRun = smtp.received.slice(before).map((m) => m.to);
+    assert.equal(firstRun.length, 2, 'two mails accepted before the kill');
+    const after = statusOf(e.at(status));
+    assert.equal([...after.latest.values()].filter((x) => x.status === 'sent').length, 2);
+    assert.equal([...after.latest.values()].filter((x) => x.status === 'sending').length, 1, 'the interrupted one is on disk as sending');
+    const rerun = await mail(['--status', status]);
+    assert.equal(rerun.code, 0, rerun.stdout + rerun.stderr);
+    assert.match(rerun.stdout, /3 sent, 0 re-sent, 0 refused, 0 failed, 2 skipped/);
+    const all = smtp.received.slice(before).map((m) => m.to).sort();
+    const expected = ['alice', 'boris', 'dmytro', 'erin'].map(EMAIL).concat('chloe@example.org').sort();
+    assert.deepEqual(all, expected, 'each voter exactly once, nobody twice');
+    for (const x of statusOf(e.at(status)).latest.values()) assert.equal(x.status, 'sent');
+  });
+});
+
+describe('veche credentials remind', () => {
+  test('mails only the voters whose credential has no ballot on the verified record', async () => {
+    // alice voted (test above); boris votes now.
+    const boris = e.credentials.get('boris')!;
+    writeFileSync(e.at('choices2.json'), JSON.stringify(compactChoices(2)));
+    await e.run(['vote', '--record', 'record.jsonl', '--credential', boris, '--choices', 'choices2.json', '--out', 'ballot2.json']);
+    await e.run(['board', 'submit', '--board', 'board', 'ballot2.json']);
+    await e.run(['board', 'export', '--board', 'board', '--out', 'record.jsonl']);
+    const before = smtp.received.length;
+    const args = ['credentials', 'remind', '--record', 'record.jsonl', '--private', 'authority/credentials.private.csv', '--base-url', BASE, '--smtp', smtp.url, '--from', 'ca@example.org', '--rate', '1000/s', '--status', 'authority/remind.jsonl'];
+    const r = await veche(args, { cwd: e.work });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /2 voter\(s\) have voted, 3 not yet/);
+    const reminded = smtp.received.slice(before);
+    assert.deepEqual(reminded.map((m) => m.to).sort(), ['chloe', 'dmytro', 'erin'].map(EMAIL));
+    for (const { to, mail: m } of reminded) {
+      const id = to.split('@')[0]!;
+      assert.equal(readMail(m.text!).credential, e.credentials.get(id));
+    }
+    assert.match(reminded.find((m) => m.to === EMAIL('dmytro'))!.mail.subject!, /^Нагадування: /);
+    assert.match(reminded.find((m) => m.to === EMAIL('erin'))!.mail.subject!, /^Reminder: .*you have not voted yet/);
+    // Run again the same day with the same status: nobody is reminded twice.
+    const again = await veche(args, { cwd: e.work });
+    assert.match(again.stdout, /0 sent, 0 re-sent, 0 refused, 0 failed, 3 skipped/);
+    assert.equal(smtp.received.length, before + 3);
+    // A record that does not verify is refused; so is one whose poll is closed.
+    writeFileSync(e.at('tampered2.jsonl'), readFileSync(e.at('record.jsonl'), 'utf8').replace('Co-op council 2027', 'Co-op council 2028'));
+    const tampered = await veche([...args.slice(0, 3), 'tampered2.jsonl', ...args.slice(4)], { cwd: e.work });
+    assert.equal(tampered.code, 2);
+    assert.match(tampered.stderr, /the record does not verify/);
+    await e.run(['board', 'close', '--board', 'board']);
+    await e.run(['board', 'export', '--board', 'board', '--out', 'closed.jsonl']);
+    const closed = await veche([...args.slice(0, 3), 'closed.jsonl', ...args.slice(4)], { cwd: e.work });
+    assert.equal(closed.code, 2);
+    assert.match(closed.stderr, /the poll has closed/);
+    assert.equal(smtp.received.length, before + 3);
+    void VOTER_IDS;
+  });
+});
