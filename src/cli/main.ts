@@ -20,7 +20,7 @@ The ceremony, one step per person (see README.md, "Running an election by hand")
   manifest      check a manifest file, or print an example to start from
   election      create an election on a board from a manifest            (board operator)
   trustee       init, commit, reveal, shares, finish, decrypt            (each trustee)
-  credentials   init, issue, revoke                                      (credential authority)
+  credentials   init, issue, revoke, mail, remind, letters, export       (credential authority)
   vote          encrypt and sign a ballot, or audit one                  (each voter)
   board         submit files, open/close the poll, tally, result, export (board operator)
 
