@@ -16,6 +16,7 @@ import type { Manifest } from '../src/manifest/types.js';
 import { ManifestError, validateManifest } from '../src/manifest/validate.js';
 import { encodeEvent, eventHash, GENESIS_PREV, type BoardEvent } from '../src/record/events.js';
 import { linesSource, verifyRecord } from '../src/verify/verifier.js';
+import { formatInZone, wallTimeToInstant } from '../src/manifest/zoned-time.js';
 import { tinyManifest } from './helpers/election-fixture.js';
 import { call, ok, openElectionOverHttp, recordText, startServer, type HttpElection, type TestServer } from './helpers/server.js';
 import { ServerProcess } from './helpers/server-process.js';
@@ -77,6 +78,22 @@ test('manifest: the time zone is an IANA name by its shape, and early closing ne
   assert.throws(() => validateManifest({ ...base, earlyClose: true }), /earlyClose: only with a closing time/);
   assert.throws(() => validateManifest({ ...base, closes: iso(Date.now() + 1000), earlyClose: 'yes' }), /earlyClose: expected true or false/);
   assert.equal(validateManifest({ ...base, closes: iso(Date.now() + 1000), earlyClose: true }).earlyClose, true);
+});
+
+test('zoned time: a wall-clock time read in a named zone (the admin form), and an instant shown with its zone named (the booth)', () => {
+  const at = (local: string, zone: string) => { const ms = wallTimeToInstant(local, zone); return ms === null ? null : iso(ms); };
+  assert.equal(at('2026-12-05T18:00', 'Europe/Berlin'), '2026-12-05T17:00:00.000Z', 'winter: UTC+1');
+  assert.equal(at('2026-07-05T18:00', 'Europe/Berlin'), '2026-07-05T16:00:00.000Z', 'summer: UTC+2');
+  assert.equal(at('2026-12-05T18:00', 'Asia/Kolkata'), '2026-12-05T12:30:00.000Z', 'a half-hour zone');
+  assert.equal(at('2026-12-05T18:00', 'America/Argentina/Buenos_Aires'), '2026-12-05T21:00:00.000Z');
+  assert.equal(at('2026-12-05T18:00:30', 'UTC'), '2026-12-05T18:00:30.000Z');
+  assert.equal(at('2026-12-05T18:00', 'Mars/Olympus_Mons'), null, 'an unknown zone');
+  assert.equal(at('5 December', 'UTC'), null);
+  const shown = formatInZone('2026-12-05T17:00:00.000Z', 'en-US', 'Europe/Berlin');
+  assert.match(shown, /December 5, 2026/);
+  assert.match(shown, /6:00\sPM/);
+  assert.match(shown, /Central European Standard Time/);
+  assert.match(formatInZone('2026-12-05T17:00:00.000Z', 'en-US', 'America/New_York'), /12:00\sPM Eastern Standard Time/);
 });
 
 test('schedule: the server opens the poll at its time and closes it at its time; the board refuses early and late steps; the record verifies', async (t) => {

@@ -13,6 +13,7 @@ import { availableLanguages, languageName, t, tn } from '../lib/i18n.js';
 import { errorBox, infoBox, okBox, rerender, runAction, sayStatus, startPage } from '../lib/page.js';
 import { phaseBadge } from '../lib/phase.js';
 import { verdictLabel } from '../lib/questions.js';
+import { readerZone, wallTimeToInstant } from '../../src/manifest/zoned-time.js';
 
 const TOKEN_KEY = 'veche-admin-token';
 const linksKey = (id: string) => `veche-admin-trustee-tokens:${id}`;
@@ -60,13 +61,16 @@ interface Draft {
   threshold: string;
   opens: string;
   closes: string;
+  /** The zone the two times are read in (the admin's own by default), also kept in the manifest. */
+  timeZone: string;
+  earlyClose: boolean;
 }
 
 const newQuestion = (type: QType): DraftQuestion => ({
   type, title: '', items: '', allowBlank: false, absoluteMajority: false, min: '0', max: '1', winners: '1',
   verdictDefault: 'no-consequences', quorumNum: '1', quorumDen: '2', threshold: 'simple', thresholdNum: '1', thresholdDen: '2', strict: true,
 });
-const newDraft = (): Draft => ({ id: '', title: '', description: '', languages: availableLanguages(), questions: [newQuestion('choice')], trustees: [1, 2, 3].map(newTrustee), authorityName: '', authorityKey: '', threshold: '2', opens: '', closes: '' });
+const newDraft = (): Draft => ({ id: '', title: '', description: '', languages: availableLanguages(), questions: [newQuestion('choice')], trustees: [1, 2, 3].map(newTrustee), authorityName: '', authorityKey: '', threshold: '2', opens: '', closes: '', timeZone: readerZone(), earlyClose: false });
 function newTrustee(n: number): DraftTrustee { return { id: `t${n}`, name: '', key: '' }; }
 
 /** An id from a label: ASCII letters and digits; `fallback` when nothing is left (e.g. Cyrillic) or it is taken. */
@@ -117,8 +121,16 @@ function toManifest(d: Draft): Manifest {
     credentialAuthority: { name: d.authorityName.trim() || t('admin.authorityDefaultName'), signingKey: d.authorityKey.trim() },
     threshold: int(d.threshold),
   };
-  if (d.opens) manifest.opens = new Date(d.opens).toISOString();
-  if (d.closes) manifest.closes = new Date(d.closes).toISOString();
+  const zone = d.timeZone.trim() || readerZone();
+  const instant = (field: 'opens' | 'closes', local: string): string => {
+    const ms = wallTimeToInstant(local, zone);
+    if (ms === null) throw new ManifestError([`${t(field === 'opens' ? 'admin.opens' : 'admin.closes')}: ${t('admin.badZone', { zone })}`]);
+    return new Date(ms).toISOString();
+  };
+  if (d.opens) manifest.opens = instant('opens', d.opens);
+  if (d.closes) manifest.closes = instant('closes', d.closes);
+  if (d.opens || d.closes) manifest.timeZone = zone;
+  if (d.closes && d.earlyClose) manifest.earlyClose = true;
   return manifest;
 }
 
@@ -386,7 +398,9 @@ function renderDraft(): Child {
         }))),
       h('div', { class: 'row' },
         textField('e-opens', t('admin.opens'), d.opens, (v) => { d.opens = v; }, { type: 'datetime-local' }),
-        textField('e-closes', t('admin.closes'), d.closes, (v) => { d.closes = v; }, { type: 'datetime-local' })),
+        textField('e-closes', t('admin.closes'), d.closes, (v) => { d.closes = v; }, { type: 'datetime-local' }),
+        textField('e-zone', t('admin.timeZone'), d.timeZone, (v) => { d.timeZone = v; }, {}, t('admin.timeZoneHint'))),
+      checkField('e-early-close', t('admin.earlyClose'), d.earlyClose, (on) => { d.earlyClose = on; }),
       h('p', { class: 'hint' }, t('admin.periodHint'))),
     h('section', { class: 'card' },
       h('h2', null, t('admin.questions')),

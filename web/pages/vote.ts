@@ -18,7 +18,8 @@ import { linesSource } from '../../src/verify/record-check.js';
 import { api, ApiError, errorText, type ElectionInfo } from '../lib/api.js';
 import { announce, byId, focus, h, nextPaint, type Child } from '../lib/dom.js';
 import { download, readFile, safeName } from '../lib/files.js';
-import { formatTime, t, tn } from '../lib/i18n.js';
+import { currentLanguage, t, tn } from '../lib/i18n.js';
+import { formatInZone, readerZone } from '../../src/manifest/zoned-time.js';
 import { errorBox, infoBox, okBox, pathParts, rerender, setTitle, startPage, takeFragmentParam, useLanguages } from '../lib/page.js';
 import { motionLabel, optionLabel, rulesText, verdictLabel } from '../lib/questions.js';
 
@@ -183,6 +184,16 @@ function useCredential(text: string): boolean {
 
 // ---- rendering ------------------------------------------------------------------------------------
 
+
+/** The voting period in the voter's own zone, named; and in the election's zone where that differs. */
+function periodText(m: { opens?: string; closes?: string; timeZone?: string; earlyClose?: boolean }): Child {
+  const when = (zone?: string) => ({ opens: m.opens ? formatInZone(m.opens, currentLanguage(), zone) : '—', closes: m.closes ? formatInZone(m.closes, currentLanguage(), zone) : '—' });
+  return [
+    h('p', { class: 'period' }, t('booth.period', when())),
+    m.timeZone && m.timeZone !== readerZone() ? h('p', { class: 'hint' }, t('booth.periodElectionZone', { zone: m.timeZone, ...when(m.timeZone) })) : null,
+    m.closes ? h('p', { class: 'hint' }, t(m.earlyClose ? 'booth.earlyCloseAllowed' : 'booth.closesOnTime')) : null,
+  ];
+}
 function render(): Child {
   // The election's title and text come from the checked record; before the check (or when it fails),
   // only the booth's own title is shown.
@@ -192,9 +203,7 @@ function render(): Child {
         h('p', { class: 'kicker' }, t('booth.kicker')),
         h('h1', null, manifest.title),
         manifest.description ? h('p', { class: 'description' }, manifest.description) : null,
-        manifest.opens || manifest.closes
-          ? h('p', { class: 'period' }, t('booth.period', { opens: manifest.opens ? formatTime(manifest.opens) : '—', closes: manifest.closes ? formatTime(manifest.closes) : '—' }))
-          : null,
+        manifest.opens || manifest.closes ? periodText(manifest) : null,
         fingerprintBlock(state.checked!.fingerprint))
     : h('h1', null, t('booth.title'));
   return [top, screenBody()];
