@@ -22,7 +22,6 @@ export const VOTERS_CSV = [
   'dmytro,Дмитро Коваль,dmytro@example.org,uk,1',
   'erin,"Erin O\'Neil, jr.",erin@example.org,,1',
 ].join('\n') + '\n';
-export const VOTER_IDS = ['alice', 'boris', 'chloe', 'dmytro', 'erin'];
 
 export interface MailElection {
   work: string;
@@ -66,14 +65,13 @@ export interface TestSmtp {
   /** Addresses the server refuses at RCPT TO with 550. */
   refuse: Set<string>;
   /** Called for each message before the server answers it; return false to leave it unanswered (not accepted). */
-  beforeAccept: ((n: number) => boolean) | null;
+  beforeAccept: (() => boolean) | null;
   close(): Promise<void>;
 }
 
 /** A real SMTP server on 127.0.0.1 that wants user veche / password secret (AUTH PLAIN/LOGIN). */
 export async function startSmtp(): Promise<TestSmtp> {
   const state: TestSmtp = { url: '', received: [], refuse: new Set(), beforeAccept: null, close: async () => {} };
-  let offered = 0;
   const server = new SMTPServer({
     disabledCommands: ['STARTTLS'],
     allowInsecureAuth: true,
@@ -90,8 +88,7 @@ export async function startSmtp(): Promise<TestSmtp> {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
-        const n = ++offered;
-        if (state.beforeAccept && !state.beforeAccept(n)) return; // never answered: the client is killed meanwhile
+        if (state.beforeAccept && !state.beforeAccept()) return; // never answered: the client is killed meanwhile
         void simpleParser(Buffer.concat(chunks)).then((mail) => {
           for (const r of session.envelope.rcptTo) state.received.push({ to: r.address, mail });
           cb();

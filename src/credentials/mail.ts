@@ -128,8 +128,9 @@ export class StatusLog {
 export function parseRate(text: string): number {
   const m = /^(\d+(?:\.\d+)?)\/(s|min|h)$/.exec(text.trim());
   const n = m ? Number(m[1]) : NaN;
-  if (!m || !(n > 0) || n > 1000) throw new Error(`--rate: expected like 2/s, 60/min or 500/h (at most 1000/s), not "${text}"`);
-  return ({ s: 1000, min: 60_000, h: 3_600_000 } as const)[m[2] as 's' | 'min' | 'h'] / n;
+  const interval = m && n > 0 ? ({ s: 1000, min: 60_000, h: 3_600_000 } as const)[m[2] as 's' | 'min' | 'h'] / n : NaN;
+  if (!(interval >= 1)) throw new Error(`--rate: expected like 2/s, 60/min or 500/h (at most 1000/s), not "${text}"`);
+  return interval;
 }
 
 /** A transport for an smtp:// or smtps:// URL. Plain SMTP is upgraded with STARTTLS, and required to be,

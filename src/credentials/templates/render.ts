@@ -48,7 +48,7 @@ function closing(lang: string, t: CredentialTexts, closes: string | undefined, n
   const end = new Date(closes);
   const days = Math.ceil((end.getTime() - now.getTime()) / 86_400_000);
   if (!Number.isFinite(days) || days < 0) return null;
-  const date = new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC', timeZoneName: 'short' }).format(end);
+  const date = new Intl.DateTimeFormat(lang, { year: 'numeric', month: 'long', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZone: 'UTC', timeZoneName: 'short' }).format(end);
   return plural(lang, t.closesIn, days, { date });
 }
 
