@@ -7,6 +7,8 @@ import { verifyCommand } from './commands/verify.js';
 import { voteCommand } from './commands/vote.js';
 import { manifestCommand } from './commands/manifest.js';
 import { serveCommand } from './commands/serve.js';
+// ranked counting (issue 12 point 4)
+import { rankedCommand } from './commands/ranked.js';
 import { UsageError } from './args.js';
 
 export const HELP = `veche: verifiable voting
@@ -29,6 +31,7 @@ Server:
 
 Anyone:
   verify        recompute every check of an election record
+  ranked        count a BLT ballot file: Meek STV, Scottish STV, IRV, Schulze
 `;
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
@@ -41,6 +44,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   vote: voteCommand,
   manifest: manifestCommand,
   serve: serveCommand,
+  ranked: rankedCommand, // ranked counting (issue 12 point 4)
 };
 
 export async function main(argv: string[]): Promise<number> {
