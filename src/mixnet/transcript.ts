@@ -6,7 +6,7 @@ import { sha512 } from '@noble/hashes/sha2.js';
 import { shake256 } from '@noble/hashes/sha3.js';
 import { canonicalJson, toBase64Url, toHex, utf8 } from '../crypto/encoding.js';
 import { PROTOCOL } from '../crypto/hash.js';
-import { scalarFromWideBytes, type Scalar } from '../crypto/group.js';
+import { mod, scalarFromWideBytes, type Scalar } from '../crypto/group.js';
 import type { ShuffleContext } from './context.js';
 import { readUnsignedLE } from './scalars.js';
 
@@ -16,8 +16,13 @@ const U_DIGEST_TAG = tag('mixnet/permutation-commitment');
 const U_TAG = tag('mixnet/u');
 const CHALLENGE_TAG = tag('mixnet/challenge');
 
-/** The u_i are 128-bit (16 bytes each of the XOF's output). */
-export const U_BYTES = 16;
+/**
+ * Each u_i is 32 bytes of the XOF's output, little-endian, mod q: at least 251 bits of min-entropy, so a
+ * prover who commits to a non-permutation passes the u-test with probability ≤ ~16·N/q per query
+ * (docs/spec-mixnet.md §4.3). As wide as q, because the width costs nothing here: every exponent the
+ * verifier uses is a full scalar anyway (its random weights make it one).
+ */
+export const U_BYTES = 32;
 
 export interface Statement {
   context: ShuffleContext;
@@ -80,7 +85,7 @@ export function transcriptWithout(omit: TranscriptPart | null): Transcript {
       const n = c.length;
       const stream = shake256(concat(U_TAG, digest), { dkLen: Math.max(U_BYTES * n, 1) });
       const u: bigint[] = new Array(n);
-      for (let i = 0; i < n; i++) u[i] = readUnsignedLE(stream, U_BYTES * i, U_BYTES);
+      for (let i = 0; i < n; i++) u[i] = mod(readUnsignedLE(stream, U_BYTES * i, U_BYTES));
       return { digest, u };
     },
     challenge(uDigest, t) {
