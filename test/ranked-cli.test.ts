@@ -1,0 +1,60 @@
+// `veche ranked count` as a user runs it: tables, JSON, the reference transcript, the seed, and clear
+// refusals (exit 2, the line at fault) for a bad file or bad options.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { veche, vecheOk } from './helpers/cli.js';
+
+const FIXTURES = join(import.meta.dirname, '..', '..', 'test', 'fixtures', 'stv-meek');
+const dir = mkdtempSync(join(tmpdir(), 'veche-ranked-'));
+const TRUNCATION = join(dir, 'truncation.blt');
+writeFileSync(TRUNCATION, '4 3\n3 1 2 0\n27 1 0\n5 4 3 0\n20 4 0\n11 2 0\n11 3 0\n0\n"A"\n"B"\n"C"\n"E"\n"Truncation matters"\n');
+
+test('veche ranked count prints every round and the elected', async () => {
+  const r = await vecheOk(['ranked', 'count', TRUNCATION, '--method', 'scottish-stv']);
+  assert.match(r.stdout, /Scottish STV: 3 seats, 4 candidates, valid weight 77/);
+  assert.match(r.stdout, /Round 1\n {4}surplus of A transferred: surplus 10\.00000 of 30\.00000; B \+0\.99999/);
+  assert.match(r.stdout, /B {2}11\.99999 {2}defeated/);
+  assert.match(r.stdout, /Elected: A, E, C\n$/);
+});
+
+test('--transcript reproduces the reference Meek transcript; --json gives the whole result', async () => {
+  const file = join(FIXTURES, 'vegetables.blt');
+  const t = await vecheOk(['ranked', 'count', file, '--method', 'meek-stv', '--transcript']);
+  const log = readFileSync(join(FIXTURES, 'vegetables.meek-fixed9.log'), 'utf8');
+  assert.equal(t.stdout, log.slice(log.indexOf('Action: Begin Count')).replace(/\n+$/, '\n'));
+  const j = JSON.parse((await vecheOk(['ranked', 'count', file, '--method', 'meek-stv', '--json'])).stdout);
+  assert.deepEqual(j.elected, [6, 7, 8, 4]);
+  assert.equal(j.tieSource, 'given');
+  assert.equal(j.rounds.length, 6);
+});
+
+test('--seed sets the lot order; --seats overrides the file', async () => {
+  const seed = '00'.repeat(32);
+  const j = JSON.parse((await vecheOk(['ranked', 'count', TRUNCATION, '--method', 'schulze', '--seats', '1', '--seed', seed, '--json'])).stdout);
+  assert.equal(j.tieSource, 'seed');
+  assert.deepEqual(j.tieOrder, [2, 0, 3, 1]);
+  assert.deepEqual(j.elected, [0]);
+});
+
+test('bad files and options are refused with exit 2 and a clear message', async () => {
+  const bad = join(dir, 'bad.blt');
+  writeFileSync(bad, '3 1\n1 1 4 0\n0\n"A"\n"B"\n"C"\n"T"\n');
+  const cases: [string[], RegExp][] = [
+    [['ranked', 'count', bad, '--method', 'irv'], /bad\.blt: line 2: candidate 4 is not from 1 to 3/],
+    [['ranked', 'count', TRUNCATION, '--method', 'borda'], /--method must be one of/],
+    [['ranked', 'count', TRUNCATION, '--method', 'irv'], /IRV elects one candidate/],
+    [['ranked', 'count', TRUNCATION, '--method', 'irv', '--seats', '1', '--seed', 'abcd'], /at least 16 bytes/],
+    [['ranked', 'count', TRUNCATION, '--method', 'irv', '--seats', '9'], /--seats must be a whole number from 1 to 4/],
+    [['ranked', 'count', TRUNCATION, '--method', 'irv', '--seats', '1', '--transcript'], /for --method meek-stv/],
+    [['ranked', 'count', join(dir, 'missing.blt'), '--method', 'irv'], /cannot read .*ENOENT/],
+    [['ranked', 'count', join(FIXTURES, 'crashes', 'crash.blt'), '--method', 'meek-stv', '--signed-surplus'], /signed-surplus rule cannot continue/],
+  ];
+  for (const [args, re] of cases) {
+    const r = await veche(args);
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stdout}${r.stderr}`);
+    assert.match(r.stderr, re);
+  }
+});
