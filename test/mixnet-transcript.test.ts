@@ -8,10 +8,10 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { shake256 } from '@noble/hashes/sha3.js';
 import { backend, nobleBackend, setBackend } from '../src/crypto/backend.js';
 import { loadSodiumBackend } from '../src/crypto/backend-sodium.js';
-import { toHex, utf8 } from '../src/crypto/encoding.js';
+import { fromHex, toHex, utf8 } from '../src/crypto/encoding.js';
 import { shuffle, checkShuffle, prepareGenerators, encodeRows, decodeRows, MixnetFormatError, type Row, type ShuffleContext } from '../src/mixnet/index.js';
 import { deriveGenerators, generatorSeed, nobleDerive } from '../src/mixnet/generators.js';
-import { encodeProof, packRows, unpackRows } from '../src/mixnet/encoding.js';
+import { decodeProof, encodeProof, packRows, unpackRows } from '../src/mixnet/encoding.js';
 import { proveShuffle, randomScalarFrom } from '../src/mixnet/proof.js';
 import { isPermutation, randomPermutation, uniformBelow, type RandomBytes } from '../src/mixnet/permutation.js';
 import { TRANSCRIPT, transcriptWithout, type TranscriptPart } from '../src/mixnet/transcript.js';
@@ -128,6 +128,10 @@ const VECTOR = {
     '48ac82f8fe66df2624e01563598ae41848db27730740ffd351132fd533e9cd22',
     'd6c1e008b5d822bc79d0c75673b11e773e07dfa19df53eecfbfc6766fe898b3d',
   ],
+  D: 'e377d04f5cc51f60281908ece950265fe9ac8e0aebf14e1af0a20ac64b4a7997f8c6c481e576ea96064a4e8207ff15579e6843232397413a770967a7f4d0062d',
+  U: 'a6d92c5fe7f08e87307236188eef694664cea65b83ab7a99bf0641fabb3b75f847f427d4dbe8c514e229446d3ff5af61dc7efb361fbaa885b589401336e01725',
+  u: ['148c467186fda104d407d092b08952a1ab151474d3b961a4e090aedb3cdaf35', 'df7c3a937cdadf2d21e37f03182e0302b6ea957887d771517cb69f57b7b5742'],
+  c: 'fe084c1c7e139bc8f51ab21a3df9f30cb7c0884a8ca2a2faf45e22ff64e4ad2',
   pk: '7ca0fc1df9cba8784d97745f52366247cc8730f0343c319d2d4fa2cdc63f2c40',
   rows: '0000000200013a38402be358b9f520ad9c2fe794efa10ff3a391cd9d3358ba22d7e555b96614f042699d9613d1ca4b0f99e4764ead7547ea6949c79e3a79eef69546bc20de6732e407403a195a84601d5b2ab1fb4f2e3cac4f510f4ac9fe149e2d413f737e5f0c499429dd88fb93f18ef42c0a27cf1b8226e3760095f5072eebd44e8c80844c',
   output: '000000020001c60901ba7456305d6032d304be19972febda50215e5451e84ac153453630e0677eb598706c8c5fdcee23eb25c09addddb60c53879261d33642ba202c44ca224bfaa2d5333fb0538d0c3ad27e2cffd0d3da01b66635e810f6242f695637f773375019618db23e9d24a4b58691dc2459d6071f4a5a16c6b7874a0ac9f2ebcff817',
@@ -151,6 +155,18 @@ test('test vector: fixed random stream → fixed output and proof bytes, identic
     assert.equal(got.proof, VECTOR.proof, `${be.name}: proof`);
   }
   assert.equal(new Set(seen).size, 1);
+  // The intermediate values of docs/spec-mixnet.md §8, for a second implementation to find its mistakes.
+  const be = backend();
+  const rows = decodeRows(be, fromHex(VECTOR.rows, VECTOR.rows.length / 2));
+  const out = decodeRows(be, fromHex(VECTOR.output, VECTOR.output.length / 2));
+  const proof = decodeProof(be, fromHex(VECTOR.proof, VECTOR.proof.length / 2), 2, 1);
+  const statement = { context: CTX, publicKey: fromHex(VECTOR.pk, 32), seed: generatorSeed(CTX), count: 2, width: 1, inputs: packRows(be, rows, 'in').packed, outputs: packRows(be, out, 'out').packed };
+  const D = TRANSCRIPT.statement(statement);
+  const { digest: U, u } = TRANSCRIPT.challenges(D, proof.c);
+  assert.equal(toHex(D), VECTOR.D);
+  assert.equal(toHex(U), VECTOR.U);
+  assert.deepEqual(u.map((x) => x.toString(16)), VECTOR.u);
+  assert.equal(TRANSCRIPT.challenge(U, proof).toString(16), VECTOR.c);
   // A width-3 vector by its digest: 3 rows.
   for (const be of await allBackends()) {
     setBackend(be);
