@@ -68,3 +68,14 @@ for (const [what, text, re] of malformed) {
     assert.throws(() => parseBlt(text), (e: unknown) => e instanceof BltError && re.test((e as Error).message));
   });
 }
+
+test('attack, a tampered BLT file: any edit is either read or refused as a BltError, never a crash', async () => {
+  const fc = (await import('fast-check')).default;
+  const good = readFileSync(join(FIXTURES, 'vegetables.blt'), 'utf8');
+  const plain = '3 2\n-2\n4 1 2 3 0\n2 3=1 0\n0\n"A"\n"B"\n"C"\n"Plain"\n';
+  fc.assert(fc.property(fc.constantFrom(good, plain), fc.nat(), fc.nat(), fc.string({ maxLength: 6 }), (text, at, len, insert) => {
+    const i = at % (text.length + 1);
+    const edited = text.slice(0, i) + insert + text.slice(i + (len % 4));
+    try { parseBlt(edited); } catch (e) { assert.ok(e instanceof BltError, `not a BltError: ${String(e)} for ${JSON.stringify(edited)}`); }
+  }), { numRuns: 400 });
+});

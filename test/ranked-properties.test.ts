@@ -99,3 +99,25 @@ test('bad input is refused with a clear error', () => {
   refuses({ candidates: ['A', 'A'] }, /distinct/);
   refuses({ withdrawn: [0, 1, 2, 3, 4] }, /only 0 candidates/);
 });
+
+test('attack, a voter: malformed rankings are set aside and change nothing in the count of the others', () => {
+  const junk = fc.oneof(
+    fc.constant([]), fc.constant([0, 0]), fc.constant([[]]), fc.constant([-1]), fc.constant([5]), fc.constant([1e9]),
+    fc.constant([0.5]), fc.constant(['0']), fc.constant([null]), fc.constant({ length: 1, 0: 0 }), fc.constant('0'),
+    fc.constant([[0, 0]]), fc.constant([NaN]), fc.constant([[1, [2]]]), fc.constant([Infinity]),
+  );
+  fc.assert(fc.property(electionArb, fc.array(fc.tuple(junk, fc.nat(40)), { maxLength: 6 }), ({ rankings, weights, seats }, extra) => {
+    const w = weights.slice(0, rankings.length);
+    const withJunk = [...rankings] as unknown[];
+    const junkWeights = [...w];
+    for (const [j, at] of extra) { const k = at % (withJunk.length + 1); withJunk.splice(k, 0, j); junkWeights.splice(k, 0, 1); }
+    for (const method of RANKED_METHODS) {
+      const clean = countRanked(make(method, rankings, w, seats));
+      const dirty = countRanked(make(method, withJunk as Ranking[], junkWeights, seats));
+      assert.equal(dirty.invalid.length, extra.length);
+      assert.deepEqual(dirty.rounds, clean.rounds);
+      assert.deepEqual(dirty.elected, clean.elected);
+      assert.equal(dirty.validWeight, clean.validWeight);
+    }
+  }), { numRuns: 25 });
+});
