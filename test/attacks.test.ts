@@ -13,14 +13,13 @@ import type { BoardStore } from '../src/board/store.js';
 import type { Receipt } from '../src/board/receipt.js';
 import { signReceipt } from '../src/board/receipt.js';
 import { encryptBallot } from '../src/ballot/encrypt.js';
-import { optionContext, range, signatureContext, sumContext, TAG_CONTENT, TAG_OPTION_PROOF, TAG_SIGNATURE, TAG_SUM_PROOF } from '../src/ballot/context.js';
+import { cheatingBallot as forgeCheating, signAnswers } from './helpers/ballot-forge.js';
 import type { BallotJson, EncryptedGroupJson } from '../src/ballot/types.js';
 import { issueCredentials } from '../src/credentials/credentials.js';
 import { addCiphertexts, encodeCiphertext, encrypt, ZERO_CIPHERTEXT, type Ciphertext } from '../src/crypto/elgamal.js';
 import { add, baseMul, encodePoint, encodeScalar, inv, mul, pointMul, randomScalar, sub, type Point } from '../src/crypto/group.js';
 import { hashHex, hashToScalar } from '../src/crypto/hash.js';
-import { encodeDisjunctive, proveDisjunctive, verifyDisjunctive } from '../src/crypto/proofs/disjunctive.js';
-import { encodeSchnorr, proveSchnorr } from '../src/crypto/proofs/schnorr.js';
+import { verifyDisjunctive } from '../src/crypto/proofs/disjunctive.js';
 import { encodeEvent, type BoardEvent, type CredentialsPayload } from '../src/record/events.js';
 import { makeDecryptionShare } from '../src/tally/decrypt.js';
 import { checkReceipts, parseReceiptLines } from '../src/verify/receipts.js';
@@ -57,34 +56,10 @@ async function verifies(lines: string[]): Promise<{ ok: boolean; failed: string[
   return { ok: report.ok, failed: report.failedChecks };
 }
 
-function sign(el: Pick<OpenElection, 'electionHash'>, voter: Voter, answers: EncryptedGroupJson[], credential = voter.keys.key): BallotJson {
-  const message = hashHex(TAG_CONTENT, { election: el.electionHash, credential, answers });
-  return { election: el.electionHash, credential, answers, signature: encodeSchnorr(proveSchnorr(TAG_SIGNATURE, signatureContext(el.electionHash), voter.keys.secret, voter.keys.publicKey, message)) };
-}
+const sign = (el: Pick<OpenElection, 'electionHash'>, voter: Voter, answers: EncryptedGroupJson[], credential = voter.keys.key): BallotJson => signAnswers(el.electionHash, voter.keys, answers, credential);
 
-/**
- * A ballot as a cheating voter makes it: any values per option (2, −1, ...), each proof made by the
- * honest prover but claiming a value in range (it has no other way to make one), signed with the
- * voter's own credential so that the signature holds and only the proofs can catch it.
- */
-function cheatingBallot(el: OpenElection, voter: Voter, vectors: number[][]): BallotJson {
-  const answers = el.groups.map((g, gi) => {
-    const cts: Ciphertext[] = [];
-    let totalR = 0n;
-    const proofs = vectors[gi]!.map((v, i) => {
-      const { ct, r } = encrypt(el.publicKey, BigInt(v) < 0n ? sub(0n, BigInt(-v)) : BigInt(v));
-      cts.push(ct);
-      totalR = add(totalR, r);
-      return encodeDisjunctive(proveDisjunctive(TAG_OPTION_PROOF, optionContext(el.electionHash, voter.keys.key, g, i), el.publicKey, ct, r, [0, 1], v === 0 ? 0 : 1));
-    });
-    const sum = vectors[gi]!.reduce((a, b) => a + b, 0);
-    const values = range(g.min, g.max);
-    const claim = Math.min(Math.max(sum, g.min), g.max) - g.min;
-    const total = cts.reduce(addCiphertexts, ZERO_CIPHERTEXT);
-    return { ct: cts.map(encodeCiphertext), proofs, sum: encodeDisjunctive(proveDisjunctive(TAG_SUM_PROOF, sumContext(el.electionHash, voter.keys.key, g), el.publicKey, total, totalR, values, claim)) };
-  });
-  return sign(el, voter, answers);
-}
+/** A cheating voter's ballot (test/helpers/ballot-forge.ts): any values, the best proofs, signed. */
+const cheatingBallot = (el: OpenElection, voter: Voter, vectors: number[][]): BallotJson => forgeCheating(el.electionHash, el.publicKey, el.groups, vectors, voter.keys);
 
 // ---------------------------------------------------------------------------------------------------
 
@@ -148,7 +123,9 @@ describe('weak Fiat–Shamir: a proof made before the statement it proves', () =
     const voter = el.voters[0]!;
     const group = el.groups[0]!;
     const h = el.publicKey;
-    const context = optionContext(el.electionHash, voter.keys.key, group, 0);
+    // A v1-style option proof (src/crypto/proofs/disjunctive.ts), the statement the attack targets.
+    const TAG_OPTION_PROOF = 'ballot/option';
+    const context = { election: el.electionHash, credential: voter.keys.key, question: group.questionId, row: group.rowId, option: group.optionIds[0]! };
     // The flawed transcript (Helios before 2012, SwissPost 2019): the ciphertext is not hashed.
     const weakChallenge = (commitments: [Point, Point][]) => hashToScalar(TAG_OPTION_PROOF, { context, statement: { h: encodePoint(h), values: [0, 1] }, commitment: commitments.map(([a, b]) => [encodePoint(a), encodePoint(b)]) });
     const weakVerify = (ct: Ciphertext, proof: { c: bigint[]; z: bigint[] }) => {
@@ -168,12 +145,12 @@ describe('weak Fiat–Shamir: a proof made before the statement it proves', () =
     assert.ok(weakVerify(ct, forged), 'the forgery fools a verifier whose transcript omits the ciphertext');
     assert.equal(verifyDisjunctive(TAG_OPTION_PROOF, context, h, ct, [0, 1], forged), false, 'veche hashes the whole statement');
 
-    // The forged option inside an otherwise honest ballot, signed by the voter: refused at that option.
+    // The forged ciphertext put into an otherwise honest ballot after its proofs were made, signed by the
+    // voter: the ballot's one challenge hashes every ciphertext, so the group's proof fails.
     const honest = encryptBallot(el.electionHash, h, el.groups, simpleSelections(el.groups, 1), voter.keys).ballot;
     const answers = structuredClone(honest.answers);
     answers[0]!.ct[0] = encodeCiphertext(ct);
-    answers[0]!.proofs[0] = { c: forged.c.map(encodeScalar), z: forged.z.map(encodeScalar) };
-    await refused(el.board, () => el.board.castBallot(sign(el, voter, answers)), 'bad-proof', /option a: the proof that it encrypts 0 or 1 fails/);
+    await refused(el.board, () => el.board.castBallot(sign(el, voter, answers)), 'bad-proof', /chair: the proof that exactly one option is selected fails/);
   });
 });
 
@@ -342,10 +319,11 @@ describe('a voter who over-votes or double-counts', () => {
   before(async () => { el = await openElection(newStore(), { voters: 1, manifest: smallManifest('overvote') }); });
   // Groups: chair (pick one of a, b, c) and projects (approve 0 to 2 of p, q, r, s).
   const cases: [string, number[][], RegExp][] = [
-    ['a selection of 2 (one candidate counted twice)', [[2, 0, 0], [0, 0, 0, 0]], /option a: the proof that it encrypts 0 or 1 fails/],
-    ['2 for one candidate and −1 for another (the sum still 1)', [[2, -1, 0], [0, 0, 0, 0]], /0 or 1 fails/],
-    ['two candidates in a pick-one question', [[1, 1, 0], [0, 0, 0, 0]], /between 1 and 1 options are selected fails/],
-    ['no candidate in a pick-one question without blank', [[0, 0, 0], [0, 0, 0, 0]], /between 1 and 1 options are selected fails/],
+    ['a selection of 2 (one candidate counted twice)', [[2, 0, 0], [0, 0, 0, 0]], /chair: the proof that exactly one option is selected fails/],
+    ['2 for one candidate and −1 for another (the sum still 1)', [[2, -1, 0], [0, 0, 0, 0]], /chair: the proof that exactly one option is selected fails/],
+    ['two candidates in a pick-one question', [[1, 1, 0], [0, 0, 0, 0]], /chair: the proof that exactly one option is selected fails/],
+    ['no candidate in a pick-one question without blank', [[0, 0, 0], [0, 0, 0, 0]], /chair: the proof that exactly one option is selected fails/],
+    ['2 for one approval option (the sum in range)', [[1, 0, 0], [2, 0, 0, 0]], /projects, option p: the proof that it encrypts 0 or 1 fails/],
     ['3 approvals where at most 2 are allowed', [[1, 0, 0], [1, 1, 1, 0]], /projects.*between 0 and 2 options are selected fails/],
   ];
   for (const [name, vectors, message] of cases) {

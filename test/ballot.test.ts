@@ -3,17 +3,15 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { add, baseMul, decodeScalar, encodeScalar, ORDER, pointMul, randomScalar } from '../src/crypto/group.js';
+import { baseMul, decodeScalar, encodeScalar, pointMul, randomScalar } from '../src/crypto/group.js';
 import { hashHex } from '../src/crypto/hash.js';
-import { addCiphertexts, encodeCiphertext, encrypt, ZERO_CIPHERTEXT } from '../src/crypto/elgamal.js';
+import { encodeCiphertext, encrypt, type Ciphertext } from '../src/crypto/elgamal.js';
 import { discreteLog } from '../src/crypto/dlog.js';
-import { encodeDisjunctive, proveDisjunctive } from '../src/crypto/proofs/disjunctive.js';
-import { encodeSchnorr, proveSchnorr } from '../src/crypto/proofs/schnorr.js';
 import { encryptBallot, type VoterKeys } from '../src/ballot/encrypt.js';
-import { checkBallot } from '../src/ballot/validate.js';
+import { checkBallot } from '../src/ballot/check.js';
 import { auditBallot } from '../src/ballot/audit.js';
 import { trackingCode } from '../src/ballot/tracking.js';
-import { optionContext, sumContext, TAG_CONTENT, TAG_OPTION_PROOF, TAG_SIGNATURE, TAG_SUM_PROOF } from '../src/ballot/context.js';
+import { cheatingBallot, packProof, signAnswers, unpackProof } from './helpers/ballot-forge.js';
 import { BallotError, type BallotJson } from '../src/ballot/types.js';
 import { credentialKeys } from '../src/credentials/credentials.js';
 import { encodeChoices, selectionGroups } from '../src/manifest/layout.js';
@@ -56,8 +54,7 @@ const clone = (b: BallotJson): BallotJson => JSON.parse(JSON.stringify(b));
 
 /** Signs `ballot` (as changed by a malicious client) with `voter`'s key, so only the proofs can catch it. */
 function resign(ballot: BallotJson, voter: VoterKeys, election = ballot.election): BallotJson {
-  const message = hashHex(TAG_CONTENT, { election, credential: voter.key, answers: ballot.answers });
-  return { ...ballot, election, credential: voter.key, signature: encodeSchnorr(proveSchnorr(TAG_SIGNATURE, { election }, voter.secret, voter.publicKey, message)) };
+  return signAnswers(election, voter, ballot.answers);
 }
 
 function rejects(ballot: unknown, code: string, what: string, context = ctx): void {
@@ -73,7 +70,7 @@ onEachBackend(() => {
       assert.equal(checked.credential, voterX.key);
       assert.equal(checked.trackingCode, honest.trackingCode);
       assert.equal(trackingCode(honest.ballot), hashHex('ballot/tracking', honest.ballot));
-      checked.ciphertexts.forEach((row, g) => row.forEach((ct, i) => assert.equal(discreteLog(ct.beta.subtract(pointMul(ct.alpha, x)), 1), selections[g]![i])));
+      checked.ciphertexts.forEach((row: Ciphertext[], g: number) => row.forEach((ct: Ciphertext, i: number) => assert.equal(discreteLog(ct.beta.subtract(pointMul(ct.alpha, x)), 1), selections[g]![i])));
       assert.ok(auditBallot(honest.ballot, h, honest.secrets));
       // The randomness revealed by an audit re-creates each ciphertext.
       honest.secrets.randomness.forEach((rs, g) => rs.forEach((r, i) => assert.deepEqual(encodeCiphertext(encrypt(h, selections[g]![i]!, decodeScalar(r)).ct), honest.ballot.answers[g]!.ct[i])));
@@ -140,14 +137,23 @@ onEachBackend(() => {
       badPoint.answers[0]!.ct[0]![0] = '7'.repeat(43);
       rejects(badPoint, 'malformed', 'a ciphertext that is not a point');
       const badScalar = clone(b);
-      badScalar.answers[1]!.proofs[0]!.z[0] = '_'.repeat(43);
-      rejects(badScalar, 'malformed', 'a proof scalar that is not canonical');
-      const branches = clone(b);
-      branches.answers[1]!.sum.c.pop();
-      rejects(branches, 'malformed', 'a sum proof with the wrong number of branches');
+      const highBytes = (text: string) => { const u = Buffer.from(text, 'base64url'); u.fill(0xff, u.length - 32); return u.toString('base64url'); };
+      badScalar.answers[1]!.proof = highBytes(b.answers[1]!.proof);
+      rejects(badScalar, 'malformed', 'a response that is not reduced mod q');
+      const short = clone(b);
+      short.answers[1]!.proof = b.answers[1]!.proof.slice(0, -43);
+      rejects(short, 'malformed', 'a proof text of the wrong length (a branch missing)');
+      const long = clone(b);
+      long.answers[1]!.proof = b.answers[1]!.proof + 'AAAA';
+      rejects(long, 'malformed', 'a proof text too long');
+      const notPoint = clone(b);
+      notPoint.answers[0]!.proof = '7'.repeat(43) + b.answers[0]!.proof.slice(43);
+      rejects(notPoint, 'malformed', 'a commitment that is not a point');
+      rejects({ ...b, answers: [{ ...b.answers[0]!, proof: 42 }, ...b.answers.slice(1)] }, 'malformed', 'a proof that is not text');
       rejects({ ...b, credential: 'A'.repeat(43) }, 'malformed', 'the identity as credential');
       rejects({ ...b, credential: 42 }, 'malformed', 'a credential that is not a key');
-      rejects({ ...b, signature: { c: b.signature.c } }, 'malformed', 'a signature without z');
+      rejects({ ...b, signature: b.signature.slice(0, 43) }, 'malformed', 'a signature without z');
+      rejects({ ...b, signature: { R: b.signature } }, 'malformed', 'a signature that is not text');
       rejects(null, 'malformed', 'null');
       rejects([b], 'malformed', 'an array');
     });
@@ -164,7 +170,9 @@ onEachBackend(() => {
       changed.answers[0]!.ct[0] = c1;
       changed.answers[0]!.ct[1] = c0;
       rejects(changed, 'bad-signature', 'two ciphertexts swapped');
-      rejects({ ...honest.ballot, signature: { c: honest.ballot.signature.z, z: honest.ballot.signature.c } }, 'bad-signature', 'signature scalars swapped');
+      const sig = Buffer.from(honest.ballot.signature, 'base64url');
+      sig[40]! ^= 1;
+      rejects({ ...honest.ballot, signature: sig.toString('base64url') }, 'bad-signature', 'signature response changed');
       rejects({ ...honest.ballot, credential: voterY.key }, 'bad-signature', 'another credential named, not re-signed');
     });
 
@@ -174,10 +182,15 @@ onEachBackend(() => {
 
     test('proofs moved between options, rows or questions fail even when the voter signs them', () => {
       const swappedOptions = clone(honest.ballot);
-      const a = swappedOptions.answers[0]!;
+      const a = swappedOptions.answers[1]!;
       [a.ct[0], a.ct[1]] = [a.ct[1]!, a.ct[0]!];
-      [a.proofs[0], a.proofs[1]] = [a.proofs[1]!, a.proofs[0]!];
-      rejects(resign(swappedOptions, voterX), 'bad-proof', 'option ann ↔ bob, with their proofs');
+      const parts = unpackProof(a.proof, groups[1]!);
+      for (const f of ['points', 'challenges', 'responses'] as const) { const list = parts[f] as unknown[]; [list[0], list[1]] = [list[1], list[0]]; }
+      a.proof = packProof(parts);
+      rejects(resign(swappedOptions, voterX), 'bad-proof', 'option p1 ↔ p2, with their 0/1 proofs');
+      const swappedOneHot = clone(honest.ballot);
+      [swappedOneHot.answers[0]!.ct[0], swappedOneHot.answers[0]!.ct[1]] = [swappedOneHot.answers[0]!.ct[1]!, swappedOneHot.answers[0]!.ct[0]!];
+      rejects(resign(swappedOneHot, voterX), 'bad-proof', 'candidates ann ↔ bob under the same one-hot proof');
       // Verdict rows treasurer and secretary have the same shape: swap whole groups.
       const swappedRows = clone(honest.ballot);
       [swappedRows.answers[2], swappedRows.answers[3]] = [swappedRows.answers[3]!, swappedRows.answers[2]!];
@@ -188,35 +201,20 @@ onEachBackend(() => {
       rejects(resign(swappedQuestions, voterX), 'bad-proof', 'chair ↔ review/treasurer');
     });
 
-    /** Builds group g from `values` with honest 0/1 proofs where possible and a sum proof over `sumValues`. */
-    function forgedGroup(g: number, values: bigint[], claimed: number[], sumValues: number[], sumIndex: number) {
-      const group = groups[g]!;
-      const encs = values.map((m) => encrypt(h, m));
-      const proofs = encs.map((e, i) => encodeDisjunctive(proveDisjunctive(TAG_OPTION_PROOF, optionContext(ELECTION, voterX.key, group, i), h, e.ct, e.r, [0, 1], claimed[i]!)));
-      const total = encs.map((e) => e.ct).reduce(addCiphertexts, ZERO_CIPHERTEXT);
-      const r = encs.reduce((acc, e) => add(acc, e.r), 0n);
-      const sum = encodeDisjunctive(proveDisjunctive(TAG_SUM_PROOF, sumContext(ELECTION, voterX.key, group), h, total, r, sumValues, sumIndex));
-      return { ct: encs.map((e) => encodeCiphertext(e.ct)), proofs, sum };
-    }
-
-    test('over-voting: two candidates in a pick-one question', () => {
-      const ballot = clone(honest.ballot);
-      // Each option is 0 or 1 with an honest proof; only the sum (2) is out of [1, 1].
-      ballot.answers[0] = forgedGroup(0, [1n, 1n, 0n], [1, 1, 0], [1, 2], 1);
-      rejects(resign(ballot, voterX), 'malformed', 'a 2-branch sum proof where [1, 1] needs 1 branch');
-      ballot.answers[0] = forgedGroup(0, [1n, 1n, 0n], [1, 1, 0], [2], 0);
-      rejects(resign(ballot, voterX), 'bad-proof', 'a 1-branch sum proof for the value 2');
-      // approval [0, 2]: three approvals proved in [1, 3] (3 branches, like [0, 2]).
-      ballot.answers[0] = honest.ballot.answers[0]!;
-      ballot.answers[1] = forgedGroup(1, [1n, 1n, 1n], [1, 1, 1], [1, 2, 3], 2);
-      rejects(resign(ballot, voterX), 'bad-proof', 'three approvals where at most two are allowed');
+    test('over-voting and under-voting: two candidates, or none, in a pick-one question; three approvals of at most two', () => {
+      const cheat = (vectors: number[][]) => cheatingBallot(ELECTION, h, groups, vectors, voterX);
+      const rest = selections.slice(1);
+      assert.throws(() => checkBallot(cheat([[1, 1, 0], ...rest]), ctx), /chair: the proof that exactly one option is selected fails/);
+      assert.throws(() => checkBallot(cheat([[0, 0, 0], ...rest]), ctx), /chair: the proof that exactly one option is selected fails/);
+      assert.throws(() => checkBallot(cheat([selections[0]!, [1, 1, 1], ...selections.slice(2)]), ctx), /projects: the proof that between 0 and 2 options are selected fails/);
+      // The same maker with honest choices makes a ballot that checks: the refusals are the proofs'.
+      assert.equal(checkBallot(cheat(selections), ctx).credential, voterX.key);
     });
 
-    test('an option encrypting 2 (or −1) fails its 0/1 proof', () => {
-      const ballot = clone(honest.ballot);
-      // 2 + 0 + (−1) = 1: the sum proof alone would pass; the option proofs must not.
-      ballot.answers[0] = forgedGroup(0, [2n, 0n, ORDER - 1n], [1, 0, 0], [1], 0);
-      rejects(resign(ballot, voterX), 'bad-proof', 'options 2, 0, −1');
+    test('an option encrypting 2 (or −1) fails its proof', () => {
+      // 2 + 0 + (−1) = 1: a sum proof alone would pass; the one-hot proof must not.
+      assert.throws(() => checkBallot(cheatingBallot(ELECTION, h, groups, [[2, 0, -1], ...selections.slice(1)], voterX), ctx), /chair: the proof that exactly one option is selected fails/);
+      assert.throws(() => checkBallot(cheatingBallot(ELECTION, h, groups, [selections[0]!, [2, 0, -1], ...selections.slice(2)], voterX), ctx), /projects, option p1: the proof that it encrypts 0 or 1 fails/);
     });
 
     test('a refused ballot changes nothing: the same honest ballot still checks afterwards', () => {

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { encryptBallot } from '../src/ballot/encrypt.js';
-import { TAG_CONTENT, TAG_SIGNATURE, signatureContext } from '../src/ballot/context.js';
+import { resign } from './helpers/ballot-forge.js';
 import { credentialKeys } from '../src/credentials/credentials.js';
 import { baseMul, decodePublicKey, encodePoint, encodeScalar, randomScalar } from '../src/crypto/group.js';
 import { hashHex } from '../src/crypto/hash.js';
@@ -110,10 +110,9 @@ for (const factory of testStores()) {
     await expect('a tampered ciphertext', 422, 'bad-signature', ballots, { json: tampered });
     // A forged proof, re-signed by the credential's holder: the signature holds, the proof does not.
     const forged = structuredClone(fresh.ballot);
-    [forged.answers[0]!.proofs[0], forged.answers[0]!.proofs[1]] = [forged.answers[0]!.proofs[1]!, forged.answers[0]!.proofs[0]!];
+    forged.answers[0]!.ct.reverse();
     const voter = credentialKeys(a.electionHash, a.credentials[1]!.credential);
-    const message = hashHex(TAG_CONTENT, { election: a.electionHash, credential: voter.key, answers: forged.answers });
-    forged.signature = encodeSchnorr(proveSchnorr(TAG_SIGNATURE, signatureContext(a.electionHash), voter.secret, voter.publicKey, message));
+    forged.signature = resign(forged, voter).signature;
     await expect('a forged proof', 422, 'bad-proof', ballots, { json: forged });
     await expect('a ballot with a question missing', 400, 'malformed', ballots, { json: { ...fresh.ballot, answers: fresh.ballot.answers.slice(1) } });
     const strangerKeys = credentialKeys(a.electionHash, 'ABCDE-FGHJK-MNPQR-STVWX-YZ012');

@@ -1,30 +1,23 @@
 // The check of ballot record lines off the main thread: the function worker threads (src/verify/
 // ballot-worker.ts) and queue jobs call. It takes record lines (one board event each) and the election's
-// public context, and returns one result per line, in order.
-import type { SelectionGroup } from '../manifest/types.js';
-import { checkBallotForRecord } from '../verify/ballot-fast.js';
+// public context, and returns one result per line, in order: the ballots are batch-verified, and a
+// failed batch falls back to ballot-by-ballot checks so that the failing ballot is named.
+import { backend, type GroupBackend } from '../crypto/backend.js';
+import { checkBallots, type BallotCheckResult, type BallotPublicContext } from './check.js';
 
-/** What a ballot check needs of the election, all of it public and on the record. */
-export interface BallotPublicContext {
-  electionHash: string;
-  /** The election key as on the record (base64url). */
-  publicKey: string;
-  groups: SelectionGroup[];
-}
+export type { BallotCheckResult, BallotPublicContext };
 
-export type BallotCheckResult =
-  | { ok: true; credential: string; trackingCode: string }
-  | { ok: false; message: string };
+const NOT_JSON = {};
 
 /** One result per record line (a ballot event's JSON line), in the order of `lines`. */
-export function checkBallotLines(lines: string[], ctx: BallotPublicContext): BallotCheckResult[] {
-  return lines.map((line) => {
-    let payload: unknown;
+export function checkBallotLines(lines: string[], ctx: BallotPublicContext, be: GroupBackend = backend()): BallotCheckResult[] {
+  const payloads = lines.map((line) => {
     try {
-      payload = (JSON.parse(line) as { payload: unknown }).payload;
+      return (JSON.parse(line) as { payload: unknown }).payload;
     } catch {
-      return { ok: false, message: 'the record line is not JSON' };
+      return NOT_JSON;
     }
-    return checkBallotForRecord(payload, ctx);
   });
+  const results = checkBallots(payloads, ctx, be);
+  return results.map((r, i) => (payloads[i] === NOT_JSON ? { ok: false, message: 'the record line is not JSON' } : r));
 }

@@ -1,12 +1,14 @@
-// Voter side: encrypt the choices, prove each selection is 0/1 and each group's sum is in range,
-// sign with the credential. Runs in the voter's device; the plaintext never leaves it.
-import { encrypt, addCiphertexts, encodeCiphertext, ZERO_CIPHERTEXT, type Ciphertext } from '../crypto/elgamal.js';
-import { add, encodeScalar, type Point, type Scalar } from '../crypto/group.js';
-import { hashHex } from '../crypto/hash.js';
-import { proveDisjunctive, encodeDisjunctive } from '../crypto/proofs/disjunctive.js';
-import { proveSchnorr, encodeSchnorr } from '../crypto/proofs/schnorr.js';
+// Voter side: encrypt the choices, prove each group well formed (one one-hot proof, or 0/1 proofs and a
+// sum proof) under one challenge for the whole ballot, sign with the credential. Runs in the voter's
+// device; the plaintext never leaves it.
+import { encrypt, encodeCiphertext, type Ciphertext } from '../crypto/elgamal.js';
+import { add, encodePoint, encodeScalar, mul, type Point, type Scalar } from '../crypto/group.js';
+import { commitBranches, type BranchCommitment } from '../crypto/proofs/branches.js';
+import { pack } from '../crypto/proofs/packed.js';
+import { toBase64Url } from '../crypto/encoding.js';
+import { signCommitted } from '../crypto/proofs/signature.js';
 import type { SelectionGroup } from '../manifest/types.js';
-import { optionContext, range, signatureContext, sumContext, TAG_CONTENT, TAG_OPTION_PROOF, TAG_SIGNATURE, TAG_SUM_PROOF } from './context.js';
+import { ballotChallenge, contentMessage, isOneHot, oneHotWeights, proofValues, signatureContext, TAG_SIGNATURE } from './context.js';
 import type { BallotJson, EncryptedGroupJson } from './types.js';
 import { trackingCode } from './tracking.js';
 
@@ -25,11 +27,24 @@ export interface EncryptedBallot {
 
 export interface VoterKeys { secret: Scalar; publicKey: Point; key: string }
 
+/** The group's proofs committed: one per entry of proofValues, in layout order. */
+function commitGroup(publicKey: Point, group: SelectionGroup, vector: number[], rs: Scalar[], rho: Scalar[] | null): BranchCommitment[] {
+  const values = proofValues(group, rho);
+  if (isOneHot(group)) {
+    const chosen = vector.indexOf(1);
+    const R = rs.reduce((acc, r, i) => add(acc, mul(rho![i]!, r)), 0n);
+    return [commitBranches(publicKey, R, values[0]!, chosen < 0 ? vector.length : chosen)];
+  }
+  const sum = vector.reduce((a, b) => a + b, 0);
+  return [
+    ...vector.map((v, i) => commitBranches(publicKey, rs[i]!, values[i]!, v)),
+    commitBranches(publicKey, rs.reduce(add, 0n), values[vector.length]!, sum - group.min),
+  ];
+}
+
 export function encryptBallot(electionHash: string, publicKey: Point, groups: SelectionGroup[], selections: number[][], voter: VoterKeys): EncryptedBallot {
   if (selections.length !== groups.length) throw new Error('ballot: one selection vector per group expected');
-  const answers: EncryptedGroupJson[] = [];
-  const randomness: string[][] = [];
-  groups.forEach((group, g) => {
+  const made = groups.map((group, g) => {
     const vector = selections[g]!;
     if (vector.length !== group.optionIds.length) throw new Error(`ballot: group ${group.rowId} needs ${group.optionIds.length} selections`);
     const sum = vector.reduce((a, b) => a + b, 0);
@@ -38,21 +53,32 @@ export function encryptBallot(electionHash: string, publicKey: Point, groups: Se
     }
     const cts: Ciphertext[] = [];
     const rs: Scalar[] = [];
-    const proofs = vector.map((v, i) => {
+    for (const v of vector) {
       const { ct, r } = encrypt(publicKey, v);
       cts.push(ct);
       rs.push(r);
-      return encodeDisjunctive(proveDisjunctive(TAG_OPTION_PROOF, optionContext(electionHash, voter.key, group, i), publicKey, ct, r, [0, 1], v));
-    });
-    const total = cts.reduce(addCiphertexts, ZERO_CIPHERTEXT);
-    const totalR = rs.reduce(add, 0n);
-    const values = range(group.min, group.max);
-    const sumProof = proveDisjunctive(TAG_SUM_PROOF, sumContext(electionHash, voter.key, group), publicKey, total, totalR, values, sum - group.min);
-    answers.push({ ct: cts.map(encodeCiphertext), proofs, sum: encodeDisjunctive(sumProof) });
-    randomness.push(rs.map(encodeScalar));
+    }
+    const ct = cts.map(encodeCiphertext);
+    const rho = isOneHot(group) ? oneHotWeights(electionHash, voter.key, group, ct) : null;
+    const proofs = commitGroup(publicKey, group, vector, rs, rho);
+    const points = proofs.flatMap((p) => p.points);
+    return { ct, rs, proofs, points };
   });
-  const message = hashHex(TAG_CONTENT, { election: electionHash, credential: voter.key, answers });
-  const signature = encodeSchnorr(proveSchnorr(TAG_SIGNATURE, signatureContext(electionHash), voter.secret, voter.publicKey, message));
-  const ballot: BallotJson = { election: electionHash, credential: voter.key, answers, signature };
-  return { ballot, trackingCode: trackingCode(ballot), secrets: { selections: selections.map((v) => [...v]), randomness } };
+  const key = encodePoint(publicKey);
+  const c = ballotChallenge(electionHash, voter.key, key, groups, made.map((m) => ({ ct: m.ct, commitments: toBase64Url(concat(m.points)) })));
+  const answers: EncryptedGroupJson[] = made.map((m) => {
+    const responded = m.proofs.map((p) => p.respond(c));
+    return { ct: m.ct, proof: pack(m.points, responded.flatMap((r) => r.challenges), responded.flatMap((r) => r.responses)) };
+  });
+  const signature = signCommitted(TAG_SIGNATURE, signatureContext(electionHash), voter.secret, voter.publicKey, contentMessage(electionHash, voter.key, answers));
+  const ballot: BallotJson = { election: electionHash, credential: voter.key, answers, signature: pack([signature.R], [], [signature.z]) };
+  return { ballot, trackingCode: trackingCode(ballot), secrets: { selections: selections.map((v) => [...v]), randomness: made.map((m) => m.rs.map(encodeScalar)) } };
 }
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) { out.set(p, at); at += p.length; }
+  return out;
+}
+

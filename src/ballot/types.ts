@@ -1,16 +1,12 @@
-// The encrypted ballot as it travels and as it stands on the board.
+// The encrypted ballot as it travels and as it stands on the board (docs/spec.md §8.1).
 import type { CiphertextJson } from '../crypto/elgamal.js';
-import type { DisjunctiveProofJson } from '../crypto/proofs/disjunctive.js';
-import type { SchnorrProofJson } from '../crypto/proofs/schnorr.js';
 
 /** One selection group (a question, or one office-holder of a verdict question). */
 export interface EncryptedGroupJson {
   /** One ciphertext per option, in manifest order: Enc(1) if selected, else Enc(0). */
   ct: CiphertextJson[];
-  /** Per option: proof that it encrypts 0 or 1. */
-  proofs: DisjunctiveProofJson[];
-  /** Proof that the product of the option ciphertexts encrypts a value in [min, max]. */
-  sum: DisjunctiveProofJson;
+  /** The group's proofs, packed (§4.4): one one-hot proof, or a 0/1 proof per option and a sum proof. */
+  proof: string;
 }
 
 export interface BallotJson {
@@ -19,8 +15,8 @@ export interface BallotJson {
   /** The voter's public credential; every proof and the signature are bound to it. */
   credential: string;
   answers: EncryptedGroupJson[];
-  /** Schnorr signature by the credential key over the ballot content. */
-  signature: SchnorrProofJson;
+  /** Schnorr signature {R, z} by the credential key over the ballot content, packed (§4.5). */
+  signature: string;
 }
 
 export class BallotError extends Error {

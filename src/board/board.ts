@@ -1,7 +1,7 @@
 // The bulletin board: decides what may be appended, in which phase, and appends it to a store.
 // Every submission is checked completely before it is written; a rejected one changes nothing.
 import { baseMul, decodePublicKey, decodeScalar, encodePoint, encodeScalar, randomScalar, type Point, type Scalar } from '../crypto/group.js';
-import { checkBallot } from '../ballot/validate.js';
+import { checkBallot } from '../ballot/check.js';
 import { BallotError } from '../ballot/types.js';
 import { selectionGroups } from '../manifest/layout.js';
 import { validateManifest } from '../manifest/validate.js';
@@ -44,6 +44,8 @@ export interface BoardState {
   eligibleWeight: number;
   revoked: Set<string>;
   ballots: number;
+  /** Each credential's last ballot so far (superseded ones are marked on the board page, spec §10). */
+  lastBallot: Map<string, { seq: number; time: string }>;
   tally: TallyPayload | null;
   decryptionShares: DecryptionSharePayload[];
 }
@@ -69,7 +71,10 @@ function apply(state: BoardState, e: BoardEvent): void {
     }
     case 'credential-revoked': state.revoked.add((e.payload as PayloadByType['credential-revoked']).key); break;
     case 'poll-opened': state.phase = 'open'; break;
-    case 'ballot': state.ballots++; break;
+    case 'ballot':
+      state.ballots++;
+      state.lastBallot.set((e.payload as PayloadByType['ballot']).credential, { seq: e.seq, time: e.time });
+      break;
     case 'poll-closed': state.phase = 'closed'; break;
     case 'tally': state.tally = e.payload as TallyPayload; state.phase = 'tallied'; break;
     case 'decryption-share': state.decryptionShares.push(e.payload as DecryptionSharePayload); break;
@@ -84,7 +89,7 @@ function initialState(genesis: BoardEvent): BoardState {
   return {
     manifest, electionHash: genesis.hash, boardKey, groups: selectionGroups(manifest), phase: 'setup',
     headSeq: genesis.seq, headHash: genesis.hash, headTime: genesis.time, ceremony: newCeremonyState(),
-    jointKey: null, credentials: null, eligibleWeight: 0, revoked: new Set(), ballots: 0, tally: null, decryptionShares: [],
+    jointKey: null, credentials: null, eligibleWeight: 0, revoked: new Set(), ballots: 0, lastBallot: new Map(), tally: null, decryptionShares: [],
   };
 }
 

@@ -18,7 +18,6 @@ const obj = (properties: Record<string, unknown>, required = Object.keys(propert
   ({ type: 'object', additionalProperties: false, required, properties }) as const;
 
 const schnorr = obj({ c: b64, z: b64 });
-const disjunctive = obj({ c: { type: 'array', minItems: 1, maxItems: MAX_ITEMS, items: b64 }, z: { type: 'array', minItems: 1, maxItems: MAX_ITEMS, items: b64 } });
 const ciphertext = { type: 'array', minItems: 2, maxItems: 2, items: b64 } as const;
 
 export const ballotBody = obj({
@@ -26,9 +25,11 @@ export const ballotBody = obj({
   credential: b64,
   answers: {
     type: 'array', minItems: 1, maxItems: MAX_ITEMS,
-    items: obj({ ct: { type: 'array', minItems: 1, maxItems: MAX_ITEMS, items: ciphertext }, proofs: { type: 'array', minItems: 1, maxItems: MAX_ITEMS, items: disjunctive }, sum: disjunctive }),
+    // The packed proof of a group (docs/spec.md §4.4): its exact length is checked against the manifest by the board.
+    items: obj({ ct: { type: 'array', minItems: 1, maxItems: MAX_ITEMS, items: ciphertext }, proof: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,200000}$' } }),
   },
-  signature: schnorr,
+  // {R, z} packed: 64 bytes in base64url.
+  signature: { type: 'string', pattern: '^[A-Za-z0-9_-]{86}$' },
 });
 
 /** The manifest's own validator (src/manifest/validate.ts) is strict and names every problem; this only bounds it. */
@@ -80,6 +81,7 @@ export const decryptionBody = obj({
 export const electionParams = obj({ id });
 export const trusteeParams = obj({ id, trusteeId: id });
 export const ballotParams = obj({ id, trackingCode: hex64 });
+export const voterParams = obj({ id, credential: b64 });
 export const noQuery = obj({}, []);
 export const boardQuery = obj({ from: uint(999_999_999), limit: uint(9_999) }, []);
 export const recordQuery = obj({ types: { type: 'string', pattern: '^[a-z-]+(,[a-z-]+)*$', maxLength: 300 }, until: { type: 'string', pattern: '^[a-z-]{1,40}$' }, from: uint(999_999_999) }, []);

@@ -3,12 +3,11 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { backend, setBackend } from '../crypto/backend.js';
 import { enableFastBackend } from '../crypto/backend-sodium.js';
-import type { FastBallotContext } from './ballot-fast.js';
-import { checkBallotLines } from '../ballot/check-lines.js';
+import { checkBallotLines, type BallotPublicContext } from '../ballot/check-lines.js';
 import { sumBallotLines } from './tally-ranges.js';
 import type { WorkerRequest, WorkerReply } from './parallel.js';
 
-const ctx = workerData as FastBallotContext & { backend?: 'noble' | 'sodium' | 'native' };
+const ctx = workerData as BallotPublicContext & { backend?: 'noble' | 'sodium' | 'native' };
 const ready = ctx.backend === 'noble' ? Promise.resolve()
   // The parent checked the native addon when it loaded it; this thread loads the same file.
   : ctx.backend === 'native' ? import('../crypto/backend-native.js').then((m) => setBackend(m.loadNativeBackend({ checkedByParent: true }))).catch(() => enableFastBackend())

@@ -3,11 +3,11 @@ import { encodePoint } from '../crypto/group.js';
 import type { BoardEvent } from '../record/events.js';
 import type { Report } from './report.js';
 import type { VerifierState } from './state.js';
-import { checkBallotForRecord, type BallotCheckResult } from './ballot-fast.js';
+import { checkBallots, type BallotCheckResult } from '../ballot/check.js';
 
 /** The cryptographic check of one ballot (the part worker threads run); needs the joint key. */
 export function checkBallotEvent(payload: unknown, st: VerifierState): BallotCheckResult {
-  return checkBallotForRecord(payload, { electionHash: st.electionHash, publicKey: encodePoint(st.jointKey!), groups: st.groups });
+  return checkBallots([payload], { electionHash: st.electionHash, publicKey: encodePoint(st.jointKey!), groups: st.groups })[0]!;
 }
 
 /** Records one ballot event; `checked` is its check when a worker already made it. */

@@ -2,7 +2,7 @@
 // lines; the caller keeps a bounded number of batches in flight and applies the answers in record order,
 // so memory stays flat however long the record is.
 import { Worker } from 'node:worker_threads';
-import type { BallotCheckResult, FastBallotContext } from './ballot-fast.js';
+import type { BallotCheckResult, BallotPublicContext } from '../ballot/check-lines.js';
 import type { PartialSums } from './tally-ranges.js';
 
 export type WorkerRequest =
@@ -23,7 +23,7 @@ export class VerifierPool {
   private closing = false;
   private nextId = 0;
 
-  constructor(size: number, ctx: FastBallotContext & { backend?: 'noble' | 'sodium' | 'native' }) {
+  constructor(size: number, ctx: BallotPublicContext & { backend?: 'noble' | 'sodium' | 'native' }) {
     this.alive = Array.from({ length: size }, () => true);
     this.workers = Array.from({ length: size }, (_, k) => {
       const w = new Worker(new URL('./ballot-worker.js', import.meta.url), { workerData: ctx });

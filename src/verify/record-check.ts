@@ -7,7 +7,7 @@ import { encodePoint } from '../crypto/group.js';
 import { decodeSums } from '../tally/decrypt.js';
 import { backend } from '../crypto/backend.js';
 import { sumBallotLines, type PartialSums } from './tally-ranges.js';
-import type { BallotCheckResult, FastBallotContext } from './ballot-fast.js';
+import type { BallotCheckResult, BallotPublicContext } from '../ballot/check-lines.js';
 import type { BoardEvent } from '../record/events.js';
 import { isCeremonyEvent } from '../keyceremony/ceremony.js';
 import { Report } from './report.js';
@@ -45,7 +45,7 @@ export interface BallotPool {
 
 export interface CheckOptions {
   /** Starts a pool once the record has shown `parallelAfter` ballots; null: check everything here. */
-  makePool?: ((ctx: FastBallotContext) => BallotPool) | null;
+  makePool?: ((ctx: BallotPublicContext) => BallotPool) | null;
   parallelAfter?: number;
   onProgress?: (events: number) => void;
   /** Called after each event of the first pass is checked (observers following a live board). */

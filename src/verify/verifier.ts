@@ -6,7 +6,8 @@ import { enableFastBackend } from '../crypto/backend-sodium.js';
 import { backend } from '../crypto/backend.js';
 import { VerifierPool } from './parallel.js';
 import { FRAMING } from './events.js';
-import { checkRecord, type CheckOptions, type RecordSource, type Verification } from './record-check.js';
+import { checkRecord, type BallotPool, type CheckOptions, type RecordSource, type Verification } from './record-check.js';
+import type { BallotPublicContext } from '../ballot/check-lines.js';
 
 export { linesSource, type RecordSource, type Verification } from './record-check.js';
 
@@ -52,6 +53,8 @@ export interface VerifyOptions {
   /** Ballots checked in this thread before the workers start (default 64). */
   parallelAfter?: number;
   onEvent?: CheckOptions['onEvent'];
+  /** Another pool for the ballots instead of this machine's threads (a job queue: src/verify/queue/). */
+  pool?: (ctx: BallotPublicContext) => BallotPool;
 }
 
 export async function verifyRecord(source: RecordSource, onProgress?: (events: number) => void, options: VerifyOptions = {}): Promise<Verification> {
@@ -62,6 +65,6 @@ export async function verifyRecord(source: RecordSource, onProgress?: (events: n
     ...(onProgress ? { onProgress } : {}),
     ...(options.parallelAfter !== undefined ? { parallelAfter: options.parallelAfter } : {}),
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
-    makePool: workers > 0 ? (ctx) => new VerifierPool(workers, { ...ctx, backend: name }) : null,
+    makePool: options.pool ?? (workers > 0 ? (ctx) => new VerifierPool(workers, { ...ctx, backend: name }) : null),
   });
 }

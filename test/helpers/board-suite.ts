@@ -11,13 +11,9 @@ import fc from 'fast-check';
 import { Board, BoardError } from '../../src/board/board.js';
 import { verifyReceipt, type Receipt } from '../../src/board/receipt.js';
 import { DuplicateBallot, SequenceConflict, type BoardStore } from '../../src/board/store.js';
-import { optionContext, range, signatureContext, sumContext, TAG_CONTENT, TAG_OPTION_PROOF, TAG_SIGNATURE, TAG_SUM_PROOF } from '../../src/ballot/context.js';
+import { cheatingBallot, resign as resignBallot } from './ballot-forge.js';
 import type { BallotJson } from '../../src/ballot/types.js';
-import { encrypt, encodeCiphertext, addCiphertexts, ZERO_CIPHERTEXT, type Ciphertext } from '../../src/crypto/elgamal.js';
-import { add, baseMul, encodePoint, randomScalar } from '../../src/crypto/group.js';
-import { hashHex } from '../../src/crypto/hash.js';
-import { encodeDisjunctive, proveDisjunctive } from '../../src/crypto/proofs/disjunctive.js';
-import { encodeSchnorr, proveSchnorr } from '../../src/crypto/proofs/schnorr.js';
+import { baseMul, encodePoint, randomScalar } from '../../src/crypto/group.js';
 import { credentialKeys, newCredential } from '../../src/credentials/credentials.js';
 import { selectionGroups } from '../../src/manifest/layout.js';
 import type { Choices } from '../../src/manifest/types.js';
@@ -78,8 +74,7 @@ export function boardStoreSuite(name: string, makeStore: () => Promise<BoardStor
 
     /** Re-signs a ballot whose content was changed, as a voter tampering with their own ballot can. */
     function resign(ballot: BallotJson, voter: Voter): BallotJson {
-      const message = hashHex(TAG_CONTENT, { election: ballot.election, credential: ballot.credential, answers: ballot.answers });
-      return { ...ballot, signature: encodeSchnorr(proveSchnorr(TAG_SIGNATURE, signatureContext(ballot.election), voter.keys.secret, voter.keys.publicKey, message)) };
+      return resignBallot(ballot, voter.keys);
     }
 
     test('accepts a valid ballot; its receipt verifies with the board key and matches the stored event', async () => {
@@ -121,13 +116,12 @@ export function boardStoreSuite(name: string, makeStore: () => Promise<BoardStor
       const swapped = valid();
       swapped.answers[0]!.ct.reverse();
       await refused(board, () => board.castBallot(swapped), 'bad-signature');
-      // Proofs swapped between options and the ballot re-signed by its voter: the signature holds, a proof fails.
+      // Options (ciphertexts) swapped and the ballot re-signed by its voter: the signature holds, a proof fails.
       const reproofed = valid();
-      reproofed.answers[1]!.proofs.reverse();
       reproofed.answers[1]!.ct.reverse();
       await refused(board, () => board.castBallot(resign(reproofed, voters[0]!)), 'bad-proof');
       // An over-vote: both candidates of a pick-one question, with the best proofs the voter can make.
-      await refused(board, () => board.castBallot(overVote(board, voters[0]!)), 'bad-proof', /between/);
+      await refused(board, () => board.castBallot(overVote(board, voters[0]!)), 'bad-proof', /one option is selected/);
       // A ballot of another election, as it was and re-addressed to this one.
       const foreign = ballotOf(other.board, otherVoters[0]!, compactChoices(0)).ballot;
       await refused(board, () => board.castBallot(foreign), 'wrong-election');
@@ -159,7 +153,8 @@ export function boardStoreSuite(name: string, makeStore: () => Promise<BoardStor
         ['credential garbage', { ...valid, credential: 'not-a-key' }, 'malformed'],
         ['election as a number', { ...valid, election: 42 }, 'wrong-election'],
         ['a ciphertext garbage', { ...valid, answers: [{ ...valid.answers[0]!, ct: [['x', 'y'], ...valid.answers[0]!.ct.slice(1)] }, ...valid.answers.slice(1)] }, 'malformed'],
-        ['a proof missing', { ...valid, answers: [{ ...valid.answers[0]!, proofs: valid.answers[0]!.proofs.slice(1) }, ...valid.answers.slice(1)] }, 'malformed'],
+        ['a proof missing', { ...valid, answers: [{ ...valid.answers[0]!, proof: undefined }, ...valid.answers.slice(1)] }, 'malformed'],
+        ['a proof cut short', { ...valid, answers: [{ ...valid.answers[0]!, proof: valid.answers[0]!.proof.slice(0, -43) }, ...valid.answers.slice(1)] }, 'malformed'],
         ['signature fields as numbers', { ...valid, signature: { c: 1, z: 2 } }, 'malformed'],
         ['an extra field in an answer', { ...valid, answers: [{ ...valid.answers[0]!, x: 1 }, ...valid.answers.slice(1)] }, 'malformed'],
       ];
@@ -391,24 +386,12 @@ export function boardStoreSuite(name: string, makeStore: () => Promise<BoardStor
   });
 }
 
-/** A ballot selecting both candidates of the pick-one question, with 0/1 proofs that hold and a sum
- *  proof made as well as one can, claiming the largest allowed sum; signed by the voter. */
+/** A ballot selecting both candidates of the pick-one question, with the best proof one can make
+ *  (test/helpers/ballot-forge.ts); signed by the voter. */
 function overVote(board: Board, voter: Voter): BallotJson {
-  const honest = ballotOf(board, voter, { ...compactChoices(0), chair: { type: 'choice', candidate: 'okafor' } }).ballot;
   const { electionHash, jointKey, manifest } = board.current;
-  const group = selectionGroups(manifest)[0]!;
-  const cts: Ciphertext[] = [];
-  let rSum = 0n;
-  const proofs = group.optionIds.map((_id, i) => {
-    const { ct, r } = encrypt(jointKey!, 1);
-    cts.push(ct);
-    rSum = add(rSum, r);
-    return encodeDisjunctive(proveDisjunctive(TAG_OPTION_PROOF, optionContext(electionHash, voter.keys.key, group, i), jointKey!, ct, r, [0, 1], 1));
-  });
-  const total = cts.reduce(addCiphertexts, ZERO_CIPHERTEXT);
-  const values = range(group.min, group.max);
-  const sum = encodeDisjunctive(proveDisjunctive(TAG_SUM_PROOF, sumContext(electionHash, voter.keys.key, group), jointKey!, total, rSum, values, values.length - 1));
-  const answers = [{ ct: cts.map(encodeCiphertext), proofs, sum }, ...honest.answers.slice(1)];
-  const message = hashHex(TAG_CONTENT, { election: electionHash, credential: voter.keys.key, answers });
-  return { ...honest, answers, signature: encodeSchnorr(proveSchnorr(TAG_SIGNATURE, signatureContext(electionHash), voter.keys.secret, voter.keys.publicKey, message)) };
+  const groups = selectionGroups(manifest);
+  const honest = selectionGroups(manifest).map((g) => g.optionIds.map(() => 0));
+  honest[0] = groups[0]!.optionIds.map(() => 1);
+  return cheatingBallot(electionHash, jointKey!, groups, honest, voter.keys);
 }
