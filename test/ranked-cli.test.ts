@@ -35,7 +35,7 @@ test('--seed sets the lot order; --seats overrides the file', async () => {
   const seed = '00'.repeat(32);
   const j = JSON.parse((await vecheOk(['ranked', 'count', TRUNCATION, '--method', 'schulze', '--seats', '1', '--seed', seed, '--json'])).stdout);
   assert.equal(j.tieSource, 'seed');
-  assert.deepEqual(j.tieOrder, [2, 0, 3, 1]);
+  assert.deepEqual(j.tieOrder, [1, 0, 2, 3]);
   assert.deepEqual(j.elected, [0]);
 });
 

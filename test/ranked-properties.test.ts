@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { countRanked } from '../src/ranked/count.js';
-import { lotOrder } from '../src/ranked/tiebreak.js';
+import { lotKey, lotOrder } from '../src/ranked/tiebreak.js';
 import { RANKED_METHODS, RankedInputError, type RankedInput, type RankedMethod, type Ranking } from '../src/ranked/types.js';
 
 const seed = (byte: number): Uint8Array => new Uint8Array(32).fill(byte);
@@ -45,9 +45,16 @@ test('the lot order is a permutation fixed by the seed: same seed same order, an
   assert.throws(() => lotOrder(new Uint8Array(8), 5), /at least 16 bytes/);
 });
 
-test('a lot order test vector (docs/spec-ranked-counting.md)', () => {
-  // Seed: 32 zero bytes; 5 candidates. Keys SHA-256("veche/ranked/lot-order/v1" ‖ 00000020 ‖ seed ‖ u32be(i)).
-  assert.deepEqual(lotOrder(new Uint8Array(32), 5), [2, 4, 0, 3, 1]);
+test('lot order test vectors (docs/spec-ranked-counting.md R2), and the question binds the order', () => {
+  // Seed: 32 zero bytes. Key of candidate 0 = H_{ranked/lot-order}({seed: "00…00", question: "", candidate: 0}).
+  assert.equal(lotKey(new Uint8Array(32), '', 0), '416b75e87c9c702ed53f230e5fc9d3a11553cba5ff69fabf71d0c6a7c5baf7bd');
+  assert.deepEqual(lotOrder(new Uint8Array(32), 5), [1, 4, 0, 2, 3]);
+  assert.deepEqual(lotOrder(new Uint8Array(32), 5, 'q1'), [1, 2, 0, 4, 3]);
+  const base = { candidates, seats: 1, method: 'irv' as const, rankings: [[0], [1], [2], [3], [4]] };
+  const a = countRanked({ ...base, tieBreak: { seed: new Uint8Array(32) } });
+  const b = countRanked({ ...base, tieBreak: { seed: new Uint8Array(32), question: 'q1' } });
+  assert.deepEqual(a.tieOrder, [1, 4, 0, 2, 3]);
+  assert.deepEqual(b.tieOrder, [1, 2, 0, 4, 3]);
 });
 
 for (const method of RANKED_METHODS) {

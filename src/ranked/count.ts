@@ -13,7 +13,7 @@ function tieOrderOf(input: RankedInput): { order: number[]; source: 'seed' | 'gi
   if ('seed' in input.tieBreak) {
     if (!(input.tieBreak.seed instanceof Uint8Array)) throw new RankedInputError('the tie-break seed must be bytes');
     if (input.tieBreak.seed.length < 16) throw new RankedInputError('the tie-break seed must have at least 16 bytes');
-    return { order: lotOrder(input.tieBreak.seed, n), source: 'seed' };
+    return { order: lotOrder(input.tieBreak.seed, n, input.tieBreak.question ?? ''), source: 'seed' };
   }
   const order = [...input.tieBreak.order];
   if (order.length !== n || new Set(order).size !== n || order.some((c) => !Number.isInteger(c) || c < 0 || c >= n))

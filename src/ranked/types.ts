@@ -9,8 +9,11 @@ export type Preference = number | readonly number[];
 /** A voter's ranking, most preferred first; may stop early (partial ranking). */
 export type Ranking = readonly Preference[];
 
-/** How ties are broken: the record's public seed, or a lot order given outright (BLT `[tie]` line). */
-export type TieBreak = { seed: Uint8Array } | { order: readonly number[] };
+/**
+ * How ties are broken: the record's public seed (with the question's id, so questions sharing a seed
+ * get independent lots), or a lot order given outright (a BLT `[tie]` line).
+ */
+export type TieBreak = { seed: Uint8Array; question?: string } | { order: readonly number[] };
 
 export interface RankedInput {
   candidates: readonly string[];
