@@ -113,10 +113,12 @@ onEachBackend(() => {
     fails(checkShuffle(CTX, pk, rows, out, changed((p) => { p[3] = 4; })), /made for 4 rows, not 3/);
     fails(checkShuffle(CTX, pk, rows, out, changed((p) => { p[5] = 1; })), /width 1, not 2/);
     // c[0] non-canonical (all 0xff), ĉ[1] the identity, t1 with the top bit set.
-    fails(checkShuffle(CTX, pk, rows, out, changed((p) => { p.fill(0xff, 6, 38); })), /c\[0\] is not a canonical non-identity/);
-    fails(checkShuffle(CTX, pk, rows, out, changed((p) => { p.fill(0, 6 + 32 * 4, 6 + 32 * 5); })), /ĉ\[1\] is not a canonical non-identity/);
+    fails(checkShuffle(CTX, pk, rows, out, changed((p) => { p.fill(0xff, 6, 38); })), /a point of the rows or the proof is not a canonical ristretto255 encoding/);
+    fails(checkShuffle(CTX, pk, rows, out, changed((p) => { p.fill(0, 6 + 32 * 4, 6 + 32 * 5); })), /ĉ\[1\] is not a point other than the identity/);
     const t1At = 6 + 32 * 9;
-    fails(checkShuffle(CTX, pk, rows, out, changed((p) => { p[t1At + 31]! |= 0x80; })), /t1 is not a canonical/);
+    fails(checkShuffle(CTX, pk, rows, out, changed((p) => { p[t1At + 31]! |= 0x80; })), /not a canonical ristretto255 encoding/);
+    // The same point, decoded, on an honest-looking proof: a non-canonical encoding of a valid c[0] is refused, not reduced.
+    fails(checkShuffle(CTX, pk, rows, out, changed((p) => { p[6 + 31]! |= 0x80; })), /not a canonical ristretto255 encoding/);
     // s1 replaced by s1 + q (the same value mod q, unreduced): one value, one encoding.
     const s1At = 6 + 32 * (9 + 3 + 4);
     fails(checkShuffle(CTX, pk, rows, out, changed((p) => { writeScalar(p, s1At, ORDER - 1n); p[s1At + 31] = 0xff; })), /s1 is not a scalar below the group order/);
@@ -136,8 +138,10 @@ onEachBackend(() => {
     const zero = new Uint8Array(32);
     fails(checkShuffle(CTX, zero, rows, out, proof), /public key: not a canonical non-identity/);
     fails(checkShuffle(CTX, new Uint8Array(31), rows, out, proof), /public key/);
-    fails(checkShuffle(CTX, pk, rows, [[{ alpha: zero, beta: out[0]![0]!.beta }], out[1]!], proof), /output rows: row 0 column 0 alpha is not a canonical non-identity/);
-    fails(checkShuffle(CTX, pk, [rows[0]!, [{ alpha: rows[1]![0]!.alpha, beta: new Uint8Array(32).fill(0xff) }]], out, proof), /input rows: row 1 column 0 beta/);
+    fails(checkShuffle(CTX, pk, rows, [[{ alpha: zero, beta: out[0]![0]!.beta }], out[1]!], proof), /output rows: row 0 column 0 alpha is not 32 bytes, not the identity/);
+    fails(checkShuffle(CTX, pk, [rows[0]!, [{ alpha: rows[1]![0]!.alpha, beta: new Uint8Array(32).fill(0xff) }]], out, proof), /not a canonical ristretto255 encoding/);
+    const high = out[1]![0]!.alpha.slice(); high[31]! |= 0x80;
+    fails(checkShuffle(CTX, pk, rows, [out[0]!, [{ alpha: high, beta: out[1]![0]!.beta }]], proof), /not a canonical ristretto255 encoding/);
     fails(checkShuffle(CTX, pk, rows, [out[0]!, [{ alpha: out[1]![0]!.alpha, beta: out[1]![0]!.beta.subarray(0, 31) }]], proof), /row 1 column 0 beta/);
     fails(checkShuffle({ ...CTX, position: -1 }, pk, rows, out, proof), /position/);
     fails(checkShuffle({ ...CTX, election: 'E1'.repeat(32) }, pk, rows, out, proof), /election hash/);

@@ -25,10 +25,20 @@ export const isGoodPoint = (be: GroupBackend, b: Uint8Array): boolean =>
   b instanceof Uint8Array && b.length === 32 && !isIdentityBytes(b) && be.isValid(b);
 
 /**
+ * How points are checked: 'decode' decodes each (isValid) here; 'shape' checks only 32 bytes and not the
+ * identity, for the verifier, whose every point is a term of one msm, which decodes each canonically and
+ * throws otherwise (src/crypto/backend.ts): decoding twice would cost a quarter of the check.
+ */
+export type PointCheck = 'decode' | 'shape';
+
+const pointOk = (be: GroupBackend, b: Uint8Array, check: PointCheck): boolean =>
+  check === 'decode' ? isGoodPoint(be, b) : b instanceof Uint8Array && b.length === 32 && !isIdentityBytes(b);
+
+/**
  * Checks rows (all of one width k >= 1, every component a canonical non-identity point) and returns
  * them packed: α_{1,1} β_{1,1} … α_{1,k} β_{1,k} α_{2,1} … (64·N·k bytes). Throws MixnetFormatError.
  */
-export function packRows(be: GroupBackend, rows: unknown, what: string): { count: number; width: number; packed: Uint8Array } {
+export function packRows(be: GroupBackend, rows: unknown, what: string, check: PointCheck = 'decode'): { count: number; width: number; packed: Uint8Array } {
   if (!Array.isArray(rows)) throw new MixnetFormatError(`${what}: expected an array of rows`);
   const count = rows.length;
   if (count > MAX_ROWS) throw new MixnetFormatError(`${what}: more than ${MAX_ROWS} rows`);
@@ -43,7 +53,7 @@ export function packRows(be: GroupBackend, rows: unknown, what: string): { count
       const ct = row[j] as Partial<EncodedCiphertext> | null;
       if (typeof ct !== 'object' || ct === null) throw new MixnetFormatError(`${what}: row ${i} column ${j} is not a ciphertext`);
       for (const [part, p] of [['alpha', ct.alpha], ['beta', ct.beta]] as const) {
-        if (!(p instanceof Uint8Array) || !isGoodPoint(be, p)) throw new MixnetFormatError(`${what}: row ${i} column ${j} ${part} is not a canonical non-identity ristretto255 point`);
+        if (!(p instanceof Uint8Array) || !pointOk(be, p, check)) throw new MixnetFormatError(`${what}: row ${i} column ${j} ${part} is not ${check === 'decode' ? 'a canonical non-identity ristretto255 point' : '32 bytes, not the identity'}`);
       }
       packed.set(ct.alpha!, 64 * (i * width + j));
       packed.set(ct.beta!, 64 * (i * width + j) + 32);
@@ -135,9 +145,9 @@ export function encodeProof(p: ShuffleProof): Uint8Array {
 
 /**
  * Decodes a proof for `count` rows of `width`; throws MixnetFormatError naming the first thing wrong.
- * Points are views into `bytes`, each checked canonical and not the identity.
+ * Points are views into `bytes`, each checked not the identity and (check 'decode') canonical.
  */
-export function decodeProof(be: GroupBackend, bytes: unknown, count: number, width: number): ShuffleProof {
+export function decodeProof(be: GroupBackend, bytes: unknown, count: number, width: number, check: PointCheck = 'decode'): ShuffleProof {
   if (!(bytes instanceof Uint8Array)) throw new MixnetFormatError('proof: expected bytes');
   if (bytes.length < 6) throw new MixnetFormatError('proof: shorter than the 6-byte header');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -152,7 +162,7 @@ export function decodeProof(be: GroupBackend, bytes: unknown, count: number, wid
   let at = 6;
   const point = (what: string): Uint8Array => {
     const b = bytes.subarray(at, at + 32);
-    if (!isGoodPoint(be, b)) throw new MixnetFormatError(`proof: ${what} is not a canonical non-identity ristretto255 point`);
+    if (!pointOk(be, b, check)) throw new MixnetFormatError(`proof: ${what} is not ${check === 'decode' ? 'a canonical non-identity ristretto255 point' : 'a point other than the identity'}`);
     at += 32;
     return b;
   };

@@ -27,12 +27,14 @@ export function checkShuffle(ctx: ShuffleContext, publicKey: Uint8Array, rowsIn:
   try {
     const context = checkContext(ctx);
     if (!isGoodPoint(be, publicKey)) return { ok: false, reason: 'public key: not a canonical non-identity ristretto255 point' };
-    const input = packRows(be, rowsIn, 'input rows');
-    const output = packRows(be, rowsOut, 'output rows');
+    // Every point below is a term of the one msm at the end, which decodes each canonically (and throws
+    // otherwise); here only their shapes and that none is the identity.
+    const input = packRows(be, rowsIn, 'input rows', 'shape');
+    const output = packRows(be, rowsOut, 'output rows', 'shape');
     if (input.count !== output.count) return { ok: false, reason: `the shuffle has ${input.count} input rows but ${output.count} output rows` };
     if (input.width !== output.width) return { ok: false, reason: `input rows hold ${input.width} ciphertexts but output rows ${output.width}` };
     const n = input.count, k = input.width;
-    const p = decodeProof(be, proof, n, k);
+    const p = decodeProof(be, proof, n, k, 'shape');
     if (n === 0) return { ok: true }; // the empty shuffle: no rows in, none out, the 6-byte empty proof
     const seed = generatorSeed(context);
     const h = deriveGenerators(seed, n);
@@ -85,7 +87,15 @@ export function checkShuffle(ctx: ShuffleContext, publicKey: Uint8Array, rowsIn:
         terms.add(output.packed.subarray(at + 32, at + 64), mul(p.sPrime[i]!, dB[j]!));
       }
     }
-    if (!isIdentityBytes(terms.run(be))) return { ok: false, reason: 'the proof of shuffle does not hold' };
+    let product: Uint8Array;
+    try {
+      product = terms.run(be);
+    } catch (e) {
+      // The scalars are ours and reduced: a refusal here is a point (src/crypto/backend.ts msm).
+      if (/canonical/.test((e as Error).message)) return { ok: false, reason: 'a point of the rows or the proof is not a canonical ristretto255 encoding' };
+      throw e;
+    }
+    if (!isIdentityBytes(product)) return { ok: false, reason: 'the proof of shuffle does not hold' };
     return { ok: true };
   } catch (e) {
     if (e instanceof MixnetFormatError || e instanceof TypeError) return { ok: false, reason: e.message };
