@@ -9,6 +9,7 @@ import { manifestCommand } from './commands/manifest.js';
 import { serveCommand } from './commands/serve.js';
 // ranked counting (issue 12 point 4)
 import { rankedCommand } from './commands/ranked.js';
+import { workerCommand } from './commands/worker.js';
 import { UsageError } from './args.js';
 
 export const HELP = `veche: verifiable voting
@@ -32,6 +33,7 @@ Server:
 Anyone:
   verify        recompute every check of an election record
   ranked        count a BLT ballot file: Meek STV, Scottish STV, IRV, Schulze
+  worker        run verification jobs from a queue (veche verify --queue)
 `;
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
@@ -45,6 +47,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   manifest: manifestCommand,
   serve: serveCommand,
   ranked: rankedCommand, // ranked counting (issue 12 point 4)
+  worker: workerCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -5,7 +5,8 @@ import { followSource } from '../../verify/follow.js';
 import { standing } from '../../verify/standing.js';
 import { checkReceipts, parseReceiptsFile, type ReceiptsReport } from '../../verify/receipts.js';
 import { formatResult } from '../format.js';
-import { parse, UsageError } from '../args.js';
+import { intOption, parse, UsageError } from '../args.js';
+import { QueuePool } from '../../verify/queue/queue-pool.js';
 
 export const VERIFY_HELP = `Usage: veche verify RECORD [--final] [--receipts FILE] [--json]
        veche verify --follow URL [--final]
@@ -30,13 +31,19 @@ Any prefix of a record can be checked: exits 0 if every check so far holds, 1 if
                    re-vote by the voter is fine), and "revoked" if its credential was revoked.
                    While the poll is open a later ballot could still replace any of them.
   --json    print the report as JSON
+  --queue postgres://...  check and re-sum the ballots on \`veche worker\` processes (any number of
+                   machines) through a job queue in that PostgreSQL database; this process plans,
+                   applies the answers in record order and prints the same report. Stopped and
+                   started again, it reuses every batch the workers already answered.
+  --job-ballots N  ballots per queued job (default 256)
+  --job-timeout S  seconds after which a job whose worker died goes to another (default 300)
 `;
 
 export async function verifyCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, { json: { type: 'boolean' }, receipts: { type: 'string' }, final: { type: 'boolean' }, follow: { type: 'string' } }, true);
+  const { values, positionals } = parse(argv, { json: { type: 'boolean' }, receipts: { type: 'string' }, final: { type: 'boolean' }, follow: { type: 'string' }, queue: { type: 'string' }, 'job-ballots': { type: 'string' }, 'job-timeout': { type: 'string' } }, true);
   if (values.help) { process.stdout.write(VERIFY_HELP); return 0; }
   if (values.follow !== undefined) {
-    if (positionals.length > 0 || values.receipts !== undefined) throw new UsageError('--follow takes a URL instead of a record file, and no --receipts');
+    if (positionals.length > 0 || values.receipts !== undefined || values.queue !== undefined) throw new UsageError('--follow takes a URL instead of a record file, and no --receipts or --queue');
     return follow(values.follow as string, values.final === true);
   }
   if (positionals.length !== 1) throw new UsageError('name one record file (see veche verify --help)');
@@ -51,10 +58,11 @@ export async function verifyCommand(argv: string[]): Promise<number> {
     if (parsed.length === 0) throw new UsageError(`no receipts in ${values.receipts}`);
     receipts = await checkReceipts(fileSource(path), parsed);
   }
+  const queue = queueOptions(values);
   const started = Date.now();
   const { report, state, events } = await verifyRecord(fileSource(path), (n) => {
     if (process.stderr.isTTY) process.stderr.write(`\rverifying: ${n} events`);
-  });
+  }, queue ?? {});
   if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
   const holds = final ? report.ok : report.okSoFar;
   const where = standing(state, report, events);
@@ -84,6 +92,23 @@ export async function verifyCommand(argv: string[]): Promise<number> {
     console.log(!r.ok ? 'RECEIPTS NOT OK' : r.final ? 'RECEIPTS OK: every receipted ballot is on the record and counted' : 'RECEIPTS OK SO FAR: every receipted ballot is on the record (poll still open)');
   }
   return holds && (receipts?.ok ?? true) ? 0 : 1;
+}
+
+/** --queue: the ballots go to queue workers, all of them (the coordinator only plans and applies). */
+function queueOptions(values: Record<string, unknown>): { pool: (ctx: ConstructorParameters<typeof QueuePool>[1]) => QueuePool; parallelAfter: number } | null {
+  if (values.queue === undefined) return null;
+  const url = values.queue as string;
+  if (!/^postgres(ql)?:\/\//.test(url)) throw new UsageError('--queue: expected a PostgreSQL URL, like postgres://user@host/db');
+  const jobBallots = intOption(values, 'job-ballots', 256, 1, 100_000);
+  const jobTimeoutSeconds = intOption(values, 'job-timeout', 300, 1, 86_400);
+  return {
+    parallelAfter: 0,
+    pool: (ctx) => new QueuePool(url, ctx, {
+      jobBallots, jobTimeoutSeconds,
+      // One line per job queued (stderr), so an operator sees what a restart reused.
+      onStats: (s) => process.stderr.write(`queue: run ${s.run.slice(0, 12)}: ${s.batchesReused} batches reused, ${s.batchesQueued} queued in ${s.jobsQueued} jobs\n`),
+    }),
+  };
 }
 
 /** --follow: a line per event as it arrives; the recount and the verdict when the result is published. */
