@@ -4,24 +4,23 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { checkBallot, type BallotCheckContext } from '../src/ballot/validate.js';
+import { checkBallot, type BallotPublicContext } from '../src/ballot/check.js';
 import { BallotError, type BallotJson } from '../src/ballot/types.js';
 import { encryptBallot } from '../src/ballot/encrypt.js';
 import { trackingCode } from '../src/ballot/tracking.js';
-import { signatureContext, TAG_CONTENT, TAG_SIGNATURE } from '../src/ballot/context.js';
+import { signAnswers } from './helpers/ballot-forge.js';
 import { credentialKeys, newCredential } from '../src/credentials/credentials.js';
 import { baseMul, randomScalar } from '../src/crypto/group.js';
 import { canonicalJson, toHex } from '../src/crypto/encoding.js';
-import { hashHex } from '../src/crypto/hash.js';
-import { encodeSchnorr, proveSchnorr } from '../src/crypto/proofs/schnorr.js';
 import { selectionGroups } from '../src/manifest/layout.js';
 import { check, deepArray, FuzzStats, hostileValue, mutatedArb, regressions, runs, withOwnKey } from './helpers/fuzz.js';
 import { simpleSelections, smallManifest } from './helpers/election-fixture.js';
 
 const electionHash = toHex(crypto.getRandomValues(new Uint8Array(32)));
-const ctx: BallotCheckContext = { electionHash, publicKey: baseMul(randomScalar()), groups: selectionGroups(smallManifest()) };
+const publicKey = baseMul(randomScalar());
+const ctx: BallotPublicContext = { electionHash, publicKey, groups: selectionGroups(smallManifest()) };
 const voters = [0, 1, 2].map(() => credentialKeys(electionHash, newCredential()));
-const ballots: BallotJson[] = voters.map((v, i) => encryptBallot(electionHash, ctx.publicKey, ctx.groups, simpleSelections(ctx.groups, i), v).ballot);
+const ballots: BallotJson[] = voters.map((v, i) => encryptBallot(electionHash, publicKey, ctx.groups, simpleSelections(ctx.groups, i), v).ballot);
 const stats = new FuzzStats('ballot validator');
 const codes = new Map<string, number>();
 
@@ -57,7 +56,7 @@ test('arbitrary values are refused with a BallotError', () => {
 test('ballot-shaped junk (the right fields, wrong contents) is refused', () => {
   const b = ballots[0]!;
   const field = <T>(real: T) => fc.oneof({ arbitrary: fc.constant(real), weight: 2 }, { arbitrary: hostileValue, weight: 1 });
-  const group = (g: number) => fc.record({ ct: field(b.answers[g]!.ct), proofs: field(b.answers[g]!.proofs), sum: field(b.answers[g]!.sum) });
+  const group = (g: number) => fc.record({ ct: field(b.answers[g]!.ct), proof: fc.oneof(field(b.answers[g]!.proof), fc.constant(ballots[1]!.answers[g]!.proof)) });
   const shaped = fc.record({
     election: field(b.election),
     credential: fc.oneof(field(b.credential), fc.constant(ballots[1]!.credential)),
@@ -93,9 +92,7 @@ test('mutated ballots re-signed by their own voter (the voter is the attacker) f
     // Unchanged answers, re-signed, are a valid new ballot of the same voter (a re-vote): not a mutation.
     const text = canonical(answers);
     fc.pre(text !== null && text !== canonicalJson(ballots[i]!.answers));
-    const message = hashHex(TAG_CONTENT, { election: electionHash, credential: voter.key, answers });
-    const signature = encodeSchnorr(proveSchnorr(TAG_SIGNATURE, signatureContext(electionHash), voter.secret, voter.publicKey, message));
-    mustRefuse({ election: electionHash, credential: voter.key, answers, signature });
+    mustRefuse(signAnswers(electionHash, voter, answers as BallotJson['answers']));
   }), { numRuns: runs(40) });
 });
 
@@ -122,7 +119,8 @@ test('hostile shapes: deep nesting, prototype keys, huge arrays', () => {
     JSON.parse(`{"__proto__":{"polluted":1},"election":"${b.election}","credential":"${b.credential}","answers":${JSON.stringify(b.answers)},"signature":${JSON.stringify(b.signature)}}`),
     { ...b, answers: new Array(1_000_000).fill(b.answers[0]) },
     { ...b, answers: [{ ...b.answers[0]!, ct: new Array(1_000_000).fill(b.answers[0]!.ct[0]) }, b.answers[1]] },
-    { ...b, signature: { c: b.signature.c, z: b.signature.z, extra: 1 } },
+    { ...b, signature: { R: b.signature.slice(0, 43), z: b.signature.slice(43) } },
+    { ...b, signature: b.signature + 'A' },
     { ...b, answers: [b.answers[0], b.answers[1], b.answers[1]] },
     { ...b, answers: [b.answers[1], b.answers[0]] },
   ];
