@@ -57,7 +57,7 @@ export async function mailElection(label: string): Promise<MailElection> {
   return { work, at, run, manifest, electionHash, credentials };
 }
 
-export interface Received { to: string; mail: ParsedMail }
+export interface Received { to: string; mail: ParsedMail; /** Date.now() when the message's data ended. */ at: number }
 
 export interface TestSmtp {
   url: string;
@@ -69,8 +69,9 @@ export interface TestSmtp {
   close(): Promise<void>;
 }
 
-/** A real SMTP server on 127.0.0.1 that wants user veche / password secret (AUTH PLAIN/LOGIN). */
-export async function startSmtp(): Promise<TestSmtp> {
+/** A real SMTP server on loopback (127.0.0.1 unless told) without STARTTLS that wants user veche /
+ *  password secret (AUTH PLAIN/LOGIN). */
+export async function startSmtp(host = '127.0.0.1'): Promise<TestSmtp> {
   const state: TestSmtp = { url: '', received: [], refuse: new Set(), beforeAccept: null, close: async () => {} };
   const server = new SMTPServer({
     disabledCommands: ['STARTTLS'],
@@ -88,18 +89,19 @@ export async function startSmtp(): Promise<TestSmtp> {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
+        const at = Date.now();
         if (state.beforeAccept && !state.beforeAccept()) return; // never answered: the client is killed meanwhile
         void simpleParser(Buffer.concat(chunks)).then((mail) => {
-          for (const r of session.envelope.rcptTo) state.received.push({ to: r.address, mail });
+          for (const r of session.envelope.rcptTo) state.received.push({ to: r.address, mail, at });
           cb();
         }, (e: Error) => cb(e));
       });
     },
   });
   server.on('error', () => { /* a client killed mid-session */ });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const port = ((server as unknown as { server: { address(): AddressInfo } }).server.address()).port;
-  state.url = `smtp://veche:secret@127.0.0.1:${port}`;
+  state.url = `smtp://veche:secret@${host}:${port}`;
   state.close = () => new Promise<void>((resolve) => server.close(() => resolve()));
   return state;
 }

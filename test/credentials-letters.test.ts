@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import * as jsqr from 'jsqr';
 import { PNG } from 'pngjs';
 import { parseCsv } from '../src/credentials/contacts.js';
+import { writeLetters } from '../src/credentials/letters.js';
 import { electionFingerprint } from '../src/verify/voter-check.js';
 import { veche } from './helpers/cli.js';
 import { mailElection, type MailElection } from './credentials-fixture.js';
@@ -67,6 +68,12 @@ describe('veche credentials letters', () => {
     assert.equal(r.code, 2);
     assert.match(r.stderr, /fonts-dejavu-core/);
     assert.throws(() => statSync(e.at('nofont.pdf')));
+  });
+
+  test('a letter that would not fit on one page is refused, and no PDF is left', async () => {
+    const notice = { name: 'N', title: 'T'.repeat(500), authority: 'A'.repeat(500), fingerprint: 'f', link: link('alice'), credential: e.credentials.get('alice')!, weight: 1, questions: 1 };
+    await assert.rejects(writeLetters(e.at('long.pdf'), [{ language: 'en', notice }]), /does not fit on one page/);
+    assert.throws(() => statSync(e.at('long.pdf')));
   });
 
   test('export: voter, name, email, language, link, credential for a mail merge', async () => {

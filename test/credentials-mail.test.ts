@@ -6,6 +6,8 @@
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { credentialKeys } from '../src/credentials/credentials.js';
 import { electionFingerprint } from '../src/verify/voter-check.js';
@@ -187,6 +189,34 @@ describe('veche credentials mail', () => {
     assert.deepEqual(all, expected, 'each voter exactly once, nobody twice');
     for (const x of statusOf(e.at(status)).latest.values()) assert.equal(x.status, 'sent');
   });
+  test('the SMTP server is checked first: a wrong password, or no STARTTLS off this machine, stops the run before any voter is marked', async () => {
+    const wrong = await mail(['--smtp', smtp.url.replace(':secret@', ':wrong@'), '--status', 'authority/login-status.jsonl']);
+    assert.equal(wrong.code, 2);
+    assert.match(wrong.stderr, /cannot use the SMTP server smtp:\/\/veche:\*\*\*@127\.0\.0\.1:\d+\/?: .*Invalid username or password/);
+    assert.doesNotMatch(wrong.stderr + wrong.stdout, /wrong/, 'the password is not printed');
+    // 127.0.0.2 is loopback to the kernel but not "this machine" to the sender: plain SMTP there needs STARTTLS.
+    const far = await startSmtp('127.0.0.2');
+    try {
+      const plain = await mail(['--smtp', far.url, '--status', 'authority/far-status.jsonl']);
+      assert.equal(plain.code, 2);
+      assert.match(plain.stderr, /cannot use the SMTP server .*STARTTLS/i);
+      assert.equal(far.received.length, 0);
+      const allowed = await mail(['--smtp', far.url, '--status', 'authority/far-status.jsonl', '--allow-plaintext', '--only', 'alice']);
+      assert.equal(allowed.code, 0, allowed.stderr);
+      assert.deepEqual(far.received.map((m) => m.to), [EMAIL('alice')]);
+    } finally { await far.close(); }
+    assert.ok(!existsSync(e.at('authority/login-status.jsonl')));
+  });
+
+  test('throttled: at --rate 5/s the mails arrive at least 200 ms apart', async () => {
+    const before = smtp.received.length;
+    const r = await mail(['--rate', '5/s', '--status', 'authority/throttle-status.jsonl', '--only', 'alice', '--only', 'boris', '--only', 'dmytro']);
+    assert.equal(r.code, 0, r.stderr);
+    const times = smtp.received.slice(before).map((m) => m.at);
+    assert.equal(times.length, 3);
+    // A lower bound only: a slow machine makes the gaps longer, never shorter.
+    for (let i = 1; i < times.length; i++) assert.ok(times[i]! - times[i - 1]! >= 190, `gap ${times[i]! - times[i - 1]!} ms`);
+  });
 });
 
 describe('veche credentials remind', () => {
@@ -197,8 +227,19 @@ describe('veche credentials remind', () => {
     await e.run(['vote', '--record', 'record.jsonl', '--credential', boris, '--choices', 'choices2.json', '--out', 'ballot2.json']);
     await e.run(['board', 'submit', '--board', 'board', 'ballot2.json']);
     await e.run(['board', 'export', '--board', 'board', '--out', 'record.jsonl']);
+    // The record as the server serves it, over real HTTP (the authority's tool fetches and verifies it).
+    const http = createServer((req, res) => {
+      if (req.url !== '/api/elections/x/record') { res.writeHead(404).end(); return; }
+      res.writeHead(200, { 'content-type': 'application/x-ndjson' }).end(readFileSync(e.at('record.jsonl')));
+    });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    after(() => new Promise<void>((resolve) => http.close(() => resolve())));
+    const recordUrl = `http://127.0.0.1:${(http.address() as AddressInfo).port}/api/elections/x/record`;
+    const missing = await veche(['credentials', 'remind', '--record', recordUrl.replace('/x/', '/y/'), '--private', 'authority/credentials.private.csv', '--base-url', BASE, '--smtp', smtp.url, '--from', 'ca@example.org'], { cwd: e.work });
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /cannot fetch the record .*404/);
     const before = smtp.received.length;
-    const args = ['credentials', 'remind', '--record', 'record.jsonl', '--private', 'authority/credentials.private.csv', '--base-url', BASE, '--smtp', smtp.url, '--from', 'ca@example.org', '--rate', '1000/s', '--status', 'authority/remind.jsonl'];
+    const args = ['credentials', 'remind', '--record', recordUrl, '--private', 'authority/credentials.private.csv', '--base-url', BASE, '--smtp', smtp.url, '--from', 'ca@example.org', '--rate', '1000/s', '--status', 'authority/remind.jsonl'];
     const r = await veche(args, { cwd: e.work });
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.match(r.stdout, /2 voter\(s\) have voted, 3 not yet/);

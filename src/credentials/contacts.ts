@@ -57,6 +57,8 @@ export interface Recipient {
 // Deliberately narrow: one address, no display name, no header characters.
 const EMAIL = /^[^\s@<>(),;:"\\[\]]+@[^\s@<>(),;:"\\[\]]+\.[^\s@<>(),;:"\\[\]]+$/;
 const CONTROL = /[\u0000-\u001f\u007f]/;
+/** Keeps a letter on one page and a mail header on one line. */
+const MAX_NAME = 200;
 
 export class ContactsError extends Error {
   override name = 'ContactsError';
@@ -102,6 +104,7 @@ export function readRecipients(privateCsv: string, votersCsv: string | null, opt
     if (options.needEmail && !email) problems.push(`${at}: voter "${voter}" has no e-mail address (an "email" column, or a voter id that is one)`);
     else if (email && !EMAIL.test(email)) problems.push(`${at}: "${email}" is not an e-mail address`);
     if (CONTROL.test(name) || CONTROL.test(voter)) problems.push(`${at}: a control character in the name or voter id`);
+    if (name.length > MAX_NAME || voter.length > MAX_NAME || email.length > MAX_NAME) problems.push(`${at}: a name, voter id or address longer than ${MAX_NAME} characters`);
     if (language !== null && !/^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$/.test(language)) problems.push(`${at}: "${language}" is not a language tag`);
     out.push({ voter, name, email, language, weight, credential });
   }

@@ -2,7 +2,7 @@
 // fingerprint, the credential, a QR code of the voting link and the instructions in the voter's
 // language. Made on the credential authority's machine, where the credentials are. The fonts are
 // DejaVu (Debian's fonts-dejavu-core), which cover Latin, Cyrillic and Greek.
-import { createWriteStream, existsSync } from 'node:fs';
+import { createWriteStream, existsSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import PDFDocument from 'pdfkit';
@@ -49,7 +49,9 @@ export async function writeLetters(path: string, letters: Letter[], fontDir?: st
   for (const [k, p] of Object.entries(fonts)) doc.registerFont(k, p);
   const out = createWriteStream(path, { mode: 0o600 });
   doc.pipe(out);
-  for (const { language, notice: n } of letters) {
+  let pages = 0;
+  doc.on('pageAdded', () => { pages++; });
+  for (const [i, { language, notice: n }] of letters.entries()) {
     doc.addPage();
     const c = letterContent(language, n);
     const left = doc.page.margins.left;
@@ -86,6 +88,13 @@ export async function writeLetters(path: string, letters: Letter[], fontDir?: st
     c.steps.forEach((s, i) => { doc.text(`${i + 1}. ${s}`, left, doc.y, { width }); doc.moveDown(0.3); });
     doc.moveDown(0.6);
     for (const line of c.after) { doc.text(line, left, doc.y, { width }); doc.moveDown(0.4); }
+    // A page per voter, or the printed pile no longer matches the list: refuse rather than mis-collate.
+    if (pages !== i + 1) {
+      doc.end();
+      out.destroy();
+      rmSync(path, { force: true });
+      throw new Error(`the letter of "${n.name}" does not fit on one page (a very long title or name?); no PDF written`);
+    }
   }
   doc.end();
   await once(out, 'finish');

@@ -204,7 +204,6 @@ export async function sendAll(mails: Outgoing[], o: SendOptions): Promise<SendSu
     if (!p.send) { summary.skipped++; o.onResult?.(r, null, p.why); continue; }
     const wait = next - Date.now();
     if (wait > 0) await sleep(wait);
-    next = Date.now() + o.interval;
     o.log.append({ voter: r.voter, email: r.email, status: 'sending', time: new Date().toISOString() });
     let entry: StatusEntry;
     try {
@@ -226,6 +225,8 @@ export async function sendAll(mails: Outgoing[], o: SendOptions): Promise<SendSu
       entry = { voter: r.voter, email: r.email, status: permanent ? 'refused' : 'failed', time: new Date().toISOString(), reply: err.response ?? `${err.code ?? ''} ${err.message}`.trim() };
     }
     o.log.append(entry);
+    // Counted from the end of this mail: the server sees no two mails closer than the interval.
+    next = Date.now() + o.interval;
     if (entry.status === 'sent') summary.sent++;
     else if (entry.status === 're-sent') summary.resent++;
     else if (entry.status === 'refused') summary.refused++;

@@ -165,10 +165,18 @@ async function mailCommand(action: 'mail' | 'remind', values: Record<string, unk
   if (/[\r\n]/.test(from)) throw new UsageError('--from: one line');
   const privateDir = dirname(required(values, 'private'));
   const statusPath = (values.status as string | undefined) ?? join(privateDir, action === 'mail' ? 'mail-status.jsonl' : `remind-status-${new Date().toISOString().slice(0, 10)}.jsonl`);
-  let log: StatusLog;
-  try { log = StatusLog.open(statusPath, { election: state.electionHash, kind: action === 'mail' ? 'invitation' : 'reminder' }); } catch (e) { throw new UsageError((e as Error).message); }
   let transport: ReturnType<typeof smtpTransport>;
-  try { transport = smtpTransport(smtp, { allowPlaintext: values['allow-plaintext'] === true }); } catch (e) { log.close(); throw new UsageError((e as Error).message); }
+  try { transport = smtpTransport(smtp, { allowPlaintext: values['allow-plaintext'] === true }); } catch (e) { throw new UsageError((e as Error).message); }
+  // One look at the server first (connection, TLS, login): a wrong password or a server without
+  // STARTTLS stops here, before any voter is marked.
+  try { await transport.verify(); } catch (e) {
+    transport.close();
+    const err = e as Error & { response?: string; code?: string };
+    const tls = err.code === 'ETLS' ? ' (STARTTLS failed: the credentials would cross the network in clear; use smtps://, a server that offers STARTTLS, or --allow-plaintext)' : '';
+    throw new UsageError(`cannot use the SMTP server ${redactSmtp(smtp)}: ${err.response ?? err.message}${tls}`);
+  }
+  let log: StatusLog;
+  try { log = StatusLog.open(statusPath, { election: state.electionHash, kind: action === 'mail' ? 'invitation' : 'reminder' }); } catch (e) { transport.close(); throw new UsageError((e as Error).message); }
   const mails: Outgoing[] = chosen.map((r) => {
     const { language, notice } = noticeOf(state, baseUrl, r);
     return { recipient: r, ...(action === 'mail' ? invitationMail(language, notice) : reminderMail(language, notice)) };
