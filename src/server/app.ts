@@ -13,6 +13,8 @@ import { pageRoutes } from './routes/pages.js';
 import { publicRoutes } from './routes/public.js';
 import { trusteeRoutes } from './routes/trustee.js';
 import { DEFAULT_SCHEDULE_INTERVAL_MS, startScheduler } from './schedule.js';
+import { Access, type AccountSettings } from './accounts/access.js';
+import { accountRoutes } from './routes/accounts.js';
 
 export interface ServerSettings {
   /** Where the web pages are (dist/web); null or missing: the page routes answer 404 no-pages. */
@@ -29,6 +31,8 @@ export interface ServerSettings {
   trustProxy?: boolean;
   /** How often the schedule (src/server/schedule.ts) looks at the elections, in ms; 0: never. Default 5000. */
   scheduleIntervalMs?: number;
+  /** Organisations, accounts, sessions and the audit log (src/server/accounts); without them only tokens sign in. */
+  accounts?: AccountSettings | null;
 }
 
 export const DEFAULT_RATE_LIMIT = 3000;
@@ -109,8 +113,10 @@ export async function buildApp(store: BoardStore, settings: ServerSettings = {})
   }
 
   await app.register(publicRoutes, { elections });
-  await app.register(adminRoutes, { elections });
-  await app.register(authorityRoutes, { elections, credentialsBodyLimit: settings.credentialsBodyLimit ?? CREDENTIALS_BODY_LIMIT });
+  const access = settings.accounts ? new Access(store, settings.accounts) : null; // accounts
+  if (access) await app.register(accountRoutes, { elections, access }); // accounts
+  await app.register(adminRoutes, { elections, access });
+  await app.register(authorityRoutes, { elections, credentialsBodyLimit: settings.credentialsBodyLimit ?? CREDENTIALS_BODY_LIMIT, access });
   await app.register(trusteeRoutes, { elections });
   await app.register(pageRoutes, { webDir: settings.webDir ?? null });
   const interval = settings.scheduleIntervalMs ?? DEFAULT_SCHEDULE_INTERVAL_MS;

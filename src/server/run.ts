@@ -8,6 +8,9 @@ import type { BoardStore } from '../board/store.js';
 import { buildApp, DEFAULT_RATE_LIMIT } from './app.js';
 import { ensureAdminToken } from './auth.js';
 import { createDemoElection, type DemoElection } from './demo.js';
+import { openAccountStore } from './accounts/open.js';
+import { oidcFromEnv } from './accounts/oidc.js';
+import type { OidcSettings } from './accounts/store.js';
 
 export interface RunOptions {
   port: number;
@@ -25,6 +28,8 @@ export interface RunOptions {
   trustProxy?: boolean;
   /** How often the schedule looks at the elections (ms); default 5000. */
   scheduleIntervalMs?: number;
+  /** The server-wide OpenID Connect provider (VECHE_OIDC_ISSUER, _CLIENT_ID, _CLIENT_SECRET). */
+  oidc?: OidcSettings | null;
 }
 
 /** dist/web, next to the compiled server (dist/src/server). */
@@ -51,6 +56,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): RunOptions
     logger: env.VECHE_LOG === '1',
     trustProxy: env.VECHE_TRUST_PROXY === '1',
     scheduleIntervalMs: envInt(env, 'VECHE_SCHEDULE_INTERVAL_MS', 5000, 100, 3_600_000),
+    oidc: oidcFromEnv(env),
   };
 }
 
@@ -67,9 +73,13 @@ export interface RunningServer {
 export async function runServer(opts: RunOptions, print: (line: string) => void = (l) => process.stdout.write(l + '\n')): Promise<RunningServer> {
   mkdirSync(opts.dataDir, { recursive: true });
   const store = await openStore(opts.databaseUrl, opts.dataDir);
+  const accounts = await openAccountStore(opts.databaseUrl, opts.dataDir).catch(async (e: unknown) => { await store.close(); throw e; });
   try {
     const admin = await ensureAdminToken(store, opts.dataDir, opts.adminToken);
-    const { app, elections } = await buildApp(store, { webDir: opts.webDir === undefined ? DEFAULT_WEB_DIR : opts.webDir, rateLimit: opts.rateLimit, logger: opts.logger ?? false, trustProxy: opts.trustProxy ?? false, scheduleIntervalMs: opts.scheduleIntervalMs ?? 5000 });
+    const { app, elections } = await buildApp(store, {
+      webDir: opts.webDir === undefined ? DEFAULT_WEB_DIR : opts.webDir, rateLimit: opts.rateLimit, logger: opts.logger ?? false, trustProxy: opts.trustProxy ?? false, scheduleIntervalMs: opts.scheduleIntervalMs ?? 5000,
+      accounts: { store: accounts, ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}), oidc: opts.oidc ?? null },
+    });
     const demo = opts.demo && (await store.elections()).length === 0 ? await createDemoElection(elections, opts.dataDir) : null;
     await app.listen({ port: opts.port, host: opts.host });
     const address = app.server.address();
@@ -79,12 +89,16 @@ export async function runServer(opts: RunOptions, print: (line: string) => void 
       `veche is running at ${base}/`,
       `  store:    ${opts.databaseUrl ? redactUrl(opts.databaseUrl) : join(opts.dataDir, 'veche.sqlite')}`,
       `  admin:    ${base}/admin/`,
-      // A token given in the environment is not echoed: the console often ends up in a log.
+      `  login:    ${base}/login`,
+      // The token itself is never printed: the console often ends up in a log. It is in a file only
+      // its owner can read (mode 0600).
       admin.source === 'env'
         ? '  admin token: the one given in VECHE_ADMIN_TOKEN (not printed)'
-        : admin.token
-          ? `  admin token: ${admin.token}   (kept in ${admin.file})`
-          : `  admin token: set earlier; its text is not in ${admin.file} (give one with VECHE_ADMIN_TOKEN to replace it)`,
+        : admin.source === 'created'
+          ? `  admin token: made now and saved in ${admin.file} (mode 0600; read it with: cat ${admin.file})`
+          : admin.token
+            ? `  admin token: in ${admin.file}`
+            : `  admin token: set earlier; its text is not in ${admin.file} (give one with VECHE_ADMIN_TOKEN to replace it)`,
     ];
     const linksFile = join(opts.dataDir, 'demo-links.txt');
     if (demo) {
@@ -101,10 +115,11 @@ export async function runServer(opts: RunOptions, print: (line: string) => void 
     let closing: Promise<void> | null = null;
     return {
       app, store, url: base, adminToken: admin.token, demo,
-      close: () => (closing ??= app.close().then(() => store.close())),
+      close: () => (closing ??= app.close().then(() => Promise.all([store.close(), accounts.close()])).then(() => undefined)),
     };
   } catch (e) {
     await store.close().catch(() => undefined);
+    await accounts.close().catch(() => undefined);
     throw e;
   }
 }

@@ -5,16 +5,29 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { BoardError } from '../../board/board.js';
 import { issueAuthorityToken, issueTrusteeTokens, requireAdmin } from '../auth.js';
+import type { Access } from '../accounts/access.js';
 import { HttpError } from '../errors.js';
 import type { Elections } from '../elections.js';
 import { electionParams, emptyBody, manifestBody, noQuery, trusteeParams } from '../schemas.js';
 
 type IdParams = { id: string };
 
-export async function adminRoutes(app: FastifyInstance, opts: { elections: Elections }): Promise<void> {
+export async function adminRoutes(app: FastifyInstance, opts: { elections: Elections; access?: Access | null }): Promise<void> {
   const { elections } = opts;
   const store = elections.store;
-  app.addHook('onRequest', async (req: FastifyRequest) => requireAdmin(store, req));
+  // -- accounts (src/server/accounts): the admin token, or an admin of the election's organisation; audited.
+  const access = opts.access ?? null;
+  app.addHook('onRequest', async (req: FastifyRequest<{ Params: Partial<IdParams> }>) => {
+    if (!access) return requireAdmin(store, req);
+    const action = (req.routeOptions.url ?? '').replace('/api/elections/:id/', '').replace(/^\/api\/elections$/, 'create') || 'admin';
+    if (req.params.id === undefined) {
+      // An account creates elections in its organisation: POST /api/organisations/:org/elections.
+      return access.requireOperator(req, `election-${action}`, null);
+    }
+    await access.requireElection(req, req.params.id, ['admin'], `election-${action.replaceAll('/', '-').replace(':trusteeId', 'trustee')}`);
+  });
+  if (access) app.addHook('onSend', async (req, reply, payload) => { await access.auditReply(req, reply, payload); return payload; });
+  // -- end accounts
 
   app.post('/api/elections', { schema: { querystring: noQuery, body: manifestBody } }, async (req) => {
     const { board, trusteeTokens, authorityToken } = await elections.create(req.body);

@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { BoardError } from '../../board/board.js';
 import type { CredentialsPayload, RevocationPayload } from '../../record/events.js';
 import { requireAuthority } from '../auth.js';
+import type { Access } from '../accounts/access.js';
 import { HttpError } from '../errors.js';
 import type { Elections } from '../elections.js';
 import { credentialsBody, electionParams, noQuery, revokeBody } from '../schemas.js';
@@ -14,9 +15,21 @@ type IdParams = { id: string };
 /** The credential list of a large electorate is much larger than any other request. */
 export const CREDENTIALS_BODY_LIMIT = 64 * 1024 * 1024;
 
-export async function authorityRoutes(app: FastifyInstance, opts: { elections: Elections; credentialsBodyLimit: number }): Promise<void> {
+export async function authorityRoutes(app: FastifyInstance, opts: { elections: Elections; credentialsBodyLimit: number; access?: Access | null }): Promise<void> {
   const { elections } = opts;
-  app.addHook('onRequest', async (req: FastifyRequest<{ Params: IdParams }>) => requireAuthority(elections.store, req, req.params.id));
+  // -- accounts (src/server/accounts): the election's authority token, or a signed-in credential
+  // authority of the election's organisation (the board still checks the authority's signature); audited.
+  const access = opts.access ?? null;
+  app.addHook('onRequest', async (req: FastifyRequest<{ Params: IdParams }>) => {
+    if (!access || req.headers.authorization !== undefined) {
+      await requireAuthority(elections.store, req, req.params.id);
+      if (access) access.remember(req, { caller: { kind: 'token', principal: { role: 'authority', election: req.params.id } }, org: await access.store.electionOrg(req.params.id), action: `authority-${req.routeOptions.url?.split('/').pop()}`, target: `election:${req.params.id}` });
+      return;
+    }
+    await access.requireElection(req, req.params.id, ['authority'], `authority-${req.routeOptions.url?.split('/').pop()}`);
+  });
+  if (access) app.addHook('onSend', async (req, reply, payload) => { await access.auditReply(req, reply, payload); return payload; });
+  // -- end accounts
 
   app.post<{ Params: IdParams; Body: CredentialsPayload }>('/api/elections/:id/credentials', { bodyLimit: opts.credentialsBodyLimit, schema: { params: electionParams, querystring: noQuery, body: credentialsBody } }, async (req) => {
     const board = await elections.current(req.params.id);
