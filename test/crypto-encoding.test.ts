@@ -203,3 +203,20 @@ describe('withRandomSource (test-only hook)', () => {
     assert.equal(i, 2);
   });
 });
+
+test('fromBase64Url accepts exactly the canonical texts (checked against Buffer on any text of the right length)', () => {
+  const chars = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_', '=', '+', '/', 'é', '\ud800'];
+  fc.assert(fc.property(fc.integer({ min: 0, max: 70 }), fc.array(fc.constantFrom(...chars), { maxLength: 100 }), (length, picked) => {
+    const need = Math.ceil((length * 4) / 3);
+    const text = (picked.join('') + 'A'.repeat(need)).slice(0, need);
+    const canonical = /^[A-Za-z0-9_-]*$/.test(text) && Buffer.from(text, 'base64url').toString('base64url') === text && Buffer.from(text, 'base64url').length === length;
+    let got: Uint8Array | null = null;
+    try { got = fromBase64Url(text, length); } catch (e) { assert.ok(e instanceof EncodingError); }
+    assert.equal(got !== null, canonical, JSON.stringify(text));
+    if (got) assert.equal(Buffer.from(got).toString('hex'), Buffer.from(text, 'base64url').toString('hex'));
+  }), { numRuns: 3000 });
+  // Trailing bits that are not zero: the same bytes under Buffer, refused here.
+  assert.throws(() => fromBase64Url('AB', 1), /non-canonical/);
+  assert.throws(() => fromBase64Url('AAB', 2), /non-canonical/);
+  assert.equal(toBase64Url(new Uint8Array(10000).fill(7)), Buffer.from(new Uint8Array(10000).fill(7)).toString('base64url'));
+});

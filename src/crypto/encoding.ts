@@ -1,17 +1,21 @@
 // Canonical encodings: every hashed or signed value is turned into bytes exactly one way.
 
 const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-const B64URL_INDEX = new Map([...B64URL].map((ch, i) => [ch, i]));
+// Character code -> 6-bit value, -1 for anything else (a ballot decodes ~100 of these texts: table lookups).
+const B64URL_VALUE = new Int8Array(128).fill(-1);
+for (let i = 0; i < 64; i++) B64URL_VALUE[B64URL.charCodeAt(i)] = i;
 
 // Pure implementations, no Buffer: the same modules run in the voter's browser.
 
 /** base64url without padding (RFC 4648 §5). */
 export function toBase64Url(bytes: Uint8Array): string {
+  const parts: string[] = [];
   let out = '';
   let i = 0;
   for (; i + 2 < bytes.length; i += 3) {
     const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
     out += B64URL[(n >> 18) & 63]! + B64URL[(n >> 12) & 63]! + B64URL[(n >> 6) & 63]! + B64URL[n & 63]!;
+    if (out.length >= 4096) { parts.push(out); out = ''; }
   }
   if (bytes.length - i === 1) {
     const n = bytes[i]! << 16;
@@ -20,29 +24,39 @@ export function toBase64Url(bytes: Uint8Array): string {
     const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8);
     out += B64URL[(n >> 18) & 63]! + B64URL[(n >> 12) & 63]! + B64URL[(n >> 6) & 63]!;
   }
-  return out;
+  parts.push(out);
+  return parts.join('');
 }
+
+const sextet = (text: string, i: number): number => {
+  const code = text.charCodeAt(i);
+  return code < 128 ? B64URL_VALUE[code]! : -1;
+};
 
 /** Strict base64url decoding: only the canonical encoding of exactly `length` bytes is accepted. */
 export function fromBase64Url(text: unknown, length: number, what = 'value'): Uint8Array {
   if (typeof text !== 'string') throw new EncodingError(`${what}: expected a base64url string`);
   const expectedChars = Math.ceil((length * 4) / 3);
   if (text.length !== expectedChars) throw new EncodingError(`${what}: expected ${length} bytes of base64url (${expectedChars} characters), got ${text.length} characters`);
-  for (const ch of text) if (!B64URL_INDEX.has(ch)) throw new EncodingError(`${what}: invalid base64url character`);
   const bytes = new Uint8Array(length);
-  let acc = 0;
-  let bits = 0;
   let j = 0;
-  for (const ch of text) {
-    acc = ((acc << 6) | B64URL_INDEX.get(ch)!) & 0xffff;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      if (j < length) bytes[j++] = (acc >> bits) & 0xff;
-    }
+  let i = 0;
+  for (; i + 3 < text.length; i += 4) {
+    const a = sextet(text, i), b = sextet(text, i + 1), c = sextet(text, i + 2), d = sextet(text, i + 3);
+    if ((a | b | c | d) < 0) throw new EncodingError(`${what}: invalid base64url character`);
+    const n = (a << 18) | (b << 12) | (c << 6) | d;
+    bytes[j++] = n >> 16; bytes[j++] = (n >> 8) & 0xff; bytes[j++] = n & 0xff;
   }
-  // Reject non-canonical trailing bits so that one value has one text.
-  if (bytes.length !== length || toBase64Url(bytes) !== text) throw new EncodingError(`${what}: non-canonical base64url`);
+  const rest = text.length - i; // 0, 2 or 3 characters: 0, 1 or 2 bytes
+  if (rest > 0) {
+    const a = sextet(text, i), b = sextet(text, i + 1), c = rest === 3 ? sextet(text, i + 2) : 0;
+    if ((a | b | c) < 0) throw new EncodingError(`${what}: invalid base64url character`);
+    // Reject non-canonical trailing bits so that one value has one text.
+    if (rest === 2 ? (b & 15) !== 0 : (c & 3) !== 0) throw new EncodingError(`${what}: non-canonical base64url`);
+    const n = (a << 18) | (b << 12) | (c << 6);
+    bytes[j++] = n >> 16;
+    if (rest === 3) bytes[j++] = (n >> 8) & 0xff;
+  }
   return bytes;
 }
 
