@@ -2,6 +2,7 @@
 // mailing resumable: without SMTP or a CLI, so each property is checked on its own.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -116,6 +117,26 @@ describe('the status file', () => {
       assert.throws(() => StatusLog.open(path, { election: 'e1', kind: 'reminder' }), /not reminder/);
       writeFileSync(join(dir, 'bad.jsonl'), '{"format":"veche/mail-status/v1","election":"e1","kind":"invitation"}\nnot json\n{}\n');
       assert.throws(() => StatusLog.open(join(dir, 'bad.jsonl'), { election: 'e1', kind: 'invitation' }), /line 1: not a status line|line 2/);
+    } finally { rmSync(dir, { recursive: true, force: true }); }
+  });
+
+  test('one run per status file: a live run\'s lock refuses a second, a killed run\'s lock is taken over', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'veche-status-lock-'));
+    try {
+      const path = join(dir, 's.jsonl');
+      const first = StatusLog.open(path, { election: 'e1', kind: 'invitation' });
+      assert.throws(() => StatusLog.open(path, { election: 'e1', kind: 'invitation' }), /in use by another run \(process \d+\)/);
+      first.close();
+      // A run killed with SIGKILL leaves its lock behind, naming a process that is gone.
+      const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
+      writeFileSync(`${path}.lock`, dead);
+      const second = StatusLog.open(path, { election: 'e1', kind: 'invitation' });
+      assert.equal(readFileSync(`${path}.lock`, 'utf8'), String(process.pid));
+      second.close();
+      assert.throws(() => readFileSync(`${path}.lock`), /ENOENT/);
+      // A refused open (another election) leaves no lock.
+      assert.throws(() => StatusLog.open(path, { election: 'e2', kind: 'invitation' }), /another election/);
+      assert.throws(() => readFileSync(`${path}.lock`), /ENOENT/);
     } finally { rmSync(dir, { recursive: true, force: true }); }
   });
 

@@ -2,7 +2,7 @@
 // credential authority's machine: the voting server never sees a private credential. Throttled, and
 // resumable after a crash: each voter's outcome is appended to a status file and fsynced before the
 // next mail, so a re-run skips whoever was sent and retries whoever was not.
-import { closeSync, existsSync, fsyncSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, ftruncateSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createTransport, type Transporter } from 'nodemailer';
 import { credentialKeys } from './credentials.js';
@@ -73,6 +73,17 @@ export class StatusLog {
   }
 
   static open(path: string, header: Omit<StatusHeader, 'format'>): StatusLog {
+    const unlock = lockStatus(path);
+    try {
+      const log = StatusLog.read(path, header);
+      log.unlock = unlock;
+      return log;
+    } catch (e) { unlock(); throw e; }
+  }
+
+  private unlock: () => void = () => {};
+
+  private static read(path: string, header: Omit<StatusHeader, 'format'>): StatusLog {
     const entries: StatusEntry[] = [];
     const text = existsSync(path) ? readFileSync(path, 'utf8') : '';
     // A crash mid-write leaves at most a cut-off last line: it is dropped. Anything else wrong is refused.
@@ -119,7 +130,31 @@ export class StatusLog {
     fsyncSync(this.fd);
   }
 
-  close(): void { closeSync(this.fd); }
+  close(): void { closeSync(this.fd); this.unlock(); }
+}
+
+/** One run per status file at a time (two would mail the same voters): FILE.lock holds the runner's
+ *  pid; a lock whose process is gone (killed) is taken over. Returns the release. */
+function lockStatus(path: string): () => void {
+  const lock = `${path}.lock`;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(lock, 'wx', 0o600);
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => { try { unlinkSync(lock); } catch { /* already gone */ } };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const pid = Number(readFileSync(lock, 'utf8'));
+      if (Number.isSafeInteger(pid) && pid > 0 && alive(pid)) throw new Error(`${path} is in use by another run (process ${pid}); wait for it, or remove ${lock} if that process is not a veche run`);
+      unlinkSync(lock);
+    }
+  }
+  throw new Error(`cannot lock ${path}`);
+}
+
+function alive(pid: number): boolean {
+  try { process.kill(pid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; }
 }
 
 // ---- sending ---------------------------------------------------------------------------------------------
