@@ -13,15 +13,21 @@ function input(method: RankedMethod, names: string, seats: number, groups: [numb
 }
 const names = (r: { candidates: string[] }, cs: number[]): string => cs.map((c) => r.candidates[c]).join('');
 
+// The rules as the statute words them (SSI 2007/42 schedule 1): 46 quota, 47 election at the quota,
+// 48 transfer value A/B to five places (remainder ignored), 49 highest surplus first, 50 exclusion at
+// the value received, 51 ties by the most recent preceding stage with unequal votes, then lot, 52 the
+// last vacancies filled when continuing candidates are as many.
 test('Scottish STV: the 5-place truncation of rule 48(3) decides the last seat', () => {
   // 3 seats; A>B 3, A 27, E>C 5, E 20, B 11, C 11. 77 papers: quota = floor(77/4) + 1 = 20.
   // Stage 1: A 30 and E 25 reach the quota (elected A then E); B 11, C 11.
-  // Stage 2: A's surplus 10 (the larger) goes first. Transfer value = 10 × 1 / 30 = 0.333333…,
+  // Stage 2: A's surplus 10 (the higher, rule 49) goes first. Transfer value = 10 × 1 / 30 = 0.333333…,
   //   truncated to 0.33333. B gets 3 × 0.33333 = 0.99999 → 11.99999; the 27 papers for A alone are
   //   non-transferable, 27 × 0.33333 = 8.99991; fractions lost 10 − 0.99999 − 8.99991 = 0.00010.
   // Stage 3: E's surplus 5: transfer value 5 / 25 = 0.2 exactly; C gets 5 × 0.2 = 1 → 12.00000;
-  //   4.00000 non-transferable. One vacancy: C's 12.00000 ≥ B's 11.99999 + no surplus left, so C is
-  //   elected (rule 52(2)). Unrounded, B and C would both have 12 and B, ahead at stage 2, would win.
+  //   4.00000 non-transferable.
+  // Stage 4: no surplus left, one vacancy, B and C continuing: B, lowest with 11.99999, is excluded
+  //   (rule 50); its papers have no further choice. C is the only continuing candidate: elected (rule 52).
+  // Unrounded, B and C would both have 12; rule 51 looks back to stage 3 (B 12 > C 11) and excludes C.
   const r = countRanked(input('scottish-stv', 'ABCE', 3, [[3, 'AB'], [27, 'A'], [5, 'EC'], [20, 'E'], [11, 'B'], [11, 'C']]));
   assert.equal(names(r, r.elected), 'AEC');
   assert.equal(r.rounds[0]!.steps[0]!.quota, '20.00000');
@@ -30,9 +36,15 @@ test('Scottish STV: the 5-place truncation of rule 48(3) decides the last seat',
   assert.equal(stage2.figures!.exhausted, '8.99991');
   assert.equal(stage2.figures!.fractionsLost, '0.00010');
   const stage3 = r.rounds[2]!.steps;
+  assert.equal(stage3.length, 1);
   assert.deepEqual(stage3[0]!.votes, ['20.00000', '11.99999', '12.00000', '20.00000']);
-  assert.equal(stage3[1]!.action, 'elect-remaining');
-  assert.deepEqual(stage3[1]!.candidates, [2]);
+  const stage4 = r.rounds[3]!.steps;
+  assert.equal(stage4[0]!.action, 'exclude');
+  assert.deepEqual(stage4[0]!.candidates, [1]);
+  assert.equal(stage4[0]!.figures!.exhausted, '11.99999');
+  assert.equal(stage4[1]!.action, 'elect-remaining');
+  assert.deepEqual(stage4[1]!.candidates, [2]);
+  assert.equal(stage4[2]!.figures!.nonTransferable, '24.99990');
 });
 
 test('Scottish STV: exclusion moves papers on at the value they arrived with', () => {
@@ -40,8 +52,8 @@ test('Scottish STV: exclusion moves papers on at the value they arrived with', (
   // Stage 1: A 9 elected. Stage 2: surplus 2, transfer value 2 × 1 / 9 = 0.2222… → 0.22222:
   //   D +7 × 0.22222 = 1.55554 → 2.55554; C +2 × 0.22222 = 0.44444 → 4.44444; lost 2 − 1.99998 = 0.00002.
   // Stage 3: D, lowest (2.55554), excluded: the 7 papers from A go on to C at 0.22222 each
-  //   (+1.55554 → 5.99998), D's own paper has no further choice (1.00000 non-transferable).
-  //   One vacancy: C's 5.99998 ≥ B's 5 and no surplus is left, so C is elected (rule 52(2)).
+  //   (+1.55554 → 5.99998, rule 50(4)), D's own paper has no further choice (1.00000 non-transferable).
+  // Stage 4: B (5) excluded, 5 non-transferable; C, the only continuing candidate, elected (rule 52).
   const r = countRanked(input('scottish-stv', 'ABCD', 2, [[7, 'ADC'], [2, 'AC'], [5, 'B'], [4, 'C'], [1, 'D']]));
   assert.equal(names(r, r.elected), 'AC');
   const s2 = r.rounds[1]!.steps[0]!;
@@ -53,7 +65,28 @@ test('Scottish STV: exclusion moves papers on at the value they arrived with', (
   assert.deepEqual(s3[0]!.votes, ['7.00000', '5.00000', '5.99998', '0.00000']);
   assert.equal(s3[0]!.figures!['to:2'], '1.55554');
   assert.equal(s3[0]!.figures!.exhausted, '1.00000');
-  assert.equal(s3[1]!.action, 'elect-remaining');
+  const s4 = r.rounds[3]!.steps;
+  assert.deepEqual(s4[0]!.candidates, [1]);
+  assert.equal(s4[1]!.action, 'elect-remaining');
+});
+
+test('Scottish STV: equal lowest are settled by the most recent preceding stage where they differed (rule 51)', () => {
+  // 1 seat; A>C 4, A 6, B 7, C 3, D>B 2, D 5: first preferences A 10, B 7, C 3, D 7 (quota 14).
+  // Round 1: C (3) excluded, its papers go nowhere; B 7 = D 7, and they were equal at every stage:
+  // the lot decides, and B, the earlier of the two in the lot order (here the candidates' order), goes.
+  const tie = countRanked(input('scottish-stv', 'ABCD', 1, [[4, 'AC'], [6, 'A'], [7, 'B'], [3, 'C'], [2, 'DB'], [5, 'D']]));
+  const step = tie.rounds[2]!.steps[0]!;
+  assert.equal(step.action, 'tie');
+  assert.deepEqual(step.candidates, [1, 3]);
+  assert.match(step.note!, /B excluded \(lot\)/);
+  // A 10, B 6, C>D 1, D 5, C 2: first preferences A 10, B 6, C 3, D 5 (quota 13). Round 1: C
+  // excluded, its C>D paper makes D 6 = B 6. Round 2: the most recent preceding stage where they
+  // differed is the first (round 0: B 6 > D 5), so D is excluded — not B, whom the lot would pick.
+  const back = countRanked(input('scottish-stv', 'ABCD', 1, [[10, 'A'], [6, 'B'], [1, 'CD'], [5, 'D'], [2, 'C']]));
+  const t = back.rounds[2]!.steps[0]!;
+  assert.equal(t.action, 'tie');
+  assert.deepEqual(t.candidates, [1, 3]);
+  assert.match(t.note!, /D excluded \(votes at the end of round 0\)/);
 });
 
 test('IRV: the Tennessee capital example elects Knoxville', () => {

@@ -1,7 +1,7 @@
 // Scottish STV: the Scottish Local Government Elections Order 2007 (SSI 2007/42), schedule 1,
 // rules 45-52: whole-vote quota, weighted inclusive Gregory surplus transfers with transfer values
 // truncated to 5 decimal places (rule 48(3)), exclusion one candidate at a time, ties settled by the
-// votes at the most recent stage where they differed, then by lot (the seed's lot order).
+// votes at the most recent preceding stage where they differed, then by lot (the seed's lot order).
 import { SCOT5 } from './fixed.js';
 import { lotLoser, lotRank, lotWinner } from './tiebreak.js';
 import type { BallotGroup, CandidateState, CountRound, CountStep } from './types.js';
@@ -46,17 +46,23 @@ export function countScottish(input: StvInput): StvOutcome {
     figures: { ...(step.figures ?? {}), nonTransferable: F.format(nonTransferable), lossOfFractions: F.format(lossOfFractions) },
   });
 
-  /** Ties: the most recent stage at which the tied candidates' votes were not all equal decides. */
+  /**
+   * Ties (rules 49(2), 51(2)): the votes at the end of the most recent preceding stage at which the
+   * tied candidates had unequal votes decide; should several still share the best there, the same
+   * rule is applied to them further back; equal at all stages: lot (rules 49(3), 51(2)(b)).
+   */
   const breakTie = (tied: number[], highest: boolean): { pick: number; how: string } => {
     let pool = tied;
+    const stages: number[] = [];
     for (let s = history.length - 1; s >= 0 && pool.length > 1; s--) {
       const at = history[s]!;
       const best = pool.reduce((m, c) => (highest ? (at[c]! > m ? at[c]! : m) : (at[c]! < m ? at[c]! : m)), at[pool[0]!]!);
       const narrowed = pool.filter((c) => at[c] === best);
-      if (narrowed.length < pool.length) return narrowed.length === 1 ? { pick: narrowed[0]!, how: `votes at stage ${s + 1}` } : { pick: highest ? lotWinner(narrowed, rank) : lotLoser(narrowed, rank), how: `votes at stage ${s + 1}, then lot` };
-      pool = narrowed;
+      if (narrowed.length < pool.length) { pool = narrowed; stages.push(s); }
     }
-    return { pick: highest ? lotWinner(pool, rank) : lotLoser(pool, rank), how: 'lot' };
+    const by = stages.length > 0 ? `votes at the end of round ${stages.join(', then ')}` : '';
+    if (pool.length === 1) return { pick: pool[0]!, how: by };
+    return { pick: highest ? lotWinner(pool, rank) : lotLoser(pool, rank), how: by ? `${by}, then lot` : 'lot' };
   };
   /** Order by votes, highest first; equal votes by the tie rule. */
   const byVotesDesc = (cs: number[]): number[] => {
@@ -84,22 +90,10 @@ export function countScottish(input: StvInput): StvOutcome {
     if (elected.length === input.seats) return true;
     const left = input.seats - elected.length;
     const cont = continuing();
-    // Rule 52(1): as many continuing candidates as vacancies left: all elected, no more transfers.
+    // Rule 52: as many continuing candidates as vacancies left: all elected, no further transfer.
     if (cont.length <= left) {
       for (const c of byVotesDesc(cont)) { state[c] = 'elected'; elected.push(c); steps.push(snapshot({ action: 'elect-remaining', candidates: [c], note: 'as many continuing candidates as vacancies' })); }
       return true;
-    }
-    // Rule 52(2): one vacancy, and one candidate's votes at least all other continuing votes plus
-    // the surpluses not yet transferred.
-    if (left === 1) {
-      const undistributed = pendingSurplus.reduce((s, c) => s + (votes[c]! - quota), 0n);
-      const all = cont.reduce((s, c) => s + votes[c]!, 0n);
-      const lead = byVotesDesc(cont)[0]!;
-      if (votes[lead]! >= all - votes[lead]! + undistributed) {
-        state[lead] = 'elected'; elected.push(lead);
-        steps.push(snapshot({ action: 'elect-remaining', candidates: [lead], note: 'votes at least all other continuing votes and untransferred surpluses' }));
-        return true;
-      }
     }
     return false;
   };
