@@ -33,7 +33,9 @@ export const idArb: fc.Arbitrary<string> = fc.oneof(
 export const labelArb: fc.Arbitrary<string> = fc.string({ minLength: 1, maxLength: 20 }).filter((s) => s.trim() !== '');
 
 export const optionsArb = (minLength: number, maxLength: number): fc.Arbitrary<Option[]> =>
-  fc.uniqueArray(fc.record({ id: idArb, label: labelArb }, { noNullPrototype: true }), { selector: (o) => o.id, minLength, maxLength });
+  fc.uniqueArray(fc.record({ id: idArb, label: labelArb }, { noNullPrototype: true }), { selector: (o) => o.id, minLength, maxLength })
+    // Labels a voter could not tell apart are refused (spec §5): the valid manifests have distinct ones.
+    .filter((opts) => new Set(opts.map((o) => o.label.trim().toLowerCase())).size === opts.length);
 
 export const choiceQuestionArb: fc.Arbitrary<ChoiceQuestion> = fc
   .record({ id: idArb, title: labelArb, candidates: optionsArb(1, 6), allowBlank: fc.boolean(), absoluteMajority: fc.boolean() })

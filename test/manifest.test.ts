@@ -139,7 +139,7 @@ describe('validateManifest', () => {
         type: 'approval',
         id: `q${i}`,
         title: 'Q',
-        options: Array.from({ length: LIMITS.options }, (_, j) => ({ id: `o${j}`, label: 'O' })),
+        options: Array.from({ length: LIMITS.options }, (_, j) => ({ id: `o${j}`, label: `O${j}` })),
         min: 0,
         max: 100,
         winners: 100,

@@ -10,6 +10,8 @@ export interface Fraction {
 export interface Option {
   id: string;
   label: string;
+  /** Optional words about the candidate or option, shown under its label. */
+  description?: string;
 }
 
 /** Pick one of n candidates (or none, when blank is allowed). Plurality, optionally needing > 1/2. */
@@ -20,6 +22,8 @@ export interface ChoiceQuestion {
   candidates: Option[];
   allowBlank: boolean;
   absoluteMajority: boolean;
+  /** Show the candidates in a random order to each voter (the booth's; counting is by id). */
+  shuffle?: boolean;
 }
 
 /** Approve between min and max of n options; the `winners` options with most approvals win. */
@@ -31,6 +35,8 @@ export interface ApprovalQuestion {
   min: number;
   max: number;
   winners: number;
+  /** Show the options in a random order to each voter. */
+  shuffle?: boolean;
 }
 
 export const VERDICTS = ['encouragement', 'punishment', 'no-consequences'] as const;
@@ -105,6 +111,17 @@ export interface Manifest {
   timeZone?: string;
   /** May the poll close before `closes`? Default false (the close is then on the board like any other). */
   earlyClose?: boolean;
+  /** A test election: every page says so, and it is kept off the public list. */
+  test?: boolean;
+  /** The texts in other languages of the election (spec §5.2); what is missing shows as written above. */
+  translations?: Record<string, ManifestTexts>;
+}
+
+/** One language's texts of a manifest: any title, description or label may be given. */
+export interface ManifestTexts {
+  title?: string;
+  description?: string;
+  questions?: Record<string, { title?: string; options?: Record<string, { label?: string; description?: string }> }>;
 }
 
 /** A ballot question compiles to one or more selection groups: n 0/1 selections whose sum lies in [min, max]. */

@@ -14,6 +14,7 @@ import {
   type ChoiceQuestion,
   type Fraction,
   type Manifest,
+  type ManifestTexts,
   type MotionQuestion,
   type Option,
   type Question,
@@ -35,7 +36,12 @@ export const LIMITS = {
   /** Maximum length (UTF-16 code units) of titles, option labels and trustee names. */
   label: 500,
   description: 20_000,
+  /** A candidate's or option's description. */
+  optionDescription: 2000,
 } as const;
+
+/** Labels that a voter could not tell apart compare equal: trimmed, lower-cased (spec §5). */
+const sameLabel = (label: string): string => label.trim().toLowerCase();
 
 /** Ids of elections, questions, options and trustees. Lower case so that ids never differ only by case. */
 export const ID_PATTERN = /^[a-z0-9-]{1,64}$/;
@@ -236,6 +242,59 @@ class Checker {
     return { num, den };
   }
 
+  /**
+   * Texts in the election's other languages (spec §5.2): keyed by a language of `languages`, then by
+   * question and option ids that exist; every text is a label (descriptions as long as the originals).
+   */
+  translations(o: Obj, languages: string[], questions: Question[]): Record<string, ManifestTexts> | undefined {
+    const tr = this.object(o.translations, 'translations', [], languages);
+    if (!tr) return undefined;
+    const before = this.errors.length;
+    const out: Record<string, ManifestTexts> = {};
+    for (const lang of Object.keys(tr)) {
+      const lp = join('translations', lang);
+      const lo = this.object(tr[lang], lp, [], ['title', 'description', 'questions']);
+      if (!lo) continue;
+      const texts: ManifestTexts = {};
+      if (Object.hasOwn(lo, 'title')) texts.title = this.label(lo, 'title', lp);
+      if (Object.hasOwn(lo, 'description')) texts.description = this.label(lo, 'description', lp, LIMITS.description, true);
+      if (Object.hasOwn(lo, 'questions')) {
+        const qo = this.object(lo.questions, join(lp, 'questions'), [], questions.map((q) => q.id));
+        if (qo) {
+          texts.questions = {};
+          for (const q of questions) {
+            if (!Object.hasOwn(qo, q.id)) continue;
+            const qp = join(join(lp, 'questions'), q.id);
+            const one = this.object(qo[q.id], qp, [], q.type === 'motion' ? ['title'] : ['title', 'options']);
+            if (!one) continue;
+            const qt: { title?: string; options?: Record<string, { label?: string; description?: string }> } = {};
+            if (Object.hasOwn(one, 'title')) qt.title = this.label(one, 'title', qp);
+            if (Object.hasOwn(one, 'options') && q.type !== 'motion') {
+              const ids = (q.type === 'choice' ? q.candidates : q.type === 'approval' ? q.options : q.officeHolders).map((x) => x.id);
+              const oo = this.object(one.options, join(qp, 'options'), [], ids);
+              if (oo) {
+                qt.options = {};
+                for (const id of ids) {
+                  if (!Object.hasOwn(oo, id)) continue;
+                  const op = join(join(qp, 'options'), id);
+                  const opt = this.object(oo[id], op, [], ['label', 'description']);
+                  if (!opt) continue;
+                  const t: { label?: string; description?: string } = {};
+                  if (Object.hasOwn(opt, 'label')) t.label = this.label(opt, 'label', op);
+                  if (Object.hasOwn(opt, 'description')) t.description = this.label(opt, 'description', op, LIMITS.optionDescription, true);
+                  qt.options[id] = t;
+                }
+              }
+            }
+            texts.questions[q.id] = qt;
+          }
+        }
+      }
+      out[lang] = texts;
+    }
+    return this.errors.length === before ? out : undefined;
+  }
+
   /** An IANA zone name by its shape only (zone data differs between systems; the zone is for display). */
   timeZone(o: Obj): string | undefined {
     const v = this.string(o, 'timeZone', '');
@@ -273,19 +332,28 @@ class Checker {
     }
     const out: Option[] = [];
     const seen = new Set<string>();
+    const labels = new Map<string, number>();
     arr.forEach((item, i) => {
       const ip = join(p, i);
-      const io = this.object(item, ip, ['id', 'label']);
+      const io = this.object(item, ip, ['id', 'label'], ['description']);
       if (!io) return void (ok = false);
       const id = this.id(io, 'id', ip);
       const label = this.label(io, 'label', ip);
+      const description = Object.hasOwn(io, 'description') ? this.label(io, 'description', ip, LIMITS.optionDescription, true) : undefined;
+      if (Object.hasOwn(io, 'description') && description === undefined) ok = false;
       if (id !== undefined && seen.has(id)) {
         this.err(join(ip, 'id'), `duplicate id ${JSON.stringify(id)}`);
         ok = false;
       }
       if (id !== undefined) seen.add(id);
+      // Two candidates a voter cannot tell apart: the same label but for case and surrounding spaces.
+      const same = label === undefined ? undefined : labels.get(sameLabel(label));
+      if (same !== undefined) {
+        this.err(join(ip, 'label'), `the same ${what} as number ${same + 1}: ${truncate(JSON.stringify(label))}`);
+        ok = false;
+      } else if (label !== undefined) labels.set(sameLabel(label), i);
       if (id === undefined || label === undefined) return void (ok = false);
-      out.push({ id, label });
+      out.push(description === undefined ? { id, label } : { id, label, description });
     });
     return ok ? out : undefined;
   }
@@ -295,7 +363,7 @@ class Checker {
       input,
       '',
       ['version', 'id', 'title', 'description', 'languages', 'questions', 'trustees', 'credentialAuthority', 'threshold'],
-      ['opens', 'closes', 'timeZone', 'earlyClose'],
+      ['opens', 'closes', 'timeZone', 'earlyClose', 'test', 'translations'],
     );
     if (!o) return undefined;
 
@@ -327,6 +395,8 @@ class Checker {
     if (opens !== undefined && closes !== undefined && !(isoUtcMillis(opens)! < isoUtcMillis(closes)!))
       this.err('closes', `must be later than opens (${opens})`);
     const timeZone = Object.hasOwn(o, 'timeZone') ? this.timeZone(o) : undefined;
+    const test = Object.hasOwn(o, 'test') ? this.boolean(o, 'test', '') : undefined;
+    const translations = Object.hasOwn(o, 'translations') && languages !== undefined && questions !== undefined ? this.translations(o, languages, questions) : undefined;
     let earlyClose: boolean | undefined;
     if (Object.hasOwn(o, 'earlyClose')) {
       if (typeof o.earlyClose !== 'boolean') this.err('earlyClose', `expected true or false, got ${describe(o.earlyClose)}`);
@@ -352,6 +422,8 @@ class Checker {
     if (closes !== undefined) m.closes = closes;
     if (timeZone !== undefined) m.timeZone = timeZone;
     if (earlyClose !== undefined) m.earlyClose = earlyClose;
+    if (test !== undefined) m.test = test;
+    if (translations !== undefined) m.translations = translations;
     return m;
   }
 
@@ -462,7 +534,7 @@ class Checker {
   }
 
   choice(v: Obj, p: string): ChoiceQuestion | undefined {
-    const o = this.object(v, p, ['type', 'id', 'title', 'candidates', 'allowBlank', 'absoluteMajority']);
+    const o = this.object(v, p, ['type', 'id', 'title', 'candidates', 'allowBlank', 'absoluteMajority'], ['shuffle']);
     if (!o) return undefined;
     const id = this.id(o, 'id', p);
     const title = this.label(o, 'title', p);
@@ -474,11 +546,13 @@ class Checker {
       this.err(join(p, 'candidates'), 'at least two candidates are needed when blank votes are not allowed');
     if (id === undefined || title === undefined || candidates === undefined || allowBlank === undefined || absoluteMajority === undefined)
       return undefined;
-    return { type: 'choice', id, title, candidates, allowBlank, absoluteMajority };
+    const shuffle = Object.hasOwn(o, 'shuffle') ? this.boolean(o, 'shuffle', p) : undefined;
+    if (Object.hasOwn(o, 'shuffle') && shuffle === undefined) return undefined;
+    return shuffle === undefined ? { type: 'choice', id, title, candidates, allowBlank, absoluteMajority } : { type: 'choice', id, title, candidates, allowBlank, absoluteMajority, shuffle };
   }
 
   approval(v: Obj, p: string): ApprovalQuestion | undefined {
-    const o = this.object(v, p, ['type', 'id', 'title', 'options', 'min', 'max', 'winners']);
+    const o = this.object(v, p, ['type', 'id', 'title', 'options', 'min', 'max', 'winners'], ['shuffle']);
     if (!o) return undefined;
     const id = this.id(o, 'id', p);
     const title = this.label(o, 'title', p);
@@ -513,7 +587,9 @@ class Checker {
     }
     if (!ok || id === undefined || title === undefined || options === undefined || min === undefined || max === undefined || winners === undefined)
       return undefined;
-    return { type: 'approval', id, title, options, min, max, winners };
+    const shuffle = Object.hasOwn(o, 'shuffle') ? this.boolean(o, 'shuffle', p) : undefined;
+    if (Object.hasOwn(o, 'shuffle') && shuffle === undefined) return undefined;
+    return shuffle === undefined ? { type: 'approval', id, title, options, min, max, winners } : { type: 'approval', id, title, options, min, max, winners, shuffle };
   }
 
   verdict(v: Obj, p: string): VerdictQuestion | undefined {
