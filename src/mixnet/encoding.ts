@@ -4,13 +4,17 @@
 // identity points and unreduced scalars.
 import type { GroupBackend } from '../crypto/backend.js';
 import { isIdentityBytes } from '../crypto/backend.js';
-import type { Scalar } from '../crypto/group.js';
+import { pointBytes, type Scalar } from '../crypto/group.js';
+import type { Ciphertext } from '../crypto/elgamal.js';
 import { readScalar, writeScalar } from './scalars.js';
 
 /** One ElGamal ciphertext (α, β) = (g^r, M·pk^r) as two 32-byte encodings. */
 export interface EncodedCiphertext { alpha: Uint8Array; beta: Uint8Array }
 /** A row: the k ciphertexts of one ballot's answer, shuffled together. */
 export type Row = EncodedCiphertext[];
+
+/** The packed form of a ciphertext of src/crypto/elgamal.ts (no copy: the points keep their encodings). */
+export const encodedCiphertext = (ct: Ciphertext): EncodedCiphertext => ({ alpha: pointBytes(ct.alpha), beta: pointBytes(ct.beta) });
 
 /** At most 2^24 rows of at most 1024 ciphertexts. */
 export const MAX_ROWS = 1 << 24;

@@ -3,4 +3,4 @@ export { shuffle, type ShuffleResult, type ShuffleOptions } from './shuffle.js';
 export { checkShuffle, type ShuffleCheck } from './verify.js';
 export { checkContext, type ShuffleContext } from './context.js';
 export { prepareGenerators, generatorImplementation } from './generators.js';
-export { encodeRows, decodeRows, proofSize, MixnetFormatError, type Row, type EncodedCiphertext } from './encoding.js';
+export { encodeRows, decodeRows, encodedCiphertext, proofSize, MixnetFormatError, type Row, type EncodedCiphertext } from './encoding.js';

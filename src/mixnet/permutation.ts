@@ -12,7 +12,12 @@ export function bufferedRandom(source: RandomBytes = randomBytes, chunk = 1 << 1
   let buffer: Uint8Array = new Uint8Array(0);
   let at = 0;
   return (length) => {
-    if (length > chunk) return source(length);
+    if (length > chunk) {
+      // Platform sources give at most 64 KiB a call.
+      const out = new Uint8Array(length);
+      for (let i = 0; i < length; i += chunk) out.set(source(Math.min(chunk, length - i)), i);
+      return out;
+    }
     if (at + length > buffer.length) { buffer = source(chunk); at = 0; }
     const out = buffer.slice(at, at + length);
     buffer.fill(0, at, at + length); // what was handed out is not kept

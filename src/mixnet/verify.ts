@@ -11,6 +11,7 @@ import { decodeProof, isGoodPoint, MixnetFormatError, packRows, type Row } from 
 import { deriveGenerators, generatorSeed } from './generators.js';
 import { Terms } from './msm.js';
 import { readUnsignedLE } from './scalars.js';
+import { bufferedRandom } from './permutation.js';
 import { TRANSCRIPT, type Statement } from './transcript.js';
 import type { ShuffleContext } from './context.js';
 
@@ -43,7 +44,7 @@ export function checkShuffle(ctx: ShuffleContext, publicKey: Uint8Array, rowsIn:
     const c = TRANSCRIPT.challenge(uDigest, p);
 
     // The weights: δ1, δ2, δ3, δ_{α,j}, δ_{β,j} (j < k), δ̂_i (i < N).
-    const weights = randomBytes(WEIGHT_BYTES * (n + 3 + 2 * k));
+    const weights = bufferedRandom(randomBytes)(WEIGHT_BYTES * (n + 3 + 2 * k));
     let w = 0;
     const weight = () => readUnsignedLE(weights, WEIGHT_BYTES * w++, WEIGHT_BYTES);
     const d1 = weight(), d2 = weight(), d3 = weight();
