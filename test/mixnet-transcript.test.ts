@@ -13,7 +13,7 @@ import { shuffle, checkShuffle, prepareGenerators, encodeRows, decodeRows, Mixne
 import { deriveGenerators, generatorSeed, nobleDerive } from '../src/mixnet/generators.js';
 import { decodeProof, encodeProof, packRows, unpackRows } from '../src/mixnet/encoding.js';
 import { proveShuffle, randomScalarFrom } from '../src/mixnet/proof.js';
-import { isPermutation, randomPermutation, uniformBelow, type RandomBytes } from '../src/mixnet/permutation.js';
+import { bufferedRandom, isPermutation, randomPermutation, uniformBelow, type RandomBytes } from '../src/mixnet/permutation.js';
 import { TRANSCRIPT, transcriptWithout, type TranscriptPart } from '../src/mixnet/transcript.js';
 import { allBackends } from './helpers/backends.js';
 
@@ -105,6 +105,21 @@ test('the permutation is uniform and rejection sampling has no modulo bias', () 
   assert.equal(fed.length, 0);
   assert.ok(!isPermutation([0, 0, 1]) && !isPermutation([0, 2]) && isPermutation([]));
   assert.equal(randomPermutation(1).join(), '0');
+});
+
+test('the buffered CSPRNG hands out each byte once and asks the platform for at most a chunk a call', () => {
+  let next = 0;
+  const asked: number[] = [];
+  const source = (n: number) => { asked.push(n); return Uint8Array.from({ length: n }, () => next++ & 0xff); };
+  const random = bufferedRandom(source, 16);
+  const got = [...random(5), ...random(40), ...random(11), ...random(1)];
+  assert.ok(asked.every((n) => n <= 16), `asked ${asked}`);
+  assert.equal(new Set(got.map((_, i) => i)).size, got.length);
+  // In order and without repeats: the first 5 from the first chunk, 40 straight through, then the chunk's rest.
+  assert.deepEqual(got.slice(0, 5), [0, 1, 2, 3, 4]);
+  assert.deepEqual(got.slice(5, 45), Array.from({ length: 40 }, (_, i) => 16 + i));
+  assert.deepEqual(got.slice(45, 56), [5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]);
+  assert.equal(got[56], 56);
 });
 
 test('rows encode one way and decode only from that encoding', () => {
