@@ -14,7 +14,7 @@ import { runInThisContext } from 'node:vm';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
-import { checkBallot } from '../src/ballot/validate.js';
+import { checkBallot } from '../src/ballot/check.js';
 import type { BallotJson } from '../src/ballot/types.js';
 import { encodePoint } from '../src/crypto/group.js';
 import { argNumber, benchElection, fmt, loadAverage, machine, randomSelections, threadCpuMs } from './common.js';

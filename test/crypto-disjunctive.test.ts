@@ -7,7 +7,14 @@ import { add, baseMul, encodePoint, G, inv, mul, multiMulPublic, neg, ORDER, poi
 import { hashToScalar } from '../src/crypto/hash.js';
 import { addCiphertexts, encodeCiphertext, encrypt, type Ciphertext } from '../src/crypto/elgamal.js';
 import { decodeDisjunctive, encodeDisjunctive, proveDisjunctive, verifyDisjunctive, type DisjunctiveProof } from '../src/crypto/proofs/disjunctive.js';
-import { optionContext, sumContext, TAG_OPTION_PROOF, TAG_SUM_PROOF } from '../src/ballot/context.js';
+import type { SelectionGroup } from '../src/manifest/types.js';
+
+// The challenge-form CDS proof (docs/spec.md §4.3) with the contexts v1 ballots used; v2 ballots use
+// the commitment form of src/crypto/proofs/branches.ts (test/ballot-v2-batch.test.ts, test/ballot.test.ts).
+const TAG_OPTION_PROOF = 'test/option';
+const TAG_SUM_PROOF = 'test/sum';
+const optionContext = (election: string, credential: string, group: SelectionGroup, option: number) => ({ election, credential, question: group.questionId, row: group.rowId, option: group.optionIds[option]! });
+const sumContext = (election: string, credential: string, group: SelectionGroup) => ({ election, credential, question: group.questionId, row: group.rowId, min: group.min, max: group.max });
 import type { SelectionGroup } from '../src/manifest/types.js';
 import { onEachBackend } from './helpers/backends.js';
 
