@@ -47,11 +47,11 @@ export function accountStores(): { name: string; make(label: string): Promise<Ac
 
 export interface AccountsServer { base: string; adminToken: string; elections: Elections; close(): Promise<void> }
 
-export async function startAccountsServer(s: AccountsStores, opts: { oidc?: OidcSettings; limits?: AttemptLimits; settings?: ServerSettings } = {}): Promise<AccountsServer> {
+export async function startAccountsServer(s: AccountsStores, opts: { oidc?: OidcSettings; limits?: AttemptLimits; settings?: ServerSettings; port?: number } = {}): Promise<AccountsServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'veche-accounts-'));
   const admin = await ensureAdminToken(s.board, dataDir);
   // The redirect URI is built from the public URL, so the port is chosen before the server starts.
-  const port = await freePort();
+  const port = opts.port ?? await freePort();
   const base = `http://127.0.0.1:${port}`;
   const { app, elections } = await buildApp(s.board, {
     rateLimit: 0, webDir: null, scheduleIntervalMs: 0, ...opts.settings,

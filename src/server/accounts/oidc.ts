@@ -88,8 +88,19 @@ export class OidcLogin {
       throw new OidcError(`the identity provider's answer was refused: ${(e as Error).message}`);
     }
     const claims = tokens.claims()!;
-    const email = typeof claims.email === 'string' ? claims.email.toLowerCase() : null;
-    return { subject: `${claims.iss} ${claims.sub}`, email, emailVerified: claims.email_verified === true, via: flow.via, returnTo: flow.returnTo };
+    // Providers may put the address in the ID token or only in the UserInfo answer (whose sub must match).
+    let email: unknown = claims.email;
+    let verified: unknown = claims.email_verified;
+    if (email === undefined && tokens.access_token) {
+      try {
+        const info = await client.fetchUserInfo(config, tokens.access_token, claims.sub);
+        email = info.email;
+        verified = info.email_verified;
+      } catch (e) {
+        throw new OidcError(`the identity provider's UserInfo answer was refused: ${(e as Error).message}`);
+      }
+    }
+    return { subject: `${claims.iss} ${claims.sub}`, email: typeof email === 'string' ? email.toLowerCase() : null, emailVerified: verified === true, via: flow.via, returnTo: flow.returnTo };
   }
 }
 
