@@ -45,26 +45,29 @@ describe('veche credentials mail', () => {
     const alice = e.credentials.get('alice')!;
     const other = alice.slice(0, -1) + (alice.endsWith('0') ? '1' : '0');
     writeFileSync(e.at('authority/altered.csv'), priv.replace(alice, other));
-    const altered = await veche(mailArgs(['--private', 'authority/altered.csv', '--status', 'altered-status.jsonl']), { cwd: e.work });
-    assert.equal(altered.code, 2, altered.stderr);
-    assert.match(altered.stderr, /the private list does not match the record, nothing sent/);
-    assert.match(altered.stderr, /voter "alice": the credential is not on the record's list/);
     // A weight changed: the record's list says 2 for boris.
     writeFileSync(e.at('authority/weight.csv'), priv.replace(/^boris,2,/m, 'boris,1,'));
-    const weight = await veche(mailArgs(['--private', 'authority/weight.csv', '--status', 'altered-status.jsonl']), { cwd: e.work });
-    assert.equal(weight.code, 2);
-    assert.match(weight.stderr, /voter "boris": weight 1 here, 2 on the record/);
     // The board changed a line of the record (the manifest's title) without re-signing: the chain breaks.
     const record = readFileSync(e.at('record.jsonl'), 'utf8');
     writeFileSync(e.at('tampered.jsonl'), record.replace('Co-op council 2027', 'Co-op council 2028'));
-    const tampered = await veche(mailArgs(['--record', 'tampered.jsonl', '--status', 'altered-status.jsonl']), { cwd: e.work });
-    assert.equal(tampered.code, 2);
-    assert.match(tampered.stderr, /refused: the record does not verify/);
-    // A voter list with an address that is none: named, nothing sent.
+    // A record that stops before the credential list (a prefix that verifies): there is nothing to match.
+    const lines = record.trim().split('\n');
+    writeFileSync(e.at('before-list.jsonl'), lines.slice(0, lines.findIndex((l) => (JSON.parse(l) as { type: string }).type === 'credentials')).join('\n') + '\n');
+    // A voter list with an address that is none (a header smuggled in): named, nothing sent.
     writeFileSync(e.at('authority/bad-voters.csv'), 'voter,email\nalice,alice@example.org\nboris,"boris@example.org\r\nBcc: all@example.org"\nchloe,chloe@example.org\ndmytro,dmytro@example.org\nerin,erin@example.org\n');
-    const bad = await veche(mailArgs(['--voters', 'authority/bad-voters.csv', '--status', 'altered-status.jsonl']), { cwd: e.work });
-    assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /is not an e-mail address/);
+    const refused = async (extra: string[], ...why: RegExp[]) => {
+      const r = await veche(mailArgs([...extra, '--status', 'altered-status.jsonl']), { cwd: e.work });
+      assert.equal(r.code, 2, `${extra.join(' ')}: ${r.stdout}${r.stderr}`);
+      for (const w of why) assert.match(r.stderr, w);
+    };
+    // Independent runs, side by side.
+    await Promise.all([
+      refused(['--private', 'authority/altered.csv'], /the private list does not match the record, nothing sent/, /voter "alice": the credential is not on the record's list/),
+      refused(['--private', 'authority/weight.csv'], /voter "boris": weight 1 here, 2 on the record/),
+      refused(['--record', 'tampered.jsonl'], /refused: the record does not verify/),
+      refused(['--record', 'before-list.jsonl'], /the record holds no credential list yet/),
+      refused(['--voters', 'authority/bad-voters.csv'], /line 3: "boris@example\.org\r\nBcc: all@example\.org" is not an e-mail address/),
+    ]);
     assert.equal(smtp.received.length, 0);
     assert.ok(!existsSync(e.at('altered-status.jsonl')), 'no status file for a refused run');
   });
@@ -144,7 +147,7 @@ describe('veche credentials mail', () => {
     assert.equal(statusOf(e.at('authority/mail-status.jsonl')).latest.get('chloe')!.status, 're-sent');
   });
 
-  test('a bounce marked by the authority; --resend --only sends that voter again', async () => {
+  test('a bounce marked by the authority, by address or from a saved bounce notice; --resend --only sends that voter again', async () => {
     const marked = await veche(['credentials', 'bounced', '--status', 'authority/mail-status.jsonl', 'erin@example.org'], { cwd: e.work });
     assert.equal(marked.code, 0, marked.stderr);
     assert.equal(statusOf(e.at('authority/mail-status.jsonl')).latest.get('erin')!.status, 'bounced');
@@ -156,6 +159,24 @@ describe('veche credentials mail', () => {
     assert.equal(resent.code, 0);
     assert.deepEqual(smtp.received.slice(before).map((m) => m.to), ['erin@example.org']);
     assert.equal(statusOf(e.at('authority/mail-status.jsonl')).latest.get('erin')!.status, 're-sent');
+    // A bounce notice saved from the sender's mailbox (RFC 3464): its failed recipient is marked, the delayed one is not.
+    writeFileSync(e.at('bounce.eml'), [
+      'From: MAILER-DAEMON@mail.example.org', 'To: ca@example.org', 'Subject: Undelivered Mail Returned to Sender',
+      'MIME-Version: 1.0', 'Content-Type: multipart/report; report-type=delivery-status; boundary="b1"', '',
+      '--b1', 'Content-Type: text/plain', '', 'I\'m sorry to have to inform you that your message could not be delivered.', '',
+      '--b1', 'Content-Type: message/delivery-status', '',
+      'Reporting-MTA: dns; mail.example.org', 'Arrival-Date: Tue, 1 Dec 2026 10:00:00 +0000', '',
+      'Final-Recipient: rfc822; dmytro@example.org', 'Original-Recipient: rfc822;dmytro@example.org', 'Action: failed', 'Status: 5.1.1',
+      'Diagnostic-Code: smtp; 550 5.1.1 <dmytro@example.org>:', ' Recipient address rejected: User unknown', '',
+      'Final-Recipient: rfc822; boris@example.org', 'Action: delayed', 'Status: 4.4.1', '',
+      '--b1--', '',
+    ].join('\r\n'));
+    const fromNotice = await veche(['credentials', 'bounced', '--status', 'authority/mail-status.jsonl', 'bounce.eml'], { cwd: e.work });
+    assert.equal(fromNotice.code, 0, fromNotice.stderr);
+    assert.match(fromNotice.stdout, /^1 voter\(s\) marked bounced$/m);
+    const latest = statusOf(e.at('authority/mail-status.jsonl')).latest;
+    assert.equal(latest.get('dmytro')!.status, 'bounced');
+    assert.equal(latest.get('boris')!.status, 'sent');
     const unknown = await veche(['credentials', 'bounced', '--status', 'authority/mail-status.jsonl', 'nobody@example.org'], { cwd: e.work });
     assert.equal(unknown.code, 1);
     assert.match(unknown.stdout, /no mail was sent to nobody@example\.org/);
@@ -190,14 +211,16 @@ describe('veche credentials mail', () => {
     for (const x of statusOf(e.at(status)).latest.values()) assert.equal(x.status, 'sent');
   });
   test('the SMTP server is checked first: a wrong password, or no STARTTLS off this machine, stops the run before any voter is marked', async () => {
-    const wrong = await mail(['--smtp', smtp.url.replace(':secret@', ':wrong@'), '--status', 'authority/login-status.jsonl']);
-    assert.equal(wrong.code, 2);
-    assert.match(wrong.stderr, /cannot use the SMTP server smtp:\/\/veche:\*\*\*@127\.0\.0\.1:\d+\/?: .*Invalid username or password/);
-    assert.doesNotMatch(wrong.stderr + wrong.stdout, /wrong/, 'the password is not printed');
     // 127.0.0.2 is loopback to the kernel but not "this machine" to the sender: plain SMTP there needs STARTTLS.
     const far = await startSmtp('127.0.0.2');
     try {
-      const plain = await mail(['--smtp', far.url, '--status', 'authority/far-status.jsonl']);
+      const [wrong, plain] = await Promise.all([
+        mail(['--smtp', smtp.url.replace(':secret@', ':wrong@'), '--status', 'authority/login-status.jsonl']),
+        mail(['--smtp', far.url, '--status', 'authority/far-status.jsonl']),
+      ]);
+      assert.equal(wrong.code, 2);
+      assert.match(wrong.stderr, /cannot use the SMTP server smtp:\/\/veche:\*\*\*@127\.0\.0\.1:\d+\/?: .*Invalid username or password/);
+      assert.doesNotMatch(wrong.stderr + wrong.stdout, /wrong/, 'the password is not printed');
       assert.equal(plain.code, 2);
       assert.match(plain.stderr, /cannot use the SMTP server .*STARTTLS/i);
       assert.equal(far.received.length, 0);

@@ -282,3 +282,20 @@ export function markBounced(log: StatusLog, addresses: string[]): { marked: stri
   }
   return { marked, unknown };
 }
+
+/** The recipients a bounce notice (an RFC 3464 delivery status notification, as a saved .eml file or
+ *  an mbox of several) reports as failed: each per-recipient block's Final-Recipient with Action: failed.
+ *  Delayed or delivered blocks are not bounces. */
+export function failedRecipients(dsn: string): string[] {
+  const lines = dsn.replace(/\r?\n[ \t]+/g, ' ').split(/\r?\n/);
+  const failed = new Set<string>();
+  let recipient: string | null = null;
+  for (const line of lines) {
+    const field = /^([A-Za-z-]+):\s*(.*)$/.exec(line);
+    if (!field) { if (line.trim() === '') recipient = null; continue; }
+    const name = field[1]!.toLowerCase();
+    if (name === 'final-recipient') recipient = /^rfc822\s*;\s*<?([^\s<>]+@[^\s<>]+?)>?\s*$/i.exec(field[2]!)?.[1]?.toLowerCase() ?? null;
+    else if (name === 'action' && recipient && field[2]!.trim().toLowerCase() === 'failed') failed.add(recipient);
+  }
+  return [...failed];
+}

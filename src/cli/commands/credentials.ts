@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { credentialKeys, issueCredentials } from '../../credentials/credentials.js';
 import { newAuthority, signCredentialList, signRevocation, type AuthoritySecret } from '../../credentials/authority.js';
 import { csvTable, parseCsv, readRecipients, toCsv, type Recipient } from '../../credentials/contacts.js';
-import { checkBaseUrl, markBounced, matchRecord, parseRate, redactSmtp, sendAll, smtpTransport, StatusLog, votingLink, type Outgoing } from '../../credentials/mail.js';
+import { checkBaseUrl, failedRecipients, markBounced, matchRecord, parseRate, redactSmtp, sendAll, smtpTransport, StatusLog, votingLink, type Outgoing } from '../../credentials/mail.js';
 import { notYetVoted } from '../../credentials/remind.js';
 import { writeLetters, type Letter } from '../../credentials/letters.js';
 import { invitationMail, pickLanguage, reminderMail, type CredentialNotice } from '../../credentials/templates/render.js';
@@ -57,9 +57,10 @@ credentials are left out. --authority is optional here (given, the manifest must
       while the poll is open: mail again only the voters whose credential has no ballot on the
       verified record yet, with their link and credential. Status file by default
       DIR/remind-status-YYYY-MM-DD.jsonl (one reminder round a day; --status to choose).
-  bounced --status FILE ADDRESS ...
-      mark the voters mailed at these addresses as bounced (from the bounce notices); correct their
-      address in the voter list and run mail again.
+  bounced --status FILE (ADDRESS | NOTICE.eml | MBOX) ...
+      mark the voters mailed at these addresses as bounced: addresses, or the bounce notices saved
+      from the --from mailbox (delivery status notifications: their failed recipients are read);
+      correct their address in the voter list and run mail again.
   letters --record RECORD --private FILE [--voters FILE] --base-url URL --out LETTERS.pdf
       one A4 page per voter to print: name, election fingerprint, credential, a QR code of the
       voting link, instructions in the voter's language (needs the DejaVu fonts: fonts-dejavu-core).
@@ -203,11 +204,18 @@ export async function credentialsCommand(argv: string[]): Promise<number> {
   }, action === 'bounced');
   if (values.help || !['init', 'issue', 'revoke', 'mail', 'remind', 'bounced', 'letters', 'export'].includes(action ?? '')) { process.stdout.write(CREDENTIALS_HELP); return values.help ? 0 : 2; }
   if (action === 'bounced') {
-    if (positionals.length === 0) throw new UsageError('bounced: give the addresses that bounced');
+    if (positionals.length === 0) throw new UsageError('bounced: give the addresses that bounced, or the bounce notices (.eml or mbox files)');
+    // Saved bounce notices are read for the recipients they report as failed; anything else is an address.
+    const addresses = positionals.flatMap((p) => {
+      if (!existsSync(p)) return [p];
+      const found = failedRecipients(readText(p));
+      if (found.length === 0) console.warn(`warning: ${p}: no failed recipient in it (not a delivery status notification?)`);
+      return found;
+    });
     let log: StatusLog;
     try { log = StatusLog.openExisting(required(values, 'status')); } catch (e) { throw new UsageError((e as Error).message); }
     try {
-      const { marked, unknown } = markBounced(log, positionals);
+      const { marked, unknown } = markBounced(log, addresses);
       console.log(`${marked.length} voter(s) marked bounced${unknown.length ? `; no mail was sent to ${unknown.join(', ')}` : ''}`);
       return unknown.length ? 1 : 0;
     } finally { log.close(); }
