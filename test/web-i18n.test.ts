@@ -40,3 +40,88 @@ for (const lang of languages) {
     }
   });
 }
+
+// The booth in German and in Ukrainian, in Debian's Chromium against the real server: the first screens
+// hold no English but the election's own texts (its title, questions and candidates are the organiser's).
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { smallManifest } from './helpers/election-fixture.js';
+import { openElectionOverHttp, type TestServer } from './helpers/server.js';
+import { buildWeb, chromiumAvailable, launchChromium, screenshot, seriousA11yViolations, startVeche, watchPage, type VecheServer } from './helpers/browser.js';
+
+const ENGLISH_WORDS = /\b(the|and|your|you|of|ballot|ballots|vote|voting|election|choose|credential|receipt|check)\b/i;
+
+/** English interface text left on a page: fragments of en.json's texts (between placeholders) and common English words. */
+function englishLeft(text: string, lang: string): string[] {
+  const en = load('en');
+  const own = Object.values(load(lang)).join('\n');
+  const fragments = Object.values(en).flatMap((v) => v.split(/\{\w+\}/)).map((f) => f.trim().replace(/^[\s.,:;()“”]+|[\s.,:;()“”]+$/g, ''))
+    .filter((f) => f.split(/\s+/).length >= 2 && f.length >= 8 && !own.includes(f));
+  const found = [...new Set(fragments.filter((f) => text.includes(f)))];
+  const word = text.match(ENGLISH_WORDS);
+  return word ? [...found, `the word “${word[0]}” in: ${text.slice(Math.max(0, word.index! - 60), word.index! + 60)}`] : found;
+}
+
+const chromiumSkip = chromiumAvailable() ? false : 'Debian Chromium is not installed (scripts/install-system-deps.sh)';
+
+describe('booth in Chromium: German and Ukrainian with no English left', { skip: chromiumSkip, timeout: 120_000 }, () => {
+  let srv: VecheServer;
+  let browser: Browser;
+  const problems: string[] = [];
+  const manifest = { ...smallManifest('sprachen'), languages: ['de', 'uk', 'en'] };
+  let link = '';
+  let credential = '';
+
+  before(async () => {
+    buildWeb();
+    srv = await startVeche();
+    browser = await launchChromium();
+    const el = await openElectionOverHttp({ base: srv.url, adminToken: srv.adminToken } as TestServer, manifest, 1);
+    credential = el.credentials[0]!.credential;
+    link = `${srv.url}/vote/${manifest.id}#credential=${credential}`;
+  });
+  after(async () => { await browser?.close(); await srv?.close(); });
+
+  /** The page's visible text without the election's own texts, the credential and the languages' own names. */
+  async function interfaceText(page: Page): Promise<string> {
+    let text = await page.evaluate(() => document.body.innerText);
+    const own = [manifest.title, manifest.description ?? '', ...manifest.questions.flatMap((q) => [q.title, ...('candidates' in q ? q.candidates : 'options' in q ? q.options : []).map((c) => c.label)]),
+      credential, credential.slice(0, 5), 'English', 'Deutsch', 'Українська'];
+    // (One-letter candidate names are left: they match no English text.)
+    for (const s of own.filter((o) => o.length > 1).sort((a, b) => b.length - a.length)) text = text.split(s).join(' ');
+    return text;
+  }
+
+  it('a voter whose browser prefers German gets the ballot in German', async () => {
+    const context = await browser.newContext({ locale: 'de-DE' });
+    const page = await context.newPage();
+    watchPage(page, problems);
+    await page.goto(link);
+    await page.waitForSelector('fieldset.question');
+    assert.equal(await page.getAttribute('html', 'lang'), 'de');
+    await page.waitForSelector('text=Meine Auswahl prüfen');
+    assert.deepEqual(englishLeft(await interfaceText(page), 'de'), []);
+    await screenshot(page, 'booth-de');
+    assert.deepEqual(await seriousA11yViolations(page), []);
+    await context.close();
+  });
+
+  it('without a link, the credential screen in German; then Ukrainian chosen from the menu', async () => {
+    const context = await browser.newContext({ locale: 'de-DE' });
+    const page = await context.newPage();
+    watchPage(page, problems);
+    await page.goto(`${srv.url}/vote/${manifest.id}`);
+    await page.waitForSelector('text=Geben Sie Ihren Zugangsschlüssel ein');
+    assert.deepEqual(englishLeft(await interfaceText(page), 'de'), []);
+    await page.selectOption('#language', 'uk');
+    await page.waitForSelector('text=Введіть свій ключ виборця');
+    assert.equal(await page.getAttribute('html', 'lang'), 'uk');
+    assert.deepEqual(englishLeft(await interfaceText(page), 'uk'), []);
+    await screenshot(page, 'booth-uk-credential');
+    await context.close();
+  });
+
+  it('no page broke its content security policy or threw', () => {
+    assert.deepEqual(problems, []);
+  });
+});
