@@ -1,5 +1,5 @@
-// Scottish STV against an independent implementation: OpenSTV 1.7's ScottishSTV counted 60 random
-// elections (test/fixtures/scottish-stv, README there); every stage's tally must match to 5 places.
+// Scottish STV and Schulze against an independent implementation, OpenSTV 1.7, on 60 random elections
+// (test/fixtures/scottish-stv, README there): every Scottish stage's tally to 5 places; the Schulze winner.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -33,3 +33,14 @@ for (const [file, want] of Object.entries(expected)) {
     });
   });
 }
+
+test('Schulze elects the same single winner as OpenSTV Condorcet with Schwartz sequential dropping, in all 60', () => {
+  const winners = JSON.parse(readFileSync(join(DIR, 'openstv-condorcet-winners.json'), 'utf8')) as Record<string, { winner: number; beatpath: boolean }>;
+  assert.equal(Object.keys(winners).length, 60);
+  assert.ok(Object.values(winners).filter((w) => w.beatpath).length >= 4, 'some files need the beatpaths');
+  for (const [file, want] of Object.entries(winners)) {
+    const e = parseBlt(readFileSync(join(DIR, file), 'utf8'));
+    const r = countRanked({ candidates: e.candidates, seats: 1, method: 'schulze', rankings: e.rankings, weights: e.weights, tieBreak: { order: e.candidates.map((_, i) => i) } });
+    assert.deepEqual(r.elected, [want.winner], file);
+  }
+});
