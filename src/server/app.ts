@@ -12,6 +12,8 @@ import { authorityRoutes, CREDENTIALS_BODY_LIMIT } from './routes/authority.js';
 import { pageRoutes } from './routes/pages.js';
 import { publicRoutes } from './routes/public.js';
 import { trusteeRoutes } from './routes/trustee.js';
+import { meetingRoutes } from './routes/meetings.js';
+import type { MeetingStore } from '../meeting/store.js';
 import { DEFAULT_SCHEDULE_INTERVAL_MS, startScheduler } from './schedule.js';
 import { Access, type AccountSettings } from './accounts/access.js';
 import { accountRoutes } from './routes/accounts.js';
@@ -31,6 +33,8 @@ export interface ServerSettings {
   trustProxy?: boolean;
   /** How often the schedule (src/server/schedule.ts) looks at the elections, in ms; 0: never. Default 5000. */
   scheduleIntervalMs?: number;
+  /** Bodies and meeting records (src/meeting/store.ts); without one the meeting routes are not served. */
+  meetingStore?: MeetingStore | null;
   /** Organisations, accounts, sessions and the audit log (src/server/accounts); without them only tokens sign in. */
   accounts?: AccountSettings | null;
 }
@@ -118,6 +122,7 @@ export async function buildApp(store: BoardStore, settings: ServerSettings = {})
   await app.register(adminRoutes, { elections, access });
   await app.register(authorityRoutes, { elections, credentialsBodyLimit: settings.credentialsBodyLimit ?? CREDENTIALS_BODY_LIMIT, access });
   await app.register(trusteeRoutes, { elections });
+  if (settings.meetingStore) await app.register(meetingRoutes, { boardStore: store, meetingStore: settings.meetingStore });
   await app.register(pageRoutes, { webDir: settings.webDir ?? null });
   const interval = settings.scheduleIntervalMs ?? DEFAULT_SCHEDULE_INTERVAL_MS;
   if (interval > 0) {

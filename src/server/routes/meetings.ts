@@ -1,0 +1,137 @@
+// Meetings over HTTP. The admin creates bodies and meetings; everything else is an event signed in the
+// signer's own browser (check-in, proxies, named votes by members; procedure by the chair or a
+// secretary), which the server checks by the record's rules and appends, or refuses with a code and
+// changes nothing. GET /api/meetings/:id/events streams the record live (server-sent events); a client
+// that reconnects with Last-Event-ID gets every event after the last one it saw.
+import { PassThrough } from 'node:stream';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { BoardStore } from '../../board/store.js';
+import { requireAdmin } from '../auth.js';
+import { HttpError } from '../errors.js';
+import { Meetings } from '../../meeting/live.js';
+import { MeetingError } from '../../meeting/problem.js';
+import { encodeMeetingEvent } from '../../meeting/events.js';
+import type { MeetingStore } from '../../meeting/store.js';
+import type { MeetingEvent, SignedMeetingEventType } from '../../meeting/types.js';
+
+const ID = { type: 'string', pattern: '^[a-z0-9-]{1,64}$' } as const;
+const idParams = { type: 'object', additionalProperties: false, required: ['id'], properties: { id: ID } } as const;
+const motionParams = { type: 'object', additionalProperties: false, required: ['id', 'motion'], properties: { id: ID, motion: ID } } as const;
+const anyObject = { type: 'object', maxProperties: 32 } as const;
+const meetingBody = {
+  type: 'object', additionalProperties: false, required: ['id', 'title', 'body', 'chair', 'secretaries'],
+  properties: { id: ID, title: { type: 'string', minLength: 1, maxLength: 200 }, body: ID, chair: ID, secretaries: { type: 'array', maxItems: 20, items: ID } },
+} as const;
+
+const STATUS: Record<string, number> = {
+  'malformed': 400, 'invalid-body': 400, 'not-allowed': 403, 'unknown-meeting': 404, 'unknown-body': 404, 'unknown-motion': 404,
+  'exists': 409, 'wrong-phase': 409, 'vote-closed': 409, 'vote-open': 409, 'duplicate': 409, 'stale-roll': 409, 'no-quorum': 409,
+  'not-a-member': 422, 'bad-signature': 422, 'not-present': 422, 'proxy-limit': 422, 'no-proxy': 422, 'bad-split': 422,
+  'secret-unsupported': 422, 'bad-result': 422,
+};
+
+function asHttp(e: unknown): never {
+  if (e instanceof MeetingError) {
+    const err = new HttpError(STATUS[e.code] ?? 400, e.code, e.message);
+    throw err;
+  }
+  throw e;
+}
+const guard = async <T>(f: () => Promise<T>): Promise<T> => { try { return await f(); } catch (e) { return asHttp(e); } };
+
+type IdP = { id: string };
+type MotionP = { id: string; motion: string };
+
+export async function meetingRoutes(app: FastifyInstance, opts: { boardStore: BoardStore; meetingStore: MeetingStore }): Promise<void> {
+  const meetings = new Meetings(opts.meetingStore);
+  // Live streams never end by themselves: the server ends them when it closes.
+  const streams = new Set<() => void>();
+  app.addHook('preClose', async () => { for (const end of streams) end(); });
+  const admin = (req: FastifyRequest) => requireAdmin(opts.boardStore, req);
+
+  app.post('/api/bodies', { schema: { body: anyObject }, onRequest: admin }, async (req) => guard(async () => ({ id: (await meetings.createBody(req.body)).id })));
+  app.put<{ Params: IdP }>('/api/bodies/:id', { schema: { params: idParams, body: anyObject }, onRequest: admin }, async (req) => guard(async () => ({ id: (await meetings.replaceBody(req.params.id, req.body)).id })));
+  app.get<{ Params: IdP }>('/api/bodies/:id', { schema: { params: idParams } }, async (req) => guard(() => meetings.body(req.params.id)));
+
+  app.post<{ Body: { id: string; title: string; body: string; chair: string; secretaries: string[] } }>('/api/meetings', { schema: { body: meetingBody }, onRequest: admin }, async (req) =>
+    guard(async () => {
+      const m = await meetings.createMeeting(req.body);
+      return { id: m.id, meetingHash: m.state.meetingHash, proxies: m.state.meeting.proxies.length };
+    }));
+
+  app.get<{ Params: IdP }>('/api/meetings/:id', { schema: { params: idParams } }, async (req) => guard(async () => (await meetings.meeting(req.params.id)).view()));
+
+  app.get<{ Params: IdP }>('/api/meetings/:id/record', { schema: { params: idParams } }, async (req, reply) => guard(async () => {
+    const m = await meetings.meeting(req.params.id);
+    const events = await m.store.events(m.id, 0, m.state.headSeq + 1);
+    reply.header('content-type', 'application/x-ndjson; charset=utf-8');
+    return events.map((e) => encodeMeetingEvent(e) + '\n').join('');
+  }));
+
+  // One route per kind of signed event; the body is the signed payload.
+  const submit = (path: string, type: SignedMeetingEventType, motionInPath = false) =>
+    app.post<{ Params: MotionP }>(`/api/meetings/:id/${path}`, { schema: { params: motionInPath ? motionParams : idParams, body: anyObject } }, async (req) => guard(async () => {
+      const m = await meetings.meeting(req.params.id);
+      const payload = req.body as Record<string, unknown>;
+      if (motionInPath && payload.motion !== req.params.motion) throw new MeetingError('malformed', `the payload is for motion ${String(payload.motion)}, the path names ${req.params.motion}`);
+      const events = await m.submit(type, payload);
+      return { events: events.map((e) => ({ seq: e.seq, hash: e.hash, type: e.type })), result: events.find((e) => e.type === 'motion-result')?.payload ?? null };
+    }));
+  submit('open', 'meeting-opened');
+  submit('close', 'meeting-closed');
+  submit('check-in', 'member-present');
+  submit('leave', 'member-left');
+  submit('proxies', 'proxy-granted');
+  submit('proxies/revoke', 'proxy-revoked');
+  submit('motions', 'motion-put');
+  submit('motions/:motion/open', 'vote-opened', true);
+  submit('motions/:motion/close', 'vote-closed', true);
+  submit('motions/:motion/votes', 'named-vote', true);
+
+  app.get<{ Params: IdP; Querystring: { from?: string } }>('/api/meetings/:id/events', {
+    schema: { params: idParams, querystring: { type: 'object', additionalProperties: false, properties: { from: { type: 'string', pattern: '^[0-9]{1,9}$' } } } },
+  }, async (req, reply) => {
+    const m = await guard(() => meetings.meeting(req.params.id));
+    const last = req.headers['last-event-id'];
+    const from = typeof last === 'string' && /^[0-9]{1,9}$/.test(last) ? Number(last) + 1 : Number(req.query.from ?? 0);
+    return stream(m, from, req, reply, streams);
+  });
+}
+
+/** Every event from `from` on, then each new one as it is appended, as server-sent events (id = seq). */
+function stream(m: { id: string; store: MeetingStore; subscribe(f: (e: MeetingEvent) => void): () => void }, from: number, req: FastifyRequest, reply: FastifyReply, open: Set<() => void>): FastifyReply {
+  const out = new PassThrough();
+  let next = from;
+  let caughtUp = false;
+  const waiting: MeetingEvent[] = [];
+  const write = (e: MeetingEvent) => {
+    if (e.seq !== next) return; // already sent (the catch-up read and the subscription overlap)
+    out.write(`id: ${e.seq}\nevent: ${e.type}\ndata: ${encodeMeetingEvent(e)}\n\n`);
+    next = e.seq + 1;
+  };
+  // Subscribe first, then read what is stored: an event appended in between is held, not lost.
+  const unsubscribe = m.subscribe((e) => { if (caughtUp) write(e); else waiting.push(e); });
+  const heartbeat = setInterval(() => out.write(': keep-alive\n\n'), 15_000);
+  const end = () => { clearInterval(heartbeat); unsubscribe(); };
+  // The server's close ends the stream and its socket (a client that went away may leave it half open).
+  const socket = req.raw.socket;
+  const close = () => { end(); out.end(); socket.destroy(); };
+  open.add(close);
+  socket.once('close', () => { end(); open.delete(close); });
+  reply.raw.once('close', end);
+  void (async () => {
+    try {
+      for (;;) {
+        const batch = await m.store.events(m.id, next, 1000);
+        for (const e of batch) write(e);
+        if (batch.length < 1000) break;
+      }
+      for (const e of waiting) write(e);
+      waiting.length = 0;
+      caughtUp = true;
+    } catch {
+      close();
+    }
+  })();
+  return reply.header('content-type', 'text/event-stream; charset=utf-8').header('cache-control', 'no-store').send(out);
+}
