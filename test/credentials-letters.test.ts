@@ -56,7 +56,7 @@ describe('veche credentials letters', () => {
       assert.equal(qr?.data, link(id), `page ${i + 1}: the QR code is ${id}'s link`);
     }
     const boris = execFileSync('pdftotext', ['-f', '2', '-l', '2', pdf, '-'], { encoding: 'utf8' });
-    assert.match(boris, /Ваш ключ избирателя/, 'Russian instructions for a Russian voter');
+    assert.match(boris, /Ваш ключ для голосования/, 'Russian instructions for a Russian voter');
     assert.match(boris, /с весом 2 голоса/);
     assert.match(execFileSync('pdftotext', ['-f', '3', '-l', '3', pdf, '-'], { encoding: 'utf8' }), /Votre code d’accès/);
   });

@@ -102,7 +102,7 @@ describe('veche credentials mail', () => {
     }
     const boris = smtp.received.find((m) => m.to === EMAIL('boris'))!.mail;
     assert.equal(boris.to && !Array.isArray(boris.to) ? boris.to.value[0]!.name : '', 'Борис Петров');
-    assert.match(boris.subject!, /ваша ссылка для голосования/);
+    assert.match(boris.subject!, /ваша ссылка и ключ для голосования/);
     assert.match(boris.text!, /Здравствуйте, Борис Петров!/);
     assert.match(boris.text!, /В бюллетене 4 вопроса\./, 'Russian plural of 4 (few)');
     assert.match(boris.text!, /с весом 2 голоса\./, 'weight 2, few');

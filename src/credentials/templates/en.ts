@@ -10,7 +10,7 @@ export const en: CredentialTexts = {
   questions: { one: 'The ballot has {n} question.', other: 'The ballot has {n} questions.' },
   weight: { one: 'Your ballot counts with a weight of {n} vote.', other: 'Your ballot counts with a weight of {n} votes.' },
   link: 'Your voting link',
-  credential: 'Your credential',
+  credential: 'Your voting credential',
   fingerprint: 'Election fingerprint',
   steps: [
     'Open the link (it holds your credential), or open the voting page and type the credential.',
