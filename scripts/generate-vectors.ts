@@ -29,7 +29,18 @@ import { applyCeremonyEvent, checkCeremonyEvent, newCeremonyState, type Ceremony
 import { signatureContext, signPayload, TAG_EVENT_SIGNATURE, unsignedPayload, type SigningKeyPair } from '../src/record/signature.js';
 import type { TrusteeComplaintPayload } from '../src/record/events.js';
 import { encryptBallot } from '../src/ballot/encrypt.js';
-import { optionContext, sumContext, TAG_OPTION_PROOF, TAG_SIGNATURE, TAG_SUM_PROOF } from '../src/ballot/context.js';
+import { ballotChallenge, branchCounts, contentMessage, isOneHot, oneHotWeights, proofShape, proofValues, TAG_CHALLENGE, TAG_ONE_HOT, TAG_ONE_HOT_WEIGHT, TAG_SIGNATURE } from '../src/ballot/context.js';
+import { unpack, pointsText } from '../src/crypto/proofs/packed.js';
+import { signatureChallenge } from '../src/crypto/proofs/signature.js';
+import { nobleBackend } from '../src/crypto/backend.js';
+import type { SelectionGroup } from '../src/manifest/types.js';
+import type { BallotJson } from '../src/ballot/types.js';
+
+// The challenge-form CDS proof of §4.3 keeps vectors of its own, with contexts shaped as v1 ballots had them.
+const TAG_OPTION_PROOF = 'test/option';
+const TAG_SUM_PROOF = 'test/sum';
+const optionContext = (election: string, credential: string, group: SelectionGroup, option: number) => ({ election, credential, question: group.questionId, row: group.rowId, option: group.optionIds[option]! });
+const sumContext = (election: string, credential: string, group: SelectionGroup) => ({ election, credential, question: group.questionId, row: group.rowId, min: group.min, max: group.max });
 import { signReceipt } from '../src/board/receipt.js';
 import { combineShares, decodeSums, decryptionContext, makeDecryptionShare, TAG_DECRYPTION } from '../src/tally/decrypt.js';
 import { encodeChoices, selectionGroups } from '../src/manifest/layout.js';
@@ -131,8 +142,9 @@ function hashVectors() {
     { tag: 'credential', value: { election: ELECTION, credential: 'ABCDE-FGHJK-MNPQR-STVWX-YZ012' } },
     { tag: 'ballot/content', value: { election: ELECTION, credential: enc(G), answers: [] } },
     { tag: 'ballot/tracking', value: { election: ELECTION } },
-    { tag: 'ballot/option', value: { context: { election: ELECTION }, statement: {}, commitment: [] } },
-    { tag: 'ballot/sum', value: { context: { election: ELECTION }, statement: {}, commitment: [] } },
+    { tag: 'ballot/challenge', value: { election: ELECTION, credential: enc(G), key: enc(G), answers: [] } },
+    { tag: 'ballot/one-hot', value: { election: ELECTION, credential: enc(G), question: 'q', row: 'q', ct: [] } },
+    { tag: 'ballot/one-hot-weight', value: { seed: '0'.repeat(64), option: 0 } },
     { tag: 'ballot/signature', value: { context: { election: ELECTION }, statement: { X: enc(G) }, message: 'm', commitment: enc(G) } },
     { tag: 'trustee/coefficient', value: { context: coefficientContext(ELECTION, 't1', 1, 0) } },
     { tag: 'trustee/encryption-key', value: null },
@@ -580,6 +592,7 @@ const BALLOT_MANIFEST: Manifest = validateManifest(completeManifest({
   questions: [
     { type: 'choice', id: 'chair', title: 'Chair', candidates: [{ id: 'ann', label: 'Ann' }, { id: 'bob', label: 'Bob' }], allowBlank: true, absoluteMajority: false },
     { type: 'motion', id: 'budget', title: 'Adopt the budget', quorum: { num: 1, den: 2 }, threshold: { num: 1, den: 2 }, strict: true },
+    { type: 'approval', id: 'projects', title: 'Projects', options: [{ id: 'p1', label: 'P1' }, { id: 'p2', label: 'P2' }, { id: 'p3', label: 'P3' }], min: 0, max: 2, winners: 1 },
   ],
   trustees: [{ id: 't1', name: 'Trustee One' }],
   threshold: 1,
@@ -591,14 +604,15 @@ function ballotVectors() {
   const groups = selectionGroups(BALLOT_MANIFEST);
   const credential = 'VECT0-RSABC-DEFGH-JKMNP-QRSTV';
   const voter = credentialKeys(ELECTION, credential);
-  const choices: Choices = { chair: { type: 'choice', candidate: 'bob' }, budget: { type: 'motion', vote: 'against' } };
+  const choices: Choices = { chair: { type: 'choice', candidate: 'bob' }, budget: { type: 'motion', vote: 'against' }, projects: { type: 'approval', options: ['p1', 'p3'] } };
   const selections = encodeChoices(BALLOT_MANIFEST, choices);
   const { out, nonces } = seeded('ballot', () => encryptBallot(ELECTION, h, groups, selections, voter));
+  const derived = ballotDerived(out.ballot, groups, enc(h));
   const boardSecret = fixedSecret('board/secret');
   const eventHash = hashHex('test/event', { n: 7 });
   const { out: receipt, nonces: receiptNonces } = seeded('receipt', () => signReceipt(boardSecret, baseMul(boardSecret), { election: ELECTION, trackingCode: out.trackingCode, seq: 7, hash: eventHash }));
   write('ballot.json', {
-    description: 'A ballot (src/ballot/encrypt.ts) with its nonces in the order drawn: per group, per option: r (encryption), w, then c and z of the simulated branch; then the sum proof: w, then c, z per simulated branch in increasing order; then w of the signature. Then the board receipt for it at seq 7.',
+    description: 'A ballot (src/ballot/encrypt.ts, docs/spec.md §8) with its nonces in the order drawn: per group, r per option (encryption), then per proof in layout order w, then for each simulated branch in increasing order c (the nonce mod 2^128) and z; after all groups, w of the signature. `derived`: per group its one-hot weights (null for a k-of-n group), the values of each proof, the packed proof taken apart (commitments, written challenges as decimal integers, responses); the ballot challenge transcript and challenge (decimal, < 2^128); the content message; the signature transcript and challenge. Then the board receipt for it at seq 7.',
     election: ELECTION,
     manifest: BALLOT_MANIFEST,
     groups,
@@ -610,10 +624,45 @@ function ballotVectors() {
     selections,
     nonces,
     ballot: out.ballot,
+    derived,
     trackingCode: out.trackingCode,
     randomness: out.secrets.randomness,
     receipt: { boardSecret: sc(boardSecret), boardKey: enc(baseMul(boardSecret)), seq: 7, hash: eventHash, nonces: receiptNonces, receipt },
   });
+}
+
+/** Everything a second verifier recomputes from the ballot, written out so it can be compared step by step. */
+function ballotDerived(ballot: BallotJson, groups: SelectionGroup[], key: string) {
+  const be = nobleBackend();
+  const parts = groups.map((group, g) => {
+    const a = ballot.answers[g]!;
+    const rho = isOneHot(group) ? oneHotWeights(ballot.election, ballot.credential, group, a.ct) : null;
+    const u = unpack(a.proof, proofShape(group), be);
+    return {
+      oneHotSeed: isOneHot(group) ? hashHex(TAG_ONE_HOT, { election: ballot.election, credential: ballot.credential, question: group.questionId, row: group.rowId, ct: a.ct }) : null,
+      rho: rho && rho.map(sc),
+      branches: branchCounts(group),
+      values: proofValues(group, rho).map((vs) => vs.map(sc)),
+      commitments: u.points.map((p) => toBase64Url(p)),
+      commitmentsText: pointsText(u),
+      challenges: u.challenges.map(String),
+      responses: u.scalars.map(sc),
+    };
+  });
+  const statements = groups.map((g, i) => ({ ct: ballot.answers[i]!.ct, commitments: parts[i]!.commitmentsText }));
+  const challengeTranscript = { election: ballot.election, credential: ballot.credential, key, answers: groups.map((g, i) => ({ question: g.questionId, row: g.rowId, min: g.min, max: g.max, ...statements[i]! })) };
+  const challenge = ballotChallenge(ballot.election, ballot.credential, key, groups, statements);
+  const message = contentMessage(ballot.election, ballot.credential, ballot.answers);
+  const sig = unpack(ballot.signature, { points: 1, challenges: 0, scalars: 1 }, be);
+  const signatureTranscript = { context: { election: ballot.election }, statement: { X: ballot.credential }, message, commitment: pointsText(sig) };
+  return {
+    groups: parts,
+    challengeTag: TAG_CHALLENGE, challengeTranscript, challenge: String(challenge),
+    message,
+    signatureTag: TAG_SIGNATURE, signatureTranscript, signatureChallenge: sc(signatureChallenge(TAG_SIGNATURE, { election: ballot.election }, ballot.credential, message, pointsText(sig))),
+    signature: { R: pointsText(sig), z: sc(sig.scalars[0]!) },
+    weightTag: TAG_ONE_HOT_WEIGHT,
+  };
 }
 
 // ---- a small complete election record -------------------------------------------------------------

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { canonicalJson, EncodingError, fromBase64Url, toBase64Url, toHex } from '../src/crypto/encoding.js';
 import { hashHex, hashToScalar, taggedBytes } from '../src/crypto/hash.js';
 import {
-  baseMul, decodePoint, decodePublicKey, decodeScalar, encodePoint, encodeScalar, G, ORDER, pointMul, scalarOf, toScalarBytes,
+  baseMul, Point, decodePoint, decodePublicKey, decodeScalar, encodePoint, encodeScalar, G, ORDER, pointMul, scalarOf, toScalarBytes,
   withRandomSource,
 } from '../src/crypto/group.js';
 import { addCiphertexts, decodeCiphertext, encodeCiphertext, encrypt, scaleCiphertext } from '../src/crypto/elgamal.js';
@@ -27,7 +27,7 @@ import { applyCeremonyEvent, checkCeremonyEvent, newCeremonyState, type Ceremony
 import { signCredentialList, signRevocation, checkCredentialList } from '../src/credentials/authority.js';
 import { checkPayloadSignature, signPayload, TAG_EVENT_SIGNATURE } from '../src/record/signature.js';
 import { encryptBallot } from '../src/ballot/encrypt.js';
-import { checkBallot } from '../src/ballot/validate.js';
+import { checkBallot } from '../src/ballot/check.js';
 import { auditBallot } from '../src/ballot/audit.js';
 import { trackingCode } from '../src/ballot/tracking.js';
 import { signReceipt, verifyReceipt } from '../src/board/receipt.js';
@@ -533,7 +533,70 @@ describe('vectors: ballot and receipt', () => {
     assert.ok(auditBallot(v.ballot, h, { selections: v.selections, randomness: v.randomness }));
     // Each ciphertext decrypts, with the election secret, to the selection.
     const x = decodeScalar(v.electionSecretKey);
-    checked.ciphertexts.forEach((row, g) => row.forEach((ct, i) => assert.ok(ct.beta.subtract(pointMul(ct.alpha, x)).equals(baseMul(BigInt(v.selections[g][i]))))));
+    checked.ciphertexts.forEach((row: { alpha: InstanceType<typeof Point>; beta: InstanceType<typeof Point> }[], g: number) => row.forEach((ct, i) => assert.ok(ct.beta.subtract(pointMul(ct.alpha, x)).equals(baseMul(BigInt(v.selections[g][i]))))));
+  });
+  test('a second verifier written from docs/spec.md §4.4–§8 alone accepts the ballot and derives the same values', () => {
+    // Nothing from src/ballot or src/crypto/proofs: the layout, transcripts and equations as the spec states them.
+    const d = v.derived;
+    const b = v.ballot;
+    const h = decodePoint(v.publicKey);
+    const groups: SelectionGroup[] = v.groups;
+    const H128 = (tag: string, value: unknown) => leToBigInt(sha('sha512', nodeTagged(tag, value)).subarray(0, 16));
+    const pt = (bytes: Uint8Array) => Point.fromBytes(bytes);
+    const mulP = (p: InstanceType<typeof Point>, k: bigint) => (k % ORDER === 0n ? Point.ZERO : p.multiply(k % ORDER));
+    const L = 1n << 128n;
+    const parsed = groups.map((g, gi) => {
+      const n = g.optionIds.length;
+      const oneHot = g.max === 1;
+      const branches = oneHot ? [n + (g.min === 0 ? 1 : 0)] : [...g.optionIds.map(() => 2), g.max - g.min + 1];
+      const B = branches.reduce((x, y) => x + y, 0);
+      const bytes = new Uint8Array(Buffer.from(b.answers[gi].proof, 'base64url'));
+      assert.equal(bytes.length, 64 * B + 16 * (B - branches.length) + 32 * B, 'packed length');
+      const points = Array.from({ length: 2 * B }, (_, i) => bytes.subarray(32 * i, 32 * i + 32));
+      const cs = Array.from({ length: B - branches.length }, (_, i) => leToBigInt(bytes.subarray(64 * B + 16 * i, 64 * B + 16 * i + 16)));
+      const zs = Array.from({ length: B }, (_, i) => leToBigInt(bytes.subarray(64 * B + 16 * (B - branches.length) + 32 * i, 64 * B + 16 * (B - branches.length) + 32 * i + 32)));
+      assert.deepEqual(points.map((p) => toBase64Url(p)), d.groups[gi].commitments);
+      assert.deepEqual(cs.map(String), d.groups[gi].challenges);
+      const ct = b.answers[gi].ct.map(([a, bb]: string[]) => [decodePoint(a), decodePoint(bb)]);
+      let rho: bigint[] | null = null;
+      if (oneHot) {
+        const seed = nodeH('ballot/one-hot', { election: b.election, credential: b.credential, question: g.questionId, row: g.rowId, ct: b.answers[gi].ct });
+        assert.equal(seed, d.groups[gi].oneHotSeed);
+        rho = g.optionIds.map((_, i) => nodeHq('ballot/one-hot-weight', { seed, option: i }));
+        assert.deepEqual(rho.map((x) => encodeScalar(x)), d.groups[gi].rho);
+      }
+      return { g, oneHot, branches, points, cs, zs, ct, rho, commitments: toBase64Url(bytes.subarray(0, 64 * B)) };
+    });
+    const c = H128('ballot/challenge', { election: b.election, credential: b.credential, key: v.publicKey, answers: parsed.map((x, gi) => ({ question: x.g.questionId, row: x.g.rowId, min: x.g.min, max: x.g.max, ct: b.answers[gi].ct, commitments: x.commitments })) });
+    assert.equal(String(c), d.challenge);
+    for (const x of parsed) {
+      // The proofs in layout order: (weights on the option ciphertexts, values).
+      const proofs: [bigint[], bigint[]][] = x.oneHot
+        ? [[x.rho!, [...x.rho!, ...(x.g.min === 0 ? [0n] : [])]]]
+        : [...x.g.optionIds.map((_, i): [bigint[], bigint[]] => [x.g.optionIds.map((__, j) => (i === j ? 1n : 0n)), [0n, 1n]]), [x.g.optionIds.map(() => 1n), Array.from({ length: x.g.max - x.g.min + 1 }, (_, k) => BigInt(x.g.min + k))]];
+      let p = 0, ch = 0;
+      proofs.forEach(([w, values], k) => {
+        const nb = x.branches[k]!;
+        const alpha = x.ct.reduce((acc: InstanceType<typeof Point>, [a]: InstanceType<typeof Point>[], i: number) => acc.add(mulP(a!, w[i]!)), Point.ZERO);
+        const beta = x.ct.reduce((acc: InstanceType<typeof Point>, [, bb]: InstanceType<typeof Point>[], i: number) => acc.add(mulP(bb!, w[i]!)), Point.ZERO);
+        const written = x.cs.slice(ch, ch + nb - 1);
+        const all = [...written, (((c - written.reduce((s2, y) => s2 + y, 0n)) % L) + L) % L];
+        for (let j = 0; j < nb; j++) {
+          const [A, B2, z] = [pt(x.points[2 * (p + j)]!), pt(x.points[2 * (p + j) + 1]!), x.zs[p + j]!];
+          assert.ok(mulP(G, z).equals(A.add(mulP(alpha, all[j]!))), `g^z = A·α^c, ${x.g.rowId} proof ${k} branch ${j}`);
+          assert.ok(mulP(h, z).equals(B2.add(mulP(beta.subtract(mulP(G, values[j]!)), all[j]!))), `h^z = B·(β/g^v)^c, ${x.g.rowId} proof ${k} branch ${j}`);
+        }
+        p += nb; ch += nb - 1;
+      });
+    }
+    const message = nodeH('ballot/content', { election: b.election, credential: b.credential, answers: b.answers });
+    assert.equal(message, d.message);
+    const sig = new Uint8Array(Buffer.from(b.signature, 'base64url'));
+    assert.equal(sig.length, 64);
+    const R = toBase64Url(sig.subarray(0, 32));
+    const e = nodeHq('ballot/signature', { context: { election: b.election }, statement: { X: b.credential }, message, commitment: R });
+    assert.equal(encodeScalar(e), d.signatureChallenge);
+    assert.ok(mulP(G, leToBigInt(sig.subarray(32))).equals(decodePoint(R).add(mulP(decodePoint(b.credential), e))), 'g^z = R·X^e');
   });
   test('receipt', () => {
     const r = v.receipt;
