@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { checkMeetingRecord } from '../src/meeting/verify.js';
+import { canonicalJson } from '../src/crypto/encoding.js';
 import { makeMeetingEvent, encodeMeetingEvent } from '../src/meeting/events.js';
 import { MeetingError } from '../src/meeting/problem.js';
 import { newSigningKey } from '../src/record/signature.js';
@@ -51,6 +52,8 @@ describe('a live meeting', () => {
     assert.equal(res!.type, 'motion-result');
     assert.deepEqual(result(f, 'budget').counts, { for: 3, against: 1, abstain: 0 });
     assert.equal(result(f, 'budget').outcome, 'passed');
+    // The example of spec-meetings.md M4, byte for byte.
+    assert.equal(canonicalJson(result(f, 'budget')), '{"base":"decisive","baseWeight":4,"counts":{"abstain":0,"against":1,"for":3},"majority":"simple","members":5,"motion":"budget","outcome":"passed","passed":true,"present":4,"voters":4}');
     await f.act('meeting-closed', { by: 'm1' });
     const { v, failed } = await verified(f);
     assert.deepEqual(failed, []);
@@ -258,5 +261,31 @@ describe('the meeting verifier refuses a tampered record', () => {
     assert.ok(v.report.holdsSoFar);
     assert.ok(!v.report.ok);
     assert.deepEqual(v.report.checks.filter((c) => c.failed > 0).map((c) => c.id), ['meeting.complete']);
+  });
+});
+
+describe('standing proxies', () => {
+  it('a proxy "until revoked" is carried into the body\'s next meeting, checked there, and ends when revoked', async () => {
+    const f = await meeting([1, 1, 1, 1], ['m1', 'm2']);
+    await f.act('proxy-granted', { principal: 'm3', holder: 'm2', scope: 'standing', by: 'm3' });
+    await f.act('proxy-granted', { principal: 'm4', holder: 'm1', scope: 'meeting', by: 'm4' });
+    await f.act('meeting-closed', { by: 'm1' });
+    const next = await f.meetings.createMeeting({ id: 'sitting-2', title: 'Next sitting', body: f.body.id, chair: 'm1', secretaries: ['sec'] });
+    assert.deepEqual(next.state.meeting.proxies.map((c) => [c.grant.principal, c.grant.holder, c.meeting]), [['m3', 'm2', f.meeting.state.meetingHash]]);
+    assert.deepEqual([...next.state.proxies.keys()], ['m3']); // the meeting-only proxy of m4 ended with its meeting
+    const lines = await recordLines(next);
+    assert.deepEqual((await checkMeetingRecord(lines)).report.checks.filter((c) => c.failed > 0).map((c) => c.id), ['meeting.complete']);
+    // A carried grant whose signature does not hold (here: said to come from another meeting) fails the body check.
+    const forged = JSON.parse(lines[0]!) as MeetingEvent<'meeting'>;
+    forged.payload.proxies[0]!.meeting = '1'.repeat(64);
+    const v = await checkMeetingRecord([encodeMeetingEvent(makeMeetingEvent(0, '0'.repeat(64), 'meeting', forged.payload, forged.time))]);
+    assert.ok(v.report.failed('meeting.body'));
+    // Revoked in the second meeting, it is not carried into the third.
+    const sign = (type: 'meeting-opened' | 'proxy-revoked' | 'meeting-closed', payload: Record<string, string>) => next.submit(type, signAs(f, next.state.meetingHash, type, payload as never));
+    await sign('meeting-opened', { by: 'm1' });
+    await sign('proxy-revoked', { principal: 'm3', by: 'm3' });
+    await sign('meeting-closed', { by: 'm1' });
+    const third = await f.meetings.createMeeting({ id: 'sitting-3', title: 'Third sitting', body: f.body.id, chair: 'm1', secretaries: [] });
+    assert.deepEqual(third.state.meeting.proxies, []);
   });
 });
