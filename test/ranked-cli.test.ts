@@ -6,6 +6,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { veche, vecheOk } from './helpers/cli.js';
+import { rankedCommand } from '../src/cli/commands/ranked.js';
+import { UsageError } from '../src/cli/args.js';
 
 const FIXTURES = join(import.meta.dirname, '..', '..', 'test', 'fixtures', 'stv-meek');
 const dir = mkdtempSync(join(tmpdir(), 'veche-ranked-'));
@@ -16,7 +18,7 @@ test('veche ranked count prints every round and the elected', async () => {
   const r = await vecheOk(['ranked', 'count', TRUNCATION, '--method', 'scottish-stv']);
   assert.match(r.stdout, /Scottish STV: 3 seats, 4 candidates, valid weight 77/);
   assert.match(r.stdout, /Round 1\n {4}surplus of A transferred: surplus 10\.00000 of 30\.00000; B \+0\.99999/);
-  assert.match(r.stdout, /B {2}11\.99999 {2}defeated/);
+  assert.match(r.stdout, /Round 3\n {4}B excluded \(11\.99999 votes\)/);
   assert.match(r.stdout, /Elected: A, E, C\n$/);
 });
 
@@ -39,22 +41,35 @@ test('--seed sets the lot order; --seats overrides the file', async () => {
   assert.deepEqual(j.elected, [0]);
 });
 
-test('bad files and options are refused with exit 2 and a clear message', async () => {
+test('a bad file is refused by the real command with exit 2 and the line at fault', async () => {
   const bad = join(dir, 'bad.blt');
   writeFileSync(bad, '3 1\n1 1 4 0\n0\n"A"\n"B"\n"C"\n"T"\n');
+  const r = await veche(['ranked', 'count', bad, '--method', 'irv']);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /^veche ranked: .*bad\.blt: line 2: candidate 4 is not from 1 to 3\n$/);
+  assert.equal(r.stdout, '');
+});
+
+test('bad options are refused as usage errors (main turns them into exit 2), nothing printed', async () => {
   const cases: [string[], RegExp][] = [
-    [['ranked', 'count', bad, '--method', 'irv'], /bad\.blt: line 2: candidate 4 is not from 1 to 3/],
-    [['ranked', 'count', TRUNCATION, '--method', 'borda'], /--method must be one of/],
-    [['ranked', 'count', TRUNCATION, '--method', 'irv'], /IRV elects one candidate/],
-    [['ranked', 'count', TRUNCATION, '--method', 'irv', '--seats', '1', '--seed', 'abcd'], /at least 16 bytes/],
-    [['ranked', 'count', TRUNCATION, '--method', 'irv', '--seats', '9'], /--seats must be a whole number from 1 to 4/],
-    [['ranked', 'count', TRUNCATION, '--method', 'irv', '--seats', '1', '--transcript'], /for --method meek-stv/],
-    [['ranked', 'count', join(dir, 'missing.blt'), '--method', 'irv'], /cannot read .*ENOENT/],
-    [['ranked', 'count', join(FIXTURES, 'crashes', 'crash.blt'), '--method', 'meek-stv', '--signed-surplus'], /signed-surplus rule cannot continue/],
+    [['count', TRUNCATION, '--method', 'borda'], /--method must be one of/],
+    [['count', TRUNCATION], /--method is required/],
+    [['count', TRUNCATION, '--method', 'irv'], /IRV elects one candidate/],
+    [['count', TRUNCATION, '--method', 'irv', '--seats', '1', '--seed', 'abcd'], /at least 16 bytes/],
+    [['count', TRUNCATION, '--method', 'irv', '--seats', '9'], /--seats must be a whole number from 1 to 4/],
+    [['count', TRUNCATION, '--method', 'irv', '--seats', '1', '--transcript'], /for --method meek-stv/],
+    [['count', TRUNCATION, '--method', 'meek-stv', '--json', '--transcript'], /exclude each other/],
+    [['count', join(dir, 'missing.blt'), '--method', 'irv'], /cannot read .*ENOENT/],
+    [['count', join(FIXTURES, 'crashes', 'crash.blt'), '--method', 'meek-stv', '--signed-surplus'], /signed-surplus rule cannot continue/],
+    [['export', TRUNCATION], /unknown ranked action "export"/],
   ];
-  for (const [args, re] of cases) {
-    const r = await veche(args);
-    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stdout}${r.stderr}`);
-    assert.match(r.stderr, re);
-  }
+  const write = process.stdout.write;
+  let printed = '';
+  process.stdout.write = ((chunk: string) => { printed += chunk; return true; }) as typeof process.stdout.write;
+  try {
+    for (const [args, re] of cases) {
+      await assert.rejects(rankedCommand(args), (e: unknown) => e instanceof UsageError && re.test((e as Error).message), args.join(' '));
+    }
+  } finally { process.stdout.write = write; }
+  assert.equal(printed, '');
 });
