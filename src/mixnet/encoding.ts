@@ -16,9 +16,10 @@ export type Row = EncodedCiphertext[];
 /** The packed form of a ciphertext of src/crypto/elgamal.ts (no copy: the points keep their encodings). */
 export const encodedCiphertext = (ct: Ciphertext): EncodedCiphertext => ({ alpha: pointBytes(ct.alpha), beta: pointBytes(ct.beta) });
 
-/** At most 2^24 rows of at most 1024 ciphertexts. */
+/** At most 2^24 rows of at most 1024 ciphertexts, and at most 2^24 ciphertexts in all (1 GiB packed). */
 export const MAX_ROWS = 1 << 24;
 export const MAX_WIDTH = 1024;
+export const MAX_CIPHERTEXTS = 1 << 24;
 
 export class MixnetFormatError extends Error {
   override name = 'MixnetFormatError';
@@ -49,6 +50,7 @@ export function packRows(be: GroupBackend, rows: unknown, what: string, check: P
   if (count === 0) return { count: 0, width: 0, packed: new Uint8Array(0) };
   const width = Array.isArray(rows[0]) ? rows[0].length : -1;
   if (width < 1 || width > MAX_WIDTH) throw new MixnetFormatError(`${what}: row 0 must hold 1 to ${MAX_WIDTH} ciphertexts`);
+  if (count * width > MAX_CIPHERTEXTS) throw new MixnetFormatError(`${what}: more than ${MAX_CIPHERTEXTS} ciphertexts`);
   const packed = new Uint8Array(64 * count * width);
   for (let i = 0; i < count; i++) {
     const row = rows[i] as unknown;
@@ -95,7 +97,7 @@ export function decodeRows(be: GroupBackend, bytes: Uint8Array): Row[] {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const count = view.getUint32(0, false);
   const width = view.getUint16(4, false);
-  if (count > MAX_ROWS || width > MAX_WIDTH || (count === 0) !== (width === 0)) throw new MixnetFormatError('rows: bad count or width');
+  if (count > MAX_ROWS || width > MAX_WIDTH || count * width > MAX_CIPHERTEXTS || (count === 0) !== (width === 0)) throw new MixnetFormatError('rows: bad count or width');
   if (bytes.length !== 6 + 64 * count * width) throw new MixnetFormatError(`rows: expected ${6 + 64 * count * width} bytes for ${count} rows of ${width}, got ${bytes.length}`);
   const rows = unpackRows(bytes.slice(6), count, width);
   packRows(be, rows, 'rows'); // every point checked
