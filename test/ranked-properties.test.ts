@@ -128,3 +128,18 @@ test('attack, a voter: malformed rankings are set aside and change nothing in th
     }
   }), { numRuns: 25 });
 });
+
+test('edge cases count to an end: no ballots, only withdrawn candidates ranked, seats = candidates, one candidate ranked', () => {
+  const c = ['A', 'B', 'C', 'D'];
+  for (const method of RANKED_METHODS) {
+    const run = (rankings: Ranking[], seats: number, withdrawn?: number[]) =>
+      countRanked({ candidates: c, seats: method === 'irv' ? 1 : seats, method, rankings, withdrawn, tieBreak: { seed: seed(9) } });
+    const none = run([], 2);
+    assert.equal(none.elected.length, method === 'irv' ? 1 : 2, `${method}: no ballots still fills the seats by lot`);
+    const gone = run([[0], [0, 1]], 2, [0, 1]);
+    assert.deepEqual([...gone.elected].sort(), method === 'irv' ? [gone.elected[0]!] : [2, 3], `${method}: withdrawn never elected`);
+    assert.ok(!gone.elected.includes(0) && !gone.elected.includes(1));
+    if (method !== 'irv') assert.deepEqual([...run([[0, 1]], 4).elected].sort(), [0, 1, 2, 3]);
+    assert.equal(run([[2], [2], [2]], 2).elected[0], 2, `${method}: the only candidate with votes comes first`);
+  }
+});
