@@ -29,6 +29,8 @@ const PAGES = {
   authority: 'authority.title',
   board: 'board.title',
   results: 'results.title',
+  login: 'login.title', // accounts
+  members: 'members.title', // accounts
 };
 
 /** web/workers/*.ts: the results page checks the record in one (verify-record). */

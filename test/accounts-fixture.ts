@@ -2,7 +2,9 @@
 // PostgreSQL database holding both the board's and the accounts' tables), and a small browser-like
 // HTTP client: a cookie jar (domain, path, Max-Age), redirects followed by hand, an Origin header like a
 // browser's on requests that change something. Only exports.
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteStore } from '../src/board/sqlite-store.js';
@@ -126,4 +128,71 @@ export class TestBrowser {
     }
     return { ...answer, visited };
   }
+}
+
+// ---- a real OpenID Connect provider (oidc-provider) on loopback, with its own password form ----
+
+export interface User { password: string; email: string; verified: boolean }
+
+export interface TestProvider { issuer: string; clientId: string; clientSecret: string; users: Map<string, User>; close(): Promise<void> }
+
+const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
+  let body = '';
+  for await (const chunk of req) body += chunk;
+  return new URLSearchParams(body);
+}
+
+/** oidc-provider on 127.0.0.1 with one confidential client for `redirectUri` and a password form. */
+export async function startProvider(redirectUri: string): Promise<TestProvider> {
+  const { default: Provider } = (await import('oidc-provider' as string)) as { default: any };
+  const port = await freePort();
+  const issuer = `http://127.0.0.1:${port}`;
+  const users = new Map<string, User>();
+  const clientId = 'veche-test';
+  const clientSecret = 'a-test-client-secret-of-enough-length-0123456789';
+  const provider = new Provider(issuer, {
+    clients: [{ client_id: clientId, client_secret: clientSecret, redirect_uris: [redirectUri], grant_types: ['authorization_code'], response_types: ['code'] }],
+    features: { devInteractions: { enabled: false } },
+    interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
+    claims: { openid: ['sub'], email: ['email', 'email_verified'] },
+    cookies: { keys: ['test-cookie-key-0123456789abcdef'] },
+    jwks: { keys: [{ ...generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' }), kid: 'test', use: 'sig', alg: 'RS256' }] },
+    findAccount: async (_ctx: unknown, id: string) => {
+      const u = users.get(id);
+      return u ? { accountId: id, claims: async () => ({ sub: id, email: u.email, email_verified: u.verified }) } : undefined;
+    },
+    // The test client is first-party: its grant is given without a consent screen.
+    loadExistingGrant: async (ctx: any) => {
+      const grantId = ctx.oidc.result?.consent?.grantId ?? ctx.oidc.session.grantIdFor(ctx.oidc.client.clientId);
+      if (grantId) return ctx.oidc.provider.Grant.find(grantId);
+      const grant = new ctx.oidc.provider.Grant({ clientId: ctx.oidc.client.clientId, accountId: ctx.oidc.session.accountId });
+      grant.addOIDCScope('openid email');
+      await grant.save();
+      return grant;
+    },
+  });
+  const callback = provider.callback();
+  const form = (res: ServerResponse, uid: string, error = '') => {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(`<!doctype html><title>Test provider</title><h1>Sign in to the test provider</h1>${error ? `<p role="alert">${escape(error)}</p>` : ''}
+<form method="post" action="/interaction/${escape(uid)}/login"><label>User <input name="login" id="login"></label><label>Password <input name="password" id="password" type="password"></label><button type="submit" id="sign-in">Sign in</button></form>`);
+  };
+  const server: Server = createServer((req, res) => {
+    const m = /^\/interaction\/([A-Za-z0-9_-]+)(\/login)?$/.exec(req.url ?? '');
+    if (!m) { callback(req, res); return; }
+    (async () => {
+      const details = await provider.interactionDetails(req, res);
+      if (details.uid !== m[1]) throw new Error('interaction mismatch');
+      if (!m[2]) return form(res, m[1]!);
+      const body = await readForm(req);
+      const login = body.get('login') ?? '';
+      const user = users.get(login);
+      if (!user || user.password !== body.get('password')) return form(res, m[1]!, 'wrong user or password');
+      await provider.interactionFinished(req, res, { login: { accountId: login } }, { mergeWithLastSubmission: false });
+    })().catch((e: unknown) => { res.writeHead(500); res.end(String(e)); });
+  });
+  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+  return { issuer, clientId, clientSecret, users, close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }) };
 }

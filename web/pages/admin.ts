@@ -9,6 +9,7 @@ import { decodePublicKey } from '../../src/crypto/group.js';
 import { api, ApiError, errorText, type ElectionInfo, type ElectionSummary } from '../lib/api.js';
 import { announce, byId, focus, h, type Child } from '../lib/dom.js';
 import { postJson } from '../lib/trustee-store.js';
+import { currentSession, logout } from '../lib/account-api.js'; // accounts
 import { availableLanguages, languageName, t, tn } from '../lib/i18n.js';
 import { errorBox, infoBox, okBox, rerender, runAction, sayStatus, startPage } from '../lib/page.js';
 import { phaseBadge } from '../lib/phase.js';
@@ -163,7 +164,29 @@ const state = {
   busy: false,
   /** A whole manifest pasted as JSON, instead of the form. */
   manifestJson: '',
+  // -- accounts: signed in by session cookie (/login) instead of a token; the organisations it is admin of.
+  account: null as null | { email: string; orgs: string[] },
+  org: '',
+  /** An irreversible step waiting for its confirm button. */
+  confirming: null as null | 'close' | 'tally' | 'result',
+  // -- end accounts
 };
+
+// -- accounts
+async function loadSession(): Promise<void> {
+  try {
+    const s = await currentSession();
+    if (s?.email) {
+      state.account = { email: s.email, orgs: s.memberships.filter((m) => m.role === 'admin').map((m) => m.org) };
+      state.org = state.account.orgs[0] ?? '';
+      await load();
+      return;
+    }
+  } catch { /* no session: the sign-in form */ }
+  rerender();
+}
+const signedIn = () => !!state.token || !!state.account;
+// -- end accounts
 
 type Route = { view: 'home' } | { view: 'new' } | { view: 'election'; id: string };
 function route(): Route {
@@ -218,6 +241,7 @@ async function signIn(token: string): Promise<void> {
 }
 
 function signOut(): void {
+  if (state.account) { void logout().catch(() => undefined); state.account = null; } // accounts
   state.token = '';
   session(TOKEN_KEY, null);
   rerender();
@@ -241,7 +265,10 @@ async function createElection(fromJson = false): Promise<void> {
   }
   state.draftErrors = [];
   await act(async () => {
-    const created = await api.createElection(state.token, manifest);
+    // accounts: a signed-in admin creates the election in their organisation.
+    const created = state.account
+      ? await postJson<{ id: string; trusteeTokens: Record<string, string>; authorityToken: string }>(`/api/organisations/${encodeURIComponent(state.org)}/elections`, manifest, '')
+      : await api.createElection(state.token, manifest);
     session(linksKey(created.id), JSON.stringify(created.trusteeTokens));
     session(authorityKey(created.id), created.authorityToken);
     state.draft = newDraft();
@@ -268,6 +295,7 @@ const newAuthorityLink = () => act(async () => {
 });
 
 const phaseAction = (action: 'open' | 'close' | 'tally' | 'result') => act(async () => {
+  state.confirming = null; // accounts
   await api.adminAction(state.token, state.info!.id, action);
   return t(`admin.done.${action}`);
 });
@@ -275,11 +303,13 @@ const phaseAction = (action: 'open' | 'close' | 'tally' | 'result') => act(async
 // ---- rendering ----------------------------------------------------------------------------------------
 
 function render(): Child {
-  if (!state.token) return renderLogin();
+  if (!signedIn()) return renderLogin(); // accounts: a session or a token
   const r = route();
   const bar = h('div', { class: 'actions admin-nav' },
     h('a', { class: 'button', href: '#' }, t('admin.elections')),
     h('a', { class: 'button', href: '#new' }, t('admin.new')),
+    state.account ? h('a', { class: 'button', href: '/members' }, t('members.title')) : null, // accounts
+    state.account ? h('span', { class: 'hint', id: 'signed-in-as' }, t('login.signedInAs', { email: state.account.email })) : null, // accounts
     h('button', { type: 'button', onClick: signOut }, t('admin.signOut')));
   const message = h('div', { id: 'message', tabindex: '-1' }, state.message ? (state.messageOk ? okBox(state.message) : errorBox(state.message)) : null);
   if (r.view === 'new') return [h('h1', null, t('admin.newHeading')), bar, message, renderDraft()];
@@ -301,7 +331,9 @@ function renderLogin(): Child {
     h('h1', null, t('admin.title')),
     h('section', { class: 'card' },
       h('h2', null, t('admin.signIn')),
-      h('p', null, t('admin.tokenHelp')),
+      // accounts: accounts sign in on /login; the token (in DATA_DIR/admin-token) stays for the operator.
+      h('p', null, h('a', { href: '/login', id: 'account-login' }, t('admin.accountLogin'))),
+      h('p', null, t('admin.tokenHelpFile')),
       h('form', { onSubmit: (e: Event) => { e.preventDefault(); void signIn(byId<HTMLInputElement>('admin-token').value.trim()); } },
         h('div', { class: 'field' },
           h('label', { for: 'admin-token' }, t('admin.tokenLabel')),
@@ -508,13 +540,33 @@ function renderElection(bar: HTMLElement, message: HTMLElement): Child {
       info.phase === 'tallied' ? h('p', null, t('admin.decryptionProgress', { n: decrypted, threshold: info.manifest.threshold })) : null,
       h('div', { class: 'actions' },
         info.phase === 'setup' ? button('open-poll', t('admin.open'), () => void phaseAction('open'), ceremonyDone && info.eligible > 0) : null,
-        info.phase === 'open' ? button('close-poll', t('admin.close'), () => void phaseAction('close'), true) : null,
-        info.phase === 'closed' ? button('tally', t('admin.tally'), () => void phaseAction('tally'), true) : null,
-        info.phase === 'tallied' ? button('publish-result', t('admin.publish'), () => void phaseAction('result'), decrypted >= info.manifest.threshold) : null,
+        // accounts: closing, tallying and publishing cannot be undone: each asks for a confirm step first.
+        info.phase === 'open' ? button('close-poll', t('admin.close'), () => askConfirm('close'), true) : null,
+        info.phase === 'closed' ? button('tally', t('admin.tally'), () => askConfirm('tally'), true) : null,
+        info.phase === 'tallied' ? button('publish-result', t('admin.publish'), () => askConfirm('result'), decrypted >= info.manifest.threshold) : null,
         info.phase === 'decrypted' ? h('a', { class: 'button primary', href: `/results/${id}` }, t('nav.results')) : null,
-        h('button', { type: 'button', id: 'refresh', disabled: state.busy, onClick: async () => { await load(); announce(t('common.refreshed')); } }, t('common.refresh')))),
+        h('button', { type: 'button', id: 'refresh', disabled: state.busy, onClick: async () => { await load(); announce(t('common.refreshed')); } }, t('common.refresh'))),
+      confirmStep()),
   ];
 }
+
+// -- accounts: the confirm step of an irreversible action (in the page, not window.confirm).
+function askConfirm(action: 'close' | 'tally' | 'result'): void {
+  state.confirming = action;
+  rerender();
+  focus(document.getElementById('confirm-text'));
+}
+function confirmStep(): Child {
+  const action = state.confirming;
+  const phaseOf = { close: 'open', tally: 'closed', result: 'tallied' } as const;
+  if (!action || state.info?.phase !== phaseOf[action]) return null;
+  return h('div', { class: 'notice info', role: 'group', 'aria-labelledby': 'confirm-text' },
+    h('p', { id: 'confirm-text', tabindex: '-1' }, t(`admin.confirm.${action}`)),
+    h('div', { class: 'actions' },
+      h('button', { type: 'button', class: 'danger', id: 'confirm-action', disabled: state.busy, onClick: () => void phaseAction(action) }, t(`admin.confirmButton.${action}`)),
+      h('button', { type: 'button', id: 'cancel-action', onClick: () => { state.confirming = null; rerender(); } }, t('members.cancel'))));
+}
+// -- end accounts
 
 function renderAuthority(info: ElectionInfo): Child {
   const id = encodeURIComponent(info.id);
@@ -542,5 +594,6 @@ window.addEventListener('hashchange', () => {
 
 startPage({ titleKey: 'admin.title', render });
 if (state.token) void load();
+else void loadSession(); // accounts
 // Trustees and voters act in their own time: the status follows without a reload.
-window.setInterval(() => { if (state.token && !state.busy && route().view === 'election' && document.visibilityState === 'visible') void load(true); }, 5000);
+window.setInterval(() => { if (signedIn() && !state.busy && route().view === 'election' && document.visibilityState === 'visible') void load(true); }, 5000);
