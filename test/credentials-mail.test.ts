@@ -153,10 +153,11 @@ describe('veche credentials mail', () => {
     assert.equal(statusOf(e.at('authority/mail-status.jsonl')).latest.get('erin')!.status, 'bounced');
     const before = smtp.received.length;
     const skip = await mail();
+    assert.equal(skip.code, 0, skip.stdout + skip.stderr);
     assert.match(skip.stdout, /erin@example\.org: bounced at/);
     assert.equal(smtp.received.length, before);
     const resent = await mail(['--resend', '--only', 'erin']);
-    assert.equal(resent.code, 0);
+    assert.equal(resent.code, 0, resent.stdout + resent.stderr);
     assert.deepEqual(smtp.received.slice(before).map((m) => m.to), ['erin@example.org']);
     assert.equal(statusOf(e.at('authority/mail-status.jsonl')).latest.get('erin')!.status, 're-sent');
     // A bounce notice saved from the sender's mailbox (RFC 3464): its failed recipient is marked, the delayed one is not.
@@ -276,6 +277,7 @@ describe('veche credentials remind', () => {
     assert.match(reminded.find((m) => m.to === EMAIL('erin'))!.mail.subject!, /^Reminder: .*you have not voted yet/);
     // Run again the same day with the same status: nobody is reminded twice.
     const again = await veche(args, { cwd: e.work });
+    assert.equal(again.code, 0, again.stdout + again.stderr);
     assert.match(again.stdout, /0 sent, 0 re-sent, 0 refused, 0 failed, 3 skipped/);
     assert.equal(smtp.received.length, before + 3);
     // A record that does not verify is refused; so is one whose poll is closed.
