@@ -27,8 +27,10 @@ export function countIrv(input: StvInput): StvOutcome {
     if (leader !== undefined || cont.length === 1) {
       const winner = leader ?? cont[0]!;
       state[winner] = 'elected';
+      // The others are out with the decision; by votes, so that the last out is the runner-up.
+      const rest = cont.filter((c) => c !== winner).sort((a, b) => (votes[a]! < votes[b]! ? -1 : votes[a]! > votes[b]! ? 1 : rank[a]! - rank[b]!));
+      for (const c of rest) { state[c] = 'defeated'; excluded.push(c); }
       steps.push({ action: 'elect', candidates: [winner], note: leader !== undefined ? 'more than half of the continuing votes' : 'last continuing candidate', votes: votes.map(String), state: [...state], figures });
-      for (const c of cont) if (c !== winner) { state[c] = 'defeated'; excluded.push(c); }
       return { elected: [winner], excluded, rounds };
     }
     const low = cont.reduce((m, c) => (votes[c]! < m ? votes[c]! : m), votes[cont[0]!]!);

@@ -164,7 +164,8 @@ export function countScottish(input: StvInput): StvOutcome {
     }
     done = endStage(steps);
   }
-  for (const c of continuing()) { state[c] = 'defeated'; excluded.push(c); }
+  // Candidates still continuing when the seats are filled: out together, the fewest votes first.
+  for (const c of byVotesDesc(continuing()).reverse()) { state[c] = 'defeated'; excluded.push(c); }
   rounds[rounds.length - 1]!.steps.push(snapshot({ action: 'complete', candidates: [] }));
   return { elected, excluded, rounds };
 }
