@@ -15,7 +15,6 @@ const TAG_OPTION_PROOF = 'test/option';
 const TAG_SUM_PROOF = 'test/sum';
 const optionContext = (election: string, credential: string, group: SelectionGroup, option: number) => ({ election, credential, question: group.questionId, row: group.rowId, option: group.optionIds[option]! });
 const sumContext = (election: string, credential: string, group: SelectionGroup) => ({ election, credential, question: group.questionId, row: group.rowId, min: group.min, max: group.max });
-import type { SelectionGroup } from '../src/manifest/types.js';
 import { onEachBackend } from './helpers/backends.js';
 
 const x = randomScalar();
