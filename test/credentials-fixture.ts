@@ -62,8 +62,9 @@ export interface Received { to: string; mail: ParsedMail; /** Date.now() when th
 export interface TestSmtp {
   url: string;
   received: Received[];
-  /** Addresses the server refuses at RCPT TO with 550. */
+  /** Addresses the server refuses at RCPT TO with 550 (for good), and with 451 (for now). */
   refuse: Set<string>;
+  defer: Set<string>;
   /** Called for each message before the server answers it; return false to leave it unanswered (not accepted). */
   beforeAccept: (() => boolean) | null;
   close(): Promise<void>;
@@ -72,7 +73,7 @@ export interface TestSmtp {
 /** A real SMTP server on loopback (127.0.0.1 unless told) without STARTTLS that wants user veche /
  *  password secret (AUTH PLAIN/LOGIN). */
 export async function startSmtp(host = '127.0.0.1'): Promise<TestSmtp> {
-  const state: TestSmtp = { url: '', received: [], refuse: new Set(), beforeAccept: null, close: async () => {} };
+  const state: TestSmtp = { url: '', received: [], refuse: new Set(), defer: new Set(), beforeAccept: null, close: async () => {} };
   const server = new SMTPServer({
     disabledCommands: ['STARTTLS'],
     allowInsecureAuth: true,
@@ -83,6 +84,7 @@ export async function startSmtp(host = '127.0.0.1'): Promise<TestSmtp> {
     },
     onRcptTo(address: SMTPServerAddress, _session: SMTPServerSession, cb: (err?: Error | null) => void) {
       if (state.refuse.has(address.address)) cb(Object.assign(new Error('5.1.1 mailbox unavailable'), { responseCode: 550 }));
+      else if (state.defer.has(address.address)) cb(Object.assign(new Error('4.7.1 greylisted, try again later'), { responseCode: 451 }));
       else cb();
     },
     onData(stream, session, cb) {

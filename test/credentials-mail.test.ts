@@ -211,6 +211,21 @@ describe('veche credentials mail', () => {
     assert.deepEqual(all, expected, 'each voter exactly once, nobody twice');
     for (const x of statusOf(e.at(status)).latest.values()) assert.equal(x.status, 'sent');
   });
+  test('a temporary refusal (451) is "failed" and the next run sends it; nobody else twice', async () => {
+    const before = smtp.received.length;
+    const status = 'authority/defer-status.jsonl';
+    smtp.defer.add(EMAIL('boris'));
+    const first = await mail(['--status', status, '--only', 'alice', '--only', 'boris']);
+    assert.equal(first.code, 1, first.stdout + first.stderr);
+    assert.match(first.stdout, /failed +boris@example\.org: 451 4\.7\.1 greylisted/);
+    assert.equal(statusOf(e.at(status)).latest.get('boris')!.status, 'failed');
+    smtp.defer.clear();
+    const second = await mail(['--status', status, '--only', 'alice', '--only', 'boris']);
+    assert.equal(second.code, 0, second.stdout + second.stderr);
+    assert.match(second.stdout, /1 sent, 0 re-sent, 0 refused, 0 failed, 1 skipped/);
+    assert.deepEqual(smtp.received.slice(before).map((m) => m.to), [EMAIL('alice'), EMAIL('boris')]);
+  });
+
   test('the SMTP server is checked first: a wrong password, or no STARTTLS off this machine, stops the run before any voter is marked', async () => {
     // 127.0.0.2 is loopback to the kernel but not "this machine" to the sender: plain SMTP there needs STARTTLS.
     const far = await startSmtp('127.0.0.2');
