@@ -232,11 +232,25 @@ describe('the meeting verifier refuses a tampered record', () => {
     events.splice(i, 0, { ...events[i - 1]!, type: 'named-vote', payload: late } as MeetingEvent);
     assert.deepEqual(await failures(rechain(events)), ['meeting.order']);
   });
-  it('a duplicate vote fails meeting.votes', async () => {
-    const { events } = await finished();
+  it('a second vote of one member (signed anew) fails meeting.votes; the same vote replayed fails meeting.signatures', async () => {
+    const { f, events } = await finished();
     const i = events.findIndex((e) => e.type === 'named-vote' && (e.payload as { by: string }).by === 'm2');
-    events.splice(i + 1, 0, structuredClone(events[i]!));
+    const again = signAs(f, events[0]!.hash, 'named-vote', { motion: 'a', votes: [{ member: 'm2', for: 0, against: 1, abstain: 0 }], by: 'm2' });
+    events.splice(i + 1, 0, { ...events[i]!, payload: again });
     assert.deepEqual(await failures(rechain(events)), ['meeting.votes']);
+    events.splice(i + 1, 1, structuredClone(events[i]!));
+    assert.deepEqual(await failures(rechain(events)), ['meeting.signatures']);
+  });
+  it('a check-in replayed by the board after the member left fails meeting.signatures', async () => {
+    const { f, events } = await finished();
+    const checkIn = events.find((e) => e.type === 'member-present' && (e.payload as { member: string }).member === 'm4')!;
+    const i = at(events, 'motion-put');
+    // m4 leaves (signed by m4), then the board replays m4's old check-in to keep the quorum.
+    const left = signAs(f, events[0]!.hash, 'member-left', { member: 'm4', by: 'm4' });
+    events.splice(i, 0, { ...events[i - 1]!, type: 'member-left', payload: left } as MeetingEvent, { ...events[i - 1]!, type: 'member-present', payload: structuredClone(checkIn.payload) } as MeetingEvent);
+    // The replay is left out, so m4 is absent and the roll the chair signed (with m4) no longer holds.
+    const failed = await failures(rechain(events));
+    assert.ok(failed.includes('meeting.signatures') && failed.includes('meeting.presence'), failed.join(', '));
   });
   it('a proxy beyond the limit fails meeting.proxies', async () => {
     const { f, events } = await finished();

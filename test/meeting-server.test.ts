@@ -118,7 +118,9 @@ for (const factory of STORES) {
         assert.equal(view.quorum.met, false);
         await refused(409, 'no-quorum', () => post('motions/dues/open', 'vote-opened', { motion: 'dues', ...view.roll, by: 'm1' }));
         await post('check-in', 'member-present', { member: 'm2', by: 'm2' });
-        await post('check-in', 'member-present', { member: 'm3', by: 'sec' });
+        // Only the member can check in: the secretary cannot make up a quorum.
+        await refused(403, 'not-allowed', () => post('check-in', 'member-present', { member: 'm3', by: 'sec' }));
+        await post('check-in', 'member-present', { member: 'm3', by: 'm3' });
         view = (await call(base, 'GET', '/api/meetings/agm')).body;
         assert.deepEqual(view.roll, { present: ['m1', 'm2', 'm3'], proxies: [{ principal: 'm4', holder: 'm2' }] });
         assert.equal((await post('motions/dues/open', 'vote-opened', { motion: 'dues', ...view.roll, by: 'm1' })).status, 200);

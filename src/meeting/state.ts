@@ -53,7 +53,12 @@ export interface MeetingState {
   openVote: string | null;
   /** The motion whose vote closed and whose result must be the very next event, or null. */
   resultDue: string | null;
+  /** The signatures on the record so far (signatureId), each allowed once. */
+  signatures: Set<string>;
 }
+
+/** A signature's identity: its challenge and response (Schnorr signatures cannot be re-randomised without the key). */
+const signatureId = (p: Obj): string => canonicalJson(p.signature);
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -129,7 +134,7 @@ export function initialMeetingState(genesis: MeetingEvent<'meeting'>): MeetingSt
   for (const c of meeting.proxies) proxies.set(c.grant.principal, { holder: c.grant.holder, scope: 'standing', seq: 0, carry: c });
   return {
     meetingHash: genesis.hash, headSeq: genesis.seq, headHash: genesis.hash, headTime: genesis.time,
-    meeting, body: meeting.body, phase: 'setup', present: new Set(), proxies, motions: new Map(), motionOrder: [], openVote: null, resultDue: null,
+    meeting, body: meeting.body, phase: 'setup', present: new Set(), proxies, motions: new Map(), motionOrder: [], openVote: null, resultDue: null, signatures: new Set(meeting.proxies.map((c) => signatureId(c.grant as unknown as Obj))),
   };
 }
 
@@ -180,6 +185,9 @@ export function checkMeetingEvent(st: MeetingState, type: string, payload: unkno
   if (!isId(p.by) || keyOf(st.body, p.by) === undefined) return problem('not-a-member', 'meeting.signatures', `"${String(p.by)}" is not a member or officer of this body`);
   const unsigned = checkMeetingSignature(st.meetingHash, st.body, t, p);
   if (unsigned) return problem('bad-signature', 'meeting.signatures', `${t} by ${p.by}: ${unsigned}`);
+  // A signed event is good once: the board cannot replay a check-in after its member left, or a
+  // grant after its revocation (a new one needs a new signature, which needs the key).
+  if (st.signatures.has(signatureId(p))) return problem('duplicate', 'meeting.signatures', `${t} by ${p.by}: this signed event is already on the record (a replay)`);
   if (PROCEDURE.has(t) && !runsMeeting(st, p.by)) return problem('not-allowed', 'meeting.signatures', `${t} is signed by the chair or a secretary, not ${p.by}`);
   if (st.phase === 'closed') return problem('wrong-phase', 'meeting.order', 'the meeting is closed');
   switch (t) {
@@ -188,7 +196,10 @@ export function checkMeetingEvent(st: MeetingState, type: string, payload: unkno
     case 'member-present':
     case 'member-left': {
       if (!isId(p.member) || !memberOf(st.body, p.member)) return problem('not-a-member', 'meeting.presence', `"${String(p.member)}" is not a member of this body`);
-      if (p.by !== p.member && !runsMeeting(st, p.by)) return problem('not-allowed', 'meeting.signatures', `${p.by} may not record ${p.member}'s presence`);
+      // Presence counts for quorum: only the member can say they are here. Anyone running the meeting
+      // may record that a member left (the member can check in again, signed).
+      if (t === 'member-present' && p.by !== p.member) return problem('not-allowed', 'meeting.signatures', `only ${p.member} can check ${p.member} in`);
+      if (t === 'member-left' && p.by !== p.member && !runsMeeting(st, p.by)) return problem('not-allowed', 'meeting.signatures', `${p.by} may not record that ${p.member} left`);
       const here = st.present.has(p.member);
       if (t === 'member-present' && here) return problem('duplicate', 'meeting.presence', `${p.member} is already present`);
       if (t === 'member-left' && !here) return problem('not-present', 'meeting.presence', `${p.member} is not present`);
@@ -352,6 +363,7 @@ export function applyMeetingEvent(st: MeetingState, e: MeetingEvent): void {
     }
     case 'meeting': break;
   }
+  if (Object.hasOwn(p, 'signature')) st.signatures.add(signatureId(p));
   st.headSeq = e.seq;
   st.headHash = e.hash;
   st.headTime = e.time;
