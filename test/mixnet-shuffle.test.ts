@@ -3,6 +3,7 @@
 // mixer, board operator or anyone handing the verifier a record could try is refused.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { backend, isIdentityBytes } from '../src/crypto/backend.js';
 import { ORDER, randomScalar, type Scalar } from '../src/crypto/group.js';
 import { toHex } from '../src/crypto/encoding.js';
@@ -84,6 +85,25 @@ onEachBackend(() => {
     fails(checkShuffle(CTX, pk, rows, edit((r) => { r[2] = r[2]!.slice(0, 2); }), proof), /row 2 does not hold 3 ciphertexts/);
     // The control: the untouched output passes.
     assert.deepEqual(checkShuffle(CTX, pk, rows, out, proof), { ok: true });
+  });
+
+  test('property: any one output component replaced by another point, or the output rows rotated, is refused', () => {
+    const be = backend();
+    const { pk } = keys();
+    fc.assert(fc.property(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 3 }), fc.nat(), fc.boolean(), fc.bigInt({ min: 1n, max: ORDER - 1n }), (n, k, pick, beta, s) => {
+      const rows = makeRows(pk, n, k);
+      const { rows: out, proof } = shuffle(CTX, pk, rows);
+      const i = pick % n, j = (pick >> 3) % k;
+      const changed = out.map((r) => r.slice());
+      const ct = changed[i]![j]!;
+      changed[i]![j] = beta ? { alpha: ct.alpha, beta: be.add(ct.beta, be.baseMul(s)) } : { alpha: be.baseMul(s), beta: ct.beta };
+      assert.equal(checkShuffle(CTX, pk, rows, changed, proof).ok, false);
+      if (n > 1) {
+        const rotated = [...out.slice(1), out[0]!];
+        assert.equal(checkShuffle(CTX, pk, rows, rotated, proof).ok, false);
+      }
+      assert.equal(checkShuffle(CTX, pk, rows, out, proof).ok, true);
+    }), { numRuns: be.name === 'noble' ? 4 : 12 });
   });
 
   test('a proof belongs to its input, key, election, question, mixer and position only', () => {
