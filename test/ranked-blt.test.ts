@@ -3,10 +3,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { BltError, parseBlt, writeBlt } from '../src/ranked/blt.js';
 
-const FIXTURES = join(import.meta.dirname, '..', '..', 'test', 'fixtures', 'stv-meek');
+const FIXTURES = fileURLToPath(new URL('../../test/fixtures/stv-meek', import.meta.url));
 
 test('reads nicknames, [withdrawn], [tie] and equal preferences', () => {
   const e = parseBlt(readFileSync(join(FIXTURES, 'vegetables.blt'), 'utf8'));

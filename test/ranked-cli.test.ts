@@ -4,12 +4,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { veche, vecheOk } from './helpers/cli.js';
 import { rankedCommand } from '../src/cli/commands/ranked.js';
 import { UsageError } from '../src/cli/args.js';
 
-const FIXTURES = join(import.meta.dirname, '..', '..', 'test', 'fixtures', 'stv-meek');
+const FIXTURES = fileURLToPath(new URL('../../test/fixtures/stv-meek', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'veche-ranked-'));
 const TRUNCATION = join(dir, 'truncation.blt');
 writeFileSync(TRUNCATION, '4 3\n3 1 2 0\n27 1 0\n5 4 3 0\n20 4 0\n11 2 0\n11 3 0\n0\n"A"\n"B"\n"C"\n"E"\n"Truncation matters"\n');

@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { join, relative } from 'node:path';
 import { parseBlt } from '../src/ranked/blt.js';
 import { countRanked } from '../src/ranked/count.js';
@@ -11,7 +12,7 @@ import { MeekStalled } from '../src/ranked/meek.js';
 import { meekTranscript } from '../src/ranked/transcript.js';
 import type { RankedInput } from '../src/ranked/types.js';
 
-const DIR = join(import.meta.dirname, '..', '..', 'test', 'fixtures', 'stv-meek');
+const DIR = fileURLToPath(new URL('../../test/fixtures/stv-meek', import.meta.url));
 
 function bltFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => {

@@ -3,12 +3,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { parseBlt } from '../src/ranked/blt.js';
 import { countRanked } from '../src/ranked/count.js';
 import { SCOT5 } from '../src/ranked/fixed.js';
 
-const DIR = join(import.meta.dirname, '..', '..', 'test', 'fixtures', 'scottish-stv');
+const DIR = fileURLToPath(new URL('../../test/fixtures/scottish-stv', import.meta.url));
 const expected = JSON.parse(readFileSync(join(DIR, 'openstv-expected.json'), 'utf8')) as Record<string, { winners: number[]; stages: string[][] }>;
 
 test('the OpenSTV expectations are present', () => {
