@@ -16,6 +16,7 @@ import type { Elections } from '../src/server/elections.js';
 import { SqliteAccountStore } from '../src/server/accounts/sqlite-store.js';
 import { PostgresAccountStore } from '../src/server/accounts/postgres-store.js';
 import type { AccountStore, OidcSettings } from '../src/server/accounts/store.js';
+import { MIN_SCRYPT_N } from '../src/server/accounts/passwords.js';
 import { LoginAttempts, type AttemptLimits } from '../src/server/accounts/attempts.js';
 import { freshDatabase } from './helpers/postgres.js';
 import { freePort } from './helpers/server-process.js';
@@ -49,7 +50,7 @@ export function accountStores(): { name: string; make(label: string): Promise<Ac
 
 export interface AccountsServer { base: string; adminToken: string; elections: Elections; close(): Promise<void> }
 
-export async function startAccountsServer(s: AccountsStores, opts: { oidc?: OidcSettings; limits?: AttemptLimits; settings?: ServerSettings; port?: number } = {}): Promise<AccountsServer> {
+export async function startAccountsServer(s: AccountsStores, opts: { oidc?: OidcSettings; limits?: AttemptLimits; settings?: ServerSettings; port?: number; publicUrl?: string; scryptN?: number } = {}): Promise<AccountsServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'veche-accounts-'));
   const admin = await ensureAdminToken(s.board, dataDir);
   // The redirect URI is built from the public URL, so the port is chosen before the server starts.
@@ -57,7 +58,7 @@ export async function startAccountsServer(s: AccountsStores, opts: { oidc?: Oidc
   const base = `http://127.0.0.1:${port}`;
   const { app, elections } = await buildApp(s.board, {
     rateLimit: 0, webDir: null, scheduleIntervalMs: 0, ...opts.settings,
-    accounts: { store: s.accounts, publicUrl: base, oidc: opts.oidc ?? null, ...(opts.limits ? { attempts: new LoginAttempts(opts.limits) } : {}) },
+    accounts: { store: s.accounts, publicUrl: opts.publicUrl ?? base, scryptN: opts.scryptN ?? MIN_SCRYPT_N, oidc: opts.oidc ?? null, ...(opts.limits ? { attempts: new LoginAttempts(opts.limits) } : {}) },
   });
   await app.listen({ port, host: '127.0.0.1' });
   return { base, adminToken: admin.token!, elections, async close() { await app.close(); rmSync(dataDir, { recursive: true, force: true }); } };

@@ -10,6 +10,7 @@ import { issueCredentials } from '../src/credentials/credentials.js';
 import { smallManifest } from './helpers/election-fixture.js';
 import { rolesOf } from './helpers/election.js';
 import { call, keyCeremony, ok, recordText } from './helpers/server.js';
+import { sessionHash } from '../src/server/accounts/sessions.js';
 import { accountStores, startAccountsServer, TestBrowser, type AccountsServer } from './accounts-fixture.js';
 
 const PASSWORD = 'correct horse battery staple';
@@ -175,6 +176,25 @@ for (const factory of accountStores()) {
         await assert.rejects(raw.pool!.query('DELETE FROM veche_acc_audit'), /append-only/);
       }
       assert.equal((await stores.accounts.audit('org-a', 0, 1000)).length, entries.length, 'reads are not logged; nothing was changed or removed');
+    });
+
+    await t.test('behind https: the cookie is Secure and the Origin must be the public one', async () => {
+      const secure = await startAccountsServer(stores, { publicUrl: 'https://vote.example' });
+      t.after(() => secure.close());
+      const wrong = await new TestBrowser().request('POST', `${secure.base}/api/login/password`, { json: { email: 'olga@union.example', password: PASSWORD } });
+      assert.equal(wrong.status, 403, 'the Origin of the loopback address is not the public one');
+      const right = await new TestBrowser().request('POST', `${secure.base}/api/login/password`, { json: { email: 'olga@union.example', password: PASSWORD }, origin: 'https://vote.example' });
+      assert.equal(right.status, 200, right.text);
+      assert.match(right.setCookies.join('\n'), /veche_session=[A-Za-z0-9_-]{43}; Path=\/; Max-Age=43200; HttpOnly; SameSite=Strict; Secure/);
+    });
+
+    await t.test('an expired session is refused', async () => {
+      const browser = new TestBrowser();
+      const sid = 'B'.repeat(43);
+      await stores.accounts.createSession(sessionHash(sid), adminA, Date.now() - 1, null);
+      browser.cookies.push({ name: 'veche_session', value: sid, host: new URL(base).host, path: '/', expires: Infinity, attributes: '' });
+      assert.equal((await browser.request('GET', `${base}/api/session`)).status, 401);
+      assert.equal((await browser.request('POST', `${base}/api/elections/acc-a/close`)).status, 401);
     });
 
     await t.test('logout ends the session on the server, not just in the browser', async () => {

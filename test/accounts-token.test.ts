@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runServer } from '../src/server/run.js';
 import { call } from './helpers/server.js';
+import { SqliteAccountStore } from '../src/server/accounts/sqlite-store.js';
+import { checkPassword } from '../src/server/accounts/passwords.js';
 
 test('the admin token is not printed on the first start nor on a second one', async (t) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'veche-accounts-token-'));
@@ -34,4 +36,16 @@ test('the admin token is not printed on the first start nor on a second one', as
   assert.ok(second.text.includes(`admin token: in ${file}`));
   assert.equal(readFileSync(file, 'utf8').trim(), token, 'the token is kept');
   assert.equal((await call(second.server.url, 'POST', '/api/organisations', { token, json: { id: 'org-a', name: 'A' } })).status, 200);
+
+  // The server as started for real hashes passwords with scrypt N = 2^17, r = 8, p = 1.
+  const invited = await call(second.server.url, 'POST', '/api/organisations/org-a/members', { token, json: { email: 'ann@a.example', role: 'admin', passwordLink: true } });
+  const link = /#set=(.+)$/.exec(invited.body.passwordLink as string)![1]!;
+  assert.equal((await call(second.server.url, 'POST', '/api/password', { json: { link, password: 'twelve chars or more' } })).status, 200);
+  const accounts = new SqliteAccountStore(join(dataDir, 'veche.sqlite'));
+  const hash = (await accounts.accountByEmail('ann@a.example'))!.passwordHash!;
+  await accounts.close();
+  assert.match(hash, /^scrypt\$131072\$8\$1\$[A-Za-z0-9_-]{22}\$[A-Za-z0-9_-]{43}$/);
+  const login = await fetch(`${second.server.url}/api/login/password`, { method: 'POST', headers: { 'content-type': 'application/json', origin: second.server.url }, body: JSON.stringify({ email: 'ann@a.example', password: 'twelve chars or more' }) });
+  assert.equal(login.status, 200);
+  assert.equal(await checkPassword('twelve chars or more!', hash), false);
 });

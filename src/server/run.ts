@@ -71,6 +71,7 @@ export interface RunningServer {
 }
 
 export async function runServer(opts: RunOptions, print: (line: string) => void = (l) => process.stdout.write(l + '\n')): Promise<RunningServer> {
+  if (opts.oidc && !opts.publicUrl) throw new Error('VECHE_OIDC_ISSUER needs VECHE_PUBLIC_URL: the OpenID Connect redirect URI is built from it');
   mkdirSync(opts.dataDir, { recursive: true });
   const store = await openStore(opts.databaseUrl, opts.dataDir);
   const accounts = await openAccountStore(opts.databaseUrl, opts.dataDir).catch(async (e: unknown) => { await store.close(); throw e; });

@@ -20,6 +20,8 @@ export interface AccountSettings {
   /** The server-wide OpenID Connect provider (VECHE_OIDC_*). */
   oidc?: OidcSettings | null;
   attempts?: LoginAttempts;
+  /** scrypt's N for new password hashes; default SCRYPT.N (2^17). Lower only in tests. */
+  scryptN?: number;
 }
 
 export type Caller =

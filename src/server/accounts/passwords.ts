@@ -21,11 +21,15 @@ export function passwordProblem(password: string): string | null {
   return null;
 }
 
+/** The smallest N accepted for new hashes (16 MiB): the tests use it to stay fast; servers use SCRYPT.N. */
+export const MIN_SCRYPT_N = 2 ** 14;
+
 /** "scrypt$<N>$<r>$<p>$<salt>$<key>" (base64url). */
-export async function hashPassword(password: string): Promise<string> {
+export async function hashPassword(password: string, N: number = SCRYPT.N): Promise<string> {
+  if (!Number.isInteger(Math.log2(N)) || N < MIN_SCRYPT_N) throw new Error(`scrypt N must be a power of two of at least ${MIN_SCRYPT_N}`);
   const salt = randomBytes(SCRYPT.saltLength);
-  const key = await derive(password, salt, SCRYPT.N, SCRYPT.r, SCRYPT.p, SCRYPT.keyLength);
-  return ['scrypt', SCRYPT.N, SCRYPT.r, SCRYPT.p, salt.toString('base64url'), key.toString('base64url')].join('$');
+  const key = await derive(password, salt, N, SCRYPT.r, SCRYPT.p, SCRYPT.keyLength);
+  return ['scrypt', N, SCRYPT.r, SCRYPT.p, salt.toString('base64url'), key.toString('base64url')].join('$');
 }
 
 const STORED = /^scrypt\$(\d{1,8})\$(\d{1,2})\$(\d{1,2})\$([A-Za-z0-9_-]{16,64})\$([A-Za-z0-9_-]{32,128})$/;

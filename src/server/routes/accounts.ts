@@ -100,7 +100,7 @@ export async function accountRoutes(app: FastifyInstance, opts: { elections: Ele
     if (problem) throw new HttpError(400, 'weak-password', problem);
     const account = await store.takePasswordLink(passwordLinkHash(req.body.link), Date.now());
     if (!account) throw new HttpError(404, 'unknown-link', 'this link is unknown, used or expired; ask an admin for a new one');
-    await store.setPasswordHash(account, await hashPassword(req.body.password));
+    await store.setPasswordHash(account, await hashPassword(req.body.password, access.settings.scryptN));
     const a = (await store.account(account))!;
     await access.audit(req, `account:${a.id} ${a.email}`, null, 'password-set', `account:${a.id}`, 200);
     return { account: a.id, email: a.email };
