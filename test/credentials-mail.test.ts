@@ -68,8 +68,15 @@ describe('veche credentials mail', () => {
       refused(['--record', 'before-list.jsonl'], /the record holds no credential list yet/),
       refused(['--voters', 'authority/bad-voters.csv'], /line 3: "boris@example\.org\r\nBcc: all@example\.org" is not an e-mail address/),
     ]);
+    // A dry run checks the same, shows one mail with its credential masked, and sends nothing.
+    const dry = await veche(['credentials', 'mail', '--record', 'record.jsonl', '--private', 'authority/credentials.private.csv', '--base-url', BASE, '--dry-run', '--status', 'altered-status.jsonl'], { cwd: e.work });
+    assert.equal(dry.code, 0, dry.stderr);
+    assert.match(dry.stdout, /would mail boris@example\.org \(ru\)/);
+    assert.match(dry.stdout, /5 mail\(s\) would be sent \(dry run: nothing sent\)/);
+    for (const c of e.credentials.values()) assert.ok(!dry.stdout.includes(c), 'no credential on the console');
+    assert.ok(dry.stdout.includes(`${e.credentials.get('alice')!.slice(0, 5)}-•••••-•••••-•••••-•••••`));
     assert.equal(smtp.received.length, 0);
-    assert.ok(!existsSync(e.at('altered-status.jsonl')), 'no status file for a refused run');
+    assert.ok(!existsSync(e.at('altered-status.jsonl')), 'no status file for a refused run or a dry run');
   });
 
   test('each voter gets their own link and credential, in their language; a refused recipient is "refused" and the others are sent', async () => {

@@ -40,7 +40,7 @@ nothing, unless every credential of the private list is on its list with the sam
 credentials are left out. --authority is optional here (given, the manifest must name its key).
   mail --record RECORD --private DIR/credentials.private.csv [--voters VOTERS.csv] --base-url URL
        --smtp smtp://USER:PASSWORD@HOST:PORT [--from ADDRESS] [--rate 2/s] [--status FILE]
-       [--resend] [--only VOTER ...] [--allow-plaintext]
+       [--resend] [--only VOTER ...] [--allow-plaintext] [--dry-run]
       mail each voter their own voting link (URL/vote/ID#credential=…) and credential, with the
       election's title and fingerprint and how to vote, in the voter's language (a "language"
       column; else the election's first). Addresses come from an "email" column (the private list's,
@@ -51,7 +51,8 @@ credentials are left out. --authority is optional here (given, the manifest must
       next mail: sent, re-sent, refused (the server's reply), failed (try again), bounced. A re-run
       sends only to those not yet sent (an interrupted or failed one again; a refused or bounced
       one once its address was corrected); --resend sends again to all selected (--only).
-      Exit 1 if any mail was refused or failed.
+      Exit 1 if any mail was refused or failed. --dry-run checks everything, lists who would be
+      mailed and shows one mail (its credential masked), without connecting or writing a status.
   remind --record RECORD --private FILE [--voters FILE] --base-url URL --smtp URL [--from ...]
          [--rate ...] [--status FILE] [--resend] [--only VOTER ...]
       while the poll is open: mail again only the voters whose credential has no ballot on the
@@ -157,6 +158,21 @@ async function mailCommand(action: 'mail' | 'remind', values: Record<string, unk
   for (const v of only) if (!all.some((r) => r.voter === v)) throw new UsageError(`--only: no voter "${v}" in the private list`);
   if (only.length) chosen = chosen.filter((r) => only.includes(r.voter));
 
+  const mails: (Outgoing & { language: string })[] = chosen.map((r) => {
+    const { language, notice } = noticeOf(state, baseUrl, r);
+    return { recipient: r, language, ...(action === 'mail' ? invitationMail(language, notice) : reminderMail(language, notice)) };
+  });
+  if (values['dry-run']) {
+    // What would go out, without a connection or a status line; the credential shown is masked.
+    for (const m of mails) console.log(`would mail ${m.recipient.email} (${m.language})`);
+    const first = mails[0];
+    if (first) {
+      const mask = (t: string) => t.split(first.recipient.credential).join(`${first.recipient.credential.slice(0, 5)}-•••••-•••••-•••••-•••••`);
+      console.log(`\n--- the mail to ${first.recipient.email}, credential masked ---\nSubject: ${first.subject}\n\n${mask(first.text)}`);
+    }
+    console.log(`${mails.length} mail(s) would be sent (dry run: nothing sent)`);
+    return 0;
+  }
   const smtp = required(values, 'smtp');
   let interval: number;
   try { interval = parseRate((values.rate as string | undefined) ?? '2/s'); } catch (e) { throw new UsageError((e as Error).message); }
@@ -178,10 +194,6 @@ async function mailCommand(action: 'mail' | 'remind', values: Record<string, unk
   }
   let log: StatusLog;
   try { log = StatusLog.open(statusPath, { election: state.electionHash, kind: action === 'mail' ? 'invitation' : 'reminder' }); } catch (e) { transport.close(); throw new UsageError((e as Error).message); }
-  const mails: Outgoing[] = chosen.map((r) => {
-    const { language, notice } = noticeOf(state, baseUrl, r);
-    return { recipient: r, ...(action === 'mail' ? invitationMail(language, notice) : reminderMail(language, notice)) };
-  });
   console.log(`${action === 'mail' ? 'mailing' : 'reminding'} ${mails.length} voter(s) through ${redactSmtp(smtp)}; status in ${statusPath}`);
   try {
     const sum = await sendAll(mails, {
@@ -200,7 +212,7 @@ export async function credentialsCommand(argv: string[]): Promise<number> {
   const [action, ...rest] = argv;
   const { values, positionals } = parse(rest, {
     authority: { type: 'string' }, record: { type: 'string' }, voters: { type: 'string' }, count: { type: 'string' }, 'out-dir': { type: 'string' }, credential: { type: 'string' }, voter: { type: 'string' }, private: { type: 'string' }, reason: { type: 'string' }, out: { type: 'string' },
-    smtp: { type: 'string' }, from: { type: 'string' }, rate: { type: 'string' }, status: { type: 'string' }, resend: { type: 'boolean' }, only: { type: 'string', multiple: true }, 'base-url': { type: 'string' }, 'allow-plaintext': { type: 'boolean' },
+    smtp: { type: 'string' }, from: { type: 'string' }, rate: { type: 'string' }, status: { type: 'string' }, resend: { type: 'boolean' }, only: { type: 'string', multiple: true }, 'base-url': { type: 'string' }, 'allow-plaintext': { type: 'boolean' }, 'dry-run': { type: 'boolean' },
   }, action === 'bounced');
   if (values.help || !['init', 'issue', 'revoke', 'mail', 'remind', 'bounced', 'letters', 'export'].includes(action ?? '')) { process.stdout.write(CREDENTIALS_HELP); return values.help ? 0 : 2; }
   if (action === 'bounced') {
