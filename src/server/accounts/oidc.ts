@@ -9,6 +9,7 @@ import type { OidcSettings } from './store.js';
 export const CALLBACK_PATH = '/login/oidc/callback';
 export const FLOW_COOKIE = 'veche_oidc';
 export const FLOW_MINUTES = 10;
+export const MAX_FLOWS = 10_000;
 
 export interface OidcIdentity {
   /** "<issuer> <sub>": unique across providers. */
@@ -65,6 +66,8 @@ export class OidcLogin {
     const nonce = client.randomNonce();
     const now = Date.now();
     for (const [k, f] of this.flows) if (f.expires <= now) this.flows.delete(k);
+    // Each unfinished flow holds a little memory until it expires: bound it against a flood of starts.
+    if (this.flows.size >= MAX_FLOWS) throw new OidcError('too many sign-ins are under way; try again in a few minutes');
     this.flows.set(state, { verifier, nonce, settings, via, returnTo, expires: now + FLOW_MINUTES * 60_000 });
     const url = client.buildAuthorizationUrl(config, {
       redirect_uri: this.redirectUri, scope: 'openid email', state, nonce,

@@ -117,7 +117,14 @@ export async function accountRoutes(app: FastifyInstance, opts: { elections: Ele
       via = org.id;
     }
     if (!settings) throw new HttpError(404, 'no-oidc', 'no OpenID Connect provider is configured (VECHE_OIDC_ISSUER)');
-    const { url, state } = await access.oidc.start(settings, via, '/admin/');
+    let started;
+    try {
+      started = await access.oidc.start(settings, via, '/admin/');
+    } catch (e) {
+      if (e instanceof OidcError) throw new HttpError(503, 'busy', e.message);
+      throw new HttpError(502, 'oidc-unavailable', `the identity provider cannot be reached: ${(e as Error).message}`);
+    }
+    const { url, state } = started;
     // Lax, not Strict: the provider sends the browser back with a cross-site redirect.
     setCookie(reply, FLOW_COOKIE, state, { secure: access.secure(req), maxAgeSeconds: FLOW_MINUTES * 60, sameSite: 'Lax', path: CALLBACK_PATH });
     return reply.redirect(url, 303);
