@@ -175,8 +175,9 @@ export function checkMeetingEvent(st: MeetingState, type: string, payload: unkno
   if (!Object.hasOwn(FIELDS, type)) return problem('malformed', 'meeting.format', `unknown event type ${String(type)}`);
   const t = type as MeetingEventType;
   // A missing signature is the signature check's to report ("unsigned"), not a malformed event.
-  const fields = FIELDS[t].filter((k) => k !== 'signature');
-  if (!isObj(payload) || !sameKeys(Object.fromEntries(Object.entries(payload).filter(([k]) => k !== 'signature' || !fields.includes('by'))), fields.includes('by') ? fields : FIELDS[t]))
+  const signed = FIELDS[t].includes('signature');
+  const present = isObj(payload) ? Object.keys(payload).filter((k) => !(signed && k === 'signature')).sort().join(',') : null;
+  if (!isObj(payload) || present !== FIELDS[t].filter((k) => !(signed && k === 'signature')).sort().join(','))
     return problem('malformed', 'meeting.format', `${t} is exactly {${FIELDS[t].join(', ')}}`);
   const p = payload;
   if (st.resultDue !== null && t !== 'motion-result') return problem('wrong-phase', 'meeting.order', `the result of ${st.resultDue} must come right after its vote closed`);
