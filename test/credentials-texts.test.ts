@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LANGUAGES, TEXTS, invitationMail, pickLanguage, plural, reminderMail, type CredentialNotice } from '../src/credentials/templates/render.js';
 import type { PluralForms } from '../src/credentials/templates/types.js';
-import { parseRate, StatusLog, votingLink, checkBaseUrl } from '../src/credentials/mail.js';
+import { parseRate } from '../src/credentials/mail.js';
+import { StatusLog } from '../src/credentials/mail-status.js';
+import { checkBaseUrl, votingLink } from '../src/credentials/record-match.js';
 import { ContactsError, parseCsv, readRecipients } from '../src/credentials/contacts.js';
 
 const NOTICE: CredentialNotice = { name: 'Anna', title: 'Council', authority: 'Election office', fingerprint: '1a2b 3c4d 5e6f 7a8b 9c0d', link: 'https://v.example/vote/x#credential=AAAAA-BBBBB-CCCCC-DDDDD-EEEEE', credential: 'AAAAA-BBBBB-CCCCC-DDDDD-EEEEE', weight: 3, questions: 2, closes: '2027-03-10T18:00:00Z' };

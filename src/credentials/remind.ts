@@ -4,7 +4,7 @@
 // pester voters who did vote, or skip ones who did not, without its record failing the check.
 import { credentialKeys } from './credentials.js';
 import type { Recipient } from './contacts.js';
-import { matchRecord } from './mail.js';
+import { matchRecord } from './record-match.js';
 import type { VerifierState } from '../verify/state.js';
 
 export function notYetVoted(state: VerifierState, recipients: Recipient[]): { remind: Recipient[]; voted: number; revoked: number } {
