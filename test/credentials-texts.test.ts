@@ -60,7 +60,9 @@ describe('credential texts', () => {
     }
     const en = invitationMail('en', NOTICE, now).text;
     assert.match(en, /weight of 3 votes\./);
-    assert.match(en, /The poll closes in 4 days, on March 10, 2027 at 6:00 PM UTC\./);
+    assert.match(en, /The poll closes in 3 days, on March 10, 2027 at 6:00 PM UTC\./, 'calendar days: the 7th to the 10th');
+    assert.match(invitationMail('en', NOTICE, new Date('2027-03-09T23:59:00Z')).text, /closes in 1 day, on March 10/);
+    assert.match(invitationMail('ru', NOTICE, new Date('2027-03-10T08:00:00Z')).text, /Голосование закроется сегодня, 10 марта 2027 г\. в 18:00 UTC\./);
     assert.doesNotMatch(invitationMail('en', { ...NOTICE, weight: 1 }, now).text, /weight/);
     assert.doesNotMatch(invitationMail('en', NOTICE, new Date('2027-04-01T00:00:00Z')).text, /closes in/, 'nothing said of a closing time gone by');
   });

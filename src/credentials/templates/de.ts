@@ -7,6 +7,7 @@ export const de: CredentialTexts = {
   invitationIntro: 'Sie stehen im Wählerverzeichnis von „{title}“. {authority}, die Ausgabestelle der Zugangsschlüssel, sendet Ihnen Ihren persönlichen Link und Ihren Schlüssel.',
   reminderIntro: 'Das Protokoll von „{title}“ enthält noch keinen Stimmzettel Ihres Schlüssels. Wenn Sie abstimmen möchten, ist noch Zeit.',
   closesIn: { one: 'Die Abstimmung endet in {n} Tag, am {date}.', other: 'Die Abstimmung endet in {n} Tagen, am {date}.' },
+  closesToday: 'Die Abstimmung endet heute, am {date}.',
   questions: { one: 'Der Stimmzettel hat {n} Frage.', other: 'Der Stimmzettel hat {n} Fragen.' },
   weight: { one: 'Ihr Stimmzettel zählt mit dem Gewicht von {n} Stimme.', other: 'Ihr Stimmzettel zählt mit dem Gewicht von {n} Stimmen.' },
   link: 'Ihr Abstimmungslink',

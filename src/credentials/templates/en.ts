@@ -7,6 +7,7 @@ export const en: CredentialTexts = {
   invitationIntro: 'You are on the voter list of “{title}”. {authority}, the election’s credential authority, sends you your own voting link and credential.',
   reminderIntro: 'The record of “{title}” holds no ballot of your credential yet. If you want to vote, there is still time.',
   closesIn: { one: 'The poll closes in {n} day, on {date}.', other: 'The poll closes in {n} days, on {date}.' },
+  closesToday: 'The poll closes today, {date}.',
   questions: { one: 'The ballot has {n} question.', other: 'The ballot has {n} questions.' },
   weight: { one: 'Your ballot counts with a weight of {n} vote.', other: 'Your ballot counts with a weight of {n} votes.' },
   link: 'Your voting link',

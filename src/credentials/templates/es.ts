@@ -7,6 +7,7 @@ export const es: CredentialTexts = {
   invitationIntro: 'Usted figura en el censo de «{title}». {authority}, la autoridad que emite las claves de votación, le envía su enlace personal y su clave.',
   reminderIntro: 'El registro de «{title}» aún no contiene ninguna papeleta de su clave. Si desea votar, todavía está a tiempo.',
   closesIn: { one: 'La votación cierra en {n} día, el {date}.', many: 'La votación cierra en {n} de días, el {date}.', other: 'La votación cierra en {n} días, el {date}.' },
+  closesToday: 'La votación cierra hoy, el {date}.',
   questions: { one: 'La papeleta tiene {n} pregunta.', many: 'La papeleta tiene {n} de preguntas.', other: 'La papeleta tiene {n} preguntas.' },
   weight: { one: 'Su papeleta cuenta con un peso de {n} voto.', many: 'Su papeleta cuenta con un peso de {n} de votos.', other: 'Su papeleta cuenta con un peso de {n} votos.' },
   link: 'Su enlace de votación',

@@ -7,6 +7,7 @@ export const fr: CredentialTexts = {
   invitationIntro: 'Vous êtes inscrit·e sur la liste électorale de « {title} ». {authority}, l’autorité qui délivre les codes d’accès, vous envoie votre lien de vote personnel et votre code.',
   reminderIntro: 'Le registre de « {title} » ne contient encore aucun bulletin de votre code. Si vous souhaitez voter, il est encore temps.',
   closesIn: { one: 'Le scrutin ferme dans {n} jour, le {date}.', many: 'Le scrutin ferme dans {n} de jours, le {date}.', other: 'Le scrutin ferme dans {n} jours, le {date}.' },
+  closesToday: 'Le scrutin ferme aujourd’hui, le {date}.',
   questions: { one: 'Le bulletin comporte {n} question.', many: 'Le bulletin comporte {n} de questions.', other: 'Le bulletin comporte {n} questions.' },
   weight: { one: 'Votre bulletin compte pour {n} voix.', many: 'Votre bulletin compte pour {n} de voix.', other: 'Votre bulletin compte pour {n} voix.' },
   link: 'Votre lien de vote',

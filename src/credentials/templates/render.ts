@@ -46,10 +46,12 @@ export interface CredentialNotice {
 function closing(lang: string, t: CredentialTexts, closes: string | undefined, now: Date): string | null {
   if (!closes) return null;
   const end = new Date(closes);
-  const days = Math.ceil((end.getTime() - now.getTime()) / 86_400_000);
-  if (!Number.isFinite(days) || days < 0) return null;
+  if (!(end.getTime() > now.getTime())) return null;
+  // Calendar days in UTC, the zone the date is written in: "tomorrow" is 1 whatever the hour.
+  const day = (d: Date) => Math.floor(d.getTime() / 86_400_000);
+  const days = day(end) - day(now);
   const date = new Intl.DateTimeFormat(lang, { year: 'numeric', month: 'long', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZone: 'UTC', timeZoneName: 'short' }).format(end);
-  return plural(lang, t.closesIn, days, { date });
+  return days === 0 ? fill(t.closesToday, { date }) : plural(lang, t.closesIn, days, { date });
 }
 
 function body(lang: string, t: CredentialTexts, n: CredentialNotice, intro: string, now: Date): string {

@@ -15,8 +15,10 @@ export interface CredentialTexts {
   invitationIntro: string;
   /** {title} */
   reminderIntro: string;
-  /** {n} days, {date} */
+  /** {n} whole calendar days (UTC) from now to the closing day, {date} */
   closesIn: PluralForms;
+  /** {date}: the poll closes on this calendar day (UTC). */
+  closesToday: string;
   /** {n} questions */
   questions: PluralForms;
   /** {n}: the weight of this voter's ballot (said only when it is not 1). */
