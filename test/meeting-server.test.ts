@@ -142,6 +142,11 @@ for (const factory of STORES) {
         assert.equal((await post('motions/dues/votes', 'named-vote', { motion: 'dues', votes: [{ member: 'm1', for: 0, against: 1, abstain: 0 }], by: 'm1' })).status, 200);
         const block = await post('motions/dues/votes', 'named-vote', { motion: 'dues', votes: [{ member: 'm2', for: 1, against: 0, abstain: 0 }, { member: 'm4', for: 1, against: 0, abstain: 0 }], by: 'm2' });
         assert.equal(block.status, 200);
+        // Both sides of the proxy see it, and which event cast the principal's vote.
+        view = (await call(base, 'GET', '/api/meetings/agm')).body;
+        assert.deepEqual(view.proxies, [{ principal: 'm4', holder: 'm2', scope: 'meeting' }]);
+        assert.equal(view.motions[0].votes.m4, block.body.events[0].seq);
+        assert.deepEqual(view.motions[0].voted, ['m1', 'm2', 'm4']);
         const mine = await post('motions/dues/votes', 'named-vote', { motion: 'dues', votes: [{ member: 'm3', for: 1, against: 0, abstain: 0 }], by: 'm3' });
         assert.equal(mine.status, 200);
         const closed = await post('motions/dues/close', 'vote-closed', { motion: 'dues', by: 'sec' });
@@ -163,6 +168,7 @@ for (const factory of STORES) {
         assert.equal((await post('close', 'meeting-closed', { by: 'm1' })).status, 200);
         assert.deepEqual((await live).map((e) => e.type), ['meeting-closed']);
 
+        assert.deepEqual([(await call(base, 'GET', '/api/meetings/nope/events')).status, (await call(base, 'GET', '/api/meetings/nope')).body.error], [404, 'unknown-meeting']);
         const record = await call(base, 'GET', '/api/meetings/agm/record');
         const v = await checkMeetingRecord(record.text.split('\n').slice(0, -1));
         assert.deepEqual(v.report.checks.filter((c) => c.failed > 0).map((c) => c.id), []);
