@@ -1,4 +1,4 @@
-// The spec's CheckProof equations (docs/spec-mixnet.md §5.3, E1–Ê_i), written out one by one with
+// The spec's CheckProof equations (docs/spec.md §18.5.3, E1–Ê_i), written out one by one with
 // noble's points as a second verifier would write them, hold for honest proofs and fail for forged
 // ones exactly when checkShuffle (one batched MSM) refuses. And a mixer who runs the real prover on a
 // witness that is not a shuffle (a ballot duplicated and another dropped, or a ballot substituted) is

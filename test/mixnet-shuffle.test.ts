@@ -1,4 +1,4 @@
-// The mixnet's shuffle and its proof (src/mixnet, docs/spec-mixnet.md), on every backend: an honest
+// The mixnet's shuffle and its proof (src/mixnet, docs/spec.md §18), on every backend: an honest
 // shuffle of rows of width 1 and 3 verifies and keeps each row's plaintexts together; what a dishonest
 // mixer, board operator or anyone handing the verifier a record could try is refused.
 import { test, before } from 'node:test';

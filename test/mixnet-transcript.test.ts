@@ -1,4 +1,4 @@
-// The mixnet's transcript, generators, permutation and encodings (docs/spec-mixnet.md §3-§6, §8):
+// The mixnet's transcript, generators, permutation and encodings (docs/spec.md §18.3-§6, §8):
 // a proof whose Fiat–Shamir hash leaves out any one public input is refused; the generators are
 // RFC 9496 element derivations that noble and libsodium compute alike; the permutation is uniform; and
 // the fixed test vectors (a seeded random stream → fixed output and proof bytes) hold on every backend.
@@ -135,7 +135,7 @@ test('rows encode one way and decode only from that encoding', () => {
   assert.throws(() => decodeRows(be, Uint8Array.from([0, 0, 0, 0, 0, 1])), /bad count or width/);
 });
 
-// The vector (docs/spec-mixnet.md §8): key, rows and shuffle all from stream('veche mixnet vector 1').
+// The vector (docs/spec.md §18.8): key, rows and shuffle all from stream('veche mixnet vector 1').
 const VECTOR = {
   seed: '2e6259b98c665dd6a283f864adcdc777d416a2d3fcca7e8554c76fc40b57ceb2',
   generators: [
@@ -170,7 +170,7 @@ test('test vector: fixed random stream → fixed output and proof bytes, identic
     assert.equal(got.proof, VECTOR.proof, `${be.name}: proof`);
   }
   assert.equal(new Set(seen).size, 1);
-  // The intermediate values of docs/spec-mixnet.md §8, for a second implementation to find its mistakes.
+  // The intermediate values of docs/spec.md §18.8, for a second implementation to find its mistakes.
   const be = backend();
   const rows = decodeRows(be, fromHex(VECTOR.rows, VECTOR.rows.length / 2));
   const out = decodeRows(be, fromHex(VECTOR.output, VECTOR.output.length / 2));

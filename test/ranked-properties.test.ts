@@ -45,7 +45,7 @@ test('the lot order is a permutation fixed by the seed: same seed same order, an
   assert.throws(() => lotOrder(new Uint8Array(8), 5), /at least 16 bytes/);
 });
 
-test('lot order test vectors (docs/spec-ranked-counting.md R2), and the question binds the order', () => {
+test('lot order test vectors (docs/spec.md §17 R2), and the question binds the order', () => {
   // Seed: 32 zero bytes. Key of candidate 0 = H_{ranked/lot-order}({seed: "00…00", question: "", candidate: 0}).
   assert.equal(lotKey(new Uint8Array(32), '', 0), '416b75e87c9c702ed53f230e5fc9d3a11553cba5ff69fabf71d0c6a7c5baf7bd');
   assert.deepEqual(lotOrder(new Uint8Array(32), 5), [1, 4, 0, 2, 3]);

@@ -1,6 +1,6 @@
 // What a shuffle is bound to: the election (its hash), the ranked question, the mixer and the shuffle's
 // place in the chain. The context enters the generators' seed and every Fiat–Shamir hash, so a proof
-// made for one election, question, mixer or position is refused for any other (docs/spec-mixnet.md §1).
+// made for one election, question, mixer or position is refused for any other (docs/spec.md §18.1).
 import { canonicalJson } from '../crypto/encoding.js';
 
 export interface ShuffleContext {

@@ -1,4 +1,4 @@
-// Packed canonical encodings of the mixnet's inputs, outputs and proof (docs/spec-mixnet.md §6):
+// Packed canonical encodings of the mixnet's inputs, outputs and proof (docs/spec.md §18.6):
 // points as their 32-byte ristretto255 encodings, scalars as 32 bytes little-endian < q, counts
 // big-endian. One value, one encoding: decoding refuses wrong lengths and counts, non-canonical or
 // identity points and unreduced scalars.
@@ -105,7 +105,7 @@ export function decodeRows(be: GroupBackend, bytes: Uint8Array): Row[] {
 }
 
 /**
- * The proof of a shuffle of N rows of width k (docs/spec-mixnet.md §5): the permutation commitment
+ * The proof of a shuffle of N rows of width k (docs/spec.md §18.5): the permutation commitment
  * c_1..c_N, the commitment chain ĉ_1..ĉ_N, the commitments t̂_1..t̂_N, t_1, t_2, t_3 and t_4 (one pair
  * per column), and the responses s_1, s_2, s_3, s_4 (one per column), ŝ_1..ŝ_N, s'_1..s'_N.
  */

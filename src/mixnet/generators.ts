@@ -1,5 +1,5 @@
 // The independent generators h_0..h_N of the proof of shuffle, derived by hash-to-group so that no one
-// knows a discrete logarithm between any two of them or g (docs/spec-mixnet.md §3):
+// knows a discrete logarithm between any two of them or g (docs/spec.md §18.3):
 //   seed = SHA-256("veche/v2/mixnet/generators" || 0x00 || canonicalJson(context))
 //   h_i  = Derive(SHA-512("veche/v2/mixnet/generator" || 0x00 || seed || u32be(i)))
 // where Derive is ristretto255's element derivation from 64 uniform bytes (RFC 9496 §4.3.4). Both

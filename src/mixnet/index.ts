@@ -1,4 +1,4 @@
-// The verifiable re-encryption mixnet (docs/spec-mixnet.md): shuffle and prove, check a shuffle.
+// The verifiable re-encryption mixnet (docs/spec.md §18): shuffle and prove, check a shuffle.
 export { shuffle, type ShuffleResult, type ShuffleOptions } from './shuffle.js';
 export { checkShuffle, type ShuffleCheck } from './verify.js';
 export { checkContext, type ShuffleContext } from './context.js';

@@ -1,6 +1,6 @@
 // The prover of the Terelius–Wikström proof of shuffle, as in Haenni, Locher, Koenig and Dubuis,
 // "Pseudo-code algorithms for verifiable re-encryption mix-nets" (FC 2017), Algorithm GenProof, for
-// rows of k ciphertexts under one permutation (docs/spec-mixnet.md §5). Output row i is input row π(i)
+// rows of k ciphertexts under one permutation (docs/spec.md §18.5). Output row i is input row π(i)
 // re-encrypted: α'_{ij} = α_{π(i)j}·g^{ρ_ij}, β'_{ij} = β_{π(i)j}·pk^{ρ_ij}.
 //
 // The commitment chain ĉ_i = g^{r̂_i}·ĉ_{i-1}^{u'_i} (ĉ_0 = h_0) is computed in closed form,

@@ -1,4 +1,4 @@
-// The Fiat–Shamir transcript of the proof of shuffle (docs/spec-mixnet.md §4). Every public input is
+// The Fiat–Shamir transcript of the proof of shuffle (docs/spec.md §18.4). Every public input is
 // hashed: the context, the public key, the generators' seed, the counts, every input and output
 // ciphertext (statement digest D), the permutation commitment (digest U, from which the u_i are drawn),
 // and every other commitment (the challenge c). Binary, because the statement holds ~10^5-10^6 points.
@@ -19,7 +19,7 @@ const CHALLENGE_TAG = tag('mixnet/challenge');
 /**
  * Each u_i is 32 bytes of the XOF's output, little-endian, mod q: at least 251 bits of min-entropy, so a
  * prover who commits to a non-permutation passes the u-test with probability ≤ ~16·N/q per query
- * (docs/spec-mixnet.md §4.3). As wide as q, because the width costs nothing here: every exponent the
+ * (docs/spec.md §18.4.3). As wide as q, because the width costs nothing here: every exponent the
  * verifier uses is a full scalar anyway (its random weights make it one).
  */
 export const U_BYTES = 32;

@@ -1,5 +1,5 @@
 // The verifier of the proof of shuffle (Haenni et al., FC 2017, Algorithm CheckProof, for rows of width
-// k; docs/spec-mixnet.md §5.3). The N + 3 + 2k equations of CheckProof are checked at once: each is
+// k; docs/spec.md §18.5.3). The N + 3 + 2k equations of CheckProof are checked at once: each is
 // multiplied by its own random 128-bit weight from the verifier's CSPRNG and the products are one
 // multi-scalar multiplication, which must give the identity. A false equation passes with probability
 // at most 2^-128 (small-exponent batch test in a group of prime order).

@@ -1,6 +1,6 @@
 // Meek STV in fixed-point decimal with 9 places (omega = 10^-6), step for step as the reference
 // counts (Droop.py's Meek Parametric rule as implemented by stv-rs; their transcripts are in
-// test/fixtures/stv-meek). docs/spec-ranked-counting.md states every rule; the comments here say why.
+// test/fixtures/stv-meek). docs/spec.md §17 states every rule; the comments here say why.
 import { MEEK9 } from './fixed.js';
 import { lotRank } from './tiebreak.js';
 import type { BallotGroup, CandidateState, CountRound, CountStep } from './types.js';
