@@ -266,6 +266,7 @@ async function createElection(fromJson = false): Promise<void> {
   state.draftErrors = [];
   await act(async () => {
     // accounts: a signed-in admin creates the election in their organisation.
+    if (state.account && !state.org) throw new Error(t('members.noOrganisation'));
     const created = state.account
       ? await postJson<{ id: string; trusteeTokens: Record<string, string>; authorityToken: string }>(`/api/organisations/${encodeURIComponent(state.org)}/elections`, manifest, '')
       : await api.createElection(state.token, manifest);
