@@ -313,7 +313,7 @@ function render(): Child {
     state.account ? h('span', { class: 'hint', id: 'signed-in-as' }, t('login.signedInAs', { email: state.account.email })) : null, // accounts
     h('button', { type: 'button', onClick: signOut }, t('admin.signOut')));
   const message = h('div', { id: 'message', tabindex: '-1' }, state.message ? (state.messageOk ? okBox(state.message) : errorBox(state.message)) : null);
-  if (r.view === 'new') return [h('h1', null, t('admin.newHeading')), bar, message, renderDraft()];
+  if (r.view === 'new') return [h('h1', null, t('admin.newHeading')), bar, message, orgPicker(), renderDraft()]; // accounts: orgPicker
   if (r.view === 'election') return renderElection(bar, message);
   return [
     h('h1', null, t('admin.title')), bar, message,
@@ -550,6 +550,16 @@ function renderElection(bar: HTMLElement, message: HTMLElement): Child {
       confirmStep()),
   ];
 }
+
+// -- accounts: which of the admin's organisations a new election belongs to.
+function orgPicker(): Child {
+  const orgs = state.account?.orgs ?? [];
+  if (orgs.length < 2) return null;
+  return h('div', { class: 'field' }, h('label', { for: 'election-org' }, t('members.organisation')),
+    h('select', { id: 'election-org', onChange: (e: Event) => { state.org = (e.target as HTMLSelectElement).value; } },
+      orgs.map((o) => h('option', { value: o, ...(o === state.org ? { selected: true } : {}) }, o))));
+}
+// -- end accounts
 
 // -- accounts: the confirm step of an irreversible action (in the page, not window.confirm).
 function askConfirm(action: 'close' | 'tally' | 'result'): void {
