@@ -96,6 +96,16 @@ for (const factory of accountStores()) {
       assert.equal((await browser.request('GET', `${base}/api/organisations/org-a/members`)).status, 403);
     });
 
+    await t.test('a code redeemed with the wrong client secret gives no session', async () => {
+      await new TestBrowser().request('POST', `${base}/api/organisations`, { ...operator, json: { id: 'org-c', name: 'Misconfigured C', oidc: { issuer: provider.issuer, clientId: provider.clientId, clientSecret: 'not-the-client-secret' } } });
+      const browser = new TestBrowser();
+      const toForm = await browser.follow(await browser.request('GET', `${base}/login/oidc?org=org-c`));
+      const action = /action="([^"]+)"/.exec(toForm.text)![1]!;
+      const end = await browser.follow(await browser.request('POST', new URL(action, toForm.url).href, { form: { login: 'alice-sub', password: 'alice-provider-password' } }));
+      assert.equal(end.url, `${base}/login#error=oidc-refused`, end.visited.join(' -> '));
+      assert.equal((await browser.request('GET', `${base}/api/session`)).status, 401);
+    });
+
     await t.test('an unverified address, an uninvited user and a wrong password at the provider get no session', async () => {
       for (const [user, password, ends] of [
         ['mallory-sub', 'mallory-password', `${base}/login#error=no-account`],

@@ -46,7 +46,8 @@ export class OidcLogin {
   }
 
   private config(s: OidcSettings): Promise<client.Configuration> {
-    const key = `${s.issuer} ${s.clientId}`;
+    // The whole client (secret included): two organisations may use one provider with different clients.
+    const key = JSON.stringify([s.issuer, s.clientId, s.clientSecret]);
     let p = this.configs.get(key);
     if (!p) {
       const issuer = new URL(s.issuer);
