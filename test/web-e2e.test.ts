@@ -173,7 +173,7 @@ describe('web pages in Chromium: a whole election', { skip, timeout: 300_000 }, 
     assert.ok(authorityLink.startsWith(`${srv.url}/authority/club#token=vc1.`), authorityLink);
     // The admin makes no credentials any more.
     assert.equal(await admin.locator('#voters-file, #generate-credentials').count(), 0);
-    const info = await (await fetch(`${srv.url}/api/elections/club`)).json() as { manifest: Manifest };
+    const info = await (await fetch(`${srv.url}/api/elections/club`)).json() as { manifest: Manifest; eligible: number };
     assert.deepEqual(info.manifest.trustees.map((x) => x.signingKey), trusteeKeys);
     assert.equal(info.manifest.credentialAuthority.signingKey, authorityKey);
   });
@@ -478,8 +478,10 @@ describe('web pages in Chromium: a whole election', { skip, timeout: 300_000 }, 
     await noSeriousViolations(page, 'board');
 
     await admin.click('#close-poll');
+    await admin.click('#confirm-action'); // an irreversible step asks to be confirmed
     await admin.waitForSelector('#tally');
     await admin.click('#tally');
+    await admin.click('#confirm-action'); // an irreversible step asks to be confirmed
     await admin.waitForSelector('#publish-result');
     assert.equal(await admin.isDisabled('#publish-result'), true, 'no result before the trustees decrypt');
   });
@@ -502,9 +504,9 @@ describe('web pages in Chromium: a whole election', { skip, timeout: 300_000 }, 
     await page.goto(trusteeLinks[2]!);
     await page.waitForSelector('#make-key');
     await page.setInputFiles('#secret-file', join(dir, 'trustee-3.json'));
-    await page.waitForSelector('#public-key');
+    // An older copy of her file (saved before the finish step) is refused, naming the file needed.
+    await messageMatches(page, /“trustee-3\.json” is an older copy of your secret file[\s\S]*Open “veche-trustee-club-t3\.json”/);
     assert.equal(await page.locator('#decrypt').count(), 0, 'no decryption without the share');
-    assert.match(await page.textContent('main') ?? '', /does not hold your finished part of the key/);
     await page.evaluate(() => localStorage.clear());
     await page.reload();
     await page.setInputFiles('#secret-file', trusteeFiles[2]!);
@@ -514,11 +516,12 @@ describe('web pages in Chromium: a whole election', { skip, timeout: 300_000 }, 
     await admin.click('#refresh');
     await admin.waitForSelector('#publish-result:not([disabled])');
     await admin.click('#publish-result');
+    await admin.click('#confirm-action'); // an irreversible step asks to be confirmed
     await admin.waitForFunction(() => /result is published/.test(document.getElementById('message')?.textContent ?? ''));
   });
 
   it('results: the right counts and outcomes, verified', async () => {
-    const info = await (await fetch(`${srv.url}/api/elections/club`)).json() as { manifest: Manifest };
+    const info = await (await fetch(`${srv.url}/api/elections/club`)).json() as { manifest: Manifest; eligible: number };
     const manifest = info.manifest;
     // The expected counts, from the voters' last choices and weights, computed apart from the server.
     const expected = encodeChoices(manifest, toChoices(manifest, finalVotes.get('ann')!)).map((row) => row.map(() => 0));
@@ -554,16 +557,38 @@ describe('web pages in Chromium: a whole election', { skip, timeout: 300_000 }, 
     assert.ok(officers!.type === 'verdict');
     for (const row of officers.officeHolders) assert.ok(text.includes(`Verdict: ${row.outcome === 'encouragement' ? 'Encouragement' : row.outcome === 'punishment' ? 'Punishment' : 'No consequences'}`));
     assert.ok(motion!.type === 'motion' && text.includes(motion.passed ? 'The motion passed.' : motion.outcome === 'rejected' ? 'The motion was rejected.' : 'No quorum'));
-    assert.ok(text.includes(`${cast} of 6 took part`), 'turnout shown');
+    // Voters and weights apart.
+    assert.match(text, new RegExp(`${body.result!.ballots} of ${info.eligible} voters took part \\([^)]*\\); weight ${cast} of 6 \\(`), 'turnout shown');
     // The page checks the record itself, in a web worker; the server's verdict is labelled as its own.
     await page.waitForFunction(() => /Checked in this browser: \d+ ballots? counted/.test(document.getElementById('browser-check')?.textContent ?? ''), undefined, { timeout: 120_000 });
     const checked = await page.textContent('#browser-check') ?? '';
     assert.match(checked, new RegExp(`Checked in this browser: ${finalVotes.size} ballots counted, every check holds`));
     assert.match(await page.textContent('main') ?? '', /The server's own check[\s\S]*The server says its verifier recomputed every check/);
+    // The counts as CSV, from the record this browser checked.
+    const csv = readFileSync(await downloadBy(page, '#download-csv', join(dir, 'results.csv')), 'utf8');
+    assert.match(csv, /^question_id,question,type,item_id,item,answer,votes,of,outcome\r\n,turnout,voters,,,,(\d+),(\d+),\r\n,turnout,weight,,,,(\d+),6,\r\n/);
+    assert.ok(csv.includes(`,turnout,weight,,,,${cast},6,`));
     // Each bar has its number in the table beside it (text equivalents), and is hidden from screen readers.
     assert.equal(await page.locator('svg.bar:not([aria-hidden="true"])').count(), 0);
     await screenshot(page, 'results');
     await noSeriousViolations(page, 'results');
+
+    // On a 390 px phone the results and the board fit the screen, charts included (wide tables scroll inside their own box).
+    const phone = await newPage({ width: 390, height: 844 });
+    for (const path of ['/results/club', '/board/club']) {
+      await phone.goto(`${srv.url}${path}`);
+      await phone.waitForSelector(path.startsWith('/results') ? '.question-result' : '#board-table tbody tr');
+      const widths = await phone.evaluate(() => ({
+        doc: document.documentElement.scrollWidth,
+        bars: Array.from(document.querySelectorAll('svg.bar')).map((b) => b.getBoundingClientRect().right),
+        // The innermost elements that reach past the screen, to name the culprit.
+        wide: Array.from(document.querySelectorAll('body table')).filter((el) => el.getBoundingClientRect().right > 391)
+          .slice(0, 8).map((el) => `${el.tagName.toLowerCase()}.${el.className} ${Math.round(el.getBoundingClientRect().right)}px: ${(el.textContent ?? '').slice(0, 60)}`),
+      }));
+      assert.ok(widths.doc <= 390, `${path}: the page is ${widths.doc} px wide on a 390 px screen: ${widths.wide.join(' | ')}`);
+      assert.ok(widths.bars.every((r) => r <= 390), `${path}: a chart reaches past the screen: ${widths.bars.map(Math.round).join(', ')} px; ${widths.wide.join(' | ')}`);
+      await screenshot(phone, `phone${path.replaceAll('/', '-')}`);
+    }
   });
 
   it('results: a server that serves a record with a forged result is not confirmed by the browser', async () => {
@@ -617,6 +642,9 @@ describe('web pages in Chromium: a whole election', { skip, timeout: 300_000 }, 
     const page = await newPage();
     await page.goto(`${srv.url}/board/club`);
     await page.waitForSelector('#download-record');
+    await page.waitForSelector('#board-table tbody tr');
+    // The re-voter's first ballot is marked as replaced.
+    assert.match(await page.textContent('#board-table') ?? '', /replaced by a later ballot/);
     const file = await downloadBy(page, '#download-record', join(dir, 'record.jsonl'));
     const run = await veche(['verify', file]);
     assert.equal(run.code, 0, `veche verify failed:\n${run.stdout}\n${run.stderr}`);

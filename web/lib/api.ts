@@ -7,9 +7,9 @@ import { has, t } from './i18n.js';
 
 export type Phase = 'setup' | 'open' | 'closed' | 'tallied' | 'decrypted';
 
-export interface ElectionSummary { id: string; title: string; phase: Phase; ballots: number }
+export interface ElectionSummary { id: string; title: string; phase: Phase; ballots: number; test?: boolean }
 
-export interface TrusteeStatus { id: string; name: string; keyPublished: boolean; sharesSent: boolean; ready: boolean; decrypted: boolean }
+export interface TrusteeStatus { id: string; name: string; committed: boolean; keyPublished: boolean; sharesSent: boolean; ready: boolean; decrypted: boolean }
 
 export interface ElectionInfo {
   id: string;
@@ -26,7 +26,7 @@ export interface ElectionInfo {
   headHash: string;
 }
 
-export interface BoardRow { seq: number; type: string; hash: string; prev: string; time: string; trackingCode?: string }
+export interface BoardRow { seq: number; type: string; hash: string; prev: string; time: string; trackingCode?: string; superseded?: boolean; revoked?: boolean }
 export interface BoardPage { events: BoardRow[]; headSeq: number }
 
 export interface VerificationCheck { id: string; description?: string; passed?: number; failed?: number; failures?: { seq: number | null; message: string }[] }
@@ -67,6 +67,15 @@ export const api = {
   elections: () => request<ElectionSummary[]>('GET', '/api/elections'),
   election: (id: string) => request<ElectionInfo>('GET', el(id)),
   board: (id: string, from: number, limit: number) => request<BoardPage>('GET', `${el(id)}/board?from=${from}&limit=${limit}`),
+  /** When this credential (its public key) last voted, or null: for a returning voter. */
+  async lastBallot(id: string, credentialKey: string): Promise<{ seq: number; time: string } | null> {
+    try {
+      return await request<{ seq: number; time: string }>('GET', `${el(id)}/voters/${enc(credentialKey)}/last-ballot`);
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 404) return null;
+      throw e;
+    }
+  },
   findBallot: (id: string, trackingCode: string) => request<{ trackingCode: string; seq: number; hash: string }>('GET', `${el(id)}/ballots/${enc(trackingCode)}`),
   result: (id: string) => request<ResultInfo>('GET', `${el(id)}/result`),
   recordUrl: (id: string) => `${el(id)}/record`,

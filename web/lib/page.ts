@@ -132,3 +132,8 @@ export function tokenForm(title: string, label: string, storageKey: string, onTo
       h('div', { class: 'field' }, h('label', { for: 'token' }, label), h('input', { id: 'token', type: 'password', class: 'mono wide', autocomplete: 'off', required: true })),
       h('button', { type: 'submit', class: 'primary' }, t('common.continue'))));
 }
+
+/** Every page of a test election says so, first thing (manifest `test`). */
+export function testElectionNotice(manifest: { test?: boolean } | null | undefined): Child {
+  return manifest?.test ? h('p', { class: 'notice warning test-election', role: 'note' }, t('page.testElection')) : null;
+}

@@ -11,7 +11,7 @@ import { announce, byId, focus, h, type Child } from '../lib/dom.js';
 import { postJson } from '../lib/trustee-store.js';
 import { currentSession, logout } from '../lib/account-api.js'; // accounts
 import { availableLanguages, languageName, t, tn } from '../lib/i18n.js';
-import { errorBox, infoBox, okBox, rerender, runAction, sayStatus, startPage } from '../lib/page.js';
+import { errorBox, infoBox, okBox, rerender, runAction, sayStatus, startPage, testElectionNotice } from '../lib/page.js';
 import { phaseBadge } from '../lib/phase.js';
 import { verdictLabel } from '../lib/questions.js';
 import { readerZone, wallTimeToInstant } from '../../src/manifest/zoned-time.js';
@@ -503,6 +503,7 @@ function renderElection(bar: HTMLElement, message: HTMLElement): Child {
   const ceremonyDone = !!info.jointKey;
   return [
     h('p', { class: 'kicker' }, t('admin.title')),
+    testElectionNotice(info.manifest),
     h('h1', null, info.manifest.title),
     bar, message,
     state.error ? errorBox(state.error) : null,

@@ -2,8 +2,9 @@
 // Every event with its place in the hash chain; every ballot with its tracking code; search; the record.
 import { api, ApiError, errorText, type BoardRow, type ElectionInfo } from '../lib/api.js';
 import { announce, byId, focus, h, type Child } from '../lib/dom.js';
-import { formatTime, t } from '../lib/i18n.js';
-import { errorBox, infoBox, okBox, pathParts, rerender, setTitle, startPage, takeFragmentParam } from '../lib/page.js';
+import { currentLanguage, formatTime, t } from '../lib/i18n.js';
+import { localizedManifest } from '../../src/manifest/localize.js';
+import { errorBox, infoBox, okBox, pathParts, rerender, setTitle, startPage, takeFragmentParam, testElectionNotice } from '../lib/page.js';
 import { phaseBadge } from '../lib/phase.js';
 import { safeName } from '../lib/files.js';
 
@@ -108,7 +109,8 @@ function render(): Child {
 
   return [
     h('p', { class: 'kicker' }, t('board.title')),
-    h('h1', null, info ? info.manifest.title : t('board.title')),
+    testElectionNotice(info?.manifest),
+    h('h1', null, info ? localizedManifest(info.manifest, currentLanguage()).title : t('board.title')),
     state.error ? errorBox(state.error) : null,
     info ? h('section', { class: 'card' },
       h('p', null, t('board.intro')),
@@ -149,7 +151,9 @@ function render(): Child {
               h('td', { class: 'num' }, String(row.seq)),
               h('td', null, t(`event.${row.type}`)),
               h('td', { class: 'time' }, h('time', { datetime: row.time }, formatTime(row.time))),
-              h('td', { class: 'hash' }, row.trackingCode ?? ''),
+              h('td', { class: 'hash' }, row.trackingCode ?? '',
+                row.revoked ? [' ', h('span', { class: 'badge' }, t('board.revokedBallot'))]
+                : row.superseded ? [' ', h('span', { class: 'badge' }, t('board.superseded'))] : null),
               h('td', { class: 'hash' }, row.hash),
               h('td', { class: 'hash' }, row.prev),
               h('td', null, ok === null ? '—' : ok ? h('span', { class: 'yes' }, t('board.linked')) : h('span', { class: 'field-error' }, t('board.broken'))));

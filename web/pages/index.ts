@@ -33,6 +33,7 @@ function render(): Child {
 
 startPage({ titleKey: 'page.index', render });
 api.elections().then(
-  (list) => { state.elections = list; rerender(); },
+  // Test elections stay off the public list (the admin page lists them, marked).
+  (list) => { state.elections = list.filter((e) => !e.test); rerender(); },
   (e) => { state.error = errorText(e); rerender(); },
 );

@@ -7,13 +7,16 @@ import type { ApprovalResult, ChoiceResult, MotionResult, QuestionResult, Verdic
 import { MOTION_OPTIONS, VERDICTS, type Question } from '../../src/manifest/types.js';
 import { api, ApiError, errorText, type ElectionInfo, type ResultInfo } from '../lib/api.js';
 import { h, svg, type Child } from '../lib/dom.js';
-import { formatNumber, formatPercent, t, tn } from '../lib/i18n.js';
-import { errorBox, infoBox, okBox, pathParts, rerender, setTitle, startPage, useLanguages } from '../lib/page.js';
+import { currentLanguage, formatNumber, formatPercent, t, tn } from '../lib/i18n.js';
+import { errorBox, infoBox, okBox, pathParts, rerender, setTitle, startPage, testElectionNotice, useLanguages } from '../lib/page.js';
+import { localizedManifest } from '../../src/manifest/localize.js';
 import { phaseBadge } from '../lib/phase.js';
 import { fractionText, motionLabel, optionLabel, verdictLabel } from '../lib/questions.js';
 import { canonicalJson } from '../../src/crypto/encoding.js';
 import type { ResultPayload } from '../../src/record/events.js';
 import type { VerifyMessage } from '../workers/verify-record.js';
+import { resultCsv } from '../../src/result/csv.js';
+import { download, safeName } from '../lib/files.js';
 
 interface BrowserCheck {
   status: 'running' | 'done' | 'error';
@@ -192,7 +195,8 @@ function verification(r: ResultInfo): Child {
 
 function render(): Child {
   const info = state.info;
-  const top = [h('p', { class: 'kicker' }, t('results.title')), h('h1', null, info ? info.manifest.title : t('results.title'))];
+  const manifest = info ? localizedManifest(info.manifest, currentLanguage()) : null;
+  const top = [testElectionNotice(manifest), h('p', { class: 'kicker' }, t('results.title')), h('h1', null, manifest ? manifest.title : t('results.title'))];
   if (state.loading) return [top, h('p', { class: 'loading' }, t('page.loading'))];
   if (state.error || !info) return [top, errorBox(state.error)];
   // Once this browser has checked the record, the figures shown are the record's own.
@@ -208,13 +212,18 @@ function render(): Child {
     top,
     h('section', { class: 'card', 'aria-labelledby': 'turnout-heading' },
       h('h2', { id: 'turnout-heading' }, t('results.turnout')),
-      h('p', { class: 'outcome' }, t('results.turnoutText', { cast: r.castWeight, eligible: r.eligibleWeight, share: formatPercent(r.castWeight, r.eligibleWeight) })),
+      // Voters and weights apart: "5 of 8 voters took part; weight 6 of 9".
+      h('p', { class: 'outcome' }, tn('results.turnoutVoters', info.eligible, { cast: formatNumber(r.ballots), share: formatPercent(r.ballots, info.eligible) }),
+        r.castWeight !== r.ballots || r.eligibleWeight !== info.eligible ? ['; ', t('results.turnoutWeight', { cast: formatNumber(r.castWeight), eligible: formatNumber(r.eligibleWeight), share: formatPercent(r.castWeight, r.eligibleWeight) })] : null, '.'),
       bar(r.castWeight, r.eligibleWeight),
-      h('p', { class: 'hint' }, tn('results.ballotsCounted', r.ballots), ' ', r.castWeight !== r.ballots || r.eligibleWeight !== info.eligible ? `${t('results.weighted')} ` : '', t('results.decryptedBy', { trustees: r.trustees.map((tid) => info.manifest.trustees.find((x) => x.id === tid)?.name ?? tid).join(', ') }))),
+      h('p', { class: 'hint' }, tn('results.ballotsCounted', r.ballots), ' ', t('results.decryptedBy', { trustees: r.trustees.map((tid) => info.manifest.trustees.find((x) => x.id === tid)?.name ?? tid).join(', ') }))),
+    h('div', { class: 'actions' },
+      h('button', { type: 'button', id: 'download-csv', onClick: () => download(`results-${safeName(info.id)}.csv`, resultCsv(info.manifest, r, info.eligible), 'text/csv') }, t('results.downloadCsv')),
+      checked ? null : h('span', { class: 'hint' }, ' ', t('results.downloadUnchecked'))),
     state.check ? browserCheck(state.check) : null,
     state.result ? verification(state.result) : null,
     r.results.map((qr, i) => {
-      const q = info.manifest.questions.find((x) => x.id === qr.questionId);
+      const q = manifest!.questions.find((x) => x.id === qr.questionId);
       return q ? questionResult(q, qr, i) : null;
     }),
   ];

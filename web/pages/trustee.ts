@@ -98,11 +98,18 @@ async function openSecret(input: HTMLInputElement): Promise<void> {
   const file = input.files?.[0];
   if (!file) return;
   let secret: TrusteeSecret;
+  // Every refusal names the file this page needs: the one it saved for this trustee of this election.
+  const needed = ` ${t('trustee.neededFile', { file: secretFileName(), trustee: trusteeId })}`;
   try {
     secret = parseTrusteeSecret(await file.text(), trusteeId);
     if (state.info && secret.election !== undefined && secret.election !== state.info.electionHash) throw new Error(t('trustee.otherElection'));
+    const inManifest = keyInManifest();
+    if (inManifest !== null && secret.signing.key !== inManifest) throw new Error(t('trustee.otherSigningKey'));
+    const me = state.info?.trustees.find((x) => x.id === trusteeId);
+    // The file is saved anew at the commit and finish steps: an older copy lacks what the board already holds.
+    if ((me?.committed && secret.coefficients === undefined) || (me?.ready && secret.share === undefined)) throw new Error(t('trustee.staleSecret', { file: file.name }));
   } catch (e) {
-    say(errorText(e), false);
+    say(errorText(e) + needed, false);
     return;
   }
   persist(secret);

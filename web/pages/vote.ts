@@ -20,7 +20,8 @@ import { announce, byId, focus, h, nextPaint, type Child } from '../lib/dom.js';
 import { download, readFile, safeName } from '../lib/files.js';
 import { currentLanguage, t, tn } from '../lib/i18n.js';
 import { formatInZone, readerZone } from '../../src/manifest/zoned-time.js';
-import { errorBox, infoBox, okBox, pathParts, rerender, setTitle, startPage, takeFragmentParam, useLanguages } from '../lib/page.js';
+import { localizedManifest } from '../../src/manifest/localize.js';
+import { errorBox, infoBox, okBox, pathParts, rerender, setTitle, startPage, takeFragmentParam, testElectionNotice, useLanguages } from '../lib/page.js';
 import { motionLabel, optionLabel, rulesText, verdictLabel } from '../lib/questions.js';
 
 type Screen = 'loading' | 'failed' | 'refused' | 'not-open' | 'credential' | 'ballot' | 'review' | 'encrypted' | 'audit' | 'cast' | 'counted';
@@ -65,6 +66,10 @@ const state = {
   credentialDraft: '',
   /** Every receipt the board gave in this session, kept for "Check that my ballot was counted". */
   receipts: [] as Receipt[],
+  /** This credential's last ballot on the board before this visit, if any. */
+  previousBallot: null as { seq: number; time: string } | null,
+  /** The option order of each shuffled question, fixed for this visit. */
+  orders: {} as Record<string, string[]>,
   /** Receipts read from a file the voter saved earlier. */
   loaded: [] as ParsedReceipt[],
   loadedName: '',
@@ -77,8 +82,35 @@ const state = {
 
 const pendingCredential = takeFragmentParam('credential');
 
+/** The questions in the voter's language (spec §5.2): texts only; ids, rules and order are the manifest's. */
 function questions(): Question[] {
-  return state.checked?.manifest.questions ?? [];
+  return state.checked ? localizedManifest(state.checked.manifest, currentLanguage()).questions : [];
+}
+
+/** The order a voter sees a question's options in: random per voter (once per visit) where the manifest says so. */
+function inVoterOrder<T extends { id: string }>(q: Question, list: T[]): T[] {
+  if (!('shuffle' in q) || !q.shuffle) return list;
+  let order = state.orders[q.id];
+  if (!order) {
+    // Fisher–Yates with the browser's CSPRNG; the order changes nothing counted (selections go by id).
+    const ids = list.map((x) => x.id);
+    for (let i = ids.length - 1; i > 0; i--) {
+      const j = uniformBelow(i + 1);
+      [ids[i], ids[j]] = [ids[j]!, ids[i]!];
+    }
+    order = state.orders[q.id] = ids;
+  }
+  return order.map((id) => list.find((x) => x.id === id)!).filter(Boolean);
+}
+
+/** A uniform integer in [0, n) from crypto.getRandomValues, by rejection (no modulo bias). */
+function uniformBelow(n: number): number {
+  const limit = Math.floor(0x1_0000_0000 / n) * n;
+  const buf = new Uint32Array(1);
+  for (;;) {
+    crypto.getRandomValues(buf);
+    if (buf[0]! < limit) return buf[0]! % n;
+  }
 }
 
 function freshDrafts(): Record<string, Draft> {
@@ -179,7 +211,19 @@ function useCredential(text: string): boolean {
   state.credentialDraft = '';
   state.credentialStart = normalized.slice(0, 5);
   state.credentialError = '';
+  state.previousBallot = null;
+  void lookUpPreviousBallot(keys.key);
   return true;
+}
+
+/** A returning voter is told when this credential last voted (the board's public record says so too). */
+async function lookUpPreviousBallot(key: string): Promise<void> {
+  try {
+    const last = await api.lastBallot(state.electionId, key);
+    if (state.keys?.key !== key) return;
+    state.previousBallot = last;
+    rerender();
+  } catch { /* only a notice: without it the booth works the same */ }
 }
 
 // ---- rendering ------------------------------------------------------------------------------------
@@ -197,10 +241,11 @@ function periodText(m: { opens?: string; closes?: string; timeZone?: string; ear
 function render(): Child {
   // The election's title and text come from the checked record; before the check (or when it fails),
   // only the booth's own title is shown.
-  const manifest = state.checked?.manifest;
+  const manifest = state.checked ? localizedManifest(state.checked.manifest, currentLanguage()) : undefined;
   const top = manifest
     ? h('header', { class: 'election-head' },
         h('p', { class: 'kicker' }, t('booth.kicker')),
+        testElectionNotice(manifest),
         h('h1', null, manifest.title),
         manifest.description ? h('p', { class: 'description' }, manifest.description) : null,
         manifest.opens || manifest.closes ? periodText(manifest) : null,
@@ -307,6 +352,9 @@ function otherCredentialButton(): HTMLElement {
 function renderBallot(): Child {
   const intro = h('div', { class: 'intro' },
     h('p', null, t('booth.intro')),
+    state.previousBallot && state.castCount === 0
+      ? h('p', { class: 'notice info', id: 'voted-before' }, t('booth.votedBefore', { time: formatInZone(state.previousBallot.time, currentLanguage()) }))
+      : null,
     h('p', null, t(state.castCount > 0 ? 'booth.revoteNote' : 'booth.revoteRule')),
     h('p', { class: 'hint' }, t('booth.usingCredential', { start: `${state.credentialStart}-…` }), ' ', otherCredentialButton()));
   const problemIds = Object.keys(state.problems);
@@ -335,14 +383,14 @@ function renderQuestion(q: Question, index: number): HTMLElement {
     case 'choice': {
       const d = draft as Extract<Draft, { type: 'choice' }>;
       const set = (value: string) => { d.candidate = value === BLANK ? null : value; clearProblem(q.id); };
-      body.push(h('div', { class: 'options' }, q.candidates.map((c) => radio(qid, c.id, c.label, d.candidate === c.id, set))));
+      body.push(h('div', { class: 'options' }, inVoterOrder(q, q.candidates).map((c) => radio(qid, c.id, c.label, d.candidate === c.id, set, c.description))));
       if (q.allowBlank) body.push(h('div', { class: 'options blank' }, radio(qid, BLANK, t('booth.blank'), d.candidate === null, set)));
       break;
     }
     case 'approval': {
       const d = draft as Extract<Draft, { type: 'approval' }>;
       const counter = () => byId(`${qid}-count`);
-      body.push(h('div', { class: 'options' }, q.options.map((o) => {
+      body.push(h('div', { class: 'options' }, inVoterOrder(q, q.options).map((o) => {
         const id = `${qid}-${o.id}`;
         const input = h('input', { type: 'checkbox', id, name: qid, value: o.id, checked: d.options.includes(o.id), onChange: () => {
           if (input.checked && d.options.length >= q.max) {
@@ -355,7 +403,8 @@ function renderQuestion(q: Question, index: number): HTMLElement {
           counter().textContent = approvalCount(d.options.length, q.min, q.max);
           clearProblem(q.id);
         } });
-        return h('div', { class: 'option' }, input, h('label', { for: id }, o.label));
+        if (o.description) input.setAttribute('aria-describedby', `${id}-about`);
+        return h('div', { class: 'option' }, input, h('label', { for: id }, o.label), optionDescription(`${id}-about`, o.description));
       })));
       body.push(h('p', { class: 'counter', id: `${qid}-count`, 'aria-live': 'polite' }, approvalCount(d.options.length, q.min, q.max)));
       break;
@@ -393,11 +442,17 @@ function approvalCount(n: number, min: number, max: number): string {
   return `${tn('booth.approvalCount', n)} ${min === max ? t('rules.approvalExactly', { n: max }) : t('rules.approvalRange', { min, max })}`;
 }
 
-function radio(name: string, value: string, label: string, checked: boolean, onPick: (value: string) => void): HTMLElement {
+function radio(name: string, value: string, label: string, checked: boolean, onPick: (value: string) => void, description?: string): HTMLElement {
   const id = `${name}-${value}`;
   return h('div', { class: 'option' },
-    h('input', { type: 'radio', id, name, value, checked, onChange: () => onPick(value) }),
-    h('label', { for: id }, label));
+    h('input', { type: 'radio', id, name, value, checked, onChange: () => onPick(value), 'aria-describedby': description ? `${id}-about` : null }),
+    h('label', { for: id }, label),
+    optionDescription(`${id}-about`, description));
+}
+
+/** A candidate's or option's description, under its label (text only). */
+function optionDescription(id: string, text: string | undefined): Child {
+  return text ? h('p', { class: 'option-description hint', id }, text) : null;
 }
 
 function clearProblem(qid: string): void {

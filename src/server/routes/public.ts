@@ -11,13 +11,24 @@ import { HttpError } from '../errors.js';
 import { electionFingerprint } from '../../verify/voter-check.js';
 import { bearerToken, principalOf } from '../auth.js';
 import type { Elections } from '../elections.js';
-import { ballotBody, ballotParams, boardQuery, electionParams, noQuery, recordQuery } from '../schemas.js';
+import { ballotBody, ballotParams, boardQuery, electionParams, noQuery, recordQuery, voterParams } from '../schemas.js';
 
 type IdParams = { id: string };
 
+/** A ballot row's tracking code, and whether it still counts: replaced by a later ballot of its
+ *  credential, or the credential revoked (the verifier recomputes both, spec §10). */
+function ballotMarks(st: Board['current'], e: BoardEvent) {
+  const credential = (e.payload as BallotJson).credential;
+  return {
+    trackingCode: trackingCode(e.payload as BallotJson),
+    ...(st.lastBallot.get(credential)?.seq !== e.seq ? { superseded: true } : {}),
+    ...(st.revoked.has(credential) ? { revoked: true } : {}),
+  };
+}
+
 export function electionSummary(board: Board) {
   const st = board.current;
-  return { id: board.electionId, title: st.manifest.title, phase: st.phase, ballots: st.ballots };
+  return { id: board.electionId, title: st.manifest.title, phase: st.phase, ballots: st.ballots, ...(st.manifest.test ? { test: true } : {}) };
 }
 
 export function electionInfo(board: Board) {
@@ -106,13 +117,22 @@ export async function publicRoutes(app: FastifyInstance, opts: { elections: Elec
     const from = req.query.from === undefined ? 0 : Number(req.query.from);
     const limit = Math.min(req.query.limit === undefined ? 100 : Number(req.query.limit), 1000);
     const page = limit === 0 ? [] : await elections.store.events(req.params.id, { fromSeq: from, limit });
+    const st = board.current;
     return {
       events: page.map((e) => ({
         seq: e.seq, type: e.type, hash: e.hash, prev: e.prev, time: e.time,
-        ...(e.type === 'ballot' ? { trackingCode: trackingCode(e.payload as BallotJson) } : {}),
+        ...(e.type === 'ballot' ? ballotMarks(st, e) : {}),
       })),
       headSeq: Math.max(board.current.headSeq, page.at(-1)?.seq ?? -1),
     };
+  });
+
+  // A returning voter's booth asks when this credential last voted (public: the record says it too).
+  app.get<{ Params: { id: string; credential: string } }>('/api/elections/:id/voters/:credential/last-ballot', { schema: { params: voterParams, querystring: noQuery } }, async (req) => {
+    const board = await elections.current(req.params.id);
+    const last = board.current.lastBallot.get(req.params.credential);
+    if (!last) throw new HttpError(404, 'no-ballot', 'no ballot of this credential on this board');
+    return { seq: last.seq, time: last.time };
   });
 
   app.get<{ Params: { id: string; trackingCode: string } }>('/api/elections/:id/ballots/:trackingCode', { schema: { params: ballotParams, querystring: noQuery } }, async (req) => {
