@@ -108,7 +108,7 @@ for (const factory of accountStores()) {
       assert.equal(b.status, 200, 'one locked-out account does not lock out another');
       const olga = await login(server, 'olga@union.example');
       assert.equal(olga.status, 200);
-      const attempts: [string, TestBrowser, string, string, unknown, string?][] = [];
+      const attempts: [string, TestBrowser, string, string, unknown, string?, number?][] = [];
       for (const path of ['open', 'close', 'tally', 'result', 'authority/token', 'trustees/t1/token']) {
         attempts.push(['observer', olga.browser, 'POST', `/api/elections/acc-a/${path}`, undefined]);
         attempts.push(['admin B', b.browser, 'POST', `/api/elections/acc-a/${path}`, undefined]);
@@ -125,10 +125,28 @@ for (const factory of accountStores()) {
       // A password link for bob (of organisation B) would let admin A sign in as bob.
       attempts.push(['admin A', a.browser, 'POST', '/api/organisations/org-a/members', { email: 'bob@coop.example', role: 'observer', passwordLink: true }]);
       attempts.push(['anonymous', new TestBrowser(), 'POST', '/api/elections/acc-a/open', undefined]);
-      for (const [who, browser, method, path, json, origin] of attempts) {
-        const r = await browser.request(method, base + path, { ...(json === undefined ? {} : { json }), ...(origin === undefined ? {} : { origin }) });
-        assert.ok(r.status === 403 || r.status === 401, `${who} ${method} ${path}: ${r.status} ${r.text}`);
+      const bobId = (await stores.accounts.accountByEmail('bob@coop.example'))!.id;
+      attempts.push(['admin A', a.browser, 'DELETE', `/api/organisations/org-b/members/${bobId}`, undefined]);
+      attempts.push(['observer', olga.browser, 'GET', '/api/organisations/org-a/members', undefined]);
+      attempts.push(['admin A', a.browser, 'DELETE', `/api/organisations/org-a/members/${adminA}`, undefined, undefined, 409]);
+      const tokens: [string, string, string][] = [
+        ['trustee token', created.body.trusteeTokens.t1, '/api/elections/acc-a/open'],
+        ['authority token', created.body.authorityToken, '/api/elections/acc-a/open'],
+        ['trustee token', created.body.trusteeTokens.t1, '/api/organisations/org-a/members'],
+        ['authority token', created.body.authorityToken, '/api/organisations'],
+      ];
+      for (const [who, token, path] of tokens) {
+        const r = await new TestBrowser().request('POST', base + path, { token, json: path.endsWith('members') ? { email: 'x@union.example', role: 'admin' } : path.endsWith('organisations') ? { id: 'org-t', name: 'T' } : undefined });
+        assert.equal(r.status, 403, `${who} on ${path}: ${r.text}`);
       }
+      for (const [who, browser, method, path, json, origin, status] of attempts as [string, TestBrowser, string, string, unknown, string | undefined, number | undefined][]) {
+        const r = await browser.request(method, base + path, { ...(json === undefined ? {} : { json }), ...(origin === undefined ? {} : { origin }) });
+        if (status) assert.equal(r.status, status, `${who} ${method} ${path}: ${r.text}`);
+        else assert.ok(r.status === 403 || r.status === 401, `${who} ${method} ${path}: ${r.status} ${r.text}`);
+      }
+      assert.equal((await stores.accounts.role('org-b', bobId)), 'admin');
+      assert.equal((await stores.accounts.role('org-a', adminA)), 'admin');
+      assert.deepEqual((await stores.accounts.members('org-a')).map((m) => m.email).sort(), ['alice@union.example', 'carl@union.example', 'olga@union.example']);
       assert.equal(await recordText(base, 'acc-a'), before);
       assert.equal((await call(base, 'GET', '/api/elections/acc-evil')).status, 404);
       assert.deepEqual((await stores.accounts.members('org-b')).map((m) => m.email), ['bob@coop.example', 'dora@coop.example']);
