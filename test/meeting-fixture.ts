@@ -46,7 +46,7 @@ export interface MeetingFixture extends BodyFixture {
   /** Signs as payload.by and submits. */
   act<T extends SignedMeetingEventType>(type: T, payload: Unsigned<T>): ReturnType<LiveMeeting['submit']>;
   /** The chair (m1) opens a vote on `motion` with the roll as it is now. */
-  openVote(motion: string, by?: string): ReturnType<LiveMeeting['submit']>;
+  openVote(motion: string, by?: string, seconds?: number): ReturnType<LiveMeeting['submit']>;
   putMotion(motion: string, majority?: Majority): ReturnType<LiveMeeting['submit']>;
   vote(by: string, motion: string, votes: [string, number, number, number][]): ReturnType<LiveMeeting['submit']>;
   dispose(): Promise<void>;
@@ -62,9 +62,9 @@ export async function openMeeting(f: BodyFixture, present: string[], id = 'sitti
   const fx: MeetingFixture = {
     ...f, meetings, meeting,
     act: (type, payload) => meeting.submit(type, signAs(f, meeting.state.meetingHash, type, payload)),
-    openVote: (motion, by = 'm1') => {
+    openVote: (motion, by = 'm1', seconds = 0) => {
       const roll = currentRoll(meeting.state);
-      return fx.act('vote-opened', { motion, present: roll.present, proxies: roll.proxies, by });
+      return fx.act('vote-opened', { motion, present: roll.present, proxies: roll.proxies, seconds, by });
     },
     putMotion: (motion, majority = 'simple') => fx.act('motion-put', { motion, title: `Motion ${motion}`, text: 'That the board resolves so.', majority, mode: 'named', by: 'm1' }),
     vote: (by, motion, votes) => fx.act('named-vote', { motion, votes: votes.map(([member, yes, no, abstain]) => ({ member, for: yes, against: no, abstain })), by }),

@@ -100,6 +100,18 @@ describe('a live meeting', () => {
     assert.equal(result(f, 'merger').outcome, 'rejected');
   });
 
+  it('the time the chair sets: a vote after it ran out is refused as after the close', async () => {
+    const f = await meeting([1, 1, 1], ['m1', 'm2', 'm3']);
+    await f.putMotion('quick');
+    await f.openVote('quick', 'm1', 1);
+    await f.vote('m2', 'quick', [['m2', 1, 0, 0]]);
+    await new Promise((r) => setTimeout(r, 1100));
+    const late = await refused(f, 'vote-closed', () => f.vote('m3', 'quick', [['m3', 1, 0, 0]]));
+    assert.match(late.message, /the time for the vote on quick ran out at /);
+    await f.act('vote-closed', { motion: 'quick', by: 'm1' });
+    assert.deepEqual(result(f, 'quick').counts, { for: 1, against: 0, abstain: 0 });
+  });
+
   it('a body without split votes refuses one', async () => {
     const f = await meeting([45, 20], ['m1', 'm2'], { splitVotes: false });
     await f.putMotion('merger');
@@ -161,7 +173,7 @@ describe('bad input is refused with a clear reason and changes nothing', () => {
   it('the chair cannot open a vote on a roll other than the present one', async () => {
     const f = await meeting([1, 1, 1, 1], ['m1', 'm2', 'm3']);
     await f.putMotion('a');
-    await refused(f, 'stale-roll', () => f.act('vote-opened', { motion: 'a', present: ['m1', 'm2', 'm3', 'm4'], proxies: [], by: 'm1' }));
+    await refused(f, 'stale-roll', () => f.act('vote-opened', { motion: 'a', present: ['m1', 'm2', 'm3', 'm4'], proxies: [], seconds: 0, by: 'm1' }));
     await refused(f, 'secret-unsupported', () => f.act('motion-put', { motion: 'b', title: 'B', text: '', majority: 'simple', mode: 'secret', by: 'm1' }));
   });
 });
@@ -265,9 +277,18 @@ describe('the meeting verifier refuses a tampered record', () => {
     const { f, events } = await finished();
     const i = at(events, 'vote-opened');
     const o = events[i]!.payload as { present: string[] };
-    events[i]!.payload = signAs(f, events[0]!.hash, 'vote-opened', { motion: 'a', present: [...o.present, 'm5'], proxies: [], by: 'm1' });
+    events[i]!.payload = signAs(f, events[0]!.hash, 'vote-opened', { motion: 'a', present: [...o.present, 'm5'], proxies: [], seconds: 0, by: 'm1' });
     const failed = await failures(rechain(events));
     assert.ok(failed.includes('meeting.presence'), failed.join(', '));
+  });
+  it('votes timed after the time the chair set fail meeting.order', async () => {
+    const { f, events } = await finished();
+    const i = at(events, 'vote-opened');
+    const o = events[i]!.payload as MeetingEvent<'vote-opened'>['payload'];
+    events[i]!.payload = signAs(f, events[0]!.hash, 'vote-opened', { motion: 'a', present: o.present, proxies: o.proxies, seconds: 1, by: 'm1' });
+    const late = new Date(Date.parse(events[i]!.time) + 5000).toISOString();
+    for (const e of events.slice(i + 1)) e.time = late;
+    assert.deepEqual(await failures(rechain(events)), ['meeting.order', 'meeting.result']);
   });
   it('a record cut before the close holds so far but is not complete', async () => {
     const { events } = await finished();

@@ -45,7 +45,7 @@ export class LiveMeeting {
     for (;;) {
       const batch = await this.store.events(this.id, this.st.headSeq + 1, 1000);
       for (const e of batch) {
-        const bad = checkMeetingEvent(this.st, e.type, e.payload);
+        const bad = checkMeetingEvent(this.st, e.type, e.payload, e.time);
         if (bad) throw new Error(`meeting ${this.id}: the stored event ${e.seq} breaks the rules (${bad.message})`);
         applyMeetingEvent(this.st, e);
         this.announce(e);
@@ -70,14 +70,17 @@ export class LiveMeeting {
         try {
           await this.refresh();
           if (type === 'motion-result' || type === 'meeting') throw new MeetingError('not-allowed', `${type} is not submitted: the board makes it`);
-          const bad = checkMeetingEvent(this.st, type, payload);
+          // Checked at the very time the event gets: a vote's deadline is judged as the verifier will judge it.
+          const time = this.nextTime();
+          const bad = checkMeetingEvent(this.st, type, payload, time);
           if (bad) throw new MeetingError(bad.code, bad.message);
-          const out = [await this.append(type as MeetingEventType, payload as MeetingPayloadByType[MeetingEventType])];
+          const out = [await this.append(type as MeetingEventType, payload as MeetingPayloadByType[MeetingEventType], time)];
           if (type === 'vote-closed') {
             const result = computeResult(this.st, this.st.motions.get(this.st.resultDue!)!);
-            const resultBad = checkMeetingEvent(this.st, 'motion-result', result);
+            const resultTime = this.nextTime();
+            const resultBad = checkMeetingEvent(this.st, 'motion-result', result, resultTime);
             if (resultBad) throw new Error(`internal: ${resultBad.message}`);
-            out.push(await this.append('motion-result', result));
+            out.push(await this.append('motion-result', result, resultTime));
           }
           return out;
         } catch (e) {
@@ -91,10 +94,15 @@ export class LiveMeeting {
     return result;
   }
 
-  private async append<T extends MeetingEventType>(type: T, payload: MeetingPayloadByType[T]): Promise<MeetingEvent> {
+  /** The board time of the next event: now, never earlier than the last event's (spec §9.1). */
+  private nextTime(): string {
     const now = new Date().toISOString();
     if (now.length !== 24) throw new Error('the clock reads a time outside the years 0000-9999');
-    const e = makeMeetingEvent(this.st.headSeq + 1, this.st.headHash, type, payload, now > this.st.headTime ? now : this.st.headTime);
+    return now > this.st.headTime ? now : this.st.headTime;
+  }
+
+  private async append<T extends MeetingEventType>(type: T, payload: MeetingPayloadByType[T], time: string): Promise<MeetingEvent> {
+    const e = makeMeetingEvent(this.st.headSeq + 1, this.st.headHash, type, payload, time);
     await this.store.append(this.id, e);
     applyMeetingEvent(this.st, e);
     this.announce(e);

@@ -26,6 +26,8 @@ export interface MotionState {
   mode: VoteMode;
   status: 'put' | 'open' | 'closed' | 'decided';
   roll: Roll | null;
+  /** The last board time at which a vote is taken (the opening's time plus its seconds), or null: until closed. */
+  deadline: string | null;
   /** Each member's vote (their own or cast by their proxy), by member id. */
   votes: Map<string, VoteSplit>;
   /** Which event cast each member's vote. */
@@ -74,7 +76,7 @@ const FIELDS: Record<MeetingEventType, string[]> = {
   'proxy-granted': ['principal', 'holder', 'scope', 'by', 'signature'],
   'proxy-revoked': ['principal', 'by', 'signature'],
   'motion-put': ['motion', 'title', 'text', 'majority', 'mode', 'by', 'signature'],
-  'vote-opened': ['motion', 'present', 'proxies', 'by', 'signature'],
+  'vote-opened': ['motion', 'present', 'proxies', 'seconds', 'by', 'signature'],
   'named-vote': ['motion', 'votes', 'by', 'signature'],
   'vote-closed': ['motion', 'by', 'signature'],
   'motion-result': ['motion', 'majority', 'base', 'counts', 'voters', 'present', 'members', 'baseWeight', 'passed', 'outcome'],
@@ -170,7 +172,8 @@ const PROCEDURE = new Set<MeetingEventType>(['meeting-opened', 'motion-put', 'vo
 const runsMeeting = (st: MeetingState, id: string) => st.meeting.chair === id || st.meeting.secretaries.includes(id);
 
 /** Everything that must hold for `payload` to be appended as the next event of type `type`; null if it may. */
-export function checkMeetingEvent(st: MeetingState, type: string, payload: unknown): MeetingProblem | null {
+/** `time`: the board time the event has (or will have, when the board is about to append it). */
+export function checkMeetingEvent(st: MeetingState, type: string, payload: unknown, time: string): MeetingProblem | null {
   if (type === 'meeting') return problem('wrong-phase', 'meeting.order', 'a meeting has one meeting event, the first');
   if (!Object.hasOwn(FIELDS, type)) return problem('malformed', 'meeting.format', `unknown event type ${String(type)}`);
   const t = type as MeetingEventType;
@@ -238,6 +241,7 @@ export function checkMeetingEvent(st: MeetingState, type: string, payload: unkno
       if (!m) return problem('unknown-motion', 'meeting.order', `no motion ${String(p.motion)} was put`);
       if (st.openVote !== null) return problem('vote-open', 'meeting.order', `the vote on ${st.openVote} is still open`);
       if (m.status !== 'put') return problem('vote-closed', 'meeting.order', `motion ${m.id} was already voted on`);
+      if (!Number.isSafeInteger(p.seconds) || (p.seconds as number) < 0 || (p.seconds as number) > 86_400) return problem('malformed', 'meeting.format', 'seconds: 0 (until closed) to 86400');
       const roll = currentRoll(st);
       if (canonicalJson(p.present) !== canonicalJson(roll.present) || canonicalJson(p.proxies) !== canonicalJson(roll.proxies))
         return problem('stale-roll', 'meeting.presence', 'the roll does not match who is present and the proxies in force; fetch the state and sign again');
@@ -245,7 +249,7 @@ export function checkMeetingEvent(st: MeetingState, type: string, payload: unkno
         return problem('no-quorum', 'meeting.quorum', `no quorum: ${describeRoll(st, roll)}`);
       return null;
     }
-    case 'named-vote': return checkVote(st, p);
+    case 'named-vote': return checkVote(st, p, time);
     case 'vote-closed': {
       const m = isId(p.motion) ? st.motions.get(p.motion) : undefined;
       if (!m) return problem('unknown-motion', 'meeting.order', `no motion ${String(p.motion)} was put`);
@@ -268,11 +272,12 @@ function describeRoll(st: MeetingState, roll: Roll): string {
     : `weight ${w.weight} of ${totalWeight(st.body)} present or represented, ${q.share.num}/${q.share.den} needed`;
 }
 
-function checkVote(st: MeetingState, p: Obj): MeetingProblem | null {
+function checkVote(st: MeetingState, p: Obj, time: string): MeetingProblem | null {
   const m = isId(p.motion) ? st.motions.get(p.motion) : undefined;
   if (!m) return problem('unknown-motion', 'meeting.order', `no motion ${String(p.motion)} was put`);
   if (m.status === 'put') return problem('wrong-phase', 'meeting.order', `the vote on ${m.id} is not open yet`);
   if (m.status !== 'open') return problem('vote-closed', 'meeting.order', `the vote on ${m.id} is closed`);
+  if (m.deadline !== null && time > m.deadline) return problem('vote-closed', 'meeting.order', `the time for the vote on ${m.id} ran out at ${m.deadline}`);
   const by = p.by as string;
   if (!memberOf(st.body, by)) return problem('not-a-member', 'meeting.votes', `${by} is not a voting member`);
   const roll = m.roll!;
@@ -324,7 +329,7 @@ export function applyMeetingEvent(st: MeetingState, e: MeetingEvent): void {
     case 'proxy-revoked': st.proxies.delete(p.principal as string); break;
     case 'motion-put': {
       const x = e.payload as MeetingPayloadByType['motion-put'];
-      st.motions.set(x.motion, { id: x.motion, title: x.title, text: x.text, majority: x.majority, mode: x.mode, status: 'put', roll: null, votes: new Map(), castIn: new Map(), result: null });
+      st.motions.set(x.motion, { id: x.motion, title: x.title, text: x.text, majority: x.majority, mode: x.mode, status: 'put', roll: null, deadline: null, votes: new Map(), castIn: new Map(), result: null });
       st.motionOrder.push(x.motion);
       break;
     }
@@ -333,6 +338,7 @@ export function applyMeetingEvent(st: MeetingState, e: MeetingEvent): void {
       const m = st.motions.get(x.motion)!;
       m.status = 'open';
       m.roll = { present: [...x.present], proxies: x.proxies.map((y) => ({ ...y })) };
+      m.deadline = x.seconds > 0 ? new Date(Date.parse(e.time) + x.seconds * 1000).toISOString() : null;
       st.openVote = m.id;
       break;
     }

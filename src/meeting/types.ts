@@ -69,7 +69,9 @@ export interface MemberLeftPayload extends BySigned { member: string }
 export interface ProxyGrantedPayload extends BySigned { principal: string; holder: string; scope: 'meeting' | 'standing' }
 export interface ProxyRevokedPayload extends BySigned { principal: string }
 export interface MotionPutPayload extends BySigned { motion: string; title: string; text: string; majority: Majority; mode: VoteMode }
-export interface VoteOpenedPayload extends BySigned { motion: string; present: string[]; proxies: ProxyInForce[] }
+/** `seconds`: the time the chair gives for voting (0: until the chair closes); a vote whose board time is
+ *  later than the opening's time plus `seconds` is refused as after the close. */
+export interface VoteOpenedPayload extends BySigned { motion: string; present: string[]; proxies: ProxyInForce[]; seconds: number }
 export interface NamedVotePayload extends BySigned { motion: string; votes: VoteSplit[] }
 export interface VoteClosedPayload extends BySigned { motion: string }
 export type MeetingClosedPayload = BySigned;

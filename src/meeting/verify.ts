@@ -54,7 +54,7 @@ export async function checkMeetingRecord(lines: Iterable<string> | AsyncIterable
         break;
       }
     } else {
-      const bad = checkMeetingEvent(st!, e.type, e.payload);
+      const bad = checkMeetingEvent(st!, e.type, e.payload, e.time);
       if (bad) report.fail(bad.check, e.seq, `event ${e.seq} (${e.type}): ${bad.message}`);
       // A result in its place whose content is wrong still decides the motion (as published), so the
       // events after it are checked as they came; it has already failed the record.
