@@ -194,6 +194,13 @@ for (const factory of accountStores()) {
         await assert.rejects(raw.pool!.query('DELETE FROM veche_acc_audit'), /append-only/);
       }
       assert.equal((await stores.accounts.audit('org-a', 0, 1000)).length, entries.length, 'reads are not logged; nothing was changed or removed');
+      // The entries of no organisation are the operator's to read: organisations made, logins (refused ones too).
+      const general = (await ok(base, 'GET', '/api/audit', operator)) as typeof entries;
+      assert.ok(general.some((e) => e.action === 'organisation-create' && e.target === 'organisation:org-a' && e.actor === 'operator'));
+      assert.ok(general.some((e) => e.action === 'login-password' && e.status === 401 && e.actor === 'login:dora@coop.example'));
+      assert.ok(general.some((e) => e.action === 'login-password' && e.status === 429));
+      assert.ok(general.every((e) => e.detail === null || typeof e.detail === 'object'));
+      assert.equal((await a.browser.request('GET', `${base}/api/audit`)).status, 403, 'not for an organisation admin');
     });
 
     await t.test('behind https: the cookie is Secure and the Origin must be the public one', async () => {

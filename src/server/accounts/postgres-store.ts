@@ -106,8 +106,8 @@ export class PostgresAccountStore implements AccountStore {
     const [r] = await this.q<{ seq: string }>('INSERT INTO veche_acc_audit (org, at, actor, action, target, status, address, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING seq', [e.org, e.at, e.actor, e.action, e.target, e.status, e.address, e.detail]);
     return Number(r!.seq);
   }
-  async audit(org: string, afterSeq: number, limit: number): Promise<AuditEntry[]> {
-    const rows = await this.q<Record<string, string | null>>('SELECT * FROM veche_acc_audit WHERE org = $1 AND seq > $2 ORDER BY seq LIMIT $3', [org, afterSeq, limit]);
+  async audit(org: string | null, afterSeq: number, limit: number): Promise<AuditEntry[]> {
+    const rows = await this.q<Record<string, string | null>>('SELECT * FROM veche_acc_audit WHERE org IS NOT DISTINCT FROM $1 AND seq > $2 ORDER BY seq LIMIT $3', [org, afterSeq, limit]);
     return rows.map((r) => ({ seq: Number(r.seq), org: r.org, at: Number(r.at), actor: r.actor!, action: r.action!, target: r.target, status: Number(r.status), address: r.address!, detail: r.detail! }));
   }
 

@@ -102,8 +102,8 @@ export class SqliteAccountStore implements AccountStore {
     const r = this.db.prepare('INSERT INTO acc_audit (org, at, actor, action, target, status, address, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(e.org, e.at, e.actor, e.action, e.target, e.status, e.address, e.detail);
     return Number(r.lastInsertRowid);
   }
-  async audit(org: string, afterSeq: number, limit: number): Promise<AuditEntry[]> {
-    return this.db.prepare('SELECT * FROM acc_audit WHERE org = ? AND seq > ? ORDER BY seq LIMIT ?').all(org, afterSeq, limit) as AuditRow[];
+  async audit(org: string | null, afterSeq: number, limit: number): Promise<AuditEntry[]> {
+    return this.db.prepare('SELECT * FROM acc_audit WHERE org IS ? AND seq > ? ORDER BY seq LIMIT ?').all(org, afterSeq, limit) as AuditRow[];
   }
 
   async close() { this.db.close(); }

@@ -79,7 +79,8 @@ export interface AccountStore {
 
   /** Appends to the audit log; the tables refuse UPDATE and DELETE (triggers). */
   appendAudit(entry: AuditInput): Promise<number>;
-  audit(org: string, afterSeq: number, limit: number): Promise<AuditEntry[]>;
+  /** An organisation's entries, or (org null) those of no organisation: logins, the operator's own. */
+  audit(org: string | null, afterSeq: number, limit: number): Promise<AuditEntry[]>;
 
   close(): Promise<void>;
 }

@@ -20,6 +20,7 @@ const obj = (properties: Record<string, unknown>, required = Object.keys(propert
 const orgParams = obj({ org: id });
 const memberParams = obj({ org: id, account: { type: 'string', pattern: '^[0-9a-f]{16}$' } });
 const password = { type: 'string', minLength: 1, maxLength: 1024 } as const;
+const auditQuery = obj({ after: { type: 'string', pattern: '^[0-9]{1,15}$' }, limit: { type: 'string', pattern: '^[0-9]{1,4}$' } }, []);
 const https = { type: 'string', maxLength: 500, pattern: '^https?://' } as const;
 
 /** Password-set links work for this long. */
@@ -246,11 +247,21 @@ export async function accountRoutes(app: FastifyInstance, opts: { elections: Ele
   });
 
   app.get<{ Params: OrgP; Querystring: { after?: string; limit?: string } }>('/api/organisations/:org/audit', {
-    schema: { params: orgParams, querystring: obj({ after: { type: 'string', pattern: '^[0-9]{1,15}$' }, limit: { type: 'string', pattern: '^[0-9]{1,4}$' } }, []) },
+    schema: { params: orgParams, querystring: auditQuery },
   }, async (req) => {
     await access.requireOrg(req, req.params.org, ['admin'], 'audit-read');
-    const limit = Math.min(Math.max(Number(req.query.limit ?? 500), 1), 1000);
-    const entries = await store.audit(req.params.org, Number(req.query.after ?? 0), limit);
-    return entries.map((e) => ({ ...e, at: new Date(e.at).toISOString(), detail: JSON.parse(e.detail) as unknown }));
+    return auditPage(req.params.org, req.query);
   });
+
+  // The operator's view of the entries of no organisation (logins, organisations made, elections of no organisation).
+  app.get<{ Querystring: { after?: string; limit?: string } }>('/api/audit', { schema: { querystring: auditQuery } }, async (req) => {
+    await access.requireOperator(req, 'audit-read');
+    return auditPage(null, req.query);
+  });
+
+  async function auditPage(org: string | null, q: { after?: string; limit?: string }) {
+    const limit = Math.min(Math.max(Number(q.limit ?? 500), 1), 1000);
+    const entries = await store.audit(org, Number(q.after ?? 0), limit);
+    return entries.map((e) => ({ ...e, at: new Date(e.at).toISOString(), detail: JSON.parse(e.detail) as unknown }));
+  }
 }
