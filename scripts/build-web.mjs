@@ -49,7 +49,12 @@ const i18nPlugin = {
   name: 'veche-i18n',
   setup(b) {
     b.onResolve({ filter: /^veche:i18n$/ }, () => ({ path: 'veche:i18n', namespace: 'veche-i18n' }));
-    b.onLoad({ filter: /.*/, namespace: 'veche-i18n' }, () => ({ contents: JSON.stringify(catalogs), loader: 'json' }));
+    // English (the fallback) is bundled; every other catalog is fetched when its language is chosen
+    // (assets/i18n/LANG.json), so each language added costs the pages nothing.
+    b.onLoad({ filter: /.*/, namespace: 'veche-i18n' }, () => ({
+      contents: JSON.stringify({ english, names: Object.fromEntries(languages.map((l) => [l, catalogs[l]['language.name'] ?? l])) }),
+      loader: 'json',
+    }));
   },
 };
 
@@ -82,6 +87,8 @@ const result = await build({
 });
 await build({ entryPoints: [join(web, 'style.css')], outfile: join(assets, 'style.css'), bundle: true, minify, logLevel: 'warning' });
 copyFileSync(join(web, 'favicon.svg'), join(assets, 'favicon.svg'));
+mkdirSync(join(assets, 'i18n'), { recursive: true });
+for (const l of languages) writeFileSync(join(assets, 'i18n', `${l}.json`), JSON.stringify(catalogs[l]));
 
 // Node built-ins in a browser bundle would mean a core module is not browser-safe.
 for (const input of Object.keys(result.metafile.inputs)) {

@@ -1,7 +1,8 @@
 // Modules that scripts/build-web.mjs makes while bundling.
 
-/** Every web/i18n/*.json, by language tag. Adding a file there adds a language. */
+/** The English catalog (bundled), and the own name of every language in web/i18n/ (the others are
+ *  fetched from /assets/i18n/LANG.json when chosen). Adding a file there adds a language. */
 declare module 'veche:i18n' {
-  const catalogs: Record<string, Record<string, string>>;
-  export default catalogs;
+  export const english: Record<string, string>;
+  export const names: Record<string, string>;
 }

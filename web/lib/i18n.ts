@@ -1,15 +1,40 @@
 // Interface languages: one JSON file per language in web/i18n/ (English is the fallback for missing keys).
 // The language is chosen from those the page offers (for the booth: the election's languages), by the
 // voter's earlier choice, else the browser's preferences; a switcher changes it at any time.
-import catalogs from 'veche:i18n';
+import { english, names } from 'veche:i18n';
 
 const STORAGE_KEY = 'veche-language';
 const FALLBACK = 'en';
 
+/** The catalogs at hand: English always; another once fetched (English stands in until then). */
+const catalogs: Record<string, Record<string, string>> = { [FALLBACK]: english };
 let current = FALLBACK;
-let offered: string[] = Object.keys(catalogs);
+let offered: string[] = Object.keys(names);
+/** The language asked for last, while its catalog is on its way. */
+let wanted = FALLBACK;
+let loaded: Promise<void> = Promise.resolve();
+let onLoaded: () => void = () => {};
 
-export const availableLanguages = (): string[] => Object.keys(catalogs).sort();
+export const availableLanguages = (): string[] => Object.keys(names).sort();
+
+/** What to do when a chosen language's catalog arrives (the page rerenders). */
+export function whenLanguageLoads(f: () => void): void { onLoaded = f; }
+
+/** Settles once the language asked for last is in use (or English, if its catalog cannot be had). */
+export const languageReady = (): Promise<void> => loaded;
+
+/** Fetches a catalog: a JSON object of strings only, else it is not used. */
+async function fetchCatalog(lang: string): Promise<Record<string, string> | null> {
+  try {
+    const res = await fetch(`/assets/i18n/${encodeURIComponent(lang)}.json`, { credentials: 'same-origin' });
+    if (!res.ok) return null;
+    const c = (await res.json()) as unknown;
+    if (typeof c !== 'object' || c === null || Array.isArray(c) || !Object.values(c).every((v) => typeof v === 'string')) return null;
+    return c as Record<string, string>;
+  } catch {
+    return null;
+  }
+}
 export const currentLanguage = (): string => current;
 
 /** The languages this page offers: `wanted` (e.g. the manifest's) among those that have a catalog. */
@@ -38,11 +63,20 @@ export function chooseLanguage(): string {
 }
 
 export function setLanguage(lang: string, remember = true): void {
-  current = catalogs[lang] ? lang : FALLBACK;
-  document.documentElement.lang = current;
+  wanted = names[lang] ? lang : FALLBACK;
   if (remember) {
-    try { localStorage.setItem(STORAGE_KEY, current); } catch { /* private mode: choice lasts for this page */ }
+    try { localStorage.setItem(STORAGE_KEY, wanted); } catch { /* private mode: choice lasts for this page */ }
   }
+  const use = (l: string) => { current = l; document.documentElement.lang = l; };
+  if (catalogs[wanted]) { use(wanted); loaded = Promise.resolve(); return; }
+  const asked = wanted;
+  loaded = fetchCatalog(asked).then((c) => {
+    if (c) catalogs[asked] = c;
+    // Only the last choice counts; a catalog that cannot be had leaves the page in English.
+    if (wanted !== asked) return;
+    use(c ? asked : FALLBACK);
+    onLoaded();
+  });
 }
 
 function lookup(key: string): string | undefined {
@@ -84,4 +118,4 @@ export function formatTime(iso: string): string {
 }
 
 /** The language's own name, from its catalog. */
-export const languageName = (lang: string): string => catalogs[lang]?.['language.name'] ?? lang;
+export const languageName = (lang: string): string => names[lang] ?? lang;

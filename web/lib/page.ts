@@ -1,7 +1,7 @@
 // The frame every page shares: a header with the language switcher, the main region, a status line.
 // A page gives a render function; switching the language renders it again from the page's state.
 import { announce, byId, clear, focus, h, nextPaint, type Child } from './dom.js';
-import { availableLanguages, chooseLanguage, currentLanguage, languageName, offerLanguages, setLanguage, t } from './i18n.js';
+import { availableLanguages, chooseLanguage, currentLanguage, languageName, languageReady, offerLanguages, setLanguage, t, whenLanguageLoads } from './i18n.js';
 
 export interface PageOptions {
   /** Title key of the page (shown in the tab). */
@@ -70,8 +70,10 @@ export function rerender(): void {
 
 export function startPage(o: PageOptions): void {
   options = o;
+  whenLanguageLoads(rerender);
   if (!languageChosen) useLanguages();
-  rerender();
+  // The first paint waits (briefly) for the chosen language's catalog, so the page does not flash English.
+  void Promise.race([languageReady(), new Promise((r) => setTimeout(r, 1500))]).then(() => rerender());
 }
 
 /** A card with a heading: the common building block of the pages. */

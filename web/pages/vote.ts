@@ -18,7 +18,7 @@ import { linesSource } from '../../src/verify/record-check.js';
 import { api, ApiError, errorText, type ElectionInfo } from '../lib/api.js';
 import { announce, byId, focus, h, nextPaint, type Child } from '../lib/dom.js';
 import { download, readFile, safeName } from '../lib/files.js';
-import { currentLanguage, t, tn } from '../lib/i18n.js';
+import { currentLanguage, languageReady, t, tn } from '../lib/i18n.js';
 import { formatInZone, readerZone } from '../../src/manifest/zoned-time.js';
 import { localizedManifest } from '../../src/manifest/localize.js';
 import { errorBox, infoBox, okBox, pathParts, rerender, setTitle, startPage, takeFragmentParam, testElectionNotice, useLanguages } from '../lib/page.js';
@@ -149,6 +149,8 @@ async function load(): Promise<void> {
     rerender();
     return;
   }
+  // A spoken message stays as said: say it in the voter's language, once its catalog is here.
+  await languageReady();
   announce(t('booth.checkingRecord'));
   rerender();
   try {
