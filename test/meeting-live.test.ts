@@ -52,7 +52,7 @@ describe('a live meeting', () => {
     assert.equal(res!.type, 'motion-result');
     assert.deepEqual(result(f, 'budget').counts, { for: 3, against: 1, abstain: 0 });
     assert.equal(result(f, 'budget').outcome, 'passed');
-    // The example of spec-meetings.md M4, byte for byte.
+    // The example of docs/spec.md §19 M4, byte for byte.
     assert.equal(canonicalJson(result(f, 'budget')), '{"base":"decisive","baseWeight":4,"counts":{"abstain":0,"against":1,"for":3},"majority":"simple","members":5,"motion":"budget","outcome":"passed","passed":true,"present":4,"voters":4}');
     await f.act('meeting-closed', { by: 'm1' });
     const { v, failed } = await verified(f);

@@ -1,4 +1,4 @@
-// Majorities and quorum (src/meeting/rules.ts): each rule on the examples of spec-meetings.md §4.
+// Majorities and quorum (src/meeting/rules.ts): each rule on the examples of docs/spec.md §19 M4.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decide, quorumMet } from '../src/meeting/rules.js';

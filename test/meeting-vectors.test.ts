@@ -1,4 +1,4 @@
-// The meeting signature vector of spec-meetings.md M2.2: signing with a fixed random source gives the
+// The meeting signature vector of docs/spec.md §19 M2.2: signing with a fixed random source gives the
 // stated key and signature; the challenge is recomputed from the stated transcript with node:crypto alone.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';

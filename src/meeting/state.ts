@@ -231,7 +231,7 @@ export function checkMeetingEvent(st: MeetingState, type: string, payload: unkno
       if (st.motions.has(p.motion)) return problem('duplicate', 'meeting.order', `motion ${p.motion} was already put`);
       if (!isText(p.title, 200) || !isText(p.text, 20_000, true)) return problem('malformed', 'meeting.format', 'title: 1-200 characters; text: at most 20,000');
       if (!isMajority(p.majority)) return problem('malformed', 'meeting.format', 'majority: one of the known majorities');
-      if (p.mode === 'secret') return problem('secret-unsupported', 'meeting.format', 'secret votes in meetings are not built yet (spec-meetings.md §7)');
+      if (p.mode === 'secret') return problem('secret-unsupported', 'meeting.format', 'secret votes in meetings are not built yet (docs/spec.md §19 M7)');
       if (p.mode !== 'named') return problem('malformed', 'meeting.format', 'mode: "named" or "secret"');
       return null;
     }
@@ -364,7 +364,7 @@ export function applyMeetingEvent(st: MeetingState, e: MeetingEvent): void {
     }
     case 'meeting-closed': {
       st.phase = 'closed';
-      // A proxy for this meeting ends with it; a standing one is carried into the next (spec-meetings.md §5).
+      // A proxy for this meeting ends with it; a standing one is carried into the next (docs/spec.md §19 M5).
       for (const [k, x] of st.proxies) if (x.scope === 'meeting') st.proxies.delete(k);
       break;
     }

@@ -1,5 +1,5 @@
 // A body that decides in meetings (a board, a committee, an assembly), its standing rules, and the
-// events of a meeting's record (spec-meetings.md). Plain data only: everything here is hashed or signed
+// events of a meeting's record (docs/spec.md §19). Plain data only: everything here is hashed or signed
 // in canonical JSON, so it holds integers, strings, booleans and arrays, never floats.
 import type { Fraction } from '../manifest/types.js';
 import type { SchnorrProofJson } from '../crypto/proofs/schnorr.js';
