@@ -44,6 +44,7 @@ describe('accounts in Chromium: OpenID Connect login, confirm steps, members', {
     await ok(server.base, 'POST', `/api/elections/${manifest.id}/open`, operator);
     browser = await launchChromium();
     page = await (await browser.newContext({ locale: 'en-US' })).newPage();
+    page.setDefaultTimeout(60_000); // the full suite runs beside other Chromium tests on 2 cores
     watchPage(page, problems);
   });
   after(async () => { await browser?.close(); await server?.close(); await provider?.close(); await stores?.dispose(); });
