@@ -8,6 +8,8 @@ import type { BoardStore } from '../board/store.js';
 import { buildApp, DEFAULT_RATE_LIMIT } from './app.js';
 import { ensureAdminToken } from './auth.js';
 import { createDemoElection, type DemoElection } from './demo.js';
+import { SqliteMeetingStore, type MeetingStore } from '../meeting/store.js';
+import { PostgresMeetingStore } from '../meeting/postgres-store.js';
 import { openAccountStore } from './accounts/open.js';
 import { oidcFromEnv } from './accounts/oidc.js';
 import type { OidcSettings } from './accounts/store.js';
@@ -75,11 +77,14 @@ export async function runServer(opts: RunOptions, print: (line: string) => void 
   mkdirSync(opts.dataDir, { recursive: true });
   const store = await openStore(opts.databaseUrl, opts.dataDir);
   const accounts = await openAccountStore(opts.databaseUrl, opts.dataDir).catch(async (e: unknown) => { await store.close(); throw e; });
+  // Bodies and meeting records: beside the board, in the same database.
+  const meetings: MeetingStore = opts.databaseUrl ? await PostgresMeetingStore.connect(opts.databaseUrl) : new SqliteMeetingStore(join(opts.dataDir, 'veche.sqlite'));
   try {
     const admin = await ensureAdminToken(store, opts.dataDir, opts.adminToken);
     const { app, elections } = await buildApp(store, {
       webDir: opts.webDir === undefined ? DEFAULT_WEB_DIR : opts.webDir, rateLimit: opts.rateLimit, logger: opts.logger ?? false, trustProxy: opts.trustProxy ?? false, scheduleIntervalMs: opts.scheduleIntervalMs ?? 5000,
       accounts: { store: accounts, ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}), oidc: opts.oidc ?? null },
+      meetingStore: meetings,
     });
     const demo = opts.demo && (await store.elections()).length === 0 ? await createDemoElection(elections, opts.dataDir) : null;
     await app.listen({ port: opts.port, host: opts.host });
@@ -116,11 +121,12 @@ export async function runServer(opts: RunOptions, print: (line: string) => void 
     let closing: Promise<void> | null = null;
     return {
       app, store, url: base, adminToken: admin.token, demo,
-      close: () => (closing ??= app.close().then(() => Promise.all([store.close(), accounts.close()])).then(() => undefined)),
+      close: () => (closing ??= app.close().then(() => Promise.all([store.close(), accounts.close(), meetings.close()])).then(() => undefined)),
     };
   } catch (e) {
     await store.close().catch(() => undefined);
     await accounts.close().catch(() => undefined);
+    await meetings.close().catch(() => undefined);
     throw e;
   }
 }
