@@ -100,8 +100,25 @@ const BOARD_KEY_SETTING = (election: string, boardKey: string) => `board-secret:
 /** Tries of an append before a board waits for the store's cross-process lock (see exclusive()). */
 const UNLOCKED_TRIES = 3;
 
+/** Submissions run in one group-commit session at most (see runSessions()). */
+const SESSION_BATCH = 512;
+
+/** A submission waiting for a group-commit session: its work, the tracking code of its ballot if any. */
+interface SessionTask {
+  run: () => Promise<unknown>;
+  code?: string;
+  tries: number;
+  resolve: (value: unknown) => void;
+  reject: (err: unknown) => void;
+}
+
 export class Board {
   private queue: Promise<unknown> = Promise.resolve();
+  // Group commit (stores with groupCommit): submissions waiting for the next session, and the tracking
+  // codes already on the board among those of the running session.
+  private sessionQueue: SessionTask[] = [];
+  private sessionRunning = false;
+  private sessionCodes: Set<string> | null = null;
 
   private constructor(readonly store: BoardStore, readonly electionId: string, private state: BoardState, private readonly boardSecret: Scalar) {}
 
@@ -146,7 +163,13 @@ export class Board {
   }
 
   /** Runs `f` alone in this process; on a conflict with another process, catches up and tries again. */
-  private exclusive<T>(f: () => Promise<T>): Promise<T> {
+  private exclusive<T>(f: () => Promise<T>, trackingCode?: string): Promise<T> {
+    if (this.store.groupCommit && this.store.exclusive) {
+      return new Promise<T>((resolve, reject) => {
+        this.sessionQueue.push({ run: f, ...(trackingCode !== undefined ? { code: trackingCode } : {}), tries: 0, resolve: resolve as (v: unknown) => void, reject });
+        if (!this.sessionRunning) void this.runSessions();
+      });
+    }
     // A conflict means another process appended first: catch up and try again. A store shared by
     // processes may offer a cross-process lock; after a few lost races the board retries under it, so
     // that a busy process cannot make the others lose every race. Not sooner: holding a lock across
@@ -170,7 +193,56 @@ export class Board {
     return result;
   }
 
+  /**
+   * Group commit: the submissions waiting in this process run one after another in one session of the
+   * store (one transaction holding the election's lock across processes): the board catches up with
+   * what others committed, each submission is checked against the state the ones before it left and
+   * chained, and the store writes and commits them together when the session ends. Only then does each
+   * caller get its answer (a receipt is never handed out for an uncommitted ballot). A session that
+   * fails wrote nothing: the state is rebuilt from the store and its submissions run again once.
+   */
+  private async runSessions(): Promise<void> {
+    this.sessionRunning = true;
+    try {
+      while (this.sessionQueue.length > 0) {
+        const batch = this.sessionQueue.splice(0, SESSION_BATCH);
+        const outcomes: { ok: boolean; value: unknown }[] = [];
+        try {
+          await this.store.exclusive!(this.electionId, async () => {
+            await this.refresh();
+            const codes = batch.flatMap((t) => (t.code !== undefined ? [t.code] : []));
+            this.sessionCodes = await this.store.knownTrackingCodes?.(this.electionId, codes) ?? new Set();
+            for (const t of batch) {
+              try { outcomes.push({ ok: true, value: await t.run() }); } catch (err) { outcomes.push({ ok: false, value: err }); }
+            }
+          });
+        } catch (err) {
+          this.sessionCodes = null;
+          try { await this.reload(); } catch { /* the next session tries again */ }
+          const again = batch.filter((t) => t.tries++ < 1);
+          for (const t of batch) if (!again.includes(t)) t.reject(err);
+          this.sessionQueue.unshift(...again);
+          continue;
+        }
+        this.sessionCodes = null;
+        batch.forEach((t, k) => (outcomes[k]!.ok ? t.resolve(outcomes[k]!.value) : t.reject(outcomes[k]!.value)));
+      }
+    } finally {
+      this.sessionRunning = false;
+    }
+  }
+
+  /** Rebuilds the state from the store (after a group-commit session that wrote nothing). */
+  private async reload(): Promise<void> {
+    const [genesis] = await this.store.events(this.electionId, { limit: 1 });
+    if (!genesis) throw new BoardError('unknown-election', `no election "${this.electionId}" on this board`);
+    this.state = initialState(genesis);
+    await this.refresh();
+  }
+
   private async append<T extends EventType>(type: T, payload: PayloadByType[T], trackingCode?: string): Promise<BoardEvent<T>> {
+    // In a group-commit session, a ballot already on the board is refused before it is chained.
+    if (trackingCode !== undefined && this.sessionCodes?.has(trackingCode)) throw new DuplicateBallot('this ballot is already on the board');
     // Event times never go backwards, even if the clock does (the verifier checks this).
     const now = new Date().toISOString();
     // Event times are the 24-character form (years 0000-9999, spec §9.1); the board writes no other.
@@ -181,6 +253,7 @@ export class Board {
     if (type === 'ballot' && closes !== undefined && Date.parse(time) >= Date.parse(closes)) throw new BoardError('schedule', `the poll closed at ${closes}`);
     const e = makeEvent(this.state.headSeq + 1, this.state.headHash, type, payload, time);
     await this.store.append(this.electionId, e, trackingCode);
+    if (trackingCode !== undefined) this.sessionCodes?.add(trackingCode);
     apply(this.state, e);
     return e;
   }
@@ -240,16 +313,23 @@ export class Board {
   }
 
   /** A revocation, signed by the credential authority: neither the admin nor the board can revoke alone. */
-  revokeCredential(payload: RevocationPayload): Promise<BoardEvent> {
+  async revokeCredential(payload: RevocationPayload): Promise<BoardEvent> {
+    // Another process sharing the store may have published the list since this board last looked.
+    if (!this.state.credentials) await this.exclusive(() => this.refresh());
+    // The signature is checked before taking the lock (it needs no state but the list, which never
+    // changes once published); inside, what another process may have changed since: the phase, and the
+    // key revoked meanwhile.
+    const st = this.state;
+    if (!st.credentials) throw new BoardError('unknown-credential', 'no credential list yet');
+    const bad = checkRevocation(st.electionHash, st.manifest, payload, (k) => st.credentials!.has(k), (k) => st.revoked.has(k));
+    if (bad) throw new BoardError(bad.code, bad.message);
     return this.exclusive(async () => {
       this.requirePhase('setup', 'open');
-      const st = this.state;
-      if (!st.credentials) throw new BoardError('unknown-credential', 'no credential list yet');
-      const bad = checkRevocation(st.electionHash, st.manifest, payload, (k) => st.credentials!.has(k), (k) => st.revoked.has(k));
-      if (bad) throw new BoardError(bad.code, bad.message);
-      return this.append('credential-revoked', payload as RevocationPayload);
+      if (this.state.revoked.has(payload.key)) throw new BoardError('duplicate', 'credential already revoked');
+      return this.append('credential-revoked', payload);
     });
   }
+
 
   openPoll(): Promise<BoardEvent> {
     return this.exclusive(async () => {
@@ -303,7 +383,7 @@ export class Board {
       }
       const receipt = signReceipt(this.boardSecret, decodePublicKey(this.state.boardKey), { election: this.state.electionHash, trackingCode: checked.trackingCode, seq: e.seq, hash: e.hash });
       return { receipt, event: e };
-    });
+    }, checked.trackingCode);
   }
 
   // ---- tally and result ----------------------------------------------------------------------------

@@ -30,4 +30,9 @@ export interface BoardStore {
    *  catches up and appends without racing again (a busy process cannot starve the others). Appends
    *  inside `f` run under that lock. */
   exclusive?<T>(election: string, f: () => Promise<T>): Promise<T>;
+  /** Optional (group commit, src/board/postgres-store.ts): appends made inside exclusive() are written
+   *  and committed together when `f` returns, or not at all if it throws. */
+  readonly groupCommit?: boolean;
+  /** Optional, with groupCommit: which of these tracking codes are on the board (inside exclusive(): as of its lock). */
+  knownTrackingCodes?(election: string, codes: string[]): Promise<Set<string>>;
 }
