@@ -1,5 +1,5 @@
 // `veche verify RECORD`: the independent check, from the record alone.
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
 import { fileSource, verifyRecord, type RecordSource } from '../../verify/verifier.js';
 import { followSource } from '../../verify/follow.js';
 import { standing } from '../../verify/standing.js';
@@ -7,6 +7,7 @@ import { checkReceipts, parseReceiptsFile, type ReceiptsReport } from '../../ver
 import { formatResult } from '../format.js';
 import { intOption, parse, UsageError } from '../args.js';
 import { QueuePool } from '../../verify/queue/queue-pool.js';
+import { checkMeetingRecord } from '../../meeting/verify.js';
 
 export const VERIFY_HELP = `Usage: veche verify RECORD [--final] [--receipts FILE] [--json]
        veche verify --follow URL [--final]
@@ -50,6 +51,11 @@ export async function verifyCommand(argv: string[]): Promise<number> {
   const path = positionals[0]!;
   if (!existsSync(path)) throw new UsageError(`no such file: ${path}`);
   const final = values.final === true;
+  // A meeting's record (spec §19) has its own checks: its first event says which kind of record it is.
+  if (firstEventType(path) === 'meeting') {
+    if (values.receipts !== undefined || values.queue !== undefined) throw new UsageError('--receipts and --queue are for election records; this is a meeting record');
+    return verifyMeeting(path, final, values.json === true);
+  }
   let receipts: ReceiptsReport | null = null;
   if (values.receipts !== undefined) {
     let text: string;
@@ -131,5 +137,37 @@ async function follow(url: string, final: boolean): Promise<number> {
   for (const c of report.checks) for (const f of c.failures) console.log(`  FAIL ${c.id} ${f.seq !== null ? `event ${f.seq}: ` : ''}${f.message}`);
   const holds = final ? report.ok : report.okSoFar;
   console.log(report.ok ? 'VERIFIED: every check holds' : holds ? 'VERIFIED SO FAR: every check holds' : 'NOT VERIFIED');
+  return holds ? 0 : 1;
+}
+
+/** The type of a record file's first event, or null when its first line is not an event. */
+function firstEventType(path: string): string | null {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(64 * 1024);
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    const first = buf.subarray(0, n).toString('utf8').split('\n')[0]!;
+    const type = /"type":"([a-z-]+)"/.exec(first)?.[1];
+    return type ?? null;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** `veche verify` on a meeting's record: every check of spec §19 M8. */
+async function verifyMeeting(path: string, final: boolean, json: boolean): Promise<number> {
+  const { report, state, events } = await checkMeetingRecord(fileSource(path)());
+  const holds = final ? report.ok : report.holdsSoFar;
+  if (json) {
+    console.log(JSON.stringify({ ok: holds, final: report.ok, events, checks: report.checks }, null, 2));
+    return holds ? 0 : 1;
+  }
+  console.log(`Meeting record ${path}: ${events} events${state ? `, body ${state.body.name}` : ''}`);
+  for (const c of report.checks) {
+    const mark = c.failed > 0 ? 'FAIL' : c.passed > 0 ? 'pass' : ' -- ';
+    console.log(`  [${mark}] ${c.id.padEnd(24)} ${c.description}${c.passed + c.failed > 1 ? ` (${c.passed} passed${c.failed ? `, ${c.failed} failed` : ''})` : ''}`);
+    for (const f of c.failures) console.log(`         ${f.seq !== null ? `event ${f.seq}: ` : ''}${f.message}`);
+  }
+  console.log(report.ok ? 'VERIFIED: every check holds' : holds ? 'VERIFIED SO FAR: every check holds; the meeting is not closed yet' : `NOT VERIFIED: failing checks: ${report.checks.filter((c) => c.failed > 0).map((c) => c.id).join(', ')}`);
   return holds ? 0 : 1;
 }
