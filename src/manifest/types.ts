@@ -115,7 +115,17 @@ export interface Manifest {
   test?: boolean;
   /** The texts in other languages of the election (spec §5.2); what is missing shows as written above. */
   translations?: Record<string, ManifestTexts>;
+  // voterAuthentication (spec §6.3) -->
+  /** The server also signs each voter in before it takes their ballot (absent: the credential alone). */
+  voterAuthentication?: VoterAuthentication;
+  // <-- voterAuthentication
 }
+
+// voterAuthentication (spec §6.3) -->
+/** How the server signs a voter in: a one-time link mailed to the address in its register, or a login
+ *  with this OpenID Connect issuer (matched by verified e-mail). */
+export type VoterAuthentication = { method: 'email-link' } | { method: 'oidc'; issuer: string };
+// <-- voterAuthentication
 
 /** One language's texts of a manifest: any title, description or label may be given. */
 export interface ManifestTexts {

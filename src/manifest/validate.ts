@@ -22,6 +22,7 @@ import {
   type CredentialAuthorityInfo,
   type Verdict,
   type VerdictQuestion,
+  type VoterAuthentication,
 } from './types.js';
 
 export const MANIFEST_VERSION = 'veche/manifest/v2' as const;
@@ -363,7 +364,7 @@ class Checker {
       input,
       '',
       ['version', 'id', 'title', 'description', 'languages', 'questions', 'trustees', 'credentialAuthority', 'threshold'],
-      ['opens', 'closes', 'timeZone', 'earlyClose', 'test', 'translations'],
+      ['opens', 'closes', 'timeZone', 'earlyClose', 'test', 'translations', 'voterAuthentication'],
     );
     if (!o) return undefined;
 
@@ -397,6 +398,7 @@ class Checker {
     const timeZone = Object.hasOwn(o, 'timeZone') ? this.timeZone(o) : undefined;
     const test = Object.hasOwn(o, 'test') ? this.boolean(o, 'test', '') : undefined;
     const translations = Object.hasOwn(o, 'translations') && languages !== undefined && questions !== undefined ? this.translations(o, languages, questions) : undefined;
+    const voterAuthentication = Object.hasOwn(o, 'voterAuthentication') ? this.voterAuthentication(o.voterAuthentication) : undefined; // voterAuthentication
     let earlyClose: boolean | undefined;
     if (Object.hasOwn(o, 'earlyClose')) {
       if (typeof o.earlyClose !== 'boolean') this.err('earlyClose', `expected true or false, got ${describe(o.earlyClose)}`);
@@ -424,8 +426,29 @@ class Checker {
     if (earlyClose !== undefined) m.earlyClose = earlyClose;
     if (test !== undefined) m.test = test;
     if (translations !== undefined) m.translations = translations;
+    if (voterAuthentication !== undefined) m.voterAuthentication = voterAuthentication; // voterAuthentication
     return m;
   }
+
+  // voterAuthentication (spec §6.3) -->
+  voterAuthentication(v: unknown): VoterAuthentication | undefined {
+    const p = 'voterAuthentication';
+    if (!isPlainObject(v)) return void this.err(p, `expected an object, got ${describe(v)}`);
+    const before = this.errors.length;
+    if (v.method === 'email-link') return this.object(v, p, ['method']) && this.errors.length === before ? { method: 'email-link' } : undefined;
+    if (v.method !== 'oidc') return void this.err(join(p, 'method'), `expected "email-link" or "oidc", got ${describe(v.method)}`);
+    const o = this.object(v, p, ['method', 'issuer']);
+    const issuer = o ? this.label(o, 'issuer', p, 500) : undefined;
+    if (issuer === undefined) return undefined;
+    let url: URL | undefined;
+    try { url = new URL(issuer); } catch { /* reported below */ }
+    // The issuer is compared as written with the ID token's iss: only a canonical https URL (http on the loopback, for tests).
+    const loopback = url !== undefined && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+    if (!url || !(url.protocol === 'https:' || (url.protocol === 'http:' && loopback)) || url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '')
+      return void this.err(join(p, 'issuer'), `expected an https:// issuer URL without query or fragment, got ${truncate(JSON.stringify(issuer))}`);
+    return { method: 'oidc', issuer };
+  }
+  // <-- voterAuthentication
 
   languages(o: Obj): string[] | undefined {
     const arr = this.array(o, 'languages', '');

@@ -17,6 +17,8 @@ import type { MeetingStore } from '../meeting/store.js';
 import { DEFAULT_SCHEDULE_INTERVAL_MS, startScheduler } from './schedule.js';
 import { Access, type AccountSettings } from './accounts/access.js';
 import { accountRoutes } from './routes/accounts.js';
+import { VoterAuth, type VoterAuthSettings } from './voter-auth/voter-auth.js'; // voter sign-in
+import { voterAuthRoutes } from './routes/voter-auth.js'; // voter sign-in
 
 export interface ServerSettings {
   /** Where the web pages are (dist/web); null or missing: the page routes answer 404 no-pages. */
@@ -37,6 +39,8 @@ export interface ServerSettings {
   meetingStore?: MeetingStore | null;
   /** Organisations, accounts, sessions and the audit log (src/server/accounts); without them only tokens sign in. */
   accounts?: AccountSettings | null;
+  /** Voter sign-in for elections that ask for it (spec §6.3, src/server/voter-auth); without it their ballots are refused. */
+  voterAuth?: VoterAuthSettings | null;
 }
 
 export const DEFAULT_RATE_LIMIT = 3000;
@@ -58,7 +62,7 @@ const SECURITY_HEADERS: Record<string, string> = {
   'permissions-policy': 'camera=(), microphone=(), geolocation=(), payment=()',
 };
 
-export interface VecheApp { app: FastifyInstance; elections: Elections }
+export interface VecheApp { app: FastifyInstance; elections: Elections; voterAuth?: VoterAuth | null }
 
 export async function buildApp(store: BoardStore, settings: ServerSettings = {}): Promise<VecheApp> {
   // The board checks ballot proofs through libsodium (WASM) when it loads: ~4x faster than noble, same answers.
@@ -116,9 +120,11 @@ export async function buildApp(store: BoardStore, settings: ServerSettings = {})
     });
   }
 
-  await app.register(publicRoutes, { elections });
+  const voterAuth = settings.voterAuth ? new VoterAuth(settings.voterAuth) : null; // voter sign-in
+  await app.register(publicRoutes, { elections, voterAuth });
   const access = settings.accounts ? new Access(store, settings.accounts) : null; // accounts
   if (access) await app.register(accountRoutes, { elections, access }); // accounts
+  if (voterAuth) await app.register(voterAuthRoutes, { elections, voterAuth, access }); // voter sign-in
   await app.register(adminRoutes, { elections, access });
   await app.register(authorityRoutes, { elections, credentialsBodyLimit: settings.credentialsBodyLimit ?? CREDENTIALS_BODY_LIMIT, access });
   await app.register(trusteeRoutes, { elections });
@@ -130,5 +136,5 @@ export async function buildApp(store: BoardStore, settings: ServerSettings = {})
     app.addHook('onClose', async () => scheduler.stop());
   }
   await app.ready();
-  return { app, elections };
+  return { app, elections, voterAuth };
 }

@@ -11,6 +11,7 @@ import { HttpError } from '../errors.js';
 import { electionFingerprint } from '../../verify/voter-check.js';
 import { bearerToken, principalOf } from '../auth.js';
 import type { Elections } from '../elections.js';
+import { authoriseBallot, type VoterAuth } from '../voter-auth/voter-auth.js'; // voter sign-in
 import { ballotBody, ballotParams, boardQuery, electionParams, noQuery, recordQuery, voterParams } from '../schemas.js';
 
 type IdParams = { id: string };
@@ -76,7 +77,7 @@ async function* recordLines(elections: Elections, id: string, types: EventType[]
   }
 }
 
-export async function publicRoutes(app: FastifyInstance, opts: { elections: Elections }): Promise<void> {
+export async function publicRoutes(app: FastifyInstance, opts: { elections: Elections; voterAuth?: VoterAuth | null }): Promise<void> {
   const { elections } = opts;
 
   // Who holds this token: lets a page check a token once when it is entered.
@@ -144,6 +145,7 @@ export async function publicRoutes(app: FastifyInstance, opts: { elections: Elec
 
   app.post<{ Params: IdParams; Body: unknown }>('/api/elections/:id/ballots', { schema: { params: electionParams, querystring: noQuery, body: ballotBody } }, async (req) => {
     const board = await elections.current(req.params.id);
+    await authoriseBallot(opts.voterAuth ?? null, req, board); // voter sign-in (spec §6.3): a no-op unless the manifest asks for it
     const { receipt } = await board.castBallot(req.body);
     return { receipt };
   });
