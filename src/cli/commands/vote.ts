@@ -10,9 +10,13 @@ import { checkElectionForVoter, ElectionCheckError, type CheckedElection } from 
 import { parse, readJsonFile, required, UsageError, writeJsonFile } from '../args.js';
 import { makeSubmission } from '../submission.js';
 import { voteViaServer } from './vote-server.js';
+import { checkAuditFile, parseAuditFile, type AuditFile } from '../../verify/audit-file.js';
+import { trackingCode } from '../../ballot/tracking.js';
+import type { BallotJson } from '../../ballot/types.js';
 
 export const VOTE_HELP = `Usage: veche vote --record RECORD --credential CRED --choices FILE (--out BALLOT.json | --audit)
        veche vote --server URL --election ID --credential CRED --choices FILE [--receipt FILE | --audit]
+       veche vote --check-audit AUDIT.json (--record RECORD | --server URL --election ID)
 
 Encrypts and signs a ballot on this machine. RECORD is the board's record (it gives the manifest and
 the election key; it is verified here first, up to where it stands, and the ballot is encrypted only
@@ -35,6 +39,11 @@ election key, signed credential list), the ballot is encrypted here under the ch
 and the board's signed receipt is checked against the board key of the record's first event; prints
 the tracking code and the receipt.
   --receipt FILE   also write the receipt to FILE
+
+--check-audit checks, on this (second) device, an audit file the booth saved: against the verified
+record, that it is for this election and key, that the ballot and its proofs are valid, that the
+ciphertexts are exactly the encryptions of the revealed choices (which it prints), and that this
+spoiled ballot was never cast. Exit 0 when it holds, 1 when it does not.
 `;
 
 export function readLines(path: string): string[] {
@@ -63,8 +72,9 @@ export function choicesFromJson(manifest: Manifest, input: unknown): Choices {
 }
 
 export async function voteCommand(argv: string[]): Promise<number> {
-  const { values } = parse(argv, { record: { type: 'string' }, credential: { type: 'string' }, choices: { type: 'string' }, out: { type: 'string' }, audit: { type: 'boolean' }, server: { type: 'string' }, election: { type: 'string' }, receipt: { type: 'string' } });
+  const { values } = parse(argv, { record: { type: 'string' }, credential: { type: 'string' }, choices: { type: 'string' }, out: { type: 'string' }, audit: { type: 'boolean' }, server: { type: 'string' }, election: { type: 'string' }, receipt: { type: 'string' }, 'check-audit': { type: 'string' } });
   if (values.help) { process.stdout.write(VOTE_HELP); return 0; }
+  if (values['check-audit'] !== undefined) return checkAudit(values['check-audit'] as string, values);
   if (values.server !== undefined) {
     if (values.record !== undefined || values.out !== undefined) throw new UsageError('--server casts through the server: leave out --record and --out');
     return voteViaServer(values);
@@ -98,5 +108,49 @@ export async function voteCommand(argv: string[]): Promise<number> {
   writeJsonFile(out, makeSubmission('ballot', election, encrypted.ballot));
   console.log(`ballot written to ${out}`);
   console.log(`tracking code: ${encrypted.trackingCode}`);
+  return 0;
+}
+
+/** --check-audit: an audit file checked against a record that verifies (spec §8.6). */
+async function checkAudit(path: string, values: Record<string, unknown>): Promise<number> {
+  let file: AuditFile;
+  try { file = parseAuditFile(readFileSync(path, 'utf8')); } catch (e) { throw new UsageError(`${path}: ${(e as Error).message}`); }
+  let lines: string[];
+  if (values.server !== undefined) {
+    if (values.election === undefined) throw new UsageError('--server needs --election');
+    const url = `${String(values.server).replace(/\/+$/, '')}/api/elections/${encodeURIComponent(String(values.election))}/record`;
+    const res = await fetch(url);
+    if (!res.ok) throw new UsageError(`could not fetch the record: ${res.status} ${res.statusText}`);
+    lines = (await res.text()).split('\n');
+    if (lines.at(-1) === '') lines.pop();
+  } else {
+    lines = readLines(required(values as Record<string, string | undefined>, 'record'));
+  }
+  let el: CheckedElection;
+  try {
+    el = await checkElectionForVoter(lines);
+  } catch (e) {
+    if (e instanceof ElectionCheckError) throw new UsageError(`refused: ${e.message}`);
+    throw e;
+  }
+  // The tracking codes of every ballot on the record: a spoiled ballot must not be among them.
+  const cast = new Set<string>();
+  for (const line of lines) {
+    try {
+      const e = JSON.parse(line) as { type?: string; payload?: BallotJson };
+      if (e.type === 'ballot' && e.payload) cast.add(trackingCode(e.payload));
+    } catch { /* the record was verified above */ }
+  }
+  const r = checkAuditFile(file, el, (code) => cast.has(code));
+  console.log(`election ${el.manifest.id}, fingerprint ${el.fingerprint}`);
+  if (!r.ok) {
+    console.log(`AUDIT FAILED: ${r.reason}`);
+    return 1;
+  }
+  console.log(`audit holds: ballot ${r.trackingCode} encrypts exactly these choices, and was not cast:`);
+  // In the form of a --choices file: {"chair": "b", "projects": ["q"], …}.
+  const plain = Object.fromEntries(Object.entries(r.choices).map(([q, a]) => [q,
+    a.type === 'choice' ? a.candidate : a.type === 'approval' ? a.options : a.type === 'verdict' ? a.verdicts : a.vote]));
+  console.log(JSON.stringify(plain, null, 2));
   return 0;
 }
