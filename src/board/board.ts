@@ -119,6 +119,10 @@ export class Board {
   private sessionQueue: SessionTask[] = [];
   private sessionRunning = false;
   private sessionCodes: Set<string> | null = null;
+  // While this process holds the election's lock, no new proof or signature check starts in this thread:
+  // the session's round trips are answered at once, so the lock is held for them alone, and the checks
+  // run while another process holds it.
+  private holdingLock: Promise<void> | null = null;
 
   private constructor(readonly store: BoardStore, readonly electionId: string, private state: BoardState, private readonly boardSecret: Scalar) {}
 
@@ -208,14 +212,16 @@ export class Board {
         const batch = this.sessionQueue.splice(0, SESSION_BATCH);
         const outcomes: { ok: boolean; value: unknown }[] = [];
         try {
+          const codes = batch.flatMap((t) => (t.code !== undefined ? [t.code] : []));
+          let released = () => {};
+          this.holdingLock = new Promise<void>((resolve) => { released = resolve; });
           await this.store.exclusive!(this.electionId, async () => {
             await this.refresh();
-            const codes = batch.flatMap((t) => (t.code !== undefined ? [t.code] : []));
             this.sessionCodes = await this.store.knownTrackingCodes?.(this.electionId, codes) ?? new Set();
             for (const t of batch) {
               try { outcomes.push({ ok: true, value: await t.run() }); } catch (err) { outcomes.push({ ok: false, value: err }); }
             }
-          });
+          }, { after: this.state.headSeq, codes }).finally(() => { this.holdingLock = null; released(); });
         } catch (err) {
           this.sessionCodes = null;
           try { await this.reload(); } catch { /* the next session tries again */ }
@@ -230,6 +236,11 @@ export class Board {
     } finally {
       this.sessionRunning = false;
     }
+  }
+
+  /** Waits while this process holds the election's lock (group commit), before an expensive check. */
+  private async checksAllowed(): Promise<void> {
+    while (this.holdingLock) await this.holdingLock;
   }
 
   /** Rebuilds the state from the store (after a group-commit session that wrote nothing). */
@@ -319,6 +330,7 @@ export class Board {
     // The signature is checked before taking the lock (it needs no state but the list, which never
     // changes once published); inside, what another process may have changed since: the phase, and the
     // key revoked meanwhile.
+    await this.checksAllowed();
     const st = this.state;
     if (!st.credentials) throw new BoardError('unknown-credential', 'no credential list yet');
     const bad = checkRevocation(st.electionHash, st.manifest, payload, (k) => st.credentials!.has(k), (k) => st.revoked.has(k));
@@ -360,6 +372,7 @@ export class Board {
     // Another process sharing the store may have opened the poll since this board last looked.
     if (this.state.phase !== 'open') await this.exclusive(() => this.refresh());
     // The expensive proof checks run before taking the lock; phase and credential are re-checked inside.
+    await this.checksAllowed();
     const checked = (() => {
       const st = this.state;
       if (st.phase !== 'open') this.requirePhase('open');

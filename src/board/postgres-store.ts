@@ -21,7 +21,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
 import type { BoardEvent, EventType } from '../record/events.js';
-import { DuplicateBallot, SequenceConflict, type BoardStore, type StoredBallotRef } from './store.js';
+import { DuplicateBallot, SequenceConflict, type BoardStore, type SessionHint, type StoredBallotRef } from './store.js';
 
 // Advisory lock keys: a fixed class for veche, and one key per election (hashtext of its id). Two
 // elections whose ids collide in hashtext merely share a lock.
@@ -116,6 +116,8 @@ interface Session {
   election: string;
   client: pg.PoolClient;
   events: { event: BoardEvent; code: string | null }[];
+  /** Fetched with the lock (SessionHint): the committed events after `after`, and which `codes` are known. */
+  fetched: { after: number; events: BoardEvent[]; codes: Set<string>; known: Set<string> } | null;
 }
 
 export class PostgresStore implements BoardStore {
@@ -154,8 +156,8 @@ export class PostgresStore implements BoardStore {
     return this.mode === 'group';
   }
 
-  async exclusive<T>(election: string, f: () => Promise<T>): Promise<T> {
-    if (this.mode === 'group') return this.groupSession(election, f);
+  async exclusive<T>(election: string, f: () => Promise<T>, hint?: SessionHint): Promise<T> {
+    if (this.mode === 'group') return this.groupSession(election, f, hint);
     if (this.mode !== 'lock') return f();
     const held = this.holding.getStore();
     if (held?.election === election) return f(); // already ours (a nested call)
@@ -178,15 +180,31 @@ export class PostgresStore implements BoardStore {
    * and written together when it returns, then committed. Throws (and writes nothing) if `f` or the write
    * fails; the caller's state then holds events that are not on the board, and must be rebuilt.
    */
-  private async groupSession<T>(election: string, f: () => Promise<T>): Promise<T> {
+  private async groupSession<T>(election: string, f: () => Promise<T>, hint?: SessionHint): Promise<T> {
     const open = this.session.getStore();
     if (open?.election === election) return f(); // already ours (a nested call)
     const client = await this.pool.connect();
     let broken = false;
     try {
-      // One round trip to open the transaction and take the lock, one to write and commit (below).
-      await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${LOCK_CLASS}, hashtext(${client.escapeLiteral(election)}))`);
-      const s: Session = { election, client, events: [] };
+      // One round trip to open the transaction, take the lock and fetch what the caller will read first
+      // (each statement sees what was committed before it began, so the reads see every commit made
+      // before the lock was ours), one to write and commit (writeBatch).
+      const lit = (x: string) => client.escapeLiteral(x);
+      let sql = `BEGIN; SELECT pg_advisory_xact_lock(${LOCK_CLASS}, hashtext(${lit(election)}))`;
+      const after = hint && Number.isSafeInteger(hint.after) ? hint.after : null;
+      if (after !== null) {
+        sql += `; SELECT body FROM veche_events WHERE election = ${lit(election)} AND seq > ${after} ORDER BY seq`;
+        sql += `; SELECT tracking_code FROM veche_ballots WHERE election = ${lit(election)} AND tracking_code = ANY(ARRAY[${hint!.codes.map(lit).join(',')}]::text[])`;
+      }
+      const r = (await client.query(sql)) as unknown as { rows: Record<string, string>[] }[];
+      hint?.onLocked?.();
+      const s: Session = { election, client, events: [], fetched: null };
+      if (after !== null) {
+        s.fetched = {
+          after, events: r[2]!.rows.map((row) => JSON.parse(row.body!) as BoardEvent),
+          codes: new Set(hint!.codes), known: new Set(r[3]!.rows.map((row) => row.tracking_code!)),
+        };
+      }
       const result = await this.session.run(s, f);
       if (s.events.length > 0) await this.writeBatch(s);
       else await client.query('COMMIT');
@@ -228,6 +246,8 @@ export class PostgresStore implements BoardStore {
   async knownTrackingCodes(election: string, codes: string[]): Promise<Set<string>> {
     if (codes.length === 0) return new Set();
     const open = this.session.getStore();
+    // Fetched with the lock; nothing else commits while the session holds it.
+    if (open?.election === election && open.fetched && codes.every((c) => open.fetched!.codes.has(c))) return new Set(codes.filter((c) => open.fetched!.known.has(c)));
     const client = open?.election === election ? open.client : this.pool;
     const r = await client.query<{ tracking_code: string }>('SELECT tracking_code FROM veche_ballots WHERE election = $1 AND tracking_code = ANY($2::text[])', [election, codes]);
     return new Set(r.rows.map((row) => row.tracking_code));
@@ -270,6 +290,12 @@ export class PostgresStore implements BoardStore {
   }
 
   async events(election: string, opts: { fromSeq?: number; types?: EventType[]; limit?: number } = {}): Promise<BoardEvent[]> {
+    const open = this.session.getStore();
+    if (open?.election === election && open.fetched && !opts.types && (opts.fromSeq ?? 0) > open.fetched.after) {
+      // Every committed event after `after` was fetched with the lock, and nothing else commits while it is held.
+      const from = opts.fromSeq!;
+      return open.fetched.events.filter((e) => e.seq >= from).slice(0, opts.limit ?? Infinity);
+    }
     const params: unknown[] = [election, opts.fromSeq ?? 0];
     let sql = 'SELECT body FROM veche_events WHERE election = $1 AND seq >= $2';
     if (opts.types) {

@@ -9,6 +9,16 @@ export class DuplicateBallot extends Error {
   override name = 'DuplicateBallot';
 }
 
+/** What a group-commit session will ask first, so that a store may fetch it with the lock (one round trip). */
+export interface SessionHint {
+  /** The caller's head: it will read the events after it. */
+  after: number;
+  /** Tracking codes it will ask knownTrackingCodes about. */
+  codes: string[];
+  /** Called once the lock is held (the caller holds back other work of its thread until the commit). */
+  onLocked?: () => void;
+}
+
 export interface StoredBallotRef { seq: number; hash: string; trackingCode: string }
 
 export interface BoardStore {
@@ -29,7 +39,7 @@ export interface BoardStore {
    *  also holds off every other append to it, so that a board retrying after a SequenceConflict
    *  catches up and appends without racing again (a busy process cannot starve the others). Appends
    *  inside `f` run under that lock. */
-  exclusive?<T>(election: string, f: () => Promise<T>): Promise<T>;
+  exclusive?<T>(election: string, f: () => Promise<T>, hint?: SessionHint): Promise<T>;
   /** Optional (group commit, src/board/postgres-store.ts): appends made inside exclusive() are written
    *  and committed together when `f` returns, or not at all if it throws. */
   readonly groupCommit?: boolean;
