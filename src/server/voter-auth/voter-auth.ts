@@ -148,7 +148,7 @@ export const requiresSignIn = (m: Manifest): boolean => m.voterAuthentication !=
 export async function authoriseBallot(auth: VoterAuth | null, req: FastifyRequest, board: Board): Promise<void> {
   const st = board.current;
   if (!requiresSignIn(st.manifest)) return;
-  if (!auth) throw new HttpError(503, 'no-voter-sign-in', 'this election needs voter sign-in, which this server does not offer');
+  if (!auth) throw new HttpError(409, 'no-voter-sign-in', 'this election needs voter sign-in, which this server does not offer');
   auth.checkOrigin(req);
   const voter = await auth.voterOf(req, board.electionId);
   if (voter === null) throw new HttpError(401, 'voter-sign-in-required', 'this election takes ballots only from signed-in voters: sign in first');
