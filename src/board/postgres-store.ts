@@ -197,7 +197,6 @@ export class PostgresStore implements BoardStore {
         sql += `; SELECT tracking_code FROM veche_ballots WHERE election = ${lit(election)} AND tracking_code = ANY(ARRAY[${hint!.codes.map(lit).join(',')}]::text[])`;
       }
       const r = (await client.query(sql)) as unknown as { rows: Record<string, string>[] }[];
-      hint?.onLocked?.();
       const s: Session = { election, client, events: [], fetched: null };
       if (after !== null) {
         s.fetched = {

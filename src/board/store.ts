@@ -15,8 +15,6 @@ export interface SessionHint {
   after: number;
   /** Tracking codes it will ask knownTrackingCodes about. */
   codes: string[];
-  /** Called once the lock is held (the caller holds back other work of its thread until the commit). */
-  onLocked?: () => void;
 }
 
 export interface StoredBallotRef { seq: number; hash: string; trackingCode: string }
