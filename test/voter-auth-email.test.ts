@@ -148,7 +148,7 @@ for (const f of factories) {
       const link = await linkFor('voter0@example.org', 0);
       await new Promise((r) => setTimeout(r, 200));
       assert.equal(smtp.received.length, before + 1, 'one mail, to the voter in the register');
-      assert.match(link, new RegExp(`/vote\\.html\\?election=${id}#voter-link=[A-Za-z0-9_-]{43}$`));
+      assert.match(link, new RegExp(`/vote/${id}#voter-link=[A-Za-z0-9_-]{43}$`));
       const o = await open(link);
       assert.equal(o.status, 200);
       assert.equal(o.body.voter, 'voter-0');

@@ -13,6 +13,7 @@ import { PostgresMeetingStore } from '../meeting/postgres-store.js';
 import { openAccountStore } from './accounts/open.js';
 import { oidcFromEnv } from './accounts/oidc.js';
 import type { OidcSettings } from './accounts/store.js';
+import { openVoterAuthStore, voterAuthSettings } from './voter-auth/open.js'; // voter sign-in
 
 export interface RunOptions {
   port: number;
@@ -79,12 +80,14 @@ export async function runServer(opts: RunOptions, print: (line: string) => void 
   const accounts = await openAccountStore(opts.databaseUrl, opts.dataDir).catch(async (e: unknown) => { await store.close(); throw e; });
   // Bodies and meeting records: beside the board, in the same database.
   const meetings: MeetingStore = opts.databaseUrl ? await PostgresMeetingStore.connect(opts.databaseUrl) : new SqliteMeetingStore(join(opts.dataDir, 'veche.sqlite'));
+  const voterStore = await openVoterAuthStore(opts.databaseUrl, opts.dataDir); // voter sign-in (spec §6.3)
   try {
     const admin = await ensureAdminToken(store, opts.dataDir, opts.adminToken);
     const { app, elections } = await buildApp(store, {
       webDir: opts.webDir === undefined ? DEFAULT_WEB_DIR : opts.webDir, rateLimit: opts.rateLimit, logger: opts.logger ?? false, trustProxy: opts.trustProxy ?? false, scheduleIntervalMs: opts.scheduleIntervalMs ?? 5000,
       accounts: { store: accounts, ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}), oidc: opts.oidc ?? null },
       meetingStore: meetings,
+      voterAuth: voterAuthSettings(voterStore, process.env, opts.publicUrl), // voter sign-in: VECHE_SMTP_URL, VECHE_MAIL_FROM
     });
     const demo = opts.demo && (await store.elections()).length === 0 ? await createDemoElection(elections, opts.dataDir) : null;
     await app.listen({ port: opts.port, host: opts.host });
@@ -121,12 +124,13 @@ export async function runServer(opts: RunOptions, print: (line: string) => void 
     let closing: Promise<void> | null = null;
     return {
       app, store, url: base, adminToken: admin.token, demo,
-      close: () => (closing ??= app.close().then(() => Promise.all([store.close(), accounts.close(), meetings.close()])).then(() => undefined)),
+      close: () => (closing ??= app.close().then(() => Promise.all([store.close(), accounts.close(), meetings.close(), voterStore.close()])).then(() => undefined)),
     };
   } catch (e) {
     await store.close().catch(() => undefined);
     await accounts.close().catch(() => undefined);
     await meetings.close().catch(() => undefined);
+    await voterStore.close().catch(() => undefined); // voter sign-in
     throw e;
   }
 }

@@ -24,7 +24,7 @@ import { localizedManifest } from '../../src/manifest/localize.js';
 import { errorBox, infoBox, okBox, pathParts, rerender, setTitle, startPage, takeFragmentParam, testElectionNotice, useLanguages } from '../lib/page.js';
 import { motionLabel, optionLabel, rulesText, verdictLabel } from '../lib/questions.js';
 
-type Screen = 'loading' | 'failed' | 'refused' | 'not-open' | 'credential' | 'ballot' | 'review' | 'encrypted' | 'audit' | 'cast' | 'counted';
+type Screen = 'loading' | 'failed' | 'refused' | 'not-open' | 'sign-in' | 'credential' | 'ballot' | 'review' | 'encrypted' | 'audit' | 'cast' | 'counted';
 
 /** What the voter has picked so far, per question id (absent: nothing picked yet). */
 type Draft =
@@ -80,6 +80,10 @@ const state = {
   backTo: 'credential' as Screen,
 };
 
+// voter sign-in (spec §6.3) -->
+/** The one-time link from the sign-in mail (#voter-link=…); taken first, it never stays in the address bar. */
+const pendingVoterLink = takeFragmentParam('voter-link');
+// <-- voter sign-in
 const pendingCredential = takeFragmentParam('credential');
 
 /** The questions in the voter's language (spec §5.2): texts only; ids, rules and order are the manifest's. */
@@ -174,6 +178,8 @@ async function load(): Promise<void> {
   state.drafts = freshDrafts();
   if (state.checked.phase !== 'open' || state.info.phase !== 'open') {
     state.screen = 'not-open';
+  } else if (manifest.voterAuthentication && !(await voterSignedIn())) { // voter sign-in
+    state.screen = 'sign-in';
   } else if (pendingCredential) {
     state.screen = useCredential(pendingCredential) ? 'ballot' : 'credential';
   } else {
@@ -228,6 +234,132 @@ async function lookUpPreviousBallot(key: string): Promise<void> {
   } catch { /* only a notice: without it the booth works the same */ }
 }
 
+// ---- voter sign-in (spec §6.3) ----------------------------------------------------------------------
+// An election whose manifest has voterAuthentication takes ballots only from voters the server signed
+// in: the voter gives their e-mail address (or voter id), the server mails a one-time link back to this
+// booth, and opening it gives this browser a voter session (an HttpOnly cookie the page never reads).
+
+const signIn = {
+  voter: null as string | null,
+  /** The link was asked for: "check your mail". */
+  sent: false,
+  busy: false,
+  error: '',
+  who: '',
+};
+
+async function voterCall<T>(method: string, path: string, body?: unknown): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(`/api/elections/${encodeURIComponent(state.electionId)}/voter-auth/${path}`, {
+      method, headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin', cache: 'no-store',
+    });
+  } catch {
+    throw new ApiError(0, 'network', t('error.network'));
+  }
+  const json = await res.json().catch(() => null) as { error?: string; message?: string } | null;
+  if (!res.ok) throw new ApiError(res.status, json?.error ?? `http-${res.status}`, json?.message ?? `${res.status} ${res.statusText}`);
+  return json as T;
+}
+
+/** Opens the mailed link if this page came from one, then asks whether this browser is signed in here. */
+async function voterSignedIn(): Promise<boolean> {
+  if (pendingVoterLink) {
+    try {
+      signIn.voter = (await voterCall<{ voter: string }>('POST', 'session', { link: pendingVoterLink })).voter;
+      return true;
+    } catch (e) {
+      signIn.error = e instanceof ApiError && e.code === 'bad-link' ? t('booth.signInBadLink') : errorText(e);
+    }
+  }
+  try {
+    signIn.voter = (await voterCall<{ voter: string }>('GET', 'session')).voter;
+  } catch {
+    signIn.voter = null;
+  }
+  return signIn.voter !== null;
+}
+
+/** After sign-in: the credential step (or the ballot, when the credential came in the link). */
+function afterSignIn(): void {
+  signIn.error = '';
+  if (pendingCredential && !state.keys && useCredential(pendingCredential)) go('ballot');
+  else go('credential', 'credential');
+  announce(t('booth.signedIn', { voter: signIn.voter ?? '' }));
+}
+
+async function askForLink(e: Event): Promise<void> {
+  e.preventDefault();
+  if (signIn.busy) return;
+  const who = byId<HTMLInputElement>('sign-in-who').value.trim();
+  signIn.who = who;
+  if (who === '') {
+    signIn.error = t('booth.signInEmpty');
+    rerender();
+    focus(document.getElementById('sign-in-who'));
+    return;
+  }
+  signIn.busy = true;
+  signIn.error = '';
+  try {
+    await voterCall('POST', 'link', { who });
+    signIn.sent = true;
+    go('sign-in', 'sign-in-sent');
+    announce(t('booth.signInSent'));
+  } catch (err) {
+    signIn.error = err instanceof ApiError && err.code === 'too-many-links' ? t('booth.signInTooMany') : errorText(err);
+    rerender();
+    focus(document.getElementById('sign-in-who'));
+  } finally {
+    signIn.busy = false;
+  }
+}
+
+/** The link was opened in another tab of this browser: the session cookie is shared, so look again. */
+async function recheckSignIn(): Promise<void> {
+  if (await voterSignedIn()) return afterSignIn();
+  signIn.error = t('booth.signInNotYet');
+  rerender();
+  focus(document.getElementById('sign-in-error'));
+}
+
+function renderSignIn(): Child {
+  const method = state.checked!.manifest.voterAuthentication!;
+  const errorLine = signIn.error ? h('p', { class: 'field-error', id: 'sign-in-error', role: 'alert' }, signIn.error) : null;
+  if (method.method === 'oidc') {
+    return h('section', { class: 'card', id: 'sign-in' },
+      h('h2', { id: 'screen-heading' }, t('booth.signInTitle')),
+      h('p', null, t('booth.signInOidc', { issuer: method.issuer })),
+      errorLine);
+  }
+  if (signIn.sent) {
+    return h('section', { class: 'card', id: 'sign-in' },
+      h('h2', { id: 'screen-heading' }, t('booth.signInTitle')),
+      h('div', { class: 'notice info', id: 'sign-in-sent', role: 'status', tabindex: '-1' },
+        h('p', null, t('booth.signInSent')),
+        h('p', null, t('booth.signInSentHint'))),
+      errorLine,
+      h('p', null,
+        h('button', { type: 'button', id: 'sign-in-recheck', onClick: () => void recheckSignIn() }, t('booth.signInRecheck')), ' ',
+        h('button', { type: 'button', class: 'small', id: 'sign-in-again', onClick: () => { signIn.sent = false; signIn.error = ''; go('sign-in', 'sign-in-who'); } }, t('booth.signInAgain'))));
+  }
+  return h('section', { class: 'card', id: 'sign-in' },
+    h('h2', { id: 'screen-heading' }, t('booth.signInTitle')),
+    h('p', null, t('booth.signInExplain')),
+    h('form', { onSubmit: (e: Event) => void askForLink(e), novalidate: true },
+      h('div', { class: 'field' },
+        h('label', { for: 'sign-in-who' }, t('booth.signInLabel')),
+        h('p', { class: 'hint', id: 'sign-in-hint' }, t('booth.signInHint')),
+        errorLine,
+        h('input', {
+          id: 'sign-in-who', name: 'email', type: 'text', inputmode: 'email', autocomplete: 'email', class: 'wide', spellcheck: 'false',
+          'aria-describedby': signIn.error ? 'sign-in-hint sign-in-error' : 'sign-in-hint', 'aria-invalid': signIn.error ? 'true' : null, required: true, value: signIn.who,
+        })),
+      h('button', { type: 'submit', class: 'primary', id: 'sign-in-send' }, t('booth.signInSend'))));
+}
+// <-- voter sign-in
+
 // ---- rendering ------------------------------------------------------------------------------------
 
 
@@ -270,6 +402,7 @@ function screenBody(): Child {
     case 'failed': return errorBox(state.failure);
     case 'refused': return renderRefused();
     case 'not-open': return renderNotOpen();
+    case 'sign-in': return renderSignIn(); // voter sign-in
     case 'credential': return renderCredential();
     case 'ballot': return renderBallot();
     case 'review': return renderReview();
@@ -635,7 +768,15 @@ async function cast(): Promise<void> {
     announce(t('booth.castDone'));
   } catch (e) {
     state.busy = false;
-    state.actionError = e instanceof ApiError && e.code === 'wrong-phase' ? t('booth.closed') : errorText(e);
+    if (e instanceof ApiError && e.code === 'voter-sign-in-required') { // voter sign-in: the session ended meanwhile
+      signIn.voter = null;
+      signIn.error = t('booth.signInExpired');
+      go('sign-in', 'sign-in-who');
+      return;
+    }
+    state.actionError = e instanceof ApiError && e.code === 'wrong-phase' ? t('booth.closed')
+      : e instanceof ApiError && (e.code === 'voter-bound-to-other-credential' || e.code === 'credential-bound-to-other-voter') ? t(e.code === 'voter-bound-to-other-credential' ? 'booth.signInOtherCredential' : 'booth.signInCredentialTaken') // voter sign-in
+      : errorText(e);
     state.actionCode = e instanceof ApiError ? e.code : '';
     rerender();
     focus(document.querySelector<HTMLElement>('[role=alert]'));

@@ -82,7 +82,7 @@ export class VoterAuth {
     if (!entry) return;
     const secret = newSecretId();
     await this.store.createLink(voterLinkHash(secret), election, entry.voter, this.now() + LINK_MINUTES * 60_000);
-    const link = `${this.origin(req)}/vote.html?election=${encodeURIComponent(election)}#voter-link=${secret}`;
+    const link = `${this.origin(req)}/vote/${election}#voter-link=${secret}`;
     const host = new URL(this.origin(req)).hostname;
     const mail = this.settings.mailer.sendMail({
       from: this.settings.from ?? `veche <noreply@${host}>`,
