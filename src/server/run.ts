@@ -87,7 +87,7 @@ export async function runServer(opts: RunOptions, print: (line: string) => void 
       webDir: opts.webDir === undefined ? DEFAULT_WEB_DIR : opts.webDir, rateLimit: opts.rateLimit, logger: opts.logger ?? false, trustProxy: opts.trustProxy ?? false, scheduleIntervalMs: opts.scheduleIntervalMs ?? 5000,
       accounts: { store: accounts, ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}), oidc: opts.oidc ?? null },
       meetingStore: meetings,
-      voterAuth: voterAuthSettings(voterStore, process.env, opts.publicUrl), // voter sign-in: VECHE_SMTP_URL, VECHE_MAIL_FROM
+      voterAuth: voterAuthSettings(voterStore, process.env, opts.publicUrl, opts.oidc ?? null), // voter sign-in: VECHE_SMTP_URL, VECHE_MAIL_FROM
     });
     const demo = opts.demo && (await store.elections()).length === 0 ? await createDemoElection(elections, opts.dataDir) : null;
     await app.listen({ port: opts.port, host: opts.host });

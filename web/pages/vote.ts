@@ -83,6 +83,8 @@ const state = {
 // voter sign-in (spec §6.3) -->
 /** The one-time link from the sign-in mail (#voter-link=…); taken first, it never stays in the address bar. */
 const pendingVoterLink = takeFragmentParam('voter-link');
+/** Why an OpenID Connect sign-in came back without a session (#voter-error=…). */
+const pendingVoterError = takeFragmentParam('voter-error');
 // <-- voter sign-in
 const pendingCredential = takeFragmentParam('credential');
 
@@ -244,7 +246,7 @@ const signIn = {
   /** The link was asked for: "check your mail". */
   sent: false,
   busy: false,
-  error: '',
+  error: pendingVoterError === 'not-registered' ? t('booth.signInNotRegistered') : pendingVoterError ? t('booth.signInOidcRefused') : '',
   who: '',
 };
 
@@ -331,7 +333,8 @@ function renderSignIn(): Child {
     return h('section', { class: 'card', id: 'sign-in' },
       h('h2', { id: 'screen-heading' }, t('booth.signInTitle')),
       h('p', null, t('booth.signInOidc', { issuer: method.issuer })),
-      errorLine);
+      errorLine,
+      h('p', null, h('a', { class: 'button primary', id: 'sign-in-oidc', href: `/api/elections/${encodeURIComponent(state.electionId)}/voter-auth/oidc` }, t('booth.signInOidcButton'))));
   }
   if (signIn.sent) {
     return h('section', { class: 'card', id: 'sign-in' },

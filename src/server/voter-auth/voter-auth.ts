@@ -16,6 +16,8 @@ import { HttpError } from '../errors.js';
 import { clearCookie, cookie, newSecretId, SECRET_ID, setCookie } from '../accounts/sessions.js';
 import { DEFAULT_LINK_LIMITS, LinkRequests, type LinkLimits } from './limits.js';
 import type { VoterAuthStore } from './store.js';
+import type { OidcSettings } from '../accounts/store.js';
+import { VoterOidcLogin } from './oidc.js';
 
 export const VOTER_COOKIE = 'veche_voter';
 export const LINK_MINUTES = 30;
@@ -34,6 +36,8 @@ export interface VoterAuthSettings {
   /** VECHE_MAIL_FROM; default "veche <noreply@HOST of the public URL>". */
   from?: string;
   limits?: LinkLimits;
+  /** The server's OpenID Connect clients; an election with method "oidc" uses the one of its issuer. */
+  oidcClients?: OidcSettings[];
   /** The clock for links and sessions (tests move it on). */
   now?: () => number;
   /** Where a mail that could not be sent is reported (never its link). */
@@ -43,6 +47,7 @@ export interface VoterAuthSettings {
 export class VoterAuth {
   readonly store: VoterAuthStore;
   readonly requests: LinkRequests;
+  readonly oidc: VoterOidcLogin;
   private now: () => number;
   /** Mails under way (tests and close() wait for them). */
   private sending = new Set<Promise<void>>();
@@ -51,6 +56,7 @@ export class VoterAuth {
     this.store = settings.store;
     this.now = settings.now ?? Date.now;
     this.requests = new LinkRequests(settings.limits ?? DEFAULT_LINK_LIMITS, this.now);
+    this.oidc = new VoterOidcLogin(settings.oidcClients ?? [], settings.publicUrl);
   }
 
   origin(req: FastifyRequest): string {
