@@ -157,6 +157,9 @@ function hashVectors() {
     { tag: 'share-key', value: { context: shareContext(ELECTION, 't1', 't2', enc(G)), R: enc(G), S: enc(G) } },
     { tag: 'share-mac', value: { R: enc(G), data: enc(G) } },
     { tag: 'server/token', value: 'vt1.demo.t1.secret' },
+    { tag: 'server/session', value: 'a session id (base64url, 32 random bytes)' },
+    { tag: 'server/password-link', value: 'a one-time password link id' },
+    { tag: 'meeting/signature', value: { context: { meeting: ELECTION, signer: 'm1' }, statement: { X: enc(G) }, message: { type: 'member-present', payload: { member: 'm1', by: 'm1' } }, commitment: enc(G) } },
     { tag: 'event', value: 'the same value under two tags hashes differently' },
     { tag: 'credential', value: 'the same value under two tags hashes differently' },
   ];
