@@ -3,7 +3,7 @@
 // Prints sustained ballots/s, latency percentiles, errors (must be 0) and lost ballots (must be 0:
 // every receipt is checked against the record afterwards). Exits 1 if any error or loss.
 //   npm run bench:load -- --seconds 60 --store sqlite|postgres [--servers 2] [--clients 16] [--readers 4]
-//                         [--ballots N] [--shape tiny|small] [--pg-mode lock|advisory|optimistic]
+//                         [--ballots N] [--shape tiny|small] [--pg-mode group|lock|advisory|optimistic]
 // PostgreSQL: VECHE_BENCH_DATABASE_URL (an empty database), else a throwaway cluster (test/helpers/postgres.ts).
 import { cpus } from 'node:os';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -80,7 +80,7 @@ async function main(): Promise<void> {
   const readers = intArg('readers', 4, 0);
   const shape = arg('shape', 'tiny') as Shape;
   if (!(shape in SHAPES)) throw new Error('--shape tiny|small');
-  const pgMode = arg('pg-mode', 'lock');
+  const pgMode = arg('pg-mode', 'group');
   // Enough for ~150 ballots/s (tiny shape, one process on 2 cores does ~110); more with --ballots.
   const ballotsWanted = intArg('ballots', seconds * 150 * intArg('servers', 1));
 
