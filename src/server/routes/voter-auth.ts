@@ -28,6 +28,7 @@ export const REGISTER_BODY_LIMIT = 64 * 1024 * 1024;
 
 export async function voterAuthRoutes(app: FastifyInstance, opts: { elections: Elections; voterAuth: VoterAuth; access?: Access | null }): Promise<void> {
   const { elections, voterAuth } = opts;
+  app.addHook('onClose', async () => voterAuth.flush()); // a sign-in mail under way is finished, not cut off
   const access = opts.access ?? null;
   const requireElectionAdmin = async (req: FastifyRequest<{ Params: IdParams }>) => {
     if (access) await access.requireElection(req, req.params.id, ['admin'], 'voter-register');

@@ -87,22 +87,27 @@ export class VoterAuth {
     }
     if (!entry) return;
     const secret = newSecretId();
-    await this.store.createLink(voterLinkHash(secret), election, entry.voter, this.now() + LINK_MINUTES * 60_000);
     const link = `${this.origin(req)}/vote/${election}#voter-link=${secret}`;
     const host = new URL(this.origin(req)).hostname;
-    const mail = this.settings.mailer.sendMail({
-      from: this.settings.from ?? `veche <noreply@${host}>`,
-      to: entry.email,
-      subject: `Sign in to vote: ${board.current.manifest.title}`,
-      text: [
-        `To vote in "${board.current.manifest.title}", open this link within ${LINK_MINUTES} minutes. It works once.`,
-        '',
-        `  ${link}`,
-        '',
-        'You still need your voting credential from the credential authority.',
-        'If you did not ask for this, ignore this mail: nobody can vote with the link alone.',
-      ].join('\n'),
-    }).then(() => undefined, (e: Error) => (this.settings.log ?? ((l) => process.stderr.write(l + '\n')))(`veche server: the sign-in mail for voter ${entry.voter} of ${election} was not sent: ${e.message}`));
+    const { title } = board.current.manifest;
+    const mailer = this.settings.mailer;
+    // Stored and mailed after the answer: its time is the same for an address in no register.
+    const mail = (async () => {
+      await this.store.createLink(voterLinkHash(secret), election, entry.voter, this.now() + LINK_MINUTES * 60_000);
+      await mailer.sendMail({
+        from: this.settings.from ?? `veche <noreply@${host}>`,
+        to: entry.email,
+        subject: `Sign in to vote: ${title}`,
+        text: [
+          `To vote in "${title}", open this link within ${LINK_MINUTES} minutes. It works once.`,
+          '',
+          `  ${link}`,
+          '',
+          'You still need your voting credential from the credential authority.',
+          'If you did not ask for this, ignore this mail: nobody can vote with the link alone.',
+        ].join('\n'),
+      });
+    })().catch((e: Error) => (this.settings.log ?? ((l) => process.stderr.write(l + '\n')))(`veche server: the sign-in mail for voter ${entry.voter} of ${election} was not sent: ${e.message}`));
     this.sending.add(mail);
     void mail.finally(() => this.sending.delete(mail));
   }
