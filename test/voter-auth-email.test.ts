@@ -15,7 +15,7 @@ import { validateManifest, ManifestError } from '../src/manifest/validate.js';
 import { SqliteVoterAuthStore } from '../src/server/voter-auth/sqlite-store.js';
 import { PostgresVoterAuthStore } from '../src/server/voter-auth/postgres-store.js';
 import type { VoterAuthStore } from '../src/server/voter-auth/store.js';
-import { LINK_MINUTES } from '../src/server/voter-auth/voter-auth.js';
+import { LINK_MINUTES, VOTER_SESSION_HOURS } from '../src/server/voter-auth/voter-auth.js';
 import { ballotFor, openElection, tinyManifest, type OpenElection } from './helpers/election-fixture.js';
 import { signAnswers } from './helpers/ballot-forge.js';
 import { freshDatabase } from './helpers/postgres.js';
@@ -46,7 +46,7 @@ const factories: { name: string; make(label: string): Promise<Stores | null> }[]
 ];
 
 const EMAIL = (i: number) => `Voter${i}@Example.org`;
-const REGISTER = 'voter,email\nvoter-0,voter0@example.org\nvoter-1,voter1@example.org\nvoter-2,voter2@example.org\n';
+const REGISTER = 'voter,email\nvoter-0,voter0@example.org\nvoter-1,voter1@example.org\nvoter-2,voter2@example.org\nvoter-3,voter3@example.org\n';
 
 test('manifest: voterAuthentication is email-link or oidc with an https issuer; anything else is refused by path', () => {
   const base = tinyManifest('va-manifest');
@@ -105,7 +105,7 @@ for (const f of factories) {
       stores = await f.make(id);
       if (!stores) return;
       smtp = await startSmtp();
-      el = await openElection(stores.board, { voters: 4, manifest: { ...tinyManifest(id), voterAuthentication: { method: 'email-link' } } });
+      el = await openElection(stores.board, { voters: 6, manifest: { ...tinyManifest(id), voterAuthentication: { method: 'email-link' } } });
       plain = await openElection(stores.board, { voters: 1, manifest: tinyManifest(`${id}-plain`) });
       mailer = smtpTransport(smtp.url);
       server = await startServer(stores.board, { voterAuth: { store: stores.voters, mailer, now: () => Date.now() + clockOffset } });
@@ -133,7 +133,7 @@ for (const f of factories) {
       assert.equal((await call(server.base, 'GET', path, { token: server.adminToken })).body.voters, 0);
       const done = await call(server.base, 'PUT', path, { token: server.adminToken, json: { csv: REGISTER } });
       assert.equal(done.status, 200, done.text);
-      assert.equal(done.body.voters, 3);
+      assert.equal(done.body.voters, 4);
       // An election without sign-in has no register.
       assert.equal((await call(server.base, 'PUT', `/api/elections/${id}-plain/voter-register`, { token: server.adminToken, json: { csv: REGISTER } })).status, 409);
     });
@@ -236,6 +236,30 @@ for (const f of factories) {
       const unknown = [];
       for (let i = 0; i < 4; i++) unknown.push((await askLink('someone-else@example.org')).status);
       assert.deepEqual(unknown, [202, 202, 202, 429]);
+    });
+
+    test('attack: one voter sends ballots with two credentials at once: exactly one is taken; a session ends after its hours and at sign-out', async (t) => {
+      if (skip()) return t.skip('PostgreSQL is not available here');
+      const d = await signIn(3);
+      const h = await head();
+      const both = await Promise.all([cast(ballotFor(el, el.voters[4]!, 0).ballot, d), cast(ballotFor(el, el.voters[5]!, 0).ballot, d)]);
+      assert.deepEqual(both.map((r) => r.status).sort(), [200, 403], JSON.stringify(both.map((r) => r.body)));
+      assert.equal(both.find((r) => r.status === 403)!.body.error, 'voter-bound-to-other-credential');
+      assert.equal(await head(), h + 1);
+      const won = both[0]!.status === 200 ? 4 : 5;
+      clockOffset = (VOTER_SESSION_HOURS * 3600 + 1) * 1000;
+      try {
+        const late = await cast(ballotFor(el, el.voters[won]!, 1).ballot, d);
+        assert.equal(late.status, 401);
+        assert.equal(late.body.error, 'voter-sign-in-required');
+      } finally { clockOffset = 0; }
+      assert.equal((await cast(ballotFor(el, el.voters[won]!, 1).ballot, d)).status, 200, 'within its hours the session works');
+      const out = await fetch(`${server.base}/api/elections/${id}/voter-auth/sign-out`, { method: 'POST', headers: { cookie: d } });
+      assert.equal(out.status, 200);
+      assert.match(out.headers.get('set-cookie') ?? '', /Max-Age=0/);
+      const after = await cast(ballotFor(el, el.voters[won]!, 0).ballot, d);
+      assert.equal(after.status, 401, 'the old cookie opens nothing after sign-out');
+      assert.equal(await head(), h + 2);
     });
 
     test('an election without voterAuthentication takes ballots as before, and has no sign-in', async (t) => {
