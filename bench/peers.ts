@@ -195,7 +195,9 @@ async function main() {
   console.log('Per-ballot and tally rows: CPU time, one core each side. Full verification: /usr/bin/time of each verifier process.\n');
   const haveBelenios = ensureBelenios();
   const native = nativeCosts();
-  for (const shape of ['two-questions', 'demo'] as ShapeName[]) {
+  // --shape two-questions|demo runs one shape (default: both).
+  const only = process.argv.includes('--shape') ? process.argv[process.argv.indexOf('--shape') + 1] : null;
+  for (const shape of (['two-questions', 'demo'] as ShapeName[]).filter((s) => only === null || s === only)) {
     const groups = selectionGroups(SHAPES[shape]());
     console.log(`Shape ${shape}: ${groups.length} questions/groups, ${groups.reduce((a, g) => a + g.optionIds.length, 0)} answers`);
     const v = await veche(shape, N);

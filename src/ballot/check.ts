@@ -7,7 +7,7 @@
 // report names the ballot and the proof.
 import { backend, isIdentityBytes, type GroupBackend } from '../crypto/backend.js';
 import { decodeCiphertext, type Ciphertext, type CiphertextJson } from '../crypto/elgamal.js';
-import { fromBase64Url, toBase64Url as toText } from '../crypto/encoding.js';
+import { fromBase64Url, toBase64Url } from '../crypto/encoding.js';
 import { pointBytes, type Point } from '../crypto/group.js';
 import { branchEquations, type CombinedCiphertext } from '../crypto/proofs/branches.js';
 import { allHold, firstFailure, LinearCheck } from '../crypto/proofs/linear.js';
@@ -72,11 +72,7 @@ function point(text: unknown, be: GroupBackend, what: string): Uint8Array {
 // The election key's bytes, one object per key text, so that a batch shares one h term.
 const keys = new Map<string, Uint8Array>();
 function keyOf(ctx: BallotPublicContext, be: GroupBackend): { text: string; bytes: Uint8Array } {
-  if (typeof ctx.publicKey !== 'string') {
-    const bytes = pointBytes(ctx.publicKey);
-    return keyOf({ ...ctx, publicKey: fromBytesText(bytes) }, be);
-  }
-  const text = ctx.publicKey;
+  const text = typeof ctx.publicKey === 'string' ? ctx.publicKey : toBase64Url(pointBytes(ctx.publicKey));
   let bytes = keys.get(text);
   if (!bytes) {
     bytes = point(text, be, 'election key');
@@ -85,12 +81,6 @@ function keyOf(ctx: BallotPublicContext, be: GroupBackend): { text: string; byte
     keys.set(text, bytes);
   }
   return { text, bytes };
-}
-const textOfPoint = new WeakMap<Uint8Array, string>();
-function fromBytesText(bytes: Uint8Array): string {
-  let t = textOfPoint.get(bytes);
-  if (!t) { t = toText(bytes); textOfPoint.set(bytes, t); }
-  return t;
 }
 
 /** Reads the ballot and gathers its equations; throws a BallotError (malformed, wrong-election). */
