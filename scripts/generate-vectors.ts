@@ -159,6 +159,8 @@ function hashVectors() {
     { tag: 'server/token', value: 'vt1.demo.t1.secret' },
     { tag: 'server/session', value: 'a session id (base64url, 32 random bytes)' },
     { tag: 'server/password-link', value: 'a one-time password link id' },
+    { tag: 'server/voter-link', value: 'a voter sign-in link secret' },
+    { tag: 'server/voter-session', value: 'a voter session secret' },
     { tag: 'meeting/signature', value: { context: { meeting: ELECTION, signer: 'm1' }, statement: { X: enc(G) }, message: { type: 'member-present', payload: { member: 'm1', by: 'm1' } }, commitment: enc(G) } },
     { tag: 'event', value: 'the same value under two tags hashes differently' },
     { tag: 'credential', value: 'the same value under two tags hashes differently' },
