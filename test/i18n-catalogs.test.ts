@@ -25,7 +25,7 @@ const singleKeys = Object.keys(en).filter((k) => !PLURAL.test(k));
 const SAME_AS_ENGLISH: Record<string, string[]> = {
   de: ['admin.authorityStatus', 'admin.colLink', 'admin.manifestJson', 'admin.quorum', 'admin.trusteeName', 'board.colHash', 'board.phase', 'members.organisation', 'members.organisationIs', 'results.colOption', 'results.quorum'],
   es: ['admin.authorityStatus', 'board.colHash', 'common.no'],
-  fr: ['admin.authorityStatus', 'admin.options', 'admin.questionTitle', 'admin.questions', 'admin.quorum', 'admin.title', 'board.phase', 'members.actions', 'members.organisation', 'nav.admin', 'results.colOption', 'results.colVote', 'results.quorum', 'verdict.encouragement'],
+  fr: ['admin.authorityStatus', 'admin.errQuestion', 'admin.options', 'admin.questionTitle', 'admin.questions', 'admin.quorum', 'admin.title', 'board.phase', 'members.actions', 'members.organisation', 'nav.admin', 'results.colOption', 'results.colVote', 'results.quorum', 'verdict.encouragement'],
   ru: ['admin.authorityStatus'],
   uk: ['admin.authorityStatus'],
 };

@@ -160,7 +160,13 @@ describe('web pages in Chromium: a whole election', { skip, timeout: 300_000 }, 
     await admin.fill('#e-authority-key', authorityKey);
     await admin.fill('#e-threshold', '4');
     await admin.click('#create');
-    await admin.waitForFunction(() => /threshold/.test(document.getElementById('draft-errors')?.textContent ?? ''));
+    await admin.waitForFunction(() => /Trustees needed to decrypt/.test(document.getElementById('draft-errors')?.textContent ?? ''));
+    // Errors are named the way the form names things, not by JSON path.
+    assert.match(await admin.textContent('#draft-errors') ?? '', /Trustees needed to decrypt: 4 is more than the number of trustees/);
+    assert.doesNotMatch(await admin.textContent('#draft-errors') ?? '', /questions\[|trustees\[/);
+    // A threshold of one is warned about: one trustee could decrypt every ballot alone.
+    await admin.fill('#e-threshold', '1');
+    assert.equal(await admin.isVisible('#threshold-warning'), true);
     assert.equal((await fetch(`${srv.url}/api/elections/club`)).status, 404);
     await admin.fill('#e-threshold', '2');
     await admin.click('#create');

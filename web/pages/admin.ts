@@ -247,6 +247,47 @@ function signOut(): void {
   rerender();
 }
 
+/** A threshold of one (or a single trustee): any one trustee could decrypt every ballot alone. */
+const oneCanDecrypt = (d: Draft): boolean => d.threshold.trim() === '1' || d.trustees.length === 1;
+
+/**
+ * A manifest error ("questions[1].options[2].label: …") in the words of the form: "Question 2, item 3:
+ * …". The validator speaks JSON paths (the spec's); the organiser filled in fields.
+ */
+function inFormWords(error: string): string {
+  const m = /^([A-Za-z0-9_.[\]-]+): (.*)$/s.exec(error);
+  if (!m) return error;
+  const [, path, message] = m as unknown as [string, string, string];
+  const field: Record<string, string> = {
+    title: t('admin.electionTitle'), id: t('admin.electionId'), description: t('admin.description'), languages: t('admin.languages'),
+    opens: t('admin.opens'), closes: t('admin.closes'), timeZone: t('admin.timeZone'), threshold: t('admin.thresholdTrustees'),
+    questions: t('admin.questions'), trustees: t('admin.trustees'), credentialAuthority: t('admin.authority'),
+  };
+  const parts: string[] = [];
+  let rest = path;
+  let q: RegExpExecArray | null;
+  if ((q = /^questions\[(\d+)\]\.?/.exec(rest))) {
+    parts.push(t('admin.errQuestion', { n: Number(q[1]) + 1 }));
+    rest = rest.slice(q[0].length);
+    const item = /^(candidates|options|officeHolders)(?:\[(\d+)\])?\.?/.exec(rest);
+    if (item) { parts.push(item[2] === undefined ? t(item[1] === 'candidates' ? 'admin.candidates' : 'admin.options') : t('admin.errItem', { n: Number(item[2]) + 1 })); rest = ''; }
+    else if (rest === 'title') { parts.push(t('admin.questionTitle')); rest = ''; }
+  } else if ((q = /^trustees\[(\d+)\]\.?/.exec(rest))) {
+    parts.push(t('admin.errTrustee', { n: Number(q[1]) + 1 }));
+    rest = rest.slice(q[0].length);
+    if (rest === 'name') { parts.push(t('admin.trusteeName')); rest = ''; }
+    else if (rest === 'signingKey') { parts.push(t('admin.trusteeKey')); rest = ''; }
+  } else if ((q = /^credentialAuthority\.?/.exec(rest))) {
+    parts.push(t('admin.authority'));
+    rest = '';
+  } else if (field[rest]) {
+    parts.push(field[rest]!);
+    rest = '';
+  }
+  if (parts.length === 0) return error;
+  return `${parts.join(', ')}${rest ? ` (${rest})` : ''}: ${message}`;
+}
+
 async function createElection(fromJson = false): Promise<void> {
   let manifest: Manifest;
   try {
@@ -258,7 +299,7 @@ async function createElection(fromJson = false): Promise<void> {
       manifest = validateManifest(toManifest(state.draft));
     }
   } catch (e) {
-    state.draftErrors = e instanceof ManifestError ? [...e.errors] : [errorText(e)];
+    state.draftErrors = e instanceof ManifestError ? e.errors.map(inFormWords) : [errorText(e)];
     rerender();
     focus(document.getElementById('draft-errors'));
     return;
@@ -471,7 +512,13 @@ function renderDraft(): Child {
         focus(document.getElementById(`tr${d.trustees.length - 1}-name`));
         announce(t('admin.trusteeAdded', { n: d.trustees.length }));
       } }, t('admin.addTrustee'))),
-      textField('e-threshold', t('admin.thresholdTrustees'), d.threshold, (v) => { d.threshold = v; }, { type: 'number', min: 1 }, t('admin.thresholdTrusteesHint'))),
+      textField('e-threshold', t('admin.thresholdTrustees'), d.threshold, (v) => {
+        d.threshold = v;
+        const w = document.getElementById('threshold-warning');
+        if (w) w.hidden = !oneCanDecrypt(d);
+      }, { type: 'number', min: 1 }, t('admin.thresholdTrusteesHint')),
+      // One trustee able to decrypt alone is the whole secrecy of the vote resting on one person.
+      h('p', { class: 'notice warning', id: 'threshold-warning', role: 'note', hidden: !oneCanDecrypt(d) }, t('admin.oneTrusteeWarning'))),
     h('section', { class: 'card' },
       h('h2', null, t('admin.authority')),
       h('p', null, t('admin.authorityHelp')),
