@@ -20,6 +20,7 @@
 // Events are stored as the exact JSON text the board hashed (not jsonb, which would reorder keys).
 import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
+import { openPostgresPool } from './postgres-pool.js';
 import type { BoardEvent, EventType } from '../record/events.js';
 import { DuplicateBallot, SequenceConflict, type BoardStore, type SessionHint, type StoredBallotRef } from './store.js';
 
@@ -129,23 +130,7 @@ export class PostgresStore implements BoardStore {
   private constructor(private readonly pool: pg.Pool, readonly mode: AppendMode) {}
 
   static async connect(url: string, opts: PostgresStoreOptions = {}): Promise<PostgresStore> {
-    const pool = new pg.Pool({ connectionString: url, max: Math.max(2, opts.poolSize ?? 10) });
-    // An idle connection dropped by the server must not crash the process; the next query reconnects.
-    pool.on('error', () => {});
-    const client = await pool.connect();
-    try {
-      // Several processes may start at once: create the schema under a lock, in one transaction.
-      await client.query('BEGIN');
-      await client.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_CLASS, SCHEMA_LOCK]);
-      await client.query(SCHEMA);
-      await client.query('COMMIT');
-    } catch (e) {
-      await client.query('ROLLBACK').catch(() => {});
-      client.release();
-      await pool.end();
-      throw e;
-    }
-    client.release();
+    const pool = await openPostgresPool(url, Math.max(2, opts.poolSize ?? 10), [LOCK_CLASS, SCHEMA_LOCK], SCHEMA);
     // VECHE_PG_APPEND_MODE: only for measuring the approaches against each other (bench/load.ts --pg-mode).
     const fromEnv = process.env.VECHE_PG_APPEND_MODE as AppendMode | undefined;
     return new PostgresStore(pool, opts.mode ?? (fromEnv && APPEND_MODES.includes(fromEnv) ? fromEnv : 'group'));

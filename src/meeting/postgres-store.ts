@@ -2,6 +2,7 @@
 // transaction under the meeting's advisory lock: the head check, (for event 0) the meeting row, the
 // event; the primary key (meeting, seq) is the backstop against a fork from any writer.
 import pg from 'pg';
+import { openPostgresPool } from '../board/postgres-pool.js';
 import { SequenceConflict } from '../board/store.js';
 import { BodyExists, type MeetingRef, type MeetingStore } from './store.js';
 import type { Body, MeetingEvent } from './types.js';
@@ -23,21 +24,7 @@ export class PostgresMeetingStore implements MeetingStore {
   private constructor(private readonly pool: pg.Pool) {}
 
   static async connect(url: string, poolSize = 5): Promise<PostgresMeetingStore> {
-    const pool = new pg.Pool({ connectionString: url, max: poolSize });
-    pool.on('error', () => {});
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query('SELECT pg_advisory_xact_lock($1, 0)', [LOCK_CLASS]);
-      await client.query(SCHEMA);
-      await client.query('COMMIT');
-    } catch (e) {
-      await client.query('ROLLBACK').catch(() => {});
-      client.release();
-      await pool.end();
-      throw e;
-    }
-    client.release();
+    const pool = await openPostgresPool(url, poolSize, [LOCK_CLASS, 0], SCHEMA);
     return new PostgresMeetingStore(pool);
   }
 

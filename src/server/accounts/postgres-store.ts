@@ -1,5 +1,6 @@
 // The accounts' tables in PostgreSQL (beside veche_events; the same database as the board).
 import pg from 'pg';
+import { openPostgresPool } from '../../board/postgres-pool.js';
 import { AccountExists, type Account, type AccountStore, type AuditEntry, type AuditInput, type Member, type Organisation, type Role } from './store.js';
 
 const SCHEMA = `
@@ -38,17 +39,7 @@ export class PostgresAccountStore implements AccountStore {
   private constructor(private pool: pg.Pool) {}
 
   static async connect(url: string): Promise<PostgresAccountStore> {
-    const pool = new pg.Pool({ connectionString: url, max: 4 });
-    const c = await pool.connect();
-    try {
-      await c.query('SELECT pg_advisory_lock($1)', [SCHEMA_LOCK]);
-      try { await c.query(SCHEMA); } finally { await c.query('SELECT pg_advisory_unlock($1)', [SCHEMA_LOCK]); }
-    } catch (e) {
-      c.release();
-      await pool.end();
-      throw e;
-    }
-    c.release();
+    const pool = await openPostgresPool(url, 4, [SCHEMA_LOCK, 0], SCHEMA);
     return new PostgresAccountStore(pool);
   }
 

@@ -1,5 +1,6 @@
 // The voter sign-in tables in PostgreSQL (beside veche_events, in the same database as the board).
 import pg from 'pg';
+import { openPostgresPool } from '../../board/postgres-pool.js';
 import { conflictOf, type BindOutcome, type RegisterEntry, type VoterAuthStore } from './store.js';
 
 const SCHEMA = `
@@ -15,17 +16,7 @@ export class PostgresVoterAuthStore implements VoterAuthStore {
   private constructor(private pool: pg.Pool) {}
 
   static async connect(url: string): Promise<PostgresVoterAuthStore> {
-    const pool = new pg.Pool({ connectionString: url, max: 4 });
-    try {
-      const c = await pool.connect();
-      try {
-        await c.query('SELECT pg_advisory_lock($1)', [SCHEMA_LOCK]);
-        try { await c.query(SCHEMA); } finally { await c.query('SELECT pg_advisory_unlock($1)', [SCHEMA_LOCK]); }
-      } finally { c.release(); }
-    } catch (e) {
-      await pool.end();
-      throw e;
-    }
+    const pool = await openPostgresPool(url, 4, [SCHEMA_LOCK, 0], SCHEMA);
     return new PostgresVoterAuthStore(pool);
   }
 

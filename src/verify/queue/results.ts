@@ -3,6 +3,7 @@
 // (run, batch). Answers are written once (the first stored answer stands: a retried or duplicated job
 // gives the same one), which is what lets a coordinator stop, restart and resume.
 import pg from 'pg';
+import { openPostgresPool } from '../../board/postgres-pool.js';
 import type { BallotPublicContext } from '../../ballot/check-lines.js';
 import type { BatchAnswer } from './jobs.js';
 
@@ -21,28 +22,13 @@ CREATE TABLE IF NOT EXISTS veche_verify_results (
 );`;
 
 // Several processes may start at once: the schema is created under one advisory lock.
-const SCHEMA_LOCK = [0x76656368, 1];
+const SCHEMA_LOCK = [0x76656368, 1] as const;
 
 export class ResultStore {
   private constructor(private readonly pool: pg.Pool) {}
 
   static async connect(url: string): Promise<ResultStore> {
-    const pool = new pg.Pool({ connectionString: url, max: 3 });
-    // An idle connection dropped by the server must not crash the process; the next query reconnects.
-    pool.on('error', () => {});
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query('SELECT pg_advisory_xact_lock($1, $2)', SCHEMA_LOCK);
-      await client.query(SCHEMA);
-      await client.query('COMMIT');
-    } catch (e) {
-      await client.query('ROLLBACK').catch(() => {});
-      client.release();
-      await pool.end();
-      throw e;
-    }
-    client.release();
+    const pool = await openPostgresPool(url, 3, SCHEMA_LOCK, SCHEMA);
     return new ResultStore(pool);
   }
 
