@@ -17,6 +17,7 @@ import { ManifestError, validateManifest } from '../src/manifest/validate.js';
 import { encodeEvent, eventHash, GENESIS_PREV, type BoardEvent } from '../src/record/events.js';
 import { linesSource, verifyRecord } from '../src/verify/verifier.js';
 import { formatInZone, wallTimeToInstant } from '../src/manifest/zoned-time.js';
+import { scheduleProblem } from '../src/manifest/schedule.js';
 import { tinyManifest } from './helpers/election-fixture.js';
 import { call, ok, openElectionOverHttp, recordText, startServer, type HttpElection, type TestServer } from './helpers/server.js';
 import { ServerProcess } from './helpers/server-process.js';
@@ -78,6 +79,20 @@ test('manifest: the time zone is an IANA name by its shape, and early closing ne
   assert.throws(() => validateManifest({ ...base, earlyClose: true }), /earlyClose: only with a closing time/);
   assert.throws(() => validateManifest({ ...base, closes: iso(Date.now() + 1000), earlyClose: 'yes' }), /earlyClose: expected true or false/);
   assert.equal(validateManifest({ ...base, closes: iso(Date.now() + 1000), earlyClose: true }).earlyClose, true);
+});
+
+test('the schedule rule the board and the verifier share: each edge of opens and closes', () => {
+  const m = { opens: '2026-01-01T09:00:00Z', closes: '2026-01-01T18:00:00Z' };
+  assert.match(scheduleProblem(m, 'poll-opened', '2026-01-01T08:59:59.999Z')!, /before the manifest's opening time/);
+  assert.equal(scheduleProblem(m, 'poll-opened', '2026-01-01T09:00:00.000Z'), null);
+  assert.match(scheduleProblem(m, 'poll-opened', '2026-01-01T18:00:00.000Z')!, /at or after the closing time/);
+  assert.equal(scheduleProblem(m, 'ballot', '2026-01-01T17:59:59.999Z'), null);
+  assert.match(scheduleProblem(m, 'ballot', '2026-01-01T18:00:00.000Z')!, /at or after the closing time/);
+  assert.match(scheduleProblem(m, 'poll-closed', '2026-01-01T17:59:59.999Z')!, /does not allow/);
+  assert.equal(scheduleProblem({ ...m, earlyClose: true }, 'poll-closed', '2026-01-01T12:00:00.000Z'), null);
+  assert.equal(scheduleProblem(m, 'poll-closed', '2026-01-01T18:00:00.000Z'), null);
+  assert.equal(scheduleProblem(m, 'tally', '2026-01-01T08:00:00.000Z'), null, 'only the poll events and ballots are scheduled');
+  assert.equal(scheduleProblem({}, 'ballot', '2030-01-01T00:00:00.000Z'), null);
 });
 
 test('zoned time: a wall-clock time read in a named zone (the admin form), and an instant shown with its zone named (the booth)', () => {

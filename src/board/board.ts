@@ -2,6 +2,7 @@
 // Every submission is checked completely before it is written; a rejected one changes nothing.
 import { baseMul, decodePublicKey, decodeScalar, encodePoint, encodeScalar, randomScalar, type Point, type Scalar } from '../crypto/group.js';
 import { checkBallot } from '../ballot/check.js';
+import { scheduleProblem } from '../manifest/schedule.js';
 import { BallotError } from '../ballot/types.js';
 import { selectionGroups } from '../manifest/layout.js';
 import { validateManifest } from '../manifest/validate.js';
@@ -259,9 +260,11 @@ export class Board {
     // Event times are the 24-character form (years 0000-9999, spec §9.1); the board writes no other.
     if (now.length !== 24) throw new BoardError('clock', 'the clock reads a time outside the years 0000-9999; refusing to append');
     const time = now > this.state.headTime ? now : this.state.headTime;
-    // A ballot at or after the scheduled close is refused even before the close is on the board (spec §5, §9.3).
-    const closes = this.state.manifest.closes;
-    if (type === 'ballot' && closes !== undefined && Date.parse(time) >= Date.parse(closes)) throw new BoardError('schedule', `the poll closed at ${closes}`);
+    // The schedule, checked on the time the event will carry, by the verifier's own rule (spec §5.1): no
+    // opening before `opens` or after `closes`, no ballot at or after `closes` (even before the close is on
+    // the board), no early close unless allowed.
+    const late = scheduleProblem(this.state.manifest, type, time);
+    if (late) throw new BoardError('schedule', late);
     const e = makeEvent(this.state.headSeq + 1, this.state.headHash, type, payload, time);
     await this.store.append(this.electionId, e, trackingCode);
     if (trackingCode !== undefined) this.sessionCodes?.add(trackingCode);
@@ -348,9 +351,6 @@ export class Board {
       this.requirePhase('setup');
       if (!this.state.jointKey) throw new BoardError('wrong-phase', 'the key ceremony is not finished');
       if (!this.state.credentials) throw new BoardError('wrong-phase', 'no credentials published');
-      const { opens, closes } = this.state.manifest;
-      if (opens !== undefined && Date.now() < Date.parse(opens)) throw new BoardError('schedule', `the poll opens at ${opens}, not before (the manifest's schedule)`);
-      if (closes !== undefined && Date.now() >= Date.parse(closes)) throw new BoardError('schedule', `the poll was to close at ${closes}: it cannot open any more`);
       return this.append('poll-opened', {});
     });
   }
@@ -358,8 +358,6 @@ export class Board {
   closePoll(): Promise<BoardEvent> {
     return this.exclusive(async () => {
       this.requirePhase('open');
-      const { closes, earlyClose } = this.state.manifest;
-      if (closes !== undefined && earlyClose !== true && Date.now() < Date.parse(closes)) throw new BoardError('schedule', `the poll closes at ${closes}; the manifest does not allow closing it early`);
       return this.append('poll-closed', {});
     });
   }
