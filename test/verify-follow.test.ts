@@ -5,7 +5,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
 import { encryptBallot } from '../src/ballot/encrypt.js';
 import { credentialKeys } from '../src/credentials/credentials.js';
 import { decodePublicKey } from '../src/crypto/group.js';
@@ -17,33 +16,10 @@ import { SqliteStore } from '../src/board/sqlite-store.js';
 import { smallManifest } from './helpers/election-fixture.js';
 import { ok, openElectionOverHttp, recordEvents, startServer, type HttpElection, type TestServer } from './helpers/server.js';
 import { vecheBin } from './helpers/cli.js';
+import { startRewritingProxy } from './helpers/proxy.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-/** An HTTP proxy in front of the board: passes requests on, drops connections while `down`, and lets a
- *  test rewrite the body of a response. */
-interface Proxy { base: string; down: boolean; rewrite: ((path: string, body: string) => string) | null; requests: string[]; close(): Promise<void> }
-
-async function startProxy(target: string): Promise<Proxy> {
-  const proxy: Proxy = { base: '', down: false, rewrite: null, requests: [], close: async () => {} };
-  const server: Server = createServer((req, res) => {
-    proxy.requests.push(req.url ?? '');
-    // A dropped connection: the socket closes with no answer at all.
-    if (proxy.down) { req.socket.destroy(); return; }
-    void fetch(target + (req.url ?? '/')).then(async (r) => {
-      let body = await r.text();
-      if (proxy.rewrite) body = proxy.rewrite(req.url ?? '', body);
-      res.writeHead(r.status, { 'content-type': r.headers.get('content-type') ?? 'text/plain' });
-      res.end(body);
-    }, () => { res.writeHead(502); res.end(); });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  proxy.base = `http://127.0.0.1:${port}`;
-  proxy.close = () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); });
-  return proxy;
-}
 
 /** `veche verify --follow URL --final` as a child process, with its output as it comes. */
 function follow(url: string) {
@@ -88,9 +64,11 @@ async function liveElection(t: { after(fn: () => Promise<void>): void }, id: str
   const server = await startServer(store);
   const manifest = smallManifest(id);
   const el = await openElectionOverHttp(server, manifest, 4);
-  const proxy = await startProxy(server.base);
+  // The follower's view of the board: a proxy that can drop the connection, and rewrite what it reads.
+  let rewrite: ((body: string) => string) | null = null;
+  const proxy = await startRewritingProxy(server.base, () => rewrite);
   t.after(async () => { await proxy.close(); await server.close(); await store.close(); rmSync(dir, { recursive: true, force: true }); });
-  return { server, manifest, el, proxy, url: `${proxy.base}/api/elections/${id}/record` };
+  return { server, manifest, el, proxy, forge: (f: (body: string) => string) => { rewrite = f; }, url: `${proxy.url}/api/elections/${id}/record` };
 }
 
 test('verify --follow: verifies a live board event by event, rides out a dropped connection, ends VERIFIED with the result', async (t) => {
@@ -126,18 +104,18 @@ test('verify --follow: verifies a live board event by event, rides out a dropped
 });
 
 test('verify --follow: a board that serves the recount a different counted ballot than it showed live is caught (record.stable)', async (t) => {
-  const { server, manifest, el, proxy, url } = await liveElection(t, 'forked');
+  const { server, manifest, el, forge, url } = await liveElection(t, 'forked');
   let resultServed = 0;
   // After the follower has seen the result once, every later answer swaps the first counted ballot's
   // line for the second's: each line is a genuine event, but not the one that was verified there.
-  proxy.rewrite = (_path, body) => {
+  forge((body) => {
     if (!/"type":"result"/.test(body)) return body;
     if (resultServed++ === 0) return body;
     const lines = body.split('\n');
     const ballots = lines.map((l, i) => (/"type":"ballot"/.test(l) ? i : -1)).filter((i) => i >= 0);
     lines[ballots[0]!] = lines[ballots[1]!]!;
     return lines.join('\n');
-  };
+  });
   const run = follow(url);
   t.after(() => { run.child.kill('SIGKILL'); });
   await until('the open poll', () => /poll-opened/.test(run.stdout));

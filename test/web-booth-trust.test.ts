@@ -6,7 +6,6 @@
 // whose secret it knows, in a record re-chained with valid hashes, and says the same in its description.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -17,6 +16,7 @@ import { linesSource } from '../src/verify/record-check.js';
 import { electionFingerprint } from '../src/verify/voter-check.js';
 import { buildWeb, chromiumAvailable, launchChromium, screenshot, seriousA11yViolations, startVeche, tempDir, watchPage, type VecheServer } from './helpers/browser.js';
 import { veche } from './helpers/cli.js';
+import { startRewritingProxy, type RewritingProxy } from './helpers/proxy.js';
 
 const skip = chromiumAvailable() ? false : 'Debian Chromium is not installed (scripts/install-system-deps.sh)';
 
@@ -49,58 +49,32 @@ function rewriteRecord(text: string, publicKey: string): { text: string; rewritt
   return { text: out.map((l) => `${l}\n`).join(''), rewritten: changed };
 }
 
-interface Proxy { url: string; server: Server; tamperRecord: boolean; tamperInfo: boolean; rewrites: number; posts: number }
+/** What the dishonest server rewrites now (the tests turn each on and off), and how often it did. */
+const forge = { record: true, info: true, rewrites: 0 };
 
-/** A small HTTP proxy in front of the real server that can rewrite the record and the election's description. */
-async function startProxy(target: string): Promise<Proxy> {
-  const proxy: Proxy = { url: '', server: null as unknown as Server, tamperRecord: true, tamperInfo: true, rewrites: 0, posts: 0 };
-  const upstream = new URL(target);
-  proxy.server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? '/', target);
-    if (req.method === 'POST') proxy.posts++;
-    const isRecord = req.method === 'GET' && url.pathname === '/api/elections/demo/record' && !url.searchParams.has('types') && !url.searchParams.has('from');
-    const isInfo = req.method === 'GET' && url.pathname === '/api/elections/demo';
-    const headers = { ...req.headers, host: upstream.host };
-    // Only the rewritten answers are read whole; the rest streams through unchanged.
-    if (isRecord || isInfo) delete headers['accept-encoding'];
-    const up = httpRequest({ hostname: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers }, (upRes) => {
-      if (!(isRecord && proxy.tamperRecord) && !(isInfo && proxy.tamperInfo)) {
-        res.writeHead(upRes.statusCode ?? 502, upRes.headers);
-        upRes.pipe(res);
-        return;
-      }
-      const chunks: Buffer[] = [];
-      upRes.on('data', (c: Buffer) => chunks.push(c));
-      upRes.on('end', () => {
-        let body = Buffer.concat(chunks).toString('utf8');
-        if (upRes.statusCode === 200 && isRecord) {
-          const r = rewriteRecord(body, ATTACKER_KEY);
-          if (r.rewritten) proxy.rewrites++;
-          body = r.text;
-        } else if (upRes.statusCode === 200 && isInfo) {
-          const info = JSON.parse(body) as { jointKey: string | null };
-          if (info.jointKey) info.jointKey = ATTACKER_KEY;
-          body = JSON.stringify(info);
-        }
-        const out = { ...upRes.headers };
-        delete out['content-length'];
-        delete out['transfer-encoding'];
-        res.writeHead(upRes.statusCode ?? 502, { ...out, 'content-length': Buffer.byteLength(body) });
-        res.end(body);
-      });
-    });
-    up.on('error', () => { res.writeHead(502); res.end(); });
-    req.pipe(up);
+/** A proxy in front of the real server that can rewrite the record and the election's description. */
+function startProxy(target: string): Promise<RewritingProxy> {
+  const forgedRecord = (body: string) => {
+    const r = rewriteRecord(body, ATTACKER_KEY);
+    if (r.rewritten) forge.rewrites++;
+    return r.text;
+  };
+  const forgedInfo = (body: string) => {
+    const info = JSON.parse(body) as { jointKey: string | null };
+    if (info.jointKey) info.jointKey = ATTACKER_KEY;
+    return JSON.stringify(info);
+  };
+  return startRewritingProxy(target, (method, url) => {
+    if (method !== 'GET') return null;
+    if (forge.record && url.pathname === '/api/elections/demo/record' && !url.searchParams.has('types') && !url.searchParams.has('from')) return forgedRecord;
+    if (forge.info && url.pathname === '/api/elections/demo') return forgedInfo;
+    return null;
   });
-  await new Promise<void>((resolve) => proxy.server.listen(0, '127.0.0.1', resolve));
-  const { port } = proxy.server.address() as { port: number };
-  proxy.url = `http://127.0.0.1:${port}`;
-  return proxy;
 }
 
 describe('web booth: trusts the record, not the server', { skip, timeout: 300_000 }, () => {
   let srv: VecheServer;
-  let proxy: Proxy;
+  let proxy: RewritingProxy;
   let browser: Browser;
   let dir: string;
   let demoCredentials: string[] = [];
@@ -169,13 +143,13 @@ describe('web booth: trusts the record, not the server', { skip, timeout: 300_00
   after(async () => {
     for (const c of contexts) await c.close().catch(() => undefined);
     await browser?.close();
-    await new Promise((resolve) => proxy?.server.close(resolve));
+    await proxy?.close();
     await srv?.close();
   });
 
   it('the booth refuses a server that serves a key other than the record\'s', async () => {
-    proxy.tamperRecord = true;
-    proxy.tamperInfo = true;
+    forge.record = true;
+    forge.info = true;
     // The proxy's record is a valid chain: only the verifier's key-ceremony check can catch it.
     const served = await (await fetch(`${proxy.url}/api/elections/demo/record?until=poll-opened`)).text();
     const honest = await (await fetch(`${srv.url}/api/elections/demo/record?until=poll-opened`)).text();
@@ -188,10 +162,10 @@ describe('web booth: trusts the record, not the server', { skip, timeout: 300_00
     const page = await newPage();
     const posts: string[] = [];
     page.on('request', (r) => { if (r.method() !== 'GET') posts.push(r.url()); });
-    const rewritesBefore = proxy.rewrites;
+    const rewritesBefore = forge.rewrites;
     await page.goto(`${proxy.url}/vote/demo#credential=${demoCredentials[0]}`);
     await page.waitForSelector('#record-refused');
-    assert.ok(proxy.rewrites > rewritesBefore, 'the booth fetched the rewritten record');
+    assert.ok(forge.rewrites > rewritesBefore, 'the booth fetched the rewritten record');
     const text = await page.textContent('main') ?? '';
     assert.match(text, /This server’s election record does not verify: do not vote here/);
     assert.match(await page.textContent('#refusal-reason') ?? '', /keys\.joint/);
@@ -206,8 +180,8 @@ describe('web booth: trusts the record, not the server', { skip, timeout: 300_00
   });
 
   it('the booth refuses a server whose description names another key than its (honest) record', async () => {
-    proxy.tamperRecord = false;
-    proxy.tamperInfo = true;
+    forge.record = false;
+    forge.info = true;
     const page = await newPage();
     await page.goto(`${proxy.url}/vote/demo#credential=${demoCredentials[0]}`);
     await page.waitForSelector('#record-refused');
@@ -216,8 +190,8 @@ describe('web booth: trusts the record, not the server', { skip, timeout: 300_00
   });
 
   it('through the same proxy, passing everything unchanged, the booth shows the ballot', async () => {
-    proxy.tamperRecord = false;
-    proxy.tamperInfo = false;
+    forge.record = false;
+    forge.info = false;
     const page = await newPage();
     await page.goto(`${proxy.url}/vote/demo#credential=${demoCredentials[0]}`);
     await page.waitForSelector('fieldset.question');

@@ -14,9 +14,9 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { encodeChoices } from '../src/manifest/layout.js';
 import type { Choices, Manifest } from '../src/manifest/types.js';
-import { createServer } from 'node:http';
 import { encodeEvent, eventHash, GENESIS_PREV, type BoardEvent, type ResultPayload } from '../src/record/events.js';
 import { veche } from './helpers/cli.js';
+import { startRewritingProxy } from './helpers/proxy.js';
 import { buildWeb, chromiumAvailable, launchChromium, screenshot, seriousA11yViolations, startVeche, tempDir, watchPage, type VecheServer } from './helpers/browser.js';
 
 const skip = chromiumAvailable() ? false : 'Debian Chromium is not installed (scripts/install-system-deps.sh)';
@@ -615,32 +615,23 @@ describe('web pages in Chromium: a whole election', { skip, timeout: 300_000 }, 
         return `${encodeEvent(e)}\n`;
       }).join('');
     };
-    const proxy = createServer((req, res) => {
-      void fetch(srv.url + (req.url ?? '/')).then(async (r) => {
-        let body = await r.text();
-        const path = new URL(req.url ?? '/', srv.url).pathname;
-        if (path === '/api/elections/club/record') body = forge(body);
-        if (path === '/api/elections/club/result') {
-          const j = JSON.parse(body) as { result: ResultPayload };
-          j.result.counts[0]![0]! += 1;
-          j.result.counts[0]![1]! -= 1;
-          body = JSON.stringify(j);
-        }
-        res.writeHead(r.status, { 'content-type': r.headers.get('content-type') ?? 'text/plain', 'content-security-policy': r.headers.get('content-security-policy') ?? '' });
-        res.end(body);
-      }, () => { res.writeHead(502); res.end(); });
-    });
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const forgedResult = (body: string) => {
+      const j = JSON.parse(body) as { result: ResultPayload };
+      j.result.counts[0]![0]! += 1;
+      j.result.counts[0]![1]! -= 1;
+      return JSON.stringify(j);
+    };
+    const proxy = await startRewritingProxy(srv.url, (method, url) =>
+      method !== 'GET' ? null : url.pathname === '/api/elections/club/record' ? forge : url.pathname === '/api/elections/club/result' ? forgedResult : null);
     try {
       const page = await newPage();
-      await page.goto(`http://127.0.0.1:${(proxy.address() as { port: number }).port}/results/club`);
+      await page.goto(`${proxy.url}/results/club`);
       await page.waitForFunction(() => /NOT confirmed by this browser/.test(document.getElementById('browser-check')?.textContent ?? ''), undefined, { timeout: 120_000 });
       const checked = await page.textContent('#browser-check') ?? '';
       assert.match(checked, /result\.\w+/, 'the failing check is named');
       assert.doesNotMatch(checked, /every check holds/);
     } finally {
-      proxy.closeAllConnections();
-      await new Promise<void>((resolve) => proxy.close(() => resolve()));
+      await proxy.close();
     }
   });
 

@@ -6,7 +6,6 @@
 // and one that drops the trustee's own key from the record. The page must refuse and post nothing.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { decodePoint } from '../src/crypto/group.js';
 import { encryptBallot } from '../src/ballot/encrypt.js';
@@ -18,6 +17,7 @@ import { completeManifest, type ManifestDraft } from '../src/manifest/signers.js
 import type { Manifest } from '../src/manifest/types.js';
 import { encodeEvent, eventHash, GENESIS_PREV, type BoardEvent, type PayloadByType } from '../src/record/events.js';
 import { buildWeb, chromiumAvailable, launchChromium, screenshot, startVeche, watchPage, type VecheServer } from './helpers/browser.js';
+import { startRewritingProxy, type RewritingProxy } from './helpers/proxy.js';
 
 const skip = chromiumAvailable() ? false : 'Debian Chromium is not installed (scripts/install-system-deps.sh)';
 
@@ -59,48 +59,20 @@ function dropKey(text: string): string {
   return at < 0 ? text : events.slice(0, at).map((e) => `${encodeEvent(e)}\n`).join('');
 }
 
-type Tamper = ((record: string) => string) | null;
-interface Proxy { url: string; server: Server; tamper: Map<string, Tamper>; posts: string[] }
+/** The dishonest board's rewrite of each election's full record, by election id. */
+const tamper = new Map<string, (record: string) => string>();
 
 /** A proxy in front of the real server that rewrites the full record of the elections in `tamper`. */
-async function startProxy(target: string): Promise<Proxy> {
-  const upstream = new URL(target);
-  const proxy: Proxy = { url: '', server: null as unknown as Server, tamper: new Map(), posts: [] };
-  proxy.server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? '/', target);
-    if (req.method === 'POST') proxy.posts.push(url.pathname);
+function startProxy(target: string): Promise<RewritingProxy> {
+  return startRewritingProxy(target, (method, url) => {
     const m = /^\/api\/elections\/([a-z0-9-]+)\/record$/.exec(url.pathname);
-    const tamper = req.method === 'GET' && m && url.search === '' ? proxy.tamper.get(m[1]!) ?? null : null;
-    const headers = { ...req.headers, host: upstream.host };
-    if (tamper) delete headers['accept-encoding'];
-    const up = httpRequest({ hostname: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers }, (upRes) => {
-      if (!tamper) {
-        res.writeHead(upRes.statusCode ?? 502, upRes.headers);
-        upRes.pipe(res);
-        return;
-      }
-      const chunks: Buffer[] = [];
-      upRes.on('data', (c: Buffer) => chunks.push(c));
-      upRes.on('end', () => {
-        const body = upRes.statusCode === 200 ? tamper(Buffer.concat(chunks).toString('utf8')) : Buffer.concat(chunks).toString('utf8');
-        const h = { ...upRes.headers };
-        delete h['content-length'];
-        delete h['transfer-encoding'];
-        res.writeHead(upRes.statusCode ?? 502, { ...h, 'content-length': Buffer.byteLength(body) });
-        res.end(body);
-      });
-    });
-    up.on('error', () => { res.writeHead(502); res.end(); });
-    req.pipe(up);
+    return method === 'GET' && m && url.search === '' ? tamper.get(m[1]!) ?? null : null;
   });
-  await new Promise<void>((resolve) => proxy.server.listen(0, '127.0.0.1', resolve));
-  proxy.url = `http://127.0.0.1:${(proxy.server.address() as { port: number }).port}`;
-  return proxy;
 }
 
 describe('the trustee page in Chromium against a dishonest board', { skip, timeout: 240_000 }, () => {
   let srv: VecheServer;
-  let proxy: Proxy;
+  let proxy: RewritingProxy;
   let browser: Browser;
   const contexts: BrowserContext[] = [];
   const problems: string[] = [];
@@ -143,7 +115,7 @@ describe('the trustee page in Chromium against a dishonest board', { skip, timeo
   after(async () => {
     for (const c of contexts) await c.close().catch(() => undefined);
     await browser?.close();
-    await new Promise((resolve) => proxy?.server.close(resolve));
+    await proxy?.close();
     await srv?.close();
   });
 
@@ -183,7 +155,7 @@ describe('the trustee page in Chromium against a dishonest board', { skip, timeo
     await api('POST', `/api/elections/${id}/tally`, srv.adminToken);
 
     // The forged record is still a valid chain: only the recount can tell.
-    proxy.tamper.set(id, forgeTally);
+    tamper.set(id, forgeTally);
     const forged = parse(await (await fetch(`${proxy.url}/api/elections/${id}/record`)).text());
     forged.forEach((e, i) => {
       assert.equal(e.hash, eventHash(e));
@@ -206,7 +178,7 @@ describe('the trustee page in Chromium against a dishonest board', { skip, timeo
     assert.ok(!(stored.submitted ?? []).some((x) => x.type === 'decryption-share'));
 
     // The same page against the honest board decrypts (the refusal was the forgery's, not the page's).
-    proxy.tamper.delete(id);
+    tamper.delete(id);
     await page.reload();
     await page.waitForSelector('#decrypt:not([disabled])');
     await page.click('#decrypt');
@@ -238,7 +210,7 @@ describe('the trustee page in Chromium against a dishonest board', { skip, timeo
     await api('POST', trusteePath(id, 't2', 'key'), created.trusteeTokens.t2, revealTrusteeKey(t2c.secret));
 
     // The board now serves a record without t1's key (a valid prefix: only the trustee's memory can tell).
-    proxy.tamper.set(id, dropKey);
+    tamper.set(id, dropKey);
     await page.reload();
     await page.waitForSelector('#send-shares:not([disabled])');
     proxy.posts.length = 0;
@@ -249,7 +221,7 @@ describe('the trustee page in Chromium against a dishonest board', { skip, timeo
     assert.equal((await events(id)).filter((e) => e.type === 'trustee-shares').length, 0, 'no shares on the real board');
 
     // A board that rewrote an event the trustee saw is refused too: the election event itself, re-chained.
-    proxy.tamper.set(id, (text) => {
+    tamper.set(id, (text) => {
       const es = parse(text);
       es[0]!.time = new Date(Date.parse(es[0]!.time) + 1000).toISOString();
       return rechain(es);
