@@ -2,7 +2,7 @@
 // the real veche server on 127.0.0.1 and a random port with a temporary data directory, the web pages
 // built once, screenshots, and accessibility checks by axe-core. Only exports (node --test loads it too).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,8 +21,26 @@ export const CHROMIUM_ARGS = [
   '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
 ];
 
-/** Builds dist/web with scripts/build-web.mjs and returns what it printed (the bundle sizes). */
+/** The newest modification time of the files under `dir`, recursively. */
+function newest(dir: string): number {
+  let t = 0;
+  for (const ent of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, ent.name);
+    t = Math.max(t, ent.isDirectory() ? newest(path) : statSync(path).mtimeMs);
+  }
+  return t;
+}
+
+/**
+ * Builds dist/web with scripts/build-web.mjs unless it is newer than every source it is built from, and
+ * returns what the build printed (the bundle sizes). Building starts by removing dist/web, so browser
+ * test files running side by side must not rebuild under each other's pages: `npm test` builds it once
+ * before the tests, and then each file finds it fresh.
+ */
 export function buildWeb(): string {
+  const built = join(WEB_DIR, 'assets', 'vote.js');
+  const sources = Math.max(newest(join(ROOT, 'web')), newest(join(ROOT, 'src')), statSync(join(ROOT, 'scripts', 'build-web.mjs')).mtimeMs);
+  if (existsSync(built) && statSync(built).mtimeMs >= sources) return `build-web: ${WEB_DIR} is up to date\n`;
   return execFileSync(process.execPath, [join(ROOT, 'scripts', 'build-web.mjs')], { cwd: ROOT, encoding: 'utf8' });
 }
 
