@@ -84,6 +84,11 @@ export interface CredentialAuthorityInfo {
   name: string;
   /** Public signing key of the credential list and of revocations (spec §6.1). */
   signingKey: string;
+  // operatedBy (spec §6.4) -->
+  /** "server": the voting server itself makes, signs and mails the credentials (small bodies that trust
+   *  their operator; the booth and the results page say so). Absent: an authority of its own. */
+  operatedBy?: 'server';
+  // <-- operatedBy
 }
 
 export interface Manifest {
@@ -119,7 +124,16 @@ export interface Manifest {
   /** The server also signs each voter in before it takes their ballot (absent: the credential alone). */
   voterAuthentication?: VoterAuthentication;
   // <-- voterAuthentication
+  // tieBreak (spec §5, §12.1) -->
+  /** How a tie for a place (choice, approval) is settled: by the lot order of a seed fixed before the poll
+   *  opens, or by a runoff (no winner declared for the tied places). Absent: ties are left undecided. */
+  tieBreak?: TieBreak;
+  // <-- tieBreak
 }
+
+// tieBreak (spec §5, §12.1) -->
+export type TieBreak = { method: 'seed' } | { method: 'runoff' };
+// <-- tieBreak
 
 // voterAuthentication (spec §6.3) -->
 /** How the server signs a voter in: a one-time link mailed to the address in its register, or a login

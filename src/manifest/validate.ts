@@ -23,6 +23,7 @@ import {
   type Verdict,
   type VerdictQuestion,
   type VoterAuthentication,
+  type TieBreak, // tieBreak
 } from './types.js';
 
 export const MANIFEST_VERSION = 'veche/manifest/v2' as const;
@@ -364,7 +365,7 @@ class Checker {
       input,
       '',
       ['version', 'id', 'title', 'description', 'languages', 'questions', 'trustees', 'credentialAuthority', 'threshold'],
-      ['opens', 'closes', 'timeZone', 'earlyClose', 'test', 'translations', 'voterAuthentication'],
+      ['opens', 'closes', 'timeZone', 'earlyClose', 'test', 'translations', 'voterAuthentication', 'tieBreak'],
     );
     if (!o) return undefined;
 
@@ -399,6 +400,7 @@ class Checker {
     const test = Object.hasOwn(o, 'test') ? this.boolean(o, 'test', '') : undefined;
     const translations = Object.hasOwn(o, 'translations') && languages !== undefined && questions !== undefined ? this.translations(o, languages, questions) : undefined;
     const voterAuthentication = Object.hasOwn(o, 'voterAuthentication') ? this.voterAuthentication(o.voterAuthentication) : undefined; // voterAuthentication
+    const tieBreak = Object.hasOwn(o, 'tieBreak') ? this.tieBreak(o.tieBreak) : undefined; // tieBreak
     let earlyClose: boolean | undefined;
     if (Object.hasOwn(o, 'earlyClose')) {
       if (typeof o.earlyClose !== 'boolean') this.err('earlyClose', `expected true or false, got ${describe(o.earlyClose)}`);
@@ -427,6 +429,7 @@ class Checker {
     if (test !== undefined) m.test = test;
     if (translations !== undefined) m.translations = translations;
     if (voterAuthentication !== undefined) m.voterAuthentication = voterAuthentication; // voterAuthentication
+    if (tieBreak !== undefined) m.tieBreak = tieBreak; // tieBreak
     return m;
   }
 
@@ -449,6 +452,16 @@ class Checker {
     return { method: 'oidc', issuer };
   }
   // <-- voterAuthentication
+
+  // tieBreak (spec §5, §12.1) -->
+  tieBreak(v: unknown): TieBreak | undefined {
+    const p = 'tieBreak';
+    if (!isPlainObject(v)) return void this.err(p, `expected {"method": "seed"} or {"method": "runoff"}, got ${describe(v)}`);
+    if (v.method !== 'seed' && v.method !== 'runoff') return void this.err(join(p, 'method'), `expected "seed" or "runoff", got ${describe(v.method)}`);
+    const before = this.errors.length;
+    return this.object(v, p, ['method']) && this.errors.length === before ? { method: v.method } : undefined;
+  }
+  // <-- tieBreak
 
   languages(o: Obj): string[] | undefined {
     const arr = this.array(o, 'languages', '');
@@ -491,10 +504,14 @@ class Checker {
 
   credentialAuthority(o: Obj): CredentialAuthorityInfo | undefined {
     if (!Object.hasOwn(o, 'credentialAuthority')) return undefined; // reported by object()
-    const a = this.object(o.credentialAuthority, 'credentialAuthority', ['name', 'signingKey']);
+    const a = this.object(o.credentialAuthority, 'credentialAuthority', ['name', 'signingKey'], ['operatedBy']);
     if (!a) return undefined;
     const name = this.label(a, 'name', 'credentialAuthority');
     const signingKey = this.signingKey(a, 'credentialAuthority');
+    // operatedBy (spec §6.4) -->
+    if (Object.hasOwn(a, 'operatedBy') && a.operatedBy !== 'server') return void this.err('credentialAuthority.operatedBy', `expected "server" (or leave it out: an authority of its own), got ${describe(a.operatedBy)}`);
+    if (name !== undefined && signingKey !== undefined && a.operatedBy === 'server') return { name, signingKey, operatedBy: 'server' };
+    // <-- operatedBy
     return name !== undefined && signingKey !== undefined ? { name, signingKey } : undefined;
   }
 
