@@ -49,7 +49,9 @@ export interface SendOptions {
   from: string;
   /** Milliseconds between two mails. */
   interval: number;
-  log: StatusLog;
+  /** The status file (mail-status.ts), or the server's table of the same entries (src/server/mail/): an
+   *  entry is durable once append returns or its promise resolves. */
+  log: Pick<StatusLog, 'get'> & { append(entry: StatusEntry): void | Promise<void> };
   /** Send again to voters already sent (status re-sent). */
   resend: boolean;
   onResult?: (voter: Recipient, entry: StatusEntry | null, why: string) => void;
@@ -86,7 +88,7 @@ export async function sendAll(mails: Outgoing[], o: SendOptions): Promise<SendSu
     if (!p.send) { summary.skipped++; o.onResult?.(r, null, p.why); continue; }
     const wait = next - Date.now();
     if (wait > 0) await sleep(wait);
-    o.log.append({ voter: r.voter, email: r.email, status: 'sending', time: new Date().toISOString() });
+    await o.log.append({ voter: r.voter, email: r.email, status: 'sending', time: new Date().toISOString() });
     let entry: StatusEntry;
     try {
       const info = await o.transport.sendMail({
@@ -106,7 +108,7 @@ export async function sendAll(mails: Outgoing[], o: SendOptions): Promise<SendSu
       const permanent = typeof err.responseCode === 'number' && err.responseCode >= 500;
       entry = { voter: r.voter, email: r.email, status: permanent ? 'refused' : 'failed', time: new Date().toISOString(), reply: err.response ?? `${err.code ?? ''} ${err.message}`.trim() };
     }
-    o.log.append(entry);
+    await o.log.append(entry);
     // Counted from the end of this mail: the server sees no two mails closer than the interval.
     next = Date.now() + o.interval;
     if (entry.status === 'sent') summary.sent++;
