@@ -41,7 +41,7 @@ function rewrite(from: string, to: string, change: (events: BoardEvent[]) => voi
 
 /** The short form a voter writes (docs/ceremony.md): one value per question. */
 function shortForm(c: Choices): Record<string, unknown> {
-  const value = (a: Answer) => (a.type === 'choice' ? a.candidate : a.type === 'approval' ? a.options : a.type === 'verdict' ? a.verdicts : a.vote);
+  const value = (a: Answer) => (a.type === 'choice' ? a.candidate : a.type === 'approval' ? a.options : a.type === 'verdict' ? a.verdicts : a.type === 'motion' ? a.vote : a.ranking /* ranked */);
   return Object.fromEntries(Object.entries(c).map(([id, a]) => [id, value(a)]));
 }
 const choices = (chair: string | null, projects: string[], verdicts: [Verdict, Verdict, Verdict], fee: 'for' | 'against' | 'abstain'): Choices => ({

@@ -126,6 +126,8 @@ export function answerArb(q: Question): fc.Arbitrary<Answer> {
         .map((vs) => ({ type: 'verdict' as const, verdicts: Object.fromEntries(q.officeHolders.map((h, i) => [h.id, vs[i]!])) }));
     case 'motion':
       return fc.constantFrom(...MOTION_OPTIONS).map((vote) => ({ type: 'motion' as const, vote }));
+    case 'ranked': // ranked
+      return fc.shuffledSubarray(q.candidates.map((c) => c.id), { minLength: q.mustRankAll ? q.candidates.length : 1 }).map((ranking) => ({ type: 'ranked' as const, ranking }));
   }
 }
 

@@ -40,6 +40,8 @@ export function questionGroups(q: Question): SelectionGroup[] {
       return q.officeHolders.map((h, i) => ({ questionId: q.id, index: i, rowId: h.id, optionIds: [...VERDICTS], min: 1, max: 1 }));
     case 'motion':
       return [{ questionId: q.id, index: 0, rowId: q.id, optionIds: [...MOTION_OPTIONS], min: 1, max: 1 }];
+    case 'ranked': // ranked: no selection group, its rows are encrypted apart (spec §8.7)
+      return [];
   }
 }
 
@@ -170,8 +172,39 @@ function checkAnswer(q: Question, a: Obj, where: string, errors: string[]): Answ
       }
       return errors.length > before ? undefined : { type: 'motion', vote: x as MotionOption };
     }
+    // ranked (spec §8.7) -->
+    case 'ranked': {
+      unknownFields(a, ['type', 'ranking'], where, errors);
+      const r = a.ranking;
+      if (!Array.isArray(r)) {
+        errors.push(`${where}: "ranking" must be an array of candidate ids, most preferred first, got ${show(r)}`);
+        return undefined;
+      }
+      const seen = new Set<string>();
+      for (const c of r) {
+        if (typeof c !== 'string' || !q.candidates.some((x) => x.id === c)) errors.push(`${where}: unknown candidate ${show(c)}`);
+        else if (seen.has(c)) errors.push(`${where}: candidate ${show(c)} ranked twice`);
+        else seen.add(c);
+      }
+      if (errors.length === before && seen.size === 0) errors.push(`${where}: rank at least one candidate`);
+      if (errors.length === before && q.mustRankAll && seen.size !== q.candidates.length) errors.push(`${where}: ${seen.size} of ${q.candidates.length} candidates ranked, and this question needs all`);
+      return errors.length > before ? undefined : { type: 'ranked', ranking: r as string[] };
+    }
+    // <-- ranked
   }
 }
+
+// ranked (spec §8.7) -->
+/** The ranked answers as candidate indices (most preferred first), one list per ranked question in
+ *  manifest order. Throws ChoicesError on invalid choices. */
+export function encodeRankings(manifest: Manifest, choices: Choices): number[][] {
+  const valid = validateChoices(manifest, choices);
+  return manifest.questions.flatMap((q) => {
+    const a = valid[q.id]!;
+    return q.type === 'ranked' && a.type === 'ranked' ? [a.ranking.map((id) => q.candidates.findIndex((c) => c.id === id))] : [];
+  });
+}
+// <-- ranked
 
 /** One 0/1 vector per selection group, in selectionGroups order. Throws ChoicesError on invalid choices. */
 export function encodeChoices(manifest: Manifest, choices: Choices): number[][] {
@@ -193,6 +226,9 @@ export function encodeChoices(manifest: Manifest, choices: Choices): number[][] 
           break;
         case 'motion':
           selected = (id) => id === a.vote;
+          break;
+        case 'ranked': // ranked: has no selection group
+          selected = () => false;
           break;
       }
       vectors.push(g.optionIds.map((id) => (selected(id) ? 1 : 0)));

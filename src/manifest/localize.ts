@@ -23,6 +23,7 @@ export function localizedManifest(m: Manifest, lang: string): Manifest {
         case 'approval': return { ...q, title, options: options(q, q.options) };
         case 'verdict': return { ...q, title, officeHolders: options(q, q.officeHolders) };
         case 'motion': return { ...q, title };
+        case 'ranked': return { ...q, title, candidates: options(q, q.candidates) }; // ranked
       }
     }),
   };

@@ -69,7 +69,22 @@ export interface MotionQuestion {
   strict: boolean;
 }
 
-export type Question = ChoiceQuestion | ApprovalQuestion | VerdictQuestion | MotionQuestion;
+// ranked (spec §8.7, §17) -->
+/** Rank the candidates; counted after a verifiable shuffle (spec §8.7, §20), not by a homomorphic sum. */
+export interface RankedQuestion {
+  type: 'ranked';
+  id: string;
+  title: string;
+  candidates: Option[];
+  /** Seats to fill (IRV: 1). */
+  seats: number;
+  method: 'meek-stv' | 'scottish-stv' | 'irv' | 'schulze';
+  /** true: a ranking must name every candidate; false: a voter may stop after any preference. */
+  mustRankAll: boolean;
+}
+// <-- ranked
+
+export type Question = ChoiceQuestion | ApprovalQuestion | VerdictQuestion | MotionQuestion | RankedQuestion; // | RankedQuestion: ranked
 
 export interface TrusteeInfo {
   id: string;
@@ -165,7 +180,8 @@ export type Answer =
   | { type: 'choice'; candidate: string | null }
   | { type: 'approval'; options: string[] }
   | { type: 'verdict'; verdicts: Record<string, Verdict> }
-  | { type: 'motion'; vote: MotionOption };
+  | { type: 'motion'; vote: MotionOption }
+  | { type: 'ranked'; ranking: string[] }; // ranked: candidate ids, most preferred first
 
 /** Plaintext choices of a voter: answer per question id. */
 export type Choices = Record<string, Answer>;

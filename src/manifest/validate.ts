@@ -23,6 +23,7 @@ import {
   type Verdict,
   type VerdictQuestion,
   type VoterAuthentication,
+  type RankedQuestion, // ranked
   type TieBreak, // tieBreak
 } from './types.js';
 
@@ -272,7 +273,7 @@ class Checker {
             const qt: { title?: string; options?: Record<string, { label?: string; description?: string }> } = {};
             if (Object.hasOwn(one, 'title')) qt.title = this.label(one, 'title', qp);
             if (Object.hasOwn(one, 'options') && q.type !== 'motion') {
-              const ids = (q.type === 'choice' ? q.candidates : q.type === 'approval' ? q.options : q.officeHolders).map((x) => x.id);
+              const ids = (q.type === 'choice' || q.type === 'ranked' ? q.candidates : q.type === 'approval' ? q.options : q.officeHolders).map((x) => x.id); // || ranked
               const oo = this.object(one.options, join(qp, 'options'), [], ids);
               if (oo) {
                 qt.options = {};
@@ -562,12 +563,14 @@ class Checker {
         return this.verdict(v, p);
       case 'motion':
         return this.motion(v, p);
+      case 'ranked': // ranked
+        return this.ranked(v, p); // ranked
       default:
         this.err(
           join(p, 'type'),
           type === undefined
-            ? 'required field is missing (one of "choice", "approval", "verdict", "motion")'
-            : `unknown question type ${typeof type === 'string' ? truncate(JSON.stringify(type)) : describe(type)}, expected "choice", "approval", "verdict" or "motion"`,
+            ? 'required field is missing (one of "choice", "approval", "verdict", "motion", "ranked")'
+            : `unknown question type ${typeof type === 'string' ? truncate(JSON.stringify(type)) : describe(type)}, expected "choice", "approval", "verdict", "motion" or "ranked"`,
         );
         return undefined;
     }
@@ -647,6 +650,27 @@ class Checker {
     if (id === undefined || title === undefined || officeHolders === undefined || def === undefined) return undefined;
     return { type: 'verdict', id, title, officeHolders, default: def };
   }
+
+  // ranked (spec §8.7) -->
+  ranked(v: Obj, p: string): RankedQuestion | undefined {
+    const o = this.object(v, p, ['type', 'id', 'title', 'candidates', 'seats', 'method', 'mustRankAll']);
+    if (!o) return undefined;
+    const id = this.id(o, 'id', p);
+    const title = this.label(o, 'title', p);
+    const candidates = this.options(o, 'candidates', p, 'candidate');
+    const seats = this.integer(o, 'seats', p);
+    const mustRankAll = this.boolean(o, 'mustRankAll', p);
+    const methods = ['meek-stv', 'scottish-stv', 'irv', 'schulze'] as const;
+    const method = methods.find((m) => m === o.method);
+    let ok = true;
+    if (!method) { this.err(join(p, 'method'), `expected one of ${methods.map((m) => `"${m}"`).join(', ')}, got ${describe(o.method)}`); ok = false; }
+    if (candidates !== undefined && candidates.length < 2) { this.err(join(p, 'candidates'), 'at least two candidates are needed to rank'); ok = false; }
+    if (seats !== undefined && (seats < 1 || (candidates !== undefined && seats > candidates.length))) { this.err(join(p, 'seats'), `must be from 1 to the number of candidates, got ${seats}`); ok = false; }
+    if (method === 'irv' && seats !== undefined && seats !== 1) { this.err(join(p, 'seats'), 'IRV elects one candidate: seats must be 1'); ok = false; }
+    if (!ok || id === undefined || title === undefined || candidates === undefined || seats === undefined || mustRankAll === undefined || !method) return undefined;
+    return { type: 'ranked', id, title, candidates, seats, method, mustRankAll };
+  }
+  // <-- ranked
 
   motion(v: Obj, p: string): MotionQuestion | undefined {
     const o = this.object(v, p, ['type', 'id', 'title', 'quorum', 'threshold', 'strict']);

@@ -123,7 +123,11 @@ export interface MotionResult {
   outcome: 'passed' | 'rejected' | 'no-quorum';
 }
 
-export type QuestionResult = ChoiceResult | ApprovalResult | VerdictResult | MotionResult;
+// ranked (spec §20) -->
+/** A ranked question is counted from the mixed and decrypted rankings (the ranked-result event), not here. */
+export interface RankedPlaceholder { type: 'ranked'; questionId: string; countedIn: 'ranked-result' }
+// <-- ranked
+export type QuestionResult = ChoiceResult | ApprovalResult | VerdictResult | MotionResult | RankedPlaceholder; // | RankedPlaceholder: ranked
 
 // ---------------------------------------------------------------------------------------------------
 
@@ -254,6 +258,8 @@ export function countQuestion(q: Question, counts: readonly (readonly number[])[
       return countVerdict(q, counts, cast, eligible);
     case 'motion':
       return countMotion(q, counts, cast, eligible);
+    case 'ranked': // ranked
+      return { type: 'ranked', questionId: q.id, countedIn: 'ranked-result' };
   }
 }
 

@@ -26,6 +26,8 @@ export function rulesText(q: Question): string {
       return t('rules.verdict', { default: verdictLabel(q.default) });
     case 'motion':
       return t(q.strict ? 'rules.motionStrict' : 'rules.motion', { threshold: fractionText(q.threshold), quorum: fractionText(q.quorum) });
+    case 'ranked': // ranked: the booth's ranking texts come with its ranking UI (a later session)
+      return '';
   }
 }
 
@@ -35,5 +37,6 @@ export function optionLabel(q: Question, id: string): string {
     case 'approval': return q.options.find((o) => o.id === id)?.label ?? id;
     case 'verdict': return q.officeHolders.find((o) => o.id === id)?.label ?? id;
     case 'motion': return motionLabel(id as MotionOption);
+    case 'ranked': return q.candidates.find((c) => c.id === id)?.label ?? id; // ranked
   }
 }

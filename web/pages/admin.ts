@@ -31,7 +31,7 @@ function session(key: string, value?: string | null): string | null {
 
 // ---- the draft election -----------------------------------------------------------------------------
 
-type QType = Question['type'];
+type QType = Exclude<Question['type'], 'ranked'>; // ranked: the admin form's ranked question is a later session
 interface DraftQuestion {
   type: QType;
   title: string;

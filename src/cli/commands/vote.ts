@@ -150,7 +150,7 @@ async function checkAudit(path: string, values: Record<string, unknown>): Promis
   console.log(`audit holds: ballot ${r.trackingCode} encrypts exactly these choices, and was not cast:`);
   // In the form of a --choices file: {"chair": "b", "projects": ["q"], …}.
   const plain = Object.fromEntries(Object.entries(r.choices).map(([q, a]) => [q,
-    a.type === 'choice' ? a.candidate : a.type === 'approval' ? a.options : a.type === 'verdict' ? a.verdicts : a.vote]));
+    a.type === 'choice' ? a.candidate : a.type === 'approval' ? a.options : a.type === 'verdict' ? a.verdicts : a.type === 'motion' ? a.vote : a.ranking /* ranked */]));
   console.log(JSON.stringify(plain, null, 2));
   return 0;
 }
