@@ -8,6 +8,7 @@ import { signMeetingPayload } from '../src/meeting/signature.js';
 import { LiveMeeting, Meetings } from '../src/meeting/live.js';
 import { SqliteMeetingStore } from '../src/meeting/store.js';
 import { currentRoll } from '../src/meeting/state.js';
+import { textToVote } from '../src/meeting/amendments.js';
 import { encodeMeetingEvent } from '../src/meeting/events.js';
 import type { Body, Majority, MeetingPayloadByType, SignedMeetingEventType, StandingRules } from '../src/meeting/types.js';
 
@@ -64,7 +65,10 @@ export async function openMeeting(f: BodyFixture, present: string[], id = 'sitti
     act: (type, payload) => meeting.submit(type, signAs(f, meeting.state.meetingHash, type, payload)),
     openVote: (motion, by = 'm1', seconds = 0) => {
       const roll = currentRoll(meeting.state);
-      return fx.act('vote-opened', { motion, present: roll.present, proxies: roll.proxies, seconds, by });
+      const m = meeting.state.motions.get(motion);
+      // The text the record gives (as amended); an unknown motion is the board's to refuse.
+      const text = m ? textToVote(meeting.state, m) : '';
+      return fx.act('vote-opened', { motion, text, present: roll.present, proxies: roll.proxies, seconds, by });
     },
     putMotion: (motion, majority = 'simple') => fx.act('motion-put', { motion, title: `Motion ${motion}`, text: 'That the board resolves so.', majority, mode: 'named', by: 'm1' }),
     vote: (by, motion, votes) => fx.act('named-vote', { motion, votes: votes.map(([member, yes, no, abstain]) => ({ member, for: yes, against: no, abstain })), by }),

@@ -173,7 +173,7 @@ describe('bad input is refused with a clear reason and changes nothing', () => {
   it('the chair cannot open a vote on a roll other than the present one', async () => {
     const f = await meeting([1, 1, 1, 1], ['m1', 'm2', 'm3']);
     await f.putMotion('a');
-    await refused(f, 'stale-roll', () => f.act('vote-opened', { motion: 'a', present: ['m1', 'm2', 'm3', 'm4'], proxies: [], seconds: 0, by: 'm1' }));
+    await refused(f, 'stale-roll', () => f.act('vote-opened', { motion: 'a', text: 'That the board resolves so.', present: ['m1', 'm2', 'm3', 'm4'], proxies: [], seconds: 0, by: 'm1' }));
     await refused(f, 'secret-unsupported', () => f.act('motion-put', { motion: 'b', title: 'B', text: '', majority: 'simple', mode: 'secret', by: 'm1' }));
   });
 });
@@ -276,8 +276,8 @@ describe('the meeting verifier refuses a tampered record', () => {
   it('a vote opened on a roll the record does not show fails meeting.presence', async () => {
     const { f, events } = await finished();
     const i = at(events, 'vote-opened');
-    const o = events[i]!.payload as { present: string[] };
-    events[i]!.payload = signAs(f, events[0]!.hash, 'vote-opened', { motion: 'a', present: [...o.present, 'm5'], proxies: [], seconds: 0, by: 'm1' });
+    const o = events[i]!.payload as { present: string[]; text: string };
+    events[i]!.payload = signAs(f, events[0]!.hash, 'vote-opened', { motion: 'a', text: o.text, present: [...o.present, 'm5'], proxies: [], seconds: 0, by: 'm1' });
     const failed = await failures(rechain(events));
     assert.ok(failed.includes('meeting.presence'), failed.join(', '));
   });
@@ -285,7 +285,7 @@ describe('the meeting verifier refuses a tampered record', () => {
     const { f, events } = await finished();
     const i = at(events, 'vote-opened');
     const o = events[i]!.payload as MeetingEvent<'vote-opened'>['payload'];
-    events[i]!.payload = signAs(f, events[0]!.hash, 'vote-opened', { motion: 'a', present: o.present, proxies: o.proxies, seconds: 1, by: 'm1' });
+    events[i]!.payload = signAs(f, events[0]!.hash, 'vote-opened', { motion: 'a', text: o.text, present: o.present, proxies: o.proxies, seconds: 1, by: 'm1' });
     const late = new Date(Date.parse(events[i]!.time) + 5000).toISOString();
     for (const e of events.slice(i + 1)) e.time = late;
     assert.deepEqual(await failures(rechain(events)), ['meeting.order', 'meeting.result']);

@@ -116,14 +116,14 @@ for (const factory of STORES) {
         await post('leave', 'member-left', { member: 'm3', by: 'm3' });
         let view = (await call(base, 'GET', '/api/meetings/agm')).body;
         assert.equal(view.quorum.met, false);
-        await refused(409, 'no-quorum', () => post('motions/dues/open', 'vote-opened', { motion: 'dues', ...view.roll, seconds: 0, by: 'm1' }));
+        await refused(409, 'no-quorum', () => post('motions/dues/open', 'vote-opened', { motion: 'dues', text: 'By 5 %.', ...view.roll, seconds: 0, by: 'm1' }));
         await post('check-in', 'member-present', { member: 'm2', by: 'm2' });
         // Only the member can check in: the secretary cannot make up a quorum.
         await refused(403, 'not-allowed', () => post('check-in', 'member-present', { member: 'm3', by: 'sec' }));
         await post('check-in', 'member-present', { member: 'm3', by: 'm3' });
         view = (await call(base, 'GET', '/api/meetings/agm')).body;
         assert.deepEqual(view.roll, { present: ['m1', 'm2', 'm3'], proxies: [{ principal: 'm4', holder: 'm2' }] });
-        assert.equal((await post('motions/dues/open', 'vote-opened', { motion: 'dues', ...view.roll, seconds: 0, by: 'm1' })).status, 200);
+        assert.equal((await post('motions/dues/open', 'vote-opened', { motion: 'dues', text: 'By 5 %.', ...view.roll, seconds: 0, by: 'm1' })).status, 200);
 
         // m3's phone follows the meeting, then loses its connection after the vote opened.
         const seen = await readStream(base, '/api/meetings/agm/events', (evs) => evs.some((e) => e.type === 'vote-opened'));

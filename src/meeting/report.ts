@@ -13,6 +13,8 @@ export const MEETING_CHECKS = {
   'meeting.proxies': 'each proxy is granted by its principal to another member, within the limit, without chains, and revoked only when in force',
   'meeting.quorum': 'no vote opened without the quorum',
   'meeting.votes': 'each named vote is cast by a member present at the vote, for themselves or a principal they represent, once, with all of that member\'s weight',
+  'meeting.agenda': 'agenda items are opened one after another in agenda order; only members present ask to speak, on the item open now, and the floor goes to one of those waiting',
+  'meeting.amendments': 'amendments are put before their motion\'s vote and voted in the order they were put, all before the motion; each vote is on the text the adopted amendments give',
   'meeting.result': 'each result states the counts of the votes and the outcome the majority rule gives',
   'meeting.complete': 'the meeting was closed, with every vote decided',
 } as const;

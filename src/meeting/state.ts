@@ -6,7 +6,10 @@ import { keyOf, memberOf, totalWeight, validateBody, isMajority } from './body.j
 import { checkMeetingSignature } from './signature.js';
 import { decide, quorumMet } from './rules.js';
 import { problem, MeetingError, type MeetingProblem } from './problem.js';
-import { ID_PATTERN } from '../manifest/validate.js';
+import { applyAgendaEvent, checkAgendaEvent, emptyAgenda, isAgendaEvent, type Agenda } from './agenda.js';
+import { paragraphsOf } from './amend.js';
+import { amendmentDecided, amendmentPut, checkAmendmentPut, checkAmendmentWithdrawn, checkVoteText, MAX_TEXT } from './amendments.js';
+import { isId, isObj, isText, sameKeys, type Obj } from './shape.js';
 import type {
   Body, CarriedProxy, Majority, MeetingEvent, ProxyGrantedPayload, MeetingEventType, MeetingPayload, MeetingPayloadByType, MotionResultPayload, ProxyInForce, VoteMode, VoteSplit,
 } from './types.js';
@@ -24,7 +27,8 @@ export interface MotionState {
   text: string;
   majority: Majority;
   mode: VoteMode;
-  status: 'put' | 'open' | 'closed' | 'decided';
+  /** withdrawn: an amendment taken back before its vote. */
+  status: 'put' | 'open' | 'closed' | 'decided' | 'withdrawn';
   roll: Roll | null;
   /** The last board time at which a vote is taken (the opening's time plus its seconds), or null: until closed. */
   deadline: string | null;
@@ -33,6 +37,16 @@ export interface MotionState {
   /** Which event cast each member's vote. */
   castIn: Map<string, number>;
   result: MotionResultPayload | null;
+  /** The agenda item open when it was put, or null. */
+  item: string | null;
+  /** For an amendment: the motion it amends, and the paragraph it replaces (0: the whole text). */
+  amends: string | null;
+  paragraph: number;
+  /** For a motion: its amendments in the order put, and its paragraphs as amended so far (§19 M11). */
+  amendments: string[];
+  places: string[];
+  /** The text the vote decided (vote-opened.text). */
+  votedText: string | null;
 }
 
 /** An active proxy; a standing one keeps its signed grant, to be carried into the body's next meeting. */
@@ -57,16 +71,12 @@ export interface MeetingState {
   resultDue: string | null;
   /** The signatures on the record so far (signatureId), each allowed once. */
   signatures: Set<string>;
+  agenda: Agenda;
 }
 
 /** A signature's identity: its challenge and response (Schnorr signatures cannot be re-randomised without the key). */
 const signatureId = (p: Obj): string => canonicalJson(p.signature);
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const sameKeys = (v: Obj, fields: string[]) => Object.keys(v).sort().join(',') === [...fields].sort().join(',');
-const isId = (v: unknown): v is string => typeof v === 'string' && ID_PATTERN.test(v);
-const isText = (v: unknown, max: number, empty = false): v is string => typeof v === 'string' && v.length <= max && (empty || v.trim() !== '');
 
 const FIELDS: Record<MeetingEventType, string[]> = {
   'meeting': ['id', 'title', 'body', 'chair', 'secretaries', 'proxies'],
@@ -76,11 +86,18 @@ const FIELDS: Record<MeetingEventType, string[]> = {
   'proxy-granted': ['principal', 'holder', 'scope', 'by', 'signature'],
   'proxy-revoked': ['principal', 'by', 'signature'],
   'motion-put': ['motion', 'title', 'text', 'majority', 'mode', 'by', 'signature'],
-  'vote-opened': ['motion', 'present', 'proxies', 'seconds', 'by', 'signature'],
+  'vote-opened': ['motion', 'text', 'present', 'proxies', 'seconds', 'by', 'signature'],
   'named-vote': ['motion', 'votes', 'by', 'signature'],
   'vote-closed': ['motion', 'by', 'signature'],
   'motion-result': ['motion', 'majority', 'base', 'counts', 'voters', 'present', 'members', 'baseWeight', 'passed', 'outcome'],
   'meeting-closed': ['by', 'signature'],
+  'agenda-item': ['item', 'title', 'by', 'signature'],
+  'item-opened': ['item', 'by', 'signature'],
+  'speaker-requested': ['item', 'member', 'side', 'by', 'signature'],
+  'speaker-withdrawn': ['item', 'member', 'by', 'signature'],
+  'floor-given': ['item', 'member', 'by', 'signature'],
+  'amendment-put': ['motion', 'amendment', 'title', 'paragraph', 'text', 'majority', 'by', 'signature'],
+  'amendment-withdrawn': ['amendment', 'by', 'signature'],
 };
 
 // ---- the genesis ----------------------------------------------------------------------------------
@@ -136,7 +153,7 @@ export function initialMeetingState(genesis: MeetingEvent<'meeting'>): MeetingSt
   for (const c of meeting.proxies) proxies.set(c.grant.principal, { holder: c.grant.holder, scope: 'standing', seq: 0, carry: c });
   return {
     meetingHash: genesis.hash, headSeq: genesis.seq, headHash: genesis.hash, headTime: genesis.time,
-    meeting, body: meeting.body, phase: 'setup', present: new Set(), proxies, motions: new Map(), motionOrder: [], openVote: null, resultDue: null, signatures: new Set(meeting.proxies.map((c) => signatureId(c.grant as unknown as Obj))),
+    meeting, body: meeting.body, phase: 'setup', present: new Set(), proxies, motions: new Map(), motionOrder: [], openVote: null, resultDue: null, signatures: new Set(meeting.proxies.map((c) => signatureId(c.grant as unknown as Obj))), agenda: emptyAgenda(),
   };
 }
 
@@ -168,7 +185,7 @@ export function computeResult(st: MeetingState, m: MotionState): MotionResultPay
 
 // ---- checking one event ----------------------------------------------------------------------------
 
-const PROCEDURE = new Set<MeetingEventType>(['meeting-opened', 'motion-put', 'vote-opened', 'vote-closed', 'meeting-closed']);
+const PROCEDURE = new Set<MeetingEventType>(['meeting-opened', 'motion-put', 'vote-opened', 'vote-closed', 'meeting-closed', 'agenda-item', 'item-opened', 'floor-given', 'amendment-put', 'amendment-withdrawn']);
 const runsMeeting = (st: MeetingState, id: string) => st.meeting.chair === id || st.meeting.secretaries.includes(id);
 
 /** Everything that must hold for `payload` to be appended as the next event of type `type`; null if it may. */
@@ -194,6 +211,7 @@ export function checkMeetingEvent(st: MeetingState, type: string, payload: unkno
   if (st.signatures.has(signatureId(p))) return problem('duplicate', 'meeting.signatures', `${t} by ${p.by}: this signed event is already on the record (a replay)`);
   if (PROCEDURE.has(t) && !runsMeeting(st, p.by)) return problem('not-allowed', 'meeting.signatures', `${t} is signed by the chair or a secretary, not ${p.by}`);
   if (st.phase === 'closed') return problem('wrong-phase', 'meeting.order', 'the meeting is closed');
+  if (isAgendaEvent(t)) return checkAgendaEvent(st, t, p, (id) => runsMeeting(st, id));
   switch (t) {
     case 'meeting-opened':
       return st.phase === 'setup' ? null : problem('wrong-phase', 'meeting.order', 'the meeting is already open');
@@ -229,7 +247,7 @@ export function checkMeetingEvent(st: MeetingState, type: string, payload: unkno
       if (st.phase !== 'open') return problem('wrong-phase', 'meeting.order', 'the meeting is not open');
       if (!isId(p.motion)) return problem('malformed', 'meeting.format', 'motion: an id');
       if (st.motions.has(p.motion)) return problem('duplicate', 'meeting.order', `motion ${p.motion} was already put`);
-      if (!isText(p.title, 200) || !isText(p.text, 20_000, true)) return problem('malformed', 'meeting.format', 'title: 1-200 characters; text: at most 20,000');
+      if (!isText(p.title, 200) || !isText(p.text, MAX_TEXT, true)) return problem('malformed', 'meeting.format', 'title: 1-200 characters; text: at most 20,000');
       if (!isMajority(p.majority)) return problem('malformed', 'meeting.format', 'majority: one of the known majorities');
       if (p.mode === 'secret') return problem('secret-unsupported', 'meeting.format', 'secret votes in meetings are not built yet (docs/spec.md §19 M7)');
       if (p.mode !== 'named') return problem('malformed', 'meeting.format', 'mode: "named" or "secret"');
@@ -240,8 +258,12 @@ export function checkMeetingEvent(st: MeetingState, type: string, payload: unkno
       const m = isId(p.motion) ? st.motions.get(p.motion) : undefined;
       if (!m) return problem('unknown-motion', 'meeting.order', `no motion ${String(p.motion)} was put`);
       if (st.openVote !== null) return problem('vote-open', 'meeting.order', `the vote on ${st.openVote} is still open`);
-      if (m.status !== 'put') return problem('vote-closed', 'meeting.order', `motion ${m.id} was already voted on`);
+      if (m.status !== 'put') return problem('vote-closed', 'meeting.order', `${m.amends ? 'amendment' : 'motion'} ${m.id} was already voted on${m.status === 'withdrawn' ? ' or withdrawn' : ''}`);
+      if (m.amends !== null && st.motions.get(m.amends)!.status !== 'put') return problem('amendment-order', 'meeting.amendments', `the vote on ${m.amends} has opened: its amendment ${m.id} can no longer be voted on`);
       if (!Number.isSafeInteger(p.seconds) || (p.seconds as number) < 0 || (p.seconds as number) > 86_400) return problem('malformed', 'meeting.format', 'seconds: 0 (until closed) to 86400');
+      if (typeof p.text !== 'string') return problem('malformed', 'meeting.format', 'text: the text being decided');
+      const wrongText = checkVoteText(st, m, p.text);
+      if (wrongText) return wrongText;
       const roll = currentRoll(st);
       if (canonicalJson(p.present) !== canonicalJson(roll.present) || canonicalJson(p.proxies) !== canonicalJson(roll.proxies))
         return problem('stale-roll', 'meeting.presence', 'the roll does not match who is present and the proxies in force; fetch the state and sign again');
@@ -260,6 +282,8 @@ export function checkMeetingEvent(st: MeetingState, type: string, payload: unkno
       if (st.phase !== 'open') return problem('wrong-phase', 'meeting.order', 'the meeting is not open');
       if (st.openVote !== null) return problem('vote-open', 'meeting.order', `the vote on ${st.openVote} is still open`);
       return null;
+    case 'amendment-put': return checkAmendmentPut(st, p);
+    case 'amendment-withdrawn': return checkAmendmentWithdrawn(st, p);
   }
   return problem('malformed', 'meeting.format', `unknown event type ${t}`);
 }
@@ -329,7 +353,10 @@ export function applyMeetingEvent(st: MeetingState, e: MeetingEvent): void {
     case 'proxy-revoked': st.proxies.delete(p.principal as string); break;
     case 'motion-put': {
       const x = e.payload as MeetingPayloadByType['motion-put'];
-      st.motions.set(x.motion, { id: x.motion, title: x.title, text: x.text, majority: x.majority, mode: x.mode, status: 'put', roll: null, deadline: null, votes: new Map(), castIn: new Map(), result: null });
+      st.motions.set(x.motion, {
+        id: x.motion, title: x.title, text: x.text, majority: x.majority, mode: x.mode, status: 'put', roll: null, deadline: null, votes: new Map(), castIn: new Map(), result: null,
+        item: st.agenda.current, amends: null, paragraph: 0, amendments: [], places: paragraphsOf(x.text), votedText: null,
+      });
       st.motionOrder.push(x.motion);
       break;
     }
@@ -337,6 +364,7 @@ export function applyMeetingEvent(st: MeetingState, e: MeetingEvent): void {
       const x = e.payload as MeetingPayloadByType['vote-opened'];
       const m = st.motions.get(x.motion)!;
       m.status = 'open';
+      m.votedText = x.text;
       m.roll = { present: [...x.present], proxies: x.proxies.map((y) => ({ ...y })) };
       m.deadline = x.seconds > 0 ? new Date(Date.parse(e.time) + x.seconds * 1000).toISOString() : null;
       st.openVote = m.id;
@@ -360,8 +388,14 @@ export function applyMeetingEvent(st: MeetingState, e: MeetingEvent): void {
       m.status = 'decided';
       m.result = e.payload as MotionResultPayload;
       st.resultDue = null;
+      amendmentDecided(st, m);
       break;
     }
+    case 'amendment-put': amendmentPut(st, e.payload as MeetingPayloadByType['amendment-put'], st.agenda.current); break;
+    case 'amendment-withdrawn': st.motions.get((p as { amendment: string }).amendment)!.status = 'withdrawn'; break;
+    case 'agenda-item': case 'item-opened': case 'speaker-requested': case 'speaker-withdrawn': case 'floor-given':
+      applyAgendaEvent(st.agenda, e.type, p);
+      break;
     case 'meeting-closed': {
       st.phase = 'closed';
       // A proxy for this meeting ends with it; a standing one is carried into the next (docs/spec.md §19 M5).

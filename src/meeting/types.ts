@@ -71,10 +71,21 @@ export interface ProxyRevokedPayload extends BySigned { principal: string }
 export interface MotionPutPayload extends BySigned { motion: string; title: string; text: string; majority: Majority; mode: VoteMode }
 /** `seconds`: the time the chair gives for voting (0: until the chair closes); a vote whose board time is
  *  later than the opening's time plus `seconds` is refused as after the close. */
-export interface VoteOpenedPayload extends BySigned { motion: string; present: string[]; proxies: ProxyInForce[]; seconds: number }
+/** `text`: the text being decided, as the chair shows it (a motion: as amended; an amendment: the motion
+ *  as it would read if the amendment is adopted); it must be what the record gives (§19 M11). */
+export interface VoteOpenedPayload extends BySigned { motion: string; text: string; present: string[]; proxies: ProxyInForce[]; seconds: number }
 export interface NamedVotePayload extends BySigned { motion: string; votes: VoteSplit[] }
 export interface VoteClosedPayload extends BySigned { motion: string }
 export type MeetingClosedPayload = BySigned;
+/** The agenda and speakers lists (§19 M10). */
+export interface AgendaItemPayload extends BySigned { item: string; title: string }
+export interface ItemOpenedPayload extends BySigned { item: string }
+export interface SpeakerRequestedPayload extends BySigned { item: string; member: string; side: 'for' | 'against' }
+export interface SpeakerWithdrawnPayload extends BySigned { item: string; member: string }
+export interface FloorGivenPayload extends BySigned { item: string; member: string }
+/** An amendment to `motion` (§19 M11): `paragraph` n ≥ 1 replaced by `text` (empty: struck), or 0: the whole text replaced. */
+export interface AmendmentPutPayload extends BySigned { motion: string; amendment: string; title: string; paragraph: number; text: string; majority: Majority }
+export interface AmendmentWithdrawnPayload extends BySigned { amendment: string }
 
 /** Appended by the board right after vote-closed, from the votes alone; the verifier recomputes it. */
 export interface MotionResultPayload {
@@ -106,11 +117,19 @@ export interface MeetingPayloadByType {
   'vote-closed': VoteClosedPayload;
   'motion-result': MotionResultPayload;
   'meeting-closed': MeetingClosedPayload;
+  'agenda-item': AgendaItemPayload;
+  'item-opened': ItemOpenedPayload;
+  'speaker-requested': SpeakerRequestedPayload;
+  'speaker-withdrawn': SpeakerWithdrawnPayload;
+  'floor-given': FloorGivenPayload;
+  'amendment-put': AmendmentPutPayload;
+  'amendment-withdrawn': AmendmentWithdrawnPayload;
 }
 export type MeetingEventType = keyof MeetingPayloadByType;
 export const MEETING_EVENT_TYPES = [
   'meeting', 'meeting-opened', 'member-present', 'member-left', 'proxy-granted', 'proxy-revoked', 'motion-put',
   'vote-opened', 'named-vote', 'vote-closed', 'motion-result', 'meeting-closed',
+  'agenda-item', 'item-opened', 'speaker-requested', 'speaker-withdrawn', 'floor-given', 'amendment-put', 'amendment-withdrawn',
 ] as const satisfies readonly MeetingEventType[];
 /** Events a person signs (everything but the genesis and the board's motion-result). */
 export type SignedMeetingEventType = Exclude<MeetingEventType, 'meeting' | 'motion-result'>;
