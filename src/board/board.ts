@@ -8,13 +8,15 @@ import { selectionGroups } from '../manifest/layout.js';
 import { validateManifest } from '../manifest/validate.js';
 import type { Manifest, SelectionGroup } from '../manifest/types.js';
 import { countResults } from '../tally/rules.js';
+import { tieSeed } from '../tally/tie-break.js'; // tieBreak (spec §12.1)
 import { addToSums, emptySums } from '../tally/tally.js';
 import { checkDecryptionShare, combineShares, decodeSums, encodeSums } from '../tally/decrypt.js';
 import { applyCeremonyEvent, checkCeremonyEvent, dueJointKey, isCeremonyEvent, newCeremonyState, type CeremonyEvent, type CeremonyState } from '../keyceremony/ceremony.js';
 import { checkCredentialList, checkRevocation } from '../credentials/authority.js';
+import { applyCredentialsAdded, checkCredentialsAdded } from '../credentials/additions.js';
 import { checkPayloadSignature } from '../record/signature.js';
 import { decodeCiphertext } from '../crypto/elgamal.js';
-import { makeEvent, type BoardEvent, type CredentialsPayload, type DecryptionSharePayload, type EventType, type PayloadByType, type RevocationPayload, type TallyPayload } from '../record/events.js';
+import { makeEvent, type BoardEvent, type CredentialsAddedPayload, type CredentialsPayload, type DecryptionSharePayload, type EventType, type PayloadByType, type RevocationPayload, type TallyPayload } from '../record/events.js';
 import { signReceipt, type Receipt } from './receipt.js';
 import { DuplicateBallot, SequenceConflict, type BoardStore } from './store.js';
 
@@ -44,6 +46,8 @@ export interface BoardState {
   credentials: Map<string, number> | null;
   eligibleWeight: number;
   revoked: Set<string>;
+  /** Revoked credentials that a credentials-added event replaced (spec §6.4). */
+  replaced: Set<string>;
   ballots: number;
   /** Each credential's last ballot so far (superseded ones are marked on the board page, spec §10). */
   lastBallot: Map<string, { seq: number; time: string }>;
@@ -71,6 +75,7 @@ function apply(state: BoardState, e: BoardEvent): void {
       break;
     }
     case 'credential-revoked': state.revoked.add((e.payload as PayloadByType['credential-revoked']).key); break;
+    case 'credentials-added': state.eligibleWeight += applyCredentialsAdded(e.payload as CredentialsAddedPayload, state.credentials!, state.replaced); break;
     case 'poll-opened': state.phase = 'open'; break;
     case 'ballot':
       state.ballots++;
@@ -90,7 +95,7 @@ function initialState(genesis: BoardEvent): BoardState {
   return {
     manifest, electionHash: genesis.hash, boardKey, groups: selectionGroups(manifest), phase: 'setup',
     headSeq: genesis.seq, headHash: genesis.hash, headTime: genesis.time, ceremony: newCeremonyState(),
-    jointKey: null, credentials: null, eligibleWeight: 0, revoked: new Set(), ballots: 0, lastBallot: new Map(), tally: null, decryptionShares: [],
+    jointKey: null, credentials: null, eligibleWeight: 0, revoked: new Set(), replaced: new Set(), ballots: 0, lastBallot: new Map(), tally: null, decryptionShares: [],
   };
 }
 
@@ -215,8 +220,10 @@ export class Board {
         try {
           const codes = batch.flatMap((t) => (t.code !== undefined ? [t.code] : []));
           let released = () => {};
-          this.holdingLock = new Promise<void>((resolve) => { released = resolve; });
           await this.store.exclusive!(this.electionId, async () => {
+            // Checks pause from the moment the lock is ours, not while it is awaited: a process waiting
+            // its turn keeps checking the submissions that will fill its next batch.
+            this.holdingLock = new Promise<void>((resolve) => { released = resolve; });
             await this.refresh();
             this.sessionCodes = await this.store.knownTrackingCodes?.(this.electionId, codes) ?? new Set();
             for (const t of batch) {
@@ -329,10 +336,10 @@ export class Board {
   /** A revocation, signed by the credential authority: neither the admin nor the board can revoke alone. */
   async revokeCredential(payload: RevocationPayload): Promise<BoardEvent> {
     // Another process sharing the store may have published the list since this board last looked.
-    if (!this.state.credentials) await this.exclusive(() => this.refresh());
-    // The signature is checked before taking the lock (it needs no state but the list, which never
-    // changes once published); inside, what another process may have changed since: the phase, and the
-    // key revoked meanwhile.
+    // Or added the credential since (spec §6.4): a key this board does not know is looked up again.
+    if (!this.state.credentials || !this.state.credentials.has(payload?.key)) await this.exclusive(() => this.refresh());
+    // The signature is checked before taking the lock (it needs no state but the list, which only grows);
+    // inside, what another process may have changed since: the phase, and the key revoked meanwhile.
     await this.checksAllowed();
     const st = this.state;
     if (!st.credentials) throw new BoardError('unknown-credential', 'no credential list yet');
@@ -345,6 +352,22 @@ export class Board {
     });
   }
 
+  // -- credentials added after the list (spec §6.4), signed by the credential authority
+  /** A late voter, or a new credential for a revoked one: setup or open, after the list. Checked (with
+   *  its signature) inside the lock, since it depends on every key listed or revoked so far. */
+  addCredentials(payload: CredentialsAddedPayload): Promise<BoardEvent> {
+    return this.exclusive(async () => {
+      this.requirePhase('setup', 'open');
+      const st = this.state;
+      if (!st.credentials) throw new BoardError('wrong-phase', 'no credential list yet: publish the list first');
+      const bad = checkCredentialsAdded(st.electionHash, st.manifest, payload, {
+        weight: (k) => st.credentials!.get(k), revoked: (k) => st.revoked.has(k), replaced: (k) => st.replaced.has(k), eligibleWeight: st.eligibleWeight,
+      });
+      if (bad) throw new BoardError(bad.code, `credentials added: ${bad.message}`);
+      return this.append('credentials-added', payload);
+    });
+  }
+  // -- end credentials added
 
   openPoll(): Promise<BoardEvent> {
     return this.exclusive(async () => {
@@ -452,7 +475,7 @@ export class Board {
       const used = st.decryptionShares.slice(0, t);
       const tally = st.tally!;
       const counts = combineShares(decodeSums(tally.sums), used, tally.castWeight);
-      const results = countResults(st.manifest, counts, tally.castWeight, tally.eligibleWeight);
+      const results = countResults(st.manifest, counts, tally.castWeight, tally.eligibleWeight, st.manifest.tieBreak?.method === 'seed' ? tieSeed(st.electionHash, encodePoint(st.jointKey!)) : undefined); // tieBreak (spec §12.1)
       return this.append('result', { trustees: used.map((s) => s.trustee), counts, ballots: tally.ballots, castWeight: tally.castWeight, eligibleWeight: tally.eligibleWeight, results });
     });
   }

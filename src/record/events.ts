@@ -40,6 +40,9 @@ export const MAX_TOTAL_WEIGHT = 1_000_000_000;
 export const MAX_REASON_LENGTH = 500;
 export interface CredentialsPayload extends Signed { credentials: CredentialEntry[]; totalWeight: number }
 export interface RevocationPayload extends Signed { key: string; reason: string }
+/** A credential added after the list (spec §6.4): a late voter, or the new credential of a revoked one (`replaces`). */
+export interface AddedCredential { key: string; weight: number; replaces?: string }
+export interface CredentialsAddedPayload extends Signed { credentials: AddedCredential[]; addedWeight: number }
 export type EmptyPayload = Record<string, never>;
 export interface TallyPayload {
   /** Number of ballots counted (the last one of each valid, unrevoked credential). */
@@ -71,6 +74,7 @@ export interface PayloadByType {
   'joint-key': JointKeyPayload;
   'credentials': CredentialsPayload;
   'credential-revoked': RevocationPayload;
+  'credentials-added': CredentialsAddedPayload;
   'poll-opened': EmptyPayload;
   'ballot': BallotJson;
   'poll-closed': EmptyPayload;
@@ -81,7 +85,7 @@ export interface PayloadByType {
 export type EventType = keyof PayloadByType;
 export const EVENT_TYPES = [
   'election', 'trustee-commitment', 'trustee-key', 'trustee-shares', 'trustee-complaint', 'trustee-ready', 'joint-key', 'credentials', 'credential-revoked',
-  'poll-opened', 'ballot', 'poll-closed', 'tally', 'decryption-share', 'result',
+  'credentials-added', 'poll-opened', 'ballot', 'poll-closed', 'tally', 'decryption-share', 'result',
 ] as const satisfies readonly EventType[];
 
 export interface BoardEvent<T extends EventType = EventType> {

@@ -15,7 +15,7 @@ import { newVerifierState, type VerifierState } from './state.js';
 import { lineEventHash, readEvent, type ChainPosition } from './events.js';
 import { verifyElection } from './election.js';
 import { verifyCeremonyEvent } from './trustees.js';
-import { verifyCredentials, verifyRevocation } from './credentials.js';
+import { verifyCredentials, verifyCredentialsAdded, verifyRevocation } from './credentials.js';
 import { verifyBallotEvent } from './ballots.js';
 import { TallyRecount, verifyTallyEvent } from './tally.js';
 import { verifyDecryptionShare, verifyResult } from './result.js';
@@ -68,6 +68,7 @@ function dispatch(e: BoardEvent, st: VerifierState, report: Report): void {
     case 'election': report.fail('phase.order', e.seq, 'a second election event'); return;
     case 'credentials': verifyCredentials(e, st, report); return;
     case 'credential-revoked': verifyRevocation(e, st, report); return;
+    case 'credentials-added': verifyCredentialsAdded(e, st, report); return;
     case 'poll-opened':
       if (report.check('phase.order', e.seq, st.phase === 'setup' && st.jointKey !== null && st.credentials !== null && empty(e), 'poll opened before the key ceremony and credentials were done, or twice')) st.phase = 'open';
       return;

@@ -21,6 +21,8 @@ export interface VerifierState {
   credentials: Map<string, number> | null;
   eligibleWeight: number;
   revoked: Set<string>;
+  /** Revoked credentials that a credentials-added event replaced (spec §6.4). */
+  replaced: Set<string>;
   /** Tracking codes seen (for uniqueness). */
   trackingCodes: Set<string>;
   /** seq of the last valid ballot of each credential. */
@@ -44,7 +46,7 @@ export function newVerifierState(): VerifierState {
   return {
     phase: 'start', manifest: null, groups: [], electionHash: '', boardKey: '',
     ceremony: newCeremonyState(), jointKeyDue: false, jointKey: null,
-    credentials: null, eligibleWeight: 0, revoked: new Set(), trackingCodes: new Set(), lastBallot: new Map(), lastBallotHash: new Map(), headSeq: -1, headHash: '', badBallots: 0,
+    credentials: null, eligibleWeight: 0, revoked: new Set(), replaced: new Set(), trackingCodes: new Set(), lastBallot: new Map(), lastBallotHash: new Map(), headSeq: -1, headHash: '', badBallots: 0,
     tally: null, tallySums: null, tallySeq: -1, decryptionShares: [], result: null, resultSeq: -1,
   };
 }

@@ -20,7 +20,7 @@ export async function tallyRangeOfFile(path: string, from: number, to: number) {
     if (e.type === 'election') groups = selectionGroups((e.payload as PayloadByType['election']).manifest);
     // Only what the selection needs: the credential of each ballot, revocations, the list.
     if (e.type === 'ballot') light.push({ ...e, payload: { credential: (e.payload as PayloadByType['ballot']).credential } as PayloadByType['ballot'] });
-    else if (e.type === 'credentials' || e.type === 'credential-revoked') light.push(e);
+    else if (e.type === 'credentials' || e.type === 'credential-revoked' || e.type === 'credentials-added') light.push(e);
   }
   if (!groups) throw new Error('tally range: the record has no election event');
   const selection = countedSelection(light);

@@ -122,6 +122,7 @@ export function countedSelection(events: Iterable<BoardEvent>): CountedSelection
     if (e.type === 'ballot') last.set((e.payload as PayloadByType['ballot']).credential, e.seq);
     else if (e.type === 'credential-revoked') revoked.add((e.payload as PayloadByType['credential-revoked']).key);
     else if (e.type === 'credentials') for (const c of (e.payload as PayloadByType['credentials']).credentials) weights.set(c.key, c.weight);
+    else if (e.type === 'credentials-added') for (const c of (e.payload as PayloadByType['credentials-added']).credentials) weights.set(c.key, c.weight);
   }
   const counted = new Set<number>();
   for (const [credential, seq] of last) if (!revoked.has(credential)) counted.add(seq);

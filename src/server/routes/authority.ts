@@ -3,7 +3,7 @@
 // or a revocation only with the authority's signature under the key named in the manifest.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { BoardError } from '../../board/board.js';
-import type { CredentialsPayload, RevocationPayload } from '../../record/events.js';
+import type { CredentialsAddedPayload, CredentialsPayload, RevocationPayload } from '../../record/events.js';
 import { requireAuthority } from '../auth.js';
 import type { Access } from '../accounts/access.js';
 import { HttpError } from '../errors.js';
@@ -11,6 +11,18 @@ import type { Elections } from '../elections.js';
 import { credentialsBody, electionParams, noQuery, revokeBody } from '../schemas.js';
 
 type IdParams = { id: string };
+
+const B64_32 = { type: 'string', pattern: '^[A-Za-z0-9_-]{43}$' } as const;
+const WEIGHT = { type: 'integer', minimum: 1, maximum: 1_000_000 } as const;
+/** Credentials added after the list (spec §6.4): a late voter {key, weight}, a re-issued one {key, weight, replaces}. */
+const credentialsAddedBody = {
+  type: 'object', additionalProperties: false, required: ['credentials', 'addedWeight', 'signature'],
+  properties: {
+    credentials: { type: 'array', minItems: 1, maxItems: 10_000, items: { type: 'object', additionalProperties: false, required: ['key', 'weight'], properties: { key: B64_32, weight: WEIGHT, replaces: B64_32 } } },
+    addedWeight: { type: 'integer', minimum: 0, maximum: 1_000_000_000 },
+    signature: { type: 'object', additionalProperties: false, required: ['c', 'z'], properties: { c: B64_32, z: B64_32 } },
+  },
+} as const;
 
 /** The credential list of a large electorate is much larger than any other request. */
 export const CREDENTIALS_BODY_LIMIT = 64 * 1024 * 1024;
@@ -46,5 +58,11 @@ export async function authorityRoutes(app: FastifyInstance, opts: { elections: E
       if (err instanceof BoardError && err.code === 'unknown-credential') throw new HttpError(404, 'unknown-credential', err.message);
       throw err;
     }
+  });
+
+  app.post<{ Params: IdParams; Body: CredentialsAddedPayload }>('/api/elections/:id/credentials/add', { schema: { params: electionParams, querystring: noQuery, body: credentialsAddedBody } }, async (req) => {
+    const board = await elections.current(req.params.id);
+    const e = await board.addCredentials(req.body);
+    return { eligible: board.current.credentials!.size, eligibleWeight: board.current.eligibleWeight, seq: e.seq, hash: e.hash };
   });
 }
