@@ -21,6 +21,7 @@ import { encodeDisjunctive, proveDisjunctive } from '../src/crypto/proofs/disjun
 import { encryptShare, evalCommitments, evalPolynomial, lagrangeAtZero, openShare } from '../src/crypto/threshold.js';
 import { credentialKeys, issueCredentials } from '../src/credentials/credentials.js';
 import { signCredentialList, signRevocation } from '../src/credentials/authority.js';
+import { signCredentialsAdded } from '../src/credentials/additions.js';
 import {
   coefficientContext, commitTrusteeKey, complaintContext, finishKeyCeremony, jointPublicKey, judgeComplaint, keyCommitment, makeShares, revealTrusteeKey,
   shareContext, TAG_COEFFICIENT, TAG_COMPLAINT, TAG_KEY_COMMITMENT, type TrusteeSecret,
@@ -369,6 +370,12 @@ function credentialVectors() {
   const { out: list, nonces: listNonces } = seeded('credentials/list', () => signCredentialList(ELECTION, issued.public, authority));
   const revokedKey = issued.private.find((c) => c.voter === 'v2')!.key;
   const { out: revocation, nonces: revocationNonces } = seeded('credentials/revocation', () => signRevocation(ELECTION, revokedKey, 'reported lost by its holder', authority));
+  // A late voter and a new credential for v2 (revoked above): spec §6.4 (src/credentials/additions.ts).
+  const added = [
+    { id: 'v4', credential: '11111-22222-33333-44444-55555', weight: 2 },
+    { id: 'v2', credential: '66666-77777-88888-99999-AAAAA', weight: 3, replaces: revokedKey },
+  ];
+  const { out: addition, nonces: additionNonces } = seeded('credentials/addition', () => signCredentialsAdded(ELECTION, added.map((a) => ({ key: credentialKeys(ELECTION, a.credential).key, weight: a.weight, ...(a.replaces ? { replaces: a.replaces } : {}) })), authority));
   const signer = { role: 'credential-authority' as const, id: null };
   const detail = (type: string, payload: { signature: { c: string; z: string } }, nonces: string[]) => {
     const message = { type, payload: unsignedPayload(payload) };
@@ -377,12 +384,13 @@ function credentialVectors() {
     return { nonces, transcript, payload };
   };
   write('credential.json', {
-    description: 'Credential: 25 Crockford base32 symbols (0-9 A-Z without I L O U). normalized = upper case, spaces and dashes removed, a dash after every 5 symbols. secret = hashToScalar("credential", {election, credential: normalized}); publicKey = g^secret. authority: the credential authority\'s signing key; signedList: the public list {credentials sorted by key, totalWeight} signed by it, signedRevocation: a revocation {key, reason} signed by it. Each signature is a Schnorr signature (tag event/signature) with context {election, role: "credential-authority", signer: null} and message {type, payload without its signature}; nonces: [w].',
+    description: 'Credential: 25 Crockford base32 symbols (0-9 A-Z without I L O U). normalized = upper case, spaces and dashes removed, a dash after every 5 symbols. secret = hashToScalar("credential", {election, credential: normalized}); publicKey = g^secret. authority: the credential authority\'s signing key; signedList: the public list {credentials sorted by key, totalWeight} signed by it, signedRevocation: a revocation {key, reason} signed by it; signedAddition: credentials added after the list {credentials sorted by key, each {key, weight} for a late voter or {key, weight, replaces} for a re-issued credential, addedWeight = the weights of the entries without replaces}, signed by it. Each signature is a Schnorr signature (tag event/signature) with context {election, role: "credential-authority", signer: null} and message {type, payload without its signature}; nonces: [w].',
     election: ELECTION,
     cases,
     authority: { signingSecret: authority.secret, signingKey: authority.key },
     signedList: { voters: voters.map((v) => ({ ...v, key: credentialKeys(ELECTION, v.credential).key })), ...detail('credentials', list, listNonces) },
     signedRevocation: { ...detail('credential-revoked', revocation, revocationNonces) },
+    signedAddition: { voters: added.map((a) => ({ ...a, key: credentialKeys(ELECTION, a.credential).key })), ...detail('credentials-added', addition, additionNonces) },
     rejected: ['ABCDE-FGHJK-MNPQR-STVWX-YZ01', 'ABCDE-FGHJK-MNPQR-STVWX-YZ0123', 'ABCDE-FGHIK-MNPQR-STVWX-YZ012', 'ABCDE-FGHJK-MNOQR-STVWX-YZ012', 'ABCDE-FGHJK-MNPQR-STUWX-YZ012', 'ABCDE-FGHJK-MNPQR-STVWX-YZ01L', 'ABCDE_FGHJK_MNPQR_STVWX_YZ012'],
   });
 }

@@ -25,6 +25,7 @@ import {
 } from '../src/keyceremony/trustee.js';
 import { applyCeremonyEvent, checkCeremonyEvent, newCeremonyState, type CeremonyEvent } from '../src/keyceremony/ceremony.js';
 import { signCredentialList, signRevocation, checkCredentialList } from '../src/credentials/authority.js';
+import { checkCredentialsAdded, signCredentialsAdded } from '../src/credentials/additions.js';
 import { checkPayloadSignature, signPayload, TAG_EVENT_SIGNATURE } from '../src/record/signature.js';
 import { encryptBallot } from '../src/ballot/encrypt.js';
 import { checkBallot } from '../src/ballot/check.js';
@@ -275,6 +276,25 @@ describe('vectors: credentials', () => {
     assert.equal(checkPayloadSignature(v.election, manifestOf(), signer, 'credential-revoked', r.payload), null);
     assert.match(checkPayloadSignature(v.election, manifestOf(), signer, 'credential-revoked', { ...r.payload, reason: 'other' }) ?? '', /not signed/);
     assert.match(checkPayloadSignature(v.election, manifestOf(), signer, 'credentials', r.payload) ?? '', /not signed/, 'bound to its event type');
+  });
+  test('credentials added after the list, signed by the authority (spec §6.4)', () => {
+    const a = v.signedAddition;
+    const entries = a.voters.map((x: any) => {
+      assert.equal(credentialKeys(v.election, x.credential).key, x.key);
+      return x.replaces ? { key: x.key, weight: x.weight, replaces: x.replaces } : { key: x.key, weight: x.weight };
+    });
+    assert.deepEqual(a.payload.credentials, [...entries].sort((p: any, q: any) => (p.key < q.key ? -1 : 1)));
+    assert.equal(a.payload.addedWeight, entries.filter((e: any) => !e.replaces).reduce((s: number, e: any) => s + e.weight, 0));
+    assert.deepEqual(replay(a.nonces, () => signCredentialsAdded(v.election, entries, { secret: v.authority.signingSecret })), a.payload);
+    checkAuthoritySignature(a, 'credentials-added');
+    // Judged after the vector's list and revocation: accepted; before the revocation, or with its key listed already, refused.
+    const listed = new Map<string, number>(v.signedList.payload.credentials.map((c: any) => [c.key, c.weight]));
+    const revokedKey = v.signedRevocation.payload.key;
+    const so = (revoked: boolean) => ({ weight: (k: string) => listed.get(k), revoked: (k: string) => revoked && k === revokedKey, replaced: () => false, eligibleWeight: v.signedList.payload.totalWeight });
+    assert.equal(checkCredentialsAdded(v.election, manifestOf(), a.payload, so(true)), null);
+    assert.equal(checkCredentialsAdded(v.election, manifestOf(), a.payload, so(false))?.code, 'not-revoked');
+    assert.equal(checkCredentialsAdded(v.election, manifestOf(), { ...a.payload, addedWeight: a.payload.addedWeight + 1 }, so(true))?.check, 'credentials.additions');
+    assert.match(checkPayloadSignature(v.election, manifestOf(), { role: 'credential-authority', id: null }, 'credentials', a.payload) ?? '', /not signed/, 'bound to its event type');
   });
 });
 
