@@ -22,9 +22,11 @@ import {
   type MotionOption,
   type MotionQuestion,
   type Question,
+  type TieBreak,
   type Verdict,
   type VerdictQuestion,
 } from '../manifest/types.js';
+import { drawnByLot, lotOrderOf } from './tie-break.js';
 
 export class CountError extends Error {
   constructor(message: string) {
@@ -63,7 +65,22 @@ export interface ChoiceResult {
   leaders: string[];
   /** The leaders when more than one shares the top, else []. */
   tie: string[];
+  /** Only when the manifest has `tieBreak` (spec §12.1). */
+  tieBreak?: TieBreakResult;
 }
+
+/**
+ * How the manifest's tie-break rule settled the question's tie, if there was one (spec §12.1).
+ * seed: `lotOrder` = every item in the lot order of `seed` (earliest = disadvantaged), `drawn` = the items
+ * that won a place by lot, manifest order ([] when no tie was broken).
+ * runoff: `runoff` = the items tied for the places left undecided, which a runoff must decide ([] when none).
+ */
+export type TieBreakResult =
+  | { method: 'seed'; seed: string; lotOrder: string[]; drawn: string[] }
+  | { method: 'runoff'; runoff: string[] };
+
+/** The rule as counting applies it: the manifest's, with the election's seed (spec §12.1). */
+export type TieRule = { method: 'seed'; seed: string } | { method: 'runoff' };
 
 export interface ApprovalResult {
   type: 'approval';
@@ -82,6 +99,8 @@ export interface ApprovalResult {
   tie: string[];
   /** places - winners.length: places left to decide among `tie`. */
   undecided: number;
+  /** Only when the manifest has `tieBreak` (spec §12.1). */
+  tieBreak?: TieBreakResult;
 }
 
 export interface VerdictRow {
@@ -168,23 +187,40 @@ function topIds(counts: readonly OptionCount[]): string[] {
   return top === 0 ? [] : counts.filter((c) => c.votes === top).map((c) => c.id);
 }
 
-export function countChoice(q: ChoiceQuestion, counts: readonly (readonly number[])[], cast: number, eligible: number): ChoiceResult {
+/** The tieBreak field of a result: `decided` items drawn by lot (seed) or `undecided` items to a runoff. */
+function tieBreakResult(rule: TieRule, questionId: string, ids: readonly string[], decided: string[], undecided: string[]): TieBreakResult {
+  return rule.method === 'seed'
+    ? { method: 'seed', seed: rule.seed, lotOrder: lotOrderOf(rule.seed, questionId, ids), drawn: decided }
+    : { method: 'runoff', runoff: undecided };
+}
+
+export function countChoice(q: ChoiceQuestion, counts: readonly (readonly number[])[], cast: number, eligible: number, rule?: TieRule): ChoiceResult {
   checkCounts(q, counts, cast, eligible);
   const row = counts[0]!;
   const tally = q.candidates.map((c, i) => ({ id: c.id, votes: row[i]! }));
   const valid = row.reduce((a, b) => a + b, 0); // <= cast, so a safe integer
   const base = { type: 'choice' as const, questionId: q.id, cast, eligible, counts: tally, blank: cast - valid, valid, absoluteMajority: q.absoluteMajority };
+  const ids = q.candidates.map((c) => c.id);
+  const settled = (r: ChoiceResult, drawn: string[] = [], runoff: string[] = []): ChoiceResult =>
+    rule ? { ...r, tieBreak: tieBreakResult(rule, q.id, ids, drawn, runoff) } : r;
   const leaders = topIds(tally);
-  if (leaders.length === 0) return { ...base, outcome: 'no-votes', winner: null, leaders, tie: [] };
+  if (leaders.length === 0) return settled({ ...base, outcome: 'no-votes', winner: null, leaders, tie: [] });
   const top = tally.find((c) => c.id === leaders[0])!.votes;
   const tie = leaders.length > 1 ? leaders : [];
   // A tie at the top never holds an absolute majority: two shares above one half cannot both exist.
-  if (q.absoluteMajority && !(2n * B(top) > B(valid))) return { ...base, outcome: 'no-majority', winner: null, leaders, tie };
-  if (leaders.length > 1) return { ...base, outcome: 'tie', winner: null, leaders, tie };
-  return { ...base, outcome: 'elected', winner: leaders[0]!, leaders, tie: [] };
+  // So the tie-break rule never applies there: nobody reached the majority the manifest asks for.
+  if (q.absoluteMajority && !(2n * B(top) > B(valid))) return settled({ ...base, outcome: 'no-majority', winner: null, leaders, tie });
+  if (leaders.length > 1) {
+    if (rule?.method === 'seed') {
+      const winner = drawnByLot(lotOrderOf(rule.seed, q.id, ids), ids, leaders, 1)[0]!;
+      return settled({ ...base, outcome: 'elected', winner, leaders, tie }, [winner]);
+    }
+    return settled({ ...base, outcome: 'tie', winner: null, leaders, tie }, [], leaders);
+  }
+  return settled({ ...base, outcome: 'elected', winner: leaders[0]!, leaders, tie: [] });
 }
 
-export function countApproval(q: ApprovalQuestion, counts: readonly (readonly number[])[], cast: number, eligible: number): ApprovalResult {
+export function countApproval(q: ApprovalQuestion, counts: readonly (readonly number[])[], cast: number, eligible: number, rule?: TieRule): ApprovalResult {
   checkCounts(q, counts, cast, eligible);
   const row = counts[0]!;
   const tally = q.options.map((o, i) => ({ id: o.id, votes: row[i]! }));
@@ -197,12 +233,21 @@ export function countApproval(q: ApprovalQuestion, counts: readonly (readonly nu
   const above = ranked.filter((c) => c.votes > boundary).map((c) => c.id);
   const at = tally.filter((c) => c.votes === boundary).map((c) => c.id);
   const base = { type: 'approval' as const, questionId: q.id, cast, eligible, counts: tally, places };
+  const ids = q.options.map((o) => o.id);
+  const settled = (r: ApprovalResult, drawn: string[] = [], runoff: string[] = []): ApprovalResult =>
+    rule ? { ...r, tieBreak: tieBreakResult(rule, q.id, ids, drawn, runoff) } : r;
   if (above.length + at.length <= places) {
     const winners = ranked.filter((c) => c.votes >= boundary).map((c) => c.id);
-    return { ...base, outcome: 'decided', winners, tie: [], undecided: 0 };
+    return settled({ ...base, outcome: 'decided', winners, tie: [], undecided: 0 });
   }
-  // More options share the last place than places remain: choosing among them would be arbitrary.
-  return { ...base, outcome: 'tie', winners: above, tie: at, undecided: places - above.length };
+  // More options share the last place than places remain: without a tie-break rule choosing among them
+  // would be arbitrary, so they are left undecided (or, by the rule, drawn by lot or sent to a runoff).
+  const undecided = places - above.length;
+  if (rule?.method === 'seed') {
+    const drawn = drawnByLot(lotOrderOf(rule.seed, q.id, ids), ids, at, undecided);
+    return settled({ ...base, outcome: 'decided', winners: [...above, ...drawn], tie: at, undecided: 0 }, drawn);
+  }
+  return settled({ ...base, outcome: 'tie', winners: above, tie: at, undecided }, [], at);
 }
 
 export function countVerdict(q: VerdictQuestion, counts: readonly (readonly number[])[], cast: number, eligible: number): VerdictResult {
@@ -248,12 +293,12 @@ export function countMotion(q: MotionQuestion, counts: readonly (readonly number
 }
 
 /** The result of one question from its count groups (in questionGroups order). Throws CountError. */
-export function countQuestion(q: Question, counts: readonly (readonly number[])[], cast: number, eligible: number): QuestionResult {
+export function countQuestion(q: Question, counts: readonly (readonly number[])[], cast: number, eligible: number, rule?: TieRule): QuestionResult {
   switch (q.type) {
     case 'choice':
-      return countChoice(q, counts, cast, eligible);
+      return countChoice(q, counts, cast, eligible, rule);
     case 'approval':
-      return countApproval(q, counts, cast, eligible);
+      return countApproval(q, counts, cast, eligible, rule);
     case 'verdict':
       return countVerdict(q, counts, cast, eligible);
     case 'motion':
@@ -263,16 +308,28 @@ export function countQuestion(q: Question, counts: readonly (readonly number[])[
   }
 }
 
+/** The manifest's tie-break rule with the election's seed (spec §12.1); CountError if the seed is due and missing. */
+export function tieRule(tieBreak: TieBreak | undefined, seed: string | undefined): TieRule | undefined {
+  if (!tieBreak) return undefined;
+  if (tieBreak.method === 'runoff') return { method: 'runoff' };
+  if (typeof seed !== 'string' || !/^[0-9a-f]{64}$/.test(seed))
+    throw new CountError('the manifest breaks ties by lot, and no tie-break seed (from the joint key) was given');
+  return { method: 'seed', seed };
+}
+
 /**
  * Results of all questions, from the flat list of count groups in selectionGroups(manifest) order, as the
- * tally decrypts them. Throws CountError when the counts do not fit the manifest.
+ * tally decrypts them. `seed` (tieSeed of src/tally/tie-break.ts) is needed when the manifest breaks ties
+ * by lot. Throws CountError when the counts do not fit the manifest.
  */
 export function countResults(
   manifest: Manifest,
   countsPerGroup: readonly (readonly number[])[],
   cast: number,
   eligible: number,
+  seed?: string,
 ): QuestionResult[] {
+  const rule = tieRule(manifest.tieBreak, seed);
   const sizes = manifest.questions.map((q) => questionGroups(q).length);
   const total = sizes.reduce((a, b) => a + b, 0);
   if (!Array.isArray(countsPerGroup) || countsPerGroup.length !== total)
@@ -281,6 +338,6 @@ export function countResults(
   return manifest.questions.map((q, i) => {
     const part = countsPerGroup.slice(at, at + sizes[i]!);
     at += sizes[i]!;
-    return countQuestion(q, part, cast, eligible);
+    return countQuestion(q, part, cast, eligible, rule);
   });
 }

@@ -1,7 +1,9 @@
 // Decryption shares and the result: proofs of every share, counts recombined, outcomes recounted.
 import { canonicalJson } from '../crypto/encoding.js';
 import { checkDecryptionShare, combineShares } from '../tally/decrypt.js';
-import { countResults } from '../tally/rules.js';
+import { countResults, type QuestionResult } from '../tally/rules.js';
+import { tieSeed } from '../tally/tie-break.js';
+import { encodePoint } from '../crypto/group.js';
 import type { BoardEvent, DecryptionSharePayload, ResultPayload } from '../record/events.js';
 import type { Report } from './report.js';
 import type { VerifierState } from './state.js';
@@ -43,10 +45,24 @@ export function verifyResult(e: BoardEvent, st: VerifierState, report: Report): 
       && p.ballots === st.tally!.ballots && p.castWeight === st.tally!.castWeight && p.eligibleWeight === st.tally!.eligibleWeight;
     report.check('result.counts', e.seq, ok, 'the published counts, trustees or totals differ from the decryption');
     try {
-      const results = countResults(st.manifest!, counts, st.tally!.castWeight, st.tally!.eligibleWeight);
-      report.check('result.outcomes', e.seq, canonicalJson(results) === canonicalJson(p.results), 'the published outcomes do not follow from the counts');
+      const seed = st.manifest!.tieBreak?.method === 'seed' ? tieSeed(st.electionHash, encodePoint(st.jointKey!)) : undefined;
+      const results = countResults(st.manifest!, counts, st.tally!.castWeight, st.tally!.eligibleWeight, seed);
+      if (canonicalJson(results) === canonicalJson(p.results)) report.pass('result.outcomes');
+      else report.fail('result.outcomes', e.seq, outcomesProblem(results, p.results));
     } catch (err) {
       report.fail('result.outcomes', e.seq, (err as Error).message);
     }
   }
+}
+
+/** Names the first question whose published result differs from the recount, and says whether its tie-break is what differs. */
+function outcomesProblem(computed: readonly QuestionResult[], published: unknown): string {
+  if (!Array.isArray(published) || published.length !== computed.length) return 'the published outcomes do not follow from the counts';
+  const r = computed.find((x, j) => canonicalJson(x) !== canonicalJson(published[j]));
+  if (!r) return 'the published outcomes do not follow from the counts';
+  const theirs = published[computed.indexOf(r)] as Record<string, unknown> | null;
+  const strip = (x: unknown) => { const { tieBreak: _t, winner: _w, winners: _ws, outcome: _o, undecided: _u, ...rest } = (x ?? {}) as Record<string, unknown>; return canonicalJson(rest); };
+  if ('tieBreak' in r && strip(r) === strip(theirs))
+    return `question "${r.questionId}": the tie is not settled by the manifest's tie-break rule (${r.tieBreak!.method === 'seed' ? `lot order ${r.tieBreak!.lotOrder.join(', ')}` : 'a runoff'})`;
+  return `question "${r.questionId}": the published outcome does not follow from the counts`;
 }
