@@ -10,13 +10,15 @@ import { decodePublicKey } from '../src/crypto/group.js';
 import { selectionGroups } from '../src/manifest/layout.js';
 import { encryptBallot } from '../src/ballot/encrypt.js';
 import { credentialKeys } from '../src/credentials/credentials.js';
+import { backendBallot } from './backend-ballot.js';
 import { makeBallot, randomSelections, SHAPES, threadCpuMs, type ShapeName } from './common.js';
 
 export type GenRequest =
   | { kind: 'ciphertexts'; publicKey: string; groups: SelectionGroup[]; count: number }
   | { kind: 'ballots'; shape: ShapeName; electionHash: string; publicKey: string; count: number }
-  /** One ballot per credential, for a real election; the reply says the CPU time this thread spent. */
-  | { kind: 'voters'; shape: ShapeName; electionHash: string; publicKey: string; credentials: string[] };
+  /** One ballot per credential, for a real election; the reply says the CPU time this thread spent.
+   *  prover 'booth' (default): the booth's code; 'backend': bench/backend-ballot.ts (benchmark data only). */
+  | { kind: 'voters'; shape: ShapeName; electionHash: string; publicKey: string; credentials: string[]; prover?: 'booth' | 'backend' };
 
 const ready = enableFastBackend();
 parentPort!.on('message', (req: GenRequest) => {
@@ -42,7 +44,9 @@ parentPort!.on('message', (req: GenRequest) => {
       const groups = selectionGroups(SHAPES[req.shape]());
       const publicKey = decodePublicKey(req.publicKey);
       const c0 = threadCpuMs();
-      const ballots = req.credentials.map((cred) => encryptBallot(req.electionHash, publicKey, groups, randomSelections(groups), credentialKeys(req.electionHash, cred)).ballot);
+      const ballots = req.prover === 'backend'
+        ? req.credentials.map((cred) => backendBallot(be, req.electionHash, h, groups, randomSelections(groups), cred))
+        : req.credentials.map((cred) => encryptBallot(req.electionHash, publicKey, groups, randomSelections(groups), credentialKeys(req.electionHash, cred)).ballot);
       parentPort!.postMessage({ ballots, cpuMs: threadCpuMs() - c0 });
     } else {
       // Whole ballots with proofs, made by the booth's code (noble), for an election with this key.

@@ -36,7 +36,9 @@ export interface BuiltRecord {
 
 const CHUNK = 20;
 
-export async function buildRecord(shape: ShapeName, voters: number, dir: string, threads: number, progress: (cast: number) => void = () => {}): Promise<BuiltRecord> {
+/** prover: who makes the ballots: the booth's code (default), or bench/backend-ballot.ts (the same protocol on
+ *  the fast group backend, for records of 10^5 ballots; the board checks every ballot either way). */
+export async function buildRecord(shape: ShapeName, voters: number, dir: string, threads: number, progress: (cast: number) => void = () => {}, prover: 'booth' | 'backend' = 'booth'): Promise<BuiltRecord> {
   const t0 = performance.now();
   await enableFastBackend(); // the board checks ballots as the server does
   const roles = shapeRoles(shape);
@@ -78,7 +80,7 @@ export async function buildRecord(shape: ShapeName, voters: number, dir: string,
       while (next < voters) {
         const from = next;
         next = Math.min(voters, next + CHUNK);
-        const reply = await ask(w, { kind: 'voters', shape, electionHash: election, publicKey, credentials: credentials.slice(from, next) });
+        const reply = await ask(w, { kind: 'voters', shape, electionHash: election, publicKey, credentials: credentials.slice(from, next), prover });
         creationCpuMs += reply.cpuMs;
         waiting += reply.ballots.length;
         casting = casting.then(() => castAll(reply.ballots));
