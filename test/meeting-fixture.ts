@@ -67,7 +67,8 @@ export async function openMeeting(f: BodyFixture, present: string[], id = 'sitti
       const roll = currentRoll(meeting.state);
       const m = meeting.state.motions.get(motion);
       // The text the record gives (as amended); an unknown motion is the board's to refuse.
-      const text = m ? textToVote(meeting.state, m) : '';
+      let text = '';
+      try { if (m) text = textToVote(meeting.state, m); } catch { /* a paragraph gone: the board refuses it */ }
       return fx.act('vote-opened', { motion, text, present: roll.present, proxies: roll.proxies, seconds, by });
     },
     putMotion: (motion, majority = 'simple') => fx.act('motion-put', { motion, title: `Motion ${motion}`, text: 'That the board resolves so.', majority, mode: 'named', by: 'm1' }),

@@ -8,6 +8,8 @@ import { applyMeetingEvent, checkMeetingEvent, computeResult, currentRoll, initi
 import { BodyExists, SequenceConflict, type MeetingStore } from './store.js';
 import { totalWeight } from './body.js';
 import { quorumMet } from './rules.js';
+import { textToVote } from './amendments.js';
+import { textOf } from './amend.js';
 import type { Body, CarriedProxy, MeetingEvent, MeetingEventType, MeetingPayload, MeetingPayloadByType } from './types.js';
 
 type Listener = (e: MeetingEvent) => void;
@@ -122,9 +124,17 @@ export class LiveMeeting {
       proxies: [...st.proxies].map(([principal, x]) => ({ principal, holder: x.holder, scope: x.scope })),
       roll, quorum: { rule: st.body.rules.quorum, heads: w.heads, weight: w.weight, of: all, met: quorumMet(st.body.rules.quorum, w, all) },
       openVote: st.openVote,
+      agenda: { current: st.agenda.current, items: st.agenda.items.map((i) => ({ id: i.id, title: i.title, status: i.status, speakers: i.speakers.map((x) => ({ ...x })) })) },
       motions: st.motionOrder.map((id) => {
         const m = st.motions.get(id)!;
-        return { id, title: m.title, text: m.text, majority: m.majority, mode: m.mode, status: m.status, roll: m.roll, voted: [...m.votes.keys()], votes: Object.fromEntries(m.castIn), result: m.result };
+        // The text a vote opened now would decide (what the chair signs), if it can be computed.
+        let voteText: string | null = null;
+        if (m.status === 'put') { try { voteText = textToVote(st, m); } catch { voteText = null; } }
+        return {
+          id, title: m.title, text: m.text, majority: m.majority, mode: m.mode, status: m.status, item: m.item, amends: m.amends, paragraph: m.paragraph, amendments: m.amendments,
+          amendedText: m.amends === null ? textOf(m.places) : null, voteText, votedText: m.votedText,
+          roll: m.roll, deadline: m.deadline, voted: [...m.votes.keys()], votes: Object.fromEntries(m.castIn), result: m.result,
+        };
       }),
     };
   }

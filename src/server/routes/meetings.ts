@@ -28,6 +28,7 @@ const STATUS: Record<string, number> = {
   'exists': 409, 'wrong-phase': 409, 'vote-closed': 409, 'vote-open': 409, 'duplicate': 409, 'stale-roll': 409, 'no-quorum': 409,
   'not-a-member': 422, 'bad-signature': 422, 'not-present': 422, 'proxy-limit': 422, 'no-proxy': 422, 'bad-split': 422,
   'secret-unsupported': 422, 'bad-result': 422,
+  'unknown-item': 404, 'agenda-order': 409, 'not-current': 409, 'amendment-order': 409, 'no-paragraph': 422, 'wrong-text': 409,
 };
 
 function asHttp(e: unknown): never {
@@ -87,6 +88,13 @@ export async function meetingRoutes(app: FastifyInstance, opts: { boardStore: Bo
   submit('motions/:motion/open', 'vote-opened', true);
   submit('motions/:motion/close', 'vote-closed', true);
   submit('motions/:motion/votes', 'named-vote', true);
+  submit('agenda', 'agenda-item');
+  submit('agenda/open', 'item-opened');
+  submit('speakers', 'speaker-requested');
+  submit('speakers/withdraw', 'speaker-withdrawn');
+  submit('speakers/floor', 'floor-given');
+  submit('motions/:motion/amendments', 'amendment-put', true);
+  submit('amendments/withdraw', 'amendment-withdrawn');
 
   app.get<{ Params: IdP; Querystring: { from?: string } }>('/api/meetings/:id/events', {
     schema: { params: idParams, querystring: { type: 'object', additionalProperties: false, properties: { from: { type: 'string', pattern: '^[0-9]{1,9}$' } } } },
