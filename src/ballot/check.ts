@@ -17,6 +17,7 @@ import type { SelectionGroup } from '../manifest/types.js';
 import { ballotChallenge, branchCounts, contentMessage, isOneHot, oneHotWeights, proofShape, proofValues, signatureContext, TAG_SIGNATURE, type GroupStatement } from './context.js';
 import { BallotError, type BallotJson } from './types.js';
 import { trackingCode } from './tracking.js';
+import { rankedEquations, readRanked, type RankedSlot } from './ranked.js'; // ranked
 
 /** What a ballot check needs of the election, all of it public and on the record. */
 export interface BallotPublicContext {
@@ -24,6 +25,8 @@ export interface BallotPublicContext {
   /** The election key, as on the record (base64url) or decoded. */
   publicKey: string | Point;
   groups: SelectionGroup[];
+  /** ranked (spec §8.7): the election's ranked questions; absent or empty when it has none. */
+  ranked?: RankedSlot[];
 }
 
 export interface CheckedBallot {
@@ -85,7 +88,8 @@ function keyOf(ctx: BallotPublicContext, be: GroupBackend): { text: string; byte
 
 /** Reads the ballot and gathers its equations; throws a BallotError (malformed, wrong-election). */
 function prepareBallot(input: unknown, ctx: BallotPublicContext, be: GroupBackend): PreparedBallot {
-  const b = exactKeys(input, ['election', 'credential', 'answers', 'signature'], 'ballot');
+  const slots = ctx.ranked ?? []; // ranked
+  const b = exactKeys(input, ['election', 'credential', 'answers', 'signature', ...(slots.length > 0 ? ['ranked'] : [])], 'ballot');
   if (b.election !== ctx.electionHash) throw new BallotError('wrong-election', 'ballot is for another election');
   const credential = b.credential as string;
   const X = decoding('ballot.credential', () => point(credential, be, 'credential'));
@@ -109,11 +113,13 @@ function prepareBallot(input: unknown, ctx: BallotPublicContext, be: GroupBacken
     });
   });
 
+  const ranked = slots.length > 0 ? readRanked(b.ranked, slots, be) : []; // ranked
   const statements: GroupStatement[] = groups.map((x) => ({ ct: x.ct, commitments: pointsText(x.proof) }));
-  const c = ballotChallenge(ctx.electionHash, credential, h.text, ctx.groups, statements);
+  const c = ballotChallenge(ctx.electionHash, credential, h.text, ctx.groups, statements, ranked.map((r) => r.statement));
   const ballot = input as BallotJson;
   const check = new LinearCheck();
-  const e = signatureChallenge(TAG_SIGNATURE, signatureContext(ctx.electionHash), credential, contentMessage(ctx.electionHash, credential, ballot.answers), pointsText(sig));
+  rankedEquations(check, ranked, c); // ranked
+  const e = signatureChallenge(TAG_SIGNATURE, signatureContext(ctx.electionHash), credential, contentMessage(ctx.electionHash, credential, ballot.answers, slots.length > 0 ? ballot.ranked : undefined), pointsText(sig));
   signatureEquation(check, SIGNATURE_FAILS, X, sig.points[0]!, sig.scalars[0]!, e);
   ctx.groups.forEach((group, g) => {
     const { ct, cts, proof } = groups[g]!;

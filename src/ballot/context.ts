@@ -6,6 +6,7 @@ import type { CiphertextJson } from '../crypto/elgamal.js';
 import { hashHex, hashToChallenge, hashToScalar } from '../crypto/hash.js';
 import type { PackedShape } from '../crypto/proofs/packed.js';
 import type { Scalar } from '../crypto/group.js';
+import type { RankedStatement } from './ranked.js'; // ranked
 
 export const TAG_CHALLENGE = 'ballot/challenge';
 export const TAG_ONE_HOT = 'ballot/one-hot';
@@ -51,13 +52,17 @@ export function proofValues(group: SelectionGroup, rho: Scalar[] | null): Scalar
 export interface GroupStatement { ct: CiphertextJson[]; commitments: string }
 
 /** The ballot's one challenge: every ciphertext and every commitment, bound to election, credential and key. */
-export function ballotChallenge(election: string, credential: string, key: string, groups: SelectionGroup[], answers: GroupStatement[]): bigint {
+export function ballotChallenge(election: string, credential: string, key: string, groups: SelectionGroup[], answers: GroupStatement[], ranked: RankedStatement[] = []): bigint {
   return hashToChallenge(TAG_CHALLENGE, {
     election, credential, key,
     answers: answers.map((a, g) => ({ question: groups[g]!.questionId, row: groups[g]!.rowId, min: groups[g]!.min, max: groups[g]!.max, ct: a.ct, commitments: a.commitments })),
+    // ranked (spec §8.7): {question, ct, commitments} per ranked answer; absent without ranked questions
+    ...(ranked.length > 0 ? { ranked: ranked.map((r) => ({ question: r.question, ct: r.ct, commitments: r.commitments })) } : {}),
   });
 }
 
-export const contentMessage = (election: string, credential: string, answers: unknown): string => hashHex(TAG_CONTENT, { election, credential, answers });
+/** M = H_ballot/content({election, credential, answers}), with `ranked` as written when the ballot has it (§8.7). */
+export const contentMessage = (election: string, credential: string, answers: unknown, ranked?: unknown): string =>
+  hashHex(TAG_CONTENT, ranked === undefined ? { election, credential, answers } : { election, credential, answers, ranked });
 
 export const signatureContext = (election: string) => ({ election });

@@ -11,6 +11,7 @@ import type { SelectionGroup } from '../manifest/types.js';
 import { ballotChallenge, contentMessage, isOneHot, oneHotWeights, proofValues, signatureContext, TAG_SIGNATURE } from './context.js';
 import type { BallotJson, EncryptedGroupJson } from './types.js';
 import { trackingCode } from './tracking.js';
+import { encryptRanking, type RankedSlot } from './ranked.js'; // ranked
 
 export interface BallotSecrets {
   /** The plaintext selections, one 0/1 vector per group. */
@@ -42,7 +43,10 @@ function commitGroup(publicKey: Point, group: SelectionGroup, vector: number[], 
   ];
 }
 
-export function encryptBallot(electionHash: string, publicKey: Point, groups: SelectionGroup[], selections: number[][], voter: VoterKeys): EncryptedBallot {
+/** ranked (spec §8.7): the election's ranked questions and the voter's ranking (candidate indices) for each. */
+export interface RankedChoices { slots: RankedSlot[]; rankings: number[][] }
+
+export function encryptBallot(electionHash: string, publicKey: Point, groups: SelectionGroup[], selections: number[][], voter: VoterKeys, ranked?: RankedChoices): EncryptedBallot {
   if (selections.length !== groups.length) throw new Error('ballot: one selection vector per group expected');
   const made = groups.map((group, g) => {
     const vector = selections[g]!;
@@ -65,13 +69,20 @@ export function encryptBallot(electionHash: string, publicKey: Point, groups: Se
     return { ct, rs, proofs, points };
   });
   const key = encodePoint(publicKey);
-  const c = ballotChallenge(electionHash, voter.key, key, groups, made.map((m) => ({ ct: m.ct, commitments: toBase64Url(concat(m.points)) })));
+  // ranked -->
+  const slots = ranked?.slots ?? [];
+  if (slots.length !== (ranked?.rankings.length ?? 0)) throw new Error('ballot: one ranking per ranked question expected');
+  const rows = slots.map((slot, q) => encryptRanking(publicKey, slot, ranked!.rankings[q]!));
+  const rankedStatements = rows.map((r, q) => ({ question: slots[q]!.questionId, ct: r.ct, commitments: toBase64Url(concat(r.commitments)) }));
+  // <-- ranked
+  const c = ballotChallenge(electionHash, voter.key, key, groups, made.map((m) => ({ ct: m.ct, commitments: toBase64Url(concat(m.points)) })), rankedStatements);
   const answers: EncryptedGroupJson[] = made.map((m) => {
     const responded = m.proofs.map((p) => p.respond(c));
     return { ct: m.ct, proof: pack(m.points, responded.flatMap((r) => r.challenges), responded.flatMap((r) => r.responses)) };
   });
-  const signature = signCommitted(TAG_SIGNATURE, signatureContext(electionHash), voter.secret, voter.publicKey, contentMessage(electionHash, voter.key, answers));
-  const ballot: BallotJson = { election: electionHash, credential: voter.key, answers, signature: pack([signature.R], [], [signature.z]) };
+  const rankedJson = slots.length > 0 ? rows.map((r) => r.respond(c)) : undefined; // ranked
+  const signature = signCommitted(TAG_SIGNATURE, signatureContext(electionHash), voter.secret, voter.publicKey, contentMessage(electionHash, voter.key, answers, rankedJson));
+  const ballot: BallotJson = { election: electionHash, credential: voter.key, answers, signature: pack([signature.R], [], [signature.z]), ...(rankedJson ? { ranked: rankedJson } : {}) };
   return { ballot, trackingCode: trackingCode(ballot), secrets: { selections: selections.map((v) => [...v]), randomness: made.map((m) => m.rs.map(encodeScalar)) } };
 }
 

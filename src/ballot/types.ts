@@ -1,5 +1,6 @@
 // The encrypted ballot as it travels and as it stands on the board (docs/spec.md §8.1).
 import type { CiphertextJson } from '../crypto/elgamal.js';
+import type { EncryptedRankedJson } from './ranked.js'; // ranked
 
 /** One selection group (a question, or one office-holder of a verdict question). */
 export interface EncryptedGroupJson {
@@ -15,6 +16,8 @@ export interface BallotJson {
   /** The voter's public credential; every proof and the signature are bound to it. */
   credential: string;
   answers: EncryptedGroupJson[];
+  /** ranked (spec §8.7): one row of ciphertexts per ranked question, present iff the election has one. */
+  ranked?: EncryptedRankedJson[];
   /** Schnorr signature {R, z} by the credential key over the ballot content, packed (§4.5). */
   signature: string;
 }
