@@ -4,9 +4,12 @@
 // authority's token it imports the voter list, checks the record so far with the verifier's own modules
 // (and that the manifest names this authority's key), makes one secret credential per voter here,
 // signs the public list (keys and weights) and posts it. The private list (who holds which credential)
-// is only downloaded: it never goes to the server. A lost credential is revoked, signed, with a reason.
-import { credentialKeys, issueCredentials, normalizeCredential, CREDENTIAL_PATTERN, type IssuedCredential } from '../../src/credentials/credentials.js';
+// is only downloaded: it never goes to the server. A lost credential is revoked, signed, with a reason,
+// and may be re-issued: a new credential made here, added to the board as replacing the revoked one
+// (spec §6.4); a late voter is added the same way. The changed private list is downloaded again.
+import { credentialKeys, issueCredentials, newCredential, type IssuedCredential } from '../../src/credentials/credentials.js';
 import { newAuthority, signCredentialList, signRevocation, type AuthoritySecret } from '../../src/credentials/authority.js';
+import { signCredentialsAdded } from '../../src/credentials/additions.js';
 import { decodePublicKey } from '../../src/crypto/group.js';
 import { MAX_REASON_LENGTH, type CredentialEntry } from '../../src/record/events.js';
 import { checkRecord, linesSource } from '../../src/verify/record-check.js';
@@ -19,6 +22,7 @@ import { t, tn } from '../lib/i18n.js';
 import { errorBox, infoBox, okBox, pathParts, rerender, runAction, sayStatus, setTitle, startPage, takeFragmentParam, tokenForm as sharedTokenForm } from '../lib/page.js';
 import { phaseBadge } from '../lib/phase.js';
 import { fetchRecordLines, loadAuthority, parseAuthoritySecret, postJson, saveAuthority, secretFileText } from '../lib/trustee-store.js';
+import { credentialRowCsv, credentialsOf, newPrivateList, privateListCsv, readPrivateList as parsePrivateList, withLateVoter, withReissued, type PrivateList } from '../lib/private-list.js';
 
 const [, electionId = ''] = pathParts();
 const TOKEN_KEY = `veche-authority-token:${electionId}`;
@@ -46,8 +50,15 @@ const state = {
   exposure: null as WeightExposure | null,
   issued: null as { private: IssuedCredential[]; public: CredentialEntry[]; election: string } | null,
   downloaded: false,
-  /** The private list loaded for revocations: voter → credential. */
-  privateList: null as Map<string, string> | null,
+  /** The private list loaded for revocations and re-issues (the CSV table, every column kept). */
+  privateList: null as PrivateList | null,
+  /** The private list changed here (a re-issue, a late voter) and not downloaded since. */
+  listChanged: false,
+  /** The credential just made for one voter (re-issued or late), shown once to hand over. */
+  fresh: null as { voter: string; weight: number; credential: string; link: string; replaced: boolean } | null,
+  /** The late-voter form. */
+  lateVoter: '',
+  lateWeight: '1',
   /** The revocation form (kept here: the page is rebuilt while an action runs). */
   revokeVoter: '',
   revokeKey: '',
@@ -211,10 +222,13 @@ const generateCredentials = () => act(async () => {
   return tn('authority.generated', voters.length);
 });
 
+const voteLink = (credential: string) => `${location.origin}/vote/${encodeURIComponent(electionId)}#credential=${credential}`;
+const privateFileName = () => `veche-credentials-${safeName(electionId)}-PRIVATE.csv`;
+
 function downloadCredentials(): void {
   const issued = state.issued!;
-  const link = (c: IssuedCredential) => `${location.origin}/vote/${encodeURIComponent(electionId)}#credential=${c.credential}`;
-  download(`veche-credentials-${safeName(electionId)}-PRIVATE.csv`, toCsv([['voter', 'weight', 'credential', 'link'], ...issued.private.map((c) => [c.voter, c.weight, c.credential, link(c)])]), 'text/csv');
+  const link = (c: IssuedCredential) => voteLink(c.credential);
+  download(privateFileName(), toCsv([['voter', 'weight', 'credential', 'link'], ...issued.private.map((c) => [c.voter, c.weight, c.credential, link(c)])]), 'text/csv');
   state.downloaded = true;
   rerender();
   announce(t('authority.downloadedCredentials'));
@@ -227,7 +241,7 @@ const publishCredentials = () => act(async () => {
   if (st.credentials) throw new Refusal(t('authority.alreadyListed'));
   await authorityPost('credentials', signCredentialList(st.electionHash, issued.public, state.authority!.signing));
   // The private list is kept for revocations in this tab only; the downloaded file is its copy.
-  state.privateList = new Map(issued.private.map((c) => [c.voter, c.credential]));
+  state.privateList = newPrivateList(issued.private.map((c) => ({ voter: c.voter, weight: c.weight, credential: c.credential, link: voteLink(c.credential) })));
   state.issued = null;
   state.voters = null;
   state.exposure = null;
@@ -235,22 +249,13 @@ const publishCredentials = () => act(async () => {
 });
 
 function readPrivateList(text: string): void {
-  let rows: string[][];
-  try { rows = parseCsv(text); } catch (e) { say(errorText(e), false); return; }
-  const header = (rows.shift() ?? []).map((x) => x.trim().toLowerCase());
-  const vi = header.indexOf('voter');
-  const ci = header.indexOf('credential');
-  if (vi < 0 || ci < 0) { say(t('authority.privateBadHeader'), false); return; }
-  const list = new Map<string, string>();
-  for (const r of rows) {
-    const voter = (r[vi] ?? '').trim();
-    // A spreadsheet-safe field may start with a quote (files.ts escapes leading = + - @).
-    const credential = normalizeCredential((r[ci] ?? '').replace(/^'/, ''));
-    if (voter && CREDENTIAL_PATTERN.test(credential)) list.set(voter, credential);
-  }
-  if (list.size === 0) { say(t('authority.privateEmpty'), false); return; }
+  let list: PrivateList | null;
+  try { list = parsePrivateList(text); } catch (e) { say(errorText(e), false); return; }
+  if (!list) { say(t('authority.privateBadHeader'), false); return; }
+  if (list.rows.length === 0) { say(t('authority.privateEmpty'), false); return; }
   state.privateList = list;
-  say(tn('authority.privateRead', list.size), true);
+  state.listChanged = false;
+  say(tn('authority.privateRead', list.rows.length), true);
 }
 
 const revoke = () => act(async () => {
@@ -263,7 +268,7 @@ const revoke = () => act(async () => {
   if (st.phase !== 'setup' && st.phase !== 'open') throw new Refusal(t('authority.revokeTooLate'));
   let key: string;
   if (voter) {
-    const credential = state.privateList?.get(voter);
+    const credential = state.privateList ? credentialsOf(state.privateList).get(voter) : undefined;
     if (!credential) throw new Refusal(t('authority.unknownVoter', { voter }));
     key = credentialKeys(st.electionHash, credential).key;
   } else if (keyText) {
@@ -280,6 +285,108 @@ const revoke = () => act(async () => {
   state.revokeReason = '';
   return voter ? t('authority.revokedVoter', { voter }) : t('authority.revokedKey');
 });
+
+// -- changes to the list (spec §6.4): re-issue a revoked credential, add a late voter
+/** Revokes the voter's credential (unless already revoked) and adds a new one made here that replaces it. */
+const reissue = () => act(async () => {
+  const voter = state.revokeVoter;
+  const reason = state.revokeReason.trim();
+  const list = state.privateList;
+  if (!list || !voter) throw new Refusal(t('authority.reissueNeedsVoter'));
+  if (!reason) throw new Refusal(t('authority.needReason'));
+  const st = await checkedRecord();
+  if (!st.credentials) throw new Refusal(t('authority.noList'));
+  if (st.phase !== 'setup' && st.phase !== 'open') throw new Refusal(t('authority.revokeTooLate'));
+  const old = credentialsOf(list).get(voter);
+  if (!old) throw new Refusal(t('authority.unknownVoter', { voter }));
+  const oldKey = credentialKeys(st.electionHash, old).key;
+  const weight = st.credentials.get(oldKey);
+  if (weight === undefined) throw new Refusal(t('authority.notListed'));
+  if (st.replaced.has(oldKey)) throw new Refusal(t('authority.alreadyReissued'));
+  const credential = newCredential();
+  const key = credentialKeys(st.electionHash, credential).key;
+  // A revocation already on the board (an earlier try that stopped half-way) is not signed again.
+  if (!st.revoked.has(oldKey)) await authorityPost('revoke', signRevocation(st.electionHash, oldKey, `re-issued: ${reason}`, state.authority!.signing));
+  await authorityPost('credentials/add', signCredentialsAdded(st.electionHash, [{ key, weight, replaces: oldKey }], state.authority!.signing));
+  const link = voteLink(credential);
+  state.privateList = withReissued(list, voter, credential, link);
+  state.listChanged = true;
+  state.fresh = { voter, weight, credential, link, replaced: true };
+  state.revokeVoter = '';
+  state.revokeReason = '';
+  return t('authority.reissued', { voter });
+});
+
+const addLateVoter = () => act(async () => {
+  const voter = state.lateVoter.trim();
+  const weight = /^\d+$/.test(state.lateWeight.trim()) ? Number(state.lateWeight.trim()) : NaN;
+  const list = state.privateList;
+  if (!list) throw new Refusal(t('authority.lateNeedsList'));
+  if (!voter) throw new Refusal(t('authority.lateNeedsVoter'));
+  if (!Number.isSafeInteger(weight) || weight < 1 || weight > 1_000_000) throw new Refusal(t('authority.lateBadWeight', { weight: state.lateWeight }));
+  if (credentialsOf(list).has(voter)) throw new Refusal(t('authority.lateDuplicate', { voter }));
+  const st = await checkedRecord();
+  if (!st.credentials) throw new Refusal(t('authority.noList'));
+  if (st.phase !== 'setup' && st.phase !== 'open') throw new Refusal(t('authority.lateTooLate'));
+  const credential = newCredential();
+  const key = credentialKeys(st.electionHash, credential).key;
+  await authorityPost('credentials/add', signCredentialsAdded(st.electionHash, [{ key, weight }], state.authority!.signing));
+  const link = voteLink(credential);
+  state.privateList = withLateVoter(list, voter, weight, credential, link);
+  state.listChanged = true;
+  state.fresh = { voter, weight, credential, link, replaced: false };
+  state.lateVoter = '';
+  state.lateWeight = '1';
+  return t('authority.lateAdded', { voter });
+});
+
+function downloadPrivateList(): void {
+  if (!state.privateList) return;
+  download(privateFileName(), privateListCsv(state.privateList), 'text/csv');
+  state.listChanged = false;
+  rerender();
+  announce(t('authority.downloadedCredentials'));
+}
+
+function downloadFreshRow(): void {
+  const f = state.fresh;
+  if (f) download(`veche-credential-${safeName(electionId)}-${safeName(f.voter)}-PRIVATE.csv`, credentialRowCsv(f.voter, f.weight, f.credential, f.link), 'text/csv');
+}
+
+/** The new credential, shown once for the voter, with the changed private list to download. */
+function freshCard(): Child {
+  const f = state.fresh;
+  if (!f && !state.listChanged) return null;
+  return h('section', { class: 'card', 'aria-labelledby': 'fresh-heading', id: 'fresh-card' },
+    h('h2', { id: 'fresh-heading' }, f ? t(f.replaced ? 'authority.freshReissued' : 'authority.freshLate', { voter: f.voter }) : t('authority.listChangedHeading')),
+    f ? [
+      h('p', null, t('authority.freshHelp')),
+      h('dl', { class: 'facts' },
+        h('dt', null, t('authority.revokeVoter')), h('dd', { id: 'fresh-voter' }, f.voter),
+        h('dt', null, t('authority.freshCredential')), h('dd', { class: 'mono', id: 'fresh-credential' }, f.credential),
+        h('dt', null, t('authority.freshLink')), h('dd', { class: 'mono hash' }, f.link)),
+      h('div', { class: 'actions' },
+        h('button', { type: 'button', id: 'download-fresh', onClick: downloadFreshRow }, t('authority.downloadFresh')),
+        h('button', { type: 'button', id: 'forget-fresh', onClick: () => { state.fresh = null; rerender(); } }, t('authority.forgetFresh'))),
+    ] : null,
+    state.listChanged ? errorBox(t('authority.listChanged')) : null,
+    h('div', { class: 'actions' }, h('button', { type: 'button', id: 'download-private', class: state.listChanged ? 'primary' : '', onClick: downloadPrivateList }, t('authority.downloadChangedList'))));
+}
+
+function lateVoterCard(): HTMLElement {
+  return h('section', { class: 'card', 'aria-labelledby': 'late-heading' },
+    h('h2', { id: 'late-heading' }, t('authority.lateHeading')),
+    h('p', null, t('authority.lateHelp')),
+    !state.privateList ? h('p', { class: 'hint' }, t('authority.lateNeedsList')) : null,
+    h('div', { class: 'field' },
+      h('label', { for: 'late-voter' }, t('authority.lateVoter')),
+      h('input', { id: 'late-voter', type: 'text', autocomplete: 'off', value: state.lateVoter, onInput: (e: Event) => { state.lateVoter = (e.target as HTMLInputElement).value; } })),
+    h('div', { class: 'field' },
+      h('label', { for: 'late-weight' }, t('authority.lateWeight')),
+      h('input', { id: 'late-weight', type: 'text', inputmode: 'numeric', autocomplete: 'off', value: state.lateWeight, onInput: (e: Event) => { state.lateWeight = (e.target as HTMLInputElement).value; } })),
+    h('div', { class: 'actions' }, h('button', { type: 'button', id: 'add-voter', disabled: state.busy || !state.privateList, onClick: () => void addLateVoter() }, t('authority.lateAdd'))));
+}
+// -- end changes to the list
 
 // ---- rendering ----------------------------------------------------------------------------------------------
 
@@ -361,7 +468,7 @@ function revokeCard(): HTMLElement {
     list ? h('div', { class: 'field' },
       h('label', { for: 'revoke-voter' }, t('authority.revokeVoter')),
       h('select', { id: 'revoke-voter', onChange: (e: Event) => { state.revokeVoter = (e.target as HTMLSelectElement).value; } },
-        h('option', { value: '' }, t('authority.noVoterChosen')), [...list.keys()].map((v) => h('option', { value: v, ...(v === state.revokeVoter ? { selected: true } : {}) }, v)))) : null,
+        h('option', { value: '' }, t('authority.noVoterChosen')), [...credentialsOf(list).keys()].map((v) => h('option', { value: v, ...(v === state.revokeVoter ? { selected: true } : {}) }, v)))) : null,
     h('div', { class: 'field' },
       h('label', { for: 'revoke-key' }, t('authority.revokeKey')),
       h('p', { class: 'hint', id: 'revoke-key-hint' }, t('authority.revokeKeyHint')),
@@ -369,7 +476,10 @@ function revokeCard(): HTMLElement {
     h('div', { class: 'field' },
       h('label', { for: 'revoke-reason' }, t('authority.revokeReason')),
       textArea('revoke-reason', state.revokeReason, (v) => { state.revokeReason = v; })),
-    h('div', { class: 'actions' }, h('button', { type: 'button', class: 'danger', id: 'revoke', disabled: state.busy, onClick: () => void revoke() }, t('authority.revoke'))));
+    h('div', { class: 'actions' },
+      h('button', { type: 'button', class: 'danger', id: 'revoke', disabled: state.busy, onClick: () => void revoke() }, t('authority.revoke')),
+      h('button', { type: 'button', id: 'reissue', disabled: state.busy || !list, onClick: () => void reissue() }, t('authority.reissue'))),
+    list ? h('p', { class: 'hint' }, t('authority.reissueHelp')) : null);
 }
 
 function textArea(id: string, value: string, set: (v: string) => void): HTMLElement {
@@ -412,7 +522,9 @@ function render(): Child {
             state.checked ? h('p', { class: 'yes', id: 'record-checked' }, state.checked) : null,
             h('div', { class: 'actions' }, h('button', { type: 'button', id: 'verify-record', disabled: state.busy, onClick: () => void verifyRecord() }, t('authority.verify')))),
           info.eligible === 0 && info.phase === 'setup' ? votersCard() : null,
+          freshCard(),
           canRevoke ? revokeCard() : null,
+          canRevoke ? lateVoterCard() : null,
         ],
   ];
 }

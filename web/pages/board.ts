@@ -7,6 +7,7 @@ import { localizedManifest } from '../../src/manifest/localize.js';
 import { errorBox, infoBox, okBox, pathParts, rerender, setTitle, startPage, takeFragmentParam, testElectionNotice } from '../lib/page.js';
 import { phaseBadge } from '../lib/phase.js';
 import { safeName } from '../lib/files.js';
+import { listChangesCard, loadListChanges, type ListChange } from '../lib/list-changes.js';
 
 const PAGE_SIZE = 50;
 
@@ -24,6 +25,8 @@ const state = {
   found: null as { trackingCode: string; seq: number; hash: string } | null,
   searchMessage: '',
   searchOk: false,
+  /** Revocations and additions of credentials (observers see the voter list change, spec §6.4). */
+  listChanges: null as ListChange[] | null,
 };
 
 async function loadPage(from: number): Promise<void> {
@@ -53,6 +56,9 @@ async function load(): Promise<void> {
     rerender();
     return;
   }
+  // -- changes to the voter list
+  loadListChanges(state.electionId).then((c) => { state.listChanges = c; rerender(); }, () => { /* the table still shows the events */ });
+  // -- end changes to the voter list
   const tracking = takeFragmentParam('tracking');
   if (tracking) {
     state.search = tracking;
@@ -123,6 +129,7 @@ function render(): Child {
         h('a', { class: 'button primary', id: 'download-record', href: api.recordUrl(state.electionId), download: `record-${safeName(state.electionId)}.jsonl` }, t('board.download')),
         h('a', { class: 'button', href: `/results/${id}` }, t('nav.results'))),
       h('p', { class: 'hint' }, t('board.verifyHint'))) : null,
+    listChangesCard(state.listChanges),
     info ? h('section', { class: 'card' },
       h('h2', null, t('board.searchHeading')),
       h('form', { class: 'search', role: 'search', onSubmit: (e: Event) => { e.preventDefault(); state.search = byId<HTMLInputElement>('tracking').value; void search(); } },
