@@ -19,6 +19,12 @@ import { Access, type AccountSettings } from './accounts/access.js';
 import { accountRoutes } from './routes/accounts.js';
 import { VoterAuth, type VoterAuthSettings } from './voter-auth/voter-auth.js'; // voter sign-in
 import { voterAuthRoutes } from './routes/voter-auth.js'; // voter sign-in
+// server mail and server authority (spec §6.5) -->
+import { Outbox, type ServerMailSettings } from './mail/outbox.js';
+import { ServerAuthority } from './authority/server-authority.js';
+import { serverAuthorityRoutes } from './authority/routes.js';
+import { startMailRounds } from './mail/rounds.js';
+// <-- server mail
 
 export interface ServerSettings {
   /** Where the web pages are (dist/web); null or missing: the page routes answer 404 no-pages. */
@@ -41,6 +47,8 @@ export interface ServerSettings {
   accounts?: AccountSettings | null;
   /** Voter sign-in for elections that ask for it (spec §6.3, src/server/voter-auth); without it their ballots are refused. */
   voterAuth?: VoterAuthSettings | null;
+  /** The server's own mails and, for elections that ask for it, the server as credential authority (src/server/mail, src/server/authority). */
+  serverMail?: ServerMailSettings | null;
 }
 
 export const DEFAULT_RATE_LIMIT = 3000;
@@ -62,7 +70,7 @@ const SECURITY_HEADERS: Record<string, string> = {
   'permissions-policy': 'camera=(), microphone=(), geolocation=(), payment=()',
 };
 
-export interface VecheApp { app: FastifyInstance; elections: Elections; voterAuth?: VoterAuth | null }
+export interface VecheApp { app: FastifyInstance; elections: Elections; voterAuth?: VoterAuth | null; serverAuthority?: ServerAuthority | null; mailRounds?: { tick(): Promise<void> } | null }
 
 export async function buildApp(store: BoardStore, settings: ServerSettings = {}): Promise<VecheApp> {
   // The board checks ballot proofs through libsodium (WASM) when it loads: ~4x faster than noble, same answers.
@@ -128,6 +136,14 @@ export async function buildApp(store: BoardStore, settings: ServerSettings = {})
   await app.register(adminRoutes, { elections, access });
   await app.register(authorityRoutes, { elections, credentialsBodyLimit: settings.credentialsBodyLimit ?? CREDENTIALS_BODY_LIMIT, access });
   await app.register(trusteeRoutes, { elections });
+  // server mail and server authority (spec §6.5) -->
+  const outbox = settings.serverMail ? new Outbox(settings.serverMail) : null;
+  const serverAuthority = outbox ? new ServerAuthority(elections, outbox) : null;
+  if (outbox && serverAuthority) {
+    elections.prepareManifest = (m) => serverAuthority.prepareManifest(m);
+    await app.register(serverAuthorityRoutes, { elections, authority: serverAuthority, outbox, access });
+  }
+  // <-- server mail
   if (settings.meetingStore) await app.register(meetingRoutes, { boardStore: store, meetingStore: settings.meetingStore });
   await app.register(pageRoutes, { webDir: settings.webDir ?? null });
   const interval = settings.scheduleIntervalMs ?? DEFAULT_SCHEDULE_INTERVAL_MS;
@@ -135,6 +151,10 @@ export async function buildApp(store: BoardStore, settings: ServerSettings = {})
     const scheduler = startScheduler(elections, interval, (line) => app.log.info(line));
     app.addHook('onClose', async () => scheduler.stop());
   }
+  // server mail: its rounds on the schedule's interval; a mail under way is finished, not cut off -->
+  const mailRounds = outbox && serverAuthority ? startMailRounds(elections, outbox, serverAuthority, interval) : null;
+  if (outbox) app.addHook('onClose', async () => { mailRounds?.stop(); await outbox.flush(); });
+  // <-- server mail
   await app.ready();
-  return { app, elections, voterAuth };
+  return { app, elections, voterAuth, serverAuthority, mailRounds };
 }

@@ -24,6 +24,11 @@ export class Elections {
 
   constructor(readonly store: BoardStore) {}
 
+  // -- server authority (spec §6.5): fills in the key the server makes for its own credential authority
+  /** Applied to every manifest before its election is created. */
+  prepareManifest: (input: unknown) => Promise<unknown> = async (input) => input;
+  // -- end server authority
+
   /** The election's board (loaded once); BoardError unknown-election if there is none. */
   board(id: string): Promise<Board> {
     let p = this.boards.get(id);
@@ -55,7 +60,7 @@ export class Elections {
   /** Creates an election, one token per trustee and one for the credential authority. Creations run one at a time in this process. */
   create(manifest: unknown): Promise<{ board: Board; trusteeTokens: Record<string, string>; authorityToken: string }> {
     const run = async () => {
-      const board = await Board.create(this.store, manifest);
+      const board = await Board.create(this.store, await this.prepareManifest(manifest)); // server authority
       this.boards.set(board.electionId, Promise.resolve(board));
       const trusteeTokens = await issueTrusteeTokens(this.store, board.electionId, board.current.manifest.trustees.map((t) => t.id));
       const authorityToken = await issueAuthorityToken(this.store, board.electionId);

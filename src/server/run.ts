@@ -14,6 +14,7 @@ import { openAccountStore } from './accounts/open.js';
 import { oidcFromEnv } from './accounts/oidc.js';
 import type { OidcSettings } from './accounts/store.js';
 import { openVoterAuthStore, voterAuthSettings } from './voter-auth/open.js'; // voter sign-in
+import { openServerMailStore, serverMailSettings } from './mail/open.js'; // server mail (spec §6.5)
 
 export interface RunOptions {
   port: number;
@@ -81,6 +82,7 @@ export async function runServer(opts: RunOptions, print: (line: string) => void 
   // Bodies and meeting records: beside the board, in the same database.
   const meetings: MeetingStore = opts.databaseUrl ? await PostgresMeetingStore.connect(opts.databaseUrl) : new SqliteMeetingStore(join(opts.dataDir, 'veche.sqlite'));
   const voterStore = await openVoterAuthStore(opts.databaseUrl, opts.dataDir); // voter sign-in (spec §6.3)
+  const mailStore = await openServerMailStore(opts.databaseUrl, opts.dataDir); // server mail and server authority (spec §6.5)
   try {
     const admin = await ensureAdminToken(store, opts.dataDir, opts.adminToken);
     const { app, elections } = await buildApp(store, {
@@ -88,6 +90,7 @@ export async function runServer(opts: RunOptions, print: (line: string) => void 
       accounts: { store: accounts, ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}), oidc: opts.oidc ?? null },
       meetingStore: meetings,
       voterAuth: voterAuthSettings(voterStore, process.env, opts.publicUrl, opts.oidc ?? null), // voter sign-in: VECHE_SMTP_URL, VECHE_MAIL_FROM
+      serverMail: serverMailSettings(mailStore, process.env, opts.publicUrl), // server mail: VECHE_SMTP_URL, VECHE_MAIL_FROM, VECHE_MAIL_RATE
     });
     const demo = opts.demo && (await store.elections()).length === 0 ? await createDemoElection(elections, opts.dataDir) : null;
     await app.listen({ port: opts.port, host: opts.host });
@@ -124,13 +127,14 @@ export async function runServer(opts: RunOptions, print: (line: string) => void 
     let closing: Promise<void> | null = null;
     return {
       app, store, url: base, adminToken: admin.token, demo,
-      close: () => (closing ??= app.close().then(() => Promise.all([store.close(), accounts.close(), meetings.close(), voterStore.close()])).then(() => undefined)),
+      close: () => (closing ??= app.close().then(() => Promise.all([store.close(), accounts.close(), meetings.close(), voterStore.close(), mailStore.close()])).then(() => undefined)),
     };
   } catch (e) {
     await store.close().catch(() => undefined);
     await accounts.close().catch(() => undefined);
     await meetings.close().catch(() => undefined);
     await voterStore.close().catch(() => undefined); // voter sign-in
+    await mailStore.close().catch(() => undefined); // server mail
     throw e;
   }
 }

@@ -43,7 +43,7 @@ export interface CredentialNotice {
   closes?: string;
 }
 
-function closing(lang: string, t: CredentialTexts, closes: string | undefined, now: Date): string | null {
+export function closing(lang: string, t: CredentialTexts, closes: string | undefined, now: Date): string | null {
   if (!closes) return null;
   const end = new Date(closes);
   if (!(end.getTime() > now.getTime())) return null;
@@ -54,7 +54,7 @@ function closing(lang: string, t: CredentialTexts, closes: string | undefined, n
   return days === 0 ? fill(t.closesToday, { date }) : plural(lang, t.closesIn, days, { date });
 }
 
-function body(lang: string, t: CredentialTexts, n: CredentialNotice, intro: string, now: Date): string {
+function body(lang: string, t: CredentialTexts, n: CredentialNotice, intro: string, now: Date, sender = fill(t.sender, n)): string {
   const facts = [plural(lang, t.questions, n.questions), n.weight !== 1 ? plural(lang, t.weight, n.weight) : null, closing(lang, t, n.closes, now)].filter((x): x is string => x !== null);
   return [
     fill(t.greeting, n),
@@ -77,14 +77,15 @@ function body(lang: string, t: CredentialTexts, n: CredentialNotice, intro: stri
     t.secret,
     '',
     '-- ',
-    fill(t.sender, n),
+    sender,
     '',
   ].join('\n');
 }
 
-export function invitationMail(lang: string, n: CredentialNotice, now = new Date()): { subject: string; text: string } {
+/** `sender`: the last line, when another than the credential authority's own sends it (the server, spec §6.4). */
+export function invitationMail(lang: string, n: CredentialNotice, now = new Date(), sender?: string): { subject: string; text: string } {
   const t = TEXTS[lang] ?? en;
-  return { subject: fill(t.invitationSubject, n), text: body(lang, t, n, fill(t.invitationIntro, n), now) };
+  return { subject: fill(t.invitationSubject, n), text: body(lang, t, n, fill(t.invitationIntro, n), now, sender ?? fill(t.sender, n)) };
 }
 
 export function reminderMail(lang: string, n: CredentialNotice, now = new Date()): { subject: string; text: string } {

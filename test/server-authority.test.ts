@@ -1,0 +1,337 @@
+// The server as the election's credential authority, and the server's own mails (spec §6.5), against
+// a real server, a real SMTP server on loopback (smtp-server; every mail parsed back with mailparser)
+// and real SQLite and PostgreSQL stores: every voter of the register gets a mail whose link and
+// credential vote, and the record verifies; the announcement; reminders reach only those who have not
+// voted, each once, also across a restart; a lost credential revoked and re-issued on the board; a
+// trustee told when decryption is due. Attacks: a register smuggling a mail header, an election with
+// an authority of its own, a key the server did not make, no mail server, another organisation's admin.
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteStore } from '../src/board/sqlite-store.js';
+import { PostgresStore } from '../src/board/postgres-store.js';
+import type { BoardStore } from '../src/board/store.js';
+import { smtpTransport } from '../src/credentials/mail.js';
+import { credentialKeys } from '../src/credentials/credentials.js';
+import { encryptBallot } from '../src/ballot/encrypt.js';
+import { selectionGroups } from '../src/manifest/layout.js';
+import type { Manifest } from '../src/manifest/types.js';
+import { buildApp, type VecheApp } from '../src/server/app.js';
+import { ensureAdminToken } from '../src/server/auth.js';
+import { SqliteServerMailStore } from '../src/server/mail/sqlite-store.js';
+import { PostgresServerMailStore } from '../src/server/mail/postgres-store.js';
+import type { ServerMailStore } from '../src/server/mail/store.js';
+import { makeDecryptionShare } from '../src/tally/decrypt.js';
+import { linesSource } from '../src/verify/record-check.js';
+import { verifyRecord } from '../src/verify/verifier.js';
+import { electionFingerprint } from '../src/verify/voter-check.js';
+import { tinyManifest } from './helpers/election-fixture.js';
+import { freshDatabase } from './helpers/postgres.js';
+import { call, ok, recordEvents, recordText } from './helpers/server.js';
+import { rolesOf } from './helpers/election.js';
+import { commitTrusteeKey, finishKeyCeremony, makeShares, revealTrusteeKey, type TrusteeSecret } from '../src/keyceremony/trustee.js';
+import type { PayloadByType } from '../src/record/events.js';
+import { readMail, startSmtp, type TestSmtp } from './credentials-fixture.js';
+import { accountStores, startAccountsServer, TestBrowser } from './accounts-fixture.js';
+
+interface Stores { board: BoardStore; mail: ServerMailStore; dispose(): Promise<void> }
+const factories: { name: string; make(label: string): Promise<Stores | null> }[] = [
+  {
+    name: 'sqlite',
+    async make(label) {
+      const dir = mkdtempSync(join(tmpdir(), `veche-${label}-`));
+      const board = new SqliteStore(join(dir, 'veche.sqlite'));
+      const mail = new SqliteServerMailStore(join(dir, 'veche.sqlite'));
+      return { board, mail, async dispose() { await mail.close(); await board.close(); rmSync(dir, { recursive: true, force: true }); } };
+    },
+  },
+  {
+    name: 'postgres',
+    async make(label) {
+      const db = await freshDatabase(label);
+      if (!db) return null;
+      const board = await PostgresStore.connect(db.url);
+      const mail = await PostgresServerMailStore.connect(db.url);
+      return { board, mail, async dispose() { await mail.close(); await board.close(); await db.drop(); } };
+    },
+  },
+];
+
+const PUBLIC = 'https://vote.example.test';
+const REGISTER = [
+  'Name,Email,Weight,Language',
+  'Alice Martin,alice@example.org,1,en',
+  'Борис Петров,boris@example.org,2,ru',
+  'Chloé Dubois,chloe@example.org,1,fr',
+  'Dana Weiß,dana@example.org,1,de',
+].join('\n') + '\n';
+
+/** A manifest whose server is its credential authority: the admin leaves the key out. */
+const drafts = new Map<string, Manifest>();
+function serverManifest(id: string): Manifest {
+  const m = tinyManifest(id);
+  drafts.set(id, m);
+  return { ...m, title: `Council ${id}`, credentialAuthority: { name: 'The voting server', operatedBy: 'server' } as Manifest['credentialAuthority'] };
+}
+
+/** The trustees' steps over HTTP, as their machines would (helpers/server.ts keyCeremony also looks up
+ *  a test secret of the credential authority, which here only the server holds). */
+async function keyCeremony(base: string, id: string, tokens: Record<string, string>): Promise<TrusteeSecret[]> {
+  const [genesis] = await recordEvents(base, id, 'election');
+  const { manifest } = genesis!.payload as PayloadByType['election'];
+  const path = (t: string, step: string) => `/api/elections/${id}/trustees/${t}/${step}`;
+  const committed = rolesOf(drafts.get(id)!).trustees.map((t) => commitTrusteeKey(t, genesis!.hash, manifest));
+  for (const c of committed) await ok(base, 'POST', path(c.secret.trustee, 'commitment'), { token: tokens[c.secret.trustee]!, json: c.commitment });
+  for (const c of committed) await ok(base, 'POST', path(c.secret.trustee, 'key'), { token: tokens[c.secret.trustee]!, json: revealTrusteeKey(c.secret) });
+  const keys = (await recordEvents(base, id, 'trustee-key')).map((e) => e.payload as PayloadByType['trustee-key']);
+  for (const c of committed) await ok(base, 'POST', path(c.secret.trustee, 'shares'), { token: tokens[c.secret.trustee]!, json: makeShares(c.secret, keys) });
+  const shares = (await recordEvents(base, id, 'trustee-shares')).map((e) => e.payload as PayloadByType['trustee-shares']);
+  const finished: TrusteeSecret[] = [];
+  for (const c of committed) {
+    const done = finishKeyCeremony(c.secret, keys, shares);
+    if (done.kind !== 'ready') throw new Error(`trustee ${c.secret.trustee} complains`);
+    await ok(base, 'POST', path(c.secret.trustee, 'ready'), { token: tokens[c.secret.trustee]!, json: done.ready });
+    finished.push(done.secret);
+  }
+  return finished;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+for (const f of factories) {
+  describe(`the server as credential authority (${f.name})`, () => {
+    let stores: Stores | null;
+    let smtp: TestSmtp;
+    let mailer: ReturnType<typeof smtpTransport>;
+    let built: VecheApp;
+    let base = '';
+    let adminToken = '';
+    const dataDir = mkdtempSync(join(tmpdir(), 'veche-sa-data-'));
+    const start = async (transport: ReturnType<typeof smtpTransport> | null = mailer) => {
+      const b = await buildApp(stores!.board, { rateLimit: 0, webDir: null, scheduleIntervalMs: 0, serverMail: { store: stores!.mail, transport, publicUrl: PUBLIC, rate: '1000/s', log: () => {} } });
+      await b.app.listen({ port: 0, host: '127.0.0.1' });
+      return { b, base: `http://127.0.0.1:${(b.app.server.address() as { port: number }).port}` };
+    };
+    const admin = () => ({ token: adminToken });
+    const mailsTo = (to: string) => smtp.received.filter((m) => m.to === to);
+    const waitFor = async (what: () => boolean, label: string) => {
+      for (let i = 0; i < 400 && !what(); i++) await sleep(25);
+      assert.ok(what(), label);
+    };
+    const tick = async () => { await built.mailRounds!.tick(); };
+    const skip = () => stores === null;
+
+    before(async () => {
+      stores = await f.make('server-authority');
+      if (!stores) return;
+      smtp = await startSmtp();
+      mailer = smtpTransport(smtp.url);
+      adminToken = (await ensureAdminToken(stores.board, dataDir)).token!;
+      ({ b: built, base } = await start());
+    });
+    after(async () => {
+      if (!stores) return;
+      await built.app.close();
+      mailer.close();
+      await smtp.close();
+      await stores.dispose();
+      rmSync(dataDir, { recursive: true, force: true });
+    });
+
+    test('every voter gets a mail whose link and credential vote; reminders only to those who have not voted, once, also across a restart; a lost credential re-issued; the trustee told; the record verifies', { timeout: 120_000 }, async (t) => {
+      if (skip()) { t.skip('PostgreSQL unavailable'); return; }
+      const id = `sa-${f.name}`;
+      const created = await ok(base, 'POST', '/api/elections', { ...admin(), json: serverManifest(id) });
+      const [genesis] = await recordEvents(base, id, 'election');
+      const manifest = (genesis!.payload as { manifest: Manifest }).manifest;
+      assert.equal(manifest.credentialAuthority.operatedBy, 'server', 'the record says the server is the authority');
+      assert.match(manifest.credentialAuthority.signingKey, /^[A-Za-z0-9_-]{43}$/, 'the server put its key in the manifest');
+      const secrets = await keyCeremony(base, id, created.trusteeTokens);
+
+      const issued = await ok(base, 'PUT', `/api/elections/${id}/server-authority/voters`, { ...admin(), json: { csv: REGISTER } });
+      assert.deepEqual([issued.voters, issued.eligibleWeight], [4, 5]);
+      const [list] = await recordEvents(base, id, 'credentials');
+      assert.equal((list!.payload as { credentials: unknown[] }).credentials.length, 4, 'the signed list is on the board');
+      assert.equal((await call(base, 'PUT', `/api/elections/${id}/server-authority/voters`, { ...admin(), json: { csv: REGISTER } })).body.error, 'already-issued');
+
+      const voters = ['alice', 'boris', 'chloe', 'dana'];
+      await waitFor(() => voters.every((v) => mailsTo(`${v}@example.org`).length === 1), 'one credential mail to each voter');
+      const mailOf = (v: string, i = 0) => mailsTo(`${v}@example.org`)[i]!.mail;
+      assert.match(mailOf('boris').subject ?? '', /ваша ссылка/, 'in the voter\'s language');
+      assert.match(mailOf('dana').text ?? '', /Abstimmungsserver/, 'the server says it made the credential');
+      const read = Object.fromEntries(voters.map((v) => [v, readMail(mailOf(v).text ?? '')]));
+      for (const v of voters) {
+        assert.equal(read[v]!.fingerprint, electionFingerprint(created.electionHash));
+        assert.equal(new URL(read[v]!.link).origin, PUBLIC, 'links from VECHE_PUBLIC_URL');
+        assert.equal(new URL(read[v]!.link).hash, `#credential=${read[v]!.credential}`);
+      }
+      let rows = await stores!.mail.voters(id);
+      for (let i = 0; i < 200 && rows.some((r) => r.credential !== null); i++) { await sleep(25); rows = await stores!.mail.voters(id); }
+      assert.ok(rows.every((r) => r.credential === null), 'no private credential kept once mailed');
+      const status = await ok(base, 'GET', `/api/elections/${id}/server-authority/voters`, admin());
+      assert.deepEqual(status.voters.map((v: any) => v.mail), ['sent', 'sent', 'sent', 'sent']);
+      assert.ok(!JSON.stringify(status).includes(read.alice!.credential), 'the status never shows a credential');
+
+      await ok(base, 'POST', `/api/elections/${id}/open`, admin());
+      const info = await ok(base, 'GET', `/api/elections/${id}`);
+      const board = await built.elections.current(id);
+      const groups = selectionGroups(manifest);
+      const vote = async (credential: string, pick: number) => {
+        const { ballot } = encryptBallot(created.electionHash, board.current.jointKey!, groups, [[pick === 0 ? 1 : 0, pick === 0 ? 0 : 1]], credentialKeys(created.electionHash, credential));
+        return call(base, 'POST', `/api/elections/${id}/ballots`, { json: ballot });
+      };
+      assert.ok(info.jointKey);
+      assert.equal((await vote(read.alice!.credential, 0)).status, 200);
+      assert.equal((await vote(read.boris!.credential, 1)).status, 200);
+
+      // The announcement to all, and the first reminder (its time passed) only to chloe and dana.
+      const past = new Date(Date.now() - 60_000).toISOString();
+      const soon = new Date(Date.now() + 1500).toISOString();
+      await ok(base, 'PUT', `/api/elections/${id}/mail-settings`, { ...admin(), json: { reminders: [past, soon], trustees: {} } });
+      await tick();
+      const reminders = (v: string) => mailsTo(`${v}@example.org`).filter((m) => /Reminder|Напоминание|Rappel|Erinnerung/.test(m.mail.subject ?? '')).length;
+      const announced = (v: string) => mailsTo(`${v}@example.org`).filter((m) => /poll is open|голосование открыто|scrutin est ouvert|Abstimmung ist eröffnet/.test(m.mail.subject ?? '')).length;
+      assert.deepEqual(voters.map(announced), [1, 1, 1, 1], 'the announcement to every voter');
+      assert.deepEqual(voters.map(reminders), [0, 0, 1, 1], 'the reminder only to those who have not voted');
+      assert.match(mailsTo('chloe@example.org').at(-1)!.mail.text ?? '', /https:\/\/vote\.example\.test\/vote\/sa-/);
+      assert.doesNotMatch(mailsTo('chloe@example.org').at(-1)!.mail.text ?? '', /[0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5}/, 'no credential in a reminder');
+      await tick();
+      assert.deepEqual(voters.map(reminders), [0, 0, 1, 1], 'a second look sends nothing again');
+
+      // The server stops; the second reminder's time passes while it is down; a new process sends it once.
+      await built.app.close();
+      await sleep(Math.max(0, Date.parse(soon) - Date.now() + 100));
+      ({ b: built, base } = await start());
+      await vote(read.chloe!.credential, 0).then((r) => assert.equal(r.status, 200));
+      await tick();
+      await tick();
+      assert.deepEqual(voters.map(reminders), [0, 0, 1, 2], 'the reminder passed during the restart reaches only dana, exactly once');
+      assert.deepEqual(voters.map(announced), [1, 1, 1, 1], 'the announcement is not sent again');
+
+      // Dana lost her credential: revoked and re-issued on the board, mailed again; the old one votes no more.
+      const re = await ok(base, 'POST', `/api/elections/${id}/server-authority/revoke`, { ...admin(), json: { voter: 'dana@example.org', reason: 'lost', reissue: true } });
+      assert.ok(re.revokedSeq > 0 && re.reissuedSeq > re.revokedSeq);
+      await waitFor(() => mailsTo('dana@example.org').some((m, i) => i > 0 && /Abstimmungslink/.test(m.mail.subject ?? '')), 'the new credential mailed');
+      const fresh = readMail(mailsTo('dana@example.org').filter((m) => /Abstimmungslink/.test(m.mail.subject ?? '')).at(-1)!.mail.text ?? '');
+      assert.notEqual(fresh.credential, read.dana!.credential);
+      assert.notEqual((await vote(read.dana!.credential, 1)).status, 200, 'the revoked credential is refused');
+      assert.equal((await vote(fresh.credential, 1)).status, 200, 'the new one votes');
+
+      // The trustee with an address is told when decryption is due, once; the other has none.
+      await ok(base, 'PUT', `/api/elections/${id}/mail-settings`, { ...admin(), json: { reminders: [past, soon], trustees: { t1: 'T1@example.org' } } });
+      await tick();
+      assert.equal(mailsTo('t1@example.org').length, 0, 'nothing due while the poll is open');
+      await ok(base, 'POST', `/api/elections/${id}/close`, admin());
+      await ok(base, 'POST', `/api/elections/${id}/tally`, admin());
+      await tick();
+      await tick();
+      assert.equal(mailsTo('t1@example.org').length, 1, 'one mail to the trustee');
+      const tm = mailsTo('t1@example.org')[0]!.mail;
+      assert.match(tm.subject ?? '', /trustee/);
+      assert.match(tm.text ?? '', /decrypt/);
+      assert.match(tm.text ?? '', new RegExp(`${PUBLIC.replace(/\./g, '\\.')}/trustee/${id}/t1`));
+
+      const sums = (await built.elections.current(id)).current.tally!.sums;
+      await ok(base, 'POST', `/api/elections/${id}/trustees/t1/decryption`, { token: created.trusteeTokens.t1, json: makeDecryptionShare(secrets[0]!, sums) });
+      const result = await ok(base, 'POST', `/api/elections/${id}/result`, admin());
+      assert.deepEqual(result.result.counts, [[2, 3]], 'a: alice 1 + chloe 1; b: boris 2 + dana 1 (her new credential)');
+      const lines = (await recordText(base, id)).trim().split('\n');
+      const { report } = await verifyRecord(linesSource(lines), undefined, { workers: 1 });
+      assert.ok(report.ok, `the record verifies: ${report.failedChecks.join(', ')}`);
+    });
+
+    test('attacks: a register with a header-injection address, an election with its own authority, a key the server did not make, no mail server', async (t) => {
+      if (skip()) { t.skip('PostgreSQL unavailable'); return; }
+      const id = `sa-bad-${f.name}`;
+      await ok(base, 'POST', '/api/elections', { ...admin(), json: serverManifest(id) });
+      const sent = smtp.received.length;
+      for (const csv of [
+        'email,name\n"eve@example.org\r\nBcc: everyone@example.org",Eve\n',
+        'email,name\neve@example.org,"Eve\r\nBcc: everyone@example.org"\n',
+        'email,name\n"eve@example.org\nX: y",Eve\n',
+        'email,credential\neve@example.org,AAAAA-BBBBB-CCCCC-DDDDD-EEEEE\n',
+      ]) {
+        const r = await call(base, 'PUT', `/api/elections/${id}/server-authority/voters`, { ...admin(), json: { csv } });
+        assert.equal(r.status, 400, r.text);
+        assert.equal(r.body.error, 'bad-register');
+      }
+      assert.equal((await recordEvents(base, id, 'credentials')).length, 0, 'nothing on the board');
+      assert.deepEqual(await stores!.mail.voters(id), [], 'nothing kept');
+
+      // An election with a credential authority of its own: the server makes no credentials for it.
+      const own = tinyManifest(`sa-own-${f.name}`);
+      await ok(base, 'POST', '/api/elections', { ...admin(), json: own });
+      const r = await call(base, 'PUT', `/api/elections/${own.id}/server-authority/voters`, { ...admin(), json: { csv: REGISTER } });
+      assert.equal(r.status, 409);
+      assert.equal(r.body.error, 'not-server-authority');
+      assert.equal((await call(base, 'POST', `/api/elections/${own.id}/server-authority/revoke`, { ...admin(), json: { voter: 'alice@example.org' } })).body.error, 'not-server-authority');
+      assert.equal((await recordEvents(base, own.id, 'credentials')).length, 0);
+      assert.deepEqual(await stores!.mail.voters(own.id), []);
+
+      // "The server is the authority", with a key someone else holds: refused, no election made.
+      const claimed = { ...serverManifest(`sa-claim-${f.name}`), credentialAuthority: { name: 'x', operatedBy: 'server', signingKey: own.credentialAuthority.signingKey } };
+      const c = await call(base, 'POST', '/api/elections', { ...admin(), json: claimed });
+      assert.equal(c.status, 400, c.text);
+      assert.equal((await call(base, 'GET', `/api/elections/sa-claim-${f.name}`)).status, 404);
+      // Without the admin token nothing happens.
+      assert.equal((await call(base, 'PUT', `/api/elections/${id}/server-authority/voters`, { json: { csv: REGISTER } })).status, 401);
+      assert.equal((await call(base, 'PUT', `/api/elections/${id}/mail-settings`, { json: { reminders: [], trustees: {} } })).status, 401);
+      assert.equal(smtp.received.length, sent, 'no mail went out');
+
+      // A server without a mail server makes no credentials it cannot mail.
+      const { b, base: other } = await start(null);
+      try {
+        const n = await call(other, 'PUT', `/api/elections/${id}/server-authority/voters`, { ...admin(), json: { csv: REGISTER } });
+        assert.equal(n.status, 503);
+        assert.equal(n.body.error, 'no-mailer');
+        assert.equal((await recordEvents(other, id, 'credentials')).length, 0);
+      } finally { await b.app.close(); }
+    });
+  });
+}
+
+// The admin of another organisation on the same server: refused every mail and authority action.
+test('an admin of another organisation cannot make, mail or revoke credentials, nor set reminders, for this election', async (t) => {
+  const factory = accountStores()[0]!;
+  const stores = (await factory.make('sa-orgs'))!;
+  const mailDir = mkdtempSync(join(tmpdir(), 'veche-sa-orgs-'));
+  const mail = new SqliteServerMailStore(join(mailDir, 'mail.sqlite'));
+  const smtp = await startSmtp();
+  const transport = smtpTransport(smtp.url);
+  const server = await startAccountsServer(stores, { settings: { serverMail: { store: mail, transport, publicUrl: PUBLIC, rate: '1000/s', log: () => {} } } });
+  t.after(async () => { await server.close(); transport.close(); await smtp.close(); await mail.close(); await stores.dispose(); rmSync(mailDir, { recursive: true, force: true }); });
+  const { base } = server;
+  const PASSWORD = 'correct horse battery staple';
+  const member = async (org: string, email: string) => {
+    const r = await new TestBrowser().request('POST', `${base}/api/organisations/${org}/members`, { json: { email, role: 'admin', passwordLink: true }, token: server.adminToken });
+    assert.equal(r.status, 200, r.text);
+    const secret = /^#set=([A-Za-z0-9_-]{43})$/.exec(new URL(r.body.passwordLink as string).hash)![1]!;
+    assert.equal((await new TestBrowser().request('POST', `${base}/api/password`, { json: { link: secret, password: PASSWORD } })).status, 200);
+    const browser = new TestBrowser();
+    assert.equal((await browser.request('POST', `${base}/api/login/password`, { json: { email, password: PASSWORD } })).status, 200);
+    return browser;
+  };
+  for (const [org, name] of [['org-a', 'Union A'], ['org-b', 'Co-op B']]) await ok(base, 'POST', '/api/organisations', { token: server.adminToken, json: { id: org, name } });
+  const a = await member('org-a', 'alice@union.example');
+  const b = await member('org-b', 'bob@coop.example');
+  const created = await a.request('POST', `${base}/api/organisations/org-a/elections`, { json: serverManifest('sa-org-a') });
+  assert.equal(created.status, 200, created.text);
+  await keyCeremony(base, 'sa-org-a', created.body.trusteeTokens);
+  for (const [method, path, json] of [
+    ['PUT', 'server-authority/voters', { csv: REGISTER }],
+    ['GET', 'server-authority/voters', undefined],
+    ['POST', 'server-authority/revoke', { voter: 'alice@example.org', reissue: true }],
+    ['PUT', 'mail-settings', { reminders: [new Date().toISOString()], trustees: { t1: 'bob@coop.example' } }],
+  ] as const) {
+    const r = await b.request(method, `${base}/api/elections/sa-org-a/${path}`, json === undefined ? {} : { json });
+    assert.equal(r.status, 403, `${method} ${path}: ${r.text}`);
+  }
+  assert.equal((await recordEvents(base, 'sa-org-a', 'credentials')).length, 0, 'nothing on the board');
+  assert.deepEqual(await mail.voters('sa-org-a'), []);
+  assert.equal(await mail.settings('sa-org-a'), null);
+  assert.equal(smtp.received.length, 0, 'no mail');
+  // Its own admin can.
+  assert.equal((await a.request('PUT', `${base}/api/elections/sa-org-a/server-authority/voters`, { json: { csv: REGISTER } })).status, 200);
+});
