@@ -99,7 +99,7 @@ export interface CredentialAuthorityInfo {
   name: string;
   /** Public signing key of the credential list and of revocations (spec §6.1). */
   signingKey: string;
-  // operatedBy (spec §6.4) -->
+  // operatedBy (spec §6.5) -->
   /** "server": the voting server itself makes, signs and mails the credentials (small bodies that trust
    *  their operator; the booth and the results page say so). Absent: an authority of its own. */
   operatedBy?: 'server';

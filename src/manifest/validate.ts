@@ -509,7 +509,7 @@ class Checker {
     if (!a) return undefined;
     const name = this.label(a, 'name', 'credentialAuthority');
     const signingKey = this.signingKey(a, 'credentialAuthority');
-    // operatedBy (spec §6.4) -->
+    // operatedBy (spec §6.5) -->
     if (Object.hasOwn(a, 'operatedBy') && a.operatedBy !== 'server') return void this.err('credentialAuthority.operatedBy', `expected "server" (or leave it out: an authority of its own), got ${describe(a.operatedBy)}`);
     if (name !== undefined && signingKey !== undefined && a.operatedBy === 'server') return { name, signingKey, operatedBy: 'server' };
     // <-- operatedBy
