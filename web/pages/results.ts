@@ -9,6 +9,7 @@ import { api, ApiError, errorText, type ElectionInfo, type ResultInfo } from '..
 import { h, svg, type Child } from '../lib/dom.js';
 import { currentLanguage, formatNumber, formatPercent, t, tn } from '../lib/i18n.js';
 import { errorBox, infoBox, okBox, pathParts, rerender, setTitle, startPage, testElectionNotice, useLanguages } from '../lib/page.js';
+import { serverAuthorityNotice } from '../lib/server-authority.js'; // server authority (spec §6.5)
 import { localizedManifest } from '../../src/manifest/localize.js';
 import { phaseBadge } from '../lib/phase.js';
 import { fractionText, motionLabel, optionLabel, verdictLabel } from '../lib/questions.js';
@@ -196,7 +197,7 @@ function verification(r: ResultInfo): Child {
 function render(): Child {
   const info = state.info;
   const manifest = info ? localizedManifest(info.manifest, currentLanguage()) : null;
-  const top = [testElectionNotice(manifest), h('p', { class: 'kicker' }, t('results.title')), h('h1', null, manifest ? manifest.title : t('results.title'))];
+  const top = [testElectionNotice(manifest), serverAuthorityNotice(manifest), h('p', { class: 'kicker' }, t('results.title')), h('h1', null, manifest ? manifest.title : t('results.title'))];
   if (state.loading) return [top, h('p', { class: 'loading' }, t('page.loading'))];
   if (state.error || !info) return [top, errorBox(state.error)];
   // Once this browser has checked the record, the figures shown are the record's own.

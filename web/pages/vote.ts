@@ -22,6 +22,7 @@ import { currentLanguage, languageReady, t, tn } from '../lib/i18n.js';
 import { formatInZone, readerZone } from '../../src/manifest/zoned-time.js';
 import { localizedManifest } from '../../src/manifest/localize.js';
 import { errorBox, infoBox, okBox, pathParts, rerender, setTitle, startPage, takeFragmentParam, testElectionNotice, useLanguages } from '../lib/page.js';
+import { serverAuthorityNotice } from '../lib/server-authority.js'; // server authority (spec §6.5)
 import { motionLabel, optionLabel, rulesText, verdictLabel } from '../lib/questions.js';
 
 type Screen = 'loading' | 'failed' | 'refused' | 'not-open' | 'sign-in' | 'credential' | 'ballot' | 'review' | 'encrypted' | 'audit' | 'cast' | 'counted';
@@ -383,6 +384,7 @@ function render(): Child {
     ? h('header', { class: 'election-head' },
         h('p', { class: 'kicker' }, t('booth.kicker')),
         testElectionNotice(manifest),
+        serverAuthorityNotice(manifest), // server authority (spec §6.5)
         h('h1', null, manifest.title),
         manifest.description ? h('p', { class: 'description' }, manifest.description) : null,
         manifest.opens || manifest.closes ? periodText(manifest) : null,
