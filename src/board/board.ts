@@ -18,6 +18,12 @@ import { checkPayloadSignature } from '../record/signature.js';
 import { decodeCiphertext } from '../crypto/elgamal.js';
 import { makeEvent, type BoardEvent, type CredentialsAddedPayload, type CredentialsPayload, type DecryptionSharePayload, type EventType, type PayloadByType, type RevocationPayload, type TallyPayload } from '../record/events.js';
 import { signReceipt, type Receipt } from './receipt.js';
+// ranked (spec §20) -->
+import { rankedSlots, type RankedSlot } from '../ballot/ranked.js';
+import { checkMix, checkMixDecryption, countedRows, newRankedProgress, nextMixInput, rankedOutcome, type RankedEnv, type RankedProgress } from '../ranked/record.js';
+import type { CiphertextJson } from '../crypto/elgamal.js';
+import type { MixDecryptionPayload, MixPayload, RankedResultPayload } from '../record/events.js';
+// <-- ranked
 import { DuplicateBallot, SequenceConflict, type BoardStore } from './store.js';
 
 export type Phase = 'setup' | 'open' | 'closed' | 'tallied' | 'decrypted';
@@ -53,6 +59,10 @@ export interface BoardState {
   lastBallot: Map<string, { seq: number; time: string }>;
   tally: TallyPayload | null;
   decryptionShares: DecryptionSharePayload[];
+  // ranked (spec §20) -->
+  rankedSlots: RankedSlot[];
+  ranked: RankedProgress;
+  // <-- ranked
 }
 
 /** Applies an already-accepted event to the state (no proof checks: the board checked it on the way in). */
@@ -85,6 +95,11 @@ function apply(state: BoardState, e: BoardEvent): void {
     case 'tally': state.tally = e.payload as TallyPayload; state.phase = 'tallied'; break;
     case 'decryption-share': state.decryptionShares.push(e.payload as DecryptionSharePayload); break;
     case 'result': state.phase = 'decrypted'; break;
+    // ranked (spec §20) -->
+    case 'mix': state.ranked.mixes.push(e.payload as MixPayload); break;
+    case 'mix-decryption': state.ranked.shares.push(e.payload as MixDecryptionPayload); break;
+    case 'ranked-result': state.ranked.result = e.payload as RankedResultPayload; break;
+    // <-- ranked
     case 'election': break;
   }
 }
@@ -96,6 +111,7 @@ function initialState(genesis: BoardEvent): BoardState {
     manifest, electionHash: genesis.hash, boardKey, groups: selectionGroups(manifest), phase: 'setup',
     headSeq: genesis.seq, headHash: genesis.hash, headTime: genesis.time, ceremony: newCeremonyState(),
     jointKey: null, credentials: null, eligibleWeight: 0, revoked: new Set(), replaced: new Set(), ballots: 0, lastBallot: new Map(), tally: null, decryptionShares: [],
+    rankedSlots: rankedSlots(manifest), ranked: newRankedProgress(), // ranked
   };
 }
 
@@ -398,7 +414,7 @@ export class Board {
       const st = this.state;
       if (st.phase !== 'open') this.requirePhase('open');
       try {
-        return checkBallot(input, { electionHash: st.electionHash, publicKey: st.jointKey!, groups: st.groups });
+        return checkBallot(input, { electionHash: st.electionHash, publicKey: st.jointKey!, groups: st.groups, ranked: st.rankedSlots }); // ranked: st.rankedSlots
       } catch (e) {
         if (e instanceof BallotError) throw new BoardError(e.code, e.message);
         throw e;
@@ -472,6 +488,7 @@ export class Board {
       const st = this.state;
       const t = st.manifest.threshold;
       if (st.decryptionShares.length < t) throw new BoardError('wrong-phase', `${t} decryption shares needed, ${st.decryptionShares.length} received`);
+      if (st.rankedSlots.length > 0 && !st.ranked.result) throw new BoardError('wrong-phase', 'the ranked questions are not counted yet: mix, decrypt the mix, publish the ranked result first'); // ranked
       const used = st.decryptionShares.slice(0, t);
       const tally = st.tally!;
       const counts = combineShares(decodeSums(tally.sums), used, tally.castWeight);
@@ -479,6 +496,62 @@ export class Board {
       return this.append('result', { trustees: used.map((s) => s.trustee), counts, ballots: tally.ballots, castWeight: tally.castWeight, eligibleWeight: tally.eligibleWeight, results });
     });
   }
+
+  // ---- ranked questions: mixes, their decryption, the count (spec §20) -->
+
+  private rankedEnv(): RankedEnv {
+    const st = this.state;
+    if (!st.jointKey) throw new BoardError('wrong-phase', 'no joint key');
+    return { electionHash: st.electionHash, manifest: st.manifest, jointKey: st.jointKey, slots: st.rankedSlots };
+  }
+
+  /** The counted ballots' ranked rows per question (spec §20.1), streamed from the store. */
+  private async countedRankedRows(): Promise<CiphertextJson[][][]> {
+    const st = this.state;
+    const last = new Map<string, BoardEvent>();
+    for await (const b of this.ballotEvents()) last.set((b.payload as { credential: string }).credential, b);
+    for (const credential of st.revoked) last.delete(credential);
+    return countedRows(st.rankedSlots, [...last.entries()].map(([credential, e]) => ({ seq: e.seq, weight: st.credentials!.get(credential)!, ranked: (e.payload as PayloadByType['ballot']).ranked!.map((r) => r.ct) })));
+  }
+
+  /** What the next mixer shuffles: the counted rows, or the last mix's output. */
+  async nextMixInput(): Promise<CiphertextJson[][][]> {
+    return nextMixInput(this.state.ranked.mixes.length === 0 ? await this.countedRankedRows() : [], this.state.ranked);
+  }
+
+  /** A trustee's signed shuffle of the next mix input, with its proofs (spec §20.3). */
+  submitMix(payload: unknown): Promise<BoardEvent> {
+    return this.exclusive(async () => {
+      this.requirePhase('closed', 'tallied');
+      const bad = checkMix(this.rankedEnv(), this.state.ranked, await this.nextMixInput(), payload);
+      if (bad) throw new BoardError(bad.code, bad.message);
+      return this.append('mix', payload as MixPayload);
+    });
+  }
+
+  /** A trustee's signed decryption share of the last mix (spec §20.4). */
+  submitMixDecryption(payload: unknown): Promise<BoardEvent> {
+    return this.exclusive(async () => {
+      this.requirePhase('closed', 'tallied');
+      const trustee = (payload as { trustee?: unknown } | null)?.trustee;
+      const vk = typeof trustee === 'string' ? this.state.ceremony.ready.get(trustee) : undefined;
+      const bad = checkMixDecryption(this.rankedEnv(), this.state.ranked, vk, payload);
+      if (bad) throw new BoardError(bad.code, bad.message);
+      return this.append('mix-decryption', payload as MixDecryptionPayload);
+    });
+  }
+
+  /** Decrypts the last mix with the first `threshold` shares, decodes and counts (spec §20.5). */
+  publishRankedResult(): Promise<BoardEvent> {
+    return this.exclusive(async () => {
+      this.requirePhase('closed', 'tallied');
+      if (this.state.ranked.result) throw new BoardError('duplicate', 'the ranked result is already published');
+      let outcome: RankedResultPayload;
+      try { outcome = rankedOutcome(this.rankedEnv(), this.state.ranked); } catch (e) { throw new BoardError('wrong-phase', (e as Error).message); }
+      return this.append('ranked-result', outcome);
+    });
+  }
+  // <-- ranked
 
   private async *ballotEvents(pageSize = 2000): AsyncGenerator<BoardEvent> {
     for (let from = 0; ;) {

@@ -8,6 +8,7 @@ import type { EncryptedShare } from '../crypto/threshold.js';
 import type { CiphertextJson } from '../crypto/elgamal.js';
 import type { BallotJson } from '../ballot/types.js';
 import type { QuestionResult } from '../tally/rules.js';
+import type { RankedResult } from '../ranked/types.js'; // ranked
 
 export const GENESIS_PREV = '0'.repeat(64);
 
@@ -64,6 +65,15 @@ export interface ResultPayload {
   results: QuestionResult[];
 }
 
+// ranked (spec §20) -->
+/** One mixer's shuffle of every ranked question's rows, with the proofs (base64url of §18.6.2). */
+export interface MixPayload extends Signed { mixer: string; position: number; shuffles: { question: string; rows: CiphertextJson[][]; proof: string }[] }
+/** A trustee's decryption share of the last mix: [question][row][column] {D, proof}. */
+export interface MixDecryptionPayload extends Signed { trustee: string; index: number; shares: DecryptionSharePart[][][] }
+/** The decrypted rankings (null: not an encoded ranking) and each ranked question's count. */
+export interface RankedResultPayload { trustees: string[]; questions: { question: string; rankings: (number[] | null)[]; result: RankedResult }[] }
+// <-- ranked
+
 export interface PayloadByType {
   'election': ElectionPayload;
   'trustee-commitment': TrusteeCommitmentPayload;
@@ -81,11 +91,17 @@ export interface PayloadByType {
   'tally': TallyPayload;
   'decryption-share': DecryptionSharePayload;
   'result': ResultPayload;
+  // ranked (spec §20) -->
+  'mix': MixPayload;
+  'mix-decryption': MixDecryptionPayload;
+  'ranked-result': RankedResultPayload;
+  // <-- ranked
 }
 export type EventType = keyof PayloadByType;
 export const EVENT_TYPES = [
   'election', 'trustee-commitment', 'trustee-key', 'trustee-shares', 'trustee-complaint', 'trustee-ready', 'joint-key', 'credentials', 'credential-revoked',
   'credentials-added', 'poll-opened', 'ballot', 'poll-closed', 'tally', 'decryption-share', 'result',
+  'mix', 'mix-decryption', 'ranked-result', // ranked
 ] as const satisfies readonly EventType[];
 
 export interface BoardEvent<T extends EventType = EventType> {

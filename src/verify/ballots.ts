@@ -1,13 +1,15 @@
 // Ballots on the record: each valid, eligible, unique, cast while the poll was open.
 import { encodePoint } from '../crypto/group.js';
 import type { BoardEvent } from '../record/events.js';
+import type { BallotJson } from '../ballot/types.js'; // ranked
 import type { Report } from './report.js';
 import type { VerifierState } from './state.js';
 import { checkBallots, type BallotCheckResult } from '../ballot/check.js';
+import { noteRankedBallot, rankedSlotsOf } from './ranked.js'; // ranked
 
 /** The cryptographic check of one ballot (the part worker threads run); needs the joint key. */
 export function checkBallotEvent(payload: unknown, st: VerifierState): BallotCheckResult {
-  return checkBallots([payload], { electionHash: st.electionHash, publicKey: encodePoint(st.jointKey!), groups: st.groups })[0]!;
+  return checkBallots([payload], { electionHash: st.electionHash, publicKey: encodePoint(st.jointKey!), groups: st.groups, ranked: rankedSlotsOf(st) })[0]!; // ranked: rankedSlotsOf
 }
 
 /** Records one ballot event; `checked` is its check when a worker already made it. */
@@ -28,4 +30,5 @@ export function verifyBallotEvent(e: BoardEvent, st: VerifierState, report: Repo
   const credential = JSON.parse(JSON.stringify(result.credential)) as string;
   st.lastBallot.set(credential, e.seq);
   st.lastBallotHash.set(credential, e.hash);
+  noteRankedBallot(st, credential, e.seq, e.payload as BallotJson); // ranked
 }

@@ -20,6 +20,7 @@ import { verifyBallotEvent } from './ballots.js';
 import { TallyRecount, verifyTallyEvent } from './tally.js';
 import { verifyDecryptionShare, verifyResult } from './result.js';
 import { checkSchedule } from './schedule.js';
+import { rankedResultDue, rankedSlotsOf, verifyMix, verifyMixDecryption, verifyRankedResult } from './ranked.js'; // ranked
 
 /** A record is a source of lines that can be read more than once. */
 export type RecordSource = () => AsyncIterable<string>;
@@ -78,7 +79,12 @@ function dispatch(e: BoardEvent, st: VerifierState, report: Report): void {
       return;
     case 'tally': verifyTallyEvent(e, st, report); return;
     case 'decryption-share': verifyDecryptionShare(e, st, report); return;
-    case 'result': verifyResult(e, st, report); return;
+    case 'result': rankedResultDue(e, st, report); verifyResult(e, st, report); return; // ranked: rankedResultDue
+    // ranked (spec §20) -->
+    case 'mix': verifyMix(e, st, report); return;
+    case 'mix-decryption': verifyMixDecryption(e, st, report); return;
+    case 'ranked-result': verifyRankedResult(e, st, report); return;
+    // <-- ranked
   }
 }
 
@@ -143,7 +149,7 @@ export async function checkRecord(source: RecordSource, options: CheckOptions = 
       if (e.type !== 'election') report.fail('election.manifest', 0, 'the record does not start with the election');
       if (e.type !== 'election' || !verifyElection(e, st, report)) { broken = true; break; }
     } else if (e.type === 'ballot' && st.phase === 'open' && options.makePool && (pool || ++ballotsSeen > (options.parallelAfter ?? PARALLEL_AFTER))) {
-      pool ??= options.makePool({ electionHash: st.electionHash, publicKey: encodePoint(st.jointKey!), groups: st.groups });
+      pool ??= options.makePool({ electionHash: st.electionHash, publicKey: encodePoint(st.jointKey!), groups: st.groups, ranked: rankedSlotsOf(st) }); // ranked: rankedSlotsOf
       batch.events.push(e);
       batch.lines.push(line);
       if (batch.events.length >= BATCH) sendBatch();

@@ -29,6 +29,12 @@ export const CHECKS = {
   'decryption.shares': 'every decryption share comes from a trustee once, with valid proofs',
   'result.counts': 'the published counts are what the decryption shares decrypt to',
   'result.outcomes': 'the published outcomes follow from the counts by the manifest\'s rules',
+  // ranked (spec §20) -->
+  'mix.shuffles': 'every mix is by a trustee, once, in turn, signed, and its proof of shuffle holds: its input is the ranked rows of the counted ballots (first mix) or the mix before',
+  'mix.decryption': 'every decryption of the last mix comes from a trustee once, after the mixes, with valid proofs',
+  'ranked.rankings': 'the published rankings are what the last mix decrypts to with the first threshold decryptions',
+  'ranked.count': "each ranked question's published count is its method's count of those rankings, ties by the record's seed",
+  // <-- ranked
   'record.complete': 'the record runs to a published result (required with --final)',
 } as const;
 

@@ -1,0 +1,94 @@
+// The verifier's ranked part (docs/spec.md §20): it keeps the ranked rows of each credential's last
+// valid ballot as it reads the ballots, then checks every mix, every decryption of the last mix and the
+// ranked result by the rules the board applies (src/ranked/record.ts), naming the check that fails.
+import type { CiphertextJson } from '../crypto/elgamal.js';
+import { rankedSlots, type RankedSlot } from '../ballot/ranked.js';
+import type { BallotJson } from '../ballot/types.js';
+import { checkMix, checkMixDecryption, checkRankedResult, countedRows, newRankedProgress, nextMixInput, type Problem, type RankedEnv, type RankedProgress } from '../ranked/record.js';
+import type { BoardEvent, MixDecryptionPayload, MixPayload, RankedResultPayload } from '../record/events.js';
+import type { Report } from './report.js';
+import type { VerifierState } from './state.js';
+
+interface RankedVerifierState {
+  slots: RankedSlot[];
+  /** The ranked rows of each credential's last valid ballot, and its place. */
+  rows: Map<string, { seq: number; ranked: CiphertextJson[][] }>;
+  progress: RankedProgress;
+  /** The first mix's input, fixed when the first mix is read. */
+  counted: CiphertextJson[][][] | null;
+}
+
+// Kept beside the verifier's state (one per record being checked), so the core state stays as it is.
+const states = new WeakMap<VerifierState, RankedVerifierState>();
+
+function of(st: VerifierState): RankedVerifierState {
+  let r = states.get(st);
+  if (!r) {
+    r = { slots: st.manifest ? rankedSlots(st.manifest) : [], rows: new Map(), progress: newRankedProgress(), counted: null };
+    states.set(st, r);
+  }
+  return r;
+}
+
+/** The election's ranked questions (for the ballot check's context). */
+export const rankedSlotsOf = (st: VerifierState): RankedSlot[] => of(st).slots;
+
+/** A valid ballot became its credential's last: keep its ranked rows (copied: the line is not kept). */
+export function noteRankedBallot(st: VerifierState, credential: string, seq: number, ballot: BallotJson): void {
+  const r = of(st);
+  if (r.slots.length === 0) return;
+  r.rows.set(credential, { seq, ranked: JSON.parse(JSON.stringify(ballot.ranked!.map((a) => a.ct))) as CiphertextJson[][] });
+}
+
+const env = (st: VerifierState, r: RankedVerifierState): RankedEnv => ({ electionHash: st.electionHash, manifest: st.manifest!, jointKey: st.jointKey!, slots: r.slots });
+
+function fail(report: Report, seq: number, p: Problem): void {
+  report.fail(p.check, seq, p.message);
+}
+
+function inPhase(e: BoardEvent, st: VerifierState, report: Report): boolean {
+  return report.check('phase.order', e.seq, (st.phase === 'closed' || st.phase === 'tallied') && st.jointKey !== null, `${e.type} before the poll closed or after the result`);
+}
+
+export function verifyMix(e: BoardEvent, st: VerifierState, report: Report): void {
+  if (!inPhase(e, st, report)) return;
+  const r = of(st);
+  // The counted ballots are final once the poll is closed: the last valid ballot of each unrevoked credential.
+  r.counted ??= countedRows(r.slots, [...r.rows.entries()].filter(([c]) => !st.revoked.has(c) && st.lastBallot.get(c) !== undefined)
+    .map(([c, x]) => ({ seq: x.seq, weight: st.credentials!.get(c)!, ranked: x.ranked })));
+  const problem = checkMix(env(st, r), r.progress, nextMixInput(r.counted, r.progress), e.payload);
+  if (problem) return fail(report, e.seq, problem);
+  report.pass('mix.shuffles');
+  r.progress.mixes.push(e.payload as MixPayload);
+}
+
+export function verifyMixDecryption(e: BoardEvent, st: VerifierState, report: Report): void {
+  if (!inPhase(e, st, report)) return;
+  const r = of(st);
+  const trustee = (e.payload as { trustee?: unknown }).trustee;
+  const vk = typeof trustee === 'string' ? st.ceremony.ready.get(trustee) : undefined;
+  const problem = checkMixDecryption(env(st, r), r.progress, vk, e.payload);
+  if (problem) return fail(report, e.seq, problem);
+  report.pass('mix.decryption');
+  r.progress.shares.push(e.payload as MixDecryptionPayload);
+}
+
+export function verifyRankedResult(e: BoardEvent, st: VerifierState, report: Report): void {
+  if (!inPhase(e, st, report)) return;
+  const r = of(st);
+  const problem = checkRankedResult(env(st, r), r.progress, e.payload);
+  // Recorded even when it fails, so that a later result is not also refused for its absence.
+  r.progress.result = e.payload as RankedResultPayload;
+  if (problem) return fail(report, e.seq, problem);
+  report.pass('ranked.rankings');
+  report.pass('ranked.count');
+}
+
+/** Before the result: every ranked question must have been counted (spec §20.5). */
+export function rankedResultDue(e: BoardEvent, st: VerifierState, report: Report): void {
+  const r = of(st);
+  if (r.slots.length > 0) report.check('phase.order', e.seq, r.progress.result !== null, 'result before the ranked questions were mixed, decrypted and counted');
+}
+
+/** The published ranked result, once the record has one (for `veche ranked export`). */
+export const rankedResultOf = (st: VerifierState): RankedResultPayload | null => of(st).progress.result;
