@@ -301,6 +301,32 @@ export class PostgresStore implements BoardStore {
     return row ? { seq: Number(row.seq), hash: row.hash, trackingCode: row.tracking_code } : null;
   }
 
+  // -- removal (BoardStore.removeElection)
+  async removeElection(election: string, maxSeq?: number): Promise<boolean> {
+    const client = await this.pool.connect();
+    try {
+      // Under the election's lock, which every append but the 'optimistic' mode's takes.
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOCK_CLASS, election]);
+      const head = await client.query<{ seq: string | null }>('SELECT max(seq) AS seq FROM veche_events WHERE election = $1', [election]);
+      const seq = head.rows[0]?.seq;
+      if (seq === null || seq === undefined || (maxSeq !== undefined && Number(seq) > maxSeq)) { await client.query('ROLLBACK'); return false; }
+      await client.query('DELETE FROM veche_ballots WHERE election = $1', [election]);
+      await client.query('DELETE FROM veche_events WHERE election = $1', [election]);
+      await client.query('COMMIT');
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    } finally {
+      client.release();
+    }
+    // An 'optimistic' append that committed meanwhile chained onto the removed head: an orphan, removed too.
+    await this.pool.query('DELETE FROM veche_ballots WHERE election = $1', [election]);
+    await this.pool.query('DELETE FROM veche_events WHERE election = $1', [election]);
+    return true;
+  }
+  // -- end removal
+
   async elections(): Promise<string[]> {
     // COLLATE "C": the same byte order as SQLite, whatever the database's locale.
     const r = await this.pool.query<{ election: string }>('SELECT election FROM veche_events WHERE seq = 0 ORDER BY election COLLATE "C"');

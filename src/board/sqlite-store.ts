@@ -77,6 +77,19 @@ export class SqliteStore implements BoardStore {
     return row ?? null;
   }
 
+  // -- removal (BoardStore.removeElection)
+  async removeElection(election: string, maxSeq?: number): Promise<boolean> {
+    const tx = this.db.transaction((): boolean => {
+      const head = this.db.prepare('SELECT MAX(seq) AS seq FROM events WHERE election = ?').get(election) as { seq: number | null };
+      if (head.seq === null || (maxSeq !== undefined && head.seq > maxSeq)) return false;
+      this.db.prepare('DELETE FROM ballots WHERE election = ?').run(election);
+      this.db.prepare('DELETE FROM events WHERE election = ?').run(election);
+      return true;
+    });
+    return tx.immediate();
+  }
+  // -- end removal
+
   async elections(): Promise<string[]> {
     return (this.db.prepare('SELECT election FROM events WHERE seq = 0 ORDER BY election').all() as { election: string }[]).map((r) => r.election);
   }

@@ -43,4 +43,9 @@ export interface BoardStore {
   readonly groupCommit?: boolean;
   /** Optional, with groupCommit: which of these tracking codes are on the board (inside exclusive(): as of its lock). */
   knownTrackingCodes?(election: string, codes: string[]): Promise<Set<string>>;
+  // -- removal (src/server/election-admin.ts: a draft replaced before the key ceremony, a draft or test election deleted)
+  /** Removes every event and ballot of the election, only while its last event's seq is at most `maxSeq`
+   *  (when given), in one transaction; false (nothing removed) otherwise or when there is no such election. */
+  removeElection?(election: string, maxSeq?: number): Promise<boolean>;
+  // -- end removal
 }

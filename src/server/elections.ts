@@ -1,11 +1,12 @@
 // The server's view of the elections on its store: one Board per election, loaded on first use and
 // kept; refreshed before reads that must be current (other processes may append to a shared store).
-import { Board } from '../board/board.js';
+import { Board, BoardError } from '../board/board.js';
 import type { BoardStore } from '../board/store.js';
 import { encodeEvent, type ResultPayload } from '../record/events.js';
 import { verifyRecord } from '../verify/verifier.js';
 import type { CheckOutcome } from '../verify/report.js';
 import { issueAuthorityToken, issueTrusteeTokens } from './auth.js';
+import { retiredSetting } from './election-admin.js';
 
 export interface ResultReport {
   result: ResultPayload;
@@ -43,7 +44,16 @@ export class Elections {
 
   /** The board, caught up with every event already in the store. Concurrent callers share one refresh. */
   async current(id: string): Promise<Board> {
-    const board = await this.board(id);
+    let board = await this.board(id);
+    // A draft (only its election event) may be replaced or removed by another process (election-admin.ts):
+    // while a board holds one event, its genesis is compared with the store's.
+    if (board.current.headSeq === 0) {
+      const head = await this.store.head(id);
+      if (!head || (head.seq === 0 && head.hash !== board.current.headHash)) {
+        this.forget(id);
+        board = await this.board(id);
+      }
+    }
     let r = this.refreshing.get(id);
     if (!r) {
       r = board.refresh().finally(() => this.refreshing.delete(id));
@@ -53,6 +63,12 @@ export class Elections {
     return board;
   }
 
+  /** Forgets what this process kept of an election (it was replaced or removed). */
+  forget(id: string): void {
+    this.boards.delete(id);
+    this.reports.delete(id);
+  }
+
   async ids(): Promise<string[]> {
     return this.store.elections();
   }
@@ -60,6 +76,9 @@ export class Elections {
   /** Creates an election, one token per trustee and one for the credential authority. Creations run one at a time in this process. */
   create(manifest: unknown): Promise<{ board: Board; trusteeTokens: Record<string, string>; authorityToken: string }> {
     const run = async () => {
+      // The id of a deleted election is never used again (election-admin.ts).
+      const id = (manifest as { id?: unknown } | null)?.id;
+      if (typeof id === 'string' && (await this.store.getSetting(retiredSetting(id))) !== null) throw new BoardError('exists', `an election with id "${id}" was deleted on this server; choose another id`);
       const board = await Board.create(this.store, await this.prepareManifest(manifest)); // server authority
       this.boards.set(board.electionId, Promise.resolve(board));
       const trusteeTokens = await issueTrusteeTokens(this.store, board.electionId, board.current.manifest.trustees.map((t) => t.id));

@@ -9,6 +9,8 @@ import type { Access } from '../accounts/access.js';
 import { HttpError } from '../errors.js';
 import type { Elections } from '../elections.js';
 import { electionParams, emptyBody, manifestBody, noQuery, trusteeParams } from '../schemas.js';
+import { deleteElection, isArchived, replaceDraft, setArchived } from '../election-admin.js';
+import { electionSummary } from './public.js';
 
 type IdParams = { id: string };
 
@@ -54,6 +56,36 @@ export async function adminRoutes(app: FastifyInstance, opts: { elections: Elect
     void elections.result(id); // start the verifier now, so the result page finds the report ready
     return { result: e.payload };
   });
+
+  // -- organisers' actions (src/server/election-admin.ts): edit a draft, archive, delete; all audited (onSend above)
+  app.put<{ Params: IdParams }>('/api/elections/:id/manifest', { schema: { params: electionParams, querystring: noQuery, body: manifestBody } }, async (req) => {
+    const { board, trusteeTokens } = await replaceDraft(elections, req.params.id, req.body);
+    return { id: board.electionId, electionHash: board.current.electionHash, trusteeTokens };
+  });
+  app.post<{ Params: IdParams }>('/api/elections/:id/archive', { schema: { params: electionParams, querystring: noQuery, body: emptyBody } }, async (req) => {
+    await setArchived(elections, req.params.id, true);
+    return { id: req.params.id, archived: true };
+  });
+  app.post<{ Params: IdParams }>('/api/elections/:id/unarchive', { schema: { params: electionParams, querystring: noQuery, body: emptyBody } }, async (req) => {
+    await setArchived(elections, req.params.id, false);
+    return { id: req.params.id, archived: false };
+  });
+  const confirmBody = { type: 'object', additionalProperties: false, required: ['confirm'], properties: { confirm: { type: 'string', maxLength: 64 } } } as const;
+  app.post<{ Params: IdParams; Body: { confirm: string } }>('/api/elections/:id/delete', { schema: { params: electionParams, querystring: noQuery, body: confirmBody } }, async (req) => {
+    await deleteElection(elections, req.params.id, req.body.confirm);
+    return { id: req.params.id, deleted: true };
+  });
+  app.get<{ Params: IdParams }>('/api/elections/:id/archived', { schema: { params: electionParams, querystring: noQuery } }, async (req) => {
+    await elections.current(req.params.id);
+    return { id: req.params.id, archived: await isArchived(elections, req.params.id) };
+  });
+  // Every election of the server, archived ones included (the public list leaves those out): the operator's.
+  app.get('/api/admin/elections', { schema: { querystring: noQuery } }, async () => {
+    const out = [];
+    for (const id of await elections.ids()) out.push({ ...electionSummary(await elections.current(id)), ...(await isArchived(elections, id) ? { archived: true } : {}) });
+    return out;
+  });
+  // -- end organisers' actions
 
   // A new token for the credential authority (the old one stops working).
   app.post<{ Params: IdParams }>('/api/elections/:id/authority/token', { schema: { params: electionParams, querystring: noQuery, body: emptyBody } }, async (req) => {

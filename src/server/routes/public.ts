@@ -10,6 +10,7 @@ import type { BallotJson } from '../../ballot/types.js';
 import { HttpError } from '../errors.js';
 import { electionFingerprint } from '../../verify/voter-check.js';
 import { bearerToken, principalOf } from '../auth.js';
+import { isArchived } from '../election-admin.js';
 import type { Elections } from '../elections.js';
 import { authoriseBallot, type VoterAuth } from '../voter-auth/voter-auth.js'; // voter sign-in
 import { ballotBody, ballotParams, boardQuery, electionParams, noQuery, recordQuery, voterParams } from '../schemas.js';
@@ -89,7 +90,10 @@ export async function publicRoutes(app: FastifyInstance, opts: { elections: Elec
 
   app.get('/api/elections', { schema: { querystring: noQuery } }, async () => {
     const out = [];
-    for (const id of await elections.ids()) out.push(electionSummary(await elections.current(id)));
+    for (const id of await elections.ids()) {
+      if (await isArchived(elections, id)) continue; // archived: off the list, the record still public (election-admin.ts)
+      out.push(electionSummary(await elections.current(id)));
+    }
     return out;
   });
 
