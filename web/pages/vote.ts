@@ -24,6 +24,10 @@ import { localizedManifest } from '../../src/manifest/localize.js';
 import { errorBox, infoBox, okBox, pathParts, rerender, setTitle, startPage, takeFragmentParam, testElectionNotice, useLanguages } from '../lib/page.js';
 import { serverAuthorityNotice } from '../lib/server-authority.js'; // server authority (spec §6.5)
 import { motionLabel, optionLabel, rulesText, verdictLabel } from '../lib/questions.js';
+import { draftKey, forgetDraft, hasDraft, openDraft, sealDraft } from '../lib/booth-draft.js';
+import { keepReceipt, keptReceipts } from '../lib/booth-receipts.js';
+import { currentStep, onStepPopped, pushStep, replaceStep } from '../lib/booth-steps.js';
+import { choicesList as answersList } from '../lib/choices-list.js';
 
 type Screen = 'loading' | 'failed' | 'refused' | 'not-open' | 'sign-in' | 'credential' | 'ballot' | 'review' | 'encrypted' | 'audit' | 'cast' | 'counted';
 
@@ -79,7 +83,20 @@ const state = {
   countReport: null as ReceiptsReport | null,
   /** The screen to go back to from the 'counted' screen. */
   backTo: 'credential' as Screen,
+  /** The key the unfinished ballot is sealed under in this tab (from the credential; memory only). */
+  draftKey: null as Uint8Array | null,
+  /** After a reload: the step the voter was on before it, until the credential is entered again. */
+  resumeFrom: null as Screen | null,
+  /** The step the sealed draft was on, once it opened with the credential just entered. */
+  resumeStep: null as 'ballot' | 'review' | null,
+  /** The choices came back from the sealed draft (the booth says so once). */
+  draftRestored: false,
+  /** The browser would not keep the last receipt in this tab: the booth says to download it now. */
+  receiptNotKept: false,
 };
+
+/** The steps that are entries in the browser's history: Back goes from one to the one before. */
+const STEPS: ReadonlySet<Screen> = new Set<Screen>(['credential', 'ballot', 'review', 'encrypted', 'audit', 'cast', 'counted']);
 
 // voter sign-in (spec §6.3) -->
 /** The one-time link from the sign-in mail (#voter-link=…); taken first, it never stays in the address bar. */
@@ -134,6 +151,8 @@ function freshDrafts(): Record<string, Draft> {
 /** Shows `screen` and moves focus to its heading, so a screen reader reads where the voter now is. */
 function go(screen: Screen, focusId = 'screen-heading'): void {
   state.screen = screen;
+  if (STEPS.has(screen)) pushStep(screen);
+  sealChoices();
   rerender();
   focus(document.getElementById(focusId));
   window.scrollTo(0, 0);
@@ -184,13 +203,121 @@ async function load(): Promise<void> {
   } else if (manifest.voterAuthentication && !(await voterSignedIn())) { // voter sign-in
     state.screen = 'sign-in';
   } else if (pendingCredential) {
-    state.screen = useCredential(pendingCredential) ? 'ballot' : 'credential';
+    takeKeptReceipts();
+    state.screen = useCredential(pendingCredential) ? stepAfterCredential() : 'credential';
   } else {
-    state.screen = 'credential';
+    state.screen = resumedScreen();
   }
+  // A booth resumed after a reload keeps the entry's step until the credential brings the voter back to it.
+  if (!state.resumeFrom) replaceStep(STEPS.has(state.screen) ? state.screen : null);
   rerender();
   focus(document.getElementById(state.screen === 'credential' && state.credentialError ? 'credential' : 'screen-heading'));
 }
+
+// ---- keeping the voter's place (issue 11, point 9; web/README.md "Reload and Back") ------------------
+
+/** Receipts this tab was given before a reload, each checked again against the verified board key. */
+function takeKeptReceipts(): void {
+  const checked = state.checked!;
+  state.receipts = keptReceipts(state.electionId);
+  state.castCount = state.receipts.length;
+  const last = state.receipts.at(-1);
+  if (last) state.cast = { receipt: last, signatureOk: verifyReceipt(last, checked.boardKey) && last.election === checked.electionHash };
+}
+
+/** Where a (re)loaded booth without a credential in its link starts: the step it was on, as far as it can. */
+function resumedScreen(): Screen {
+  takeKeptReceipts();
+  const was = currentStep() as Screen | null;
+  if (was === 'cast' && state.cast) return 'cast';
+  if (was === 'counted') return 'counted';
+  // The credential is never kept: any step that needs it starts again at the credential, and says why.
+  if (was === 'ballot' || was === 'review' || was === 'encrypted' || was === 'audit') state.resumeFrom = was;
+  return 'credential';
+}
+
+/** What the booth remembers of the picks: {step, drafts, orders}, as it is sealed in this tab. */
+interface SealedChoices { step: 'ballot' | 'review'; drafts: Record<string, Draft>; orders: Record<string, string[]> }
+
+/** Seals the unfinished ballot under the credential's draft key (no key, or nothing to keep: nothing written). */
+function sealChoices(): void {
+  const step = state.screen === 'ballot' ? 'ballot' : state.screen === 'review' || state.screen === 'encrypted' || state.screen === 'audit' ? 'review' : null;
+  if (!state.draftKey || !state.checked || !step) return;
+  const sealed: SealedChoices = { step, drafts: state.drafts, orders: state.orders };
+  sealDraft(state.electionId, state.checked.electionHash, state.draftKey, sealed);
+}
+
+/** Opens the sealed draft with the credential's key and takes what fits this ballot; false when there is none that opens. */
+function restoreChoices(key: Uint8Array): boolean {
+  const saved = openDraft(state.electionId, state.checked!.electionHash, key) as Partial<SealedChoices> | null;
+  if (!saved || typeof saved !== 'object' || typeof saved.drafts !== 'object' || saved.drafts === null) return false;
+  const drafts = freshDrafts();
+  for (const q of questions()) {
+    const d = (saved.drafts as Record<string, unknown>)[q.id];
+    if (draftFits(q, d)) drafts[q.id] = d;
+  }
+  state.drafts = drafts;
+  const orders = (saved.orders ?? {}) as Record<string, unknown>;
+  for (const q of questions()) {
+    const ids = 'shuffle' in q && q.shuffle ? (q.type === 'choice' ? q.candidates : q.type === 'approval' ? q.options : []).map((o) => o.id) : [];
+    const order = orders[q.id];
+    if (Array.isArray(order) && order.length === ids.length && [...order].sort().join('\u0000') === [...ids].sort().join('\u0000')) state.orders[q.id] = order as string[];
+  }
+  state.resumeStep = saved.step === 'review' ? 'review' : 'ballot';
+  return true;
+}
+
+/** Whether a draft read back is one this question can take (ids that exist, answers of its type). */
+function draftFits(q: Question, d: unknown): d is Draft {
+  const o = d as Record<string, unknown> | null;
+  if (typeof o !== 'object' || o === null || o.type !== q.type) return false;
+  const strings = (x: unknown): x is string[] => Array.isArray(x) && x.every((v) => typeof v === 'string');
+  if (q.type === 'choice') return o.candidate === undefined || (o.candidate === null && !!q.allowBlank) || q.candidates.some((c) => c.id === o.candidate);
+  if (q.type === 'approval') return strings(o.options) && new Set(o.options).size === o.options.length && o.options.length <= q.max && o.options.every((id) => q.options.some((x) => x.id === id));
+  if (q.type === 'verdict') {
+    const v = o.verdicts as Record<string, unknown> | null;
+    return typeof v === 'object' && v !== null && Object.entries(v).every(([holder, verdict]) => q.officeHolders.some((x) => x.id === holder) && (VERDICTS as readonly unknown[]).includes(verdict));
+  }
+  if (q.type === 'motion') return o.vote === undefined || (MOTION_OPTIONS as readonly unknown[]).includes(o.vote);
+  return false; // a question kind the booth's drafts do not know is never restored
+}
+
+/** After a credential is taken: the step the sealed draft was on (review only if it is still complete), else the ballot. */
+function stepAfterCredential(): Screen {
+  const step = state.resumeStep;
+  state.resumeStep = null;
+  state.resumeFrom = null;
+  if (step === null) return 'ballot';
+  state.draftRestored = true;
+  announce(t('booth.draftRestored'));
+  return step === 'review' && Object.keys(findProblems()).length === 0 ? 'review' : 'ballot';
+}
+
+/** Back or Forward: the step of that entry, or the nearest one before it that the booth can still show. */
+function showable(step: Screen): Screen {
+  switch (step) {
+    case 'counted': return 'counted';
+    case 'cast': return state.cast ? 'cast' : showable('ballot');
+    case 'audit': return state.audit ? 'audit' : showable('review');
+    case 'encrypted': return state.encrypted ? 'encrypted' : showable('review');
+    case 'review': return state.keys && Object.keys(findProblems()).length === 0 ? 'review' : showable('ballot');
+    case 'ballot': return state.keys ? 'ballot' : 'credential';
+    default: return 'credential';
+  }
+}
+
+onStepPopped((step) => {
+  if (!state.checked || !STEPS.has(state.screen) || state.busy || state.counting) return;
+  const shown = showable(step !== null && STEPS.has(step as Screen) ? step as Screen : 'credential');
+  if (shown !== step) replaceStep(shown);
+  state.screen = shown;
+  state.problems = {};
+  rerender();
+  focus(document.getElementById('screen-heading'));
+  window.scrollTo(0, 0);
+});
+// Every pick is sealed at once (a radio or checkbox fires 'change'); every step change seals too (go).
+document.addEventListener('change', () => sealChoices());
 
 /** A server whose own description differs from its record is refused too: it says two things at once. */
 function serverMismatch(info: ElectionInfo, checked: CheckedElection): string {
@@ -219,6 +346,8 @@ function useCredential(text: string): boolean {
     return false;
   }
   state.keys = keys;
+  state.draftKey = draftKey(checked.electionHash, normalized);
+  if (!restoreChoices(state.draftKey)) state.resumeStep = null;
   state.credentialDraft = '';
   state.credentialStart = normalized.slice(0, 5);
   state.credentialError = '';
@@ -234,6 +363,8 @@ async function lookUpPreviousBallot(key: string): Promise<void> {
     if (state.keys?.key !== key) return;
     state.previousBallot = last;
     rerender();
+    // A heading focused by go() is focusable only until the page is rebuilt: keep the voter's place.
+    if (document.activeElement === document.body) focus(document.getElementById('screen-heading'));
   } catch { /* only a notice: without it the booth works the same */ }
 }
 
@@ -287,7 +418,7 @@ async function voterSignedIn(): Promise<boolean> {
 /** After sign-in: the credential step (or the ballot, when the credential came in the link). */
 function afterSignIn(): void {
   signIn.error = '';
-  if (pendingCredential && !state.keys && useCredential(pendingCredential)) go('ballot');
+  if (pendingCredential && !state.keys && useCredential(pendingCredential)) go(stepAfterCredential());
   else go('credential', 'credential');
   announce(t('booth.signedIn', { voter: signIn.voter ?? '' }));
 }
@@ -455,15 +586,19 @@ function renderCredential(): Child {
     const input = byId<HTMLInputElement>('credential');
     if (useCredential(input.value)) {
       state.credentialDraft = '';
-      go('ballot');
+      go(stepAfterCredential());
     } else {
       rerender();
       focus(document.getElementById('credential'));
     }
   };
   const describedBy = state.credentialError ? 'credential-hint credential-error' : 'credential-hint';
+  const resumed = state.resumeFrom !== null;
   return h('section', { class: 'card' },
     h('h2', { id: 'screen-heading' }, t('booth.credentialTitle')),
+    resumed ? h('div', { class: 'notice info', id: 'resume-notice' },
+      h('p', null, t('booth.resumeCredential')),
+      h('p', null, t(hasDraft(state.electionId) ? 'booth.resumeDraftKept' : 'booth.resumeNoDraft'))) : null,
     h('form', { onSubmit, novalidate: true },
       h('div', { class: 'field' },
         h('label', { for: 'credential' }, t('booth.credentialLabel')),
@@ -495,6 +630,7 @@ function renderBallot(): Child {
     state.previousBallot && state.castCount === 0
       ? h('p', { class: 'notice info', id: 'voted-before' }, t('booth.votedBefore', { time: formatInZone(state.previousBallot.time, currentLanguage()) }))
       : null,
+    state.draftRestored ? h('p', { class: 'notice ok', id: 'draft-restored', role: 'status' }, t('booth.draftRestored')) : null,
     h('p', null, t(state.castCount > 0 ? 'booth.revoteNote' : 'booth.revoteRule')),
     h('p', { class: 'hint' }, t('booth.usingCredential', { start: `${state.credentialStart}-…` }), ' ', otherCredentialButton()));
   const problemIds = Object.keys(state.problems);
@@ -647,18 +783,7 @@ function review(): void {
 }
 
 /** The voter's answers in words, question by question (for review and audit). */
-function choicesList(choices: Choices): HTMLElement {
-  return h('dl', { class: 'choices' }, questions().map((q) => {
-    const a = choices[q.id];
-    let shown: Child;
-    if (!a) shown = '—';
-    else if (a.type === 'choice') shown = a.candidate === null ? t('booth.blank') : optionLabel(q, a.candidate);
-    else if (a.type === 'approval') shown = a.options.length === 0 ? t('booth.noneApproved') : h('ul', null, a.options.map((o) => h('li', null, optionLabel(q, o))));
-    else if (a.type === 'verdict') shown = h('ul', null, Object.entries(a.verdicts).map(([holder, v]) => h('li', null, `${optionLabel(q, holder)}: `, h('strong', null, verdictLabel(v)))));
-    else shown = motionLabel(a.vote);
-    return [h('dt', null, q.title), h('dd', null, shown)];
-  }));
-}
+const choicesList = (choices: Choices): HTMLElement => answersList(questions(), choices);
 
 function renderReview(): Child {
   return h('section', { class: 'card' },
@@ -745,6 +870,7 @@ function renderAudit(): Child {
     trackingCodeBlock(a.trackingCode),
     a.choices ? [h('p', null, t('booth.auditContains')), choicesList(a.choices)] : null,
     h('p', null, t('booth.auditDiscarded')),
+    h('p', { id: 'audit-elsewhere' }, t('booth.auditElsewhere'), ' ', h('a', { href: `/audit/${encodeURIComponent(state.electionId)}` }, `${location.origin}/audit/${encodeURIComponent(state.electionId)}`)),
     h('div', { class: 'actions' },
       h('button', { type: 'button', class: 'primary', onClick: () => { state.audit = null; go('review'); } }, t('booth.backToReview')),
       h('button', { type: 'button', onClick: () => download(`veche-audit-${safeName(state.electionId)}-${a.trackingCode.slice(0, 12)}.json`, a.data) }, t('booth.downloadAudit'))));
@@ -765,6 +891,9 @@ async function cast(): Promise<void> {
     const signatureOk = verifyReceipt(receipt, checked.boardKey) && receipt.trackingCode === enc.trackingCode && receipt.election === checked.electionHash;
     state.cast = { receipt, signatureOk };
     state.receipts.push(receipt);
+    // Kept in this tab before it is shown, so a reload never loses it; the cast choices are not kept.
+    state.receiptNotKept = !keepReceipt(state.electionId, receipt);
+    forgetDraft(state.electionId);
     state.countReport = null;
     state.castCount++;
     state.encrypted = null;
@@ -799,6 +928,7 @@ function renderCast(): Child {
       h('dt', null, t('booth.receiptSeq')), h('dd', null, String(receipt.seq)),
       h('dt', null, t('booth.receiptHash')), h('dd', { class: 'mono' }, receipt.hash)),
     h('p', null, t('booth.keepCode')),
+    state.receiptNotKept ? h('div', { class: 'notice warning', id: 'receipt-not-kept', role: 'alert' }, t('booth.receiptNotKept')) : h('p', { class: 'hint', id: 'receipt-kept' }, t('booth.receiptKept')),
     h('p', null, h('a', { href: `/board/${id}#tracking=${receipt.trackingCode}` }, t('booth.findOnBoard'))),
     infoBox(t('booth.revoteRule')),
     h('div', { class: 'actions' },
