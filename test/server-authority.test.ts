@@ -18,6 +18,7 @@ import { credentialKeys } from '../src/credentials/credentials.js';
 import { encryptBallot } from '../src/ballot/encrypt.js';
 import { selectionGroups } from '../src/manifest/layout.js';
 import type { Manifest } from '../src/manifest/types.js';
+import { ManifestError, validateManifest } from '../src/manifest/validate.js';
 import { buildApp, type VecheApp } from '../src/server/app.js';
 import { ensureAdminToken } from '../src/server/auth.js';
 import { SqliteServerMailStore } from '../src/server/mail/sqlite-store.js';
@@ -30,9 +31,7 @@ import { electionFingerprint } from '../src/verify/voter-check.js';
 import { tinyManifest } from './helpers/election-fixture.js';
 import { freshDatabase } from './helpers/postgres.js';
 import { call, ok, recordEvents, recordText } from './helpers/server.js';
-import { rolesOf } from './helpers/election.js';
-import { commitTrusteeKey, finishKeyCeremony, makeShares, revealTrusteeKey, type TrusteeSecret } from '../src/keyceremony/trustee.js';
-import type { PayloadByType } from '../src/record/events.js';
+import { keyCeremony, serverManifest } from './server-authority-fixture.js';
 import { readMail, startSmtp, type TestSmtp } from './credentials-fixture.js';
 import { accountStores, startAccountsServer, TestBrowser } from './accounts-fixture.js';
 
@@ -68,37 +67,17 @@ const REGISTER = [
   'Dana Weiß,dana@example.org,1,de',
 ].join('\n') + '\n';
 
-/** A manifest whose server is its credential authority: the admin leaves the key out. */
-const drafts = new Map<string, Manifest>();
-function serverManifest(id: string): Manifest {
-  const m = tinyManifest(id);
-  drafts.set(id, m);
-  return { ...m, title: `Council ${id}`, credentialAuthority: { name: 'The voting server', operatedBy: 'server' } as Manifest['credentialAuthority'] };
-}
-
-/** The trustees' steps over HTTP, as their machines would (helpers/server.ts keyCeremony also looks up
- *  a test secret of the credential authority, which here only the server holds). */
-async function keyCeremony(base: string, id: string, tokens: Record<string, string>): Promise<TrusteeSecret[]> {
-  const [genesis] = await recordEvents(base, id, 'election');
-  const { manifest } = genesis!.payload as PayloadByType['election'];
-  const path = (t: string, step: string) => `/api/elections/${id}/trustees/${t}/${step}`;
-  const committed = rolesOf(drafts.get(id)!).trustees.map((t) => commitTrusteeKey(t, genesis!.hash, manifest));
-  for (const c of committed) await ok(base, 'POST', path(c.secret.trustee, 'commitment'), { token: tokens[c.secret.trustee]!, json: c.commitment });
-  for (const c of committed) await ok(base, 'POST', path(c.secret.trustee, 'key'), { token: tokens[c.secret.trustee]!, json: revealTrusteeKey(c.secret) });
-  const keys = (await recordEvents(base, id, 'trustee-key')).map((e) => e.payload as PayloadByType['trustee-key']);
-  for (const c of committed) await ok(base, 'POST', path(c.secret.trustee, 'shares'), { token: tokens[c.secret.trustee]!, json: makeShares(c.secret, keys) });
-  const shares = (await recordEvents(base, id, 'trustee-shares')).map((e) => e.payload as PayloadByType['trustee-shares']);
-  const finished: TrusteeSecret[] = [];
-  for (const c of committed) {
-    const done = finishKeyCeremony(c.secret, keys, shares);
-    if (done.kind !== 'ready') throw new Error(`trustee ${c.secret.trustee} complains`);
-    await ok(base, 'POST', path(c.secret.trustee, 'ready'), { token: tokens[c.secret.trustee]!, json: done.ready });
-    finished.push(done.secret);
-  }
-  return finished;
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+test('manifest: credentialAuthority.operatedBy is "server" or absent; anything else is refused by path', () => {
+  const m = tinyManifest('sa-manifest');
+  const server = { ...m, credentialAuthority: { ...m.credentialAuthority, operatedBy: 'server' } };
+  assert.equal(validateManifest(server).credentialAuthority.operatedBy, 'server');
+  assert.equal(validateManifest(m).credentialAuthority.operatedBy, undefined);
+  for (const bad of ['admin', true, null, 'Server']) {
+    assert.throws(() => validateManifest({ ...m, credentialAuthority: { ...m.credentialAuthority, operatedBy: bad } }), (e: unknown) => e instanceof ManifestError && e.errors.some((x) => /^credentialAuthority\.operatedBy: expected "server"/.test(x)));
+  }
+});
 
 for (const f of factories) {
   describe(`the server as credential authority (${f.name})`, () => {

@@ -1,0 +1,79 @@
+// The booth and the results page of an election whose server made the credentials (spec §6.5) say so
+// first, in Debian's Chromium against the server as `npm start` runs it, with VECHE_SMTP_URL pointing
+// at a real SMTP server: the voter opens the link from their mail and sees the warning before the ballot.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser } from 'playwright-core';
+import { runServer, type RunningServer } from '../src/server/run.js';
+import { ok } from './helpers/server.js';
+import { freePort } from './helpers/server-process.js';
+import { buildWeb, chromiumAvailable, launchChromium, screenshot, seriousA11yViolations, tempDir, watchPage, WEB_DIR } from './helpers/browser.js';
+import { readMail, startSmtp, type TestSmtp } from './credentials-fixture.js';
+import { keyCeremony, serverManifest } from './server-authority-fixture.js';
+import { tinyManifest } from './helpers/election-fixture.js';
+
+const skip = chromiumAvailable() ? false : 'Debian Chromium is not installed (scripts/install-system-deps.sh)';
+
+describe('Chromium: the server made the credentials, and the booth and the results page say so', { skip, timeout: 120_000 }, () => {
+  let smtp: TestSmtp;
+  let server: RunningServer;
+  let browser: Browser;
+  let link = '';
+  const problems: string[] = [];
+  const id = 'sa-browser';
+
+  before(async () => {
+    buildWeb();
+    smtp = await startSmtp();
+    const port = await freePort();
+    process.env.VECHE_SMTP_URL = smtp.url;
+    process.env.VECHE_MAIL_RATE = '100/s';
+    server = await runServer({ port, host: '127.0.0.1', dataDir: tempDir('veche-sa-web-'), rateLimit: 0, demo: false, webDir: WEB_DIR, publicUrl: `http://127.0.0.1:${port}`, scheduleIntervalMs: 200 }, () => {});
+    const admin = { token: server.adminToken! };
+    const created = await ok(server.url, 'POST', '/api/elections', { ...admin, json: { ...serverManifest(id), languages: ['en', 'de'] } });
+    await keyCeremony(server.url, id, created.trusteeTokens);
+    await ok(server.url, 'PUT', `/api/elections/${id}/server-authority/voters`, { ...admin, json: { csv: 'name,email\nAnna Schmidt,anna@example.org\nIvan Petrov,ivan@example.org\n' } });
+    await ok(server.url, 'POST', `/api/elections/${id}/open`, admin);
+    await ok(server.url, 'POST', '/api/elections', { ...admin, json: tinyManifest('sa-browser-own') });
+    for (let i = 0; i < 400 && !smtp.received.some((m) => m.to === 'anna@example.org'); i++) await new Promise((r) => setTimeout(r, 25));
+    link = readMail(smtp.received.find((m) => m.to === 'anna@example.org')!.mail.text ?? '').link;
+    browser = await launchChromium();
+  });
+  after(async () => { await browser?.close(); await server?.close(); await smtp?.close(); });
+
+  it('the booth opened from the mailed link warns before the ballot', async () => {
+    const context = await browser.newContext({ locale: 'en-US' });
+    const page = await context.newPage();
+    watchPage(page, problems);
+    await page.goto(link);
+    const notice = await page.waitForSelector('#server-authority');
+    assert.match(await notice.textContent() ?? '', /voting server itself made and mailed this election’s credentials.*could vote in any voter’s place/);
+    await screenshot(page, 'booth-server-authority');
+    assert.deepEqual(await seriousA11yViolations(page), []);
+    await context.close();
+  });
+
+  it('the results page warns too, in the reader\'s language', async () => {
+    const context = await browser.newContext({ locale: 'de-DE' });
+    const page = await context.newPage();
+    watchPage(page, problems);
+    await page.goto(`${server.url}/results/${id}`);
+    const notice = await page.waitForSelector('#server-authority');
+    assert.match(await notice.textContent() ?? '', /Abstimmungsserver selbst erzeugt/);
+    await screenshot(page, 'results-server-authority');
+    assert.deepEqual(await seriousA11yViolations(page), []);
+    await context.close();
+  });
+
+  it('an election with an authority of its own shows no such warning', async () => {
+    const context = await browser.newContext({ locale: 'en-US' });
+    const page = await context.newPage();
+    watchPage(page, problems);
+    await page.goto(`${server.url}/results/sa-browser-own`);
+    await page.waitForSelector('h1');
+    await page.waitForLoadState('networkidle');
+    assert.equal(await page.$('#server-authority'), null);
+    await context.close();
+    assert.deepEqual(problems, []);
+  });
+});
