@@ -296,7 +296,7 @@ describe('an election by hand, one command per person', () => {
 
   test('veche verify on a prefix says where the election stands and exits 0; --final exits 1 until the result', async () => {
     const prefixes: [string, RegExp][] = [
-      ['prefix-created.jsonl', /Standing: setup, key ceremony: 0 of 3 trustees committed, no credential list yet; 1 events; every check so far holds/],
+      ['prefix-created.jsonl', /Standing: setup, key ceremony: 0 of 3 trustees committed, no credential list yet; 1 event; every check so far holds/],
       ['prefix-shares.jsonl', /Standing: setup, key ceremony: 0 of 3 trustees ready, no credential list yet; \d+ events; every check so far holds/],
       ['prefix-open.jsonl', /Standing: poll open, 5 ballots; \d+ events; every check so far holds/],
       ['prefix-tallied.jsonl', /Standing: tallied \(4 ballots counted\), 0 of 2 decryption shares; \d+ events; every check so far holds/],

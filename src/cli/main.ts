@@ -10,6 +10,7 @@ import { serveCommand } from './commands/serve.js';
 // ranked counting (issue 12 point 4)
 import { rankedCommand } from './commands/ranked.js';
 import { workerCommand } from './commands/worker.js';
+import { resultCommand } from './commands/result.js'; // result pdf/csv (issue 11 point 7)
 import { UsageError } from './args.js';
 
 export const HELP = `veche: verifiable voting
@@ -32,6 +33,7 @@ Server:
 
 Anyone:
   verify        recompute every check of an election record
+  result        the result of a verified record as a PDF report or CSV
   ranked        count a BLT ballot file: Meek STV, Scottish STV, IRV, Schulze
   worker        run verification jobs from a queue (veche verify --queue)
 `;
@@ -48,6 +50,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   serve: serveCommand,
   ranked: rankedCommand, // ranked counting (issue 12 point 4)
   worker: workerCommand,
+  result: resultCommand, // result pdf/csv (issue 11 point 7)
 };
 
 export async function main(argv: string[]): Promise<number> {

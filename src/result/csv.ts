@@ -5,6 +5,7 @@
 // Browser-safe: the results page builds the file from the record it checked.
 import type { Manifest, Option, Question } from '../manifest/types.js';
 import type { ResultPayload } from '../record/events.js';
+import type { TieBreakResult } from '../tally/rules.js';
 import { MOTION_OPTIONS, VERDICTS } from '../manifest/types.js';
 
 export const RESULT_CSV_HEADER = ['question_id', 'question', 'type', 'item_id', 'item', 'answer', 'votes', 'of', 'outcome'] as const;
@@ -17,6 +18,12 @@ function field(v: string | number): string {
 
 const items = (q: Question): Option[] =>
   q.type === 'choice' ? q.candidates : q.type === 'approval' ? q.options : q.type === 'verdict' ? q.officeHolders : [];
+
+/** The tie-break row's outcome: the rule, the seed, and what it decided (spec §12.1). */
+function tieBreakText(tb: TieBreakResult): string {
+  if (tb.method === 'runoff') return tb.runoff.length ? `runoff needed: ${tb.runoff.join(' ')}` : 'runoff if tied: no tie';
+  return `${tb.drawn.length ? `drawn by lot: ${tb.drawn.join(' ')}` : 'by lot if tied: no tie'}; seed ${tb.seed}; lot order ${tb.lotOrder.join(' ')}`;
+}
 
 /** The CSV text: turnout rows, then every count of every question. */
 export function resultCsv(manifest: Manifest, result: ResultPayload, eligibleVoters: number): string {
@@ -31,9 +38,11 @@ export function resultCsv(manifest: Manifest, result: ResultPayload, eligibleVot
       case 'choice':
         for (const c of r.counts) rows.push([q.id, q.title, r.type, c.id, label(c.id), '', c.votes, r.valid, c.id === r.winner ? 'elected' : r.tie.includes(c.id) ? 'tie' : '']);
         rows.push([q.id, q.title, r.type, '', '', 'blank', r.blank, r.cast, r.outcome === 'elected' ? '' : r.outcome]);
+        if (r.tieBreak) rows.push([q.id, q.title, r.type, '', '', 'tie-break', '', '', `${r.tieBreak.method}: ${tieBreakText(r.tieBreak)}`]);
         break;
       case 'approval':
         for (const c of r.counts) rows.push([q.id, q.title, r.type, c.id, label(c.id), '', c.votes, r.cast, r.winners.includes(c.id) ? 'winner' : r.tie.includes(c.id) ? 'tie' : '']);
+        if (r.tieBreak) rows.push([q.id, q.title, r.type, '', '', 'tie-break', '', '', `${r.tieBreak.method}: ${tieBreakText(r.tieBreak)}`]);
         break;
       case 'verdict':
         for (const row of r.officeHolders) {

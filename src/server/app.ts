@@ -24,6 +24,7 @@ import { Outbox, type ServerMailSettings } from './mail/outbox.js';
 import { ServerAuthority } from './authority/server-authority.js';
 import { serverAuthorityRoutes } from './authority/routes.js';
 import { startMailRounds } from './mail/rounds.js';
+import { reportRoutes } from './routes/report.js'; // result report PDF (issue 11 point 7)
 // <-- server mail
 
 export interface ServerSettings {
@@ -136,6 +137,7 @@ export async function buildApp(store: BoardStore, settings: ServerSettings = {})
   await app.register(adminRoutes, { elections, access });
   await app.register(authorityRoutes, { elections, credentialsBodyLimit: settings.credentialsBodyLimit ?? CREDENTIALS_BODY_LIMIT, access });
   await app.register(trusteeRoutes, { elections });
+  await app.register(reportRoutes, { elections, publicUrl: settings.accounts?.publicUrl ?? null }); // result report PDF (issue 11 point 7)
   // server mail and server authority (spec §6.5) -->
   const outbox = settings.serverMail ? new Outbox(settings.serverMail) : null;
   const serverAuthority = outbox ? new ServerAuthority(elections, outbox) : null;

@@ -4,8 +4,13 @@ import type { Report } from './report.js';
 import type { VerifierState } from './state.js';
 import { trusteesAtFault } from '../keyceremony/ceremony.js';
 
+/** "1 ballot", "2 ballots": the count with its noun in the number English gives it (Intl.PluralRules). */
+export function counted(x: number, one: string, other: string): string {
+  return `${x.toLocaleString('en-US')} ${new Intl.PluralRules('en-US').select(x) === 'one' ? one : other}`;
+}
+
 export function standing(st: VerifierState, report: Report, events: number): string {
-  const n = (x: number) => x.toLocaleString('en-US');
+  const ballotsN = (x: number) => counted(x, 'ballot', 'ballots');
   const ballots = st.trackingCodes.size;
   const m = st.manifest;
   let where: string;
@@ -15,13 +20,13 @@ export function standing(st: VerifierState, report: Report, events: number): str
   else if (st.phase === 'setup') {
     const c = st.ceremony;
     const t = m.trustees.length;
-    const step = c.jointKey ? 'key ceremony done' : c.ready.size > 0 || c.shares.size === t ? `key ceremony: ${c.ready.size} of ${t} trustees ready`
-      : c.keys.size === t ? `key ceremony: ${c.shares.size} of ${t} trustees sent shares` : c.commitments.size === t ? `key ceremony: ${c.keys.size} of ${t} keys revealed` : `key ceremony: ${c.commitments.size} of ${t} trustees committed`;
-    where = `setup, ${step}, ${st.credentials ? `${n(st.credentials.size)} credentials` : 'no credential list yet'}`;
-  } else if (st.phase === 'open') where = `poll open, ${n(ballots)} ballots`;
-  else if (st.phase === 'closed') where = `poll closed, ${n(ballots)} ballots, no tally yet`;
-  else if (st.phase === 'tallied') where = `tallied (${n(st.tally?.ballots ?? 0)} ballots counted), ${st.decryptionShares.length} of ${m.threshold} decryption shares`;
-  else where = `result published (${n(st.result?.ballots ?? 0)} ballots counted)`;
+    const step = c.jointKey ? 'key ceremony done' : c.ready.size > 0 || c.shares.size === t ? `key ceremony: ${c.ready.size} of ${counted(t, 'trustee', 'trustees')} ready`
+      : c.keys.size === t ? `key ceremony: ${c.shares.size} of ${counted(t, 'trustee', 'trustees')} sent shares` : c.commitments.size === t ? `key ceremony: ${c.keys.size} of ${counted(t, 'key', 'keys')} revealed` : `key ceremony: ${c.commitments.size} of ${counted(t, 'trustee', 'trustees')} committed`;
+    where = `setup, ${step}, ${st.credentials ? counted(st.credentials.size, 'credential', 'credentials') : 'no credential list yet'}`;
+  } else if (st.phase === 'open') where = `poll open, ${ballotsN(ballots)}`;
+  else if (st.phase === 'closed') where = `poll closed, ${ballotsN(ballots)}, no tally yet`;
+  else if (st.phase === 'tallied') where = `tallied (${ballotsN(st.tally?.ballots ?? 0)} counted), ${st.decryptionShares.length} of ${counted(m.threshold, 'decryption share', 'decryption shares')}`;
+  else where = `result published (${ballotsN(st.result?.ballots ?? 0)} counted)`;
   const verdict = report.okSoFar ? 'every check so far holds' : `FAILING: ${report.failedChecks.filter((c) => c !== 'record.complete').join(', ')}`;
-  return `${where}; ${n(events)} events; ${verdict}`;
+  return `${where}; ${counted(events, 'event', 'events')}; ${verdict}`;
 }

@@ -2,6 +2,7 @@
 // The language is chosen from those the page offers (for the booth: the election's languages), by the
 // voter's earlier choice, else the browser's preferences; a switcher changes it at any time.
 import { english, names } from 'veche:i18n';
+import { fillText, pluralKey, type Params } from '../../src/result/texts.js';
 
 const STORAGE_KEY = 'veche-language';
 const FALLBACK = 'en';
@@ -83,23 +84,17 @@ function lookup(key: string): string | undefined {
   return catalogs[current]?.[key] ?? catalogs[FALLBACK]?.[key];
 }
 
-function fill(text: string, params?: Record<string, string | number>): string {
-  if (!params) return text;
-  return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? formatValue(params[name]!) : m));
-}
-
-const formatValue = (v: string | number): string => (typeof v === 'number' ? formatNumber(v) : v);
+const fill = (text: string, params?: Params): string => fillText(text, params, formatNumber);
 
 /** The text for `key` in the current language, with {name} placeholders filled. */
-export function t(key: string, params?: Record<string, string | number>): string {
+export function t(key: string, params?: Params): string {
   return fill(lookup(key) ?? key, params);
 }
 
-/** A plural form: `key.one`, `key.few`, `key.many`, `key.other`… chosen by the language's rules for `n`. */
-export function tn(key: string, n: number, params?: Record<string, string | number>): string {
-  const form = new Intl.PluralRules(current).select(n);
-  const text = lookup(`${key}.${form}`) ?? lookup(`${key}.other`) ?? key;
-  return fill(text, { n, ...params });
+/** A plural form: `key.one`, `key.few`, `key.many`, `key.other`… chosen by the language's rules for `n`
+ *  (the rule of src/result/texts.ts, which the PDF report uses too). */
+export function tn(key: string, n: number, params?: Params): string {
+  return fill(lookup(pluralKey(current, key, n, (k) => lookup(k) !== undefined)) ?? key, { n, ...params });
 }
 
 /** True when the current catalog (or English) has `key`: for optional texts such as server error codes. */

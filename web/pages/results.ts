@@ -18,6 +18,8 @@ import type { ResultPayload } from '../../src/record/events.js';
 import type { VerifyMessage } from '../workers/verify-record.js';
 import { resultCsv } from '../../src/result/csv.js';
 import { download, safeName } from '../lib/files.js';
+import { tieBreakLines } from '../../src/result/summary.js';
+import type { Texts } from '../../src/result/texts.js';
 
 interface BrowserCheck {
   status: 'running' | 'done' | 'error';
@@ -110,6 +112,15 @@ function countTable(caption: string, head: string, rows: Row[], whole: number, w
 
 const names = (q: Question, ids: string[]): string => ids.map((id) => optionLabel(q, id)).join(', ');
 
+/** The page's texts in the shape the shared summaries take (src/result/summary.ts). */
+const pageTexts = (): Texts => ({ lang: currentLanguage(), t, tn, number: formatNumber, percent: formatPercent });
+
+/** The manifest's tie-break rule and what it decided (spec §12.1), as the PDF report says it. */
+function tieBreak(q: Question, r: ChoiceResult | ApprovalResult): Child {
+  const lines = tieBreakLines(pageTexts(), q, r.tieBreak, r.tie);
+  return lines.length ? h('div', { class: 'tie-break' }, lines.map((line) => h('p', { class: 'hint' }, line))) : null;
+}
+
 function choice(q: Question, r: ChoiceResult): Child {
   const outcome = r.outcome === 'elected' ? t('results.elected', { name: optionLabel(q, r.winner!) })
     : r.outcome === 'tie' ? t('results.tie', { names: names(q, r.tie) })
@@ -119,17 +130,19 @@ function choice(q: Question, r: ChoiceResult): Child {
   return [
     h('p', { class: 'outcome' }, outcome),
     countTable(t('results.votesFor', { title: q.title }), t('results.colCandidate'), rows, r.valid, t('results.ofValid')),
-    h('p', { class: 'hint' }, t('results.choiceFacts', { valid: r.valid, blank: r.blank }), r.absoluteMajority ? ` ${t('rules.absoluteMajority')}` : ''),
+    h('p', { class: 'hint' }, `${tn('results.validVotes', r.valid)} ${tn('results.blankVotes', r.blank)}`, r.absoluteMajority ? ` ${t('rules.absoluteMajority')}` : ''),
+    tieBreak(q, r),
   ];
 }
 
 function approval(q: Question, r: ApprovalResult): Child {
   const outcome = r.outcome === 'decided' ? t('results.approvalWinners', { names: names(q, r.winners) })
-    : t('results.approvalTie', { names: r.winners.length ? names(q, r.winners) : '—', tie: names(q, r.tie), n: r.undecided });
+    : tn('results.approvalTie', r.undecided, { names: r.winners.length ? names(q, r.winners) : '—', tie: names(q, r.tie) });
   const rows: Row[] = r.counts.map((c) => ({ label: optionLabel(q, c.id), votes: c.votes, cls: r.winners.includes(c.id) ? 'win' : '', note: r.winners.includes(c.id) ? t('results.approvalWinner') : '' }));
   return [
     h('p', { class: 'outcome' }, outcome),
     countTable(t('results.approvalsFor', { title: q.title }), t('results.colOption'), rows, r.cast, t('results.ofCast')),
+    tieBreak(q, r),
   ];
 }
 
@@ -220,7 +233,10 @@ function render(): Child {
       h('p', { class: 'hint' }, tn('results.ballotsCounted', r.ballots), ' ', t('results.decryptedBy', { trustees: r.trustees.map((tid) => info.manifest.trustees.find((x) => x.id === tid)?.name ?? tid).join(', ') }))),
     h('div', { class: 'actions' },
       h('button', { type: 'button', id: 'download-csv', onClick: () => download(`results-${safeName(info.id)}.csv`, resultCsv(info.manifest, r, info.eligible), 'text/csv') }, t('results.downloadCsv')),
-      checked ? null : h('span', { class: 'hint' }, ' ', t('results.downloadUnchecked'))),
+      checked ? null : h('span', { class: 'hint' }, ' ', t('results.downloadUnchecked')),
+      // The PDF is the server's (made from its record after its verifier passed); labelled as such.
+      h('a', { class: 'button', id: 'download-pdf', href: `/api/elections/${encodeURIComponent(info.id)}/report.pdf?lang=${encodeURIComponent(currentLanguage())}`, download: '' }, t('results.downloadPdf')),
+      h('span', { class: 'hint' }, ' (', t('results.pdfNote'), ')')),
     state.check ? browserCheck(state.check) : null,
     state.result ? verification(state.result) : null,
     r.results.map((qr, i) => {
