@@ -183,6 +183,42 @@ static void table_mul(ge25519_p3 *r, const fixed_table *t, const unsigned char *
 
 static void table_finalize(napi_env env, void *data, void *hint) { (void) env; (void) hint; free(data); }
 
+// ---- decoded points, remembered per thread ------------------------------------------------------
+// The batch check decodes every point before it is hashed (isValid) and again when the msm needs it.
+// Each Node environment (main thread, each worker) keeps the last decodings it made in a direct-mapped
+// table keyed by the whole 32-byte encoding: a hit is the decoding of exactly those bytes (compared in
+// full), so it returns what decode() would; a miss decodes. Only successful decodings are stored.
+// Freed with the environment (napi_set_instance_data's finalizer).
+#define DCACHE_BITS 14
+typedef struct { unsigned char enc[32]; unsigned char used; ge25519_p3 p; } dentry;
+typedef struct { dentry e[1 << DCACHE_BITS]; } dcache;
+
+static size_t dslot(const unsigned char *s) {
+  uint64_t a, b;
+  memcpy(&a, s, 8); memcpy(&b, s + 8, 8);
+  return (size_t) (((a ^ (b << 1)) * 0x9E3779B97F4A7C15ULL) >> (64 - DCACHE_BITS));
+}
+
+static dcache *cache_of(napi_env env) {
+  void *data = NULL;
+  if (napi_get_instance_data(env, &data) != napi_ok) return NULL;
+  return (dcache *) data;
+}
+
+static void cache_free(napi_env env, void *data, void *hint) { (void) env; (void) hint; free(data); }
+
+// decode() through the environment's table (c may be NULL: then it is decode()).
+static int decode_cached(dcache *c, ge25519_p3 *p, const unsigned char *s) {
+  if (!c) return decode(p, s);
+  dentry *e = &c->e[dslot(s)];
+  if (e->used && memcmp(e->enc, s, 32) == 0) { *p = e->p; return 0; }
+  if (decode(p, s) != 0) return -1;
+  memcpy(e->enc, s, 32);
+  e->p = *p;
+  e->used = 1;
+  return 0;
+}
+
 // Tables carry this tag, so no other external object is ever read as one.
 static const napi_type_tag TABLE_TAG = { 0x7665636865746162ULL, 0x6c652d7631000000ULL };
 
@@ -192,7 +228,7 @@ static napi_value js_is_valid(napi_env env, napi_callback_info info) {
   napi_value argv[1]; napi_value res; ge25519_p3 p;
   if (!get_args(env, info, 1, argv)) THROW(env, "veche-native: isValid(bytes)");
   const unsigned char *b = bytes_arg(env, argv[0], 32, NULL);
-  CHECK(env, napi_get_boolean(env, b != NULL && decode(&p, b) == 0, &res));
+  CHECK(env, napi_get_boolean(env, b != NULL && decode_cached(cache_of(env), &p, b) == 0, &res));
   return res;
 }
 
@@ -319,12 +355,43 @@ static napi_value js_sum(napi_env env, napi_callback_info info) {
 }
 
 // msm(points, scalars) -> Σ k_i·P_i (32n bytes each; variable time: public data only). Pippenger's
-// bucket method over libsodium's additions: ~3 µs a term at n ≈ 10^4 (+ ~4.5 µs decoding), against a
-// ~50 µs multiplication. For batch verification (docs/performance.md); checked against the composition.
+// bucket method over libsodium's additions, for batch verification (src/crypto/proofs/linear.ts):
+// - a scalar above q/2 is replaced by q − k with the point negated (the same term: (q−k)·(−P) = k·P),
+//   so the −w coefficients of the commitments (w a 128-bit weight) become 128-bit scalars;
+// - signed digits in [−2^(c−1), 2^(c−1)): half the buckets, a negative digit subtracts;
+// - the window c minimises the additions counted for these scalars' lengths (terms + buckets);
+// - each point is decoded once (through the thread's table, so a point isValid just decoded is not
+//   decoded again) and turned into libsodium's cached form once.
 static unsigned msm_digit(const unsigned char *k, int bit, int c) {
   unsigned v = 0;
   for (int j = 0; j < c && bit + j < 256; j++) v |= ((k[(bit + j) >> 3] >> ((bit + j) & 7)) & 1u) << j;
   return v;
+}
+
+// The group order q = 2^252 + 27742317777372353535851937790883648493, little-endian.
+static const unsigned char ORDER_LE[32] = {
+  0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10 };
+
+// out = q − k for 0 <= k <= q (little-endian, 32 bytes).
+static void order_minus(unsigned char *out, const unsigned char *k) {
+  int borrow = 0;
+  for (int i = 0; i < 32; i++) {
+    int d = (int) ORDER_LE[i] - (int) k[i] - borrow;
+    borrow = d < 0;
+    out[i] = (unsigned char) (d + (borrow ? 256 : 0));
+  }
+}
+
+// a < b as little-endian 256-bit integers.
+static int less_le(const unsigned char *a, const unsigned char *b) {
+  for (int i = 31; i >= 0; i--) if (a[i] != b[i]) return a[i] < b[i];
+  return 0;
+}
+
+static int bit_length(const unsigned char *k) {
+  for (int i = 31; i >= 0; i--) if (k[i]) { int b = 8; while (!(k[i] >> (b - 1))) b--; return 8 * i + b; }
+  return 0;
 }
 
 static napi_value js_msm(napi_env env, napi_callback_info info) {
@@ -339,25 +406,69 @@ static napi_value js_msm(napi_env env, napi_callback_info info) {
   r = id;
   if (n == 0) return point_out(env, &r);
   for (size_t i = 0; i < n; i++) if (!scalar_ok(kb + 32 * i)) THROW(env, "veche-native: a scalar must be 32 canonical bytes");
-  int c = n < 32 ? 4 : n < 256 ? 6 : n < 2048 ? 8 : n < 16384 ? 11 : 13;
-  size_t nb = (size_t) 1 << c;
-  ge25519_p3 *P = malloc(n * sizeof *P), *bucket = malloc(nb * sizeof *bucket);
-  if (!P || !bucket) { free(P); free(bucket); THROW(env, "veche-native: allocation failed"); }
+  dcache *dc = cache_of(env);
+  unsigned char *K = malloc(32 * n);
+  unsigned char *neg = malloc(n);
+  ge25519_cached *P = malloc(n * sizeof *P);
+  if (!K || !neg || !P) { free(K); free(neg); free(P); THROW(env, "veche-native: allocation failed"); }
+  // Lengths of the (shortened) scalars: how many terms have each, for the choice of the window.
+  size_t hist[257] = {0};
+  int maxBits = 0;
   for (size_t i = 0; i < n; i++) {
-    if (decode(&P[i], pb + 32 * i) != 0) { free(P); free(bucket); THROW(env, "veche-native: not a canonical ristretto255 point"); }
-  }
-  for (int w = (253 + c - 1) / c - 1; w >= 0; w--) {
-    for (int d = 0; d < c; d++) p3_add(&r, &r, &r);
-    for (size_t b = 0; b < nb; b++) bucket[b] = id;
-    for (size_t i = 0; i < n; i++) {
-      unsigned d = msm_digit(kb + 32 * i, w * c, c);
-      if (d) p3_add(&bucket[d], &bucket[d], &P[i]);
+    ge25519_p3 p;
+    if (decode_cached(dc, &p, pb + 32 * i) != 0) { free(K); free(neg); free(P); THROW(env, "veche-native: not a canonical ristretto255 point"); }
+    ge25519_p3_to_cached(&P[i], &p);
+    const unsigned char *k = kb + 32 * i;
+    unsigned char m[32];
+    // Scalars >= q are refused by the JS side; here any k < 2^253 is reduced only if k <= q.
+    neg[i] = 0;
+    memcpy(K + 32 * i, k, 32);
+    if (!less_le(ORDER_LE, k)) {
+      order_minus(m, k);
+      if (less_le(m, k)) { memcpy(K + 32 * i, m, 32); neg[i] = 1; }
     }
+    int b = bit_length(K + 32 * i);
+    hist[b]++;
+    if (b > maxBits) maxBits = b;
+  }
+  // Additions for window c: every nonzero digit of every term, plus 2 per bucket per window.
+  int c = 1; double best = 0;
+  for (int t = 1; t <= 15; t++) { // digits fit int16_t, negated too
+    int W = (maxBits + 2 + t - 1) / t;
+    double cost = (double) W * (double) (1u << t);
+    for (int b = 0; b <= 256; b++) if (hist[b]) { int wb = (b + 2 + t - 1) / t; cost += (double) hist[b] * (wb < W ? wb : W); }
+    if (t == 1 || cost < best) { best = cost; c = t; }
+  }
+  int W = (maxBits + 2 + c - 1) / c; // W·c >= bits + 2: the last digit takes the last carry
+  size_t half = (size_t) 1 << (c - 1);
+  int16_t *D = malloc(n * (size_t) W * sizeof *D);
+  ge25519_p3 *bucket = malloc(half * sizeof *bucket);
+  if (!D || !bucket) { free(K); free(neg); free(P); free(D); free(bucket); THROW(env, "veche-native: allocation failed"); }
+  for (size_t i = 0; i < n; i++) {
+    int carry = 0;
+    for (int w = 0; w < W; w++) {
+      int v = (int) msm_digit(K + 32 * i, w * c, c) + carry;
+      carry = v >= (int) half;
+      if (carry) v -= 1 << c;
+      D[i * (size_t) W + w] = (int16_t) (neg[i] ? -v : v);
+    }
+  }
+  for (int w = W - 1; w >= 0; w--) {
+    for (int d = 0; d < c; d++) p3_add(&r, &r, &r);
+    for (size_t b = 0; b < half; b++) bucket[b] = id;
+    for (size_t i = 0; i < n; i++) {
+      int d = D[i * (size_t) W + w];
+      if (!d) continue;
+      ge25519_p1p1 t;
+      if (d > 0) { ge25519_add(&t, &bucket[d - 1], &P[i]); ge25519_p1p1_to_p3(&bucket[d - 1], &t); }
+      else { ge25519_sub(&t, &bucket[-d - 1], &P[i]); ge25519_p1p1_to_p3(&bucket[-d - 1], &t); }
+    }
+    // Σ (b+1)·bucket[b], by running sums from the top.
     ge25519_p3 run = id, acc = id;
-    for (size_t b = nb - 1; b > 0; b--) { p3_add(&run, &run, &bucket[b]); p3_add(&acc, &acc, &run); }
+    for (size_t b = half; b-- > 0;) { p3_add(&run, &run, &bucket[b]); p3_add(&acc, &acc, &run); }
     p3_add(&r, &r, &acc);
   }
-  free(P); free(bucket);
+  free(K); free(neg); free(P); free(D); free(bucket);
   return point_out(env, &r);
 }
 
@@ -367,6 +478,10 @@ static napi_value js_msm(napi_env env, napi_callback_info info) {
 static napi_value init(napi_env env, napi_value exports) {
   if (sodium_init() < 0) THROW(env, "veche-native: sodium_init failed");
   if (pthread_once(&G_ONCE, g_init) != 0) THROW(env, "veche-native: initialisation failed");
+  // The decoded-point table of this environment (zeroed: every entry unused).
+  dcache *dc = calloc(1, sizeof *dc);
+  if (!dc) THROW(env, "veche-native: allocation failed");
+  if (napi_set_instance_data(env, dc, cache_free, NULL) != napi_ok) { free(dc); THROW(env, "veche-native: N-API call failed"); }
   EXPORT("isValid", js_is_valid);
   EXPORT("baseMul", js_base_mul);
   EXPORT("mul", js_mul);
