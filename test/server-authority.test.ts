@@ -19,6 +19,7 @@ import { encryptBallot } from '../src/ballot/encrypt.js';
 import { selectionGroups } from '../src/manifest/layout.js';
 import type { Manifest } from '../src/manifest/types.js';
 import { ManifestError, validateManifest } from '../src/manifest/validate.js';
+import { SERVER_TEXTS, serverInvitationMail, serverReminderMail, trusteeMail } from '../src/credentials/templates/server-render.js';
 import { buildApp, type VecheApp } from '../src/server/app.js';
 import { ensureAdminToken } from '../src/server/auth.js';
 import { SqliteServerMailStore } from '../src/server/mail/sqlite-store.js';
@@ -68,6 +69,25 @@ const REGISTER = [
 ].join('\n') + '\n';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+test('the server\'s mail texts: six languages, every text, the same placeholders as English; the credential mail says the server sent it', () => {
+  const placeholders = (v: unknown): string[] => typeof v === 'string' ? [...v.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!).sort() : Object.values(v as object).flatMap(placeholders);
+  for (const l of ['en', 'ru', 'uk', 'de', 'fr', 'es']) {
+    const t = SERVER_TEXTS[l]!;
+    assert.deepEqual(Object.keys(t).sort(), Object.keys(SERVER_TEXTS.en!).sort(), l);
+    for (const [k, v] of Object.entries(SERVER_TEXTS.en!)) assert.deepEqual(placeholders((t as unknown as Record<string, unknown>)[k]), placeholders(v), `${l}.${k}`);
+    assert.deepEqual(Object.keys(t.trusteeSteps).sort(), ['commitment', 'decrypt', 'key', 'ready', 'shares']);
+  }
+  const notice = { name: 'Anna', title: 'Council', authority: 'The server', fingerprint: '1a2b 3c4d 5e6f 7a8b 9c0d', link: 'https://v.example/vote/x#credential=AAAAA-BBBBB-CCCCC-DDDDD-EEEEE', credential: 'AAAAA-BBBBB-CCCCC-DDDDD-EEEEE', weight: 1, questions: 1 };
+  const mail = serverInvitationMail('en', notice);
+  assert.match(mail.text, /comes from the voting server/);
+  assert.doesNotMatch(mail.text, /never sees your credential/, 'not the independent authority\'s line');
+  const reminder = serverReminderMail('ru', { name: 'Анна', title: 'Совет', page: 'https://v.example/vote/x', closes: new Date(Date.now() + 3 * 86_400_000).toISOString() });
+  assert.match(reminder.subject, /^Напоминание: Совет/);
+  assert.match(reminder.text, /закроется через 3 дня/);
+  assert.doesNotMatch(reminder.text, /\{\w+\}/, 'every placeholder filled');
+  assert.match(trusteeMail('de', { name: 'Ada', title: 'Rat', page: 'https://v.example/trustee/x/t1' }, 'decrypt').text, /Entschlüsseln Sie/);
+});
 
 test('manifest: credentialAuthority.operatedBy is "server" or absent; anything else is refused by path', () => {
   const m = tinyManifest('sa-manifest');
@@ -129,6 +149,7 @@ for (const f of factories) {
       assert.match(manifest.credentialAuthority.signingKey, /^[A-Za-z0-9_-]{43}$/, 'the server put its key in the manifest');
       const secrets = await keyCeremony(base, id, created.trusteeTokens);
 
+      smtp.defer.add('chloe@example.org'); // greylisted for now: her mail fails and is retried
       const issued = await ok(base, 'PUT', `/api/elections/${id}/server-authority/voters`, { ...admin(), json: { csv: REGISTER } });
       assert.deepEqual([issued.voters, issued.eligibleWeight], [4, 5]);
       const [list] = await recordEvents(base, id, 'credentials');
@@ -136,7 +157,17 @@ for (const f of factories) {
       assert.equal((await call(base, 'PUT', `/api/elections/${id}/server-authority/voters`, { ...admin(), json: { csv: REGISTER } })).body.error, 'already-issued');
 
       const voters = ['alice', 'boris', 'chloe', 'dana'];
-      await waitFor(() => voters.every((v) => mailsTo(`${v}@example.org`).length === 1), 'one credential mail to each voter');
+      const statusOf = async () => Object.fromEntries((await ok(base, 'GET', `/api/elections/${id}/server-authority/voters`, admin())).voters.map((v: any) => [v.voter, v]));
+      await waitFor(() => ['alice', 'boris', 'dana'].every((v) => mailsTo(`${v}@example.org`).length === 1), 'one credential mail to each voter');
+      for (let i = 0; i < 200 && (await statusOf())['chloe@example.org'].mail !== 'failed'; i++) await sleep(25);
+      const deferred = (await statusOf())['chloe@example.org'];
+      assert.equal(deferred.mail, 'failed', 'a greylisted mail is failed, for now');
+      assert.match(deferred.reply, /451|greylisted/);
+      assert.equal(mailsTo('chloe@example.org').length, 0);
+      assert.ok((await stores!.mail.voters(id)).find((v) => v.voter === 'chloe@example.org')!.credential, 'her credential is kept until it is out');
+      smtp.defer.delete('chloe@example.org');
+      await tick(); // the server's next look retries it
+      await waitFor(() => voters.every((v) => mailsTo(`${v}@example.org`).length === 1), 'one credential mail to each voter, chloe\'s on the retry');
       const mailOf = (v: string, i = 0) => mailsTo(`${v}@example.org`)[i]!.mail;
       assert.match(mailOf('boris').subject ?? '', /ваша ссылка/, 'in the voter\'s language');
       assert.match(mailOf('dana').text ?? '', /Abstimmungsserver/, 'the server says it made the credential');
