@@ -10,6 +10,7 @@ import { api, ApiError, errorText, type ElectionInfo, type ElectionSummary } fro
 import { announce, byId, focus, h, type Child } from '../lib/dom.js';
 import { postJson } from '../lib/trustee-store.js';
 import { currentSession, logout } from '../lib/account-api.js'; // accounts
+import { adminCall, copiedManifest, copyId, manageCard, manifestText } from '../lib/election-manage.js'; // organisers' actions
 import { availableLanguages, languageName, t, tn } from '../lib/i18n.js';
 import { errorBox, infoBox, okBox, rerender, runAction, sayStatus, startPage, testElectionNotice } from '../lib/page.js';
 import { phaseBadge } from '../lib/phase.js';
@@ -169,6 +170,14 @@ const state = {
   org: '',
   /** An irreversible step waiting for its confirm button. */
   confirming: null as null | 'close' | 'tally' | 'result',
+  // -- organisers' actions (web/lib/election-manage.ts)
+  /** The id of the draft whose manifest the editor holds (saved with PUT), or null for a new election. */
+  editing: null as string | null,
+  /** The election's archived mark (null: not known, e.g. a caller who may not see it). */
+  archived: null as boolean | null,
+  confirmingDelete: false,
+  deleteTyped: '',
+  // -- end organisers' actions
   // -- end accounts
 };
 
@@ -202,8 +211,11 @@ async function load(quiet = false): Promise<void> {
   const r = route();
   const before = JSON.stringify([state.elections, state.info]);
   try {
-    if (r.view === 'home') state.elections = await api.elections();
-    if (r.view === 'election') state.info = await api.election(r.id);
+    if (r.view === 'home') state.elections = await adminCall<ElectionSummary[]>('GET', '/api/admin/elections', state.token).catch(() => api.elections()); // archived ones too, where allowed
+    if (r.view === 'election') {
+      state.info = await api.election(r.id);
+      state.archived = await adminCall<{ archived: boolean }>('GET', `/api/elections/${encodeURIComponent(r.id)}/archived`, state.token).then((x) => x.archived, () => null);
+    }
     state.error = '';
   } catch (e) {
     state.error = e instanceof ApiError && e.status === 404 && r.view === 'election' ? t('admin.noElection', { id: r.id }) : errorText(e);
@@ -305,6 +317,22 @@ async function createElection(fromJson = false): Promise<void> {
     return;
   }
   state.draftErrors = [];
+  // -- organisers' actions: the editor holds a draft's manifest: saved in place (same id and tokens).
+  const editing = state.editing;
+  if (editing && fromJson) {
+    await act(async () => {
+      const saved = await adminCall<{ id: string; trusteeTokens: Record<string, string> }>('PUT', `/api/elections/${encodeURIComponent(editing)}/manifest`, state.token, manifest);
+      const tokens = JSON.parse(session(linksKey(saved.id)) ?? '{}') as Record<string, string>;
+      session(linksKey(saved.id), JSON.stringify({ ...tokens, ...saved.trusteeTokens }));
+      state.editing = null;
+      state.manifestJson = '';
+      state.info = null;
+      history.pushState(null, '', `#e/${saved.id}`);
+      return t('manage.saved', { id: saved.id });
+    });
+    return;
+  }
+  // -- end organisers' actions
   await act(async () => {
     // accounts: a signed-in admin creates the election in their organisation.
     if (state.account && !state.org) throw new Error(t('members.noOrganisation'));
@@ -336,6 +364,36 @@ const newAuthorityLink = () => act(async () => {
   return t('admin.newAuthorityLinkDone');
 });
 
+// -- organisers' actions (web/lib/election-manage.ts, src/server/election-admin.ts)
+function openEditor(manifestJson: string, editing: string | null, message: string): void {
+  state.editing = editing;
+  state.manifestJson = manifestJson;
+  state.draftErrors = [];
+  history.pushState(null, '', '#new'); // no hashchange: it would clear the message
+  say(message, true, 'e-manifest');
+}
+const editElection = () => openEditor(manifestText(state.info!.manifest), state.info!.id, t('manage.editing', { id: state.info!.id }));
+function copyElection(): void {
+  const m = state.info!.manifest;
+  const id = copyId(m.id, new Set((state.elections ?? []).map((e) => e.id)));
+  openEditor(manifestText(copiedManifest(m, id)), null, t('manage.copying', { id }));
+}
+const archiveElection = (archived: boolean) => act(async () => {
+  await adminCall('POST', `/api/elections/${encodeURIComponent(state.info!.id)}/${archived ? 'archive' : 'unarchive'}`, state.token, {});
+  return t(archived ? 'manage.archived' : 'manage.unarchived');
+});
+const deleteElection = () => act(async () => {
+  const id = state.info!.id;
+  if (state.deleteTyped.trim() !== id) throw new Error(t('manage.deleteTypeMismatch', { id }));
+  await adminCall('POST', `/api/elections/${encodeURIComponent(id)}/delete`, state.token, { confirm: state.deleteTyped.trim() });
+  state.confirmingDelete = false;
+  state.deleteTyped = '';
+  state.info = null;
+  history.pushState(null, '', '#');
+  return t('manage.deleted', { id });
+});
+// -- end organisers' actions
+
 const phaseAction = (action: 'open' | 'close' | 'tally' | 'result') => act(async () => {
   state.confirming = null; // accounts
   await api.adminAction(state.token, state.info!.id, action);
@@ -364,7 +422,8 @@ function render(): Child {
       state.elections === null ? h('p', { class: 'loading' }, t('page.loading'))
         : state.elections.length === 0 ? h('p', null, t('index.none'))
         : h('ul', { class: 'elections' }, state.elections.map((e) => h('li', null,
-            h('a', { href: `#e/${e.id}` }, e.title), ' ', phaseBadge(e.phase), ' ', h('span', { class: 'hint' }, `${e.id} · ${tn('index.ballots', e.ballots)}`))))),
+            h('a', { href: `#e/${e.id}` }, e.title), ' ', phaseBadge(e.phase), ' ', h('span', { class: 'hint' }, `${e.id} · ${tn('index.ballots', e.ballots)}`),
+            (e as { archived?: boolean }).archived ? [' ', h('span', { class: 'badge' }, t('manage.archivedBadge'))] : null)))),
   ];
 }
 
@@ -525,10 +584,12 @@ function renderDraft(): Child {
       textField('e-authority-name', t('admin.authorityName'), d.authorityName, (v) => { d.authorityName = v; }),
       textField('e-authority-key', t('admin.authorityKey'), d.authorityKey, (v) => { d.authorityKey = v; }, { wide: true, required: true, mono: true }, t('admin.authorityKeyHint', { url: `${location.origin}/authority/${d.id.trim() || '…'}` }))),
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', id: 'create', disabled: state.busy }, t('admin.create'))),
-    h('section', { class: 'card' },
-      h('h2', null, t('admin.fromManifest')),
+    h('section', { class: 'card', id: 'manifest-editor' },
+      h('h2', null, state.editing ? t('manage.editorHeading', { id: state.editing }) : t('admin.fromManifest')), // organisers' actions
       textField('e-manifest', t('admin.manifestJson'), state.manifestJson, (v) => { state.manifestJson = v; }, { multiline: true, rows: 6, mono: true }, t('admin.manifestJsonHint')),
-      h('div', { class: 'actions' }, h('button', { type: 'button', id: 'create-from-manifest', disabled: state.busy, onClick: () => void createElection(true) }, t('admin.createFromManifest')))));
+      h('div', { class: 'actions' },
+        h('button', { type: 'button', id: 'create-from-manifest', disabled: state.busy, onClick: () => void createElection(true) }, t(state.editing ? 'manage.save' : 'admin.createFromManifest')),
+        state.editing ? h('button', { type: 'button', id: 'cancel-edit', onClick: () => { state.editing = null; state.manifestJson = ''; rerender(); } }, t('members.cancel')) : null)));
 }
 
 function copyButton(inputId: string, label: string, name: string): HTMLElement {
@@ -583,6 +644,13 @@ function renderElection(bar: HTMLElement, message: HTMLElement): Child {
            }))]
         : null),
     renderAuthority(info),
+    manageCard({ // organisers' actions
+      info, archived: state.archived, busy: state.busy, confirmingDelete: state.confirmingDelete, deleteTyped: state.deleteTyped,
+      onEdit: editElection, onCopy: copyElection, onArchive: (a) => void archiveElection(a),
+      onAskDelete: () => { state.confirmingDelete = true; state.deleteTyped = ''; rerender(); focus(document.getElementById('delete-confirm-text')); },
+      onDeleteTyped: (v) => { state.deleteTyped = v; }, onDelete: () => void deleteElection(),
+      onCancelDelete: () => { state.confirmingDelete = false; rerender(); },
+    }),
     h('section', { class: 'card', 'aria-labelledby': 'poll-heading' },
       h('h2', { id: 'poll-heading' }, t('admin.poll')),
       h('p', null, t(`admin.phaseHelp.${info.phase}`)),
@@ -648,6 +716,7 @@ function renderAuthority(info: ElectionInfo): Child {
 window.addEventListener('hashchange', () => {
   state.message = '';
   state.draftErrors = [];
+  if (route().view !== 'new') state.editing = null; // organisers' actions: leaving the editor forgets the edit
   void load().then(() => focus(document.querySelector('h1')));
 });
 
