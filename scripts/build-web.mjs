@@ -29,6 +29,7 @@ const PAGES = {
   authority: 'authority.title',
   board: 'board.title',
   results: 'results.title',
+  audit: 'audit.title', // the audit-check page
   login: 'login.title', // accounts
   members: 'members.title', // accounts
 };

@@ -40,6 +40,17 @@ export function parseAuditFile(text: string): AuditFile {
   return o as AuditFile;
 }
 
+/** The tracking codes of every ballot on record lines that were verified: a spoiled ballot must not be among them. */
+export function ballotsOnRecord(lines: readonly string[]): Set<string> {
+  const cast = new Set<string>();
+  for (const line of lines) {
+    let e: { type?: string; payload?: BallotJson };
+    try { e = JSON.parse(line) as typeof e; } catch { continue; }
+    if (e.type === 'ballot' && e.payload) cast.add(trackingCode(e.payload));
+  }
+  return cast;
+}
+
 /** Checks an audit file against an election whose record was verified; `onBoard` says whether a tracking code is on the record. */
 export function checkAuditFile(file: AuditFile, el: CheckedElection, onBoard: (trackingCode: string) => boolean): AuditCheck {
   if (file.election !== el.electionHash) return { ok: false, reason: 'the audit file is for another election' };

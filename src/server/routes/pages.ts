@@ -17,6 +17,7 @@ export const PAGES: { path: string; file: string; params?: object }[] = [
   { path: '/authority/:id', file: 'authority.html', params: electionParams },
   { path: '/board/:id', file: 'board.html', params: electionParams },
   { path: '/results/:id', file: 'results.html', params: electionParams },
+  { path: '/audit/:id', file: 'audit.html', params: electionParams }, // the audit-check page
   { path: '/login', file: 'login.html' }, // accounts
   { path: '/members', file: 'members.html' }, // accounts
 ];
