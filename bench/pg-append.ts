@@ -1,28 +1,39 @@
-// Appends per second of 1, 2, 4 and 8 veche server processes on one PostgreSQL election, in the
+// Ballots per second taken by 1, 2, 4 and 8 veche server processes on one PostgreSQL election, in the
 // store's append modes: 'group' (the default: group commit, one transaction per batch of waiting
-// submissions under the election's lock) and 'lock' (the old default: one transaction per event, lost
-// races retried). Each process is a real OS process with a real Board over its own PostgresStore,
-// submitting cheap events (credential revocations, which the credential authority signs in each process
-// before the clock starts, so the board's check of one signature comes on top of the store's cost) with
-// `concurrency` requests in flight, as a server with several clients does. Prints appends/s per process
-// count, the ratio against 1 process of the same mode in the same run, retries per append and latency,
-// and checks that the chain is one line with every answered event on it, once.
-//   node dist/bench/pg-append.js [--processes 1,2,4,8] [--modes group,lock] [--concurrency 4] [--seconds 3] [--revocations N]
+// submissions under the election's lock) and, with --modes group,lock, 'lock' (the old default: one
+// transaction per event, lost races retried). Each process is a real OS process with a real Board over
+// its own PostgresStore (libsodium backend, as the server runs), casting real ballots that it checks
+// completely (signature, proofs, tracking code: the board's intake, a few ms of CPU each, which is what
+// more processes share out) with --concurrency requests in flight, as a server with several clients does.
+// Every run casts the same number of ballots (--ballots), split evenly over its processes; the rate is
+// ballots over the time from "go" to the last receipt. Prints ballots/s per process count, the ratio
+// against 1 process of the same mode in the same run, retries per append, ballots per commit, latency
+// and the load average, and checks that the chain is one line with every receipted ballot on it, once.
+//   node dist/bench/pg-append.js [--processes 1,2,4,8] [--modes group] [--concurrency 16] [--ballots 1200] [--shape tiny|small]
 // (VECHE_BENCH_DATABASE_URL, or a throwaway cluster from test/helpers/postgres.ts; note that one has
 // fsync off, so it measures everything but the disk: with fsync on, group commit saves one flush per event)
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { Board } from '../src/board/board.js';
 import { PostgresStore, type AppendMode } from '../src/board/postgres-store.js';
 import { SequenceConflict } from '../src/board/store.js';
+import { encryptBallot } from '../src/ballot/encrypt.js';
+import type { BallotJson } from '../src/ballot/types.js';
+import { enableFastBackend } from '../src/crypto/backend-sodium.js';
+import { credentialKeys } from '../src/credentials/credentials.js';
+import { decodePublicKey, encodePoint } from '../src/crypto/group.js';
+import { selectionGroups } from '../src/manifest/layout.js';
+import type { Manifest } from '../src/manifest/types.js';
 import type { BoardEvent } from '../src/record/events.js';
-import { baseMul, encodePoint, G, randomScalar } from '../src/crypto/group.js';
-import { signCredentialList, signRevocation } from '../src/credentials/authority.js';
-import { makeRoles, type Roles } from '../src/demo/roles.js';
+import { openElection, simpleSelections, smallManifest, tinyManifest } from '../test/helpers/election-fixture.js';
+
+const SHAPES = { tiny: tinyManifest, small: smallManifest } as const;
+type Shape = keyof typeof SHAPES;
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -36,73 +47,82 @@ function intArg(name: string, fallback: number): number {
 }
 
 const pct = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? NaN;
+const load1 = () => loadavg()[0]!.toFixed(1);
 
 /** What the parent tells each process (a JSON file). */
-interface ChildJob {
-  url: string;
-  election: string;
-  mode: AppendMode;
-  concurrency: number;
-  seconds: number;
-  signing: { secret: string };
-  electionHash: string;
-  keys: string[];
-}
+interface ChildJob { url: string; election: string; mode: AppendMode; concurrency: number; ballots: BallotJson[] }
 
 /** What each process prints when done. */
-interface ChildResult { appended: number; failed: number; firstFailure: string; conflicts: number; latencies: number[]; usedUp: boolean; sessions: number; sessionMs: number }
+interface ChildResult { appended: number; failed: number; firstFailure: string; conflicts: number; latencies: number[]; sessions: number; sessionMs: number; waitMs: number; workMs: number; commitMs: number; endedAt: number; codes: string[] }
 
-/** The election's roles (src/demo/roles.ts): one trustee and the credential authority, with fresh signing keys. */
-function roles(id: string): Roles {
-  return makeRoles({
-    id, title: 'append benchmark', description: '', languages: ['en'],
-    questions: [{ type: 'choice', id: 'q', title: 'Q', candidates: [{ id: 'a', label: 'A' }, { id: 'b', label: 'B' }], allowBlank: false, absoluteMajority: false }],
-    trustees: [{ id: 't1', name: 'T1' }], threshold: 1,
-  });
+/** What a ballot-making thread is given: the election, and the credentials to vote with. */
+interface MakeJob { electionHash: string; jointKey: string; manifest: Manifest; credentials: string[] }
+
+// ---- ballot-making worker threads (the booth's code) ---------------------------------------------
+
+if (!isMainThread) {
+  const job = workerData as MakeJob;
+  const groups = selectionGroups(job.manifest);
+  const key = decodePublicKey(job.jointKey);
+  parentPort!.postMessage(job.credentials.map((c, i) => encryptBallot(job.electionHash, key, groups, simpleSelections(groups, i), credentialKeys(job.electionHash, c)).ballot));
 }
 
-/** Distinct valid credential keys, cheaply: P, P+G, P+2G, ... */
-function credentialKeys(n: number): string[] {
-  let p = baseMul(randomScalar());
-  const out: string[] = [];
-  for (let i = 0; i < n; i++) { out.push(encodePoint(p)); p = p.add(G); }
-  return out.sort();
+/** One ballot per credential, made on one thread per core. */
+async function makeBallots(job: Omit<MakeJob, 'credentials'>, credentials: string[]): Promise<BallotJson[]> {
+  const threads = Math.max(1, cpus().length);
+  const chunks = Array.from({ length: threads }, (_, t) => credentials.filter((_, i) => i % threads === t));
+  const made = await Promise.all(chunks.map((chunk) => new Promise<BallotJson[]>((resolve, reject) => {
+    const w = new Worker(new URL(import.meta.url), { workerData: { ...job, credentials: chunk } satisfies MakeJob });
+    w.once('message', (m: BallotJson[]) => { resolve(m); void w.terminate(); });
+    w.once('error', reject);
+  })));
+  return made.flat();
 }
 
 // ---- one server process ------------------------------------------------------------------------
 
 async function child(jobFile: string): Promise<void> {
   const job = JSON.parse(readFileSync(jobFile, 'utf8')) as ChildJob;
+  await enableFastBackend();
   const store = await PostgresStore.connect(job.url, { mode: job.mode, poolSize: 4 });
-  const result: ChildResult = { appended: 0, failed: 0, firstFailure: '', conflicts: 0, latencies: [], usedUp: false, sessions: 0, sessionMs: 0 };
+  const result: ChildResult = { appended: 0, failed: 0, firstFailure: '', conflicts: 0, latencies: [], sessions: 0, sessionMs: 0, waitMs: 0, workMs: 0, commitMs: 0, endedAt: 0, codes: [] };
   // Sessions (exclusive(): in 'group' mode one commit each) and the time from asking for the lock to the commit.
+  // Split into the wait for the lock (and the first round trip), the board's work under it, and the write and commit.
   const exclusive = store.exclusive.bind(store);
-  store.exclusive = async <T>(...args: Parameters<typeof exclusive<T>>) => {
+  store.exclusive = async <T>(...[election, f, hint]: Parameters<typeof exclusive<T>>) => {
     const t = performance.now();
-    try { return await exclusive<T>(...args); } finally { result.sessions++; result.sessionMs += performance.now() - t; }
+    let granted = t;
+    let worked = t;
+    try {
+      return await exclusive<T>(election, async (session) => {
+        granted = performance.now();
+        try { return await f(session); } finally { worked = performance.now(); }
+      }, hint);
+    } finally {
+      const end = performance.now();
+      result.sessions++; result.sessionMs += end - t; result.waitMs += granted - t; result.workMs += worked - granted; result.commitMs += end - worked;
+    }
   };
   const append = store.append.bind(store);
   store.append = async (election: string, event: BoardEvent, code?: string) => {
     try { await append(election, event, code); } catch (e) { if (e instanceof SequenceConflict) result.conflicts++; throw e; }
   };
   const board = await Board.load(store, job.election);
-  // Signed before the clock starts (by the authority; here, so that the processes sign in parallel).
-  const revocations = job.keys.map((key) => signRevocation(job.electionHash, key, 'bench', job.signing));
   process.stdout.write('ready\n');
   const go = createInterface({ input: process.stdin });
   await new Promise<void>((resolve) => go.once('line', () => resolve()));
   // Let go of stdin, or this process would not exit when done.
   go.close();
   process.stdin.destroy();
-  const deadline = performance.now() + job.seconds * 1000;
   let next = 0;
   await Promise.all(Array.from({ length: job.concurrency }, async () => {
-    while (performance.now() < deadline && next < revocations.length) {
-      const r = revocations[next++]!;
+    while (next < job.ballots.length) {
+      const b = job.ballots[next++]!;
       const t = performance.now();
       try {
-        await board.revokeCredential(r);
+        const { receipt } = await board.castBallot(b);
         result.latencies.push(performance.now() - t);
+        result.codes.push(receipt.trackingCode);
         result.appended++;
       } catch (e) {
         // Board gave up after its retries: the request fails (a voter would get an error).
@@ -111,7 +131,7 @@ async function child(jobFile: string): Promise<void> {
       }
     }
   }));
-  result.usedUp = next >= revocations.length;
+  result.endedAt = Date.now();
   await store.close();
   process.stdout.write(JSON.stringify(result) + '\n');
 }
@@ -120,19 +140,13 @@ async function child(jobFile: string): Promise<void> {
 
 const self = fileURLToPath(import.meta.url);
 
-async function run(url: string, dir: string, mode: AppendMode, processes: number, concurrency: number, seconds: number, revocations: number): Promise<number> {
-  const id = `append-${mode}-${processes}-${Date.now().toString(36)}`;
-  const r = roles(id);
+async function run(url: string, dir: string, election: string, mode: AppendMode, processes: number, concurrency: number, ballots: BallotJson[]): Promise<number> {
   const store = await PostgresStore.connect(url, { mode });
-  const board = await Board.create(store, r.manifest);
-  const electionHash = board.current.electionHash;
-  const keys = credentialKeys(revocations);
-  await board.submitCredentials(signCredentialList(electionHash, keys.map((key) => ({ key, weight: 1 })), r.authority.signing));
-  const per = Math.floor(keys.length / processes);
+  const fromSeq = ((await store.head(election))?.seq ?? 0) + 1;
+  const per = Math.floor(ballots.length / processes);
   const children = Array.from({ length: processes }, (_, k) => {
     const file = join(dir, `job-${k}.json`);
-    const job: ChildJob = { url, election: id, mode, concurrency, seconds, signing: r.authority.signing, electionHash, keys: keys.slice(k * per, (k + 1) * per) };
-    writeFileSync(file, JSON.stringify(job));
+    writeFileSync(file, JSON.stringify({ url, election, mode, concurrency, ballots: ballots.slice(k * per, (k + 1) * per) } satisfies ChildJob));
     const c = spawn(process.execPath, [self, '--child', file], { stdio: ['pipe', 'pipe', 'inherit'] });
     const lines = createInterface({ input: c.stdout });
     const ready = new Promise<void>((resolve) => lines.once('line', () => resolve()));
@@ -144,36 +158,39 @@ async function run(url: string, dir: string, mode: AppendMode, processes: number
     return { c, ready, done };
   });
   await Promise.all(children.map((c) => c.ready));
-  const t0 = performance.now();
+  const loadBefore = load1();
+  const t0 = Date.now();
   for (const c of children) c.c.stdin.write('go\n');
   const results = await Promise.all(children.map((c) => c.done));
-  const elapsed = (performance.now() - t0) / 1000;
-  // The chain: one line, and every answered revocation on it exactly once.
-  const events = await store.events(id);
-  for (let k = 1; k < events.length; k++) if (events[k]!.prev !== events[k - 1]!.hash || events[k]!.seq !== k) throw new Error('broken chain');
-  const revoked = events.filter((e) => e.type === 'credential-revoked').map((e) => (e.payload as { key: string }).key);
-  const appended = results.reduce((a, x) => a + x.appended, 0);
-  if (revoked.length !== appended || new Set(revoked).size !== appended) throw new Error(`appended ${appended}, stored ${revoked.length} (${new Set(revoked).size} distinct)`);
+  const elapsed = (Math.max(...results.map((x) => x.endedAt)) - t0) / 1000;
+  // The chain: one line, and every receipted ballot of this run on it exactly once, and nothing else.
+  const all = await store.events(election);
+  for (let k = 1; k < all.length; k++) if (all[k]!.prev !== all[k - 1]!.hash || all[k]!.seq !== k) throw new Error('broken chain');
+  const stored = all.filter((e) => e.seq >= fromSeq && e.type === 'ballot').length;
+  const codes = results.flatMap((x) => x.codes);
+  const onChain = await Promise.all(codes.map((c) => store.findBallot(election, c)));
+  if (onChain.some((r) => !r || r.seq < fromSeq) || stored !== codes.length || new Set(codes).size !== codes.length) throw new Error(`receipted ${codes.length}, stored ${stored}`);
   await store.close();
   const latencies = results.flatMap((x) => x.latencies).sort((a, b) => a - b);
+  const appended = codes.length;
   const failed = results.reduce((a, x) => a + x.failed, 0);
   const conflicts = results.reduce((a, x) => a + x.conflicts, 0);
   const rate = appended / elapsed;
   const sessions = results.reduce((a, x) => a + x.sessions, 0);
-  const sessionMs = results.reduce((a, x) => a + x.sessionMs, 0);
-  const usedUp = results.some((x) => x.usedUp);
-  process.stdout.write(`${mode.padEnd(6)} ${String(processes).padStart(2)} processes ${rate.toFixed(0).padStart(7)} appends/s`
-    + `   ${(conflicts / Math.max(1, appended)).toFixed(2)} retries per append   ${mode === 'group' && sessions ? `${(appended / sessions).toFixed(1)} per commit (${(sessionMs / sessions).toFixed(1)} ms from lock asked to commit)` : ''}   p50 ${pct(latencies, 50).toFixed(1)} ms, p99 ${pct(latencies, 99).toFixed(1)} ms`
-    + `   ${failed} requests failed${failed ? ` (${results.find((x) => x.failed)!.firstFailure})` : ''}${usedUp ? '   (revocations used up early: give --revocations)' : ''}`);
+  const perSession = (k: 'sessionMs' | 'waitMs' | 'workMs' | 'commitMs') => (results.reduce((a, x) => a + x[k], 0) / Math.max(1, sessions)).toFixed(1);
+  process.stdout.write(`${mode.padEnd(6)} ${String(processes).padStart(2)} processes ${rate.toFixed(0).padStart(6)} ballots/s`
+    + `   ${(conflicts / Math.max(1, appended)).toFixed(2)} retries per append   ${mode === 'group' && sessions ? `${(appended / sessions).toFixed(1)} per commit (ms from lock asked to commit ${perSession('sessionMs')}: lock and catch-up ${perSession('waitMs')}, under the lock ${perSession('workMs')}, write and commit ${perSession('commitMs')})` : ''}   p50 ${pct(latencies, 50).toFixed(0)} ms, p99 ${pct(latencies, 99).toFixed(0)} ms`
+    + `   load ${loadBefore} -> ${load1()}   ${failed} failed${failed ? ` (${results.find((x) => x.failed)!.firstFailure})` : ''}`);
   return rate;
 }
 
 async function main(): Promise<void> {
   const counts = arg('processes', '1,2,4,8').split(',').map(Number);
-  const modes = arg('modes', 'group,lock').split(',') as AppendMode[];
-  const concurrency = intArg('concurrency', 4);
-  const seconds = intArg('seconds', 3);
-  const revocations = intArg('revocations', 12_000 * seconds);
+  const modes = arg('modes', 'group').split(',') as AppendMode[];
+  const concurrency = intArg('concurrency', 16);
+  const perRun = intArg('ballots', 1200);
+  const shape = arg('shape', 'tiny') as Shape;
+  if (!(shape in SHAPES)) throw new Error('--shape tiny|small');
   let url = process.env.VECHE_BENCH_DATABASE_URL;
   let drop: (() => Promise<void>) | null = null;
   if (!url) {
@@ -184,12 +201,22 @@ async function main(): Promise<void> {
     drop = () => db.drop();
   }
   const dir = mkdtempSync(join(tmpdir(), 'veche-pg-append-'));
-  console.log(`Board appends over PostgreSQL: 1 election, server processes x ${concurrency} requests in flight, ${seconds} s per run`);
   try {
+    // One election for every run, one voter per ballot; each run casts its own slice of the ballots.
+    const runs = modes.length * counts.length;
+    const t0 = performance.now();
+    const store = await PostgresStore.connect(url);
+    const election = `append-${Date.now().toString(36)}`;
+    const el = await openElection(store, { voters: perRun * runs, manifest: SHAPES[shape](election) });
+    const ballots = await makeBallots({ electionHash: el.electionHash, jointKey: encodePoint(el.publicKey), manifest: el.manifest }, el.voters.map((v) => v.credential));
+    await store.close();
+    console.log(`Ballots cast by server processes on one PostgreSQL election ("${shape}" ballots, each checked by the process that takes it): ${cpus().length} cores, ${concurrency} requests in flight per process, ${perRun} ballots per run`);
+    console.log(`setup: ${ballots.length} ballots made in ${((performance.now() - t0) / 1000).toFixed(1)} s; load average ${loadavg().map((x) => x.toFixed(2)).join(', ')}`);
+    let slice = 0;
     for (const mode of modes) {
       let one = NaN;
       for (const n of counts) {
-        const rate = await run(url, dir, mode, n, concurrency, seconds, revocations);
+        const rate = await run(url, dir, election, mode, n, concurrency, ballots.slice(slice * perRun, ++slice * perRun));
         if (n === 1) one = rate;
         process.stdout.write(Number.isNaN(one) ? '\n' : `   ${(rate / one).toFixed(2)}x 1 process\n`);
       }
@@ -205,6 +232,6 @@ async function main(): Promise<void> {
 
 if (process.argv.includes('--child')) {
   child(process.argv[process.argv.indexOf('--child') + 1]!).catch((e: unknown) => { console.error(e); process.exit(1); });
-} else {
+} else if (isMainThread) {
   main().catch((e: unknown) => { console.error(e); process.exitCode = 1; });
 }

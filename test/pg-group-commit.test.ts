@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PostgresStore } from '../src/board/postgres-store.js';
 import type { Receipt } from '../src/board/receipt.js';
-import { encodeEvent } from '../src/record/events.js';
+import { encodeEvent, GENESIS_PREV, makeEvent } from '../src/record/events.js';
+import { SequenceConflict, type SessionInfo } from '../src/board/store.js';
 import { linesSource, verifyRecord } from '../src/verify/verifier.js';
 import { freshDatabase } from './helpers/postgres.js';
 import { ballotFor, openElection, tinyManifest } from './helpers/election-fixture.js';
@@ -94,6 +95,42 @@ describe('group commit across server processes', { skip }, () => {
       assert.ok(report.okSoFar, `verifier: ${report.failedChecks.join(', ')}`);
     } finally {
       await store.close();
+    }
+  });
+
+  test('a session is told who waits for the lock; a waiter whose events were built on a stale head cannot fork the chain', async () => {
+    const [a, b, c] = await Promise.all([0, 1, 2].map(() => PostgresStore.connect(db!.url, { poolSize: 2 })));
+    try {
+      const id = 'waiters';
+      await a.append(id, makeEvent(0, GENESIS_PREV, 'poll-closed', {}));
+      const genesis = (await a.head(id))!;
+      const waiting = async () => Number((await (a as unknown as { pool: { query(q: string): Promise<{ rows: { n: number }[] }> } }).pool
+        .query("SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")).rows[0]!.n);
+      let release = () => {};
+      const held = new Promise<void>((r) => { release = r; });
+      let seenByA: SessionInfo | undefined;
+      const sessionA = a.exclusive(id, async (info) => { seenByA = info; await held; });
+      await until('A to hold the lock', () => seenByA !== undefined);
+      // B and C both built an event on the head they know (seq 0) and wait for the lock, B first.
+      const seen: Record<string, SessionInfo | undefined> = {};
+      const stale = (who: string) => async (info?: SessionInfo) => { seen[who] = info; await (who === 'b' ? b : c).append(id, makeEvent(1, genesis.hash, 'poll-closed', {})); };
+      const sessionB = b.exclusive(id, stale('b'));
+      for (const t0 = Date.now(); (await waiting()) < 1; await new Promise((r) => setTimeout(r, 20))) assert.ok(Date.now() - t0 < 10_000, 'B never waited');
+      const sessionC = c.exclusive(id, stale('c')).then(() => null, (e: unknown) => e);
+      for (const t0 = Date.now(); (await waiting()) < 2; await new Promise((r) => setTimeout(r, 20))) assert.ok(Date.now() - t0 < 10_000, 'C never waited');
+      release();
+      await sessionA;
+      assert.equal(seenByA!.othersWaiting, 0);
+      await sessionB;
+      assert.equal(seen.b!.othersWaiting, 1, 'B was granted the lock while C waited');
+      // C's event follows seq 0 too: the store refuses it, and the chain stays one line.
+      assert.ok((await sessionC) instanceof SequenceConflict);
+      assert.equal(seen.c!.othersWaiting, 0);
+      const events = await a.events(id);
+      assert.deepEqual(events.map((e) => e.seq), [0, 1]);
+      assert.equal(events[1]!.prev, genesis.hash);
+    } finally {
+      await Promise.all([a, b, c].map((s) => s.close()));
     }
   });
 });

@@ -145,6 +145,9 @@ export class Board {
   // the session's round trips are answered at once, so the lock is held for them alone, and the checks
   // run while another process holds it.
   private holdingLock: Promise<void> | null = null;
+  // Checks waiting for their turn (checksAllowed()), and whether the next turn is scheduled.
+  private checkTurns: (() => void)[] = [];
+  private checkTurnDue = false;
 
   private constructor(readonly store: BoardStore, readonly electionId: string, private state: BoardState, private readonly boardSecret: Scalar) {}
 
@@ -236,10 +239,11 @@ export class Board {
         try {
           const codes = batch.flatMap((t) => (t.code !== undefined ? [t.code] : []));
           let released = () => {};
-          await this.store.exclusive!(this.electionId, async () => {
-            // Checks pause from the moment the lock is ours, not while it is awaited: a process waiting
-            // its turn keeps checking the submissions that will fill its next batch.
-            this.holdingLock = new Promise<void>((resolve) => { released = resolve; });
+          await this.store.exclusive!(this.electionId, async (session) => {
+            // Checks pause while the lock is ours and another process waits for it, so that the lock is
+            // held for the round trips alone; not while it is awaited (a waiting process keeps checking
+            // what will fill its next batch), nor when nobody waits (a lone process keeps its core busy).
+            if (session?.othersWaiting) this.holdingLock = new Promise<void>((resolve) => { released = resolve; });
             await this.refresh();
             this.sessionCodes = await this.store.knownTrackingCodes?.(this.electionId, codes) ?? new Set();
             for (const t of batch) {
@@ -262,9 +266,25 @@ export class Board {
     }
   }
 
-  /** Waits while this process holds the election's lock (group commit), before an expensive check. */
-  private async checksAllowed(): Promise<void> {
-    while (this.holdingLock) await this.holdingLock;
+  /**
+   * Waits for this check's turn: one expensive (synchronous) check per turn of the event loop, and none
+   * while this process holds the election's lock (group commit). Without turns, the checks released
+   * together would run back to back in one microtask drain, and the answer granting the lock would wait
+   * behind all of them (a lock held for their sum, across every process).
+   */
+  private checksAllowed(): Promise<void> {
+    return new Promise<void>((resolve) => { this.checkTurns.push(resolve); this.nextCheckTurn(); });
+  }
+
+  private nextCheckTurn(): void {
+    if (this.checkTurnDue || this.checkTurns.length === 0) return;
+    this.checkTurnDue = true;
+    setImmediate(() => {
+      this.checkTurnDue = false;
+      if (this.holdingLock) { void this.holdingLock.then(() => this.nextCheckTurn()); return; }
+      this.checkTurns.shift()!();
+      this.nextCheckTurn();
+    });
   }
 
   /** Rebuilds the state from the store (after a group-commit session that wrote nothing). */
@@ -420,20 +440,20 @@ export class Board {
         throw e;
       }
     })();
-    return this.exclusive(async () => {
+    const e = await this.exclusive(async () => {
       this.requirePhase('open');
       if (!this.state.credentials!.has(checked.credential)) throw new BoardError('unknown-credential', 'this credential is not on the list of voters');
       if (this.state.revoked.has(checked.credential)) throw new BoardError('revoked-credential', 'this credential was revoked');
-      let e: BoardEvent;
       try {
-        e = await this.append('ballot', checked.ballot, checked.trackingCode);
+        return await this.append('ballot', checked.ballot, checked.trackingCode);
       } catch (err) {
         if (err instanceof DuplicateBallot) throw new BoardError('duplicate', 'this ballot is already on the board');
         throw err;
       }
-      const receipt = signReceipt(this.boardSecret, decodePublicKey(this.state.boardKey), { election: this.state.electionHash, trackingCode: checked.trackingCode, seq: e.seq, hash: e.hash });
-      return { receipt, event: e };
     }, checked.trackingCode);
+    // Signed once the event is stored (committed, in group commit), outside the lock: it needs no state.
+    const receipt = signReceipt(this.boardSecret, decodePublicKey(this.state.boardKey), { election: this.state.electionHash, trackingCode: checked.trackingCode, seq: e.seq, hash: e.hash });
+    return { receipt, event: e };
   }
 
   // ---- tally and result ----------------------------------------------------------------------------

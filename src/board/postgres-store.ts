@@ -22,7 +22,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
 import { openPostgresPool } from './postgres-pool.js';
 import type { BoardEvent, EventType } from '../record/events.js';
-import { DuplicateBallot, SequenceConflict, type BoardStore, type SessionHint, type StoredBallotRef } from './store.js';
+import { DuplicateBallot, SequenceConflict, type BoardStore, type SessionHint, type SessionInfo, type StoredBallotRef } from './store.js';
 
 // Advisory lock keys: a fixed class for veche, and one key per election (hashtext of its id). Two
 // elections whose ids collide in hashtext merely share a lock.
@@ -141,7 +141,7 @@ export class PostgresStore implements BoardStore {
     return this.mode === 'group';
   }
 
-  async exclusive<T>(election: string, f: () => Promise<T>, hint?: SessionHint): Promise<T> {
+  async exclusive<T>(election: string, f: (session?: SessionInfo) => Promise<T>, hint?: SessionHint): Promise<T> {
     if (this.mode === 'group') return this.groupSession(election, f, hint);
     if (this.mode !== 'lock') return f();
     const held = this.holding.getStore();
@@ -165,7 +165,7 @@ export class PostgresStore implements BoardStore {
    * and written together when it returns, then committed. Throws (and writes nothing) if `f` or the write
    * fails; the caller's state then holds events that are not on the board, and must be rebuilt.
    */
-  private async groupSession<T>(election: string, f: () => Promise<T>, hint?: SessionHint): Promise<T> {
+  private async groupSession<T>(election: string, f: (session?: SessionInfo) => Promise<T>, hint?: SessionHint): Promise<T> {
     const open = this.session.getStore();
     if (open?.election === election) return f(); // already ours (a nested call)
     const client = await this.pool.connect();
@@ -176,6 +176,9 @@ export class PostgresStore implements BoardStore {
       // before the lock was ours), one to write and commit (writeBatch).
       const lit = (x: string) => client.escapeLiteral(x);
       let sql = `BEGIN; SELECT pg_advisory_xact_lock(${LOCK_CLASS}, hashtext(${lit(election)}))`;
+      // Who waits for the lock now (the caller then keeps the hold short, see Board.runSessions).
+      sql += `; SELECT count(*)::int AS waiting FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND objsubid = 2`
+        + ` AND classid::int8 = ${LOCK_CLASS} AND objid::int8 = (hashtext(${lit(election)})::int8 & 4294967295)`;
       const after = hint && Number.isSafeInteger(hint.after) ? hint.after : null;
       if (after !== null) {
         sql += `; SELECT body FROM veche_events WHERE election = ${lit(election)} AND seq > ${after} ORDER BY seq`;
@@ -185,11 +188,12 @@ export class PostgresStore implements BoardStore {
       const s: Session = { election, client, events: [], fetched: null };
       if (after !== null) {
         s.fetched = {
-          after, events: r[2]!.rows.map((row) => JSON.parse(row.body!) as BoardEvent),
-          codes: new Set(hint!.codes), known: new Set(r[3]!.rows.map((row) => row.tracking_code!)),
+          after, events: r[3]!.rows.map((row) => JSON.parse(row.body!) as BoardEvent),
+          codes: new Set(hint!.codes), known: new Set(r[4]!.rows.map((row) => row.tracking_code!)),
         };
       }
-      const result = await this.session.run(s, f);
+      const othersWaiting = Number(r[2]!.rows[0]!.waiting);
+      const result = await this.session.run(s, () => f({ othersWaiting }));
       if (s.events.length > 0) await this.writeBatch(s);
       else await client.query('COMMIT');
       return result;

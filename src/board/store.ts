@@ -17,6 +17,12 @@ export interface SessionHint {
   codes: string[];
 }
 
+/** What a group-commit session tells its caller when the lock is granted. */
+export interface SessionInfo {
+  /** Other connections waiting for this election's lock at that moment. */
+  othersWaiting: number;
+}
+
 export interface StoredBallotRef { seq: number; hash: string; trackingCode: string }
 
 export interface BoardStore {
@@ -37,7 +43,7 @@ export interface BoardStore {
    *  also holds off every other append to it, so that a board retrying after a SequenceConflict
    *  catches up and appends without racing again (a busy process cannot starve the others). Appends
    *  inside `f` run under that lock. */
-  exclusive?<T>(election: string, f: () => Promise<T>, hint?: SessionHint): Promise<T>;
+  exclusive?<T>(election: string, f: (session?: SessionInfo) => Promise<T>, hint?: SessionHint): Promise<T>;
   /** Optional (group commit, src/board/postgres-store.ts): appends made inside exclusive() are written
    *  and committed together when `f` returns, or not at all if it throws. */
   readonly groupCommit?: boolean;
