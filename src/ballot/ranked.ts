@@ -11,7 +11,8 @@ import { fromBase64Url } from '../crypto/encoding.js';
 import { G_BYTES } from '../crypto/proofs/branches.js';
 import type { LinearCheck } from '../crypto/proofs/linear.js';
 import { pack, pointsText, unpack } from '../crypto/proofs/packed.js';
-import type { Manifest } from '../manifest/types.js';
+import type { Choices, Manifest } from '../manifest/types.js';
+import { encodeRankings } from '../manifest/layout.js';
 import { BallotError } from './types.js';
 
 /** Preferences (one byte each: candidate index + 1; 0 ends the ranking) one point carries. */
@@ -142,4 +143,10 @@ export function rankedEquations(check: LinearCheck, read: readonly RankedRead[],
       check.add(`question ${r.statement.question}, ciphertext ${j}: the proof of knowledge of its randomness fails`, [G_BYTES, r.A[j]!, alpha], [r.z[j]!, -1n, -c]);
     });
   }
+}
+
+/** The ranked part of encryptBallot's input from a voter's choices; undefined without ranked questions. */
+export function rankedChoicesOf(manifest: Manifest, choices: Choices): { slots: RankedSlot[]; rankings: number[][] } | undefined {
+  const slots = rankedSlots(manifest);
+  return slots.length === 0 ? undefined : { slots, rankings: encodeRankings(manifest, choices) };
 }

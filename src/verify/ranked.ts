@@ -50,13 +50,17 @@ function inPhase(e: BoardEvent, st: VerifierState, report: Report): boolean {
   return report.check('phase.order', e.seq, (st.phase === 'closed' || st.phase === 'tallied') && st.jointKey !== null, `${e.type} before the poll closed or after the result`);
 }
 
+/** The first mix's input: the counted ballots are final once the poll is closed (the last valid ballot
+ *  of each unrevoked credential). */
+function counted(st: VerifierState, r: RankedVerifierState): CiphertextJson[][][] {
+  return r.counted ??= countedRows(r.slots, [...r.rows.entries()].filter(([c]) => !st.revoked.has(c) && st.lastBallot.get(c) !== undefined)
+    .map(([c, x]) => ({ seq: x.seq, weight: st.credentials!.get(c)!, ranked: x.ranked })));
+}
+
 export function verifyMix(e: BoardEvent, st: VerifierState, report: Report): void {
   if (!inPhase(e, st, report)) return;
   const r = of(st);
-  // The counted ballots are final once the poll is closed: the last valid ballot of each unrevoked credential.
-  r.counted ??= countedRows(r.slots, [...r.rows.entries()].filter(([c]) => !st.revoked.has(c) && st.lastBallot.get(c) !== undefined)
-    .map(([c, x]) => ({ seq: x.seq, weight: st.credentials!.get(c)!, ranked: x.ranked })));
-  const problem = checkMix(env(st, r), r.progress, nextMixInput(r.counted, r.progress), e.payload);
+  const problem = checkMix(env(st, r), r.progress, nextMixInput(counted(st, r), r.progress), e.payload);
   if (problem) return fail(report, e.seq, problem);
   report.pass('mix.shuffles');
   r.progress.mixes.push(e.payload as MixPayload);
@@ -92,3 +96,9 @@ export function rankedResultDue(e: BoardEvent, st: VerifierState, report: Report
 
 /** The published ranked result, once the record has one (for `veche ranked export`). */
 export const rankedResultOf = (st: VerifierState): RankedResultPayload | null => of(st).progress.result;
+
+/** Where the ranked part of a checked record stands, for a trustee's next step (src/cli/commands/trustee.ts). */
+export function rankedStepOf(st: VerifierState): { env: RankedEnv; progress: RankedProgress; nextInput: () => CiphertextJson[][][] } {
+  const r = of(st);
+  return { env: env(st, r), progress: r.progress, nextInput: () => nextMixInput(counted(st, r), r.progress) };
+}

@@ -1,4 +1,7 @@
 // `veche election create` and `veche board ...`: the board operator's commands.
+import { mixesNeeded } from '../../ranked/record.js'; // ranked
+import { formatRankedResult } from '../../ranked/report.js'; // ranked
+import type { RankedResultPayload } from '../../record/events.js'; // ranked
 import { mkdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Board, BoardError } from '../../board/board.js';
@@ -22,6 +25,8 @@ Actions:
   open                  open the poll (needs the finished key ceremony and the credential list)
   close                 close the poll
   tally                 compute the encrypted tally of the last ballot of each credential
+  ranked-result         decrypt the last mix with the trustees' mix decryptions, count every ranked
+                        question and publish the rankings and every round (before "result")
   result                combine the trustees' decryption shares and publish the result
   export --out FILE     write the election record (JSON Lines), for everyone to verify
   status                show the phase and what the board holds
@@ -113,6 +118,13 @@ export async function boardCommand(argv: string[]): Promise<number> {
         console.log(formatResult(board.current.manifest, e.payload));
         return 0;
       }
+      // ranked (spec §20) -->
+      case 'ranked-result': {
+        const e = await board.publishRankedResult();
+        for (const q of (e.payload as RankedResultPayload).questions) console.log(`question ${q.question}:\n${formatRankedResult(q.result).join('\n')}`);
+        return 0;
+      }
+      // <-- ranked
       case 'export': {
         const out = required(values, 'out');
         const n = await writeRecord(out, board.record());
@@ -164,6 +176,10 @@ async function submit(board: Board, kind: string, payload: unknown): Promise<str
     case 'credential-revoked': await board.revokeCredential(payload as RevocationPayload); return 'credential revoked';
     case 'ballot': { const { receipt } = await board.castBallot(payload); return JSON.stringify(receipt); }
     case 'decryption-share': await board.submitDecryptionShare(payload as DecryptionSharePayload); return `decryption share of ${String(who)} accepted`;
+    // ranked (spec §20) -->
+    case 'mix': await board.submitMix(payload); return `mix of ${String((payload as { mixer?: unknown }).mixer)} accepted (${board.current.ranked.mixes.length} of ${mixesNeeded(board.current.manifest)})`;
+    case 'mix-decryption': await board.submitMixDecryption(payload); return `decryption of the last mix by ${String(who)} accepted`;
+    // <-- ranked
     default: throw new UsageError(`unknown submission kind ${kind}`);
   }
 }

@@ -1,7 +1,10 @@
 // `veche ranked count FILE.blt --method …`: counts a BLT ballot file by Meek STV, Scottish STV,
 // IRV or Schulze, every round shown (or the whole result as JSON).
-import { readFileSync } from 'node:fs';
-import { BltError, parseBlt } from '../../ranked/blt.js';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileSource, verifyRecord } from '../../verify/verifier.js'; // ranked export
+import { rankedResultOf } from '../../verify/ranked.js'; // ranked export
+import type { RankedQuestion } from '../../manifest/types.js'; // ranked export
+import { BltError, parseBlt, writeBlt } from '../../ranked/blt.js';
 import { countRanked } from '../../ranked/count.js';
 import { MeekStalled } from '../../ranked/meek.js';
 import { formatRankedResult } from '../../ranked/report.js';
@@ -11,6 +14,11 @@ import { intOption, parse, required, UsageError } from '../args.js';
 
 export const RANKED_HELP = `Usage: veche ranked count FILE.blt --method meek-stv|scottish-stv|irv|schulze
                           [--seats N] [--seed HEX] [--json | --transcript] [--signed-surplus]
+       veche ranked export --blt RECORD --out FILE.blt [--question ID]
+
+  export             verify the election record, then write one ranked question's decrypted
+                     rankings as a BLT file, so that any STV program can recount it (the
+                     rankings the count found invalid are left out, and their number printed)
 
   --seats N          seats to fill (default: the file's)
   --seed HEX         tie-break seed, at least 16 bytes (the record's public seed); without it
@@ -28,11 +36,13 @@ function seedOf(hex: string): Uint8Array {
 
 export async function rankedCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
+    blt: { type: 'string' }, out: { type: 'string' }, question: { type: 'string' }, // ranked export
     method: { type: 'string' }, seats: { type: 'string' }, seed: { type: 'string' },
     json: { type: 'boolean' }, transcript: { type: 'boolean' }, 'signed-surplus': { type: 'boolean' },
   }, true);
   const [action, file, ...extra] = positionals;
   if (values.help || !action) { process.stdout.write(RANKED_HELP); return values.help ? 0 : 2; }
+  if (action === 'export') return exportBlt(values);
   if (action !== 'count') throw new UsageError(`unknown ranked action "${action}"`);
   if (!file) throw new UsageError('name the BLT file');
   if (extra.length > 0) throw new UsageError(`unexpected ${extra.join(' ')}`);
@@ -67,3 +77,26 @@ export async function rankedCommand(argv: string[]): Promise<number> {
     throw e;
   }
 }
+
+// ranked export (spec §20.6) -->
+/** `veche ranked export --blt RECORD`: the record verified first (fail closed), then the published rankings. */
+async function exportBlt(values: Record<string, unknown>): Promise<number> {
+  const record = required(values, 'blt');
+  const out = required(values, 'out');
+  const { report, state } = await verifyRecord(fileSource(record), undefined, { workers: 0 });
+  if (!report.okSoFar) throw new UsageError(`refused: the record does not verify (${report.failedChecks.join(', ')})`);
+  const result = rankedResultOf(state);
+  if (!result) throw new UsageError('the record has no ranked result yet');
+  const ranked = state.manifest!.questions.filter((q): q is RankedQuestion => q.type === 'ranked');
+  const id = (values.question as string | undefined) ?? (ranked.length === 1 ? ranked[0]!.id : undefined);
+  if (id === undefined) throw new UsageError(`name the question with --question (${ranked.map((q) => q.id).join(', ')})`);
+  const q = ranked.find((x) => x.id === id);
+  const published = result.questions.find((x) => x.question === id);
+  if (!q || !published) throw new UsageError(`no ranked question "${id}" in this election`);
+  const invalid = new Set(published.result.invalid.map((x) => x.index));
+  const rankings = published.rankings.filter((r, i): r is number[] => r !== null && !invalid.has(i));
+  writeFileSync(out, writeBlt({ title: q.title, candidates: q.candidates.map((c) => c.label), seats: q.seats, rankings }));
+  console.log(`record verified; ${rankings.length} rankings of question ${id} written to ${out}${invalid.size ? ` (${invalid.size} invalid left out)` : ''}`);
+  return 0;
+}
+// <-- ranked export

@@ -9,6 +9,9 @@ import { ID_PATTERN } from '../../manifest/validate.js';
 import { parse, readJsonFile, required, UsageError, writeJsonFile } from '../args.js';
 import { makeSubmission, type SubmissionKind } from '../submission.js';
 import type { Verification } from '../../verify/record-check.js';
+import { rankedStepOf } from '../../verify/ranked.js'; // ranked
+import { makeMix, makeMixDecryption } from '../../ranked/trustee.js'; // ranked
+import { mixesNeeded } from '../../ranked/record.js'; // ranked
 
 export const TRUSTEE_HELP = `Usage: veche trustee <step> --secret SECRET.json [--record RECORD] [--out FILE]
 
@@ -32,6 +35,12 @@ Steps:
       commitments (round 3). All good: keep the combined share in SECRET.json and publish its
       public key. A bad share: write a complaint anyone can judge (the ceremony then stops and must
       be run again in a new election without the trustee at fault).
+  shuffle --record RECORD --out MIX.json
+      ranked questions, once the poll is closed: check every ballot and mix on the record, then
+      re-encrypt and permute the counted ballots' ranked rows (or the last mix's), with a proof of
+      shuffle. As many trustees as the threshold mix, each once, one after another.
+  decrypt-mix --record RECORD --out MIXSHARE.json
+      once the mixes are done: check them, then decrypt the last mix's rows with proofs.
   decrypt --record RECORD --out SHARE.json
       once the tally is on the board: recount the tally from the record, then compute this
       trustee's decryption share, with proofs. Refuses if the record or the tally does not verify.
@@ -127,6 +136,25 @@ export async function trusteeCommand(argv: string[]): Promise<number> {
       if (sums.failed > 0 || sums.passed === 0) throw new UsageError('refused: the tally on the board is not the sum of the counted ballots');
       return emit('decryption-share', makeDecryptionShare(secret, st.tally.sums), `tally recounted from the record (${st.tally.ballots} ballots); decryption share written to ${out}`);
     }
+    // ranked (spec §20) -->
+    case 'shuffle': {
+      if (st.phase !== 'closed' && st.phase !== 'tallied') throw new UsageError('the poll is not closed yet (or the result is already published)');
+      const r = rankedStepOf(st);
+      if (r.env.slots.length === 0) throw new UsageError('this election has no ranked question');
+      if (r.progress.mixes.some((x) => x.mixer === secret.trustee)) throw new UsageError(`trustee ${secret.trustee} has already mixed`);
+      if (r.progress.mixes.length >= mixesNeeded(manifest)) throw new UsageError(`the ${mixesNeeded(manifest)} mixes are done`);
+      const input = r.nextInput();
+      const mix = makeMix(secret, r.env, r.progress.mixes.length, input);
+      return emit('mix', mix, `${r.progress.mixes.length === 0 ? 'counted ballots' : 'previous mix'} checked from the record; ${input[0]?.length ?? 0} rows shuffled and proved (mix ${r.progress.mixes.length + 1} of ${mixesNeeded(manifest)}); written to ${out}`);
+    }
+    case 'decrypt-mix': {
+      const r = rankedStepOf(st);
+      if (r.env.slots.length === 0) throw new UsageError('this election has no ranked question');
+      if (r.progress.mixes.length < mixesNeeded(manifest)) throw new UsageError(`${r.progress.mixes.length} of ${mixesNeeded(manifest)} mixes are on the board; wait for all`);
+      if (r.progress.result) throw new UsageError('the ranked result is already published');
+      return emit('mix-decryption', makeMixDecryption(secret, r.env, r.progress.mixes.at(-1)!), `every mix checked from the record; decryption of the last mix written to ${out}`);
+    }
+    // <-- ranked
     default:
       throw new UsageError(`unknown trustee step "${step}" (see veche trustee --help)`);
   }

@@ -11,6 +11,7 @@ import { encodeChoices, selectionGroups } from '../../manifest/layout.js';
 import { checkElectionForVoter, ElectionCheckError } from '../../verify/voter-check.js';
 import { readJsonFile, required, UsageError, type Values } from '../args.js';
 import { choicesFromJson } from './vote.js';
+import { rankedChoicesOf } from '../../ballot/ranked.js'; // ranked
 
 class ServerError extends Error {
   override name = 'ServerError';
@@ -62,7 +63,7 @@ export async function voteViaServer(values: Values): Promise<number> {
     if (el.revoked(voter.key)) throw new ServerError('this credential was revoked');
     console.error(`election ${el.manifest.id}, fingerprint ${el.fingerprint} (compare it with the one in your invitation)`);
     const choices = choicesFromJson(el.manifest, choicesInput);
-    const encrypted = encryptBallot(el.electionHash, el.publicKey, selectionGroups(el.manifest), encodeChoices(el.manifest, choices), voter);
+    const encrypted = encryptBallot(el.electionHash, el.publicKey, selectionGroups(el.manifest), encodeChoices(el.manifest, choices), voter, rankedChoicesOf(el.manifest, choices)); // ranked: rankedChoicesOf
     if (values.audit) {
       const ok = auditBallot(encrypted.ballot, el.publicKey, encrypted.secrets);
       console.log(JSON.stringify({ audited: encrypted.trackingCode, choices, randomness: encrypted.secrets.randomness, encryptionMatches: ok }, null, 2));

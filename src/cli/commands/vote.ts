@@ -12,6 +12,7 @@ import { makeSubmission } from '../submission.js';
 import { voteViaServer } from './vote-server.js';
 import { checkAuditFile, parseAuditFile, type AuditFile } from '../../verify/audit-file.js';
 import { trackingCode } from '../../ballot/tracking.js';
+import { rankedChoicesOf } from '../../ballot/ranked.js'; // ranked
 import type { BallotJson } from '../../ballot/types.js';
 
 export const VOTE_HELP = `Usage: veche vote --record RECORD --credential CRED --choices FILE (--out BALLOT.json | --audit)
@@ -66,6 +67,7 @@ export function choicesFromJson(manifest: Manifest, input: unknown): Choices {
       case 'approval': out[id] = { type: 'approval', options: v }; break;
       case 'verdict': out[id] = { type: 'verdict', verdicts: v }; break;
       case 'motion': out[id] = { type: 'motion', vote: v }; break;
+      case 'ranked': out[id] = { type: 'ranked', ranking: v }; break; // ranked
     }
   }
   return validateChoices(manifest, out);
@@ -97,7 +99,7 @@ export async function voteCommand(argv: string[]): Promise<number> {
   console.error(`election ${manifest.id}, fingerprint ${el.fingerprint} (compare it with the one in your invitation)`);
   const choices = choicesFromJson(manifest, readJsonFile(required(values, 'choices')));
   const groups = selectionGroups(manifest);
-  const encrypted = encryptBallot(election, publicKey, groups, encodeChoices(manifest, choices), voter);
+  const encrypted = encryptBallot(election, publicKey, groups, encodeChoices(manifest, choices), voter, rankedChoicesOf(manifest, choices)); // ranked: rankedChoicesOf
   if (values.audit) {
     const ok = auditBallot(encrypted.ballot, publicKey, encrypted.secrets);
     console.log(JSON.stringify({ audited: encrypted.trackingCode, choices, randomness: encrypted.secrets.randomness, encryptionMatches: ok }, null, 2));
