@@ -29,14 +29,17 @@ import { makeDecryptionShare } from '../src/tally/decrypt.js';
 import { linesSource } from '../src/verify/record-check.js';
 import { verifyRecord } from '../src/verify/verifier.js';
 import { electionFingerprint } from '../src/verify/voter-check.js';
-import { tinyManifest } from './helpers/election-fixture.js';
+import { ballotFor, openElection, tinyManifest } from './helpers/election-fixture.js';
+import { SqliteVoterAuthStore } from '../src/server/voter-auth/sqlite-store.js';
+import { PostgresVoterAuthStore } from '../src/server/voter-auth/postgres-store.js';
+import type { VoterAuthStore } from '../src/server/voter-auth/store.js';
 import { freshDatabase } from './helpers/postgres.js';
 import { call, ok, recordEvents, recordText } from './helpers/server.js';
 import { keyCeremony, serverManifest } from './server-authority-fixture.js';
 import { readMail, startSmtp, type TestSmtp } from './credentials-fixture.js';
 import { accountStores, startAccountsServer, TestBrowser } from './accounts-fixture.js';
 
-interface Stores { board: BoardStore; mail: ServerMailStore; dispose(): Promise<void> }
+interface Stores { board: BoardStore; mail: ServerMailStore; voters: VoterAuthStore; dispose(): Promise<void> }
 const factories: { name: string; make(label: string): Promise<Stores | null> }[] = [
   {
     name: 'sqlite',
@@ -44,7 +47,8 @@ const factories: { name: string; make(label: string): Promise<Stores | null> }[]
       const dir = mkdtempSync(join(tmpdir(), `veche-${label}-`));
       const board = new SqliteStore(join(dir, 'veche.sqlite'));
       const mail = new SqliteServerMailStore(join(dir, 'veche.sqlite'));
-      return { board, mail, async dispose() { await mail.close(); await board.close(); rmSync(dir, { recursive: true, force: true }); } };
+      const voters = new SqliteVoterAuthStore(join(dir, 'veche.sqlite'));
+      return { board, mail, voters, async dispose() { await voters.close(); await mail.close(); await board.close(); rmSync(dir, { recursive: true, force: true }); } };
     },
   },
   {
@@ -54,7 +58,8 @@ const factories: { name: string; make(label: string): Promise<Stores | null> }[]
       if (!db) return null;
       const board = await PostgresStore.connect(db.url);
       const mail = await PostgresServerMailStore.connect(db.url);
-      return { board, mail, async dispose() { await mail.close(); await board.close(); await db.drop(); } };
+      const voters = await PostgresVoterAuthStore.connect(db.url);
+      return { board, mail, voters, async dispose() { await voters.close(); await mail.close(); await board.close(); await db.drop(); } };
     },
   },
 ];
@@ -109,7 +114,7 @@ for (const f of factories) {
     let adminToken = '';
     const dataDir = mkdtempSync(join(tmpdir(), 'veche-sa-data-'));
     const start = async (transport: ReturnType<typeof smtpTransport> | null = mailer) => {
-      const b = await buildApp(stores!.board, { rateLimit: 0, webDir: null, scheduleIntervalMs: 0, serverMail: { store: stores!.mail, transport, publicUrl: PUBLIC, rate: '1000/s', log: () => {} } });
+      const b = await buildApp(stores!.board, { rateLimit: 0, webDir: null, scheduleIntervalMs: 0, serverMail: { store: stores!.mail, transport, publicUrl: PUBLIC, rate: '1000/s', log: () => {} }, voterAuth: { store: stores!.voters, mailer: transport } });
       await b.app.listen({ port: 0, host: '127.0.0.1' });
       return { b, base: `http://127.0.0.1:${(b.app.server.address() as { port: number }).port}` };
     };
@@ -250,6 +255,25 @@ for (const f of factories) {
       const lines = (await recordText(base, id)).trim().split('\n');
       const { report } = await verifyRecord(linesSource(lines), undefined, { workers: 1 });
       assert.ok(report.ok, `the record verifies: ${report.failedChecks.join(', ')}`);
+    });
+
+    test('voter sign-in register: the announcement to every registered voter, a reminder only to those who have not voted', async (t) => {
+      if (skip()) { t.skip('PostgreSQL unavailable'); return; }
+      const id = `sa-signin-${f.name}`;
+      const el = await openElection(stores!.board, { voters: 3, manifest: { ...tinyManifest(id), voterAuthentication: { method: 'email-link' } } });
+      await stores!.voters.setRegister(id, [0, 1, 2].map((i) => ({ voter: `s-${i}`, email: `s${i}@example.org` })));
+      // s-0 voted, signed in: bound to the credential of a ballot on the board.
+      assert.equal(await stores!.voters.bind(id, 's-0', el.voters[0]!.keys.key), 'bound');
+      await el.board.castBallot(ballotFor(el, el.voters[0]!).ballot);
+      // s-1 signed in and was bound, but the ballot never came: not voted.
+      assert.equal(await stores!.voters.bind(id, 's-1', el.voters[1]!.keys.key), 'bound');
+      await ok(base, 'PUT', `/api/elections/${id}/mail-settings`, { ...admin(), json: { reminders: [new Date(Date.now() - 1000).toISOString()], trustees: {} } });
+      await tick();
+      const subjects = (i: number) => mailsTo(`s${i}@example.org`).map((m) => m.mail.subject ?? '');
+      assert.deepEqual([0, 1, 2].map((i) => subjects(i).filter((x) => /poll is open/.test(x)).length), [1, 1, 1], 'the announcement to every registered voter');
+      assert.deepEqual([0, 1, 2].map((i) => subjects(i).filter((x) => /^Reminder/.test(x)).length), [0, 1, 1], 'the reminder only to those without a ballot');
+      await tick();
+      assert.deepEqual([0, 1, 2].map((i) => subjects(i).length), [1, 2, 2], 'nothing twice');
     });
 
     test('attacks: a register with a header-injection address, an election with its own authority, a key the server did not make, no mail server', async (t) => {

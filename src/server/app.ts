@@ -154,7 +154,7 @@ export async function buildApp(store: BoardStore, settings: ServerSettings = {})
     app.addHook('onClose', async () => scheduler.stop());
   }
   // server mail: its rounds on the schedule's interval; a mail under way is finished, not cut off -->
-  const mailRounds = outbox && serverAuthority ? startMailRounds(elections, outbox, serverAuthority, interval) : null;
+  const mailRounds = outbox && serverAuthority ? startMailRounds(elections, outbox, serverAuthority, interval, voterAuth?.store ?? null) : null;
   if (outbox) app.addHook('onClose', async () => { mailRounds?.stop(); await outbox.flush(); });
   // <-- server mail
   await app.ready();

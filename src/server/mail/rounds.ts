@@ -1,9 +1,11 @@
 // The server's mail rounds, looked at on a timer like the schedule (src/server/schedule.ts), so that
 // a round whose time passed while the server was down is sent when it is back, once:
 //   - credential mails still to send (server-authority elections, spec §6.5);
-//   - the announcement, when the poll is open (to the voters the server knows: server-authority mode);
-//   - each reminder time of the election's mail settings, while the poll is open, to the voters whose
-//     credential has no ballot yet (server-authority mode: the server links voters and credentials);
+//   - the announcement, when the poll is open, to the voters the server knows: server-authority mode,
+//     or the voter sign-in register (spec §6.3);
+//   - each reminder time of the election's mail settings, while the poll is open, to the voters who
+//     have not voted yet: where the server links voters and credentials (server-authority mode: its own
+//     list; voter sign-in: the register and the voter-credential bindings, a voter votes signed in only);
 //   - each trustee step as it becomes due (key ceremony rounds; decryption once the tally is on the
 //     board), to the trustees' addresses of the mail settings.
 // A round is taken with a lease in the store (one of several servers sends it) and marked done when
@@ -16,7 +18,9 @@ import type { TrusteeStep } from '../../credentials/templates/server-types.js';
 import type { Elections } from '../elections.js';
 import { isServerAuthority, recipientOf, type ServerAuthority } from '../authority/server-authority.js';
 import type { Outbox } from './outbox.js';
-import type { AuthorityVoter, MailSettings } from './store.js';
+import type { MailSettings } from './store.js';
+import type { Recipient } from '../../credentials/contacts.js';
+import type { VoterAuthStore } from '../voter-auth/store.js';
 
 /** A round not finished within this long (a server stopped mid-round) is taken again by the next tick. */
 export const ROUND_LEASE_MS = 10 * 60_000;
@@ -47,7 +51,8 @@ export function dueTrusteeSteps(st: BoardState): { step: TrusteeStep; trustees: 
 
 export interface MailRounds { tick(): Promise<void>; stop(): void }
 
-export function startMailRounds(elections: Elections, outbox: Outbox, authority: ServerAuthority, intervalMs: number, now: () => number = Date.now): MailRounds {
+/** `voterAuth`: the voter sign-in store, whose register and bindings name the voters of elections with sign-in. */
+export function startMailRounds(elections: Elections, outbox: Outbox, authority: ServerAuthority, intervalMs: number, voterAuth: VoterAuthStore | null = null, now: () => number = Date.now): MailRounds {
   const store = outbox.store;
   let stopped = false;
   let running: Promise<void> | null = null;
@@ -64,27 +69,37 @@ export function startMailRounds(elections: Elections, outbox: Outbox, authority:
   const once = async (id: string) => {
     const cached = (await elections.board(id)).current;
     const server = isServerAuthority(cached.manifest);
+    const signIn = voterAuth !== null && cached.manifest.voterAuthentication !== undefined;
     const settings: MailSettings | null = await store.settings(id);
-    if (!server && !settings) return;
+    if (!server && !signIn && !settings) return;
     if (cached.phase === 'decrypted') return;
     const st = (await elections.current(id)).current;
     const done = new Set(await store.doneRounds(id));
     const m = st.manifest;
     const page = `${outbox.base()}/vote/${encodeURIComponent(m.id)}`;
-    const voters = server ? async () => (await store.voters(id)).filter((v) => st.credentials?.has(v.key) && !st.revoked.has(v.key)) : async () => [] as AuthorityVoter[];
-    const voterMail = (make: typeof announcementMail) => (v: AuthorityVoter): Outgoing => ({
-      recipient: recipientOf(v), ...make(pickLanguage(v.language, m.languages), { name: v.name, title: m.title, page, ...(m.closes ? { closes: m.closes } : {}) }),
+    /** The voters the server can write to, and whether each has voted; none where it knows no voter. */
+    const voters = async (): Promise<{ recipient: Recipient; voted: boolean }[]> => {
+      if (server) return (await store.voters(id)).filter((v) => st.credentials?.has(v.key) && !st.revoked.has(v.key)).map((v) => ({ recipient: recipientOf(v), voted: st.lastBallot.has(v.key) }));
+      if (!signIn) return [];
+      const bound = new Map((await voterAuth!.bindings(id)).map((b) => [b.voter, b.credential]));
+      return (await voterAuth!.registerEntries(id)).map((e) => ({
+        recipient: { voter: e.voter, name: e.voter, email: e.email, language: null, weight: 1, credential: '' },
+        voted: bound.has(e.voter) && st.lastBallot.has(bound.get(e.voter)!),
+      }));
+    };
+    const voterMail = (make: typeof announcementMail) => ({ recipient: r }: { recipient: Recipient }): Outgoing => ({
+      recipient: r, ...make(pickLanguage(r.language, m.languages), { name: r.name, title: m.title, page, ...(m.closes ? { closes: m.closes } : {}) }),
     });
 
     if (server) await authority.mailCredentials(id);
-    if (server && st.phase === 'open' && !done.has(ANNOUNCEMENT)) await round(id, ANNOUNCEMENT, async () => (await voters()).map(voterMail(announcementMail)));
+    if ((server || signIn) && st.phase === 'open' && !done.has(ANNOUNCEMENT)) await round(id, ANNOUNCEMENT, async () => (await voters()).map(voterMail(announcementMail)));
     for (const at of settings?.reminders ?? []) {
       const kind = reminderKind(at);
       if (done.has(kind) || Date.parse(at) > now()) continue;
       // Past the close, a reminder has nothing to remind of: it is done, unsent.
       if (st.phase !== 'open' && st.phase !== 'setup') { if (await store.takeRound(id, kind, now(), ROUND_LEASE_MS)) await store.finishRound(id, kind, now()); continue; }
       if (st.phase !== 'open') continue;
-      await round(id, kind, async () => (await voters()).filter((v) => !st.lastBallot.has(v.key)).map(voterMail(serverReminderMail)));
+      await round(id, kind, async () => (await voters()).filter((v) => !v.voted).map(voterMail(serverReminderMail)));
     }
     const due = dueTrusteeSteps(st);
     const addresses = settings?.trustees ?? {};

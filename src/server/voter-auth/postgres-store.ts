@@ -73,5 +73,10 @@ export class PostgresVoterAuthStore implements VoterAuthStore {
   }
   async bindingCount(election: string) { return Number((await this.q<{ n: string }>('SELECT count(*) AS n FROM veche_va_bindings WHERE election = $1', [election]))[0]!.n); }
 
+  // -- server mail (spec §6.6)
+  async registerEntries(election: string) { return this.q<RegisterEntry>('SELECT voter, email FROM veche_va_register WHERE election = $1 ORDER BY voter', [election]); }
+  async bindings(election: string) { return this.q<{ voter: string; credential: string }>('SELECT voter, credential FROM veche_va_bindings WHERE election = $1', [election]); }
+  // -- end server mail
+
   async close() { await this.pool.end(); }
 }

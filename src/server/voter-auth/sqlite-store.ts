@@ -55,5 +55,10 @@ export class SqliteVoterAuthStore implements VoterAuthStore {
   }
   async bindingCount(election: string) { return (this.db.prepare('SELECT count(*) AS n FROM va_bindings WHERE election = ?').get(election) as { n: number }).n; }
 
+  // -- server mail (spec §6.6)
+  async registerEntries(election: string) { return this.db.prepare('SELECT voter, email FROM va_register WHERE election = ? ORDER BY voter').all(election) as RegisterEntry[]; }
+  async bindings(election: string) { return this.db.prepare('SELECT voter, credential FROM va_bindings WHERE election = ?').all(election) as { voter: string; credential: string }[]; }
+  // -- end server mail
+
   async close() { this.db.close(); }
 }

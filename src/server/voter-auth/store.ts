@@ -31,6 +31,12 @@ export interface VoterAuthStore {
    *  requests at once cannot both bind). */
   bind(election: string, voter: string, credential: string): Promise<BindOutcome>;
   bindingCount(election: string): Promise<number>;
+  // -- server mail (spec §6.6): announcements and reminders to the register's voters
+  /** Every voter of the election's register. */
+  registerEntries(election: string): Promise<RegisterEntry[]>;
+  /** Every voter -> credential binding of the election. */
+  bindings(election: string): Promise<{ voter: string; credential: string }[]>;
+  // -- end server mail
 
   close(): Promise<void>;
 }
