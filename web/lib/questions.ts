@@ -1,6 +1,6 @@
 // How questions and their rules are put in words, shared by the booth, the results and the admin pages.
 import type { Fraction, MotionOption, Question, Verdict } from '../../src/manifest/types.js';
-import { t } from './i18n.js';
+import { t, tn } from './i18n.js';
 
 export const verdictLabel = (v: Verdict): string => t(`verdict.${v}`);
 export const motionLabel = (v: MotionOption): string => t(`motion.${v}`);
@@ -19,8 +19,8 @@ export function rulesText(q: Question): string {
       return [t(q.allowBlank ? 'rules.choiceBlank' : 'rules.choice'), q.absoluteMajority ? t('rules.absoluteMajority') : ''].filter(Boolean).join(' ');
     case 'approval':
       return [
-        q.min === q.max ? t('rules.approvalExactly', { n: q.max }) : t('rules.approvalRange', { min: q.min, max: q.max }),
-        t('rules.approvalWinners', { n: q.winners }),
+        q.min === q.max ? tn('rules.approvalExactly', q.max) : tn('rules.approvalRange', q.max, { min: q.min, max: q.max }),
+        tn('rules.approvalWinners', q.winners),
       ].join(' ');
     case 'verdict':
       return t('rules.verdict', { default: verdictLabel(q.default) });

@@ -135,7 +135,7 @@ async function checkedRecord(): Promise<VerifierState> {
   }
   if (!st.manifest) throw new Refusal(t('authority.recordRefused', { reason: 'no manifest' }));
   if (st.manifest.credentialAuthority.signingKey !== authority.signing.key) { state.checked = ''; throw new Refusal(t('authority.otherKey')); }
-  state.checked = t('authority.recordOk', { n: events });
+  state.checked = tn('authority.recordOk', events);
   return st;
 }
 
@@ -196,7 +196,7 @@ function renderWeightsWarning(x: WeightExposure | null): Child {
   });
   return h('div', { class: 'notice error', id: 'weights-warning' },
     h('p', null, t('authority.weightsWarning')),
-    x.always.length + x.some.length > 0 ? h('p', null, t('authority.weightsExposed', { always: x.always.length, some: x.some.length, n: x.credentials })) : null,
+    x.always.length + x.some.length > 0 ? h('p', null, tn('authority.weightsExposed', x.credentials, { always: x.always.length, some: x.some.length })) : null,
     x.superIncreasing ? h('p', null, t('authority.weightsSuperIncreasing')) : null,
     x.majority ? h('p', null, t('authority.weightsMajority', { voter: x.majority.key, weight: x.majority.weight, total: x.totalWeight })) : null,
     reasons.length ? h('ul', null, reasons.slice(0, MAX).map((r) => h('li', null, r)), reasons.length > MAX ? h('li', null, t('authority.weightsMore', { n: reasons.length - MAX })) : null) : null,
@@ -509,7 +509,7 @@ function render(): Child {
       h('p', null, t('authority.intro')),
       h('dl', { class: 'facts' },
         h('dt', null, t('board.phase')), h('dd', null, phaseBadge(info.phase)),
-        h('dt', null, t('authority.voters')), h('dd', { id: 'eligible' }, info.eligible ? t('authority.votersCount', { n: info.eligible, weight: info.eligibleWeight }) : t('authority.noVoters')))),
+        h('dt', null, t('authority.voters')), h('dd', { id: 'eligible' }, info.eligible ? tn('authority.votersCount', info.eligible, { weight: info.eligibleWeight }) : t('authority.noVoters')))),
     keyCard(),
     message,
     state.busy ? h('p', { class: 'loading' }, t('common.working')) : null,

@@ -2,7 +2,7 @@
 // Every event with its place in the hash chain; every ballot with its tracking code; search; the record.
 import { api, ApiError, errorText, type BoardRow, type ElectionInfo } from '../lib/api.js';
 import { announce, byId, focus, h, type Child } from '../lib/dom.js';
-import { currentLanguage, formatTime, t } from '../lib/i18n.js';
+import { currentLanguage, formatTime, t, tn } from '../lib/i18n.js';
 import { localizedManifest } from '../../src/manifest/localize.js';
 import { errorBox, infoBox, okBox, pathParts, rerender, setTitle, startPage, takeFragmentParam, testElectionNotice } from '../lib/page.js';
 import { phaseBadge } from '../lib/phase.js';
@@ -109,7 +109,7 @@ function render(): Child {
   const pager = (where: 'top' | 'bottom') => h(where === 'top' ? 'nav' : 'div', { class: 'pager', 'aria-label': where === 'top' ? t('board.pager') : null },
     h('button', { type: 'button', class: 'small', disabled: state.from === 0, onClick: goTo(0), id: `${where}-first` }, t('board.first')),
     h('button', { type: 'button', class: 'small', disabled: state.from === 0, onClick: goTo(Math.max(0, state.from - PAGE_SIZE)) }, t('board.previous')),
-    h('span', null, t('board.showing', { from: state.from, to: state.rows.length ? state.rows[state.rows.length - 1]!.seq : state.from, count: state.headSeq + 1 })),
+    h('span', null, tn('board.showing', state.headSeq + 1, { from: state.from, to: state.rows.length ? state.rows[state.rows.length - 1]!.seq : state.from, count: state.headSeq + 1 })),
     h('button', { type: 'button', class: 'small', disabled: state.from + PAGE_SIZE > state.headSeq, onClick: goTo(state.from + PAGE_SIZE), id: `${where}-next` }, t('board.next')),
     h('button', { type: 'button', class: 'small', disabled: state.from >= lastPage, onClick: goTo(lastPage) }, t('board.last')));
 

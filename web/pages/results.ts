@@ -178,7 +178,7 @@ function questionResult(q: Question, r: QuestionResult, i: number): HTMLElement 
 
 function browserCheck(c: BrowserCheck): Child {
   const status = c.status === 'running'
-    ? [h('p', null, t('results.browserChecking', { events: formatNumber(c.events), total: formatNumber(Math.max(c.total, c.events)) })),
+    ? [h('p', null, tn('results.browserChecking', Math.max(c.total, c.events), { events: formatNumber(c.events), total: formatNumber(Math.max(c.total, c.events)) })),
       h('progress', { max: String(Math.max(c.total, c.events, 1)), value: String(c.events), 'aria-label': t('results.browserCheck') })]
     : c.status === 'error' ? errorBox(t('results.browserError', { message: c.message }))
     : c.ok ? okBox(tn('results.browserOk', c.ballots))

@@ -15,7 +15,7 @@ import type { Verification } from '../../src/verify/record-check.js';
 import { api, ApiError, errorText, type ElectionInfo, type TrusteeStatus } from '../lib/api.js';
 import { announce, byId, h, type Child } from '../lib/dom.js';
 import { download, safeName } from '../lib/files.js';
-import { t } from '../lib/i18n.js';
+import { t, tn } from '../lib/i18n.js';
 import { errorBox, infoBox, okBox, pathParts, rerender, runAction, sayStatus, setTitle, startPage, takeFragmentParam, tokenForm as sharedTokenForm } from '../lib/page.js';
 import { phaseBadge } from '../lib/phase.js';
 import { fetchRecordLines, loadTrustee, parseTrusteeSecret, postJson, saveTrustee, secretFileText } from '../lib/trustee-store.js';
@@ -232,7 +232,7 @@ const decrypt = () => step(async () => {
   if (!sums || sums.failed > 0 || sums.passed === 0) throw new Refusal(t('trustee.forgedTally'));
   if (st.decryptionShares.some((s) => s.trustee === trusteeId)) return t('trustee.decrypted');
   await submit('decryption', 'decryption-share', makeDecryptionShare(state.secret!, st.tally.sums));
-  return t('trustee.decryptedChecked', { ballots: st.tally.ballots });
+  return tn('trustee.decryptedChecked', st.tally.ballots, { ballots: st.tally.ballots });
 });
 
 // ---- rendering ------------------------------------------------------------------------------------------
@@ -337,7 +337,7 @@ function render(): Child {
     top,
     h('section', { class: 'card' },
       h('h2', null, t('trustee.youAre', { name: m.name })),
-      h('p', null, t('trustee.intro', { threshold: info.manifest.threshold, n: info.trustees.length })),
+      h('p', null, tn('trustee.intro', info.trustees.length, { threshold: info.manifest.threshold })),
       h('p', null, phaseBadge(info.phase))),
     keyCard(),
     state.token ? h('section', { class: 'card', 'aria-labelledby': 'todo-heading' },

@@ -715,7 +715,7 @@ function renderQuestion(q: Question, index: number): HTMLElement {
 }
 
 function approvalCount(n: number, min: number, max: number): string {
-  return `${tn('booth.approvalCount', n)} ${min === max ? t('rules.approvalExactly', { n: max }) : t('rules.approvalRange', { min, max })}`;
+  return `${tn('booth.approvalCount', n)} ${min === max ? tn('rules.approvalExactly', max) : tn('rules.approvalRange', max, { min, max })}`;
 }
 
 function radio(name: string, value: string, label: string, checked: boolean, onPick: (value: string) => void, description?: string): HTMLElement {
@@ -747,7 +747,7 @@ function findProblems(): Record<string, string> {
     const d = state.drafts[q.id]!;
     if (d.type === 'choice' && d.candidate === undefined) problems[q.id] = t(q.type === 'choice' && q.allowBlank ? 'booth.missingChoiceBlank' : 'booth.missingChoice', { title: q.title });
     if (d.type === 'approval' && q.type === 'approval' && (d.options.length < q.min || d.options.length > q.max)) {
-      problems[q.id] = t('booth.missingApproval', { title: q.title, min: q.min, max: q.max });
+      problems[q.id] = tn('booth.missingApproval', q.max, { title: q.title, min: q.min, max: q.max });
     }
     if (d.type === 'verdict' && q.type === 'verdict') {
       const missing = q.officeHolders.filter((o) => !d.verdicts[o.id]).map((o) => o.label);
