@@ -2,6 +2,7 @@
 // credential, and name, email, language when the voter list had them), optionally joined with a voter
 // list that gives or corrects the contact columns. Read strictly: a bad line is named and nothing is sent.
 import { CREDENTIAL_PATTERN, normalizeCredential } from './credentials.js';
+import { guessColumns, idColumn, withMapping, type ColumnMap, type VoterColumn } from './columns.js';
 
 /** RFC 4180 CSV: quoted fields may hold commas, quotes ("") and line breaks; CRLF or LF. */
 export function parseCsv(text: string): string[][] {
@@ -31,13 +32,16 @@ export function parseCsv(text: string): string[][] {
 export const csvField = (s: string | number) => { const t = String(s); return /[",\r\n]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t; };
 export const toCsv = (rows: (string | number)[][]) => rows.map((r) => r.map(csvField).join(',')).join('\n') + '\n';
 
-/** A table with a header, read by column name (case-insensitive, a few usual spellings). */
-export function csvTable(text: string, what: string): { rows: { line: number; get(col: string): string }[]; has(col: string): boolean } {
+/** A table with a header, read by column name (any order and case, the usual spellings: columns.ts);
+ *  `mapping` names the header of a column the usual spellings do not find. The voter id is the "voter"
+ *  column, or else the e-mail, or else the name. */
+export function csvTable(text: string, what: string, mapping: Partial<Record<VoterColumn, string>> = {}): { rows: { line: number; get(col: string): string }[]; has(col: string): boolean } {
   const all = parseCsv(text);
-  const header = (all.shift() ?? []).map((h) => h.trim().toLowerCase());
-  const ALIASES: Record<string, string[]> = { voter: ['voter', 'id'], name: ['name', 'full name'], email: ['email', 'e-mail', 'mail'], language: ['language', 'lang', 'locale'], weight: ['weight'], credential: ['credential'] };
-  const index = (col: string) => header.findIndex((h) => (ALIASES[col] ?? [col]).includes(h));
-  if (index('voter') < 0) throw new Error(`${what}: the header must have a "voter" column`);
+  const header = all.shift() ?? [];
+  let map: ColumnMap;
+  try { map = withMapping(header, guessColumns(header), mapping); } catch (e) { throw new Error(`${what}: ${(e as Error).message}`); }
+  const index = (col: string) => (col === 'voter' ? idColumn(map) : map[col as VoterColumn] ?? -1);
+  if (index('voter') < 0) throw new Error(`${what}: the header must have a "voter" column (or "email", or "name")`);
   return {
     has: (col) => index(col) >= 0,
     rows: all.map((r, i) => ({ line: i + 2, get: (col: string) => { const k = index(col); return k < 0 ? '' : (r[k] ?? '').trim(); } })),

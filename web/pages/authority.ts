@@ -22,7 +22,8 @@ import { t, tn } from '../lib/i18n.js';
 import { errorBox, infoBox, okBox, pathParts, rerender, runAction, sayStatus, setTitle, startPage, takeFragmentParam, tokenForm as sharedTokenForm } from '../lib/page.js';
 import { phaseBadge } from '../lib/phase.js';
 import { fetchRecordLines, loadAuthority, parseAuthoritySecret, postJson, saveAuthority, secretFileText } from '../lib/trustee-store.js';
-import { credentialRowCsv, credentialsOf, newPrivateList, privateListCsv, readPrivateList as parsePrivateList, withLateVoter, withReissued, type PrivateList } from '../lib/private-list.js';
+import { privateListRows, readVoterList, type Mapping, type VoterRow } from '../lib/voter-list.js';
+import { credentialRowCsv, credentialsOf, privateListCsv, readPrivateList as parsePrivateList, withLateVoter, withReissued, type PrivateList } from '../lib/private-list.js';
 
 const [, electionId = ''] = pathParts();
 const TOKEN_KEY = `veche-authority-token:${electionId}`;
@@ -45,10 +46,12 @@ const state = {
   storageFailed: false,
   /** The last check of the record in this page: what it found, in words. */
   checked: '',
-  voters: null as { id: string; weight: number }[] | null,
+  voters: null as VoterRow[] | null,
+  /** A voter list whose header names no known column: which column is what (the mapping step). */
+  mapping: null as { header: string[]; rows: string[][]; voter: number; weight: number } | null,
   problems: [] as string[],
   exposure: null as WeightExposure | null,
-  issued: null as { private: IssuedCredential[]; public: CredentialEntry[]; election: string } | null,
+  issued: null as { private: IssuedCredential[]; public: CredentialEntry[]; election: string; voters: VoterRow[] } | null,
   downloaded: false,
   /** The private list loaded for revocations and re-issues (the CSV table, every column kept). */
   privateList: null as PrivateList | null,
@@ -143,7 +146,7 @@ const authorityPost = <T>(path: string, body: unknown) => postJson<T>(`/api/elec
 
 // ---- the voter list -------------------------------------------------------------------------------------
 
-function readVoters(text: string): void {
+function readVoters(text: string, mapping?: Mapping): void {
   state.problems = [];
   state.voters = null;
   state.issued = null;
@@ -151,32 +154,45 @@ function readVoters(text: string): void {
   state.exposure = null;
   let rows: string[][];
   try {
-    rows = parseCsv(text);
+    rows = state.mapping && mapping ? state.mapping.rows : parseCsv(text);
   } catch (e) {
     state.problems = [errorText(e)];
+    state.mapping = null;
     return;
   }
-  const voters: { id: string; weight: number }[] = [];
-  const seen = new Set<string>();
-  rows.forEach((row, i) => {
-    const id = (row[0] ?? '').trim();
-    const weightText = (row[1] ?? '').trim();
-    if (!id && !weightText && row.length <= 2) return; // empty line
-    // A first line naming the columns is a header.
-    if (i === 0 && (/^(voter|id|name|email|e-mail|избиратель|имя)$/i.test(id) || (weightText !== '' && !/^\d+$/.test(weightText)))) return;
-    const line = i + 1;
-    if (!id) { state.problems.push(t('authority.csvNoVoter', { line })); return; }
-    const weight = weightText === '' ? 1 : /^\d+$/.test(weightText) ? Number(weightText) : NaN;
-    if (!Number.isSafeInteger(weight) || weight < 1 || weight > 1_000_000) { state.problems.push(t('authority.csvBadWeight', { line, weight: weightText })); return; }
-    if (seen.has(id)) { state.problems.push(t('authority.csvDuplicate', { line, voter: id })); return; }
-    seen.add(id);
-    voters.push({ id, weight });
-  });
-  if (voters.length === 0 && state.problems.length === 0) state.problems.push(t('authority.csvEmpty'));
-  if (state.problems.length === 0) {
-    state.voters = voters;
-    state.exposure = weightExposure(voters.map((v) => ({ key: v.id, weight: v.weight })));
-  }
+  const read = readVoterList(rows, mapping);
+  if (read.kind === 'mapping') { state.mapping = { header: read.header, rows: read.rows, voter: -1, weight: -1 }; return; }
+  state.mapping = null;
+  if (read.kind === 'problems') { state.problems = read.problems; return; }
+  state.voters = read.voters;
+  state.exposure = weightExposure(read.voters.map((v) => ({ key: v.id, weight: v.weight })));
+}
+
+/** The mapping step: the columns chosen, the list read with them. */
+function applyMapping(): void {
+  const m = state.mapping;
+  if (!m) return;
+  if (m.voter < 0) { say(t('authority.mapNeedVoter'), false, 'map-voter'); return; }
+  readVoters('', { voter: m.voter, weight: m.weight });
+  rerender();
+  announce(state.voters ? tn('authority.votersRead', state.voters.length) : tn('authority.csvProblems', state.problems.length));
+}
+
+function mappingStep(): Child {
+  const m = state.mapping;
+  if (!m) return null;
+  const choices = (selected: number, none: string | null) => [
+    none !== null ? h('option', { value: '-1', ...(selected < 0 ? { selected: true } : {}) }, none) : h('option', { value: '-1' }, t('authority.mapChoose')),
+    ...m.header.map((name, i) => h('option', { value: String(i), ...(i === selected ? { selected: true } : {}) }, name.trim() || t('authority.mapColumnN', { n: i + 1 }))),
+  ];
+  return h('fieldset', { class: 'subgroup', id: 'mapping' },
+    h('legend', null, t('authority.mapHeading')),
+    h('p', null, t('authority.mapHelp')),
+    h('div', { class: 'field' }, h('label', { for: 'map-voter' }, t('authority.mapVoter')),
+      h('select', { id: 'map-voter', onChange: (e: Event) => { m.voter = Number((e.target as HTMLSelectElement).value); } }, choices(m.voter, null))),
+    h('div', { class: 'field' }, h('label', { for: 'map-weight' }, t('authority.mapWeight')),
+      h('select', { id: 'map-weight', onChange: (e: Event) => { m.weight = Number((e.target as HTMLSelectElement).value); } }, choices(m.weight, t('authority.mapNoWeight')))),
+    h('div', { class: 'actions' }, h('button', { type: 'button', id: 'apply-mapping', onClick: applyMapping }, t('authority.mapApply'))));
 }
 
 const exposes = (x: WeightExposure | null): x is WeightExposure => !!x && (x.always.length > 0 || x.some.length > 0 || x.majority !== null);
@@ -217,7 +233,7 @@ const generateCredentials = () => act(async () => {
   const voters = state.voters!;
   await nextPaint();
   const issued = issueCredentials(st.electionHash, voters);
-  state.issued = { ...issued, election: st.electionHash };
+  state.issued = { ...issued, election: st.electionHash, voters };
   state.downloaded = false;
   return tn('authority.generated', voters.length);
 });
@@ -227,8 +243,7 @@ const privateFileName = () => `veche-credentials-${safeName(electionId)}-PRIVATE
 
 function downloadCredentials(): void {
   const issued = state.issued!;
-  const link = (c: IssuedCredential) => voteLink(c.credential);
-  download(privateFileName(), toCsv([['voter', 'weight', 'credential', 'link'], ...issued.private.map((c) => [c.voter, c.weight, c.credential, link(c)])]), 'text/csv');
+  download(privateFileName(), toCsv(privateListRows(issued.private, issued.voters, voteLink)), 'text/csv');
   state.downloaded = true;
   rerender();
   announce(t('authority.downloadedCredentials'));
@@ -241,7 +256,8 @@ const publishCredentials = () => act(async () => {
   if (st.credentials) throw new Refusal(t('authority.alreadyListed'));
   await authorityPost('credentials', signCredentialList(st.electionHash, issued.public, state.authority!.signing));
   // The private list is kept for revocations in this tab only; the downloaded file is its copy.
-  state.privateList = newPrivateList(issued.private.map((c) => ({ voter: c.voter, weight: c.weight, credential: c.credential, link: voteLink(c.credential) })));
+  const [header, ...rows] = privateListRows(issued.private, issued.voters, voteLink).map((r) => r.map(String));
+  state.privateList = { header: header!, rows };
   state.issued = null;
   state.voters = null;
   state.exposure = null;
@@ -435,8 +451,10 @@ function votersCard(): HTMLElement {
             if (!file) return;
             readVoters(await file.text());
             rerender();
+            if (state.mapping) { announce(t('authority.mapHeading')); return; }
             announce(state.voters ? tn('authority.votersRead', state.voters.length) + (exposes(state.exposure) ? ` ${t('authority.weightsWarning')}` : '') : tn('authority.csvProblems', state.problems.length));
           } })),
+        mappingStep(),
         state.problems.length ? h('div', { class: 'notice error', role: 'alert' }, h('p', null, tn('authority.csvProblems', state.problems.length)), h('ul', null, state.problems.slice(0, 20).map((p) => h('li', null, p)))) : null,
         state.voters ? h('p', { class: 'yes', id: 'voters-read' }, tn('authority.votersRead', state.voters.length), ' ', t('authority.totalWeight', { weight: state.voters.reduce((a, v) => a + v.weight, 0) })) : null,
         state.voters ? renderWeightsWarning(state.exposure) : null),
