@@ -30,7 +30,28 @@ export const ballotBody = obj({
   },
   // {R, z} packed: 64 bytes in base64url.
   signature: { type: 'string', pattern: '^[A-Za-z0-9_-]{86}$' },
+  // ranked (spec §8.7): one row per ranked question, present iff the election has one (the board checks which)
+  ranked: { type: 'array', minItems: 1, maxItems: 50, items: obj({ ct: { type: 'array', minItems: 1, maxItems: 4, items: ciphertext }, proof: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,400}$' } }) },
+}, ['election', 'credential', 'answers', 'signature']); // ranked: optional
+
+// ranked (spec §20) -->
+/** At most this many rows per mix shuffle over HTTP (the board checks the count against the record). */
+const MAX_MIX_ROWS = 200_000;
+export const mixBody = obj({
+  mixer: id,
+  position: { type: 'integer', minimum: 0, maximum: 65535 },
+  shuffles: { type: 'array', minItems: 1, maxItems: 50, items: obj({ question: id, rows: { type: 'array', maxItems: MAX_MIX_ROWS, items: { type: 'array', minItems: 1, maxItems: 4, items: ciphertext } }, proof: { type: 'string', minLength: 1, maxLength: 50_000_000, pattern: '^[A-Za-z0-9_-]+$' } }) },
+  signature: schnorr,
 });
+export const mixDecryptionBody = obj({
+  trustee: id,
+  index: { type: 'integer', minimum: 1, maximum: MAX_ITEMS },
+  shares: { type: 'array', minItems: 1, maxItems: 50, items: { type: 'array', maxItems: MAX_MIX_ROWS, items: { type: 'array', minItems: 1, maxItems: 4, items: obj({ D: b64, proof: schnorr }) } } },
+  signature: schnorr,
+});
+/** A mix of MAX_MIX_ROWS rows of 4 ciphertexts and its proof fit in this many bytes of JSON. */
+export const MIX_BODY_LIMIT = 256 * 1024 * 1024;
+// <-- ranked
 
 /** The manifest's own validator (src/manifest/validate.ts) is strict and names every problem; this only bounds it. */
 export const manifestBody = { type: 'object', minProperties: 1, maxProperties: 32 } as const;

@@ -10,6 +10,8 @@ import { HttpError } from '../errors.js';
 import type { Elections } from '../elections.js';
 import { decryptionBody, noQuery, trusteeCommitmentBody, trusteeComplaintBody, trusteeKeyBody, trusteeParams, trusteeReadyBody, trusteeSharesBody } from '../schemas.js';
 import { encodePoint } from '../../crypto/group.js';
+import { MIX_BODY_LIMIT, mixBody, mixDecryptionBody } from '../schemas.js'; // ranked
+import type { MixDecryptionPayload, MixPayload } from '../../record/events.js'; // ranked
 
 type Params = { id: string; trusteeId: string };
 
@@ -33,4 +35,16 @@ export async function trusteeRoutes(app: FastifyInstance, opts: { elections: Ele
   step<TrusteeSharesPayload>('shares', trusteeSharesBody, (b, p) => b.submitTrusteeShares(p));
   step<TrusteeReadyPayload>('ready', trusteeReadyBody, (b, p) => b.submitTrusteeReady(p));
   step<DecryptionSharePayload>('decryption', decryptionBody, (b, p) => b.submitDecryptionShare(p));
+
+  // ranked (spec §20) -->
+  // A mixer posts its shuffle, then a trustee its decryption of the last mix; the record holds their inputs.
+  app.post<{ Params: Params; Body: unknown }>('/api/elections/:id/trustees/:trusteeId/mix', { bodyLimit: MIX_BODY_LIMIT, schema: { params: trusteeParams, querystring: noQuery, body: mixBody } }, async (req) => {
+    const payload = req.body as MixPayload;
+    if (payload.mixer !== req.params.trusteeId) throw new HttpError(403, 'forbidden', `the mix is by ${payload.mixer}, the path and token for ${req.params.trusteeId}`);
+    const board = await elections.current(req.params.id);
+    const e = await board.submitMix(payload);
+    return { seq: e.seq, hash: e.hash, phase: board.current.phase, mixes: board.current.ranked.mixes.length };
+  });
+  step<MixDecryptionPayload>('mix-decryption', mixDecryptionBody, (b, p) => b.submitMixDecryption(p));
+  // <-- ranked
 }
