@@ -36,6 +36,8 @@ import type { VoterAuthStore } from '../src/server/voter-auth/store.js';
 import { freshDatabase } from './helpers/postgres.js';
 import { call, ok, recordEvents, recordText } from './helpers/server.js';
 import { keyCeremony, serverManifest } from './server-authority-fixture.js';
+import { rolesOf } from './helpers/election.js';
+import { commitTrusteeKey, revealTrusteeKey } from '../src/keyceremony/trustee.js';
 import { readMail, startSmtp, type TestSmtp } from './credentials-fixture.js';
 import { accountStores, startAccountsServer, TestBrowser } from './accounts-fixture.js';
 
@@ -255,6 +257,28 @@ for (const f of factories) {
       const lines = (await recordText(base, id)).trim().split('\n');
       const { report } = await verifyRecord(linesSource(lines), undefined, { workers: 1 });
       assert.ok(report.ok, `the record verifies: ${report.failedChecks.join(', ')}`);
+    });
+
+    test('trustees are told of each key-ceremony step as it becomes due, once each, and only those who have not done it', async (t) => {
+      if (skip()) { t.skip('PostgreSQL unavailable'); return; }
+      const id = `sa-steps-${f.name}`;
+      const draft = tinyManifest(id);
+      const created = await ok(base, 'POST', '/api/elections', { ...admin(), json: draft });
+      await ok(base, 'PUT', `/api/elections/${id}/mail-settings`, { ...admin(), json: { reminders: [], trustees: { t1: 'ada@example.org', t2: 'bo@example.org' } } });
+      const steps = (to: string) => mailsTo(to).map((m) => /publish the commitment/.test(m.mail.text ?? '') ? 'commitment' : /publish your key/.test(m.mail.text ?? '') ? 'key' : /send your shares/.test(m.mail.text ?? '') ? 'shares' : /ready/.test(m.mail.text ?? '') ? 'ready' : '?');
+      await tick();
+      assert.deepEqual([steps('ada@example.org'), steps('bo@example.org')], [['commitment'], ['commitment']]);
+      const roles = rolesOf(draft);
+      const [genesis] = await recordEvents(base, id, 'election');
+      const c = roles.trustees.map((tr) => commitTrusteeKey(tr, genesis!.hash, draft));
+      await ok(base, 'POST', `/api/elections/${id}/trustees/t1/commitment`, { token: created.trusteeTokens.t1, json: c[0]!.commitment });
+      await tick();
+      assert.deepEqual([steps('ada@example.org'), steps('bo@example.org')], [['commitment'], ['commitment']], 'nothing new while t2 has not committed');
+      await ok(base, 'POST', `/api/elections/${id}/trustees/t2/commitment`, { token: created.trusteeTokens.t2, json: c[1]!.commitment });
+      await ok(base, 'POST', `/api/elections/${id}/trustees/t2/key`, { token: created.trusteeTokens.t2, json: revealTrusteeKey(c[1]!.secret) });
+      await tick();
+      await tick();
+      assert.deepEqual([steps('ada@example.org'), steps('bo@example.org')], [['commitment', 'key'], ['commitment']], 'the key step only to t1, who has not published it; once');
     });
 
     test('voter sign-in register: the announcement to every registered voter, a reminder only to those who have not voted', async (t) => {

@@ -85,12 +85,13 @@ export async function runServer(opts: RunOptions, print: (line: string) => void 
   const mailStore = await openServerMailStore(opts.databaseUrl, opts.dataDir); // server mail and server authority (spec §6.5)
   try {
     const admin = await ensureAdminToken(store, opts.dataDir, opts.adminToken);
+    const serverMail = serverMailSettings(mailStore, process.env, opts.publicUrl); // VECHE_SMTP_URL, VECHE_MAIL_FROM, VECHE_MAIL_RATE
     const { app, elections } = await buildApp(store, {
       webDir: opts.webDir === undefined ? DEFAULT_WEB_DIR : opts.webDir, rateLimit: opts.rateLimit, logger: opts.logger ?? false, trustProxy: opts.trustProxy ?? false, scheduleIntervalMs: opts.scheduleIntervalMs ?? 5000,
       accounts: { store: accounts, ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}), oidc: opts.oidc ?? null },
       meetingStore: meetings,
       voterAuth: voterAuthSettings(voterStore, process.env, opts.publicUrl, opts.oidc ?? null), // voter sign-in: VECHE_SMTP_URL, VECHE_MAIL_FROM
-      serverMail: serverMailSettings(mailStore, process.env, opts.publicUrl), // server mail: VECHE_SMTP_URL, VECHE_MAIL_FROM, VECHE_MAIL_RATE
+      serverMail, // server mail
     });
     const demo = opts.demo && (await store.elections()).length === 0 ? await createDemoElection(elections, opts.dataDir) : null;
     await app.listen({ port: opts.port, host: opts.host });
@@ -127,7 +128,7 @@ export async function runServer(opts: RunOptions, print: (line: string) => void 
     let closing: Promise<void> | null = null;
     return {
       app, store, url: base, adminToken: admin.token, demo,
-      close: () => (closing ??= app.close().then(() => Promise.all([store.close(), accounts.close(), meetings.close(), voterStore.close(), mailStore.close()])).then(() => undefined)),
+      close: () => (closing ??= app.close().then(() => Promise.all([store.close(), accounts.close(), meetings.close(), voterStore.close(), mailStore.close()])).then(() => { serverMail.transport?.close?.(); })),
     };
   } catch (e) {
     await store.close().catch(() => undefined);
