@@ -1,7 +1,7 @@
 // The bulletin board: decides what may be appended, in which phase, and appends it to a store.
 // Every submission is checked completely before it is written; a rejected one changes nothing.
 import { baseMul, decodePublicKey, decodeScalar, encodePoint, encodeScalar, randomScalar, type Point, type Scalar } from '../crypto/group.js';
-import { checkBallot } from '../ballot/check.js';
+import { checkBallot, type BallotPublicContext } from '../ballot/check.js';
 import { scheduleProblem } from '../manifest/schedule.js';
 import { BallotError } from '../ballot/types.js';
 import { selectionGroups } from '../manifest/layout.js';
@@ -16,7 +16,7 @@ import { checkCredentialList, checkRevocation } from '../credentials/authority.j
 import { applyCredentialsAdded, checkCredentialsAdded } from '../credentials/additions.js';
 import { checkPayloadSignature } from '../record/signature.js';
 import { decodeCiphertext } from '../crypto/elgamal.js';
-import { makeEvent, type BoardEvent, type CredentialsAddedPayload, type CredentialsPayload, type DecryptionSharePayload, type EventType, type PayloadByType, type RevocationPayload, type TallyPayload } from '../record/events.js';
+import { encodeEvent, makeEvent, type BoardEvent, type CredentialsAddedPayload, type CredentialsPayload, type DecryptionSharePayload, type EventType, type PayloadByType, type RevocationPayload, type TallyPayload } from '../record/events.js';
 import { signReceipt, type Receipt } from './receipt.js';
 // ranked (spec §20) -->
 import { rankedSlots, type RankedSlot } from '../ballot/ranked.js';
@@ -27,6 +27,10 @@ import type { MixDecryptionPayload, MixPayload, RankedResultPayload } from '../r
 import { DuplicateBallot, SequenceConflict, type BoardStore } from './store.js';
 
 export type Phase = 'setup' | 'open' | 'closed' | 'tallied' | 'decrypted';
+
+/** Sums counted ballots elsewhere (the job queue, src/verify/queue/board-tally.ts): record lines with
+ *  their credentials' weights in, the sums as on the record out. */
+export type TallySummer = (ballots: AsyncIterable<{ line: string; weight: number }>, ctx: BallotPublicContext, progress?: (done: number, total: number) => void) => Promise<CiphertextJson[][]>;
 
 export class BoardError extends Error {
   override name = 'BoardError';
@@ -458,17 +462,19 @@ export class Board {
 
   // ---- tally and result ----------------------------------------------------------------------------
 
-  /** Sums the last ballot of every unrevoked credential, streaming the ballots from the store. */
-  computeTally(progress?: (done: number, total: number) => void): Promise<BoardEvent> {
+  /** Sums the last ballot of every unrevoked credential, streaming the ballots from the store; with a
+   *  summer (the job queue, src/verify/queue/board-tally.ts), the sums are made there instead. */
+  computeTally(progress?: (done: number, total: number) => void, summer?: TallySummer): Promise<BoardEvent> {
+    // tally on the queue (issue 10 point 7) -->
+    // Ranked questions' answers are not summed by the jobs' shape check: such elections sum here.
+    if (summer && this.state.rankedSlots.length === 0) return this.computeTallyWith(summer, progress);
+    // <-- tally on the queue
     return this.exclusive(async () => {
       this.requirePhase('closed');
       const st = this.state;
       // Two streamed passes, so a large board is never held in memory: first which ballot of each
       // credential is the last, then the weighted sum of those.
-      const last = new Map<string, number>();
-      for await (const b of this.ballotEvents()) last.set((b.payload as { credential: string }).credential, b.seq);
-      for (const credential of st.revoked) last.delete(credential);
-      const countedSeqs = new Set(last.values());
+      const countedSeqs = await this.countedSeqs();
       const sums = emptySums(st.groups);
       let counted = 0;
       let castWeight = 0;
@@ -484,6 +490,44 @@ export class Board {
       return this.append('tally', { ballots: counted, castWeight, eligibleWeight: st.eligibleWeight, sums: encodeSums(sums) });
     });
   }
+
+  /** The sequence numbers of the ballots the tally counts: each credential's last, revoked ones left out. */
+  private async countedSeqs(): Promise<Set<number>> {
+    const last = new Map<string, number>();
+    for await (const b of this.ballotEvents()) last.set((b.payload as { credential: string }).credential, b.seq);
+    for (const credential of this.state.revoked) last.delete(credential);
+    return new Set(last.values());
+  }
+
+  // tally on the queue (issue 10 point 7) -->
+  /** The tally with its sums made by `summer`. Once the poll is closed the ballots cannot change, so the
+   *  sums (minutes on a large board) are made without holding the election's lock, and the tally is
+   *  appended under it if the board is still closed (another process may have tallied meanwhile). */
+  private async computeTallyWith(summer: TallySummer, progress?: (done: number, total: number) => void): Promise<BoardEvent> {
+    await this.exclusive(async () => { await this.refresh(); this.requirePhase('closed'); });
+    const st = this.state;
+    const countedSeqs = await this.countedSeqs();
+    let counted = 0;
+    let castWeight = 0;
+    const ballots = async function* (board: Board): AsyncGenerator<{ line: string; weight: number }> {
+      for await (const e of board.ballotEvents()) {
+        if (!countedSeqs.has(e.seq)) continue;
+        const weight = st.credentials!.get((e.payload as PayloadByType['ballot']).credential)!;
+        counted++;
+        castWeight += weight;
+        yield { line: encodeEvent(e), weight };
+      }
+    };
+    const sums = await summer(ballots(this), { electionHash: st.electionHash, publicKey: encodePoint(st.jointKey!), groups: st.groups }, progress);
+    // The summer's answer is checked for shape and points before it goes on the board.
+    const decoded = decodeSums(sums);
+    if (decoded.length !== st.groups.length || decoded.some((row, g) => row.length !== st.groups[g]!.optionIds.length)) throw new Error('tally: the summer returned sums of the wrong shape');
+    return this.exclusive(async () => {
+      this.requirePhase('closed');
+      return this.append('tally', { ballots: counted, castWeight, eligibleWeight: this.state.eligibleWeight, sums: encodeSums(decoded) });
+    });
+  }
+  // <-- tally on the queue
 
   submitDecryptionShare(payload: DecryptionSharePayload): Promise<BoardEvent> {
     return this.exclusive(async () => {

@@ -8,6 +8,7 @@ import { Board, BoardError } from '../../board/board.js';
 import { SqliteStore } from '../../board/sqlite-store.js';
 import { writeRecord } from '../../record/export.js';
 import { validateManifest } from '../../manifest/validate.js';
+import { queueTallySummer } from '../../verify/queue/board-tally.js';
 import { parse, readJsonFile, required, UsageError } from '../args.js';
 import { asSubmission } from '../submission.js';
 import { formatResult } from '../format.js';
@@ -34,6 +35,8 @@ Actions:
 Options:
   --board DIR           board directory (required)
   --election ID         the election, when the board holds more than one
+  --queue postgres://... (tally) sum the counted ballots on \`veche worker\` processes (any number of
+                        machines) through the job queue in that PostgreSQL database; same tally
 `;
 
 export const ELECTION_HELP = `Usage: veche election create --manifest FILE --board DIR
@@ -83,7 +86,8 @@ export async function electionCommand(argv: string[]): Promise<number> {
 
 export async function boardCommand(argv: string[]): Promise<number> {
   const [action, ...rest] = argv;
-  const { values, positionals } = parse(rest, { board: { type: 'string' }, election: { type: 'string' }, out: { type: 'string' } }, true);
+  const { values, positionals } = parse(rest, { board: { type: 'string' }, election: { type: 'string' }, out: { type: 'string' }, queue: { type: 'string' } }, true);
+  if (values.queue !== undefined && action !== 'tally') throw new UsageError('--queue is for "tally" only');
   if (values.help || !action) { process.stdout.write(BOARD_HELP); return values.help ? 0 : 2; }
   const { board, store } = await openBoard(required(values, 'board'), values.election);
   try {
@@ -109,7 +113,10 @@ export async function boardCommand(argv: string[]): Promise<number> {
       case 'close': await board.closePoll(); console.log('the poll is closed'); return 0;
       case 'tally': {
         const bar = progressBar();
-        const e = await board.computeTally((done, total) => bar('tally', done, total));
+        // --queue: the sums are made by `veche worker` processes as jobs in that PostgreSQL (issue 10 point 7).
+        const url = values.queue as string | undefined;
+        if (url !== undefined && !/^postgres(ql)?:\/\//.test(url)) throw new UsageError('--queue: expected a PostgreSQL URL, like postgres://user@host/db');
+        const e = await board.computeTally((done, total) => bar('tally', done, total), url === undefined ? undefined : queueTallySummer(url));
         console.log(`tally computed over ${(e.payload as { ballots: number }).ballots} ballots; next: trustees run "veche trustee decrypt"`);
         return 0;
       }
