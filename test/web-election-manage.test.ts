@@ -1,7 +1,8 @@
 // Issue 11 point 6 in Chromium (Debian's, through playwright-core) against the real server: on the
 // admin page an organiser edits a draft's manifest (until the key ceremony starts), copies an election
 // into a new draft (new id, new signing keys pasted in), archives it and brings it back, and deletes a
-// draft after typing its id. Each step is checked against the API; axe-core on the page.
+// draft after typing its id, and uploads the voter sign-in register of an election that signs voters in.
+// Each step is checked against the API; axe-core on the page.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -9,7 +10,7 @@ import { buildWeb, chromiumAvailable, launchChromium, screenshot, seriousA11yVio
 import { tinyManifest } from './helpers/election-fixture.js';
 import { call, keyCeremony, ok } from './helpers/server.js';
 
-describe('admin page: edit, copy, archive, delete', { skip: chromiumAvailable() ? false : 'Debian chromium is not installed' }, () => {
+describe('admin page: edit, copy, archive, delete, the voter register', { skip: chromiumAvailable() ? false : 'Debian chromium is not installed' }, () => {
   let srv: VecheServer;
   let browser: Browser;
   let context: BrowserContext;
@@ -117,6 +118,24 @@ describe('admin page: edit, copy, archive, delete', { skip: chromiumAvailable() 
     await page.click('#confirm-delete');
     await messageMatches(/“manage-draft-copy” deleted/);
     assert.equal((await call(srv.url, 'GET', '/api/elections/manage-draft-copy')).status, 404);
-    assert.deepEqual(problems.filter((p) => !/status of 404/.test(p)), []);
+  });
+
+  it('uploads the voter sign-in register: a bad line named and nothing changed, then the register replaced', async () => {
+    const signIn = { ...tinyManifest('signin-vote'), voterAuthentication: { method: 'email-link' as const } };
+    await ok(srv.url, 'POST', '/api/elections', { token: srv.adminToken, json: signIn });
+    await openElection('signin-vote');
+    await page.waitForSelector('#register');
+    assert.match(await page.textContent('#register-status') ?? '', /register is empty/);
+    assert.deepEqual(await seriousA11yViolations(page), [], 'admin page: register card');
+    await page.setInputFiles('#register-file', { name: 'register.csv', mimeType: 'text/csv', buffer: Buffer.from('voter,email\nann,ann@example.org\nBob Marsh,bob@example.org\n') });
+    await messageMatches(/line 3: voter id "Bob Marsh"/);
+    assert.equal((await ok(srv.url, 'GET', '/api/elections/signin-vote/voter-register', { token: srv.adminToken })).voters, 0, 'a refused register changes nothing');
+    await page.setInputFiles('#register-file', { name: 'register.csv', mimeType: 'text/csv', buffer: Buffer.from('voter,email\nann,ann@example.org\nbob,bob@example.org\n') });
+    await messageMatches(/register is replaced: 2 voters/);
+    await page.waitForFunction(() => /2 voters in the register, 0 bound/.test(document.getElementById('register-status')?.textContent ?? ''));
+    assert.deepEqual(await ok(srv.url, 'GET', '/api/elections/signin-vote/voter-register', { token: srv.adminToken }), { voters: 2, bound: 0 });
+    await openElection('manage-draft');
+    assert.equal(await page.locator('#register').count(), 0, 'no register card for an election without voter sign-in');
+    assert.deepEqual(problems.filter((p) => !/status of (404|400)/.test(p)), []);
   });
 });

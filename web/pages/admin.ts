@@ -11,6 +11,7 @@ import { announce, byId, focus, h, type Child } from '../lib/dom.js';
 import { postJson } from '../lib/trustee-store.js';
 import { currentSession, logout } from '../lib/account-api.js'; // accounts
 import { adminCall, copiedManifest, copyId, manageCard, manifestText } from '../lib/election-manage.js'; // organisers' actions
+import { registerCard, type RegisterStatus } from '../lib/voter-register.js'; // voter sign-in register
 import { availableLanguages, languageName, t, tn } from '../lib/i18n.js';
 import { errorBox, infoBox, okBox, rerender, runAction, sayStatus, startPage, testElectionNotice } from '../lib/page.js';
 import { phaseBadge } from '../lib/phase.js';
@@ -177,6 +178,8 @@ const state = {
   archived: null as boolean | null,
   confirmingDelete: false,
   deleteTyped: '',
+  /** The voter sign-in register's size (elections that sign voters in), or null. */
+  register: null as RegisterStatus | null,
   // -- end organisers' actions
   // -- end accounts
 };
@@ -215,6 +218,8 @@ async function load(quiet = false): Promise<void> {
     if (r.view === 'election') {
       state.info = await api.election(r.id);
       state.archived = await adminCall<{ archived: boolean }>('GET', `/api/elections/${encodeURIComponent(r.id)}/archived`, state.token).then((x) => x.archived, () => null);
+      state.register = state.info.manifest.voterAuthentication
+        ? await adminCall<RegisterStatus>('GET', `/api/elections/${encodeURIComponent(r.id)}/voter-register`, state.token).catch(() => null) : null;
     }
     state.error = '';
   } catch (e) {
@@ -391,6 +396,10 @@ const deleteElection = () => act(async () => {
   state.info = null;
   history.pushState(null, '', '#');
   return t('manage.deleted', { id });
+});
+const uploadRegister = (csv: string) => act(async () => {
+  const r = await adminCall<{ voters: number }>('PUT', `/api/elections/${encodeURIComponent(state.info!.id)}/voter-register`, state.token, { csv });
+  return tn('register.uploaded', r.voters);
 });
 // -- end organisers' actions
 
@@ -644,6 +653,7 @@ function renderElection(bar: HTMLElement, message: HTMLElement): Child {
            }))]
         : null),
     renderAuthority(info),
+    registerCard({ info, status: state.register, busy: state.busy, onFile: (csv) => void uploadRegister(csv) }), // voter sign-in register
     manageCard({ // organisers' actions
       info, archived: state.archived, busy: state.busy, confirmingDelete: state.confirmingDelete, deleteTyped: state.deleteTyped,
       onEdit: editElection, onCopy: copyElection, onArchive: (a) => void archiveElection(a),
