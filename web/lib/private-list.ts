@@ -13,10 +13,6 @@ const col = (list: PrivateList, name: string) => list.header.findIndex((h) => h.
 /** A spreadsheet-safe field may start with a quote (files.ts escapes leading = + - @). */
 const unquote = (s: string) => s.replace(/^'/, '').trim();
 
-export function newPrivateList(rows: { voter: string; weight: number; credential: string; link: string }[]): PrivateList {
-  return { header: ['voter', 'weight', 'credential', 'link'], rows: rows.map((r) => [r.voter, String(r.weight), r.credential, r.link]) };
-}
-
 /** Reads the downloaded file; null when it has no "voter" and "credential" columns. Rows without a credential are dropped. */
 export function readPrivateList(text: string): PrivateList | null {
   const all = parseCsv(text).filter((r) => r.some((f) => f.trim() !== ''));
