@@ -32,6 +32,9 @@ const PAGES = {
   audit: 'audit.title', // the audit-check page
   login: 'login.title', // accounts
   members: 'members.title', // accounts
+  meeting: 'meeting.title', // meetings: a member's page
+  'meeting-chair': 'meeting.chairTitle', // meetings: the chair's and secretaries' page
+  'meeting-projector': 'meeting.projectorTitle', // meetings: the projector view
 };
 
 /** web/workers/*.ts: the results page checks the record in one (verify-record). */

@@ -67,7 +67,7 @@ export function checkVoteText(st: MeetingState, m: MotionState, text: unknown): 
 /** The record's state for a new amendment, and what a decided one changes. */
 export function amendmentPut(st: MeetingState, p: { motion: string; amendment: string; title: string; paragraph: number; text: string; majority: MotionState['majority'] }, item: string | null): void {
   st.motions.set(p.amendment, {
-    id: p.amendment, title: p.title, text: p.text, majority: p.majority, mode: 'named', status: 'put', roll: null, deadline: null, votes: new Map(), castIn: new Map(), result: null,
+    id: p.amendment, title: p.title, text: p.text, majority: p.majority, mode: 'named', status: 'put', roll: null, deadline: null, votes: new Map(), castIn: new Map(), result: null, decidedAt: null,
     item, amends: p.motion, paragraph: p.paragraph, amendments: [], places: [], votedText: null,
   });
   st.motions.get(p.motion)!.amendments.push(p.amendment);

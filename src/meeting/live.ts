@@ -120,7 +120,9 @@ export class LiveMeeting {
     return {
       id: st.meeting.id, title: st.meeting.title, body: st.body.id, meetingHash: st.meetingHash, headSeq: st.headSeq, headHash: st.headHash,
       phase: st.phase, chair: st.meeting.chair, secretaries: st.meeting.secretaries,
-      members: st.body.members.map((m) => ({ id: m.id, name: m.name, weight: m.weight, present: st.present.has(m.id) })),
+      members: st.body.members.map((m) => ({ id: m.id, name: m.name, weight: m.weight, key: m.key, present: st.present.has(m.id) })),
+      officers: st.body.officers.map((o) => ({ id: o.id, name: o.name, key: o.key })),
+      rules: { splitVotes: st.body.rules.splitVotes, proxyLimit: st.body.rules.proxyLimit },
       proxies: [...st.proxies].map(([principal, x]) => ({ principal, holder: x.holder, scope: x.scope })),
       roll, quorum: { rule: st.body.rules.quorum, heads: w.heads, weight: w.weight, of: all, met: quorumMet(st.body.rules.quorum, w, all) },
       openVote: st.openVote,
@@ -132,8 +134,8 @@ export class LiveMeeting {
         if (m.status === 'put') { try { voteText = textToVote(st, m); } catch { voteText = null; } }
         return {
           id, title: m.title, text: m.text, majority: m.majority, mode: m.mode, status: m.status, item: m.item, amends: m.amends, paragraph: m.paragraph, amendments: m.amendments,
-          amendedText: m.amends === null ? textOf(m.places) : null, voteText, votedText: m.votedText,
-          roll: m.roll, deadline: m.deadline, voted: [...m.votes.keys()], votes: Object.fromEntries(m.castIn), result: m.result,
+          amendedText: m.amends === null ? textOf(m.places) : null, places: m.amends === null ? [...m.places] : null, voteText, votedText: m.votedText,
+          roll: m.roll, deadline: m.deadline, voted: [...m.votes.keys()], votes: Object.fromEntries(m.castIn), result: m.result, decidedAt: m.decidedAt,
         };
       }),
     };

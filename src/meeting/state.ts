@@ -37,6 +37,8 @@ export interface MotionState {
   /** Which event cast each member's vote. */
   castIn: Map<string, number>;
   result: MotionResultPayload | null;
+  /** The seq of its motion-result, or null. */
+  decidedAt: number | null;
   /** The agenda item open when it was put, or null. */
   item: string | null;
   /** For an amendment: the motion it amends, and the paragraph it replaces (0: the whole text). */
@@ -354,7 +356,7 @@ export function applyMeetingEvent(st: MeetingState, e: MeetingEvent): void {
     case 'motion-put': {
       const x = e.payload as MeetingPayloadByType['motion-put'];
       st.motions.set(x.motion, {
-        id: x.motion, title: x.title, text: x.text, majority: x.majority, mode: x.mode, status: 'put', roll: null, deadline: null, votes: new Map(), castIn: new Map(), result: null,
+        id: x.motion, title: x.title, text: x.text, majority: x.majority, mode: x.mode, status: 'put', roll: null, deadline: null, votes: new Map(), castIn: new Map(), result: null, decidedAt: null,
         item: st.agenda.current, amends: null, paragraph: 0, amendments: [], places: paragraphsOf(x.text), votedText: null,
       });
       st.motionOrder.push(x.motion);
@@ -387,6 +389,7 @@ export function applyMeetingEvent(st: MeetingState, e: MeetingEvent): void {
       const m = st.motions.get(st.resultDue!)!;
       m.status = 'decided';
       m.result = e.payload as MotionResultPayload;
+      m.decidedAt = e.seq;
       st.resultDue = null;
       amendmentDecided(st, m);
       break;

@@ -20,6 +20,9 @@ export const PAGES: { path: string; file: string; params?: object }[] = [
   { path: '/audit/:id', file: 'audit.html', params: electionParams }, // the audit-check page
   { path: '/login', file: 'login.html' }, // accounts
   { path: '/members', file: 'members.html' }, // accounts
+  { path: '/meeting/:id', file: 'meeting.html', params: electionParams }, // meetings (the id has an election id's form)
+  { path: '/meeting/:id/chair', file: 'meeting-chair.html', params: electionParams }, // meetings
+  { path: '/meeting/:id/projector', file: 'meeting-projector.html', params: electionParams }, // meetings
 ];
 
 export async function pageRoutes(app: FastifyInstance, opts: { webDir: string | null }): Promise<void> {

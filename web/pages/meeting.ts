@@ -1,0 +1,159 @@
+// A member's page in a meeting: /meeting/<id>, opened from the member's personal link
+// (#member=<id>&key=<secret signing key>; the fragment never reaches the server). Phone first: check in,
+// follow the item open now and its speakers list, ask to speak, vote for / against / abstain while the
+// vote is open, for oneself and for every member whose proxy one holds in one action, grant or revoke a
+// proxy. Every action is signed here with the member's key. Live through the meeting's event stream; a
+// dropped connection comes back by itself and the page shows every vote already on the record.
+import type { MeetingPayloadByType, SignedMeetingEventType } from '../../src/meeting/types.js';
+import { ApiError, errorText } from '../lib/api.js';
+import { h, type Child } from '../lib/dom.js';
+import { formatTime, t } from '../lib/i18n.js';
+import { errorBox, okBox, pathParts, rerender, runAction, section, startPage } from '../lib/page.js';
+import { followMeeting, meetingView, rememberSigner, signerFromLink, submitSigned, type MeetingView, type Signer } from '../lib/meeting-api.js';
+import { amendmentWhat, connectionLine, currentItem, lastResult, motionOf, motionText, nameOf, openMotion, quorumLine, resultLine, signerProblem, signInForm, speakersList } from '../lib/meeting-ui.js';
+
+type Choice = 'for' | 'against' | 'abstain';
+
+const meetingId = pathParts()[1] ?? '';
+const state = {
+  view: null as MeetingView | null,
+  signer: signerFromLink(meetingId) as Signer | null,
+  live: false,
+  error: '',
+  busy: false,
+  message: '',
+  messageOk: true,
+  /** The choice made on the screen for each member one votes for, kept across live refreshes. */
+  choices: new Map<string, Choice>(),
+  grantTo: '',
+  grantScope: 'meeting' as 'meeting' | 'standing',
+};
+
+async function load(): Promise<void> {
+  try {
+    state.view = await meetingView(meetingId);
+    state.error = '';
+  } catch (e) {
+    state.error = errorText(e);
+  }
+  rerender();
+}
+
+const act = (run: () => Promise<string>) => runAction(state, run, load, (e) => (e instanceof ApiError ? errorText(e) : String(e)));
+const sign = <T extends SignedMeetingEventType>(type: T, payload: Omit<MeetingPayloadByType[T], 'signature' | 'by'>) => submitSigned(state.view!, state.signer!, type, payload);
+
+/** The members whose votes `me` casts in the open vote and has not cast yet: themselves (if present at the opening) and the principals held. */
+function votesToCast(v: MeetingView, me: string): string[] {
+  const m = openMotion(v);
+  if (!m?.roll) return [];
+  const mine = [...(m.roll.present.includes(me) ? [me] : []), ...m.roll.proxies.filter((p) => p.holder === me).map((p) => p.principal)];
+  return mine.filter((id) => !m.voted.includes(id));
+}
+
+function castVotes(): void {
+  const v = state.view!;
+  const m = openMotion(v)!;
+  const chosen = votesToCast(v, state.signer!.id).filter((id) => state.choices.has(id));
+  if (chosen.length === 0) { state.message = t('meeting.chooseFirst'); state.messageOk = false; rerender(); document.getElementById('message')?.focus(); return; }
+  void act(async () => {
+    const votes = chosen.map((member) => {
+      const weight = v.members.find((x) => x.id === member)!.weight;
+      const c = state.choices.get(member)!;
+      return { member, for: c === 'for' ? weight : 0, against: c === 'against' ? weight : 0, abstain: c === 'abstain' ? weight : 0 };
+    });
+    const r = await sign('named-vote', { motion: m.id, votes });
+    for (const id of chosen) state.choices.delete(id);
+    return t('meeting.votesRecorded', { n: votes.length, seq: r.events[0]!.seq });
+  });
+}
+
+function voteSection(v: MeetingView, me: string): Child {
+  const m = openMotion(v);
+  if (!m) return null;
+  const parent = m.amends ? motionOf(v, m.amends) : undefined;
+  const toCast = votesToCast(v, me);
+  const onRoll = m.roll && (m.roll.present.includes(me) || m.roll.proxies.some((p) => p.holder === me));
+  const cast = onRoll ? [me, ...m.roll!.proxies.filter((p) => p.holder === me).map((p) => p.principal)].filter((id) => m.voted.includes(id)) : [];
+  return h('section', { class: 'card vote-now', 'aria-labelledby': 'vote-heading' },
+    h('h2', { id: 'vote-heading' }, parent ? t('meeting.voteOnAmendment', { title: m.title, motion: parent.title }) : t('meeting.voteOn', { title: m.title })),
+    parent ? h('p', null, amendmentWhat(m), ' ', t('meeting.ifAdopted')) : null,
+    motionText(m.votedText ?? m.text, 'voted-text'),
+    h('p', { class: 'hint' }, m.deadline ? t('meeting.voteUntil', { time: formatTime(m.deadline) }) : t('meeting.voteUntilClosed')),
+    !onRoll ? h('p', null, t('meeting.notOnRoll')) : null,
+    cast.length ? h('p', { id: 'cast-done', class: 'notice ok' }, t('meeting.alreadyCast', { names: cast.map((id) => nameOf(v, id)).join(', ') })) : null,
+    toCast.length ? h('form', { onSubmit: (e: Event) => { e.preventDefault(); castVotes(); } },
+      toCast.map((member) => h('fieldset', { class: 'question' },
+        h('legend', null, member === me ? t('meeting.yourVote') : t('meeting.voteFor', { name: nameOf(v, member) })),
+        h('div', { class: 'options inline' }, (['for', 'against', 'abstain'] as const).map((c) => h('div', { class: 'option' },
+          h('input', { type: 'radio', name: `vote-${member}`, id: `vote-${member}-${c}`, value: c, ...(state.choices.get(member) === c ? { checked: true } : {}),
+            onChange: () => { state.choices.set(member, c); } }),
+          h('label', { for: `vote-${member}-${c}` }, t(`meeting.choice.${c}`))))))),
+      h('button', { type: 'submit', class: 'primary', id: 'cast', disabled: state.busy }, toCast.length > 1 ? t('meeting.castAll', { n: toCast.length }) : t('meeting.cast'))) : null);
+}
+
+function proxySection(v: MeetingView, me: string): Child {
+  if (v.rules.proxyLimit === 0) return null;
+  const given = v.proxies.find((p) => p.principal === me);
+  const held = v.proxies.filter((p) => p.holder === me);
+  const others = v.members.filter((m) => m.id !== me);
+  return h('section', { class: 'card', 'aria-labelledby': 'proxy-heading' },
+    h('h2', { id: 'proxy-heading' }, t('meeting.proxies')),
+    held.length ? h('p', { id: 'proxies-held' }, t('meeting.youHold', { names: held.map((p) => nameOf(v, p.principal)).join(', ') })) : null,
+    given ? [
+      h('p', { id: 'proxy-given' }, t('meeting.yourVoteHeldBy', { name: nameOf(v, given.holder) })),
+      h('button', { type: 'button', id: 'revoke-proxy', disabled: state.busy, onClick: () => void act(async () => { await sign('proxy-revoked', { principal: me }); return t('meeting.proxyRevoked'); }) }, t('meeting.revokeProxy')),
+    ] : held.length === 0 && v.phase !== 'closed' ? h('form', { onSubmit: (e: Event) => {
+      e.preventDefault();
+      const holder = state.grantTo || others[0]?.id;
+      if (holder) void act(async () => { await sign('proxy-granted', { principal: me, holder, scope: state.grantScope }); return t('meeting.proxyGranted', { name: nameOf(v, holder) }); });
+    } },
+      h('div', { class: 'field' }, h('label', { for: 'proxy-holder' }, t('meeting.giveVoteTo')),
+        h('select', { id: 'proxy-holder', onChange: (e: Event) => { state.grantTo = (e.target as HTMLSelectElement).value; } },
+          others.map((m) => h('option', { value: m.id, ...(m.id === state.grantTo ? { selected: true } : {}) }, m.name)))),
+      h('div', { class: 'field' }, h('label', { for: 'proxy-scope' }, t('meeting.proxyScope')),
+        h('select', { id: 'proxy-scope', onChange: (e: Event) => { state.grantScope = (e.target as HTMLSelectElement).value as 'meeting' | 'standing'; } },
+          (['meeting', 'standing'] as const).map((s) => h('option', { value: s, ...(s === state.grantScope ? { selected: true } : {}) }, t(`meeting.scope.${s}`))))),
+      h('button', { type: 'submit', id: 'grant-proxy', disabled: state.busy }, t('meeting.grantProxy'))) : null);
+}
+
+function render(): Child {
+  const v = state.view;
+  if (!v) return [h('h1', null, t('meeting.title')), state.error ? errorBox(state.error) : h('p', { class: 'loading' }, t('page.loading'))];
+  const s = state.signer;
+  const bad = s ? signerProblem(v, s) : null;
+  if (!s || bad) return [h('h1', null, v.title), bad ? errorBox(bad) : null, signInForm((x) => { state.signer = x; rememberSigner(meetingId, x); rerender(); })];
+  const me = v.members.find((m) => m.id === s.id);
+  if (!me) return [h('h1', null, v.title), errorBox(t('meeting.officerUseChair')), h('p', null, h('a', { href: `/meeting/${encodeURIComponent(v.id)}/chair` }, t('meeting.chairPage')))];
+  const item = currentItem(v);
+  const last = lastResult(v);
+  const open = v.phase === 'open';
+  const waiting = item?.speakers.some((x) => x.member === me.id && x.status === 'waiting');
+  return [
+    h('h1', null, v.title),
+    connectionLine(state.live),
+    h('div', { id: 'message', tabindex: '-1' }, state.message ? (state.messageOk ? okBox(state.message) : errorBox(state.message)) : null),
+    state.error ? errorBox(state.error) : null,
+    h('section', { class: 'card', 'aria-labelledby': 'me-heading' },
+      h('h2', { id: 'me-heading' }, me.name, me.weight !== 1 ? ` · ${t('meeting.weight', { n: me.weight })}` : ''),
+      h('p', { id: 'presence' }, v.phase === 'closed' ? t('meeting.closed') : me.present ? t('meeting.youArePresent') : t('meeting.youAreAbsent')),
+      v.phase !== 'closed' ? (me.present
+        ? h('button', { type: 'button', id: 'leave', disabled: state.busy, onClick: () => void act(async () => { await sign('member-left', { member: me.id }); return t('meeting.leftDone'); }) }, t('meeting.leave'))
+        : h('button', { type: 'button', class: 'primary', id: 'check-in', disabled: state.busy, onClick: () => void act(async () => { await sign('member-present', { member: me.id }); return t('meeting.checkedIn'); }) }, t('meeting.checkIn'))) : null,
+      quorumLine(v)),
+    voteSection(v, me.id),
+    h('section', { class: 'card', 'aria-labelledby': 'item-heading' },
+      h('h2', { id: 'item-heading' }, item ? t('meeting.currentItem', { title: item.title }) : t('meeting.noItem')),
+      item ? speakersList(v, item) : null,
+      item && open && me.present ? h('div', { class: 'actions' }, waiting
+        ? h('button', { type: 'button', id: 'withdraw-speech', disabled: state.busy, onClick: () => void act(async () => { await sign('speaker-withdrawn', { item: item.id, member: me.id }); return t('meeting.withdrawn'); }) }, t('meeting.withdrawSpeech'))
+        : (['for', 'against'] as const).map((side) => h('button', { type: 'button', id: `speak-${side}`, disabled: state.busy,
+            onClick: () => void act(async () => { await sign('speaker-requested', { item: item.id, member: me.id, side }); return t('meeting.onTheList'); }) }, side === 'for' ? t('meeting.askFor') : t('meeting.askAgainst')))) : null),
+    proxySection(v, me.id),
+    last ? h('section', { class: 'card', 'aria-labelledby': 'result-heading' },
+      h('h2', { id: 'result-heading' }, t('meeting.lastResult', { title: last.title })), resultLine(last)) : null,
+  ];
+}
+
+startPage({ titleKey: 'meeting.title', render });
+void load();
+followMeeting(meetingId, () => void load(), (live) => { state.live = live; rerender(); });
