@@ -85,7 +85,7 @@ describe('validateManifest', () => {
     ['no credential authority', (m) => delete m.credentialAuthority, 'credentialAuthority: required field is missing'],
     ['missing field', (m) => delete m.trustees, 'trustees: required field is missing'],
     ['unknown field in a question', (m) => (m.questions[0].absolutMajority = true), 'questions[0].absolutMajority: unknown field'],
-    ['unknown question type', (m) => (m.questions[2].type = 'ranked'), 'questions[2].type: unknown question type "ranked", expected "choice", "approval", "verdict" or "motion"'],
+    ['unknown question type', (m) => (m.questions[2].type = 'borda'), 'questions[2].type: unknown question type "borda", expected "choice", "approval", "verdict", "motion" or "ranked"'], // ranked: a type of its own since issue 12
     ['id too long', (m) => (m.questions[0].id = 'a'.repeat(65)), 'questions[0].id: invalid id'],
     ['upper-case option id', (m) => (m.questions[0].candidates[0].id = 'Okafor'), 'questions[0].candidates[0].id: invalid id "Okafor"'],
     ['duplicate question id', (m) => (m.questions[3].id = 'chair'), 'questions[3].id: duplicate id "chair"'],

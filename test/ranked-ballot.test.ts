@@ -84,3 +84,32 @@ function resign(b: BallotJson, voter: VoterKeys): BallotJson {
   const s = signCommitted(TAG_SIGNATURE, signatureContext(b.election), voter.secret, voter.publicKey, contentMessage(b.election, b.credential, b.answers, b.ranked));
   return { ...b, signature: pack([s.R], [], [s.z]) };
 }
+
+import { validateChoices, encodeRankings } from '../src/manifest/layout.js';
+import { ManifestError } from '../src/manifest/validate.js';
+
+test('the ranked question in the manifest: method, seats and candidates checked, each problem named', () => {
+  const base = JSON.parse(JSON.stringify(manifest));
+  const bad = (f: (q: any) => void, message: RegExp) => {
+    const m = JSON.parse(JSON.stringify(base));
+    f(m.questions[1]);
+    assert.throws(() => validateManifest(m), (e: unknown) => e instanceof ManifestError && message.test(e.message), message.source);
+  };
+  bad((q) => { q.method = 'borda'; }, /questions\[1\]\.method: expected one of "meek-stv", "scottish-stv", "irv", "schulze"/);
+  bad((q) => { q.seats = 32; }, /questions\[1\]\.seats: must be from 1 to the number of candidates, got 32/);
+  bad((q) => { q.method = 'irv'; }, /IRV elects one candidate: seats must be 1/);
+  bad((q) => { q.candidates = q.candidates.slice(0, 1); }, /at least two candidates are needed to rank/);
+  bad((q) => { delete q.mustRankAll; }, /mustRankAll: required field is missing/);
+  bad((q) => { q.tieSeed = 'x'; }, /tieSeed: unknown field/);
+});
+
+test('a ranked answer: candidate ids, each once, all of them where the question says so', () => {
+  const chair = { type: 'choice', candidate: 'a' } as const;
+  const ok = validateChoices(manifest, { chair, board: { type: 'ranked', ranking: ['c3', 'c0'] } });
+  assert.deepEqual(encodeRankings(manifest, ok), [[3, 0]]);
+  assert.throws(() => validateChoices(manifest, { chair, board: { type: 'ranked', ranking: ['c3', 'c3'] } }), /candidate "c3" ranked twice/);
+  assert.throws(() => validateChoices(manifest, { chair, board: { type: 'ranked', ranking: ['zz'] } }), /unknown candidate "zz"/);
+  assert.throws(() => validateChoices(manifest, { chair, board: { type: 'ranked', ranking: [] } }), /rank at least one candidate/);
+  const all = validateManifest({ ...JSON.parse(JSON.stringify(manifest)), questions: [manifest.questions[0], { ...manifest.questions[1], mustRankAll: true }] });
+  assert.throws(() => validateChoices(all, { chair, board: { type: 'ranked', ranking: ['c1'] } }), /1 of 31 candidates ranked, and this question needs all/);
+});
