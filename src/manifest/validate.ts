@@ -663,11 +663,11 @@ class Checker {
     const methods = ['meek-stv', 'scottish-stv', 'irv', 'schulze'] as const;
     const method = methods.find((m) => m === o.method);
     let ok = true;
-    if (!method) { this.err(join(p, 'method'), `expected one of ${methods.map((m) => `"${m}"`).join(', ')}, got ${describe(o.method)}`); ok = false; }
+    if (!method && Object.hasOwn(o, 'method')) { this.err(join(p, 'method'), `expected one of ${methods.map((m) => `"${m}"`).join(', ')}, got ${describe(o.method)}`); ok = false; }
     if (candidates !== undefined && candidates.length < 2) { this.err(join(p, 'candidates'), 'at least two candidates are needed to rank'); ok = false; }
     if (seats !== undefined && (seats < 1 || (candidates !== undefined && seats > candidates.length))) { this.err(join(p, 'seats'), `must be from 1 to the number of candidates, got ${seats}`); ok = false; }
     if (method === 'irv' && seats !== undefined && seats !== 1) { this.err(join(p, 'seats'), 'IRV elects one candidate: seats must be 1'); ok = false; }
-    if (!ok || id === undefined || title === undefined || candidates === undefined || seats === undefined || mustRankAll === undefined || !method) return undefined;
+    if (!ok || !method || id === undefined || title === undefined || candidates === undefined || seats === undefined || mustRankAll === undefined) return undefined;
     return { type: 'ranked', id, title, candidates, seats, method, mustRankAll };
   }
   // <-- ranked
