@@ -7,25 +7,31 @@ for (let i = 0; i < 64; i++) B64URL_VALUE[B64URL.charCodeAt(i)] = i;
 
 // Pure implementations, no Buffer: the same modules run in the voter's browser.
 
+// The alphabet's character codes; the output is written as bytes and read back as one string by a
+// windows-1252 ("latin1") TextDecoder, which maps ASCII to itself: ~4x faster than building the string
+// by concatenation for a ballot's 3 KB of commitments (hashed as text).
+const B64URL_CODES = Uint8Array.from(B64URL, (c) => c.charCodeAt(0));
+const ASCII = new TextDecoder('latin1');
+
 /** base64url without padding (RFC 4648 §5). */
 export function toBase64Url(bytes: Uint8Array): string {
-  const parts: string[] = [];
-  let out = '';
+  const n = bytes.length;
+  const out = new Uint8Array(Math.ceil((n * 4) / 3));
+  let j = 0;
   let i = 0;
-  for (; i + 2 < bytes.length; i += 3) {
-    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
-    out += B64URL[(n >> 18) & 63]! + B64URL[(n >> 12) & 63]! + B64URL[(n >> 6) & 63]! + B64URL[n & 63]!;
-    if (out.length >= 4096) { parts.push(out); out = ''; }
+  for (; i + 2 < n; i += 3) {
+    const x = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
+    out[j++] = B64URL_CODES[x >> 18]!; out[j++] = B64URL_CODES[(x >> 12) & 63]!;
+    out[j++] = B64URL_CODES[(x >> 6) & 63]!; out[j++] = B64URL_CODES[x & 63]!;
   }
-  if (bytes.length - i === 1) {
-    const n = bytes[i]! << 16;
-    out += B64URL[(n >> 18) & 63]! + B64URL[(n >> 12) & 63]!;
-  } else if (bytes.length - i === 2) {
-    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8);
-    out += B64URL[(n >> 18) & 63]! + B64URL[(n >> 12) & 63]! + B64URL[(n >> 6) & 63]!;
+  if (n - i === 1) {
+    const x = bytes[i]! << 16;
+    out[j++] = B64URL_CODES[x >> 18]!; out[j++] = B64URL_CODES[(x >> 12) & 63]!;
+  } else if (n - i === 2) {
+    const x = (bytes[i]! << 16) | (bytes[i + 1]! << 8);
+    out[j++] = B64URL_CODES[x >> 18]!; out[j++] = B64URL_CODES[(x >> 12) & 63]!; out[j++] = B64URL_CODES[(x >> 6) & 63]!;
   }
-  parts.push(out);
-  return parts.join('');
+  return ASCII.decode(out);
 }
 
 const sextet = (text: string, i: number): number => {

@@ -9,7 +9,11 @@ import { scalarFromWideBytes, type Scalar } from './group.js';
 export const PROTOCOL = 'veche/v2';
 
 type Algorithm = 'sha256' | 'sha512';
-type NodeCrypto = { createHash(alg: string): { update(s: string, enc: 'utf8'): { digest(): Uint8Array } } };
+type NodeCrypto = {
+  createHash(alg: string): { update(s: string, enc: 'utf8'): { digest(): Uint8Array } };
+  /** One-shot digest (Node >= 20.12): no Hash object per call, ~1 µs less on a short input. */
+  hash?: (alg: string, data: string, out: 'buffer') => Uint8Array;
+};
 
 // process.getBuiltinModule (Node >= 20.16) loads node:crypto without an import a browser bundle would follow.
 const nodeCrypto: NodeCrypto | undefined = (() => {
@@ -23,7 +27,8 @@ const prefixOf = (tag: string) => `${PROTOCOL}/${tag}\u0000`;
 export function taggedDigestWith(impl: 'node' | 'noble', alg: Algorithm, tag: string, canonical: string): Uint8Array {
   if (impl === 'node') {
     if (!nodeCrypto) throw new Error('node:crypto is not available here');
-    return new Uint8Array(nodeCrypto.createHash(alg).update(prefixOf(tag) + canonical, 'utf8').digest());
+    const text = prefixOf(tag) + canonical; // a string is hashed as its UTF-8 bytes either way
+    return new Uint8Array(nodeCrypto.hash ? nodeCrypto.hash(alg, text, 'buffer') : nodeCrypto.createHash(alg).update(text, 'utf8').digest());
   }
   return (alg === 'sha256' ? sha256 : sha512)(taggedCanonical(tag, canonical));
 }
