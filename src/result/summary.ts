@@ -14,11 +14,12 @@ const items = (q: Question) => (q.type === 'choice' ? q.candidates : q.type === 
 const label = (q: Question, id: string) => items(q).find((o) => o.id === id)?.label ?? id;
 const labels = (q: Question, ids: readonly string[]) => ids.map((id) => label(q, id)).join(', ');
 
-/** The manifest's tie-break rule and what it decided, in words ([] when the manifest has no rule). */
-export function tieBreakLines(tx: Texts, q: Question, tb: TieBreakResult | undefined, tied: readonly string[]): string[] {
+/** The manifest's tie-break rule and what it decided, in words ([] when the manifest has no rule).
+ *  `seedText` writes the seed (a page breaks it in groups so that it wraps on a phone). */
+export function tieBreakLines(tx: Texts, q: Question, tb: TieBreakResult | undefined, tied: readonly string[], seedText = (seed: string) => seed): string[] {
   if (!tb) return [];
   if (tb.method === 'runoff') return [tb.runoff.length ? tx.t('results.tieRunoff', { names: labels(q, tb.runoff) }) : tx.t('results.tieRunoffRule')];
-  const lines = [tx.t('results.tieLotRule', { seed: tb.seed })];
+  const lines = [tx.t('results.tieLotRule', { seed: seedText(tb.seed) })];
   if (tb.drawn.length) lines.unshift(tx.t('results.tieLot', { names: labels(q, tied), drawn: labels(q, tb.drawn) }));
   return lines;
 }

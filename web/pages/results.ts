@@ -96,7 +96,8 @@ function bar(value: number, whole: number, cls = ''): SVGElement {
 interface Row { label: Child; votes: number; cls?: string; note?: string }
 
 function countTable(caption: string, head: string, rows: Row[], whole: number, wholeLabel: string): HTMLElement {
-  return h('div', { class: 'table-wrap' }, h('table', { class: 'counts' },
+  // A table wider than a phone scrolls in its frame: the frame takes the keyboard focus, to scroll it too.
+  return h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': caption }, h('table', { class: 'counts' },
     h('caption', null, caption),
     h('thead', null, h('tr', null,
       h('th', { scope: 'col' }, head),
@@ -117,7 +118,8 @@ const pageTexts = (): Texts => ({ lang: currentLanguage(), t, tn, number: format
 
 /** The manifest's tie-break rule and what it decided (spec §12.1), as the PDF report says it. */
 function tieBreak(q: Question, r: ChoiceResult | ApprovalResult): Child {
-  const lines = tieBreakLines(pageTexts(), q, r.tieBreak, r.tie);
+  // The seed in groups of eight, as the fingerprint is written: it wraps on a narrow screen.
+  const lines = tieBreakLines(pageTexts(), q, r.tieBreak, r.tie, (seed) => seed.match(/.{1,8}/g)!.join(' '));
   return lines.length ? h('div', { class: 'tie-break' }, lines.map((line) => h('p', { class: 'hint' }, line))) : null;
 }
 
