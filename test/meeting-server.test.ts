@@ -178,5 +178,63 @@ for (const factory of STORES) {
         await stores.dispose();
       }
     });
+
+    it('the agenda, a speakers list and amendments over HTTP: refusals with their status and nothing changed; the record verifies', async (t) => {
+      const stores = await factory.make();
+      if (!stores) { t.skip(`${factory.name} unavailable`); return; }
+      const server = await startServer(stores.board, { meetingStore: stores.meetings });
+      try {
+        const { base, adminToken } = server;
+        const f = makeBody([1, 1, 1]);
+        assert.equal((await call(base, 'POST', '/api/bodies', { token: adminToken, json: f.body })).status, 200);
+        const hash: string = (await call(base, 'POST', '/api/meetings', { token: adminToken, json: { id: 'sit', title: 'Sitting', body: f.body.id, chair: 'm1', secretaries: ['sec'] } })).body.meetingHash;
+        const post = (path: string, type: Parameters<typeof signAs>[2], payload: any) => call(base, 'POST', `/api/meetings/sit/${path}`, { json: signAs(f, hash, type, payload) });
+        const state = async () => (await call(base, 'GET', '/api/meetings/sit')).body;
+        const refused = async (status: number, code: string, send: () => Promise<{ status: number; body: any }>) => {
+          const before = (await state()).headSeq;
+          const r = await send();
+          assert.deepEqual([r.status, r.body.error], [status, code], r.body.message);
+          assert.equal((await state()).headSeq, before);
+        };
+        assert.equal((await post('agenda', 'agenda-item', { item: 'fees', title: 'Fees', by: 'sec' })).status, 200);
+        assert.equal((await post('open', 'meeting-opened', { by: 'm1' })).status, 200);
+        for (const m of ['m1', 'm2']) await post('check-in', 'member-present', { member: m, by: m });
+        await refused(409, 'not-current', () => post('speakers', 'speaker-requested', { item: 'fees', member: 'm2', side: 'for', by: 'm2' }));
+        assert.equal((await post('agenda/open', 'item-opened', { item: 'fees', by: 'sec' })).status, 200);
+        await refused(422, 'not-present', () => post('speakers', 'speaker-requested', { item: 'fees', member: 'm3', side: 'for', by: 'm3' }));
+        await refused(422, 'not-a-member', () => post('speakers', 'speaker-requested', { item: 'fees', member: 'sec', side: 'for', by: 'sec' }));
+        assert.equal((await post('speakers', 'speaker-requested', { item: 'fees', member: 'm2', side: 'against', by: 'm2' })).status, 200);
+        assert.equal((await post('speakers/floor', 'floor-given', { item: 'fees', member: 'm2', by: 'm1' })).status, 200);
+        assert.deepEqual((await state()).agenda.items[0].speakers, [{ member: 'm2', side: 'against', status: 'speaking' }]);
+
+        assert.equal((await post('motions', 'motion-put', { motion: 'fee', title: 'Fee', text: 'The fee is 10.\n\nDue in May.', majority: 'simple', mode: 'named', by: 'sec' })).status, 200);
+        await refused(400, 'malformed', () => post('motions/other/amendments', 'amendment-put', { motion: 'fee', amendment: 'a1', title: 'x', paragraph: 1, text: 'x', majority: 'simple', by: 'sec' }));
+        await refused(422, 'no-paragraph', () => post('motions/fee/amendments', 'amendment-put', { motion: 'fee', amendment: 'a1', title: 'x', paragraph: 3, text: 'x', majority: 'simple', by: 'sec' }));
+        assert.equal((await post('motions/fee/amendments', 'amendment-put', { motion: 'fee', amendment: 'a1', title: 'Fee 12', paragraph: 1, text: 'The fee is 12.', majority: 'simple', by: 'sec' })).status, 200);
+        let v = await state();
+        const open = (motion: string, text: string) => post(`motions/${motion}/open`, 'vote-opened', { motion, text, ...v.roll, seconds: 0, by: 'm1' });
+        await refused(409, 'amendment-order', () => open('fee', 'The fee is 10.\n\nDue in May.'));
+        assert.equal(v.motions.find((m: any) => m.id === 'a1').voteText, 'The fee is 12.\n\nDue in May.');
+        await refused(409, 'wrong-text', () => open('a1', 'The fee is 12.'));
+        assert.equal((await open('a1', 'The fee is 12.\n\nDue in May.')).status, 200);
+        for (const m of ['m1', 'm2']) await post('motions/a1/votes', 'named-vote', { motion: 'a1', votes: [{ member: m, for: 1, against: 0, abstain: 0 }], by: m });
+        assert.equal((await post('motions/a1/close', 'vote-closed', { motion: 'a1', by: 'sec' })).body.result.outcome, 'passed');
+        v = await state();
+        assert.equal(v.motions.find((m: any) => m.id === 'fee').amendedText, 'The fee is 12.\n\nDue in May.');
+        await refused(409, 'wrong-text', () => open('fee', 'The fee is 10.\n\nDue in May.'));
+        assert.equal((await open('fee', 'The fee is 12.\n\nDue in May.')).status, 200);
+        await refused(409, 'amendment-order', () => post('motions/fee/amendments', 'amendment-put', { motion: 'fee', amendment: 'a2', title: 'Late', paragraph: 2, text: '', majority: 'simple', by: 'sec' }));
+        await post('motions/fee/votes', 'named-vote', { motion: 'fee', votes: [{ member: 'm2', for: 1, against: 0, abstain: 0 }], by: 'm2' });
+        await post('motions/fee/close', 'vote-closed', { motion: 'fee', by: 'sec' });
+        assert.equal((await post('close', 'meeting-closed', { by: 'm1' })).status, 200);
+        const record = await call(base, 'GET', '/api/meetings/sit/record');
+        const checked = await checkMeetingRecord(record.text.split('\n').slice(0, -1));
+        assert.deepEqual(checked.report.checks.filter((c) => c.failed > 0).map((c) => c.id), []);
+        assert.ok(checked.report.checks.find((c) => c.id === 'meeting.amendments'));
+      } finally {
+        await server.close();
+        await stores.dispose();
+      }
+    });
   });
 }
