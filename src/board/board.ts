@@ -189,7 +189,8 @@ export class Board {
   /** Catches up with events appended by other processes sharing the store. */
   async refresh(): Promise<void> {
     for (;;) {
-      const batch = await this.store.events(this.electionId, { fromSeq: this.state.headSeq + 1, limit: 5000 });
+      // stateOnly: only apply() reads them (a store may send a ballot's credential without its proofs).
+      const batch = await this.store.events(this.electionId, { fromSeq: this.state.headSeq + 1, limit: 5000, stateOnly: true });
       for (const e of batch) apply(this.state, e);
       if (batch.length < 5000) return;
     }

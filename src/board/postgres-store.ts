@@ -181,7 +181,11 @@ export class PostgresStore implements BoardStore {
         + ` AND classid::int8 = ${LOCK_CLASS} AND objid::int8 = (hashtext(${lit(election)})::int8 & 4294967295)`;
       const after = hint && Number.isSafeInteger(hint.after) ? hint.after : null;
       if (after !== null) {
-        sql += `; SELECT body FROM veche_events WHERE election = ${lit(election)} AND seq > ${after} ORDER BY seq`;
+        // Ballots as the board's state needs them (seq, hash, time, credential): under the lock, each
+        // session catches up with every other process's batches, and their proofs are most of the bytes.
+        sql += `; SELECT CASE WHEN type = 'ballot' THEN json_build_object('seq', seq, 'hash', hash, 'type', type, 'time', body::json->>'time',`
+          + ` 'payload', json_build_object('credential', body::json->'payload'->>'credential'))::text ELSE body END AS body`
+          + ` FROM veche_events WHERE election = ${lit(election)} AND seq > ${after} ORDER BY seq`;
         sql += `; SELECT tracking_code FROM veche_ballots WHERE election = ${lit(election)} AND tracking_code = ANY(ARRAY[${hint!.codes.map(lit).join(',')}]::text[])`;
       }
       const r = (await client.query(sql)) as unknown as { rows: Record<string, string>[] }[];
@@ -277,9 +281,10 @@ export class PostgresStore implements BoardStore {
     return r.rows[0] ? (JSON.parse(r.rows[0].body) as BoardEvent) : null;
   }
 
-  async events(election: string, opts: { fromSeq?: number; types?: EventType[]; limit?: number } = {}): Promise<BoardEvent[]> {
+  async events(election: string, opts: { fromSeq?: number; types?: EventType[]; limit?: number; stateOnly?: boolean } = {}): Promise<BoardEvent[]> {
     const open = this.session.getStore();
-    if (open?.election === election && open.fetched && !opts.types && (opts.fromSeq ?? 0) > open.fetched.after) {
+    // The session's catch-up carries ballots cut to what the state needs: it serves stateOnly reads alone.
+    if (open?.election === election && open.fetched && opts.stateOnly && !opts.types && (opts.fromSeq ?? 0) > open.fetched.after) {
       // Every committed event after `after` was fetched with the lock, and nothing else commits while it is held.
       const from = opts.fromSeq!;
       return open.fetched.events.filter((e) => e.seq >= from).slice(0, opts.limit ?? Infinity);

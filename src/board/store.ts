@@ -32,7 +32,9 @@ export interface BoardStore {
   /** The last event of the election, or null when there is none. */
   head(election: string): Promise<BoardEvent | null>;
   /** Events in sequence order, from `fromSeq`, optionally only of some types, at most `limit`. */
-  events(election: string, opts?: { fromSeq?: number; types?: EventType[]; limit?: number }): Promise<BoardEvent[]>;
+  /** The events from `fromSeq`, in order. stateOnly: the caller applies them to the board's state alone, so
+   *  a store may cut a ballot's payload to its credential (PostgresStore does inside a session). */
+  events(election: string, opts?: { fromSeq?: number; types?: EventType[]; limit?: number; stateOnly?: boolean }): Promise<BoardEvent[]>;
   findBallot(election: string, trackingCode: string): Promise<StoredBallotRef | null>;
   elections(): Promise<string[]>;
   /** A small key-value area for the board's own secrets and settings (the board signing key). */
