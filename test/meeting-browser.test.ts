@@ -87,9 +87,10 @@ describe('a meeting in Chromium: agenda, speakers, amendments, proxies, quorum, 
     for (const [id] of [...PEOPLE, ['sec', 'Sam Secretary']]) keys.set(id, newSigningKey());
     const body = {
       id: 'board', name: 'The Board',
-      members: PEOPLE.map(([id, name]) => ({ id, name, weight: 1, key: keys.get(id)!.key })),
+      // Boris is a delegate of weight 3, who may split it.
+      members: PEOPLE.map(([id, name]) => ({ id, name, weight: id === 'm2' ? 3 : 1, key: keys.get(id)!.key })),
       officers: [{ id: 'sec', name: 'Sam Secretary', key: keys.get('sec')!.key }],
-      rules: { quorum: { of: 'members', share: { num: 1, den: 2 } }, majority: 'simple', proxyLimit: 1, splitVotes: false, voteMode: 'named' },
+      rules: { quorum: { of: 'members', share: { num: 1, den: 2 } }, majority: 'simple', proxyLimit: 1, splitVotes: true, voteMode: 'named' },
     };
     await ok(srv.url, 'POST', '/api/bodies', { token: srv.adminToken, json: body });
     meetingHash = (await ok(srv.url, 'POST', '/api/meetings', { token: srv.adminToken, json: { id: 'agm', title: 'Annual meeting', body: 'board', chair: 'm1', secretaries: ['sec'] } })).meetingHash;
@@ -169,7 +170,7 @@ describe('a meeting in Chromium: agenda, speakers, amendments, proxies, quorum, 
     assert.match(await text(sec, '#vote-text-motion-1'), /The fee is 12\. The fee is due in May\./);
     const timings: number[] = [];
 
-    // Amendment 1: the chair against, Boris for himself and Dana in one action, Chen by keyboard: adopted 3-1.
+    // Amendment 1: the chair against, Boris (3) for himself and Dana in one action, Chen by keyboard: adopted 5-1.
     await openVote('motion-1-a1');
     await page('m2').waitForSelector('#vote-m4-for');
     assert.match(await text(page('m2'), '#vote-heading'), /amendment Fee 12 to Budget 2027/);
@@ -177,15 +178,15 @@ describe('a meeting in Chromium: agenda, speakers, amendments, proxies, quorum, 
     await vote('m2', { m2: 'for', m4: 'for' });
     await vote('m3', { m3: 'for' }, true);
     timings.push(await closeAndTime('motion-1-a1'));
-    assert.match(await text(page('projector'), '#pj-results'), /PASSED — 3 for, 1 against, 0 abstaining/);
+    assert.match(await text(page('projector'), '#pj-results'), /PASSED — 5 for, 1 against, 0 abstaining/);
 
-    // Amendment 2: 2-2, a tie fails a simple majority.
+    // Amendment 2: Boris against with his weight, Dana's vote (which he holds) for: rejected 1-5.
     await openVote('motion-1-a2');
-    await vote('m2', { m2: 'for', m4: 'for' });
+    await vote('m2', { m2: 'against', m4: 'for' });
     await vote('m3', { m3: 'against' }, true);
     await vote('m1', { m1: 'against' });
     timings.push(await closeAndTime('motion-1-a2'));
-    assert.match(await text(page('projector'), '#pj-results'), /REJECTED — 2 for, 2 against/);
+    assert.match(await text(page('projector'), '#pj-results'), /REJECTED — 1 for, 5 against/);
 
     // The motion as amended: paragraph 2 changed, paragraph 3 kept.
     assert.match(await text(page('sec'), '#amended-motion-1'), /^That the board adopts the budget\. The fee is 12\. The fee is due in May\.$/);
@@ -199,9 +200,21 @@ describe('a meeting in Chromium: agenda, speakers, amendments, proxies, quorum, 
     assert.match(await text(page('m3'), '#cast-done'), /Chen Keys/);
     assert.equal(await page('m3').locator('#cast').count(), 0, 'nothing left to cast');
     await vote('m1', { m1: 'against' });
-    await vote('m2', { m2: 'for', m4: 'for' });
+    // Boris splits his weight 2 for, 1 against, and casts Dana's vote for, in one action; a split that
+    // does not add up to his weight is named on the page and nothing is sent.
+    const phone = page('m2');
+    await phone.check('#split-m2');
+    await phone.fill('#split-m2-for', '2');
+    await phone.check('#vote-m4-for');
+    await phone.click('#cast');
+    await phone.waitForSelector('#message .error');
+    assert.match(await text(phone, '#message'), /all of their weight 3/);
+    assert.deepEqual((await view()).motions.find((m: any) => m.id === 'motion-1').voted, ['m3', 'm1']);
+    await phone.fill('#split-m2-against', '1');
+    await phone.click('#cast');
+    await phone.waitForSelector('#cast-done');
     timings.push(await closeAndTime('motion-1'));
-    assert.match(await text(page('projector'), '#pj-results'), /PASSED — 3 for, 1 against/);
+    assert.match(await text(page('projector'), '#pj-results'), /PASSED — 4 for, 2 against/);
     for (const ms of timings) assert.ok(ms < 5000, `result on the projector ${ms} ms after the close`);
     console.log(`meeting-browser: close → result on the projector: ${timings.join(', ')} ms`);
     await screenshot(page('projector'), 'meeting-projector');

@@ -25,6 +25,8 @@ const state = {
   messageOk: true,
   /** The choice made on the screen for each member one votes for, kept across live refreshes. */
   choices: new Map<string, Choice>(),
+  /** Members whose weight is split between the three (when the body allows it), and the parts typed. */
+  splits: new Map<string, Record<Choice, string>>(),
   grantTo: '',
   grantScope: 'meeting' as 'meeting' | 'standing',
 };
@@ -53,16 +55,22 @@ function votesToCast(v: MeetingView, me: string): string[] {
 function castVotes(): void {
   const v = state.view!;
   const m = openMotion(v)!;
-  const chosen = votesToCast(v, state.signer!.id).filter((id) => state.choices.has(id));
-  if (chosen.length === 0) { state.message = t('meeting.chooseFirst'); state.messageOk = false; rerender(); document.getElementById('message')?.focus(); return; }
+  const chosen = votesToCast(v, state.signer!.id).filter((id) => state.choices.has(id) || state.splits.has(id));
+  const say = (text: string) => { state.message = text; state.messageOk = false; rerender(); document.getElementById('message')?.focus(); };
+  if (chosen.length === 0) { say(t('meeting.chooseFirst')); return; }
+  const votes = chosen.map((member) => {
+    const weight = v.members.find((x) => x.id === member)!.weight;
+    const split = state.splits.get(member);
+    if (split) return { member, for: Number(split.for || 0), against: Number(split.against || 0), abstain: Number(split.abstain || 0) };
+    const c = state.choices.get(member)!;
+    return { member, for: c === 'for' ? weight : 0, against: c === 'against' ? weight : 0, abstain: c === 'abstain' ? weight : 0 };
+  });
+  // The board refuses a wrong split too (bad-split); saying it here keeps the member on the form.
+  const wrong = votes.find((x) => ![x.for, x.against, x.abstain].every((n) => Number.isSafeInteger(n) && n >= 0) || x.for + x.against + x.abstain !== v.members.find((m) => m.id === x.member)!.weight);
+  if (wrong) { say(t('meeting.splitWrong', { name: nameOf(v, wrong.member), n: v.members.find((m) => m.id === wrong.member)!.weight })); return; }
   void act(async () => {
-    const votes = chosen.map((member) => {
-      const weight = v.members.find((x) => x.id === member)!.weight;
-      const c = state.choices.get(member)!;
-      return { member, for: c === 'for' ? weight : 0, against: c === 'against' ? weight : 0, abstain: c === 'abstain' ? weight : 0 };
-    });
     const r = await sign('named-vote', { motion: m.id, votes });
-    for (const id of chosen) state.choices.delete(id);
+    for (const id of chosen) { state.choices.delete(id); state.splits.delete(id); }
     return t('meeting.votesRecorded', { n: votes.length, seq: r.events[0]!.seq });
   });
 }
@@ -82,12 +90,25 @@ function voteSection(v: MeetingView, me: string): Child {
     !onRoll ? h('p', null, t('meeting.notOnRoll')) : null,
     cast.length ? h('p', { id: 'cast-done', class: 'notice ok' }, t('meeting.alreadyCast', { names: cast.map((id) => nameOf(v, id)).join(', ') })) : null,
     toCast.length ? h('form', { onSubmit: (e: Event) => { e.preventDefault(); castVotes(); } },
-      toCast.map((member) => h('fieldset', { class: 'question' },
-        h('legend', null, member === me ? t('meeting.yourVote') : t('meeting.voteFor', { name: nameOf(v, member) })),
-        h('div', { class: 'options inline' }, (['for', 'against', 'abstain'] as const).map((c) => h('div', { class: 'option' },
-          h('input', { type: 'radio', name: `vote-${member}`, id: `vote-${member}-${c}`, value: c, ...(state.choices.get(member) === c ? { checked: true } : {}),
-            onChange: () => { state.choices.set(member, c); } }),
-          h('label', { for: `vote-${member}-${c}` }, t(`meeting.choice.${c}`))))))),
+      toCast.map((member) => {
+        const weight = v.members.find((x) => x.id === member)!.weight;
+        const split = state.splits.get(member);
+        return h('fieldset', { class: 'question' },
+          h('legend', null, member === me ? t('meeting.yourVote') : t('meeting.voteFor', { name: nameOf(v, member) }), weight !== 1 ? ` · ${t('meeting.weight', { n: weight })}` : ''),
+          split ? h('div', { class: 'row' }, (['for', 'against', 'abstain'] as const).map((c) => h('div', { class: 'field' },
+            h('label', { for: `split-${member}-${c}` }, t(`meeting.choice.${c}`)),
+            h('input', { type: 'number', id: `split-${member}-${c}`, min: 0, max: weight, value: split[c], onInput: (e: Event) => { split[c] = (e.target as HTMLInputElement).value; } }))))
+            : h('div', { class: 'options inline' }, (['for', 'against', 'abstain'] as const).map((c) => h('div', { class: 'option' },
+              h('input', { type: 'radio', name: `vote-${member}`, id: `vote-${member}-${c}`, value: c, ...(state.choices.get(member) === c ? { checked: true } : {}),
+                onChange: () => { state.choices.set(member, c); } }),
+              h('label', { for: `vote-${member}-${c}` }, t(`meeting.choice.${c}`))))),
+          v.rules.splitVotes && weight > 1 ? h('div', { class: 'field check' },
+            h('input', { type: 'checkbox', id: `split-${member}`, ...(split ? { checked: true } : {}), onChange: (e: Event) => {
+              if ((e.target as HTMLInputElement).checked) state.splits.set(member, { for: '', against: '', abstain: '' }); else state.splits.delete(member);
+              rerender();
+            } }),
+            h('label', { for: `split-${member}` }, t('meeting.splitWeight', { n: weight }))) : null);
+      }),
       h('button', { type: 'submit', class: 'primary', id: 'cast', disabled: state.busy }, toCast.length > 1 ? t('meeting.castAll', { n: toCast.length }) : t('meeting.cast'))) : null);
 }
 
