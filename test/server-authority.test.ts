@@ -300,6 +300,31 @@ for (const f of factories) {
       assert.deepEqual([0, 1, 2].map((i) => subjects(i).length), [1, 2, 2], 'nothing twice');
     });
 
+    test('a refused credential mail: status refused with the reply, credential kept; a corrected address gets it (re-sent), then the credential is forgotten', async (t) => {
+      if (skip()) { t.skip('PostgreSQL unavailable'); return; }
+      const id = `sa-refused-${f.name}`;
+      await ok(base, 'POST', '/api/elections', { ...admin(), json: serverManifest(id) });
+      smtp.refuse.add('wrong@example.org');
+      await ok(base, 'PUT', `/api/elections/${id}/server-authority/voters`, { ...admin(), json: { csv: 'name,email,voter\nRita,wrong@example.org,rita\nSam,sam@example.org,sam\n' } });
+      const statusOf = async (v: string) => (await ok(base, 'GET', `/api/elections/${id}/server-authority/voters`, admin())).voters.find((x: any) => x.voter === v);
+      for (let i = 0; i < 200 && (await statusOf('rita')).mail !== 'refused'; i++) await sleep(25);
+      const refused = await statusOf('rita');
+      assert.equal(refused.mail, 'refused');
+      assert.match(refused.reply, /550/);
+      smtp.refuse.delete('wrong@example.org');
+      const fix = (email: string) => call(base, 'POST', `/api/elections/${id}/server-authority/address`, { ...admin(), json: { voter: 'rita', email } });
+      assert.equal((await fix('rita@example.org\r\nBcc: x@example.org')).status, 400);
+      assert.equal((await fix('sam@example.org')).body.error, 'duplicate');
+      assert.equal((await fix('Rita@Example.org')).status, 200);
+      await tick();
+      await waitFor(() => mailsTo('rita@example.org').length === 1, 'the mail at the corrected address');
+      assert.equal(mailsTo('wrong@example.org').length, 0);
+      for (let i = 0; i < 200 && (await statusOf('rita')).mail !== 're-sent'; i++) await sleep(25);
+      assert.equal((await statusOf('rita')).mail, 're-sent');
+      assert.ok((await stores!.mail.voters(id)).every((v) => v.credential === null));
+      assert.equal((await fix('rita2@example.org')).body.error, 'already-mailed', 'a mailed credential is re-issued, not re-sent');
+    });
+
     test('attacks: a register with a header-injection address, an election with its own authority, a key the server did not make, no mail server', async (t) => {
       if (skip()) { t.skip('PostgreSQL unavailable'); return; }
       const id = `sa-bad-${f.name}`;
@@ -381,6 +406,7 @@ test('an admin of another organisation cannot make, mail or revoke credentials, 
     ['PUT', 'server-authority/voters', { csv: REGISTER }],
     ['GET', 'server-authority/voters', undefined],
     ['POST', 'server-authority/revoke', { voter: 'alice@example.org', reissue: true }],
+    ['POST', 'server-authority/address', { voter: 'alice@example.org', email: 'bob@coop.example' }],
     ['PUT', 'mail-settings', { reminders: [new Date().toISOString()], trustees: { t1: 'bob@coop.example' } }],
   ] as const) {
     const r = await b.request(method, `${base}/api/elections/sa-org-a/${path}`, json === undefined ? {} : { json });

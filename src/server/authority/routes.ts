@@ -5,6 +5,7 @@
 //                                                      the server makes, publishes and mails the credentials
 //   GET  /api/elections/:id/server-authority/voters   each voter's mail status (never a credential)
 //   POST /api/elections/:id/server-authority/revoke   {voter, reason?, reissue?}: revoke (and re-issue) on the board
+//   POST /api/elections/:id/server-authority/address  {voter, email}: a corrected address for a credential not yet mailed
 //   PUT  /api/elections/:id/mail-settings             {reminders: [ISO times], trustees: {id: address}}
 //   GET  /api/elections/:id/mail-settings             those settings, and which rounds are done
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -21,6 +22,7 @@ import type { ServerAuthority } from './server-authority.js';
 type IdParams = { id: string };
 const registerBody = { type: 'object', additionalProperties: false, required: ['csv'], properties: { csv: { type: 'string', minLength: 1, maxLength: 64 * 1024 * 1024 } } } as const;
 const revokeBody = { type: 'object', additionalProperties: false, required: ['voter'], properties: { voter: { type: 'string', minLength: 1, maxLength: 254 }, reason: { type: 'string', maxLength: 500 }, reissue: { type: 'boolean' } } } as const;
+const addressBody = { type: 'object', additionalProperties: false, required: ['voter', 'email'], properties: { voter: { type: 'string', minLength: 1, maxLength: 254 }, email: { type: 'string', minLength: 3, maxLength: 254 } } } as const;
 const settingsBody = {
   type: 'object', additionalProperties: false, required: ['reminders', 'trustees'],
   properties: {
@@ -54,6 +56,11 @@ export async function serverAuthorityRoutes(app: FastifyInstance, opts: { electi
   app.post<{ Params: IdParams; Body: { voter: string; reason?: string; reissue?: boolean } }>('/api/elections/:id/server-authority/revoke', { schema: { params: electionParams, querystring: noQuery, body: revokeBody } }, async (req) => {
     if (req.body.reissue) outbox.requireEnabled();
     return authority.revoke(req.params.id, req.body.voter, req.body.reason ?? '', req.body.reissue === true);
+  });
+
+  app.post<{ Params: IdParams; Body: { voter: string; email: string } }>('/api/elections/:id/server-authority/address', { schema: { params: electionParams, querystring: noQuery, body: addressBody } }, async (req) => {
+    outbox.requireEnabled();
+    return authority.correctAddress(req.params.id, req.body.voter, req.body.email);
   });
 
   app.put<{ Params: IdParams; Body: MailSettings }>('/api/elections/:id/mail-settings', { schema: { params: electionParams, querystring: noQuery, body: settingsBody } }, async (req) => {

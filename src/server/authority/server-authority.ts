@@ -21,6 +21,7 @@ import { HttpError } from '../errors.js';
 import type { Outbox } from '../mail/outbox.js';
 import type { AuthorityVoter, ServerMailStore } from '../mail/store.js';
 import { AuthorityRegisterError, parseAuthorityRegister } from './register.js';
+import { EMAIL } from '../voter-auth/register.js';
 
 export const isServerAuthority = (m: Manifest): boolean => m.credentialAuthority.operatedBy === 'server';
 
@@ -137,6 +138,22 @@ export class ServerAuthority {
       const s = statuses.get(v.voter);
       return { voter: v.voter, name: v.name, email: v.email, weight: v.weight, revoked: st.revoked.has(v.key), voted: st.lastBallot.has(v.key), mail: s?.status ?? null, mailedAt: s?.time ?? null, reply: s && s.status !== 'sent' && s.status !== 're-sent' ? s.reply ?? null : null };
     });
+  }
+
+  /** A corrected address for a voter whose credential mail was not sent (refused, failed, bounced
+   *  before delivery): the next mail round sends it there. A mail already sent needs a re-issue. */
+  async correctAddress(id: string, voter: string, email: string): Promise<{ voter: string; email: string }> {
+    await this.authorityBoard(id);
+    const clean = email.trim().toLowerCase();
+    if (!EMAIL.test(clean) || clean.length > 254) throw new HttpError(400, 'bad-address', `${JSON.stringify(email.slice(0, 70))} is not an e-mail address`);
+    const rows = await this.store.voters(id);
+    const row = rows.find((v) => v.voter === voter);
+    if (!row) throw new HttpError(404, 'unknown-voter', `no voter ${JSON.stringify(voter)} in this election's register`);
+    if (row.credential === null) throw new HttpError(409, 'already-mailed', 'this voter\'s credential was mailed and is forgotten: re-issue it (revoke with reissue) to send a new one');
+    if (rows.some((v) => v.voter !== voter && v.email === clean)) throw new HttpError(409, 'duplicate', `${clean} is another voter's address`);
+    await this.store.putVoter(id, { ...row, email: clean });
+    void this.mailCredentials(id).catch((err: Error) => this.outbox.log(`veche server: credential mails of ${id}: ${err.message}`));
+    return { voter, email: clean };
   }
 
   /**
