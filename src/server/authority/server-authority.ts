@@ -102,7 +102,7 @@ export class ServerAuthority {
 
   /** Mails every voter whose credential is not yet out; forgets each credential once its mail is sent. */
   async mailCredentials(id: string): Promise<SendSummary | null> {
-    if (!this.outbox.enabled) return null;
+    if (!this.outbox.enabled || (await this.store.unsentCredentials(id)) === 0) return null;
     const board = await this.elections.current(id);
     const st = board.current;
     if (!isServerAuthority(st.manifest) || !st.credentials || (st.phase !== 'setup' && st.phase !== 'open')) return null;

@@ -55,6 +55,7 @@ export class PostgresServerMailStore implements ServerMailStore {
   async voters(election: string) {
     return this.q<AuthorityVoter>('SELECT voter, name, email, language, weight, key, credential FROM veche_sm_voters WHERE election = $1 ORDER BY voter', [election]);
   }
+  async unsentCredentials(election: string) { return Number((await this.q<{ n: string }>('SELECT count(*) AS n FROM veche_sm_voters WHERE election = $1 AND credential IS NOT NULL', [election]))[0]!.n); }
   async forgetCredential(election: string, voter: string) { await this.q('UPDATE veche_sm_voters SET credential = NULL WHERE election = $1 AND voter = $2', [election, voter]); }
 
   async statuses(election: string, kind: string) {

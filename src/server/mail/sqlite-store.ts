@@ -39,6 +39,7 @@ export class SqliteServerMailStore implements ServerMailStore {
     this.db.prepare('INSERT OR REPLACE INTO sm_voters (election, voter, name, email, language, weight, key, credential) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(election, v.voter, v.name, v.email, v.language, v.weight, v.key, v.credential);
   }
   async voters(election: string) { return this.db.prepare('SELECT voter, name, email, language, weight, key, credential FROM sm_voters WHERE election = ? ORDER BY voter').all(election) as VoterRow[]; }
+  async unsentCredentials(election: string) { return (this.db.prepare('SELECT count(*) AS n FROM sm_voters WHERE election = ? AND credential IS NOT NULL').get(election) as { n: number }).n; }
   async forgetCredential(election: string, voter: string) { this.db.prepare('UPDATE sm_voters SET credential = NULL WHERE election = ? AND voter = ?').run(election, voter); }
 
   async statuses(election: string, kind: string) {

@@ -39,6 +39,8 @@ export interface ServerMailStore {
   /** Adds one voter (a re-issued credential replaces the voter's row). */
   putVoter(election: string, voter: AuthorityVoter): Promise<void>;
   voters(election: string): Promise<AuthorityVoter[]>;
+  /** How many private credentials are kept (not yet mailed): the mail rounds look at the voters only then. */
+  unsentCredentials(election: string): Promise<number>;
   /** Forgets a private credential once its mail is out. */
   forgetCredential(election: string, voter: string): Promise<void>;
 
