@@ -151,6 +151,7 @@ function hashVectors() {
     { tag: 'trustee/encryption-key', value: null },
     { tag: 'trustee/ready', value: 0 },
     { tag: 'trustee/decryption', value: 'text' },
+    { tag: 'trustee/mix-decryption', value: { context: { election: ELECTION, trustee: 't1', index: 1, question: 'council', row: 0, column: 0 }, statement: { X: enc(G), B: enc(G), Y: enc(G) }, commitment: [enc(G), enc(G)] } },
     { tag: 'board/receipt', value: [1, 'two', { three: 3 }] },
     { tag: 'trustee/key-commitment', value: { election: ELECTION, key: { trustee: 't1', index: 1, commitments: [enc(G)], proofs: [], encryptionKey: enc(G), encryptionProof: { c: sc(1n), z: sc(2n) }, signature: { c: sc(3n), z: sc(4n) } } } },
     { tag: 'trustee/complaint', value: { context: complaintContext(ELECTION, 't2', 't1'), statement: { X: enc(G), B: enc(G), Y: enc(G) }, commitment: [enc(G), enc(G)] } },

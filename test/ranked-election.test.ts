@@ -24,7 +24,8 @@ import type { BoardEvent, MixDecryptionPayload, MixPayload, RankedResultPayload 
 import { encodeEvent } from '../src/record/events.js';
 import { checkRecord, linesSource } from '../src/verify/record-check.js';
 import { openElection, recordLines, rechain, type OpenElection } from './helpers/election-fixture.js';
-import { keyed } from './helpers/election.js';
+import { keyed, rolesOf } from './helpers/election.js';
+import { signRevocation } from '../src/credentials/authority.js';
 import { signPayload, signingSecret } from '../src/record/signature.js';
 
 const CANDIDATES = ['ada', 'bo', 'cy', 'di', 'ed'];
@@ -67,11 +68,12 @@ describe('a ranked election end to end, and the attacks on its mixnet', () => {
   const slots = rankedSlots(manifest);
   const secret = (id: string) => el.trusteeSecrets.find((s) => s.trustee === id)!;
   let superseded: CiphertextJson[];
+  let revoked: CiphertextJson[];
   /** The payload signed by the trustee itself: a trustee publishing a bad value, not the board changing one. */
   const signAs = <P extends object>(trustee: string, type: string, p: P): P => signPayload(el.electionHash, { role: 'trustee', id: trustee }, type, p, signingSecret(secret(trustee).signing));
 
   before(async () => {
-    el = await openElection(new SqliteStore(join(mkdtempSync(join(tmpdir(), 'veche-ranked-')), 'board.sqlite')), { voters: 14, manifest });
+    el = await openElection(new SqliteStore(join(mkdtempSync(join(tmpdir(), 'veche-ranked-')), 'board.sqlite')), { voters: 15, manifest });
     board = el.board;
     env = { electionHash: el.electionHash, manifest, jointKey: el.publicKey, slots };
     const cast = async (v: number, ranking: number[]) => {
@@ -82,14 +84,17 @@ describe('a ranked election end to end, and the attacks on its mixnet', () => {
     superseded = (await cast(0, [4, 3])).ranked![0]!.ct;
     for (let v = 0; v < RANKINGS.length; v++) await cast(v, RANKINGS[v]!);
     await cast(13, INVALID);
+    // Voter 14 votes and is then revoked: none of its ballots is counted, its row is in no mix.
+    revoked = (await cast(14, [4, 0])).ranked![0]!.ct;
+    await board.revokeCredential(signRevocation(el.electionHash, el.voters[14]!.keys.key, 'lost', rolesOf(manifest).authority.signing));
     await board.closePoll();
     await board.computeTally();
   });
 
   test('the board refuses a mix by a non-trustee, one out of turn, and shuffles of the wrong input', async () => {
     const input = await board.nextMixInput();
-    assert.equal(input[0]!.length, 14, 'the counted rows: one per credential, the superseded ballot not among them');
-    assert.ok(!input[0]!.some((row) => row[0]![0] === superseded[0]![0]));
+    assert.equal(input[0]!.length, 14, 'the counted rows: one per credential, the superseded ballot and the revoked credential\'s not among them');
+    assert.ok(!input[0]!.some((row) => row[0]![0] === superseded[0]![0] || row[0]![0] === revoked[0]![0]));
     // Not a trustee: a mixer named "mallory", signed by t1's key or not, is no mixer of this election.
     const good = makeMix(secret('t1'), env, 0, input);
     await refused(() => board.submitMix({ ...good, mixer: 'mallory' }), 'unknown-trustee');
@@ -192,6 +197,7 @@ describe('a ranked election end to end, and the attacks on its mixnet', () => {
     const events = record.map((l) => JSON.parse(l) as BoardEvent<'ballot'>).filter((e) => e.type === 'ballot');
     const last = new Map<string, BoardEvent<'ballot'>>();
     for (const e of events) last.set(e.payload.credential, e);
+    for (const e of record.map((l) => JSON.parse(l) as BoardEvent<'credential-revoked'>).filter((x) => x.type === 'credential-revoked')) last.delete(e.payload.key);
     return countedRows(slots, [...last.values()].map((e) => ({ seq: e.seq, weight: 1, ranked: e.payload.ranked!.map((r) => r.ct) })))[0]!;
   }
 });
