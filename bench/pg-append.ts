@@ -9,7 +9,8 @@
 // ballots over the time from "go" to the last receipt. Prints ballots/s per process count, the ratio
 // against 1 process of the same mode in the same run, retries per append, ballots per commit, latency
 // and the load average, and checks that the chain is one line with every receipted ballot on it, once.
-//   node dist/bench/pg-append.js [--processes 1,2,4,8] [--modes group] [--concurrency 16] [--ballots 1200] [--shape tiny|small]
+//   node dist/bench/pg-append.js [--processes 1,2,4,8] [--modes group] [--concurrency 64] [--ballots 1000] [--rounds 2] [--shape tiny|small]
+// (64 in flight per process: a server one would scale out has many clients; with few, batches stay small)
 // (VECHE_BENCH_DATABASE_URL, or a throwaway cluster from test/helpers/postgres.ts; note that one has
 // fsync off, so it measures everything but the disk: with fsync on, group commit saves one flush per event)
 import { spawn } from 'node:child_process';
@@ -187,8 +188,9 @@ async function run(url: string, dir: string, election: string, mode: AppendMode,
 async function main(): Promise<void> {
   const counts = arg('processes', '1,2,4,8').split(',').map(Number);
   const modes = arg('modes', 'group').split(',') as AppendMode[];
-  const concurrency = intArg('concurrency', 16);
-  const perRun = intArg('ballots', 1200);
+  const concurrency = intArg('concurrency', 64);
+  const perRun = intArg('ballots', 1000);
+  const rounds = intArg('rounds', 2);
   const shape = arg('shape', 'tiny') as Shape;
   if (!(shape in SHAPES)) throw new Error('--shape tiny|small');
   let url = process.env.VECHE_BENCH_DATABASE_URL;
@@ -203,7 +205,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'veche-pg-append-'));
   try {
     // One election for every run, one voter per ballot; each run casts its own slice of the ballots.
-    const runs = modes.length * counts.length;
+    const runs = modes.length * counts.length * rounds;
     const t0 = performance.now();
     const store = await PostgresStore.connect(url);
     const election = `append-${Date.now().toString(36)}`;
@@ -212,14 +214,23 @@ async function main(): Promise<void> {
     await store.close();
     console.log(`Ballots cast by server processes on one PostgreSQL election ("${shape}" ballots, each checked by the process that takes it): ${cpus().length} cores, ${concurrency} requests in flight per process, ${perRun} ballots per run`);
     console.log(`setup: ${ballots.length} ballots made in ${((performance.now() - t0) / 1000).toFixed(1)} s; load average ${loadavg().map((x) => x.toFixed(2)).join(', ')}`);
+    // Rounds interleave the process counts (1, 2, 4, 8, 1, 2, ...), so that a change in the machine's
+    // other load falls on every count alike; the summary takes each count's median over the rounds.
     let slice = 0;
     for (const mode of modes) {
-      let one = NaN;
-      for (const n of counts) {
-        const rate = await run(url, dir, election, mode, n, concurrency, ballots.slice(slice * perRun, ++slice * perRun));
-        if (n === 1) one = rate;
-        process.stdout.write(Number.isNaN(one) ? '\n' : `   ${(rate / one).toFixed(2)}x 1 process\n`);
+      const rates = new Map<number, number[]>(counts.map((n) => [n, []]));
+      for (let round = 1; round <= rounds; round++) {
+        let one = NaN;
+        for (const n of counts) {
+          const rate = await run(url, dir, election, mode, n, concurrency, ballots.slice(slice * perRun, ++slice * perRun));
+          rates.get(n)!.push(rate);
+          if (n === 1) one = rate;
+          process.stdout.write(Number.isNaN(one) ? '\n' : `   ${(rate / one).toFixed(2)}x 1 process\n`);
+        }
       }
+      const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
+      const base = median(rates.get(1) ?? [NaN]);
+      console.log(`${mode}: median of ${rounds} round(s): ${counts.map((n) => `${n} processes ${median(rates.get(n)!).toFixed(0)}/s (${(median(rates.get(n)!) / base).toFixed(2)}x)`).join(', ')}; load average now ${loadavg().map((x) => x.toFixed(2)).join(', ')}`);
     }
   } catch (e) {
     console.error(e);
