@@ -19,7 +19,7 @@ import { encryptBallot } from '../src/ballot/encrypt.js';
 import { selectionGroups } from '../src/manifest/layout.js';
 import type { Manifest } from '../src/manifest/types.js';
 import { ManifestError, validateManifest } from '../src/manifest/validate.js';
-import { SERVER_TEXTS, serverInvitationMail, serverReminderMail, trusteeMail } from '../src/credentials/templates/server-render.js';
+import { SERVER_TEXTS, serverInvitationMail, serverReminderMail, signInMail, trusteeMail } from '../src/credentials/templates/server-render.js';
 import { buildApp, type VecheApp } from '../src/server/app.js';
 import { ensureAdminToken } from '../src/server/auth.js';
 import { SqliteServerMailStore } from '../src/server/mail/sqlite-store.js';
@@ -94,6 +94,9 @@ test('the server\'s mail texts: six languages, every text, the same placeholders
   assert.match(reminder.text, /закроется через 3 дня/);
   assert.doesNotMatch(reminder.text, /\{\w+\}/, 'every placeholder filled');
   assert.match(trusteeMail('de', { name: 'Ada', title: 'Rat', page: 'https://v.example/trustee/x/t1' }, 'decrypt').text, /Entschlüsseln Sie/);
+  const signIn = signInMail('uk', { title: 'Рада', link: 'https://v.example/vote/x#voter-link=abc', minutes: 30 });
+  assert.match(signIn.subject, /^Вхід для голосування: Рада$/);
+  assert.match(signIn.text, /^ {2}https:\/\/v\.example\/vote\/x#voter-link=abc$/m, 'the link on its own line, as the booth\'s tests read it');
 });
 
 test('manifest: credentialAuthority.operatedBy is "server" or absent; anything else is refused by path', () => {

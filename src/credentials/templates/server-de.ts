@@ -19,5 +19,9 @@ export const serverDe: ServerMailTexts = {
   },
   trusteeHow: 'Öffnen Sie Ihre Treuhänderseite mit Ihrer eigenen geheimen Datei (sie verlässt Ihr Gerät nie). Die Seite prüft das Protokoll, bevor sie etwas unterschreibt.',
   trusteePage: 'Ihre Treuhänderseite',
+  signInSubject: "Anmeldung zur Abstimmung: {title}",
+  signInIntro: "Um in „{title}“ abzustimmen, öffnen Sie diesen Link innerhalb von {minutes} Minuten. Er funktioniert einmal.",
+  signInCredential: "Ihren Zugangsschlüssel erhalten Sie weiterhin von der ausgebenden Stelle.",
+  signInIgnore: "Wenn Sie dies nicht angefordert haben, ignorieren Sie diese Nachricht: Mit dem Link allein kann niemand abstimmen.",
   automatic: 'Automatisch versandt vom Abstimmungsserver {host}.',
 };

@@ -19,5 +19,9 @@ export const serverEn: ServerMailTexts = {
   },
   trusteeHow: 'Open your trustee page with your own secret file (which never leaves your device). The page checks the record before it signs anything.',
   trusteePage: 'Your trustee page',
+  signInSubject: "Sign in to vote: {title}",
+  signInIntro: "To vote in “{title}”, open this link within {minutes} minutes. It works once.",
+  signInCredential: "You still need your voting credential from the credential authority.",
+  signInIgnore: "If you did not ask for this, ignore this message: nobody can vote with the link alone.",
   automatic: 'Sent automatically by the voting server {host}.',
 };

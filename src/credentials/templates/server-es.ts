@@ -19,5 +19,9 @@ export const serverEs: ServerMailTexts = {
   },
   trusteeHow: 'Abra su página de custodio con su propio archivo secreto (nunca sale de su dispositivo). La página comprueba el registro antes de firmar nada.',
   trusteePage: 'Su página de custodio',
+  signInSubject: "Acceso para votar: {title}",
+  signInIntro: "Para votar en «{title}», abra este enlace en los próximos {minutes} minutos. Funciona una sola vez.",
+  signInCredential: "Sigue necesitando su credencial de votación, que le envía la autoridad de credenciales.",
+  signInIgnore: "Si no lo ha pedido, ignore este mensaje: nadie puede votar solo con el enlace.",
   automatic: 'Enviado automáticamente por el servidor de votación {host}.',
 };

@@ -19,5 +19,9 @@ export const serverFr: ServerMailTexts = {
   },
   trusteeHow: 'Ouvrez votre page de dépositaire avec votre propre fichier secret (il ne quitte jamais votre appareil). La page vérifie le registre avant de signer quoi que ce soit.',
   trusteePage: 'Votre page de dépositaire',
+  signInSubject: "Connexion pour voter : {title}",
+  signInIntro: "Pour voter dans « {title} », ouvrez ce lien dans les {minutes} minutes. Il ne sert qu’une fois.",
+  signInCredential: "Il vous faut toujours votre code de vote, envoyé par l’autorité des codes de vote.",
+  signInIgnore: "Si vous n’avez rien demandé, ignorez ce message : personne ne peut voter avec le lien seul.",
   automatic: 'Envoyé automatiquement par le serveur de vote {host}.',
 };

@@ -53,3 +53,9 @@ export function trusteeMail(lang: string, n: { name: string; title: string; page
     text: [fill(t.trusteeIntro, n), '', t.trusteeSteps[step], '', `${t.trusteePage}:`, `  ${n.page}`, '', t.trusteeHow, '', '-- ', fill(t.automatic, { host: host(n.page) }), ''].join('\n'),
   };
 }
+
+/** The one-time sign-in link of voter sign-in (spec §6.3), in the election's first language. */
+export function signInMail(lang: string, n: { title: string; link: string; minutes: number }): Mail {
+  const t = textsOf(lang);
+  return { subject: fill(t.signInSubject, n), text: [fill(t.signInIntro, n), '', `  ${n.link}`, '', t.signInCredential, t.signInIgnore, ''].join('\n') };
+}

@@ -30,6 +30,13 @@ export interface ServerMailTexts {
   trusteeHow: string;
   /** Label before the trustee page's link. */
   trusteePage: string;
+  /** The one-time sign-in link of voter sign-in (spec §6.3): subject {title}; {title}, {minutes}. */
+  signInSubject: string;
+  signInIntro: string;
+  /** That the credential still comes from the credential authority. */
+  signInCredential: string;
+  /** Not asked for it: nobody can vote with the link alone. */
+  signInIgnore: string;
   /** Sent by the voting server, automatically: {host}. */
   automatic: string;
 }

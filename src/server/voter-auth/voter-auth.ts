@@ -18,6 +18,7 @@ import { DEFAULT_LINK_LIMITS, LinkRequests, type LinkLimits } from './limits.js'
 import type { VoterAuthStore } from './store.js';
 import type { OidcSettings } from '../accounts/store.js';
 import { VoterOidcLogin } from './oidc.js';
+import { pickLanguage, signInMail } from '../../credentials/templates/server-render.js'; // server mail
 
 export const VOTER_COOKIE = 'veche_voter';
 export const LINK_MINUTES = 30;
@@ -97,15 +98,9 @@ export class VoterAuth {
       await mailer.sendMail({
         from: this.settings.from ?? `veche <noreply@${host}>`,
         to: entry.email,
-        subject: `Sign in to vote: ${title}`,
-        text: [
-          `To vote in "${title}", open this link within ${LINK_MINUTES} minutes. It works once.`,
-          '',
-          `  ${link}`,
-          '',
-          'You still need your voting credential from the credential authority.',
-          'If you did not ask for this, ignore this mail: nobody can vote with the link alone.',
-        ].join('\n'),
+        // server mail (spec §6.6): the text in the election's first language -->
+        ...signInMail(pickLanguage(null, board.current.manifest.languages), { title, link, minutes: LINK_MINUTES }),
+        // <-- server mail
       });
     })().catch((e: Error) => (this.settings.log ?? ((l) => process.stderr.write(l + '\n')))(`veche server: the sign-in mail for voter ${entry.voter} of ${election} was not sent: ${e.message}`));
     this.sending.add(mail);
