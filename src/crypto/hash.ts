@@ -4,7 +4,7 @@
 // in the browser from @noble/hashes. Both hash the same bytes (test/crypto-hash.test.ts).
 import { sha256, sha512 } from '@noble/hashes/sha2.js';
 import { canonicalJson, utf8, toHex } from './encoding.js';
-import { scalarFromWideBytes, type Scalar } from './group.js';
+import { mod, type Scalar } from './group.js';
 
 export const PROTOCOL = 'veche/v2';
 
@@ -62,13 +62,19 @@ export function hashHexOfCanonical(tag: string, canonical: string): string {
 
 /** A challenge: SHA-512 of the tagged encoding, read little-endian and reduced mod the group order. */
 export function hashToScalar(tag: string, value: unknown): Scalar {
-  return scalarFromWideBytes(taggedDigest('sha512', tag, canonicalJson(value)));
+  return mod(littleEndian(taggedDigest('sha512', tag, canonicalJson(value)), 64));
+}
+
+/** The first `length` bytes (a multiple of 8) as a little-endian integer, 64 bits at a time: ~4x faster
+ *  than a byte at a time (group.ts scalarFromWideBytes reads the same integer). */
+function littleEndian(bytes: Uint8Array, length: number): bigint {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, length);
+  let x = 0n;
+  for (let at = length - 8; at >= 0; at -= 8) x = (x << 64n) | view.getBigUint64(at, true);
+  return x;
 }
 
 /** A 128-bit challenge: the first 16 bytes of SHA-512 of the tagged encoding, read little-endian. */
 export function hashToChallenge(tag: string, value: unknown): bigint {
-  const d = taggedDigest('sha512', tag, canonicalJson(value));
-  let x = 0n;
-  for (let i = 15; i >= 0; i--) x = (x << 8n) | BigInt(d[i]!);
-  return x;
+  return littleEndian(taggedDigest('sha512', tag, canonicalJson(value)), 16);
 }
