@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { encodeEvent } from '../../record/events.js';
 import { reportFactsFromLines, ReportRefused } from '../../result/from-record.js';
-import { renderResultPdf } from '../../result/pdf.js';
+import { renderResultPdf, type ReportFacts } from '../../result/pdf.js';
 import { reportLanguage, textsIn } from '../../result/catalogs.js';
 import { HttpError } from '../errors.js';
 import type { Elections } from '../elections.js';
@@ -16,18 +16,30 @@ const reportQuery = { type: 'object', properties: { lang: { type: 'string', patt
 export async function reportRoutes(app: FastifyInstance, opts: { elections: Elections; publicUrl?: string | null }): Promise<void> {
   const { elections } = opts;
   const made = new Map<string, Promise<Buffer>>();
+  // The record is verified once per election, whatever the number of languages asked for.
+  const verified = new Map<string, Promise<ReportFacts>>();
 
-  async function make(id: string, lang: string): Promise<Buffer> {
-    const lines: string[] = [];
-    for (let from = 0; ;) {
-      const page = await elections.store.events(id, { fromSeq: from, limit: 1000 });
-      for (const e of page) lines.push(encodeEvent(e));
-      if (page.length < 1000) break;
-      from = page[page.length - 1]!.seq + 1;
+  function factsOf(id: string): Promise<ReportFacts> {
+    let facts = verified.get(id);
+    if (!facts) {
+      facts = (async () => {
+        const lines: string[] = [];
+        for (let from = 0; ;) {
+          const page = await elections.store.events(id, { fromSeq: from, limit: 1000 });
+          for (const e of page) lines.push(encodeEvent(e));
+          if (page.length < 1000) break;
+          from = page[page.length - 1]!.seq + 1;
+        }
+        const url = opts.publicUrl ? `${opts.publicUrl}/api/elections/${encodeURIComponent(id)}/record` : null;
+        return reportFactsFromLines(lines, url);
+      })();
+      verified.set(id, facts);
+      facts.catch(() => verified.delete(id));
     }
-    const url = opts.publicUrl ? `${opts.publicUrl}/api/elections/${encodeURIComponent(id)}/record` : null;
-    return renderResultPdf(await reportFactsFromLines(lines, url), textsIn(lang));
+    return facts;
   }
+
+  const make = async (id: string, lang: string): Promise<Buffer> => renderResultPdf(await factsOf(id), textsIn(lang));
 
   app.get<{ Params: { id: string }; Querystring: { lang?: string } }>('/api/elections/:id/report.pdf', { schema: { params: electionParams, querystring: reportQuery } }, async (req, reply) => {
     const board = await elections.current(req.params.id);
