@@ -421,4 +421,9 @@ test('an admin of another organisation cannot make, mail or revoke credentials, 
   assert.equal(smtp.received.length, 0, 'no mail');
   // Its own admin can.
   assert.equal((await a.request('PUT', `${base}/api/elections/sa-org-a/server-authority/voters`, { json: { csv: REGISTER } })).status, 200);
+  // Both are in the organisation's audit log: who, what, when, the refusal included.
+  const audit = (await a.request('GET', `${base}/api/organisations/org-a/audit`)).body as { actor: string; action: string; status: number; target: string | null }[];
+  assert.ok(audit.some((e) => e.action === 'server-authority-voters' && e.status === 403 && /bob@coop\.example/.test(e.actor)), JSON.stringify(audit.map((e) => e.action)));
+  assert.ok(audit.some((e) => e.action === 'server-authority-voters' && e.status === 200 && /alice@union\.example/.test(e.actor) && e.target === 'election:sa-org-a'));
+  assert.ok(audit.some((e) => e.action === 'mail-settings' && e.status === 403));
 });

@@ -40,7 +40,7 @@ export async function serverAuthorityRoutes(app: FastifyInstance, opts: { electi
   const access = opts.access ?? null;
   app.addHook('onRequest', async (req: FastifyRequest<{ Params: Partial<IdParams> }>) => {
     const id = req.params.id ?? '';
-    const action = `server-${(req.routeOptions.url ?? '').split('/').slice(4).join('-')}`;
+    const action = (req.routeOptions.url ?? '').split('/').slice(4).join('-'); // server-authority-voters, mail-settings, …
     if (access) await access.requireElection(req, id, ['admin'], action);
     else await requireAdmin(elections.store, req);
   });
