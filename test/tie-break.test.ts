@@ -172,3 +172,21 @@ test('runoff: the tied candidates are named and nobody is declared elected', asy
   const chair = state.result!.results[0] as ChoiceResult;
   assert.deepEqual([chair.outcome, chair.winner, chair.tieBreak], ['tie', null, { method: 'runoff', runoff: ['a', 'b'] }]);
 });
+
+test('in words (results page, PDF): the draw with its seed, or the runoff, in the reader\'s language', async () => {
+  const { catalogTexts } = await import('../src/result/texts.js');
+  const { tieBreakLines } = await import('../src/result/summary.js');
+  const { readFileSync } = await import('node:fs');
+  const cat = (l: string) => JSON.parse(readFileSync(new URL(`../../web/i18n/${l}.json`, import.meta.url), 'utf8')) as Record<string, string>;
+  const q = { ...(tinyManifest().questions[0] as ChoiceQuestion), candidates: [{ id: 'a', label: 'Ann' }, { id: 'b', label: 'Борис' }] };
+  const en = catalogTexts('en', cat('en'), cat('en'));
+  const ru = catalogTexts('ru', cat('ru'), cat('en'));
+  const seed = 'ab'.repeat(32);
+  assert.deepEqual(tieBreakLines(en, q, { method: 'runoff', runoff: ['a', 'b'] }, ['a', 'b']), ['Tie between Ann, Борис: a runoff is needed.']);
+  assert.deepEqual(tieBreakLines(ru, q, { method: 'runoff', runoff: ['a', 'b'] }, ['a', 'b']), ['Равенство голосов у: Ann, Борис; нужен повторный тур.']);
+  assert.deepEqual(tieBreakLines(en, q, { method: 'runoff', runoff: [] }, []), ['A tie for a place would need a runoff; there was none.']);
+  const drawn = tieBreakLines(en, q, { method: 'seed', seed, lotOrder: ['a', 'b'], drawn: ['b'] }, ['a', 'b']);
+  assert.equal(drawn[0], 'Tie between Ann, Борис, drawn by lot: Борис.');
+  assert.ok(drawn[1]!.includes(seed));
+  assert.equal(tieBreakLines(en, q, undefined, []).length, 0, 'no rule, no words');
+});
