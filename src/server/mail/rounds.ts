@@ -92,7 +92,8 @@ export function startMailRounds(elections: Elections, outbox: Outbox, authority:
     });
 
     if (server) await authority.mailCredentials(id);
-    if ((server || signIn) && st.phase === 'open' && !done.has(ANNOUNCEMENT)) await round(id, ANNOUNCEMENT, async () => (await voters()).map(voterMail(announcementMail)));
+    // Not before there is anyone to announce to (a register uploaded after the opening gets it then).
+    if ((server || signIn) && st.phase === 'open' && !done.has(ANNOUNCEMENT) && (await voters()).length > 0) await round(id, ANNOUNCEMENT, async () => (await voters()).map(voterMail(announcementMail)));
     for (const at of settings?.reminders ?? []) {
       const kind = reminderKind(at);
       if (done.has(kind) || Date.parse(at) > now()) continue;
