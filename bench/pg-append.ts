@@ -9,7 +9,7 @@
 // ballots over the time from "go" to the last receipt. Prints ballots/s per process count, the ratio
 // against 1 process of the same mode in the same run, retries per append, ballots per commit, latency
 // and the load average, and checks that the chain is one line with every receipted ballot on it, once.
-//   node dist/bench/pg-append.js [--processes 1,2,4,8] [--modes group] [--concurrency 64] [--ballots 1000] [--rounds 2] [--shape tiny|small]
+//   node dist/bench/pg-append.js [--processes 1,2,4,8] [--modes group] [--concurrency 64] [--ballots 1000] [--rounds 2] [--check-thread 1|0] [--shape tiny|small]
 // (64 in flight per process: a server one would scale out has many clients; with few, batches stay small)
 // (VECHE_BENCH_DATABASE_URL, or a throwaway cluster from test/helpers/postgres.ts; note that one has
 // fsync off, so it measures everything but the disk: with fsync on, group commit saves one flush per event)
@@ -23,6 +23,7 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import { Board } from '../src/board/board.js';
 import { PostgresStore, type AppendMode } from '../src/board/postgres-store.js';
 import { SequenceConflict } from '../src/board/store.js';
+import { useCheckThread } from '../src/board/check-thread.js';
 import { encryptBallot } from '../src/ballot/encrypt.js';
 import type { BallotJson } from '../src/ballot/types.js';
 import { enableFastBackend } from '../src/crypto/backend-sodium.js';
@@ -51,7 +52,7 @@ const pct = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor((
 const load1 = () => loadavg()[0]!.toFixed(1);
 
 /** What the parent tells each process (a JSON file). */
-interface ChildJob { url: string; election: string; mode: AppendMode; concurrency: number; ballots: BallotJson[] }
+interface ChildJob { url: string; election: string; mode: AppendMode; concurrency: number; checkThread: boolean; ballots: BallotJson[] }
 
 /** What each process prints when done. */
 interface ChildResult { appended: number; failed: number; firstFailure: string; conflicts: number; latencies: number[]; sessions: number; sessionMs: number; waitMs: number; workMs: number; commitMs: number; endedAt: number; codes: string[] }
@@ -85,6 +86,8 @@ async function makeBallots(job: Omit<MakeJob, 'credentials'>, credentials: strin
 async function child(jobFile: string): Promise<void> {
   const job = JSON.parse(readFileSync(jobFile, 'utf8')) as ChildJob;
   await enableFastBackend();
+  // As the server with VECHE_CHECK_THREAD=1: the proof checks on a thread, the event loop free for I/O.
+  if (job.checkThread) useCheckThread();
   const store = await PostgresStore.connect(job.url, { mode: job.mode, poolSize: 4 });
   const result: ChildResult = { appended: 0, failed: 0, firstFailure: '', conflicts: 0, latencies: [], sessions: 0, sessionMs: 0, waitMs: 0, workMs: 0, commitMs: 0, endedAt: 0, codes: [] };
   // Sessions (exclusive(): in 'group' mode one commit each) and the time from asking for the lock to the commit.
@@ -141,13 +144,13 @@ async function child(jobFile: string): Promise<void> {
 
 const self = fileURLToPath(import.meta.url);
 
-async function run(url: string, dir: string, election: string, mode: AppendMode, processes: number, concurrency: number, ballots: BallotJson[]): Promise<number> {
+async function run(url: string, dir: string, election: string, mode: AppendMode, processes: number, concurrency: number, checkThread: boolean, ballots: BallotJson[]): Promise<number> {
   const store = await PostgresStore.connect(url, { mode });
   const fromSeq = ((await store.head(election))?.seq ?? 0) + 1;
   const per = Math.floor(ballots.length / processes);
   const children = Array.from({ length: processes }, (_, k) => {
     const file = join(dir, `job-${k}.json`);
-    writeFileSync(file, JSON.stringify({ url, election, mode, concurrency, ballots: ballots.slice(k * per, (k + 1) * per) } satisfies ChildJob));
+    writeFileSync(file, JSON.stringify({ url, election, mode, concurrency, checkThread, ballots: ballots.slice(k * per, (k + 1) * per) } satisfies ChildJob));
     const c = spawn(process.execPath, [self, '--child', file], { stdio: ['pipe', 'pipe', 'inherit'] });
     const lines = createInterface({ input: c.stdout });
     const ready = new Promise<void>((resolve) => lines.once('line', () => resolve()));
@@ -191,6 +194,7 @@ async function main(): Promise<void> {
   const concurrency = intArg('concurrency', 64);
   const perRun = intArg('ballots', 1000);
   const rounds = intArg('rounds', 2);
+  const checkThread = arg('check-thread', '1') !== '0';
   const shape = arg('shape', 'tiny') as Shape;
   if (!(shape in SHAPES)) throw new Error('--shape tiny|small');
   let url = process.env.VECHE_BENCH_DATABASE_URL;
@@ -212,7 +216,7 @@ async function main(): Promise<void> {
     const el = await openElection(store, { voters: perRun * runs, manifest: SHAPES[shape](election) });
     const ballots = await makeBallots({ electionHash: el.electionHash, jointKey: encodePoint(el.publicKey), manifest: el.manifest }, el.voters.map((v) => v.credential));
     await store.close();
-    console.log(`Ballots cast by server processes on one PostgreSQL election ("${shape}" ballots, each checked by the process that takes it): ${cpus().length} cores, ${concurrency} requests in flight per process, ${perRun} ballots per run`);
+    console.log(`Ballots cast by server processes on one PostgreSQL election ("${shape}" ballots, each checked by the process that takes it): ${cpus().length} cores, ${concurrency} requests in flight per process, ${perRun} ballots per run, checks ${checkThread ? 'on a thread of each process (VECHE_CHECK_THREAD=1)' : 'on the event loop'}`);
     console.log(`setup: ${ballots.length} ballots made in ${((performance.now() - t0) / 1000).toFixed(1)} s; load average ${loadavg().map((x) => x.toFixed(2)).join(', ')}`);
     // Rounds interleave the process counts (1, 2, 4, 8, 1, 2, ...), so that a change in the machine's
     // other load falls on every count alike; the summary takes each count's median over the rounds.
@@ -222,7 +226,7 @@ async function main(): Promise<void> {
       for (let round = 1; round <= rounds; round++) {
         let one = NaN;
         for (const n of counts) {
-          const rate = await run(url, dir, election, mode, n, concurrency, ballots.slice(slice * perRun, ++slice * perRun));
+          const rate = await run(url, dir, election, mode, n, concurrency, checkThread, ballots.slice(slice * perRun, ++slice * perRun));
           rates.get(n)!.push(rate);
           if (n === 1) one = rate;
           process.stdout.write(Number.isNaN(one) ? '\n' : `   ${(rate / one).toFixed(2)}x 1 process\n`);

@@ -3,7 +3,8 @@
 import { baseMul, decodePublicKey, decodeScalar, encodePoint, encodeScalar, randomScalar, type Point, type Scalar } from '../crypto/group.js';
 import { checkBallot, type BallotPublicContext } from '../ballot/check.js';
 import { scheduleProblem } from '../manifest/schedule.js';
-import { BallotError } from '../ballot/types.js';
+import { BallotError, type BallotJson } from '../ballot/types.js';
+import { checkThread } from './check-thread.js';
 import { selectionGroups } from '../manifest/layout.js';
 import { validateManifest } from '../manifest/validate.js';
 import type { Manifest, SelectionGroup } from '../manifest/types.js';
@@ -434,6 +435,16 @@ export class Board {
     // Another process sharing the store may have opened the poll since this board last looked.
     if (this.state.phase !== 'open') await this.exclusive(() => this.refresh());
     // The expensive proof checks run before taking the lock; phase and credential are re-checked inside.
+    // check thread (issue 10 point 8) -->
+    const thread = checkThread();
+    if (thread) {
+      const st = this.state;
+      if (st.phase !== 'open') this.requirePhase('open');
+      const r = await thread.check(input, { electionHash: st.electionHash, publicKey: encodePoint(st.jointKey!), groups: st.groups, ranked: st.rankedSlots });
+      if (!r.ok) throw r.code !== null ? new BoardError(r.code, r.message) : new Error(r.message);
+      return this.castChecked(r);
+    }
+    // <-- check thread
     await this.checksAllowed();
     const checked = (() => {
       const st = this.state;
@@ -445,6 +456,11 @@ export class Board {
         throw e;
       }
     })();
+    return this.castChecked(checked);
+  }
+
+  /** Appends a checked ballot (in the session: phase and credential checked again) and signs its receipt. */
+  private async castChecked(checked: { ballot: BallotJson; trackingCode: string; credential: string }): Promise<{ receipt: Receipt; event: BoardEvent }> {
     const e = await this.exclusive(async () => {
       this.requirePhase('open');
       if (!this.state.credentials!.has(checked.credential)) throw new BoardError('unknown-credential', 'this credential is not on the list of voters');
