@@ -189,7 +189,7 @@ describe('amendments', () => {
     await refused(f, 'amendment-order', () => f.act('amendment-withdrawn', { amendment: 'a2', by: 'm1' }));
     await f.openVote('a3');
     await voteAll(f, 'a3', ['m2', 'm3'], []);
-    assert.equal(f.meeting.view().motions && (f.meeting.view().motions as { id: string; amendedText: string }[]).find((m) => m.id === 'budget')!.amendedText, 'That the board adopts the budget.');
+    assert.equal(f.meeting.view().motions.find((m) => m.id === 'budget')!.amendedText, 'That the board adopts the budget.');
     // a4 names paragraph 2, which the replacement removed.
     await refused(f, 'no-paragraph', () => f.openVote('a4'));
     await f.act('amendment-withdrawn', { amendment: 'a4', by: 'sec' });

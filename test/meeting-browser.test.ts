@@ -53,7 +53,8 @@ describe('a meeting in Chromium: agenda, speakers, amendments, proxies, quorum, 
   }
   const text = async (p: Page, selector: string) => (await p.innerText(selector)).replace(/\s+/g, ' ').trim();
   const view = () => ok(srv.url, 'GET', '/api/meetings/agm');
-  const untilView = async (f: (v: any) => boolean) => { for (let i = 0; i < 400; i++) { if (f(await view())) return; await new Promise((r) => setTimeout(r, 50)); } assert.fail('the meeting did not reach the expected state'); };
+  // Time-bound, not count-bound: the suite runs beside other Chromium tests on 2 cores.
+  const untilView = async (f: (v: any) => boolean) => { for (const end = Date.now() + 60_000; Date.now() < end;) { if (f(await view())) return; await new Promise((r) => setTimeout(r, 50)); } assert.fail(`the meeting did not reach the expected state; the pages say:\n${(await Promise.all([...pages].map(async ([n, p]) => `${n}: ${(await p.innerText('main')).slice(0, 300)}`))).join('\n')}\n${problems.join('\n')}`); };
   const vote = async (name: string, choices: Record<string, 'for' | 'against' | 'abstain'>, keyboard = false) => {
     const p = page(name);
     for (const [member, c] of Object.entries(choices)) {
@@ -70,7 +71,7 @@ describe('a meeting in Chromium: agenda, speakers, amendments, proxies, quorum, 
   /** The chair opens the vote on `motion` from the chair's page; it is on the record. */
   const openVote = async (motion: string) => {
     await page('chair').click(`#open-vote-${motion}`);
-    for (let i = 0; i < 400 && (await view()).openVote !== motion; i++) await new Promise((r) => setTimeout(r, 50));
+    for (const end = Date.now() + 60_000; Date.now() < end && (await view()).openVote !== motion;) await new Promise((r) => setTimeout(r, 50));
     assert.equal((await view()).openVote, motion, `the vote did not open: ${await text(page('chair'), '#message')}`);
   };
   /** The secretary closes the vote; returns how long the projector took to show the result. */

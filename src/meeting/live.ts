@@ -4,12 +4,9 @@
 import { validateBody } from './body.js';
 import { GENESIS_PREV, makeMeetingEvent } from './events.js';
 import { MeetingError } from './problem.js';
-import { applyMeetingEvent, checkMeetingEvent, computeResult, currentRoll, initialMeetingState, rollWeight, validateMeeting, type MeetingState } from './state.js';
+import { applyMeetingEvent, checkMeetingEvent, computeResult, initialMeetingState, validateMeeting, type MeetingState } from './state.js';
 import { BodyExists, SequenceConflict, type MeetingStore } from './store.js';
-import { totalWeight } from './body.js';
-import { quorumMet } from './rules.js';
-import { textToVote } from './amendments.js';
-import { textOf } from './amend.js';
+import { meetingView, type MeetingView } from './view.js';
 import type { Body, CarriedProxy, MeetingEvent, MeetingEventType, MeetingPayload, MeetingPayloadByType } from './types.js';
 
 type Listener = (e: MeetingEvent) => void;
@@ -111,35 +108,8 @@ export class LiveMeeting {
     return e;
   }
 
-  /** What the chair's, a member's and the projector's screens show. */
-  view(): Record<string, unknown> {
-    const st = this.st;
-    const roll = currentRoll(st);
-    const w = rollWeight(st.body, roll);
-    const all = { heads: st.body.members.length, weight: totalWeight(st.body) };
-    return {
-      id: st.meeting.id, title: st.meeting.title, body: st.body.id, meetingHash: st.meetingHash, headSeq: st.headSeq, headHash: st.headHash,
-      phase: st.phase, chair: st.meeting.chair, secretaries: st.meeting.secretaries,
-      members: st.body.members.map((m) => ({ id: m.id, name: m.name, weight: m.weight, key: m.key, present: st.present.has(m.id) })),
-      officers: st.body.officers.map((o) => ({ id: o.id, name: o.name, key: o.key })),
-      rules: { splitVotes: st.body.rules.splitVotes, proxyLimit: st.body.rules.proxyLimit },
-      proxies: [...st.proxies].map(([principal, x]) => ({ principal, holder: x.holder, scope: x.scope })),
-      roll, quorum: { rule: st.body.rules.quorum, heads: w.heads, weight: w.weight, of: all, met: quorumMet(st.body.rules.quorum, w, all) },
-      openVote: st.openVote,
-      agenda: { current: st.agenda.current, items: st.agenda.items.map((i) => ({ id: i.id, title: i.title, status: i.status, speakers: i.speakers.map((x) => ({ ...x })) })) },
-      motions: st.motionOrder.map((id) => {
-        const m = st.motions.get(id)!;
-        // The text a vote opened now would decide (what the chair signs), if it can be computed.
-        let voteText: string | null = null;
-        if (m.status === 'put') { try { voteText = textToVote(st, m); } catch { voteText = null; } }
-        return {
-          id, title: m.title, text: m.text, majority: m.majority, mode: m.mode, status: m.status, item: m.item, amends: m.amends, paragraph: m.paragraph, amendments: m.amendments,
-          amendedText: m.amends === null ? textOf(m.places) : null, places: m.amends === null ? [...m.places] : null, voteText, votedText: m.votedText,
-          roll: m.roll, deadline: m.deadline, voted: [...m.votes.keys()], votes: Object.fromEntries(m.castIn), result: m.result, decidedAt: m.decidedAt,
-        };
-      }),
-    };
-  }
+  /** What the chair's, a member's and the projector's screens show (src/meeting/view.ts). */
+  view(): MeetingView { return meetingView(this.st); }
 }
 
 /** Bodies and their meetings over one store. */

@@ -1,31 +1,22 @@
-// A meeting as the pages see it: the live view (GET /api/meetings/:id), events signed here in the
-// browser with the person's own key and submitted (the signature is the authentication), and the live
-// stream (server-sent events) that tells a page to refresh. The browser's EventSource reconnects by
+// A meeting as the pages see it: the live stream of its record (server-sent events), each event checked
+// and applied here by the record's own rules, so the view shown is computed in the browser; events
+// signed here with the person's own key and submitted (the signature is the authentication); the
+// server's view (GET /api/meetings/:id) only for the first paint and right after one's own action. The browser's EventSource reconnects by
 // itself with Last-Event-ID; a vote is an HTTP request answered after it is on the record, so a dropped
 // connection never loses one: the page refreshes and shows it.
 import { baseMul, encodePoint } from '../../src/crypto/group.js';
 import { signingSecret } from '../../src/record/signature.js';
 import { signMeetingPayload } from '../../src/meeting/signature.js';
-import { MEETING_EVENT_TYPES, type MeetingPayloadByType, type SignedMeetingEventType } from '../../src/meeting/types.js';
+import { MEETING_EVENT_TYPES, type MeetingEvent, type MeetingPayloadByType, type SignedMeetingEventType } from '../../src/meeting/types.js';
+import { GENESIS_PREV, makeMeetingEvent } from '../../src/meeting/events.js';
+import { applyMeetingEvent, checkMeetingEvent, initialMeetingState, type MeetingState } from '../../src/meeting/state.js';
+import { meetingView as viewOf, type MeetingView } from '../../src/meeting/view.js';
 import { ApiError } from './api.js';
+import type { ViewMotion } from '../../src/meeting/view.js';
 import { t } from './i18n.js';
 
-export interface ViewMember { id: string; name: string; weight: number; key: string; present: boolean }
-export interface ViewSpeaker { member: string; side: 'for' | 'against'; status: 'waiting' | 'speaking' | 'spoken' | 'withdrawn' }
-export interface ViewItem { id: string; title: string; status: 'pending' | 'current' | 'done'; speakers: ViewSpeaker[] }
-export interface ViewResult { counts: { for: number; against: number; abstain: number }; majority: string; outcome: 'passed' | 'rejected'; voters: number; present: number; baseWeight: number }
-export interface ViewMotion {
-  id: string; title: string; text: string; majority: string; status: 'put' | 'open' | 'closed' | 'decided' | 'withdrawn'; item: string | null;
-  amends: string | null; paragraph: number; amendments: string[]; amendedText: string | null; places: string[] | null; voteText: string | null; votedText: string | null;
-  roll: { present: string[]; proxies: { principal: string; holder: string }[] } | null; deadline: string | null; voted: string[]; votes: Record<string, number>; result: ViewResult | null; decidedAt: number | null;
-}
-export interface MeetingView {
-  id: string; title: string; meetingHash: string; headSeq: number; phase: 'setup' | 'open' | 'closed'; chair: string; secretaries: string[];
-  members: ViewMember[]; officers: { id: string; name: string; key: string }[]; rules: { splitVotes: boolean; proxyLimit: number }; proxies: { principal: string; holder: string; scope: string }[];
-  roll: { present: string[]; proxies: { principal: string; holder: string }[] };
-  quorum: { heads: number; weight: number; of: { heads: number; weight: number }; met: boolean; rule: { of: 'members' | 'weight'; share: { num: number; den: number } } };
-  openVote: string | null; agenda: { current: string | null; items: ViewItem[] }; motions: ViewMotion[];
-}
+export type { MeetingView, ViewItem, ViewMember, ViewMotion, ViewSpeaker } from '../../src/meeting/view.js';
+export type ViewResult = NonNullable<ViewMotion['result']>;
 
 /** Who signs on this page: a member's or officer's id and their secret signing key. */
 export interface Signer { id: string; secret: string }
@@ -74,15 +65,42 @@ export function publicKeyOf(secret: string): string | null {
   try { return encodePoint(baseMul(signingSecret({ secret }))); } catch { return null; }
 }
 
-/** Follows the meeting live: `changed` after each new event (and after each reconnection), `connection` on each change of state. */
-export function followMeeting(id: string, changed: () => void, connection: (live: boolean) => void): () => void {
+/**
+ * Follows the meeting live and checks it: every event of the stream is checked here by the record's
+ * own rules (hash chain, signatures, M2-M11, exactly what the verifier runs) and applied to the page's
+ * own state, whose view is shown; an event that breaks them stops the page trusting the board
+ * (`broken`). The browser's EventSource resumes after a drop with Last-Event-ID, so no event is missed.
+ */
+export function followMeeting(id: string, show: (view: MeetingView) => void, connection: (live: boolean) => void, broken: (seq: number, message: string) => void): () => void {
   const source = new EventSource(`${base(id)}/events`);
+  let st: MeetingState | null = null;
+  let failed = false;
   let timer = 0;
-  // Many events come at once (a vote's close and its result): one refresh for them.
-  const soon = () => { if (!timer) timer = window.setTimeout(() => { timer = 0; changed(); }, 60); };
-  for (const type of MEETING_EVENT_TYPES) source.addEventListener(type, soon);
-  source.onopen = () => { connection(true); soon(); };
-  source.onerror = () => connection(false);
+  // Many events come at once (catching up, a vote's close and its result): one view for them.
+  const soon = () => { if (!timer) timer = window.setTimeout(() => { timer = 0; if (st && !failed) show(viewOf(st)); }, 60); };
+  const fail = (seq: number, message: string) => { failed = true; source.close(); connection(false); broken(seq, message); };
+  const onEvent = (m: MessageEvent<string>) => {
+    if (failed) return;
+    let e: MeetingEvent;
+    try { e = JSON.parse(m.data) as MeetingEvent; } catch { fail(-1, 'an event that is not JSON'); return; }
+    if (st && e.seq <= st.headSeq) return; // already applied (a resumed stream may repeat)
+    const expected = st ? { seq: st.headSeq + 1, prev: st.headHash } : { seq: 0, prev: GENESIS_PREV };
+    if (e.seq !== expected.seq || e.prev !== expected.prev || makeMeetingEvent(e.seq, e.prev, e.type, e.payload, e.time).hash !== e.hash || (st && e.time < st.headTime)) {
+      fail(e.seq, 'the event does not continue the hash chain'); return;
+    }
+    try {
+      if (!st) { st = initialMeetingState(e as MeetingEvent<'meeting'>); soon(); return; }
+      const bad = checkMeetingEvent(st, e.type, e.payload, e.time);
+      if (bad) { fail(e.seq, bad.message); return; }
+      applyMeetingEvent(st, e);
+    } catch (err) {
+      fail(e.seq, (err as Error).message); return;
+    }
+    soon();
+  };
+  for (const type of MEETING_EVENT_TYPES) source.addEventListener(type, onEvent);
+  source.onopen = () => connection(true);
+  source.onerror = () => { if (!failed) connection(false); };
   return () => source.close();
 }
 

@@ -10,11 +10,16 @@ import { followMeeting, meetingView, type MeetingView } from '../lib/meeting-api
 import { connectionLine, currentItem, decided, lastResult, motionOf, motionText, nameOf, openMotion, quorumLine, resultLine } from '../lib/meeting-ui.js';
 
 const meetingId = pathParts()[1] ?? '';
-const state = { view: null as MeetingView | null, live: false, error: '' };
+const state = { view: null as MeetingView | null, live: false, error: '', broken: '' };
+
+/** The newer of the views at hand: the one computed here from the stream, or the server's after an action. */
+function show(v: MeetingView): void {
+  if (!state.view || v.headSeq >= state.view.headSeq) state.view = v;
+}
 
 async function load(): Promise<void> {
   try {
-    state.view = await meetingView(meetingId);
+    show(await meetingView(meetingId));
     state.error = '';
   } catch (e) {
     state.error = errorText(e);
@@ -54,6 +59,8 @@ function render(): Child {
       h('ul', { class: 'earlier' }, decided(v).slice(1).map((m) => h('li', null, m.title, ': ', resultLine(m))))) : null);
 }
 
-startPage({ titleKey: 'meeting.projectorTitle', render });
+// A record that breaks its rules is said first, on every screen.
+startPage({ titleKey: 'meeting.projectorTitle', render: () => [state.broken ? h('div', { class: 'notice error', role: 'alert', id: 'record-broken' }, state.broken) : null, render()] });
 void load();
-followMeeting(meetingId, () => void load(), (live) => { state.live = live; rerender(); });
+followMeeting(meetingId, (v) => { show(v); rerender(); }, (live) => { state.live = live; rerender(); },
+  (seq, message) => { state.broken = t('meeting.recordBroken', { seq, message }); rerender(); });

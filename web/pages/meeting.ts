@@ -16,6 +16,8 @@ type Choice = 'for' | 'against' | 'abstain';
 
 const meetingId = pathParts()[1] ?? '';
 const state = {
+  /** Set when an event of the stream breaks the record's rules: the page then trusts nothing more. */
+  broken: '',
   view: null as MeetingView | null,
   signer: signerFromLink(meetingId) as Signer | null,
   live: false,
@@ -31,9 +33,14 @@ const state = {
   grantScope: 'meeting' as 'meeting' | 'standing',
 };
 
+/** The newer of the views at hand: the one computed here from the stream, or the server's after an action. */
+function show(v: MeetingView): void {
+  if (!state.view || v.headSeq >= state.view.headSeq) state.view = v;
+}
+
 async function load(): Promise<void> {
   try {
-    state.view = await meetingView(meetingId);
+    show(await meetingView(meetingId));
     state.error = '';
   } catch (e) {
     state.error = errorText(e);
@@ -175,6 +182,8 @@ function render(): Child {
   ];
 }
 
-startPage({ titleKey: 'meeting.title', render });
+// A record that breaks its rules is said first, on every screen.
+startPage({ titleKey: 'meeting.title', render: () => [state.broken ? h('div', { class: 'notice error', role: 'alert', id: 'record-broken' }, state.broken) : null, render()] });
 void load();
-followMeeting(meetingId, () => void load(), (live) => { state.live = live; rerender(); });
+followMeeting(meetingId, (v) => { show(v); rerender(); }, (live) => { state.live = live; rerender(); },
+  (seq, message) => { state.broken = t('meeting.recordBroken', { seq, message }); rerender(); });
