@@ -117,7 +117,8 @@ export async function renderResultPdf(facts: ReportFacts, tx: Texts, fontDir?: s
     const col = { label: width * 0.42, votes: width * 0.12, share: width * 0.12 };
     const barX = left + col.label + col.votes + col.share + 8;
     const barW = left + width - barX;
-    room(18);
+    // A table is kept on one page when it fits on one: no row parted from its header.
+    room(Math.min(18 + b.rows.length * 15, bottom() - doc.page.margins.top - 40));
     doc.font('regular').fontSize(8.5).fillColor(MUTED);
     const y0 = doc.y;
     doc.text(tx.t('report.colItem'), left, y0, { width: col.label });
