@@ -25,7 +25,8 @@ function of(st: VerifierState): RankedVerifierState {
   let r = states.get(st);
   if (!r) {
     r = { slots: st.manifest ? rankedSlots(st.manifest) : [], rows: new Map(), progress: newRankedProgress(), counted: null };
-    states.set(st, r);
+    // Kept only once the manifest is known (its ranked questions are what every check reads).
+    if (st.manifest) states.set(st, r);
   }
   return r;
 }
