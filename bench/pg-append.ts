@@ -9,7 +9,7 @@
 // ballots over the time from "go" to the last receipt. Prints ballots/s per process count, the ratio
 // against 1 process of the same mode in the same run, retries per append, ballots per commit, latency
 // and the load average, and checks that the chain is one line with every receipted ballot on it, once.
-//   node dist/bench/pg-append.js [--processes 1,2,4,8] [--modes group] [--concurrency 64] [--ballots 1000] [--rounds 2] [--check-thread 1|0] [--shape tiny|small]
+//   node dist/bench/pg-append.js [--processes 1,2,4,8] [--modes group] [--concurrency 64] [--ballots 1000] [--rounds 2] [--check-thread 0|1] [--shape tiny|small]
 // (64 in flight per process: a server one would scale out has many clients; with few, batches stay small)
 // (VECHE_BENCH_DATABASE_URL, or a throwaway cluster from test/helpers/postgres.ts; note that one has
 // fsync off, so it measures everything but the disk: with fsync on, group commit saves one flush per event)
@@ -86,7 +86,7 @@ async function makeBallots(job: Omit<MakeJob, 'credentials'>, credentials: strin
 async function child(jobFile: string): Promise<void> {
   const job = JSON.parse(readFileSync(jobFile, 'utf8')) as ChildJob;
   await enableFastBackend();
-  // As the server with VECHE_CHECK_THREAD=1: the proof checks on a thread, the event loop free for I/O.
+  // --check-thread 1: as the server with VECHE_CHECK_THREAD=1 (the proof checks on a thread, the event loop free for I/O).
   if (job.checkThread) useCheckThread();
   const store = await PostgresStore.connect(job.url, { mode: job.mode, poolSize: 4 });
   const result: ChildResult = { appended: 0, failed: 0, firstFailure: '', conflicts: 0, latencies: [], sessions: 0, sessionMs: 0, waitMs: 0, workMs: 0, commitMs: 0, endedAt: 0, codes: [] };
@@ -194,7 +194,7 @@ async function main(): Promise<void> {
   const concurrency = intArg('concurrency', 64);
   const perRun = intArg('ballots', 1000);
   const rounds = intArg('rounds', 2);
-  const checkThread = arg('check-thread', '1') !== '0';
+  const checkThread = arg('check-thread', '0') !== '0';
   const shape = arg('shape', 'tiny') as Shape;
   if (!(shape in SHAPES)) throw new Error('--shape tiny|small');
   let url = process.env.VECHE_BENCH_DATABASE_URL;
