@@ -14,6 +14,8 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { newSigningKey, type SigningKeyPair } from '../src/record/signature.js';
 import { signMeetingPayload } from '../src/meeting/signature.js';
+import { encodeMeetingEvent, GENESIS_PREV, makeMeetingEvent } from '../src/meeting/events.js';
+import type { MeetingEvent } from '../src/meeting/types.js';
 import { call, ok } from './helpers/server.js';
 import { veche } from './helpers/cli.js';
 import { buildWeb, chromiumAvailable, launchChromium, screenshot, seriousA11yViolations, startVeche, tempDir, watchPage, type VecheServer } from './helpers/browser.js';
@@ -30,6 +32,8 @@ describe('a meeting in Chromium: agenda, speakers, amendments, proxies, quorum, 
   const problems: string[] = [];
   const pages = new Map<string, Page>();
   let meetingHash = '';
+  /** The finished meeting's record, as served. */
+  let record = '';
 
   async function open(name: string, path: string, signer: string | null, viewport = { width: 1280, height: 900 }): Promise<Page> {
     const context: BrowserContext = await browser.newContext({ locale: 'en-US', viewport });
@@ -244,13 +248,33 @@ describe('a meeting in Chromium: agenda, speakers, amendments, proxies, quorum, 
     await sec.click('#close-meeting');
     await page('projector').waitForSelector('#pj-closed');
 
-    const record = await call(srv.url, 'GET', '/api/meetings/agm/record');
+    record = (await call(srv.url, 'GET', '/api/meetings/agm/record')).text;
     const file = join(tempDir('veche-meeting-browser-'), 'agm.jsonl');
-    writeFileSync(file, record.text);
+    writeFileSync(file, record);
     const verified = await veche(['verify', file, '--final']);
     assert.equal(verified.code, 0, verified.stdout + verified.stderr);
     assert.match(verified.stdout, /VERIFIED: every check holds/);
     assert.match(verified.stdout, /meeting\.amendments/);
     assert.deepEqual(problems, []);
+  });
+
+  it('a board that rewrites a vote in the stream (re-chained, every hash valid) is caught by the page itself', async () => {
+    const events = record.split('\n').filter(Boolean).map((l) => JSON.parse(l) as MeetingEvent);
+    const i = events.findIndex((e) => e.type === 'named-vote' && (e.payload as { by: string }).by === 'm1');
+    const votes = (events[i]!.payload as { votes: { for: number; against: number }[] }).votes;
+    votes[0]!.for = 1; votes[0]!.against = 0; // the chair's vote against turned into a vote for
+    const out: MeetingEvent[] = [];
+    for (const e of events) out.push(makeMeetingEvent(out.length, out.length ? out[out.length - 1]!.hash : GENESIS_PREV, e.type, e.payload, e.time));
+    const context = await browser.newContext({ locale: 'en-US' });
+    const p = await context.newPage();
+    p.setDefaultTimeout(60_000);
+    await p.route('**/api/meetings/agm/events', (route) => route.fulfill({
+      status: 200, headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-store' },
+      body: out.map((e) => `id: ${e.seq}\nevent: ${e.type}\ndata: ${encodeMeetingEvent(e)}\n\n`).join(''),
+    }));
+    await p.goto(`${srv.url}/meeting/agm/projector`);
+    await p.waitForSelector('#record-broken');
+    assert.match(await text(p, '#record-broken'), new RegExp(`event ${i} \\(named-vote by m1: not signed by m1's key\\)`));
+    await context.close();
   });
 });
