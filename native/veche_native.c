@@ -432,12 +432,13 @@ static napi_value js_msm(napi_env env, napi_callback_info info) {
     if (b > maxBits) maxBits = b;
   }
   // Additions for window c: every nonzero digit of every term, plus 2 per bucket per window.
-  int c = 1; double best = 0;
-  for (int t = 1; t <= 15; t++) { // digits fit int16_t, negated too
+  int c = 2; double best = 0;
+  // c >= 2: with one bit per window every digit 1 would carry (digits in [-1, 1)), and no W would end it.
+  for (int t = 2; t <= 15; t++) { // digits fit int16_t, negated too
     int W = (maxBits + 2 + t - 1) / t;
     double cost = (double) W * (double) (1u << t);
     for (int b = 0; b <= 256; b++) if (hist[b]) { int wb = (b + 2 + t - 1) / t; cost += (double) hist[b] * (wb < W ? wb : W); }
-    if (t == 1 || cost < best) { best = cost; c = t; }
+    if (t == 2 || cost < best) { best = cost; c = t; }
   }
   int W = (maxBits + 2 + c - 1) / c; // W·c >= bits + 2: the last digit takes the last carry
   size_t half = (size_t) 1 << (c - 1);
@@ -452,6 +453,8 @@ static napi_value js_msm(napi_env env, napi_callback_info info) {
       if (carry) v -= 1 << c;
       D[i * (size_t) W + w] = (int16_t) (neg[i] ? -v : v);
     }
+    // Never with W as chosen above; were it ever, the digits would not sum to the scalar.
+    if (carry) { free(K); free(neg); free(P); free(D); free(bucket); THROW(env, "veche-native: msm: scalar recoding left a carry"); }
   }
   for (int w = W - 1; w >= 0; w--) {
     for (int d = 0; d < c; d++) p3_add(&r, &r, &r);

@@ -34,6 +34,20 @@ test('native msm equals the sum of single multiplications at every window size',
     hex(points.reduce((acc, p, i) => noble.add(acc, noble.mul(p, scalars[i]!)), IDENTITY_BYTES)));
 });
 
+test('native msm of one, two and three terms with every edge coefficient (each picks its own window)', { skip }, () => {
+  const native = nativeBackendForTests()!;
+  const [p, q, r] = [native.baseMul(randomScalar()), native.baseMul(randomScalar()), native.baseMul(randomScalar())];
+  for (const a of kinds) {
+    assert.equal(hex(native.msm(p, toScalarBytes(a))), hex(native.mul(p, a)), `one term, k = ${a}`);
+    for (const b of kinds) {
+      assert.equal(hex(native.msm(concatBytes(p, q), concatBytes(toScalarBytes(a), toScalarBytes(b)))), hex(native.add(native.mul(p, a), native.mul(q, b))), `two terms, ${a}, ${b}`);
+      const c = kinds[(kinds.indexOf(a) + kinds.indexOf(b)) % kinds.length]!;
+      assert.equal(hex(native.msm(concatBytes(p, q, r), concatBytes(toScalarBytes(a), toScalarBytes(b), toScalarBytes(c)))),
+        hex(native.sum([native.mul(p, a), native.mul(q, b), native.mul(r, c)])), `three terms, ${a}, ${b}, ${c}`);
+    }
+  }
+});
+
 test('the decoded-point table never changes an answer', { skip }, () => {
   const native = nativeBackendForTests()!;
   // Enough distinct points that many share a slot of the 2^14-entry table, each decoded first by isValid.

@@ -164,6 +164,11 @@ function selfTest(be: GroupBackend): void {
   if (!same(be.sum([]), new Uint8Array(32))) fail('sum of none');
   // Enough terms for two window sizes, every edge scalar among them.
   const terms = Array.from({ length: 40 }, (_, i) => ({ p: many[i % many.length]!, k: scalars[(i * 3) % scalars.length]! }));
+  // One term with each edge scalar: each makes the addon pick its own window and digits.
+  for (const [i, s] of scalars.entries()) {
+    const p = many[(i + 1) % many.length]!;
+    if (!same(be.msm(p, toScalarBytes(s)), be.mul(p, s))) fail('msm of one term');
+  }
   for (const n of [0, 1, 5, 40]) {
     const t = terms.slice(0, n);
     const want = t.reduce((a: Uint8Array, x) => ref.add(a, ref.mul(x.p, x.k)), new Uint8Array(32));
