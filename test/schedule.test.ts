@@ -114,7 +114,9 @@ test('zoned time: a wall-clock time read in a named zone (the admin form), and a
 test('schedule: the server opens the poll at its time and closes it at its time; the board refuses early and late steps; the record verifies', async (t) => {
   const server = await inProcessServer(t);
   const admin = { token: server.adminToken };
-  const manifest = scheduled('timed', 1500, 4000);
+  // Wide margins: the key ceremony over HTTP must finish before the opening time, and two ballots fit
+  // between opening and closing, also on a loaded machine.
+  const manifest = scheduled('timed', 6000, 12_000);
   const el = await openElectionOverHttp(server, manifest, 3, false);
 
   // Before the opening time: neither the admin nor anyone opens it.
@@ -174,7 +176,7 @@ test('schedule: a closing time that passes while the server is down closes the p
   const adminToken = 'schedule-restart-admin-token-0123456789abcdef';
   const proc = await ServerProcess.start({ dataDir, adminToken, env: { VECHE_SCHEDULE_INTERVAL_MS: '200' } });
   t.after(async () => { await proc.kill(); rmSync(dataDir, { recursive: true, force: true }); });
-  const manifest = scheduled('restart', 500, 4000);
+  const manifest = scheduled('restart', 500, 9000);
   const el = await openElectionOverHttp({ base: proc.base, adminToken } as TestServer, manifest, 2, false);
   await until('the poll to open', async () => (await phase(proc.base, 'restart')) === 'open');
   await ok(proc.base, 'POST', '/api/elections/restart/ballots', { json: ballotFor(manifest, el, 0) });
