@@ -12,6 +12,7 @@ import { postJson } from '../lib/trustee-store.js';
 import { currentSession, logout } from '../lib/account-api.js'; // accounts
 import { adminCall, copiedManifest, copyId, manageCard, manifestText } from '../lib/election-manage.js'; // organisers' actions
 import { registerCard, type RegisterStatus } from '../lib/voter-register.js'; // voter sign-in register
+import { loadServerAuthority, serverAuthorityCard, serverAuthorityChoice, serverAuthorityDraft, serverAuthorityManifest } from '../lib/server-authority-admin.js'; // server authority
 import { availableLanguages, languageName, t, tn } from '../lib/i18n.js';
 import { errorBox, infoBox, okBox, rerender, runAction, sayStatus, startPage, testElectionNotice } from '../lib/page.js';
 import { phaseBadge } from '../lib/phase.js';
@@ -148,6 +149,7 @@ function keyProblems(d: Draft): string[] {
   });
   const keys = d.trustees.map((x) => x.key.trim()).filter(Boolean);
   if (new Set(keys).size !== keys.length) problems.push(t('admin.keysRepeated'));
+  if (serverAuthorityDraft.chosen) return problems; // server authority: the server makes the key
   if (!d.authorityKey.trim()) problems.push(t('admin.authorityKeyMissing'));
   else if (bad(d.authorityKey)) problems.push(t('admin.authorityKeyBad'));
   return problems;
@@ -220,6 +222,7 @@ async function load(quiet = false): Promise<void> {
       state.archived = await adminCall<{ archived: boolean }>('GET', `/api/elections/${encodeURIComponent(r.id)}/archived`, state.token).then((x) => x.archived, () => null);
       state.register = state.info.manifest.voterAuthentication
         ? await adminCall<RegisterStatus>('GET', `/api/elections/${encodeURIComponent(r.id)}/voter-register`, state.token).catch(() => null) : null;
+      if (await loadServerAuthority(state.info, state.token)) quiet = false; // server authority: mail statuses changed
     }
     state.error = '';
   } catch (e) {
@@ -313,7 +316,7 @@ async function createElection(fromJson = false): Promise<void> {
     } else {
       const problems = keyProblems(state.draft);
       if (problems.length) throw new ManifestError(problems);
-      manifest = validateManifest(toManifest(state.draft));
+      manifest = serverAuthorityDraft.chosen ? serverAuthorityManifest(toManifest(state.draft)) : validateManifest(toManifest(state.draft)); // server authority
     }
   } catch (e) {
     state.draftErrors = e instanceof ManifestError ? e.errors.map(inFormWords) : [errorText(e)];
@@ -347,6 +350,7 @@ async function createElection(fromJson = false): Promise<void> {
     session(linksKey(created.id), JSON.stringify(created.trusteeTokens));
     session(authorityKey(created.id), created.authorityToken);
     state.draft = newDraft();
+    serverAuthorityDraft.chosen = false; // server authority
     state.manifestJson = '';
     state.info = null;
     history.pushState(null, '', `#e/${created.id}`); // no hashchange: the message below must stay
@@ -590,8 +594,9 @@ function renderDraft(): Child {
     h('section', { class: 'card' },
       h('h2', null, t('admin.authority')),
       h('p', null, t('admin.authorityHelp')),
+      serverAuthorityChoice(rerender), // server authority
       textField('e-authority-name', t('admin.authorityName'), d.authorityName, (v) => { d.authorityName = v; }),
-      textField('e-authority-key', t('admin.authorityKey'), d.authorityKey, (v) => { d.authorityKey = v; }, { wide: true, required: true, mono: true }, t('admin.authorityKeyHint', { url: `${location.origin}/authority/${d.id.trim() || '…'}` }))),
+      serverAuthorityDraft.chosen ? null : textField('e-authority-key', t('admin.authorityKey'), d.authorityKey, (v) => { d.authorityKey = v; }, { wide: true, required: true, mono: true }, t('admin.authorityKeyHint', { url: `${location.origin}/authority/${d.id.trim() || '…'}` }))),
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', id: 'create', disabled: state.busy }, t('admin.create'))),
     h('section', { class: 'card', id: 'manifest-editor' },
       h('h2', null, state.editing ? t('manage.editorHeading', { id: state.editing }) : t('admin.fromManifest')), // organisers' actions
@@ -653,6 +658,7 @@ function renderElection(bar: HTMLElement, message: HTMLElement): Child {
            }))]
         : null),
     renderAuthority(info),
+    serverAuthorityCard({ info, token: state.token, busy: state.busy, act: (run) => void act(run), rerender }), // server authority
     registerCard({ info, status: state.register, busy: state.busy, onFile: (csv) => void uploadRegister(csv) }), // voter sign-in register
     manageCard({ // organisers' actions
       info, archived: state.archived, busy: state.busy, confirmingDelete: state.confirmingDelete, deleteTyped: state.deleteTyped,
