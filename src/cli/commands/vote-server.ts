@@ -32,10 +32,11 @@ async function getJson(url: string): Promise<unknown> {
   return body;
 }
 
-/** The election as the record up to the poll's opening shows it, verified on this device. */
-async function trustedElection(server: string, id: string) {
+/** The election as the record up to the poll's opening shows it, verified on this device; `whole`: the
+ *  whole record, which also holds the list's changes made after the opening (spec §6.4). */
+async function trustedElection(server: string, id: string, whole = false) {
   const base = `${server}/api/elections/${encodeURIComponent(id)}`;
-  const res = await request(`${base}/record?until=poll-opened`);
+  const res = await request(`${base}/record${whole ? '' : '?until=poll-opened'}`);
   if (!res.ok) throw new ServerError(`${base}/record: ${res.status}`);
   const lines = (await res.text()).split('\n');
   if (lines.at(-1) === '') lines.pop();
@@ -57,8 +58,15 @@ export async function voteViaServer(values: Values): Promise<number> {
   if (credential.startsWith('@')) credential = readFileSync(credential.slice(1), 'utf8').trim();
   const choicesInput = readJsonFile(required(values, 'choices'));
   try {
-    const el = await trustedElection(server, id);
+    let el = await trustedElection(server, id);
     const voter = credentialKeys(el.electionHash, credential);
+    // A credential re-issued or added after the poll opened is only in the rest of the record: the
+    // whole record is checked then (rarely: one such voter), not on every vote.
+    if (!el.listed(voter.key) && el.phase !== 'setup') {
+      const whole = await trustedElection(server, id, true);
+      if (whole.electionHash !== el.electionHash) throw new ServerError('the server gave two different elections for one id: do not vote through this server');
+      el = whole;
+    }
     if (!el.listed(voter.key)) throw new ServerError('this credential is not on the list of voters of this election');
     if (el.revoked(voter.key)) throw new ServerError('this credential was revoked');
     console.error(`election ${el.manifest.id}, fingerprint ${el.fingerprint} (compare it with the one in your invitation)`);
