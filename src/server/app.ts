@@ -71,7 +71,7 @@ const SECURITY_HEADERS: Record<string, string> = {
   'permissions-policy': 'camera=(), microphone=(), geolocation=(), payment=()',
 };
 
-export interface VecheApp { app: FastifyInstance; elections: Elections; voterAuth?: VoterAuth | null; serverAuthority?: ServerAuthority | null; mailRounds?: { tick(): Promise<void> } | null }
+export interface VecheApp { app: FastifyInstance; elections: Elections; /** api-docs: every route served (HEAD left out), for test/api-docs */ routes: { method: string; url: string }[]; voterAuth?: VoterAuth | null; serverAuthority?: ServerAuthority | null; mailRounds?: { tick(): Promise<void> } | null }
 
 export async function buildApp(store: BoardStore, settings: ServerSettings = {}): Promise<VecheApp> {
   // The board checks ballot proofs through libsodium (WASM) when it loads: ~4x faster than noble, same answers.
@@ -87,6 +87,7 @@ export async function buildApp(store: BoardStore, settings: ServerSettings = {})
     requestTimeout: 120_000,
   });
   const elections = new Elections(store);
+  const routes: { method: string; url: string }[] = []; app.addHook('onRoute', (r) => { for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push({ method, url: r.url }); }); // api-docs: the route list
 
   // JSON only, read by the strict reader (duplicate keys and excessive nesting are errors, not guesses).
   app.removeAllContentTypeParsers();
@@ -158,5 +159,5 @@ export async function buildApp(store: BoardStore, settings: ServerSettings = {})
   if (outbox) app.addHook('onClose', async () => { mailRounds?.stop(); await outbox.flush(); });
   // <-- server mail
   await app.ready();
-  return { app, elections, voterAuth, serverAuthority, mailRounds };
+  return { app, elections, routes, voterAuth, serverAuthority, mailRounds };
 }
