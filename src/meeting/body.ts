@@ -8,6 +8,8 @@ import { MAJORITIES, type Body, type Fraction, type Majority } from './types.js'
 export const MAX_MEMBERS = 100_000;
 export const MAX_WEIGHT = 1_000_000;
 export const MAX_NAME = 200;
+/** forum (spec §21): the largest attachment a body's rules may allow (the request limit is 1 MiB). */
+export const MAX_ATTACHMENT_BYTES = 512 * 1024;
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -58,7 +60,14 @@ export function validateBody(input: unknown): Body {
     if (!Array.isArray(input.officers) || input.officers.length > 100) errors.push('body.officers: a list of at most 100');
     else input.officers.forEach((o, i) => person(o, `body.officers[${i}]`, ['id', 'name', 'key']));
     const r = input.rules;
-    if (exactly(r, ['quorum', 'majority', 'proxyLimit', 'splitVotes', 'voteMode'], 'body.rules', errors)) {
+    // forum (spec §21): the optional forum rule, its endorsement threshold and attachment size -->
+    const forumRule = isObj(r) && Object.hasOwn(r, 'forum') ? ['forum'] : [];
+    if (isObj(r) && forumRule.length > 0 && exactly(r.forum, ['endorsements', 'attachmentBytes'], 'body.rules.forum', errors)) {
+      if (!isInt(r.forum.endorsements, 1, MAX_MEMBERS)) errors.push(`body.rules.forum.endorsements: an integer from 1 to ${MAX_MEMBERS}`);
+      if (!isInt(r.forum.attachmentBytes, 0, MAX_ATTACHMENT_BYTES)) errors.push(`body.rules.forum.attachmentBytes: an integer from 0 to ${MAX_ATTACHMENT_BYTES}`);
+    }
+    // <-- forum
+    if (exactly(r, ['quorum', 'majority', 'proxyLimit', 'splitVotes', 'voteMode', ...forumRule], 'body.rules', errors)) {
       if (exactly(r.quorum, ['of', 'share'], 'body.rules.quorum', errors)) {
         if (r.quorum.of !== 'members' && r.quorum.of !== 'weight') errors.push('body.rules.quorum.of: "members" or "weight"');
         fraction(r.quorum.share, 'body.rules.quorum.share', errors);
