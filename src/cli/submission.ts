@@ -1,7 +1,7 @@
 // A submission file: what a participant hands to the board. {kind, election, payload}.
 import { UsageError } from './args.js';
 
-export const SUBMISSION_KINDS = ['trustee-commitment', 'trustee-key', 'trustee-shares', 'trustee-complaint', 'trustee-ready', 'credentials', 'credential-revoked', 'ballot', 'decryption-share', 'mix', 'mix-decryption'] as const; // 'mix', 'mix-decryption': ranked
+export const SUBMISSION_KINDS = ['trustee-commitment', 'trustee-key', 'trustee-shares', 'trustee-complaint', 'trustee-ready', 'credentials', 'credential-revoked', 'credentials-added', 'ballot', 'decryption-share', 'mix', 'mix-decryption'] as const; // 'mix', 'mix-decryption': ranked
 export type SubmissionKind = (typeof SUBMISSION_KINDS)[number];
 
 export interface Submission { format: 'veche/submission/v1'; kind: SubmissionKind; election: string; payload: unknown }

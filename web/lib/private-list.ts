@@ -1,75 +1,15 @@
-// The credential authority's private list (who holds which credential), as the authority's page keeps
-// it in memory: the CSV table it was downloaded as, every column kept (name, email, language, …), so a
-// list changed here (a credential re-issued, a late voter) is the same file with the change in it.
-// A re-issued voter keeps one row, with the new credential; the revoked ones go to a "revoked" column,
-// so `veche credentials mail|remind|letters` read the file as before (one row per voter).
-import { CREDENTIAL_PATTERN, normalizeCredential } from '../../src/credentials/credentials.js';
+// The credential authority's private list in the page: the CSV file it was downloaded as, read and
+// written here; the list itself (re-issue, late voter) is src/credentials/private-list.ts, which
+// `veche credentials add` uses too.
+import { privateListOf, privateListRows, type PrivateList } from '../../src/credentials/private-list.js';
 import { parseCsv, toCsv } from './files.js';
 
-export interface PrivateList { header: string[]; rows: string[][] }
-
-const col = (list: PrivateList, name: string) => list.header.findIndex((h) => h.trim().toLowerCase() === name);
-
-/** A spreadsheet-safe field may start with a quote (files.ts escapes leading = + - @). */
-const unquote = (s: string) => s.replace(/^'/, '').trim();
+export { credentialsOf, withLateVoter, withReissued, type PrivateList } from '../../src/credentials/private-list.js';
 
 /** Reads the downloaded file; null when it has no "voter" and "credential" columns. Rows without a credential are dropped. */
-export function readPrivateList(text: string): PrivateList | null {
-  const all = parseCsv(text).filter((r) => r.some((f) => f.trim() !== ''));
-  const header = (all.shift() ?? []).map((h) => h.trim());
-  const list = { header, rows: all };
-  const vi = col(list, 'voter');
-  const ci = col(list, 'credential');
-  if (vi < 0 || ci < 0) return null;
-  list.rows = all.filter((r) => unquote(r[vi] ?? '') !== '' && CREDENTIAL_PATTERN.test(normalizeCredential(unquote(r[ci] ?? ''))));
-  return list;
-}
+export const readPrivateList = (text: string): PrivateList | null => privateListOf(parseCsv(text));
 
-/** voter → current credential. */
-export function credentialsOf(list: PrivateList): Map<string, string> {
-  const vi = col(list, 'voter');
-  const ci = col(list, 'credential');
-  return new Map(list.rows.map((r) => [unquote(r[vi] ?? ''), normalizeCredential(unquote(r[ci] ?? ''))]));
-}
-
-function setCell(list: PrivateList, row: string[], name: string, value: string): void {
-  let i = col(list, name);
-  if (i < 0) {
-    list.header.push(name);
-    i = list.header.length - 1;
-  }
-  while (row.length <= i) row.push('');
-  row[i] = value;
-}
-
-/** The list with `voter`'s credential replaced; the old one is kept in the "revoked" column. */
-export function withReissued(list: PrivateList, voter: string, credential: string, link: string): PrivateList {
-  const next = { header: [...list.header], rows: list.rows.map((r) => [...r]) };
-  const vi = col(next, 'voter');
-  const row = next.rows.find((r) => unquote(r[vi] ?? '') === voter);
-  if (!row) throw new Error(`no voter ${voter} in the private list`);
-  const old = normalizeCredential(unquote(row[col(next, 'credential')] ?? ''));
-  const ri = col(next, 'revoked');
-  const before = ri < 0 ? '' : (row[ri] ?? '').trim();
-  setCell(next, row, 'revoked', before ? `${before} ${old}` : old);
-  setCell(next, row, 'credential', credential);
-  if (col(next, 'link') >= 0) setCell(next, row, 'link', link);
-  return next;
-}
-
-/** The list with a late voter's row appended. */
-export function withLateVoter(list: PrivateList, voter: string, weight: number, credential: string, link: string): PrivateList {
-  const next = { header: [...list.header], rows: list.rows.map((r) => [...r]) };
-  const row = next.header.map(() => '');
-  setCell(next, row, 'voter', voter);
-  setCell(next, row, 'weight', String(weight));
-  setCell(next, row, 'credential', credential);
-  setCell(next, row, 'link', link);
-  next.rows.push(row);
-  return next;
-}
-
-export const privateListCsv = (list: PrivateList): string => toCsv([list.header, ...list.rows]);
+export const privateListCsv = (list: PrivateList): string => toCsv(privateListRows(list));
 
 /** One voter's row alone (for the letter or a mail merge): the columns the private list always has. */
 export const credentialRowCsv = (voter: string, weight: number, credential: string, link: string): string =>

@@ -13,7 +13,7 @@ import { parse, readJsonFile, required, UsageError } from '../args.js';
 import { asSubmission } from '../submission.js';
 import { formatResult } from '../format.js';
 import { progressBar } from '../progress.js';
-import type { CredentialsPayload, DecryptionSharePayload, RevocationPayload, TrusteeCommitmentPayload, TrusteeComplaintPayload, TrusteeKeyPayload, TrusteeReadyPayload, TrusteeSharesPayload } from '../../record/events.js';
+import type { CredentialsAddedPayload, CredentialsPayload, DecryptionSharePayload, RevocationPayload, TrusteeCommitmentPayload, TrusteeComplaintPayload, TrusteeKeyPayload, TrusteeReadyPayload, TrusteeSharesPayload } from '../../record/events.js';
 
 export const BOARD_HELP = `Usage: veche board <action> --board DIR [options]
 
@@ -21,8 +21,8 @@ The bulletin board operator's commands. DIR holds the board's SQLite file (board
 
 Actions:
   submit FILE...        accept submission files (trustees' commitments, keys, shares, complaints,
-                        readiness and decryption shares; the authority's credential list and
-                        revocations; ballots); prints the receipt of each ballot as JSON
+                        readiness and decryption shares; the authority's credential list,
+                        revocations and additions; ballots); prints the receipt of each ballot as JSON
   open                  open the poll (needs the finished key ceremony and the credential list)
   close                 close the poll
   tally                 compute the encrypted tally of the last ballot of each credential
@@ -181,6 +181,10 @@ async function submit(board: Board, kind: string, payload: unknown): Promise<str
       return `credential list accepted (${board.current.credentials!.size} voters)`;
     }
     case 'credential-revoked': await board.revokeCredential(payload as RevocationPayload); return 'credential revoked';
+    case 'credentials-added': { // veche credentials add (spec §6.4)
+      await board.addCredentials(payload as CredentialsAddedPayload);
+      return `credentials added (${board.current.credentials!.size} listed, ${board.current.revoked.size} revoked, eligible weight ${board.current.eligibleWeight})`;
+    }
     case 'ballot': { const { receipt } = await board.castBallot(payload); return JSON.stringify(receipt); }
     case 'decryption-share': await board.submitDecryptionShare(payload as DecryptionSharePayload); return `decryption share of ${String(who)} accepted`;
     // ranked (spec §20) -->

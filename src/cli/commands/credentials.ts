@@ -17,6 +17,7 @@ import { electionFingerprint } from '../../verify/voter-check.js';
 import { weightSecrecyWarnings } from '../../verify/weights.js';
 import { intOption, parse, readJsonFile, required, UsageError, writeJsonFile } from '../args.js';
 import { makeSubmission } from '../submission.js';
+import { credentialsAdd, CREDENTIALS_ADD_HELP } from './credentials-add.js';
 
 export const CREDENTIALS_HELP = `Usage: veche credentials <action> --authority AUTHORITY.json [options]
 
@@ -35,7 +36,7 @@ The credential authority's steps (not the admin's), on its own machine:
          [--reason TEXT] --out REVOKE.json
       a signed revocation of one public credential (before the poll closes): its ballots are not
       counted, even those already cast.
-
+${CREDENTIALS_ADD_HELP}
 Getting the credentials to the voters (after the board holds the signed list). Each first reads and
 verifies RECORD (a file, or the record URL http(s)://HOST/api/elections/ID/record) and refuses, sending
 nothing, unless every credential of the private list is on its list with the same weight; revoked
@@ -215,8 +216,9 @@ export async function credentialsCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(rest, {
     authority: { type: 'string' }, record: { type: 'string' }, voters: { type: 'string' }, count: { type: 'string' }, 'out-dir': { type: 'string' }, credential: { type: 'string' }, voter: { type: 'string' }, private: { type: 'string' }, reason: { type: 'string' }, out: { type: 'string' },
     smtp: { type: 'string' }, from: { type: 'string' }, rate: { type: 'string' }, status: { type: 'string' }, resend: { type: 'boolean' }, only: { type: 'string', multiple: true }, 'base-url': { type: 'string' }, 'allow-plaintext': { type: 'boolean' }, 'dry-run': { type: 'boolean' },
+    reissue: { type: 'string' }, weight: { type: 'string' }, server: { type: 'string' }, token: { type: 'string' }, // add
   }, action === 'bounced');
-  if (values.help || !['init', 'issue', 'revoke', 'mail', 'remind', 'bounced', 'letters', 'export'].includes(action ?? '')) { process.stdout.write(CREDENTIALS_HELP); return values.help ? 0 : 2; }
+  if (values.help || !['init', 'issue', 'revoke', 'add', 'mail', 'remind', 'bounced', 'letters', 'export'].includes(action ?? '')) { process.stdout.write(CREDENTIALS_HELP); return values.help ? 0 : 2; }
   if (action === 'bounced') {
     if (positionals.length === 0) throw new UsageError('bounced: give the addresses that bounced, or the bounce notices (.eml or mbox files)');
     // Saved bounce notices are read for the recipients they report as failed; anything else is an address.
@@ -269,6 +271,7 @@ export async function credentialsCommand(argv: string[]): Promise<number> {
   const authority = loadAuthority(authorityPath);
   const state = await checkedRecord(required(values, 'record'), authority);
   const election = state.electionHash;
+  if (action === 'add') return credentialsAdd(values, state, authority, readText);
   if (action === 'revoke') {
     let key = values.credential as string | undefined;
     if (!key) {
