@@ -24,6 +24,7 @@ const BOOTH_BUDGET = 150 * 1024;
 const PAGES = {
   index: 'page.index',
   vote: 'booth.title',
+  preview: 'preview.title', // the organiser's ballot preview: no encryption or casting code (checked below)
   admin: 'admin.title',
   trustee: 'trustee.title',
   authority: 'authority.title',
@@ -97,6 +98,13 @@ for (const l of languages) writeFileSync(join(assets, 'i18n', `${l}.json`), JSON
 // Node built-ins in a browser bundle would mean a core module is not browser-safe.
 for (const input of Object.keys(result.metafile.inputs)) {
   if (/^node:|(^|\/)node_modules\/@types\/node\//.test(input)) throw new Error(`build-web: ${input} ended up in a browser bundle`);
+}
+
+// The ballot preview only shows and reads: no ballot encryption, no curve, no code that sends a ballot.
+const previewOutput = Object.entries(result.metafile.outputs).find(([file]) => file.endsWith('/preview.js'))?.[1];
+if (!previewOutput) throw new Error('build-web: no preview.js in the build');
+for (const input of Object.keys(previewOutput.inputs)) {
+  if (/(^|\/)src\/(ballot|crypto|board)\/|@noble\/curves|libsodium/.test(input)) throw new Error(`build-web: the ballot preview reaches ${input}`);
 }
 
 const template = readFileSync(join(web, 'page.html'), 'utf8');

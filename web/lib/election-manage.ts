@@ -1,7 +1,8 @@
 // The admin page's organiser actions on one election (src/server/election-admin.ts says the rules):
 // edit the draft (its manifest, in the manifest editor, while nothing but the election event is on the
 // board), copy it into a new draft (a new id; the trustees and the authority make new keys for it),
-// archive or bring back, delete (a test election or one that never opened) after typing its id.
+// archive or bring back, delete (a test election or one that never opened) after typing its id;
+// preview the ballot as a voter sees it (a link to /preview/ID).
 import type { Manifest } from '../../src/manifest/types.js';
 import { ApiError, type ElectionInfo } from './api.js';
 import { h, type Child } from './dom.js';
@@ -73,6 +74,8 @@ export function manageCard(v: ManageView): Child {
     h('p', { class: 'hint' }, draft ? t('manage.editHelp') : t('manage.noEditHelp')),
     h('div', { class: 'actions' },
       draft ? h('button', { type: 'button', id: 'edit-election', disabled: v.busy, onClick: v.onEdit }, t('manage.edit')) : null,
+      // The ballot as a voter sees it, on a page of its own that can only read (web/pages/preview.ts).
+      h('a', { class: 'button', id: 'preview-election', href: `/preview/${encodeURIComponent(info.id)}` }, t('manage.preview')),
       h('button', { type: 'button', id: 'copy-election', disabled: v.busy, onClick: v.onCopy }, t('manage.copy')),
       v.archived === null ? null
         : h('button', { type: 'button', id: v.archived ? 'unarchive-election' : 'archive-election', disabled: v.busy, onClick: () => v.onArchive(!v.archived) }, t(v.archived ? 'manage.unarchive' : 'manage.archive')),

@@ -10,7 +10,7 @@ import { verifyReceipt, type Receipt } from '../../src/board/receipt.js';
 import { CREDENTIAL_PATTERN, credentialKeys, normalizeCredential } from '../../src/credentials/credentials.js';
 import { encodePoint } from '../../src/crypto/group.js';
 import { decodeSelections, encodeChoices, selectionGroups } from '../../src/manifest/layout.js';
-import { MOTION_OPTIONS, VERDICTS, type Answer, type Choices, type MotionOption, type Question, type Verdict } from '../../src/manifest/types.js';
+import type { Choices, Question } from '../../src/manifest/types.js';
 import type { VoterKeys } from '../../src/ballot/encrypt.js';
 import { checkElectionForVoter, type CheckedElection } from '../../src/verify/voter-check.js';
 import { checkReceipts, parseReceiptsFile, type ParsedReceipt, type ReceiptCheck, type ReceiptsReport } from '../../src/verify/receipts.js';
@@ -19,26 +19,18 @@ import { api, ApiError, errorText, type ElectionInfo } from '../lib/api.js';
 import { announce, byId, focus, h, nextPaint, type Child } from '../lib/dom.js';
 import { download, readFile, safeName } from '../lib/files.js';
 import { currentLanguage, languageReady, t, tn } from '../lib/i18n.js';
-import { formatInZone, readerZone } from '../../src/manifest/zoned-time.js';
+import { formatInZone } from '../../src/manifest/zoned-time.js';
 import { localizedManifest } from '../../src/manifest/localize.js';
 import { errorBox, infoBox, okBox, pathParts, rerender, setTitle, startPage, takeFragmentParam, testElectionNotice, useLanguages } from '../lib/page.js';
 import { serverAuthorityNotice } from '../lib/server-authority.js'; // server authority (spec §6.5)
-import { motionLabel, optionLabel, rulesText, verdictLabel } from '../lib/questions.js';
 import { draftKey, forgetDraft, hasDraft, openDraft, sealDraft } from '../lib/booth-draft.js';
 import { keepReceipt, keptReceipts } from '../lib/booth-receipts.js';
 import { currentStep, onStepPopped, pushStep, replaceStep } from '../lib/booth-steps.js';
 import { choicesList as answersList } from '../lib/choices-list.js';
+import { periodText } from '../lib/election-period.js';
+import { draftFits, findProblems as findBallotProblems, freshDrafts as freshBallotDrafts, problemsSummary, renderQuestion, toChoices as ballotChoices, type Draft } from '../lib/ballot-form.js';
 
 type Screen = 'loading' | 'failed' | 'refused' | 'not-open' | 'sign-in' | 'credential' | 'ballot' | 'review' | 'encrypted' | 'audit' | 'cast' | 'counted';
-
-/** What the voter has picked so far, per question id (absent: nothing picked yet). */
-type Draft =
-  | { type: 'choice'; candidate?: string | null }
-  | { type: 'approval'; options: string[] }
-  | { type: 'verdict'; verdicts: Record<string, Verdict> }
-  | { type: 'motion'; vote?: MotionOption };
-
-const BLANK = '__blank__';
 
 const state = {
   electionId: pathParts()[1] ?? '',
@@ -111,42 +103,11 @@ function questions(): Question[] {
   return state.checked ? localizedManifest(state.checked.manifest, currentLanguage()).questions : [];
 }
 
-/** The order a voter sees a question's options in: random per voter (once per visit) where the manifest says so. */
-function inVoterOrder<T extends { id: string }>(q: Question, list: T[]): T[] {
-  if (!('shuffle' in q) || !q.shuffle) return list;
-  let order = state.orders[q.id];
-  if (!order) {
-    // Fisher–Yates with the browser's CSPRNG; the order changes nothing counted (selections go by id).
-    const ids = list.map((x) => x.id);
-    for (let i = ids.length - 1; i > 0; i--) {
-      const j = uniformBelow(i + 1);
-      [ids[i], ids[j]] = [ids[j]!, ids[i]!];
-    }
-    order = state.orders[q.id] = ids;
-  }
-  return order.map((id) => list.find((x) => x.id === id)!).filter(Boolean);
-}
+// The ballot form itself is web/lib/ballot-form.ts (shared with the organiser's preview).
+const freshDrafts = () => freshBallotDrafts(questions());
+const findProblems = () => findBallotProblems(state, questions());
+const toChoices = () => ballotChoices(state, questions());
 
-/** A uniform integer in [0, n) from crypto.getRandomValues, by rejection (no modulo bias). */
-function uniformBelow(n: number): number {
-  const limit = Math.floor(0x1_0000_0000 / n) * n;
-  const buf = new Uint32Array(1);
-  for (;;) {
-    crypto.getRandomValues(buf);
-    if (buf[0]! < limit) return buf[0]! % n;
-  }
-}
-
-function freshDrafts(): Record<string, Draft> {
-  const drafts: Record<string, Draft> = {};
-  for (const q of questions()) {
-    if (q.type === 'choice') drafts[q.id] = { type: 'choice' };
-    if (q.type === 'approval') drafts[q.id] = { type: 'approval', options: [] };
-    if (q.type === 'verdict') drafts[q.id] = { type: 'verdict', verdicts: {} };
-    if (q.type === 'motion') drafts[q.id] = { type: 'motion' };
-  }
-  return drafts;
-}
 
 /** Shows `screen` and moves focus to its heading, so a screen reader reads where the voter now is. */
 function go(screen: Screen, focusId = 'screen-heading'): void {
@@ -265,21 +226,6 @@ function restoreChoices(key: Uint8Array): boolean {
   }
   state.resumeStep = saved.step === 'review' ? 'review' : 'ballot';
   return true;
-}
-
-/** Whether a draft read back is one this question can take (ids that exist, answers of its type). */
-function draftFits(q: Question, d: unknown): d is Draft {
-  const o = d as Record<string, unknown> | null;
-  if (typeof o !== 'object' || o === null || o.type !== q.type) return false;
-  const strings = (x: unknown): x is string[] => Array.isArray(x) && x.every((v) => typeof v === 'string');
-  if (q.type === 'choice') return o.candidate === undefined || (o.candidate === null && !!q.allowBlank) || q.candidates.some((c) => c.id === o.candidate);
-  if (q.type === 'approval') return strings(o.options) && new Set(o.options).size === o.options.length && o.options.length <= q.max && o.options.every((id) => q.options.some((x) => x.id === id));
-  if (q.type === 'verdict') {
-    const v = o.verdicts as Record<string, unknown> | null;
-    return typeof v === 'object' && v !== null && Object.entries(v).every(([holder, verdict]) => q.officeHolders.some((x) => x.id === holder) && (VERDICTS as readonly unknown[]).includes(verdict));
-  }
-  if (q.type === 'motion') return o.vote === undefined || (MOTION_OPTIONS as readonly unknown[]).includes(o.vote);
-  return false; // a question kind the booth's drafts do not know is never restored
 }
 
 /** After a credential is taken: the step the sealed draft was on (review only if it is still complete), else the ballot. */
@@ -498,15 +444,6 @@ function renderSignIn(): Child {
 // ---- rendering ------------------------------------------------------------------------------------
 
 
-/** The voting period in the voter's own zone, named; and in the election's zone where that differs. */
-function periodText(m: { opens?: string; closes?: string; timeZone?: string; earlyClose?: boolean }): Child {
-  const when = (zone?: string) => ({ opens: m.opens ? formatInZone(m.opens, currentLanguage(), zone) : '—', closes: m.closes ? formatInZone(m.closes, currentLanguage(), zone) : '—' });
-  return [
-    h('p', { class: 'period' }, t('booth.period', when())),
-    m.timeZone && m.timeZone !== readerZone() ? h('p', { class: 'hint' }, t('booth.periodElectionZone', { zone: m.timeZone, ...when(m.timeZone) })) : null,
-    m.closes ? h('p', { class: 'hint' }, t(m.earlyClose ? 'booth.earlyCloseAllowed' : 'booth.closesOnTime')) : null,
-  ];
-}
 function render(): Child {
   // The election's title and text come from the checked record; before the check (or when it fails),
   // only the booth's own title is shown.
@@ -633,143 +570,11 @@ function renderBallot(): Child {
     state.draftRestored ? h('p', { class: 'notice ok', id: 'draft-restored', role: 'status' }, t('booth.draftRestored')) : null,
     h('p', null, t(state.castCount > 0 ? 'booth.revoteNote' : 'booth.revoteRule')),
     h('p', { class: 'hint' }, t('booth.usingCredential', { start: `${state.credentialStart}-…` }), ' ', otherCredentialButton()));
-  const problemIds = Object.keys(state.problems);
-  const summary = problemIds.length > 0
-    ? h('div', { class: 'notice error', role: 'alert', id: 'problems', tabindex: '-1' },
-        h('h2', { id: 'problems-heading' }, tn('booth.problems', problemIds.length)),
-        h('ul', null, problemIds.map((qid) => h('li', null, h('a', { href: `#q-${qid}`, onClick: (e: Event) => { e.preventDefault(); focus(firstInput(qid)); } }, state.problems[qid]!)))))
-    : null;
+  const summary = problemsSummary(state);
   const form = h('form', { novalidate: true, onSubmit: (e: Event) => { e.preventDefault(); review(); } },
-    questions().map((q, i) => renderQuestion(q, i)),
+    questions().map((q, i) => renderQuestion(state, q, i, questions().length)),
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, t('booth.toReview'))));
   return [h('h2', { id: 'screen-heading', class: 'visually-hidden' }, t('booth.ballotHeading')), summary, intro, form];
-}
-
-function firstInput(qid: string): HTMLElement | null {
-  return document.querySelector<HTMLElement>(`#q-${CSS.escape(qid)} input`);
-}
-
-function renderQuestion(q: Question, index: number): HTMLElement {
-  const qid = `q-${q.id}`;
-  const problem = state.problems[q.id];
-  const describedBy = [`${qid}-rules`, problem ? `${qid}-error` : ''].filter(Boolean).join(' ');
-  const body: Child[] = [];
-  const draft = state.drafts[q.id]!;
-  switch (q.type) {
-    case 'choice': {
-      const d = draft as Extract<Draft, { type: 'choice' }>;
-      const set = (value: string) => { d.candidate = value === BLANK ? null : value; clearProblem(q.id); };
-      body.push(h('div', { class: 'options' }, inVoterOrder(q, q.candidates).map((c) => radio(qid, c.id, c.label, d.candidate === c.id, set, c.description))));
-      if (q.allowBlank) body.push(h('div', { class: 'options blank' }, radio(qid, BLANK, t('booth.blank'), d.candidate === null, set)));
-      break;
-    }
-    case 'approval': {
-      const d = draft as Extract<Draft, { type: 'approval' }>;
-      const counter = () => byId(`${qid}-count`);
-      body.push(h('div', { class: 'options' }, inVoterOrder(q, q.options).map((o) => {
-        const id = `${qid}-${o.id}`;
-        const input = h('input', { type: 'checkbox', id, name: qid, value: o.id, checked: d.options.includes(o.id), onChange: () => {
-          if (input.checked && d.options.length >= q.max) {
-            // The rule is enforced here, and said, rather than failing later on the review screen.
-            input.checked = false;
-            counter().textContent = t('booth.approvalTooMany', { max: q.max });
-            return;
-          }
-          d.options = input.checked ? [...d.options, o.id] : d.options.filter((x) => x !== o.id);
-          counter().textContent = approvalCount(d.options.length, q.min, q.max);
-          clearProblem(q.id);
-        } });
-        if (o.description) input.setAttribute('aria-describedby', `${id}-about`);
-        return h('div', { class: 'option' }, input, h('label', { for: id }, o.label), optionDescription(`${id}-about`, o.description));
-      })));
-      body.push(h('p', { class: 'counter', id: `${qid}-count`, 'aria-live': 'polite' }, approvalCount(d.options.length, q.min, q.max)));
-      break;
-    }
-    case 'verdict': {
-      const d = draft as Extract<Draft, { type: 'verdict' }>;
-      body.push(h('div', { class: 'verdicts' }, q.officeHolders.map((holder) => {
-        const name = `${qid}-${holder.id}`;
-        return h('fieldset', { class: 'verdict-row' },
-          h('legend', null, holder.label),
-          h('div', { class: 'options inline' }, VERDICTS.map((v) => radio(name, v, verdictLabel(v), d.verdicts[holder.id] === v, (value) => {
-            d.verdicts[holder.id] = value as Verdict;
-            clearProblem(q.id);
-          }))));
-      })));
-      break;
-    }
-    case 'motion': {
-      const d = draft as Extract<Draft, { type: 'motion' }>;
-      body.push(h('div', { class: 'options inline' }, MOTION_OPTIONS.map((v) => radio(qid, v, motionLabel(v), d.vote === v, (value) => {
-        d.vote = value as MotionOption;
-        clearProblem(q.id);
-      }))));
-      break;
-    }
-  }
-  return h('fieldset', { class: `question card${problem ? ' invalid' : ''}`, id: qid, 'aria-describedby': describedBy },
-    h('legend', null, h('span', { class: 'qnum' }, t('booth.questionNumber', { n: index + 1, total: questions().length })), h('h2', { class: 'qtitle' }, q.title)),
-    h('p', { class: 'rules', id: `${qid}-rules` }, rulesText(q)),
-    problem ? h('p', { class: 'field-error', id: `${qid}-error` }, problem) : null,
-    body);
-}
-
-function approvalCount(n: number, min: number, max: number): string {
-  return `${tn('booth.approvalCount', n)} ${min === max ? tn('rules.approvalExactly', max) : tn('rules.approvalRange', max, { min, max })}`;
-}
-
-function radio(name: string, value: string, label: string, checked: boolean, onPick: (value: string) => void, description?: string): HTMLElement {
-  const id = `${name}-${value}`;
-  return h('div', { class: 'option' },
-    h('input', { type: 'radio', id, name, value, checked, onChange: () => onPick(value), 'aria-describedby': description ? `${id}-about` : null }),
-    h('label', { for: id }, label),
-    optionDescription(`${id}-about`, description));
-}
-
-/** A candidate's or option's description, under its label (text only). */
-function optionDescription(id: string, text: string | undefined): Child {
-  return text ? h('p', { class: 'option-description hint', id }, text) : null;
-}
-
-function clearProblem(qid: string): void {
-  if (!state.problems[qid]) return;
-  delete state.problems[qid];
-  const box = document.getElementById(`q-${qid}`);
-  box?.classList.remove('invalid');
-  box?.setAttribute('aria-describedby', `q-${qid}-rules`);
-  document.getElementById(`q-${qid}-error`)?.remove();
-}
-
-/** Per question: what is still missing (in words for the voter), or nothing. */
-function findProblems(): Record<string, string> {
-  const problems: Record<string, string> = {};
-  for (const q of questions()) {
-    const d = state.drafts[q.id]!;
-    if (d.type === 'choice' && d.candidate === undefined) problems[q.id] = t(q.type === 'choice' && q.allowBlank ? 'booth.missingChoiceBlank' : 'booth.missingChoice', { title: q.title });
-    if (d.type === 'approval' && q.type === 'approval' && (d.options.length < q.min || d.options.length > q.max)) {
-      problems[q.id] = tn('booth.missingApproval', q.max, { title: q.title, min: q.min, max: q.max });
-    }
-    if (d.type === 'verdict' && q.type === 'verdict') {
-      const missing = q.officeHolders.filter((o) => !d.verdicts[o.id]).map((o) => o.label);
-      if (missing.length > 0) problems[q.id] = t('booth.missingVerdict', { title: q.title, names: missing.join(', ') });
-    }
-    if (d.type === 'motion' && d.vote === undefined) problems[q.id] = t('booth.missingMotion', { title: q.title });
-  }
-  return problems;
-}
-
-function toChoices(): Choices {
-  const choices: Choices = {};
-  for (const q of questions()) {
-    const d = state.drafts[q.id]!;
-    let a: Answer;
-    if (d.type === 'choice') a = { type: 'choice', candidate: d.candidate ?? null };
-    else if (d.type === 'approval') a = { type: 'approval', options: [...d.options] };
-    else if (d.type === 'verdict') a = { type: 'verdict', verdicts: { ...d.verdicts } };
-    else a = { type: 'motion', vote: d.vote! };
-    choices[q.id] = a;
-  }
-  return choices;
 }
 
 function review(): void {

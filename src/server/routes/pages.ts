@@ -11,6 +11,7 @@ import { electionParams, noQuery, trusteeParams } from '../schemas.js';
 export const PAGES: { path: string; file: string; params?: object }[] = [
   { path: '/', file: 'index.html' },
   { path: '/vote/:id', file: 'vote.html', params: electionParams },
+  { path: '/preview/:id', file: 'preview.html', params: electionParams }, // the organiser's ballot preview
   { path: '/admin', file: 'admin.html' },
   { path: '/admin/', file: 'admin.html' },
   { path: '/trustee/:id/:trusteeId', file: 'trustee.html', params: trusteeParams },
