@@ -174,7 +174,7 @@ describe('bad input is refused with a clear reason and changes nothing', () => {
     const f = await meeting([1, 1, 1, 1], ['m1', 'm2', 'm3']);
     await f.putMotion('a');
     await refused(f, 'stale-roll', () => f.act('vote-opened', { motion: 'a', text: 'That the board resolves so.', present: ['m1', 'm2', 'm3', 'm4'], proxies: [], seconds: 0, by: 'm1' }));
-    await refused(f, 'secret-unsupported', () => f.act('motion-put', { motion: 'b', title: 'B', text: '', majority: 'simple', mode: 'secret', by: 'm1' }));
+    await refused(f, 'no-tellers', () => f.act('motion-put', { motion: 'b', title: 'B', text: '', majority: 'simple', mode: 'secret', by: 'm1' }));
   });
 });
 

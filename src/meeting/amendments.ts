@@ -68,7 +68,7 @@ export function checkVoteText(st: MeetingState, m: MotionState, text: unknown): 
 export function amendmentPut(st: MeetingState, p: { motion: string; amendment: string; title: string; paragraph: number; text: string; majority: MotionState['majority'] }, item: string | null): void {
   st.motions.set(p.amendment, {
     id: p.amendment, title: p.title, text: p.text, majority: p.majority, mode: 'named', status: 'put', roll: null, deadline: null, votes: new Map(), castIn: new Map(), result: null, decidedAt: null,
-    item, amends: p.motion, paragraph: p.paragraph, amendments: [], places: [], votedText: null,
+    item, amends: p.motion, paragraph: p.paragraph, amendments: [], places: [], votedText: null, credentials: new Map(),
   });
   st.motions.get(p.motion)!.amendments.push(p.amendment);
   st.motionOrder.push(p.amendment);

@@ -4,18 +4,32 @@
 import { validateBody } from './body.js';
 import { GENESIS_PREV, makeMeetingEvent } from './events.js';
 import { MeetingError } from './problem.js';
-import { applyMeetingEvent, checkMeetingEvent, computeResult, initialMeetingState, validateMeeting, type MeetingState } from './state.js';
+import { applyMeetingEvent, checkMeetingEvent, computeResult, initialMeetingState, secretResult, validateMeeting, type MeetingState, type MotionState } from './state.js';
+import { electionCounts, listProblem, secretElectionIdOf, secretManifest } from './secret.js';
+import { canonicalJson } from '../crypto/encoding.js';
+import type { Board } from '../board/board.js';
+import type { CredentialsPayload, ResultPayload } from '../record/events.js';
 import { BodyExists, SequenceConflict, type MeetingStore } from './store.js';
 import { meetingView, type MeetingView } from './view.js';
 import type { Body, CarriedProxy, MeetingEvent, MeetingEventType, MeetingPayload, MeetingPayloadByType } from './types.js';
 
 type Listener = (e: MeetingEvent) => void;
 
+/** The server's elections (src/server/elections.ts): a secret motion's election is made and run by the
+ *  same Board code as any other (§19 M7). */
+export interface SecretElections {
+  create(manifest: unknown): Promise<{ board: Board }>;
+  current(id: string): Promise<Board>;
+}
+
 export class LiveMeeting {
   private queue: Promise<unknown> = Promise.resolve();
   private listeners = new Set<Listener>();
 
-  private constructor(readonly store: MeetingStore, readonly id: string, private st: MeetingState) {}
+  private constructor(readonly store: MeetingStore, readonly id: string, private st: MeetingState, private elections: SecretElections | null = null) {}
+
+  /** Gives the meeting the server's elections (secret votes); without them a secret motion is refused. */
+  useElections(elections: SecretElections | null): this { this.elections = elections; return this; }
 
   get state(): Readonly<MeetingState> { return this.st; }
 
@@ -73,8 +87,14 @@ export class LiveMeeting {
           const time = this.nextTime();
           const bad = checkMeetingEvent(this.st, type, payload, time);
           if (bad) throw new MeetingError(bad.code, bad.message);
+          const secret = await this.secretStep(type, payload as Record<string, unknown>);
           const out = [await this.append(type as MeetingEventType, payload as MeetingPayloadByType[MeetingEventType], time)];
-          if (type === 'vote-closed') {
+          if (secret === 'close') {
+            // The poll closes with the vote; the board tallies; the result waits for the tellers (publishSecretResult).
+            const board = await this.electionOf(this.st.resultDue!);
+            await board.closePoll();
+            await board.computeTally();
+          } else if (type === 'vote-closed') {
             const result = computeResult(this.st, this.st.motions.get(this.st.resultDue!)!);
             const resultTime = this.nextTime();
             const resultBad = checkMeetingEvent(this.st, 'motion-result', result, resultTime);
@@ -89,6 +109,93 @@ export class LiveMeeting {
       }
     };
     const result = this.queue.then(run, run);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  // ---- secret votes (§19 M7) ----------------------------------------------------------------------
+
+  private secretMotion(motion: unknown): MotionState | null {
+    const m = typeof motion === 'string' ? this.st.motions.get(motion) : undefined;
+    return m?.mode === 'secret' ? m : null;
+  }
+
+  private async electionOf(motion: string): Promise<Board> {
+    if (!this.elections) throw new MeetingError('no-tellers', 'this server runs no secret votes');
+    return this.elections.current(secretElectionIdOf(this.id, motion));
+  }
+
+  /** What the election must do before a checked event of a secret motion is appended; 'close' when its poll closes after. */
+  private async secretStep(type: string, p: Record<string, unknown>): Promise<'close' | null> {
+    if (type === 'motion-put' && p.mode === 'secret') {
+      if (!this.elections) throw new MeetingError('no-tellers', 'this server runs no secret votes');
+      const manifest = secretManifest(this.st, { id: p.motion as string, title: p.title as string, majority: p.majority as MotionState['majority'] });
+      try {
+        await this.elections.create(manifest);
+      } catch (e) {
+        // Made already by an attempt that lost a race on the meeting's record: the same manifest is the same election.
+        const existing = await this.elections.current(manifest.id).catch(() => null);
+        if (!existing || canonicalJson(existing.current.manifest) !== canonicalJson(manifest)) throw new MeetingError('exists', `the election ${manifest.id} cannot be made: ${(e as Error).message}`);
+      }
+      return null;
+    }
+    const m = this.secretMotion(p.motion);
+    if (!m) return null;
+    const board = await this.electionOf(m.id);
+    const phase = board.current.phase;
+    if (type === 'vote-opened' && !board.current.jointKey) throw new MeetingError('tellers-not-ready', `the tellers have not finished the key ceremony of ${board.electionId}`);
+    if (type === 'credential-registered' && (board.current.credentials !== null || phase !== 'setup')) throw new MeetingError('vote-closed', `the chair has signed the credential list of ${m.id}: registration is over`);
+    if (type === 'vote-closed') {
+      if (phase !== 'open') throw new MeetingError('wrong-phase', `the poll of ${board.electionId} is not open: the chair signs the credential list first`);
+      return 'close';
+    }
+    return null;
+  }
+
+  /** The chair's signed credential list (§6.1) for a secret motion: exactly the registrations with the
+   *  roll's weights; the election gets it and its poll opens. */
+  submitCredentialList(motion: string, list: unknown): Promise<void> {
+    return this.serial(async () => {
+      await this.refresh();
+      const m = this.secretMotion(motion);
+      if (!m) throw new MeetingError('unknown-motion', `no secret motion ${motion}`);
+      if (m.status !== 'open') throw new MeetingError(m.status === 'put' ? 'wrong-phase' : 'vote-closed', `the vote on ${motion} is not open`);
+      const credentials = (list as { credentials?: unknown } | null)?.credentials;
+      if (!Array.isArray(credentials)) throw new MeetingError('malformed', 'a signed credential list {credentials, totalWeight, signature}');
+      const bad = listProblem(this.st, m, { credentials } as CredentialsPayload);
+      if (bad) throw new MeetingError('wrong-list', bad);
+      const board = await this.electionOf(motion);
+      try {
+        await board.submitCredentials(list as CredentialsPayload);
+        await board.openPoll();
+      } catch (e) {
+        throw new MeetingError('wrong-list', (e as Error).message);
+      }
+    });
+  }
+
+  /** Once `threshold` tellers have decrypted: the election's result and the motion-result tied to it. */
+  publishSecretResult(motion: string): Promise<MeetingEvent> {
+    return this.serial(async () => {
+      await this.refresh();
+      const m = this.secretMotion(motion);
+      if (!m || this.st.resultDue !== motion) throw new MeetingError('wrong-phase', `no secret vote on ${motion} awaits its result`);
+      const board = await this.electionOf(motion);
+      if (board.current.phase !== 'decrypted') {
+        try { await board.publishResult(); } catch (e) { throw new MeetingError('not-decrypted', `the tellers have not decrypted ${board.electionId} yet: ${(e as Error).message}`); }
+      }
+      const [result] = await board.store.events(board.electionId, { types: ['result'], limit: 1 });
+      if (!result) throw new Error('the election result is missing');
+      const payload = secretResult(this.st, m, electionCounts(result.payload as ResultPayload), { electionHash: board.current.electionHash, resultHash: result.hash });
+      const time = this.nextTime();
+      const bad = checkMeetingEvent(this.st, 'motion-result', payload, time);
+      if (bad) throw new MeetingError(bad.code, bad.message);
+      return this.append('motion-result', payload, time);
+    });
+  }
+
+  private serial<T>(f: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(f, f);
     this.queue = result.catch(() => undefined);
     return result;
   }
@@ -116,7 +223,7 @@ export class LiveMeeting {
 export class Meetings {
   private live = new Map<string, Promise<LiveMeeting>>();
 
-  constructor(readonly store: MeetingStore) {}
+  constructor(readonly store: MeetingStore, private elections: SecretElections | null = null) {}
 
   async createBody(input: unknown): Promise<Body> {
     const body = validateBody(input);
@@ -144,14 +251,15 @@ export class Meetings {
 
   /** Opens a meeting's record: the body as it is now, and the standing proxies still in force at the
    *  body's last meeting that the body's current rules and members still allow. */
-  async createMeeting(input: { id: string; title: string; body: string; chair: string; secretaries: string[] }): Promise<LiveMeeting> {
+  async createMeeting(input: { id: string; title: string; body: string; chair: string; secretaries: string[]; tellers?: string[]; threshold?: number }): Promise<LiveMeeting> {
     const body = await this.body(input.body);
     const carried = await this.standingProxies(body);
-    const payload: MeetingPayload = { id: input.id, title: input.title, body, chair: input.chair, secretaries: input.secretaries, proxies: [] };
+    const tellers = input.tellers ?? [];
+    const payload: MeetingPayload = { id: input.id, title: input.title, body, chair: input.chair, secretaries: input.secretaries, proxies: [], tellers, threshold: input.threshold ?? (tellers.length === 0 ? 0 : Math.floor(tellers.length / 2) + 1) };
     for (const c of carried) {
       try { validateMeeting({ ...payload, proxies: [...payload.proxies, c] }); payload.proxies.push(c); } catch { /* no longer allowed: dropped */ }
     }
-    const m = LiveMeeting.create(this.store, payload);
+    const m = LiveMeeting.create(this.store, payload).then((x) => x.useElections(this.elections));
     this.live.set(input.id, m);
     m.catch(() => this.live.delete(input.id));
     return m;
@@ -168,7 +276,7 @@ export class Meetings {
   meeting(id: string): Promise<LiveMeeting> {
     let m = this.live.get(id);
     if (!m) {
-      m = LiveMeeting.load(this.store, id);
+      m = LiveMeeting.load(this.store, id).then((x) => x.useElections(this.elections));
       this.live.set(id, m);
       m.catch(() => this.live.delete(id));
     }

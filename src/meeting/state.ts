@@ -4,6 +4,7 @@
 import { canonicalJson } from '../crypto/encoding.js';
 import { keyOf, memberOf, totalWeight, validateBody, isMajority } from './body.js';
 import { checkMeetingSignature } from './signature.js';
+import { decodePublicKey } from '../crypto/group.js';
 import { decide, quorumMet } from './rules.js';
 import { problem, MeetingError, type MeetingProblem } from './problem.js';
 import { applyAgendaEvent, checkAgendaEvent, emptyAgenda, isAgendaEvent, type Agenda } from './agenda.js';
@@ -49,6 +50,8 @@ export interface MotionState {
   places: string[];
   /** The text the vote decided (vote-opened.text). */
   votedText: string | null;
+  /** A secret vote (§19 M7): the credential keys registered, by member, in the order registered. */
+  credentials: Map<string, string>;
 }
 
 /** An active proxy; a standing one keeps its signed grant, to be carried into the body's next meeting. */
@@ -81,7 +84,7 @@ const signatureId = (p: Obj): string => canonicalJson(p.signature);
 
 
 const FIELDS: Record<MeetingEventType, string[]> = {
-  'meeting': ['id', 'title', 'body', 'chair', 'secretaries', 'proxies'],
+  'meeting': ['id', 'title', 'body', 'chair', 'secretaries', 'proxies', 'tellers', 'threshold'],
   'meeting-opened': ['by', 'signature'],
   'member-present': ['member', 'by', 'signature'],
   'member-left': ['member', 'by', 'signature'],
@@ -91,6 +94,7 @@ const FIELDS: Record<MeetingEventType, string[]> = {
   'vote-opened': ['motion', 'text', 'present', 'proxies', 'seconds', 'by', 'signature'],
   'named-vote': ['motion', 'votes', 'by', 'signature'],
   'vote-closed': ['motion', 'by', 'signature'],
+  'credential-registered': ['motion', 'member', 'credential', 'by', 'signature'],
   'motion-result': ['motion', 'majority', 'base', 'counts', 'voters', 'present', 'members', 'baseWeight', 'passed', 'outcome'],
   'meeting-closed': ['by', 'signature'],
   'agenda-item': ['item', 'title', 'by', 'signature'],
@@ -114,6 +118,11 @@ export function validateMeeting(input: unknown): MeetingPayload {
   if (!isId(input.chair) || keyOf(body, input.chair) === undefined) errors.push('chair: a member or officer of the body');
   if (!Array.isArray(input.secretaries) || input.secretaries.length > 20 || new Set(input.secretaries).size !== input.secretaries.length
     || !input.secretaries.every((s) => isId(s) && keyOf(body, s) !== undefined && s !== input.chair)) errors.push('secretaries: distinct members or officers of the body, not the chair, at most 20');
+  // The tellers are the trustees of each secret vote's election (§19 M7): distinct body keys, as the manifest requires.
+  if (!Array.isArray(input.tellers) || input.tellers.length > 20 || new Set(input.tellers).size !== input.tellers.length
+    || !input.tellers.every((s) => isId(s) && keyOf(body, s) !== undefined)) errors.push('tellers: distinct members or officers of the body, at most 20');
+  else if (!Number.isSafeInteger(input.threshold) || (input.tellers.length === 0 ? input.threshold !== 0 : ((input.threshold as number) < 1 || (input.threshold as number) > input.tellers.length)))
+    errors.push('threshold: 1 to the number of tellers (0 without tellers)');
   if (!Array.isArray(input.proxies)) errors.push('proxies: a list');
   else {
     // Standing proxies carried from earlier meetings obey the same rules as those granted here.
@@ -251,8 +260,11 @@ export function checkMeetingEvent(st: MeetingState, type: string, payload: unkno
       if (st.motions.has(p.motion)) return problem('duplicate', 'meeting.order', `motion ${p.motion} was already put`);
       if (!isText(p.title, 200) || !isText(p.text, MAX_TEXT, true)) return problem('malformed', 'meeting.format', 'title: 1-200 characters; text: at most 20,000');
       if (!isMajority(p.majority)) return problem('malformed', 'meeting.format', 'majority: one of the known majorities');
-      if (p.mode === 'secret') return problem('secret-unsupported', 'meeting.format', 'secret votes in meetings are not built yet (docs/spec.md §19 M7)');
-      if (p.mode !== 'named') return problem('malformed', 'meeting.format', 'mode: "named" or "secret"');
+      if (p.mode !== 'named' && p.mode !== 'secret') return problem('malformed', 'meeting.format', 'mode: "named" or "secret"');
+      if (p.mode === 'secret') {
+        if (st.meeting.tellers.length === 0) return problem('no-tellers', 'meeting.secret', 'this meeting has no tellers: it can take named votes only');
+        if (!isId(secretElectionIdOf(st.meeting.id, p.motion))) return problem('malformed', 'meeting.format', `a secret motion's election is "<meeting>-<motion>", at most 64 characters`);
+      }
       return null;
     }
     case 'vote-opened': {
@@ -273,7 +285,12 @@ export function checkMeetingEvent(st: MeetingState, type: string, payload: unkno
         return problem('no-quorum', 'meeting.quorum', `no quorum: ${describeRoll(st, roll)}`);
       return null;
     }
-    case 'named-vote': return checkVote(st, p, time);
+    case 'named-vote': {
+      const m = isId(p.motion) ? st.motions.get(p.motion) : undefined;
+      if (m?.mode === 'secret') return problem('wrong-mode', 'meeting.votes', `the vote on ${m.id} is secret: members vote in its election's booth`);
+      return checkVote(st, p, time);
+    }
+    case 'credential-registered': return checkRegistration(st, p, time);
     case 'vote-closed': {
       const m = isId(p.motion) ? st.motions.get(p.motion) : undefined;
       if (!m) return problem('unknown-motion', 'meeting.order', `no motion ${String(p.motion)} was put`);
@@ -330,13 +347,68 @@ function checkVote(st: MeetingState, p: Obj, time: string): MeetingProblem | nul
 
 function checkResult(st: MeetingState, p: Obj): MeetingProblem | null {
   if (st.resultDue === null || p.motion !== st.resultDue) return problem('wrong-phase', 'meeting.order', 'a motion result comes only right after its vote closed');
-  const expected = computeResult(st, st.motions.get(st.resultDue)!);
+  const m = st.motions.get(st.resultDue)!;
+  if (m.mode === 'secret') return checkSecretResult(st, m, p);
+  if (Object.hasOwn(p, 'election')) return problem('malformed', 'meeting.format', 'a named vote\'s result names no election');
+  const expected = computeResult(st, m);
   if (canonicalJson(p) !== canonicalJson(expected)) {
     const what = canonicalJson(p.counts) !== canonicalJson(expected.counts) ? `counts ${canonicalJson(p.counts)}, the votes give ${canonicalJson(expected.counts)}`
       : p.passed !== expected.passed || p.outcome !== expected.outcome ? `outcome ${String(p.outcome)}, the ${expected.majority} majority gives ${expected.outcome}` : `${canonicalJson(p)}, expected ${canonicalJson(expected)}`;
     return problem('bad-result', 'meeting.result', `result of ${st.resultDue}: ${what}`);
   }
   return null;
+}
+
+/** A secret vote's credential (§19 M7): for a member on the roll, by the member in person or their proxy's holder, once. */
+function checkRegistration(st: MeetingState, p: Obj, time: string): MeetingProblem | null {
+  const m = isId(p.motion) ? st.motions.get(p.motion) : undefined;
+  if (!m) return problem('unknown-motion', 'meeting.order', `no motion ${String(p.motion)} was put`);
+  if (m.mode !== 'secret') return problem('wrong-mode', 'meeting.secret', `the vote on ${m.id} is named: it takes no credentials`);
+  if (m.status === 'put') return problem('wrong-phase', 'meeting.order', `the vote on ${m.id} is not open yet`);
+  if (m.status !== 'open' || (m.deadline !== null && time > m.deadline)) return problem('vote-closed', 'meeting.order', `the vote on ${m.id} is closed`);
+  if (!isId(p.member) || !memberOf(st.body, p.member)) return problem('not-a-member', 'meeting.secret', `"${String(p.member)}" is not a voting member`);
+  const roll = m.roll!;
+  const mayRegister = p.member === p.by ? roll.present.includes(p.by as string) : roll.proxies.some((x) => x.principal === p.member && x.holder === p.by);
+  if (!mayRegister) return problem(p.member === p.by ? 'not-present' : 'no-proxy', 'meeting.secret', p.member === p.by ? `${String(p.by)} was not present in person when the vote opened` : `${String(p.by)} holds no proxy for ${String(p.member)} in this vote`);
+  if (m.credentials.has(p.member)) return problem('duplicate', 'meeting.secret', `${p.member} already has a credential for ${m.id}`);
+  if (!isPublicKey(p.credential)) return problem('malformed', 'meeting.format', 'credential: a public key (a canonical ristretto255 point, not the identity)');
+  if ([...m.credentials.values()].includes(p.credential)) return problem('duplicate', 'meeting.secret', 'this credential key is already registered');
+  return null;
+}
+
+/** A secret vote's result (§19 M7): its counts come from the election (the verifier ties them to its
+ *  record, meeting.secret); here, the M4 decision on those counts and the roll, and the shape. */
+function checkSecretResult(st: MeetingState, m: MotionState, p: Obj): MeetingProblem | null {
+  const e = p.election;
+  if (!isObj(e) || !sameKeys(e, ['electionHash', 'resultHash']) || !isHash(e.electionHash) || !isHash(e.resultHash))
+    return problem('malformed', 'meeting.format', 'a secret vote\'s result names its election: {electionHash, resultHash}');
+  const c = p.counts;
+  if (!isObj(c) || !sameKeys(c, ['for', 'against', 'abstain']) || ![c.for, c.against, c.abstain].every((x) => Number.isSafeInteger(x) && (x as number) >= 0))
+    return problem('malformed', 'meeting.format', 'counts: {for, against, abstain}, integers ≥ 0');
+  const counts = { for: c.for as number, against: c.against as number, abstain: c.abstain as number };
+  const present = rollWeight(st.body, m.roll!).weight;
+  const registered = [...m.credentials.keys()].reduce((a, id) => a + memberOf(st.body, id)!.weight, 0);
+  if (counts.for + counts.against + counts.abstain > registered) return problem('bad-result', 'meeting.result', `result of ${m.id}: counts ${canonicalJson(c)} exceed the weight registered (${registered})`);
+  const expected = secretResult(st, m, counts, { electionHash: e.electionHash as string, resultHash: e.resultHash as string });
+  if (canonicalJson(p) !== canonicalJson(expected)) return problem('bad-result', 'meeting.result', `result of ${m.id}: ${canonicalJson(p)}, the counts give ${canonicalJson(expected)} (present ${present})`);
+  return null;
+}
+
+/** A secret vote's result from the election's counts: M4 on the roll; voters = members who registered a credential. */
+export function secretResult(st: MeetingState, m: MotionState, counts: { for: number; against: number; abstain: number }, election: { electionHash: string; resultHash: string }): MotionResultPayload {
+  const present = rollWeight(st.body, m.roll!).weight;
+  const members = totalWeight(st.body);
+  const d = decide(m.majority, counts, present, members);
+  return { motion: m.id, majority: m.majority, base: d.base, counts: { ...counts }, voters: m.credentials.size, present, members, baseWeight: d.baseWeight, passed: d.passed, outcome: d.passed ? 'passed' : 'rejected', election: { ...election } };
+}
+
+/** The election that counts a secret motion (§19 M7). */
+export const secretElectionIdOf = (meeting: string, motion: string): string => `${meeting}-${motion}`;
+
+const isHash = (x: unknown): x is string => typeof x === 'string' && /^[0-9a-f]{64}$/.test(x);
+function isPublicKey(x: unknown): x is string {
+  if (typeof x !== 'string') return false;
+  try { decodePublicKey(x); return true; } catch { return false; }
 }
 
 // ---- applying one checked event ----------------------------------------------------------------------
@@ -357,7 +429,7 @@ export function applyMeetingEvent(st: MeetingState, e: MeetingEvent): void {
       const x = e.payload as MeetingPayloadByType['motion-put'];
       st.motions.set(x.motion, {
         id: x.motion, title: x.title, text: x.text, majority: x.majority, mode: x.mode, status: 'put', roll: null, deadline: null, votes: new Map(), castIn: new Map(), result: null, decidedAt: null,
-        item: st.agenda.current, amends: null, paragraph: 0, amendments: [], places: paragraphsOf(x.text), votedText: null,
+        item: st.agenda.current, amends: null, paragraph: 0, amendments: [], places: paragraphsOf(x.text), votedText: null, credentials: new Map(),
       });
       st.motionOrder.push(x.motion);
       break;
@@ -376,6 +448,11 @@ export function applyMeetingEvent(st: MeetingState, e: MeetingEvent): void {
       const x = e.payload as MeetingPayloadByType['named-vote'];
       const m = st.motions.get(x.motion)!;
       for (const v of x.votes) { m.votes.set(v.member, { ...v }); m.castIn.set(v.member, e.seq); }
+      break;
+    }
+    case 'credential-registered': {
+      const x = e.payload as MeetingPayloadByType['credential-registered'];
+      st.motions.get(x.motion)!.credentials.set(x.member, x.credential);
       break;
     }
     case 'vote-closed': {

@@ -60,6 +60,10 @@ export interface MeetingPayload {
   chair: string;
   secretaries: string[];
   proxies: CarriedProxy[];
+  /** The tellers of secret votes (§19 M7): members or officers, the trustees of each secret vote's
+   *  election with their body keys; `threshold` of them decrypt. No tellers: no secret votes (threshold 0). */
+  tellers: string[];
+  threshold: number;
 }
 
 interface BySigned { by: string; signature: SchnorrProofJson }
@@ -76,6 +80,9 @@ export interface MotionPutPayload extends BySigned { motion: string; title: stri
 export interface VoteOpenedPayload extends BySigned { motion: string; text: string; present: string[]; proxies: ProxyInForce[]; seconds: number }
 export interface NamedVotePayload extends BySigned { motion: string; votes: VoteSplit[] }
 export interface VoteClosedPayload extends BySigned { motion: string }
+/** A secret vote's credential (§19 M7): the public key of a credential the member made in their browser,
+ *  registered by the member on the roll (`by = member`) or by the holder of their proxy in force. */
+export interface CredentialRegisteredPayload extends BySigned { motion: string; member: string; credential: string }
 export type MeetingClosedPayload = BySigned;
 /** The agenda and speakers lists (§19 M10). */
 export interface AgendaItemPayload extends BySigned { item: string; title: string }
@@ -102,6 +109,8 @@ export interface MotionResultPayload {
   baseWeight: number;
   passed: boolean;
   outcome: 'passed' | 'rejected';
+  /** A secret vote only (§19 M7): the election that counted it, by its hash and its result event's hash. */
+  election?: { electionHash: string; resultHash: string };
 }
 
 export interface MeetingPayloadByType {
@@ -115,6 +124,7 @@ export interface MeetingPayloadByType {
   'vote-opened': VoteOpenedPayload;
   'named-vote': NamedVotePayload;
   'vote-closed': VoteClosedPayload;
+  'credential-registered': CredentialRegisteredPayload;
   'motion-result': MotionResultPayload;
   'meeting-closed': MeetingClosedPayload;
   'agenda-item': AgendaItemPayload;

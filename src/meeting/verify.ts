@@ -9,6 +9,7 @@ import { GENESIS_PREV } from './events.js';
 import { MeetingReport } from './report.js';
 import { applyMeetingEvent, checkMeetingEvent, initialMeetingState, type MeetingState } from './state.js';
 import { MEETING_EVENT_TYPES, type MeetingEvent } from './types.js';
+import { checkSecretElection, type ElectionRecords } from './secret.js';
 
 const FIELDS = 'hash,payload,prev,seq,time,type';
 // The board's time form (spec §9.1): 24 characters, a real instant, years 0000-9999.
@@ -33,8 +34,9 @@ function readLine(line: string, seq: number, before: MeetingEvent | null, report
   return seqOk && linkOk && hashOk ? e : null;
 }
 
-/** Checks a meeting record given as its lines (each without its LF). */
-export async function checkMeetingRecord(lines: Iterable<string> | AsyncIterable<string>): Promise<MeetingVerification> {
+/** Checks a meeting record given as its lines (each without its LF). `elections`: where the record of
+ *  each secret vote's election is read (§19 M7); without it a record with a secret vote fails meeting.secret. */
+export async function checkMeetingRecord(lines: Iterable<string> | AsyncIterable<string>, options: { elections?: ElectionRecords } = {}): Promise<MeetingVerification> {
   const report = new MeetingReport();
   let st: MeetingState | null = null;
   let before: MeetingEvent | null = null;
@@ -70,6 +72,13 @@ export async function checkMeetingRecord(lines: Iterable<string> | AsyncIterable
     seq++;
   }
   if (seq === 0) { report.fail('record.format', 0, 'the record is empty'); broken = true; }
+  // Each decided secret vote: its election's own record, tied to the meeting's (meeting.secret).
+  for (const m of st?.motions.values() ?? []) {
+    if (m.mode !== 'secret' || m.decidedAt === null) continue;
+    const problems = await checkSecretElection(st!, m, options.elections);
+    for (const msg of problems) report.fail('meeting.secret', m.decidedAt, msg);
+    if (problems.length === 0) report.pass('meeting.secret');
+  }
   report.check('meeting.complete', null, !broken && st !== null && st.phase === 'closed' && st.resultDue === null,
     broken ? 'the record could not be read to its end' : 'the meeting is not closed yet');
   return { report, state: st, events: seq };

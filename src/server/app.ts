@@ -147,7 +147,7 @@ export async function buildApp(store: BoardStore, settings: ServerSettings = {})
     await app.register(serverAuthorityRoutes, { elections, authority: serverAuthority, outbox, access });
   }
   // <-- server mail
-  if (settings.meetingStore) await app.register(meetingRoutes, { boardStore: store, meetingStore: settings.meetingStore });
+  if (settings.meetingStore) await app.register(meetingRoutes, { boardStore: store, meetingStore: settings.meetingStore, elections });
   await app.register(pageRoutes, { webDir: settings.webDir ?? null });
   const interval = settings.scheduleIntervalMs ?? DEFAULT_SCHEDULE_INTERVAL_MS;
   if (interval > 0) {

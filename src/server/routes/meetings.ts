@@ -13,6 +13,9 @@ import { MeetingError } from '../../meeting/problem.js';
 import { encodeMeetingEvent } from '../../meeting/events.js';
 import type { MeetingStore } from '../../meeting/store.js';
 import type { MeetingEvent, SignedMeetingEventType } from '../../meeting/types.js';
+import { Elections } from '../elections.js';
+import { BoardError } from '../../board/board.js';
+import { secretElectionIdOf } from '../../meeting/secret.js';
 
 const ID = { type: 'string', pattern: '^[a-z0-9-]{1,64}$' } as const;
 const idParams = { type: 'object', additionalProperties: false, required: ['id'], properties: { id: ID } } as const;
@@ -20,7 +23,7 @@ const motionParams = { type: 'object', additionalProperties: false, required: ['
 const anyObject = { type: 'object', maxProperties: 32 } as const;
 const meetingBody = {
   type: 'object', additionalProperties: false, required: ['id', 'title', 'body', 'chair', 'secretaries'],
-  properties: { id: ID, title: { type: 'string', minLength: 1, maxLength: 200 }, body: ID, chair: ID, secretaries: { type: 'array', maxItems: 20, items: ID } },
+  properties: { id: ID, title: { type: 'string', minLength: 1, maxLength: 200 }, body: ID, chair: ID, secretaries: { type: 'array', maxItems: 20, items: ID }, tellers: { type: 'array', maxItems: 20, items: ID }, threshold: { type: 'integer', minimum: 0, maximum: 20 } },
 } as const;
 
 const STATUS: Record<string, number> = {
@@ -28,6 +31,7 @@ const STATUS: Record<string, number> = {
   'exists': 409, 'wrong-phase': 409, 'vote-closed': 409, 'vote-open': 409, 'duplicate': 409, 'stale-roll': 409, 'no-quorum': 409,
   'not-a-member': 422, 'bad-signature': 422, 'not-present': 422, 'proxy-limit': 422, 'no-proxy': 422, 'bad-split': 422,
   'secret-unsupported': 422, 'bad-result': 422,
+  'no-tellers': 422, 'wrong-mode': 422, 'tellers-not-ready': 409, 'wrong-list': 422, 'not-decrypted': 409,
   'unknown-item': 404, 'agenda-order': 409, 'not-current': 409, 'amendment-order': 409, 'no-paragraph': 422, 'wrong-text': 409,
 };
 
@@ -43,8 +47,10 @@ const guard = async <T>(f: () => Promise<T>): Promise<T> => { try { return await
 type IdP = { id: string };
 type MotionP = { id: string; motion: string };
 
-export async function meetingRoutes(app: FastifyInstance, opts: { boardStore: BoardStore; meetingStore: MeetingStore }): Promise<void> {
-  const meetings = new Meetings(opts.meetingStore);
+export async function meetingRoutes(app: FastifyInstance, opts: { boardStore: BoardStore; meetingStore: MeetingStore; elections?: Elections }): Promise<void> {
+  // A secret motion's election lives on the same board store as every election (§19 M7).
+  const elections = opts.elections ?? new Elections(opts.boardStore);
+  const meetings = new Meetings(opts.meetingStore, elections);
   // Live streams never end by themselves: the server ends them when it closes.
   const streams = new Set<() => void>();
   app.addHook('preClose', async () => { for (const end of streams) end(); });
@@ -54,7 +60,7 @@ export async function meetingRoutes(app: FastifyInstance, opts: { boardStore: Bo
   app.put<{ Params: IdP }>('/api/bodies/:id', { schema: { params: idParams, body: anyObject }, onRequest: admin }, async (req) => guard(async () => ({ id: (await meetings.replaceBody(req.params.id, req.body)).id })));
   app.get<{ Params: IdP }>('/api/bodies/:id', { schema: { params: idParams } }, async (req) => guard(() => meetings.body(req.params.id)));
 
-  app.post<{ Body: { id: string; title: string; body: string; chair: string; secretaries: string[] } }>('/api/meetings', { schema: { body: meetingBody }, onRequest: admin }, async (req) =>
+  app.post<{ Body: { id: string; title: string; body: string; chair: string; secretaries: string[]; tellers?: string[]; threshold?: number } }>('/api/meetings', { schema: { body: meetingBody }, onRequest: admin }, async (req) =>
     guard(async () => {
       const m = await meetings.createMeeting(req.body);
       return { id: m.id, meetingHash: m.state.meetingHash, proxies: m.state.meeting.proxies.length };
@@ -95,6 +101,39 @@ export async function meetingRoutes(app: FastifyInstance, opts: { boardStore: Bo
   submit('speakers/floor', 'floor-given');
   submit('motions/:motion/amendments', 'amendment-put', true);
   submit('amendments/withdraw', 'amendment-withdrawn');
+
+  // Secret votes (§19 M7). A member (or proxy holder) registers a credential key, signed; the chair's
+  // browser signs the list (the election's credential authority key is the chair's body key); members
+  // cast in the election's booth (POST /api/elections/:election/ballots); the tellers post their key
+  // ceremony and decryption, each payload signed with their body key (the election checks it, so no
+  // token is needed); then anyone may ask the board for the result, which it computes from the election.
+  submit('motions/:motion/credentials', 'credential-registered', true);
+  app.post<{ Params: MotionP }>('/api/meetings/:id/motions/:motion/credential-list', { schema: { params: motionParams, body: anyObject } }, async (req) => guard(async () => {
+    await (await meetings.meeting(req.params.id)).submitCredentialList(req.params.motion, req.body);
+    return { election: secretElectionIdOf(req.params.id, req.params.motion), poll: 'open' };
+  }));
+  app.post<{ Params: MotionP }>('/api/meetings/:id/motions/:motion/result', { schema: { params: motionParams } }, async (req) => guard(async () => {
+    const e = await (await meetings.meeting(req.params.id)).publishSecretResult(req.params.motion);
+    return { events: [{ seq: e.seq, hash: e.hash, type: e.type }], result: e.payload };
+  }));
+  const TELLER_STEPS = ['commitment', 'key', 'shares', 'ready', 'decryption'] as const;
+  const tellerParams = { type: 'object', additionalProperties: false, required: ['id', 'motion', 'teller', 'step'], properties: { id: ID, motion: ID, teller: ID, step: { type: 'string', enum: TELLER_STEPS } } } as const;
+  app.post<{ Params: MotionP & { teller: string; step: (typeof TELLER_STEPS)[number] } }>('/api/meetings/:id/motions/:motion/tellers/:teller/:step', { bodyLimit: 4 << 20, schema: { params: tellerParams, body: anyObject } }, async (req) => guard(async () => {
+    const m = await meetings.meeting(req.params.id);
+    if (!m.state.meeting.tellers.includes(req.params.teller)) throw new MeetingError('not-allowed', `${req.params.teller} is not a teller of this meeting`);
+    const payload = req.body as { trustee?: unknown };
+    if (payload.trustee !== req.params.teller) throw new MeetingError('malformed', `the payload is for teller ${String(payload.trustee)}, the path names ${req.params.teller}`);
+    const board = await elections.current(secretElectionIdOf(req.params.id, req.params.motion)).catch(() => { throw new MeetingError('unknown-motion', `no secret vote ${req.params.motion}`); });
+    try {
+      const step = req.params.step;
+      const e = step === 'commitment' ? await board.submitTrusteeCommitment(req.body as never) : step === 'key' ? await board.submitTrusteeKey(req.body as never)
+        : step === 'shares' ? await board.submitTrusteeShares(req.body as never) : step === 'ready' ? await board.submitTrusteeReady(req.body as never) : await board.submitDecryptionShare(req.body as never);
+      return { seq: e.seq, hash: e.hash, type: e.type };
+    } catch (e) {
+      if (e instanceof BoardError) throw new HttpError(e.code === 'unknown-election' ? 404 : 422, e.code, e.message);
+      throw e;
+    }
+  }));
 
   app.get<{ Params: IdP; Querystring: { from?: string } }>('/api/meetings/:id/events', {
     schema: { params: idParams, querystring: { type: 'object', additionalProperties: false, properties: { from: { type: 'string', pattern: '^[0-9]{1,9}$' } } } },
