@@ -229,7 +229,8 @@ function mailSettings(v: ServerAuthorityView): Child {
         return new Date(ms).toISOString();
       });
       const addresses = Object.fromEntries(Object.entries(trustees).map(([k, a]) => [k, a.trim()]).filter(([, a]) => a));
-      await adminCall('PUT', path(info.id, 'mail-settings'), v.token, { reminders: times, trustees: addresses });
+      const saved = await adminCall<MailSettings>('PUT', path(info.id, 'mail-settings'), v.token, { reminders: times, trustees: addresses });
+      card.settings = { ...saved, done: card.settings?.done ?? [] }; // shown at once, as the server kept it
       card.reminders = null;
       card.trustees = null;
       return tn('sa.settingsSaved', times.length);
