@@ -177,7 +177,7 @@ function rowActions(v: ServerAuthorityView, x: VoterMail, i: number): Child {
         });
       } },
         h('label', { for: `sa-address-${i}`, class: 'visually-hidden' }, t('sa.addressFor', { name: x.name })),
-        h('input', { id: `sa-address-${i}`, type: 'email', class: 'sa-address', autocomplete: 'off', value: card.addresses[x.voter] ?? x.email,
+        h('input', { id: `sa-address-${i}`, type: 'text', inputmode: 'email', spellcheck: 'false', class: 'sa-address', autocomplete: 'off', value: card.addresses[x.voter] ?? x.email,
           onInput: (e: Event) => { card.addresses[x.voter] = (e.target as HTMLInputElement).value; } }),
         h('button', { type: 'submit', class: 'small', disabled: v.busy }, t('sa.addressSave'), h('span', { class: 'visually-hidden' }, `: ${x.name}`)))
     : null;
@@ -259,6 +259,6 @@ function mailSettings(v: ServerAuthorityView): Child {
     h('p', null, t('sa.trusteesHelp')),
     info.manifest.trustees.map((x) => h('div', { class: 'field' },
       h('label', { for: `sa-trustee-${x.id}` }, t('sa.trusteeAddress', { name: x.name })),
-      h('input', { id: `sa-trustee-${x.id}`, type: 'email', class: 'wide', autocomplete: 'off', value: trustees[x.id] ?? '', onInput: (e: Event) => { trustees[x.id] = (e.target as HTMLInputElement).value; } }))),
+      h('input', { id: `sa-trustee-${x.id}`, type: 'text', inputmode: 'email', spellcheck: 'false', class: 'wide', autocomplete: 'off', value: trustees[x.id] ?? '', onInput: (e: Event) => { trustees[x.id] = (e.target as HTMLInputElement).value; } }))),
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', id: 'sa-save-settings', disabled: v.busy }, t('sa.saveSettings'))));
 }

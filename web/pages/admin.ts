@@ -12,7 +12,7 @@ import { postJson } from '../lib/trustee-store.js';
 import { currentSession, logout } from '../lib/account-api.js'; // accounts
 import { adminCall, copiedManifest, copyId, manageCard, manifestText } from '../lib/election-manage.js'; // organisers' actions
 import { registerCard, type RegisterStatus } from '../lib/voter-register.js'; // voter sign-in register
-import { loadServerAuthority, serverAuthorityCard, serverAuthorityChoice, serverAuthorityDraft, serverAuthorityManifest } from '../lib/server-authority-admin.js'; // server authority
+import { isServerAuthorityElection, loadServerAuthority, serverAuthorityCard, serverAuthorityChoice, serverAuthorityDraft, serverAuthorityManifest } from '../lib/server-authority-admin.js'; // server authority
 import { availableLanguages, languageName, t, tn } from '../lib/i18n.js';
 import { errorBox, infoBox, okBox, rerender, runAction, sayStatus, startPage, testElectionNotice } from '../lib/page.js';
 import { phaseBadge } from '../lib/phase.js';
@@ -657,7 +657,7 @@ function renderElection(bar: HTMLElement, message: HTMLElement): Child {
                h('div', { class: 'row' }, h('input', { id: inputId, type: 'text', readonly: true, class: 'mono wide trustee-link', value: `${location.origin}/trustee/${id}/${encodeURIComponent(x.id)}#token=${tokens[x.id]}` }), copyButton(inputId, t('admin.copy'), x.name))));
            }))]
         : null),
-    renderAuthority(info),
+    isServerAuthorityElection(info.manifest) ? null : renderAuthority(info), // server authority: no authority of its own to hand a link to
     serverAuthorityCard({ info, token: state.token, busy: state.busy, act: (run) => void act(run), rerender }), // server authority
     registerCard({ info, status: state.register, busy: state.busy, onFile: (csv) => void uploadRegister(csv) }), // voter sign-in register
     manageCard({ // organisers' actions
