@@ -25,6 +25,7 @@ import { ServerAuthority } from './authority/server-authority.js';
 import { serverAuthorityRoutes } from './authority/routes.js';
 import { startMailRounds } from './mail/rounds.js';
 import { reportRoutes } from './routes/report.js'; // result report PDF (issue 11 point 7)
+import { forumRoutes } from './routes/forum.js'; import type { ForumStore } from '../forum/store.js'; // forum (spec §21)
 // <-- server mail
 
 export interface ServerSettings {
@@ -50,6 +51,8 @@ export interface ServerSettings {
   voterAuth?: VoterAuthSettings | null;
   /** The server's own mails and, for elections that ask for it, the server as credential authority (src/server/mail, src/server/authority). */
   serverMail?: ServerMailSettings | null;
+  /** forum (spec §21): a body's forum (src/forum/store.ts), served beside the meetings; `forumDigestIntervalMs`: the digest round (default daily, 0: only when asked). */
+  forumStore?: ForumStore | null; forumDigestIntervalMs?: number;
 }
 
 export const DEFAULT_RATE_LIMIT = 3000;
@@ -148,6 +151,7 @@ export async function buildApp(store: BoardStore, settings: ServerSettings = {})
   }
   // <-- server mail
   if (settings.meetingStore) await app.register(meetingRoutes, { boardStore: store, meetingStore: settings.meetingStore, elections });
+  if (settings.meetingStore && settings.forumStore) await app.register(forumRoutes, { boardStore: store, meetingStore: settings.meetingStore, forumStore: settings.forumStore, outbox, digestIntervalMs: settings.forumDigestIntervalMs }); // forum (spec §21)
   await app.register(pageRoutes, { webDir: settings.webDir ?? null });
   const interval = settings.scheduleIntervalMs ?? DEFAULT_SCHEDULE_INTERVAL_MS;
   if (interval > 0) {
