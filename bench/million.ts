@@ -146,6 +146,12 @@ if (M > 0 && M < N) {
     log(`  baseline in the same run, the record's first ${fmt(M, 0)} ballots (a prefix: no tally yet), veche verify on ${threads} threads:`);
     log(`    native backend: ${fmt(nat.wallS, 2)} s wall, ${fmt(nat.cpuS, 2)} s CPU, ${fmt(per(nat), 3)} ms CPU per ballot; peak RSS ${fmt(nat.peakMB, 0)} MB`);
     log(`    libsodium WASM (VECHE_BACKEND=sodium): ${fmt(wasm.wallS, 2)} s wall, ${fmt(wasm.cpuS, 2)} s CPU, ${fmt(per(wasm), 3)} ms CPU per ballot; peak RSS ${fmt(wasm.peakMB, 0)} MB`);
+    // Two runs of one command give the cost of each further ballot apart from the fixed part (start-up,
+    // the addon's self-test, the key ceremony's checks); the prefix has no tally or result to check.
+    const slope = (full.cpuS - nat.cpuS) / (N - M);
+    const fixed = nat.cpuS - slope * M;
+    log(`    each further ballot, from the two runs: ${fmt(1000 * slope, 3)} ms CPU; fixed part ${fmt(fixed, 1)} s CPU`);
+    log(`    1,000,000 ballots from that: ${fmt((fixed + slope * 1e6) / threads / 60, 1)} min on ${threads} free cores (${fmt((fixed + slope * 1e6) / 3600, 2)} CPU-hours)`);
     log(`    ratios: native / WASM ${fmt(per(nat) / per(wasm), 3)} (CPU per ballot); the ${fmt(N, 0)}-ballot run / the native prefix ${fmt((1000 * full.cpuS / N) / per(nat), 3)} (CPU per ballot: > 1 means it grows with N)`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
