@@ -23,7 +23,7 @@ async function factsOf(source: RecordSource, lines: readonly string[], sha256: s
     manifest: state.manifest,
     result: state.result,
     electionHash: state.electionHash,
-    eligibleVoters: state.credentials.size,
+    eligibleVoters: state.credentials.size - state.replaced.size, // a re-issued credential is the same voter
     recordSha256: sha256,
     events,
     opened: timeOf(lines, 'poll-opened'),

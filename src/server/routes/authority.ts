@@ -46,7 +46,7 @@ export async function authorityRoutes(app: FastifyInstance, opts: { elections: E
   app.post<{ Params: IdParams; Body: CredentialsPayload }>('/api/elections/:id/credentials', { bodyLimit: opts.credentialsBodyLimit, schema: { params: electionParams, querystring: noQuery, body: credentialsBody } }, async (req) => {
     const board = await elections.current(req.params.id);
     const e = await board.submitCredentials(req.body);
-    return { eligible: board.current.credentials!.size, eligibleWeight: board.current.eligibleWeight, seq: e.seq, hash: e.hash };
+    return { eligible: board.current.credentials!.size - board.current.replaced.size, eligibleWeight: board.current.eligibleWeight, seq: e.seq, hash: e.hash };
   });
 
   app.post<{ Params: IdParams; Body: RevocationPayload }>('/api/elections/:id/revoke', { schema: { params: electionParams, querystring: noQuery, body: revokeBody } }, async (req) => {
@@ -63,6 +63,6 @@ export async function authorityRoutes(app: FastifyInstance, opts: { elections: E
   app.post<{ Params: IdParams; Body: CredentialsAddedPayload }>('/api/elections/:id/credentials/add', { schema: { params: electionParams, querystring: noQuery, body: credentialsAddedBody } }, async (req) => {
     const board = await elections.current(req.params.id);
     const e = await board.addCredentials(req.body);
-    return { eligible: board.current.credentials!.size, eligibleWeight: board.current.eligibleWeight, seq: e.seq, hash: e.hash };
+    return { eligible: board.current.credentials!.size - board.current.replaced.size, eligibleWeight: board.current.eligibleWeight, seq: e.seq, hash: e.hash };
   });
 }

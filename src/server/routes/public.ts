@@ -54,7 +54,7 @@ export function electionInfo(board: Board) {
       ready: st.ceremony.ready.has(t.id),
       decrypted: st.decryptionShares.some((s) => s.trustee === t.id),
     })),
-    eligible: st.credentials?.size ?? 0,
+    eligible: (st.credentials?.size ?? 0) - st.replaced.size, // a re-issued credential is the same voter (spec §6.4)
     eligibleWeight: st.eligibleWeight,
     revoked: st.revoked.size,
     ballots: st.ballots,
