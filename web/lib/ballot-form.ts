@@ -7,13 +7,15 @@ import { MOTION_OPTIONS, VERDICTS, type Answer, type Choices, type MotionOption,
 import { byId, focus, h, type Child } from './dom.js';
 import { t, tn } from './i18n.js';
 import { motionLabel, rulesText, verdictLabel } from './questions.js';
+import { freshRankedDraft, rankedDraftFits, rankingProblem, renderRanking, type RankedDraft } from './ranking-input.js'; // ranked
 
 /** What the voter has picked so far, per question id (absent: nothing picked yet). */
 export type Draft =
   | { type: 'choice'; candidate?: string | null }
   | { type: 'approval'; options: string[] }
   | { type: 'verdict'; verdicts: Record<string, Verdict> }
-  | { type: 'motion'; vote?: MotionOption };
+  | { type: 'motion'; vote?: MotionOption }
+  | RankedDraft; // ranked: web/lib/ranking-input.ts
 
 const BLANK = '__blank__';
 
@@ -54,6 +56,7 @@ export function freshDrafts(questions: readonly Question[]): Record<string, Draf
     if (q.type === 'approval') drafts[q.id] = { type: 'approval', options: [] };
     if (q.type === 'verdict') drafts[q.id] = { type: 'verdict', verdicts: {} };
     if (q.type === 'motion') drafts[q.id] = { type: 'motion' };
+    if (q.type === 'ranked') drafts[q.id] = freshRankedDraft(); // ranked
   }
   return drafts;
 }
@@ -71,12 +74,13 @@ export function draftFits(q: Question, d: unknown): d is Draft {
     return typeof v === 'object' && v !== null && Object.entries(v).every(([holder, verdict]) => q.officeHolders.some((x) => x.id === holder) && (VERDICTS as readonly unknown[]).includes(verdict));
   }
   if (q.type === 'motion') return o.vote === undefined || (MOTION_OPTIONS as readonly unknown[]).includes(o.vote);
+  if (q.type === 'ranked') return rankedDraftFits(q, o); // ranked
   return false; // a question kind the booth's drafts do not know is never restored
 }
 
 
 export function firstInput(qid: string): HTMLElement | null {
-  return document.querySelector<HTMLElement>(`#q-${CSS.escape(qid)} input`);
+  return document.querySelector<HTMLElement>(`#q-${CSS.escape(qid)} input, #q-${CSS.escape(qid)} button`); // ranked: a ranked question has buttons only
 }
 
 export function renderQuestion(form: BallotForm, q: Question, index: number, total: number): HTMLElement {
@@ -136,6 +140,9 @@ export function renderQuestion(form: BallotForm, q: Question, index: number, tot
       }))));
       break;
     }
+    case 'ranked': // ranked
+      body.push(renderRanking(q, draft as RankedDraft, qid, () => clearProblem(form, q.id)));
+      break;
   }
   return h('fieldset', { class: `question card${problem ? ' invalid' : ''}`, id: qid, 'aria-describedby': describedBy },
     h('legend', null, h('span', { class: 'qnum' }, t('booth.questionNumber', { n: index + 1, total })), h('h2', { class: 'qtitle' }, q.title)),
@@ -184,6 +191,7 @@ export function findProblems(form: BallotForm, questions: readonly Question[]): 
       if (missing.length > 0) problems[q.id] = t('booth.missingVerdict', { title: q.title, names: missing.join(', ') });
     }
     if (d.type === 'motion' && d.vote === undefined) problems[q.id] = t('booth.missingMotion', { title: q.title });
+    if (d.type === 'ranked' && q.type === 'ranked') { const p = rankingProblem(q, d); if (p) problems[q.id] = p; } // ranked
   }
   return problems;
 }
@@ -197,6 +205,7 @@ export function toChoices(form: BallotForm, questions: readonly Question[]): Cho
     if (d.type === 'choice') a = { type: 'choice', candidate: d.candidate ?? null };
     else if (d.type === 'approval') a = { type: 'approval', options: [...d.options] };
     else if (d.type === 'verdict') a = { type: 'verdict', verdicts: { ...d.verdicts } };
+    else if (d.type === 'ranked') a = { type: 'ranked', ranking: [...d.ranking] }; // ranked
     else a = { type: 'motion', vote: d.vote! };
     choices[q.id] = a;
   }

@@ -4,6 +4,7 @@ import type { Choices, Question } from '../../src/manifest/types.js';
 import { h, type Child } from './dom.js';
 import { t } from './i18n.js';
 import { motionLabel, optionLabel, verdictLabel } from './questions.js';
+import { rankingInWords } from './ranking-input.js'; // ranked
 
 export function choicesList(questions: Question[], choices: Choices): HTMLElement {
   return h('dl', { class: 'choices' }, questions.map((q) => {
@@ -13,7 +14,7 @@ export function choicesList(questions: Question[], choices: Choices): HTMLElemen
     else if (a.type === 'choice') shown = a.candidate === null ? t('booth.blank') : optionLabel(q, a.candidate);
     else if (a.type === 'approval') shown = a.options.length === 0 ? t('booth.noneApproved') : h('ul', null, a.options.map((o) => h('li', null, optionLabel(q, o))));
     else if (a.type === 'verdict') shown = h('ul', null, Object.entries(a.verdicts).map(([holder, v]) => h('li', null, `${optionLabel(q, holder)}: `, h('strong', null, verdictLabel(v)))));
-    else if (a.type === 'ranked') shown = h('ol', null, a.ranking.map((c) => h('li', null, optionLabel(q, c)))); // ranked
+    else if (a.type === 'ranked' && q.type === 'ranked') shown = h('p', { class: 'ranking-words' }, rankingInWords(q, a.ranking)); // ranked: in words, the unranked named
     else if (a.type === 'motion') shown = motionLabel(a.vote);
     else shown = rankingList(q, (a as { ranking?: unknown }).ranking);
     return [h('dt', null, q.title), h('dd', null, shown)];

@@ -1,6 +1,7 @@
 // How questions and their rules are put in words, shared by the booth, the results and the admin pages.
 import type { Fraction, MotionOption, Question, Verdict } from '../../src/manifest/types.js';
 import { t, tn } from './i18n.js';
+import { rankingRules } from './ranking-input.js'; // ranked
 
 export const verdictLabel = (v: Verdict): string => t(`verdict.${v}`);
 export const motionLabel = (v: MotionOption): string => t(`motion.${v}`);
@@ -26,8 +27,8 @@ export function rulesText(q: Question): string {
       return t('rules.verdict', { default: verdictLabel(q.default) });
     case 'motion':
       return t(q.strict ? 'rules.motionStrict' : 'rules.motion', { threshold: fractionText(q.threshold), quorum: fractionText(q.quorum) });
-    case 'ranked': // ranked: the booth's ranking texts come with its ranking UI (a later session)
-      return '';
+    case 'ranked': // ranked: web/lib/ranking-input.ts
+      return rankingRules(q);
   }
 }
 

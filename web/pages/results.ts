@@ -20,6 +20,8 @@ import { resultCsv } from '../../src/result/csv.js';
 import { download, safeName } from '../lib/files.js';
 import { tieBreakLines } from '../../src/result/summary.js';
 import type { Texts } from '../../src/result/texts.js';
+import type { RankedResultPayload } from '../../src/record/events.js'; // ranked
+import { rankedQuestionResult } from '../lib/ranked-rounds.js'; // ranked
 
 interface BrowserCheck {
   status: 'running' | 'done' | 'error';
@@ -28,6 +30,7 @@ interface BrowserCheck {
   ok: boolean;
   ballots: number;
   result: ResultPayload | null;
+  ranked: RankedResultPayload | null; // ranked: the ranked-result event of the record checked here
   failures: { id: string; seq: number | null; message: string }[];
   message: string;
 }
@@ -43,7 +46,7 @@ const state = {
 
 /** Checks the record in a web worker; the page rerenders as it goes. */
 function startBrowserCheck(info: ElectionInfo): void {
-  const check: BrowserCheck = { status: 'running', events: 0, total: info.headSeq + 1, ok: false, ballots: 0, result: null, failures: [], message: '' };
+  const check: BrowserCheck = { status: 'running', events: 0, total: info.headSeq + 1, ok: false, ballots: 0, result: null, ranked: null, failures: [], message: '' };
   state.check = check;
   let worker: Worker;
   try {
@@ -55,7 +58,7 @@ function startBrowserCheck(info: ElectionInfo): void {
   worker.onmessage = (ev: MessageEvent<VerifyMessage>) => {
     const m = ev.data;
     if (m.kind === 'progress') check.events = m.events;
-    else if (m.kind === 'done') { Object.assign(check, { status: 'done', events: m.events, ok: m.ok, ballots: m.ballots, result: m.result, failures: m.failures }); worker.terminate(); }
+    else if (m.kind === 'done') { Object.assign(check, { status: 'done', events: m.events, ok: m.ok, ballots: m.ballots, result: m.result, ranked: m.ranked, failures: m.failures }); worker.terminate(); }
     else { Object.assign(check, { status: 'error', message: m.message }); worker.terminate(); }
     rerender();
   };
@@ -243,10 +246,24 @@ function render(): Child {
     state.result ? verification(state.result) : null,
     r.results.map((qr, i) => {
       const q = manifest!.questions.find((x) => x.id === qr.questionId);
-      return q ? questionResult(q, qr, i) : null;
+      return q && q.type !== 'ranked' ? questionResult(q, qr, i) : null; // ranked: its rounds are shown below, from the checked record
     }),
+    rankedResults(manifest!, checked ? state.check!.ranked : null), // ranked
   ];
 }
+
+// ranked -->
+/** The ranked questions' rounds, from the record this browser checked only (the server's word is not shown). */
+function rankedResults(manifest: { questions: Question[] }, ranked: RankedResultPayload | null): Child {
+  const questions = manifest.questions.filter((q): q is Extract<Question, { type: 'ranked' }> => q.type === 'ranked');
+  if (questions.length === 0) return null;
+  if (!ranked) return h('section', { class: 'card', id: 'ranked-pending' }, h('p', null, t('rounds.afterCheck')));
+  return ranked.questions.map((x, i) => {
+    const q = questions.find((y) => y.id === x.question);
+    return q ? rankedQuestionResult(q, x.result, i) : null;
+  });
+}
+// <-- ranked
 
 startPage({ titleKey: 'results.title', render });
 void load();

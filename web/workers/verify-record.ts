@@ -3,12 +3,13 @@
 // It streams the record from the server twice (the verifier's second pass re-reads the counted
 // ballots and compares each with what the first pass checked), holding no ballot in memory between.
 import { checkRecord, type RecordSource } from '../../src/verify/record-check.js';
-import type { ResultPayload } from '../../src/record/events.js';
+import type { RankedResultPayload, ResultPayload } from '../../src/record/events.js';
+import { rankedResultOf } from '../../src/verify/ranked.js'; // ranked
 
 export interface VerifyRequest { recordUrl: string }
 export type VerifyMessage =
   | { kind: 'progress'; events: number }
-  | { kind: 'done'; ok: boolean; events: number; ballots: number; result: ResultPayload | null; failures: { id: string; seq: number | null; message: string }[]; warnings: string[] }
+  | { kind: 'done'; ok: boolean; events: number; ballots: number; result: ResultPayload | null; ranked: RankedResultPayload | null; failures: { id: string; seq: number | null; message: string }[]; warnings: string[] }
   | { kind: 'error'; message: string };
 
 const post = (m: VerifyMessage) => (self as unknown as { postMessage(m: VerifyMessage): void }).postMessage(m);
@@ -48,7 +49,7 @@ self.onmessage = (ev: MessageEvent<VerifyRequest>) => {
       });
       const counted = [...state.lastBallot.keys()].filter((c) => !state.revoked.has(c)).length;
       const failures = report.checks.flatMap((c) => c.failures.map((f) => ({ id: c.id, seq: f.seq, message: f.message })));
-      post({ kind: 'done', ok: report.ok, events, ballots: counted, result: state.result, failures, warnings: report.warnings.map((w) => w.message) });
+      post({ kind: 'done', ok: report.ok, events, ballots: counted, result: state.result, ranked: rankedResultOf(state), failures, warnings: report.warnings.map((w) => w.message) });
     } catch (err) {
       // Fail closed: a record that cannot be read to its end is not checked.
       post({ kind: 'error', message: (err as Error).message });
