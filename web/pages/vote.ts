@@ -9,7 +9,8 @@ import { auditBallot } from '../../src/ballot/audit.js';
 import { verifyReceipt, type Receipt } from '../../src/board/receipt.js';
 import { CREDENTIAL_PATTERN, credentialKeys, normalizeCredential } from '../../src/credentials/credentials.js';
 import { encodePoint } from '../../src/crypto/group.js';
-import { decodeSelections, encodeChoices, selectionGroups } from '../../src/manifest/layout.js';
+import { decodeSelections, encodeChoices, encodeRankings, selectionGroups } from '../../src/manifest/layout.js';
+import { rankedSlots } from '../../src/ballot/ranked.js'; // ranked
 import type { Choices, Question } from '../../src/manifest/types.js';
 import type { VoterKeys } from '../../src/ballot/encrypt.js';
 import { checkElectionForVoter, type CheckedElection } from '../../src/verify/voter-check.js';
@@ -613,9 +614,11 @@ async function encrypt(): Promise<void> {
   await nextPaint();
   try {
     const checked = state.checked!;
-    const vectors = encodeChoices(checked.manifest, toChoices());
+    const choices = toChoices();
+    const vectors = encodeChoices(checked.manifest, choices);
+    const ranked = { slots: rankedSlots(checked.manifest), rankings: encodeRankings(checked.manifest, choices) }; // ranked: the CLI's own encoding (spec §8.7)
     const started = performance.now();
-    const ballot = encryptBallot(checked.electionHash, checked.jointKey, selectionGroups(checked.manifest), vectors, state.keys!);
+    const ballot = encryptBallot(checked.electionHash, checked.jointKey, selectionGroups(checked.manifest), vectors, state.keys!, ranked);
     state.encrypted = { ...ballot, ms: Math.round(performance.now() - started) };
     state.busy = false;
     go('encrypted');
