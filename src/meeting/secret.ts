@@ -43,9 +43,10 @@ export function secretManifest(st: MeetingState, m: Pick<MotionState, 'id' | 'ti
   };
 }
 
-/** The credential list the chair must sign: the registrations in the order registered, each with the member's weight. */
+/** The credential list the chair must sign: the registrations, each with the member's weight, sorted by
+ *  key as every credential list is (§6.1; the order then says nothing about who registered when). */
 export function registeredList(st: MeetingState, m: MotionState): { key: string; weight: number }[] {
-  return [...m.credentials].map(([member, key]) => ({ key, weight: memberOf(st.body, member)!.weight }));
+  return [...m.credentials].map(([member, key]) => ({ key, weight: memberOf(st.body, member)!.weight })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
 /** Why a signed credential list is not the registrations, or null when it is exactly them. */
@@ -54,7 +55,7 @@ export function listProblem(st: MeetingState, m: MotionState, list: Pick<Credent
   if (canonicalJson(list.credentials) === canonicalJson(want)) return null;
   const registered = new Set(want.map((c) => c.key));
   const extra = list.credentials.filter((c) => !registered.has(c.key)).length;
-  return `the list holds ${list.credentials.length} credentials, ${want.length} were registered${extra ? ` (${extra} not registered)` : ''}; it must be exactly the registrations, in order, with the members' weights`;
+  return `the list holds ${list.credentials.length} credentials, ${want.length} were registered${extra ? ` (${extra} not registered)` : ''}; it must be exactly the registrations with the members' weights, sorted by key`;
 }
 
 /** The for/against/abstain counts of a secret motion's election result. */

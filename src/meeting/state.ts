@@ -207,9 +207,11 @@ export function checkMeetingEvent(st: MeetingState, type: string, payload: unkno
   const t = type as MeetingEventType;
   // A missing signature is the signature check's to report ("unsigned"), not a malformed event.
   const signed = FIELDS[t].includes('signature');
+  // A secret vote's result also names its election (§19 M7).
+  const fields = t === 'motion-result' && st.resultDue !== null && st.motions.get(st.resultDue)!.mode === 'secret' ? [...FIELDS[t], 'election'] : FIELDS[t];
   const present = isObj(payload) ? Object.keys(payload).filter((k) => !(signed && k === 'signature')).sort().join(',') : null;
-  if (!isObj(payload) || present !== FIELDS[t].filter((k) => !(signed && k === 'signature')).sort().join(','))
-    return problem('malformed', 'meeting.format', `${t} is exactly {${FIELDS[t].join(', ')}}`);
+  if (!isObj(payload) || present !== fields.filter((k) => !(signed && k === 'signature')).sort().join(','))
+    return problem('malformed', 'meeting.format', `${t} is exactly {${fields.join(', ')}}`);
   const p = payload;
   if (st.resultDue !== null && t !== 'motion-result') return problem('wrong-phase', 'meeting.order', `the result of ${st.resultDue} must come right after its vote closed`);
   if (t === 'motion-result') return checkResult(st, p);
@@ -349,7 +351,6 @@ function checkResult(st: MeetingState, p: Obj): MeetingProblem | null {
   if (st.resultDue === null || p.motion !== st.resultDue) return problem('wrong-phase', 'meeting.order', 'a motion result comes only right after its vote closed');
   const m = st.motions.get(st.resultDue)!;
   if (m.mode === 'secret') return checkSecretResult(st, m, p);
-  if (Object.hasOwn(p, 'election')) return problem('malformed', 'meeting.format', 'a named vote\'s result names no election');
   const expected = computeResult(st, m);
   if (canonicalJson(p) !== canonicalJson(expected)) {
     const what = canonicalJson(p.counts) !== canonicalJson(expected.counts) ? `counts ${canonicalJson(p.counts)}, the votes give ${canonicalJson(expected.counts)}`

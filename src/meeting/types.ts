@@ -139,7 +139,7 @@ export type MeetingEventType = keyof MeetingPayloadByType;
 export const MEETING_EVENT_TYPES = [
   'meeting', 'meeting-opened', 'member-present', 'member-left', 'proxy-granted', 'proxy-revoked', 'motion-put',
   'vote-opened', 'named-vote', 'vote-closed', 'motion-result', 'meeting-closed',
-  'agenda-item', 'item-opened', 'speaker-requested', 'speaker-withdrawn', 'floor-given', 'amendment-put', 'amendment-withdrawn',
+  'agenda-item', 'item-opened', 'speaker-requested', 'speaker-withdrawn', 'floor-given', 'amendment-put', 'amendment-withdrawn', 'credential-registered',
 ] as const satisfies readonly MeetingEventType[];
 /** Events a person signs (everything but the genesis and the board's motion-result). */
 export type SignedMeetingEventType = Exclude<MeetingEventType, 'meeting' | 'motion-result'>;
