@@ -144,6 +144,13 @@ test('booth: a ranking tapped on a 390 px touch phone; an empty ranking is refus
   assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'the booth fits 390 px');
   await screenshot(page, 'ranked-ballot-phone');
   assert.deepEqual(await seriousA11yViolations(page), []);
+  // A reload keeps the unfinished ranking sealed in this tab: it opens again with the credential.
+  await page.reload();
+  await page.waitForSelector('#credential');
+  await page.fill('#credential', el.credentials[1]!.credential);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#draft-restored');
+  assert.deepEqual(await page.$$eval('.ranked-list > li .rank-name', (xs) => xs.map((x) => x.textContent)), ['Lindqvist', 'Amara Okafor'], 'the ranking is restored after the reload');
   await page.tap('#q-chair-b');
   await page.tap('button[type=submit]');
   await page.waitForSelector('#encrypt');

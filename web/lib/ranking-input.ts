@@ -56,6 +56,8 @@ export function renderRanking(q: RankedQuestion, d: RankedDraft, qid: string, on
     const old = document.getElementById(boxId);
     const fresh = draw();
     old?.replaceWith(fresh);
+    // Buttons fire no 'change': say one, so the booth seals the unfinished ranking as it does a radio's pick.
+    fresh.dispatchEvent(new Event('change', { bubbles: true }));
     // The live region stays outside the redrawn part: a region inserted afresh is not announced.
     const status = document.getElementById(live);
     if (status) status.textContent = said();
