@@ -13,7 +13,7 @@ import { currentSession, logout } from '../lib/account-api.js'; // accounts
 import { adminCall, copiedManifest, copyId, manageCard, manifestText } from '../lib/election-manage.js'; // organisers' actions
 import { registerCard, type RegisterStatus } from '../lib/voter-register.js'; // voter sign-in register
 import { isServerAuthorityElection, loadServerAuthority, serverAuthorityCard, serverAuthorityChoice, serverAuthorityDraft, serverAuthorityManifest } from '../lib/server-authority-admin.js'; // server authority
-import { availableLanguages, languageName, t, tn } from '../lib/i18n.js';
+import { availableLanguages, currentLanguage, languageName, t, tn } from '../lib/i18n.js';
 import { errorBox, infoBox, okBox, rerender, runAction, sayStatus, startPage, testElectionNotice } from '../lib/page.js';
 import { phaseBadge } from '../lib/phase.js';
 import { verdictLabel } from '../lib/questions.js';
@@ -74,7 +74,14 @@ const newQuestion = (type: QType): DraftQuestion => ({
   type, title: '', items: '', allowBlank: false, absoluteMajority: false, min: '0', max: '1', winners: '1',
   verdictDefault: 'no-consequences', quorumNum: '1', quorumDen: '2', threshold: 'simple', thresholdNum: '1', thresholdDen: '2', strict: true,
 });
-const newDraft = (): Draft => ({ id: '', title: '', description: '', languages: availableLanguages(), questions: [newQuestion('choice')], trustees: [1, 2, 3].map(newTrustee), authorityName: '', authorityKey: '', threshold: '2', opens: '', closes: '', timeZone: readerZone(), earlyClose: false });
+/** The election's languages, the organiser's own first: the first is the one mails and pages fall back to. */
+const organiserLanguageFirst = (): string[] => {
+  const all = availableLanguages();
+  const mine = currentLanguage();
+  return all.includes(mine) ? [mine, ...all.filter((l) => l !== mine)] : all;
+};
+
+const newDraft = (): Draft => ({ id: '', title: '', description: '', languages: organiserLanguageFirst(), questions: [newQuestion('choice')], trustees: [1, 2, 3].map(newTrustee), authorityName: '', authorityKey: '', threshold: '2', opens: '', closes: '', timeZone: readerZone(), earlyClose: false });
 function newTrustee(n: number): DraftTrustee { return { id: `t${n}`, name: '', key: '' }; }
 
 /** An id from a label: ASCII letters and digits; `fallback` when nothing is left (e.g. Cyrillic) or it is taken. */

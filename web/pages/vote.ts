@@ -41,6 +41,8 @@ const state = {
   checked: null as CheckedElection | null,
   /** The record lines that were checked (the prefix up to poll-opened), to compare with the full record later. */
   checkedLines: [] as string[],
+  /** Whether state.checked is of the whole record (a credential added after the opening, spec §6.4). */
+  checkedWhole: false,
   failure: '',
   /** Why the record was refused (screen 'refused'), and whether it could not be fetched at all. */
   refusal: '',
@@ -166,7 +168,7 @@ async function load(): Promise<void> {
     state.screen = 'sign-in';
   } else if (pendingCredential) {
     takeKeptReceipts();
-    state.screen = useCredential(pendingCredential) ? stepAfterCredential() : 'credential';
+    state.screen = (await useListedCredential(pendingCredential)) ? stepAfterCredential() : 'credential';
   } else {
     state.screen = resumedScreen();
   }
@@ -303,6 +305,25 @@ function useCredential(text: string): boolean {
   return true;
 }
 
+/**
+ * useCredential, and for a credential not in the record up to the opening, the whole record: a
+ * credential re-issued or added after the poll opened is only there (spec §6.4). It is checked with the
+ * same verifier and must be of the same election; rarely needed (one such voter), so not on every load.
+ */
+async function useListedCredential(text: string): Promise<boolean> {
+  if (useCredential(text)) return true;
+  if (state.checkedWhole || state.credentialError !== t('booth.credentialNotListed')) return false;
+  try {
+    const whole = await checkElectionForVoter(await api.recordLines(state.electionId, ''));
+    if (whole.electionHash !== state.checked!.electionHash || serverMismatch(state.info!, whole) !== '') return false;
+    state.checked = whole;
+    state.checkedWhole = true;
+  } catch {
+    return false; // fail closed: the credential stays "not on the list"
+  }
+  return useCredential(text);
+}
+
 /** A returning voter is told when this credential last voted (the board's public record says so too). */
 async function lookUpPreviousBallot(key: string): Promise<void> {
   try {
@@ -365,9 +386,11 @@ async function voterSignedIn(): Promise<boolean> {
 /** After sign-in: the credential step (or the ballot, when the credential came in the link). */
 function afterSignIn(): void {
   signIn.error = '';
-  if (pendingCredential && !state.keys && useCredential(pendingCredential)) go(stepAfterCredential());
-  else go('credential', 'credential');
-  announce(t('booth.signedIn', { voter: signIn.voter ?? '' }));
+  void (async () => {
+    if (pendingCredential && !state.keys && (await useListedCredential(pendingCredential))) go(stepAfterCredential());
+    else go('credential', 'credential');
+    announce(t('booth.signedIn', { voter: signIn.voter ?? '' }));
+  })();
 }
 
 async function askForLink(e: Event): Promise<void> {
@@ -519,10 +542,10 @@ function countedButton(from: Screen): HTMLElement {
 }
 
 function renderCredential(): Child {
-  const onSubmit = (e: Event) => {
+  const onSubmit = async (e: Event) => {
     e.preventDefault();
     const input = byId<HTMLInputElement>('credential');
-    if (useCredential(input.value)) {
+    if (await useListedCredential(input.value)) {
       state.credentialDraft = '';
       go(stepAfterCredential());
     } else {
