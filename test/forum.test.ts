@@ -203,11 +203,27 @@ for (const factory of STORES) {
       const again = await call(base, 'POST', `/api/bodies/${bodyId}/forum/digest`, { token: adminToken, json: {} });
       assert.deepEqual([again.body.mails, smtp.received.length], [0, 1]);
 
-      // Another body's forum knows nothing of this one's posts; a body without the rule has no forum.
-      const other = makeBody([1], {}, 'other');
+      // A request body over the server's limit is refused before anything is read into the forum.
+      const huge = await send('proposals', sign('m1', 'proposal', { title: 'Huge', text: 'x'.repeat(10), attachments: [{ name: 'a.bin', type: 'application/octet-stream', data: Buffer.alloc(800_000).toString('base64') }] }));
+      assert.equal(huge.status, 413, huge.text);
+      assert.equal(typeof huge.body.message, 'string');
+
+      // Another body's forum knows nothing of this one's posts, and its members cannot act on them;
+      // a body without the rule has no forum.
+      const other = makeBody([1], { forum: { endorsements: 1, attachmentBytes: 0 } }, 'other');
       assert.equal((await call(base, 'POST', '/api/bodies', { token: adminToken, json: other.body })).status, 200);
-      const none = await call(base, 'GET', '/api/bodies/other/forum/proposals');
+      const foreign = await call(base, 'GET', `/api/bodies/other/forum/proposals/${pid}`);
+      assert.deepEqual([foreign.status, foreign.body.error], [404, 'unknown-post']);
+      const otherEndorse = signForumPayload('other', 'endorse', { proposal: pid, by: 'm1', nonce: nonce() }, other.people.get('m1')!.keys.secret);
+      const crossed = await call(base, 'POST', `/api/bodies/other/forum/proposals/${pid}/endorse`, { json: otherEndorse });
+      assert.deepEqual([crossed.status, crossed.body.error], [404, 'unknown-post']);
+      const replayedElsewhere = await send(`proposals/${pid}/endorse`, otherEndorse); // other's m1 is not this body's m1
+      assert.deepEqual([replayedElsewhere.status, replayedElsewhere.body.error], [422, 'bad-signature']);
+      const plain = makeBody([1], {}, 'plain');
+      assert.equal((await call(base, 'POST', '/api/bodies', { token: adminToken, json: plain.body })).status, 200);
+      const none = await call(base, 'GET', '/api/bodies/plain/forum/proposals');
       assert.deepEqual([none.status, none.body.error], [409, 'no-forum']);
+      assert.deepEqual((await get(`proposals/${pid}`)).endorsements, ['m1', 'm2', 'm3']);
     });
   });
 }
