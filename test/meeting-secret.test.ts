@@ -200,8 +200,11 @@ for (const factory of STORES) {
           assert.equal(cli.code, 0, cli.stdout + cli.stderr);
         } finally { rmSync(dir, { recursive: true, force: true }); }
 
-        // Without the election's record, the secret vote cannot be checked: the meeting does not verify.
+        // Without the election's record, the secret vote cannot be checked: the meeting does not verify;
+        // nor with a record that is not one (a failure, never a crash).
         assert.deepEqual(failing(await checkMeetingRecord(meetingLines)), ['meeting.secret']);
+        const garbled = await checkMeetingRecord(meetingLines, { elections: records(['{"seq":0', ...electionLines.slice(1)]) });
+        assert.deepEqual(failing(garbled), ['meeting.secret']);
 
         // A motion-result whose counts differ from the election's (same outcome, re-chained by the board).
         const events = meetingLines.map((l) => JSON.parse(l) as MeetingEvent);

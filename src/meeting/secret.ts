@@ -70,6 +70,11 @@ export type ElectionRecords = (electionId: string) => Promise<string[] | null>;
 
 /** meeting.secret for one decided secret motion: the problems found (empty when it holds). */
 export async function checkSecretElection(st: MeetingState, m: MotionState, records: ElectionRecords | undefined): Promise<string[]> {
+  // A record that cannot even be read fails the check; it never stops the verifier.
+  try { return await checkElection(st, m, records); } catch (e) { return [`the record of election ${secretElectionIdOf(st.meeting.id, m.id)} cannot be read: ${(e as Error).message}`]; }
+}
+
+async function checkElection(st: MeetingState, m: MotionState, records: ElectionRecords | undefined): Promise<string[]> {
   const id = secretElectionIdOf(st.meeting.id, m.id);
   const tied = m.result?.election;
   if (!m.result || !tied) return [`the result of ${m.id} names no election`];
