@@ -1,5 +1,5 @@
 // docs/api.md stays true and complete: the real app is built with every optional part switched on
-// (accounts, voter sign-in, server mail and authority, meetings, built pages) and every route it serves
+// (accounts, voter sign-in, server mail and authority, meetings, forum, built pages) and every route it serves
 // must be documented there, and every route documented there must be served. The convention (stated at
 // the top of docs/api.md): a route is documented by a heading or table row holding `METHOD /path` in
 // backticks, with the path exactly as registered (`:id` parameters, `/*` for the static files).
@@ -11,6 +11,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { SqliteStore } from '../src/board/sqlite-store.js';
 import { SqliteMeetingStore } from '../src/meeting/store.js';
+import { SqliteForumStore } from '../src/forum/store.js';
 import { buildApp } from '../src/server/app.js';
 import { SqliteAccountStore } from '../src/server/accounts/sqlite-store.js';
 import { MIN_SCRYPT_N } from '../src/server/accounts/passwords.js';
@@ -47,6 +48,7 @@ test('docs/api.md documents every route the server serves, and no route it does 
   const voters = new SqliteVoterAuthStore(file);
   const mail = new SqliteServerMailStore(file);
   const meetings = new SqliteMeetingStore(file);
+  const forum = new SqliteForumStore(file);
   const publicUrl = 'http://127.0.0.1:8080';
   try {
     // No mail is sent here: a null transport is the server without VECHE_SMTP_URL, with every route still served.
@@ -55,13 +57,13 @@ test('docs/api.md documents every route the server serves, and no route it does 
       accounts: { store: accounts, publicUrl, scryptN: MIN_SCRYPT_N, oidc: null },
       voterAuth: { store: voters, publicUrl, mailer: null },
       serverMail: { store: mail, transport: null, publicUrl, log: () => {} },
-      meetingStore: meetings,
+      meetingStore: meetings, forumStore: forum, forumDigestIntervalMs: 0,
     });
     await app.close();
     const served = new Set(routes.map((r) => `${r.method} ${r.url}`));
     if (process.env.VECHE_PRINT_ROUTES) process.stdout.write([...served].sort().join('\n') + '\n');
     // The collector is live: the routes of each optional part are among them.
-    for (const r of ['GET /api/elections', 'GET /api/session', 'PUT /api/elections/:id/voter-register', 'GET /api/elections/:id/server-authority/voters', 'POST /api/bodies', 'GET /vote/:id', 'GET /*']) {
+    for (const r of ['GET /api/elections', 'GET /api/session', 'PUT /api/elections/:id/voter-register', 'GET /api/elections/:id/server-authority/voters', 'POST /api/bodies', 'GET /api/bodies/:id/forum/proposals', 'GET /vote/:id', 'GET /*']) {
       assert.ok(served.has(r), `the app does not serve ${r}: an optional part is not switched on here`);
     }
     const documented = documentedRoutes(readFileSync(DOC, 'utf8'));
@@ -70,7 +72,7 @@ test('docs/api.md documents every route the server serves, and no route it does 
     assert.deepEqual({ undocumented, unserved }, { undocumented: [], unserved: [] },
       `docs/api.md is out of step with the server:\n  served but not documented:\n    ${undocumented.join('\n    ')}\n  documented but not served:\n    ${unserved.join('\n    ')}`);
   } finally {
-    await meetings.close(); await mail.close(); await voters.close(); await accounts.close(); await board.close();
+    await forum.close(); await meetings.close(); await mail.close(); await voters.close(); await accounts.close(); await board.close();
     rmSync(dir, { recursive: true, force: true });
   }
 });
