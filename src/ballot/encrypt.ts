@@ -18,6 +18,10 @@ export interface BallotSecrets {
   selections: number[][];
   /** The encryption randomness per group and option (base64url scalars): revealed only for an audit. */
   randomness: string[][];
+  /** ranked (spec §8.7): per ranked question, the ranking (candidate indices) and each ciphertext's
+   *  randomness; present exactly when the ballot has ranked answers, so that an audit covers them too. */
+  rankings?: number[][];
+  rankedRandomness?: string[][];
 }
 
 export interface EncryptedBallot {
@@ -83,7 +87,8 @@ export function encryptBallot(electionHash: string, publicKey: Point, groups: Se
   const rankedJson = slots.length > 0 ? rows.map((r) => r.respond(c)) : undefined; // ranked
   const signature = signCommitted(TAG_SIGNATURE, signatureContext(electionHash), voter.secret, voter.publicKey, contentMessage(electionHash, voter.key, answers, rankedJson));
   const ballot: BallotJson = { election: electionHash, credential: voter.key, answers, signature: pack([signature.R], [], [signature.z]), ...(rankedJson ? { ranked: rankedJson } : {}) };
-  return { ballot, trackingCode: trackingCode(ballot), secrets: { selections: selections.map((v) => [...v]), randomness: made.map((m) => m.rs.map(encodeScalar)) } };
+  const rankedSecrets = slots.length > 0 ? { rankings: ranked!.rankings.map((r) => [...r]), rankedRandomness: rows.map((r) => r.randomness.map(encodeScalar)) } : {}; // ranked
+  return { ballot, trackingCode: trackingCode(ballot), secrets: { selections: selections.map((v) => [...v]), randomness: made.map((m) => m.rs.map(encodeScalar)), ...rankedSecrets } };
 }
 
 function concat(parts: Uint8Array[]): Uint8Array {

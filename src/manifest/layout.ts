@@ -241,8 +241,12 @@ export function encodeChoices(manifest: Manifest, choices: Choices): number[][] 
  * Inverse of encodeChoices, for tests and for showing a voter (or an auditor) what a ballot says.
  * Throws ChoicesError when the vectors do not fit the manifest's groups.
  */
-export function decodeSelections(manifest: Manifest, vectors: readonly (readonly number[])[]): Choices {
+export function decodeSelections(manifest: Manifest, vectors: readonly (readonly number[])[], rankings?: readonly (readonly number[])[]): Choices {
   const groups = selectionGroups(manifest);
+  // ranked: the revealed rankings (candidate indices), one per ranked question, when given (an audit)
+  const rankedCount = manifest.questions.filter((q) => q.type === 'ranked').length;
+  if (rankings !== undefined && rankings.length !== rankedCount) throw new ChoicesError([`expected ${rankedCount} rankings, got ${rankings.length}`]);
+  let r = 0;
   if (!Array.isArray(vectors) || vectors.length !== groups.length)
     throw new ChoicesError([`expected ${groups.length} selection vectors, got ${Array.isArray(vectors) ? vectors.length : show(vectors)}`]);
   const errors: string[] = [];
@@ -282,6 +286,15 @@ export function decodeSelections(manifest: Manifest, vectors: readonly (readonly
       case 'motion':
         out[q.id] = { type: 'motion', vote: picked[i++]![0] as MotionOption };
         break;
+      case 'ranked': { // ranked
+        if (rankings === undefined) break;
+        const idx = rankings[r++]!;
+        if (!idx.every((c) => Number.isInteger(c) && c >= 0 && c < q.candidates.length) || new Set(idx).size !== idx.length) {
+          throw new ChoicesError([`question "${q.id}": the ranking does not name each of its candidates at most once`]);
+        }
+        out[q.id] = { type: 'ranked', ranking: idx.map((c) => q.candidates[c]!.id) };
+        break;
+      }
     }
   }
   return out;

@@ -682,11 +682,11 @@ function audit(): void {
   let choices: Choices | null = null;
   try {
     ok = auditBallot(enc.ballot, checked.jointKey, enc.secrets);
-    choices = decodeSelections(checked.manifest, enc.secrets.selections);
+    choices = decodeSelections(checked.manifest, enc.secrets.selections, enc.secrets.rankings ?? []);
   } catch {
     ok = false;
   }
-  const data = JSON.stringify({ election: checked.electionHash, publicKey: encodePoint(checked.jointKey), trackingCode: enc.trackingCode, ballot: enc.ballot, selections: enc.secrets.selections, randomness: enc.secrets.randomness }, null, 2);
+  const data = JSON.stringify({ election: checked.electionHash, publicKey: encodePoint(checked.jointKey), trackingCode: enc.trackingCode, ballot: enc.ballot, selections: enc.secrets.selections, randomness: enc.secrets.randomness, ...(enc.secrets.rankings ? { rankings: enc.secrets.rankings, rankedRandomness: enc.secrets.rankedRandomness } : {}) }, null, 2);
   // The audited ballot is spent: its randomness is now known, so it must never be cast.
   state.audit = { ok, choices, trackingCode: enc.trackingCode, data };
   state.encrypted = null;
