@@ -10,6 +10,7 @@ import { ensureAdminToken } from './auth.js';
 import { createDemoElection, type DemoElection } from './demo.js';
 import { SqliteMeetingStore, type MeetingStore } from '../meeting/store.js';
 import { PostgresMeetingStore } from '../meeting/postgres-store.js';
+import { openForumStore } from '../forum/open.js';
 import { openAccountStore } from './accounts/open.js';
 import { oidcFromEnv } from './accounts/oidc.js';
 import type { OidcSettings } from './accounts/store.js';
@@ -83,6 +84,7 @@ export async function runServer(opts: RunOptions, print: (line: string) => void 
   const meetings: MeetingStore = opts.databaseUrl ? await PostgresMeetingStore.connect(opts.databaseUrl) : new SqliteMeetingStore(join(opts.dataDir, 'veche.sqlite'));
   const voterStore = await openVoterAuthStore(opts.databaseUrl, opts.dataDir); // voter sign-in (spec §6.3)
   const mailStore = await openServerMailStore(opts.databaseUrl, opts.dataDir); // server mail and server authority (spec §6.5)
+  const forum = await openForumStore(opts.databaseUrl, opts.dataDir); // bodies' forums (spec §21)
   try {
     const admin = await ensureAdminToken(store, opts.dataDir, opts.adminToken);
     const serverMail = serverMailSettings(mailStore, process.env, opts.publicUrl); // VECHE_SMTP_URL, VECHE_MAIL_FROM, VECHE_MAIL_RATE
@@ -92,6 +94,7 @@ export async function runServer(opts: RunOptions, print: (line: string) => void 
       meetingStore: meetings,
       voterAuth: voterAuthSettings(voterStore, process.env, opts.publicUrl, opts.oidc ?? null), // voter sign-in: VECHE_SMTP_URL, VECHE_MAIL_FROM
       serverMail, // server mail
+      forumStore: forum, // forums
     });
     const demo = opts.demo && (await store.elections()).length === 0 ? await createDemoElection(elections, opts.dataDir) : null;
     await app.listen({ port: opts.port, host: opts.host });
@@ -128,7 +131,7 @@ export async function runServer(opts: RunOptions, print: (line: string) => void 
     let closing: Promise<void> | null = null;
     return {
       app, store, url: base, adminToken: admin.token, demo,
-      close: () => (closing ??= app.close().then(() => Promise.all([store.close(), accounts.close(), meetings.close(), voterStore.close(), mailStore.close()])).then(() => { serverMail.transport?.close?.(); })),
+      close: () => (closing ??= app.close().then(() => Promise.all([store.close(), accounts.close(), meetings.close(), voterStore.close(), mailStore.close(), forum.close()])).then(() => { serverMail.transport?.close?.(); })),
     };
   } catch (e) {
     await store.close().catch(() => undefined);
@@ -136,6 +139,7 @@ export async function runServer(opts: RunOptions, print: (line: string) => void 
     await meetings.close().catch(() => undefined);
     await voterStore.close().catch(() => undefined); // voter sign-in
     await mailStore.close().catch(() => undefined); // server mail
+    await forum.close().catch(() => undefined); // forums
     throw e;
   }
 }
