@@ -198,6 +198,21 @@ for (const factory of STORES) {
           writeFileSync(join(dir, 'election.jsonl'), electionLines.join('\n') + '\n');
           const cli = await veche(['verify', join(dir, 'election.jsonl'), '--final']);
           assert.equal(cli.code, 0, cli.stdout + cli.stderr);
+          // `veche verify` on the meeting's record reads the election's beside it (or from --elections DIR).
+          writeFileSync(join(dir, 'agm.jsonl'), meetingLines.join('\n') + '\n');
+          const alone = await veche(['verify', join(dir, 'agm.jsonl'), '--final']);
+          assert.equal(alone.code, 1, 'without agm-budget.jsonl the secret vote cannot be checked');
+          assert.match(alone.stdout, /FAIL\] meeting\.secret/);
+          const other = mkdtempSync(join(tmpdir(), 'veche-secret-elections-'));
+          try {
+            writeFileSync(join(other, 'agm-budget.jsonl'), electionLines.join('\n') + '\n');
+            const withDir = await veche(['verify', join(dir, 'agm.jsonl'), '--final', '--elections', other]);
+            assert.equal(withDir.code, 0, withDir.stdout + withDir.stderr);
+            assert.match(withDir.stdout, /VERIFIED: every check holds/);
+          } finally { rmSync(other, { recursive: true, force: true }); }
+          writeFileSync(join(dir, 'agm-budget.jsonl'), electionLines.join('\n') + '\n');
+          const beside = await veche(['verify', join(dir, 'agm.jsonl'), '--final']);
+          assert.equal(beside.code, 0, beside.stdout + beside.stderr);
         } finally { rmSync(dir, { recursive: true, force: true }); }
 
         // Without the election's record, the secret vote cannot be checked: the meeting does not verify;

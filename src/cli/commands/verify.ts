@@ -1,5 +1,6 @@
 // `veche verify RECORD`: the independent check, from the record alone.
 import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileSource, verifyRecord, type RecordSource } from '../../verify/verifier.js';
 import { followSource } from '../../verify/follow.js';
 import { standing } from '../../verify/standing.js';
@@ -19,6 +20,9 @@ decryption share and its proof, the counts and the outcomes. Prints each check, 
 stands ("poll open, 1,204 ballots, every check so far holds") and the result it recomputed.
 Any prefix of a record can be checked: exits 0 if every check so far holds, 1 if any fails.
   --final          also require a published result (exit 1 without one)
+  --elections DIR  a meeting's record: where the records of its secret votes' elections are, as
+                   DIR/<election id>.jsonl (default: the meeting record's own folder); each is
+                   verified in full and must be the one the meeting's result names (spec §19 M7)
   --follow URL     follow a live board: URL is its record (http://HOST/api/elections/ID/record);
                    each new event is checked as it arrives, with a line per event; a dropped
                    connection is retried; ends (and recounts) when the result is published
@@ -41,7 +45,7 @@ Any prefix of a record can be checked: exits 0 if every check so far holds, 1 if
 `;
 
 export async function verifyCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, { json: { type: 'boolean' }, receipts: { type: 'string' }, final: { type: 'boolean' }, follow: { type: 'string' }, queue: { type: 'string' }, 'job-ballots': { type: 'string' }, 'job-timeout': { type: 'string' } }, true);
+  const { values, positionals } = parse(argv, { json: { type: 'boolean' }, receipts: { type: 'string' }, final: { type: 'boolean' }, follow: { type: 'string' }, queue: { type: 'string' }, 'job-ballots': { type: 'string' }, 'job-timeout': { type: 'string' }, elections: { type: 'string' } }, true);
   if (values.help) { process.stdout.write(VERIFY_HELP); return 0; }
   if (values.follow !== undefined) {
     if (positionals.length > 0 || values.receipts !== undefined || values.queue !== undefined) throw new UsageError('--follow takes a URL instead of a record file, and no --receipts or --queue');
@@ -54,8 +58,9 @@ export async function verifyCommand(argv: string[]): Promise<number> {
   // A meeting's record (spec §19) has its own checks: its first event says which kind of record it is.
   if (firstEventType(path) === 'meeting') {
     if (values.receipts !== undefined || values.queue !== undefined) throw new UsageError('--receipts and --queue are for election records; this is a meeting record');
-    return verifyMeeting(path, final, values.json === true);
+    return verifyMeeting(path, final, values.json === true, (values.elections as string | undefined) ?? dirname(path));
   }
+  if (values.elections !== undefined) throw new UsageError('--elections is for a meeting record; this is an election record');
   let receipts: ReceiptsReport | null = null;
   if (values.receipts !== undefined) {
     let text: string;
@@ -155,8 +160,15 @@ function firstEventType(path: string): string | null {
 }
 
 /** `veche verify` on a meeting's record: every check of spec §19 M8. */
-async function verifyMeeting(path: string, final: boolean, json: boolean): Promise<number> {
-  const { report, state, events } = await checkMeetingRecord(fileSource(path)());
+async function verifyMeeting(path: string, final: boolean, json: boolean, electionsDir: string): Promise<number> {
+  // A secret vote's election record, read from the folder; a missing one fails meeting.secret.
+  const elections = async (id: string): Promise<string[] | null> => {
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(id) || id.includes('..')) return null;
+    const file = join(electionsDir, `${id}.jsonl`);
+    if (!existsSync(file)) return null;
+    return readFileSync(file, 'utf8').split('\n').filter((l) => l !== '');
+  };
+  const { report, state, events } = await checkMeetingRecord(fileSource(path)(), { elections });
   const holds = final ? report.ok : report.holdsSoFar;
   if (json) {
     console.log(JSON.stringify({ ok: holds, final: report.ok, events, checks: report.checks }, null, 2));
