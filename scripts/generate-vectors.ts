@@ -164,6 +164,7 @@ function hashVectors() {
     { tag: 'server/voter-link', value: 'a voter sign-in link secret' },
     { tag: 'server/voter-session', value: 'a voter session secret' },
     { tag: 'meeting/signature', value: { context: { meeting: ELECTION, signer: 'm1' }, statement: { X: enc(G) }, message: { type: 'member-present', payload: { member: 'm1', by: 'm1' } }, commitment: enc(G) } },
+    { tag: 'forum/signature', value: { context: { body: 'board', signer: 'm1' }, statement: { X: enc(G) }, message: { action: 'endorse', payload: { post: 'p1', by: 'm1', nonce: 'n1' } }, commitment: enc(G) } },
     { tag: 'event', value: 'the same value under two tags hashes differently' },
     { tag: 'credential', value: 'the same value under two tags hashes differently' },
   ];
