@@ -3,7 +3,8 @@
 // and every revocation with its signing key, named in the manifest. The board and the verifier accept
 // a list or a revocation only with that signature, so neither the admin nor the board operator can
 // add a voter or cancel one.
-import { decodePublicKey } from '../crypto/group.js';
+import { backend, isIdentityBytes } from '../crypto/backend.js';
+import { EncodingError, fromBase64Url } from '../crypto/encoding.js';
 import { checkPayloadSignature, newSigningKey, signPayload, signingSecret, type SigningKeyPair } from '../record/signature.js';
 import type { Manifest } from '../manifest/types.js';
 import { MAX_CREDENTIAL_WEIGHT, MAX_REASON_LENGTH, MAX_TOTAL_WEIGHT, type CredentialEntry, type CredentialsPayload, type RevocationPayload } from '../record/events.js';
@@ -30,6 +31,14 @@ export function signRevocation(election: string, key: string, reason: string, si
   return signPayload(election, AUTHORITY, 'credential-revoked', { key, reason: reason.slice(0, MAX_REASON_LENGTH) }, signingSecret(signing));
 }
 
+
+/** A listed key: canonical base64url of a canonical ristretto255 encoding, not the identity (what
+ *  decodePublicKey accepts), checked on the group backend in use: a list may hold a million keys. */
+function checkCredentialKey(text: unknown, what: string): void {
+  const bytes = fromBase64Url(text, 32, what);
+  if (!backend().isValid(bytes)) throw new EncodingError(`${what}: not a valid ristretto255 encoding`);
+  if (isIdentityBytes(bytes)) throw new EncodingError(`${what}: identity element is not a valid key`);
+}
 /** Why the list is refused (shape, order, weights, total, signature), or null. One check for board and verifier. */
 export function checkCredentialList(election: string, manifest: Manifest, payload: unknown): { check: 'credentials.list' | 'credentials.signature'; message: string } | null {
   const p = payload as CredentialsPayload;
@@ -37,7 +46,7 @@ export function checkCredentialList(election: string, manifest: Manifest, payloa
   if (!Array.isArray(p.credentials) || p.credentials.length === 0) return { check: 'credentials.list', message: 'expected a non-empty list' };
   let total = 0;
   for (const [i, c] of p.credentials.entries()) {
-    try { decodePublicKey(c?.key, `credentials[${i}].key`); } catch (e) { return { check: 'credentials.list', message: (e as Error).message }; }
+    try { checkCredentialKey(c?.key, `credentials[${i}].key`); } catch (e) { return { check: 'credentials.list', message: (e as Error).message }; }
     if (Object.keys(c).length !== 2 || !Number.isSafeInteger(c.weight) || c.weight < 1 || c.weight > MAX_CREDENTIAL_WEIGHT) return { check: 'credentials.list', message: `credentials[${i}].weight: a whole number from 1 to ${MAX_CREDENTIAL_WEIGHT}` };
     if (i > 0 && !(p.credentials[i - 1]!.key < c.key)) return { check: 'credentials.list', message: 'keys must be sorted and distinct' };
     total += c.weight;
