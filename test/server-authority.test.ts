@@ -107,6 +107,9 @@ test('manifest: credentialAuthority.operatedBy is "server" or absent; anything e
   for (const bad of ['admin', true, null, 'Server']) {
     assert.throws(() => validateManifest({ ...m, credentialAuthority: { ...m.credentialAuthority, operatedBy: bad } }), (e: unknown) => e instanceof ManifestError && e.errors.some((x) => /^credentialAuthority\.operatedBy: expected "server"/.test(x)));
   }
+  // The server's sign-in of voters would bind them to credentials the same server made and mailed: refused.
+  assert.throws(() => validateManifest({ ...server, voterAuthentication: { method: 'email-link' } }), (e: unknown) => e instanceof ManifestError && e.errors.some((x) => /^voterAuthentication: not with credentialAuthority\.operatedBy "server"/.test(x)));
+  assert.ok(validateManifest({ ...m, voterAuthentication: { method: 'email-link' } }).voterAuthentication);
 });
 
 for (const f of factories) {

@@ -402,6 +402,10 @@ class Checker {
     const translations = Object.hasOwn(o, 'translations') && languages !== undefined && questions !== undefined ? this.translations(o, languages, questions) : undefined;
     const voterAuthentication = Object.hasOwn(o, 'voterAuthentication') ? this.voterAuthentication(o.voterAuthentication) : undefined; // voterAuthentication
     const tieBreak = Object.hasOwn(o, 'tieBreak') ? this.tieBreak(o.tieBreak) : undefined; // tieBreak
+    // Where the server makes and mails the credentials (§6.5), its sign-in (§6.3) would bind each voter to a
+    // credential the same operator made and mailed to the same address: no protection, so refused.
+    if (voterAuthentication !== undefined && credentialAuthority?.operatedBy === 'server')
+      this.err('voterAuthentication', 'not with credentialAuthority.operatedBy "server": the server already mails each voter their credential, so signing voters in adds no protection (spec §6.5)');
     let earlyClose: boolean | undefined;
     if (Object.hasOwn(o, 'earlyClose')) {
       if (typeof o.earlyClose !== 'boolean') this.err('earlyClose', `expected true or false, got ${describe(o.earlyClose)}`);
