@@ -23,6 +23,8 @@ describe('admin page: edit, copy, archive, delete, the voter register', { skip: 
   const info = (id: string) => ok(srv.url, 'GET', `/api/elections/${id}`);
   const listed = async () => ((await ok(srv.url, 'GET', '/api/elections')) as { id: string }[]).map((e) => e.id);
   async function openElection(id: string): Promise<void> {
+    // A whole load, not a change of the fragment alone (which would keep the card of the page before).
+    await page.goto('about:blank');
     await page.goto(`${srv.url}/admin/#e/${id}`);
     await page.waitForSelector('#manage');
   }
