@@ -123,6 +123,8 @@ for (const f of factories) {
       if (skip()) return t.skip('PostgreSQL is not available here');
       const path = `/api/elections/${id}/voter-register`;
       assert.equal((await call(server.base, 'PUT', path, { json: { csv: REGISTER } })).status, 401);
+      // A stranger is refused before the body is read: a malformed body gets 401 too, not 400.
+      assert.equal((await call(server.base, 'PUT', path, { raw: '{"csv": ' })).status, 401);
       const withCredential = `voter-0,voter0@example.org,${el.voters[0]!.credential}\n`;
       const bad = await call(server.base, 'PUT', path, { token: server.adminToken, json: { csv: withCredential } });
       assert.equal(bad.status, 400);

@@ -40,8 +40,8 @@ export async function voterAuthRoutes(app: FastifyInstance, opts: { elections: E
     return board;
   };
 
-  app.put<{ Params: IdParams; Body: { csv: string } }>('/api/elections/:id/voter-register', { bodyLimit: REGISTER_BODY_LIMIT, schema: { params: electionParams, querystring: noQuery, body: registerBody } }, async (req) => {
-    await requireElectionAdmin(req);
+  // The caller is checked on the request's arrival, before a body of up to REGISTER_BODY_LIMIT is read.
+  app.put<{ Params: IdParams; Body: { csv: string } }>('/api/elections/:id/voter-register', { bodyLimit: REGISTER_BODY_LIMIT, schema: { params: electionParams, querystring: noQuery, body: registerBody }, onRequest: async (req) => requireElectionAdmin(req as FastifyRequest<{ Params: IdParams }>) }, async (req) => {
     await signInBoard(req.params.id);
     let entries;
     try { entries = parseRegister(req.body.csv); } catch (e) {
