@@ -364,6 +364,16 @@ for (const f of factories) {
       const c = await call(base, 'POST', '/api/elections', { ...admin(), json: claimed });
       assert.equal(c.status, 400, c.text);
       assert.equal((await call(base, 'GET', `/api/elections/sa-claim-${f.name}`)).status, 404);
+      // The same claim in an edit of the draft (PUT …/manifest) is refused too, and the draft stays as it was;
+      // an edit that leaves the key out gets one the server made.
+      const draft = await ok(base, 'GET', `/api/elections/${id}`);
+      const edit = await call(base, 'PUT', `/api/elections/${id}/manifest`, { ...admin(), json: { ...serverManifest(id), credentialAuthority: { name: 'x', operatedBy: 'server', signingKey: own.credentialAuthority.signingKey } } });
+      assert.equal(edit.status, 400, edit.text);
+      assert.equal((await ok(base, 'GET', `/api/elections/${id}`)).electionHash, draft.electionHash);
+      await ok(base, 'PUT', `/api/elections/${id}/manifest`, { ...admin(), json: { ...serverManifest(id), title: 'Council, edited' } });
+      const edited = await ok(base, 'GET', `/api/elections/${id}`);
+      assert.notEqual(edited.electionHash, draft.electionHash);
+      assert.notEqual(await stores!.mail.authoritySecret(edited.manifest.credentialAuthority.signingKey), null, 'the edited draft names a key the server holds');
       // Without the admin token nothing happens.
       assert.equal((await call(base, 'PUT', `/api/elections/${id}/server-authority/voters`, { json: { csv: REGISTER } })).status, 401);
       assert.equal((await call(base, 'PUT', `/api/elections/${id}/mail-settings`, { json: { reminders: [], trustees: {} } })).status, 401);

@@ -39,7 +39,8 @@ export async function replaceDraft(elections: Elections, id: string, input: unkn
   const board = await elections.current(id);
   const tooLate = () => new HttpError(409, 'not-a-draft', 'the key ceremony has started: the manifest can no longer change (copy the election into a new draft instead)');
   if (board.current.headSeq > 0) throw tooLate();
-  const manifest = validateManifest(input);
+  // Through the same step as a creation: in server-authority mode the key is the server's (spec §6.5).
+  const manifest = validateManifest(await elections.prepareManifest(input));
   if (manifest.id !== id) throw new HttpError(400, 'id-mismatch', `the manifest's id is "${manifest.id}", the election's "${id}": an edit keeps the id (copy the election for another one)`);
   const [genesis] = await elections.store.events(id, { limit: 1 });
   // One transaction that refuses if a trustee's commitment came in meanwhile.
