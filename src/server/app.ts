@@ -134,7 +134,7 @@ export async function buildApp(store: BoardStore, settings: ServerSettings = {})
   }
 
   const voterAuth = settings.voterAuth ? new VoterAuth(settings.voterAuth) : null; // voter sign-in
-  await app.register(publicRoutes, { elections, voterAuth });
+  await app.register(publicRoutes, { elections, voterAuth, publicUrl: settings.accounts?.publicUrl ?? null });
   const access = settings.accounts ? new Access(store, settings.accounts) : null; // accounts
   if (access) await app.register(accountRoutes, { elections, access }); // accounts
   if (voterAuth) await app.register(voterAuthRoutes, { elections, voterAuth, access }); // voter sign-in

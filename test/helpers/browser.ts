@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
-import { runServer, type RunningServer } from '../../src/server/run.js';
+import { runServer, type RunningServer, type RunOptions } from '../../src/server/run.js';
 
 /** The project's root, from this file's place in dist/test/helpers/. */
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -59,10 +59,10 @@ export interface VecheServer {
 }
 
 /** The real server as `npm start` runs it (demo election included), on 127.0.0.1:0 with a fresh data directory. */
-export async function startVeche(): Promise<VecheServer> {
+export async function startVeche(extra: Partial<RunOptions> = {}): Promise<VecheServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'veche-web-'));
   const printed: string[] = [];
-  const server = await runServer({ port: 0, host: '127.0.0.1', dataDir, rateLimit: 0, demo: true, webDir: WEB_DIR }, (line) => printed.push(line));
+  const server = await runServer({ port: 0, host: '127.0.0.1', dataDir, rateLimit: 0, demo: true, webDir: WEB_DIR, ...extra }, (line) => printed.push(line));
   if (!server.adminToken) throw new Error(`the server gave no admin token:\n${printed.join('\n')}`);
   return {
     url: server.url, adminToken: server.adminToken, dataDir, server,

@@ -63,6 +63,17 @@ async function request<T>(method: string, path: string, body?: unknown, token?: 
 const enc = encodeURIComponent;
 const el = (id: string) => `/api/elections/${enc(id)}`;
 
+let publicBase = location.origin;
+/** The server's public address (VECHE_PUBLIC_URL), else this page's origin: the base of the links a page hands out. */
+export const linkBase = (): string => publicBase;
+/** Asks the server once for its public address; a page calls it before it shows a link. */
+export async function loadLinkBase(): Promise<void> {
+  try {
+    const r = await request<{ publicUrl: string | null }>('GET', '/api/server');
+    if (typeof r.publicUrl === 'string' && /^https?:\/\/[^/\s]+$/.test(r.publicUrl.replace(/\/$/, ''))) publicBase = r.publicUrl.replace(/\/$/, '');
+  } catch { /* an older server: this page's origin */ }
+}
+
 export const api = {
   elections: () => request<ElectionSummary[]>('GET', '/api/elections'),
   election: (id: string) => request<ElectionInfo>('GET', el(id)),

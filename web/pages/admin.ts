@@ -6,7 +6,7 @@
 import { ManifestError, parseManifestJson, validateManifest } from '../../src/manifest/validate.js';
 import { VERDICTS, type Manifest, type Question, type Verdict } from '../../src/manifest/types.js';
 import { decodePublicKey } from '../../src/crypto/group.js';
-import { api, ApiError, errorText, type ElectionInfo, type ElectionSummary } from '../lib/api.js';
+import { api, ApiError, errorText, linkBase, loadLinkBase, type ElectionInfo, type ElectionSummary } from '../lib/api.js';
 import { announce, byId, focus, h, type Child } from '../lib/dom.js';
 import { postJson } from '../lib/trustee-store.js';
 import { currentSession, logout } from '../lib/account-api.js'; // accounts
@@ -575,7 +575,7 @@ function renderDraft(): Child {
         h('div', { class: 'row' },
           textField(`tr${i}-name`, t('admin.trusteeName'), x.name, (v) => { x.name = v; }, { required: true }),
           textField(`tr${i}-id`, t('admin.trusteeId'), x.id, (v) => { x.id = v; }, {}, t('admin.trusteeIdHint'))),
-        textField(`tr${i}-key`, t('admin.trusteeKey'), x.key, (v) => { x.key = v; }, { wide: true, required: true, mono: true }, t('admin.trusteeKeyHint', { url: `${location.origin}/trustee/${d.id.trim() || '…'}/${x.id || '…'}` })),
+        textField(`tr${i}-key`, t('admin.trusteeKey'), x.key, (v) => { x.key = v; }, { wide: true, required: true, mono: true }, t('admin.trusteeKeyHint', { url: `${linkBase()}/trustee/${d.id.trim() || '…'}/${x.id || '…'}` })),
         d.trustees.length > 1 ? h('div', { class: 'actions' }, h('button', { type: 'button', class: 'small danger', id: `tr${i}-remove`, onClick: () => {
           d.trustees.splice(i, 1);
           rerender();
@@ -603,7 +603,7 @@ function renderDraft(): Child {
       h('p', null, t('admin.authorityHelp')),
       serverAuthorityChoice(rerender), // server authority
       textField('e-authority-name', t('admin.authorityName'), d.authorityName, (v) => { d.authorityName = v; }),
-      serverAuthorityDraft.chosen ? null : textField('e-authority-key', t('admin.authorityKey'), d.authorityKey, (v) => { d.authorityKey = v; }, { wide: true, required: true, mono: true }, t('admin.authorityKeyHint', { url: `${location.origin}/authority/${d.id.trim() || '…'}` }))),
+      serverAuthorityDraft.chosen ? null : textField('e-authority-key', t('admin.authorityKey'), d.authorityKey, (v) => { d.authorityKey = v; }, { wide: true, required: true, mono: true }, t('admin.authorityKeyHint', { url: `${linkBase()}/authority/${d.id.trim() || '…'}` }))),
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', id: 'create', disabled: state.busy }, t('admin.create'))),
     h('section', { class: 'card', id: 'manifest-editor' },
       h('h2', null, state.editing ? t('manage.editorHeading', { id: state.editing }) : t('admin.fromManifest')), // organisers' actions
@@ -644,7 +644,7 @@ function renderElection(bar: HTMLElement, message: HTMLElement): Child {
         h('dt', null, t('board.electionHash')), h('dd', { class: 'mono' }, info.electionHash),
         h('dt', null, t('admin.voters')), h('dd', { id: 'eligible' }, info.eligible ? tn('admin.votersCount', info.eligible, { weight: info.eligibleWeight }) : t('admin.noVoters')),
         h('dt', null, t('board.ballots')), h('dd', { id: 'ballot-count' }, String(info.ballots))),
-      h('p', null, h('a', { href: `/board/${id}` }, t('nav.board')), ' · ', h('a', { href: `/results/${id}` }, t('nav.results')), ' · ', h('span', null, t('admin.boothLink'), ' ', h('code', null, `${location.origin}/vote/${id}`)))),
+      h('p', null, h('a', { href: `/board/${id}` }, t('nav.board')), ' · ', h('a', { href: `/results/${id}` }, t('nav.results')), ' · ', h('span', null, t('admin.boothLink'), ' ', h('code', null, `${linkBase()}/vote/${id}`)))),
     h('section', { class: 'card', 'aria-labelledby': 'trustees-heading' },
       h('h2', { id: 'trustees-heading' }, t('admin.trustees')),
       h('p', null, ceremonyDone ? t('admin.ceremonyDone') : tn('admin.ceremonyPending', info.trustees.length, { threshold: info.manifest.threshold })),
@@ -661,7 +661,7 @@ function renderElection(bar: HTMLElement, message: HTMLElement): Child {
              const inputId = `trustee-link-${x.id}`;
              return h('li', null, h('div', { class: 'field' },
                h('label', { for: inputId }, t('admin.linkFor', { name: x.name })),
-               h('div', { class: 'row' }, h('input', { id: inputId, type: 'text', readonly: true, class: 'mono wide trustee-link', value: `${location.origin}/trustee/${id}/${encodeURIComponent(x.id)}#token=${tokens[x.id]}` }), copyButton(inputId, t('admin.copy'), x.name))));
+               h('div', { class: 'row' }, h('input', { id: inputId, type: 'text', readonly: true, class: 'mono wide trustee-link', value: `${linkBase()}/trustee/${id}/${encodeURIComponent(x.id)}#token=${tokens[x.id]}` }), copyButton(inputId, t('admin.copy'), x.name))));
            }))]
         : null),
     isServerAuthorityElection(info.manifest) ? null : renderAuthority(info), // server authority: no authority of its own to hand a link to
@@ -731,7 +731,7 @@ function renderAuthority(info: ElectionInfo): Child {
       ? h('div', { class: 'field' },
           h('label', { for: 'authority-link' }, t('admin.authorityLink')),
           h('p', { class: 'hint', id: 'authority-link-hint' }, t('admin.authorityLinkHelp')),
-          h('div', { class: 'row' }, h('input', { id: 'authority-link', type: 'text', readonly: true, class: 'mono wide', 'aria-describedby': 'authority-link-hint', value: `${location.origin}/authority/${id}#token=${token}` }), copyButton('authority-link', t('admin.copy'), t('admin.authority'))))
+          h('div', { class: 'row' }, h('input', { id: 'authority-link', type: 'text', readonly: true, class: 'mono wide', 'aria-describedby': 'authority-link-hint', value: `${linkBase()}/authority/${id}#token=${token}` }), copyButton('authority-link', t('admin.copy'), t('admin.authority'))))
       : null,
     canAct ? h('div', { class: 'actions' }, h('button', { type: 'button', class: 'small', id: 'new-authority-link', disabled: state.busy, onClick: () => void newAuthorityLink() }, t('admin.newAuthorityLink'))) : null);
 }
@@ -744,6 +744,7 @@ window.addEventListener('hashchange', () => {
 });
 
 startPage({ titleKey: 'admin.title', render });
+void loadLinkBase().then(() => rerender()); // the links handed to trustees and the authority: the server's public address
 if (state.token) void load();
 else void loadSession(); // accounts
 // Trustees and voters act in their own time: the status follows without a reload.

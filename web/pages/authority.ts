@@ -15,7 +15,7 @@ import { MAX_REASON_LENGTH, type CredentialEntry } from '../../src/record/events
 import { checkRecord, linesSource } from '../../src/verify/record-check.js';
 import type { VerifierState } from '../../src/verify/state.js';
 import { weightExposure, type WeightExposure } from '../../src/verify/weights.js';
-import { api, ApiError, errorText, type ElectionInfo } from '../lib/api.js';
+import { api, ApiError, errorText, linkBase, loadLinkBase, type ElectionInfo } from '../lib/api.js';
 import { announce, byId, h, nextPaint, type Child } from '../lib/dom.js';
 import { download, parseCsv, safeName, toCsv } from '../lib/files.js';
 import { t, tn } from '../lib/i18n.js';
@@ -238,7 +238,7 @@ const generateCredentials = () => act(async () => {
   return tn('authority.generated', voters.length);
 });
 
-const voteLink = (credential: string) => `${location.origin}/vote/${encodeURIComponent(electionId)}#credential=${credential}`;
+const voteLink = (credential: string) => `${linkBase()}/vote/${encodeURIComponent(electionId)}#credential=${credential}`;
 const privateFileName = () => `veche-credentials-${safeName(electionId)}-PRIVATE.csv`;
 
 function downloadCredentials(): void {
@@ -548,5 +548,5 @@ function render(): Child {
 }
 
 startPage({ titleKey: 'authority.title', render });
-void load();
+void loadLinkBase().then(() => load()); // the voters' links are built on the server's public address
 window.setInterval(() => { if (!state.busy && document.visibilityState === 'visible') void load(true); }, 5000);

@@ -78,8 +78,12 @@ async function* recordLines(elections: Elections, id: string, types: EventType[]
   }
 }
 
-export async function publicRoutes(app: FastifyInstance, opts: { elections: Elections; voterAuth?: VoterAuth | null }): Promise<void> {
+export async function publicRoutes(app: FastifyInstance, opts: { elections: Elections; voterAuth?: VoterAuth | null; publicUrl?: string | null }): Promise<void> {
   const { elections } = opts;
+
+  // The server's address as voters and trustees reach it (VECHE_PUBLIC_URL): the pages build the links
+  // they hand out from it, not from the address the admin's browser happens to use.
+  app.get('/api/server', { schema: { querystring: noQuery } }, async () => ({ publicUrl: opts.publicUrl ?? null }));
 
   // Who holds this token: lets a page check a token once when it is entered.
   app.get('/api/auth', { schema: { querystring: noQuery } }, async (req) => {
