@@ -201,6 +201,9 @@ describe('Chromium: the admin page runs an election whose server makes and mails
     const p = await ru.newPage();
     watchPage(p, problems);
     await p.goto(`${server.url}/admin/#e/${id}`);
+    // The Russian texts arrive after the page is drawn, and the page is drawn again then: fill the
+    // token once they are in use, or the new form would not hold it.
+    await p.waitForFunction(() => document.documentElement.lang === 'ru');
     await p.fill('#admin-token', server.adminToken!);
     await p.click('#sign-in');
     await p.waitForSelector('#sa-counts');
