@@ -56,6 +56,15 @@ describe('a meeting in Chromium: agenda, speakers, amendments, proxies, quorum, 
     assert.fail(`#${id} cannot be reached with the Tab key`);
   }
   const text = async (p: Page, selector: string) => (await p.innerText(selector)).replace(/\s+/g, ' ').trim();
+  /** A page draws what the server pushes when it arrives: wait (time-bound) until its text matches. */
+  const untilText = async (p: Page, selector: string, re: RegExp) => {
+    let last = '';
+    for (const end = Date.now() + 30_000; Date.now() < end; await new Promise((r) => setTimeout(r, 50))) {
+      last = (await p.locator(selector).count()) ? await text(p, selector) : '';
+      if (re.test(last)) return;
+    }
+    assert.match(last, re);
+  };
   const view = () => ok(srv.url, 'GET', '/api/meetings/agm');
   // Time-bound, not count-bound: the suite runs beside other Chromium tests on 2 cores.
   const untilView = async (f: (v: any) => boolean) => { for (const end = Date.now() + 60_000; Date.now() < end;) { if (f(await view())) return; await new Promise((r) => setTimeout(r, 50)); } assert.fail(`the meeting did not reach the expected state; the pages say:\n${(await Promise.all([...pages].map(async ([n, p]) => `${n}: ${(await p.innerText('main')).slice(0, 300)}`))).join('\n')}\n${problems.join('\n')}`); };
@@ -148,7 +157,7 @@ describe('a meeting in Chromium: agenda, speakers, amendments, proxies, quorum, 
     await page('m2').click('#speak-against');
     await page('sec').click('#floor-m3');
     await page('projector').waitForFunction(() => document.querySelector('.speaker-now')?.textContent?.includes('Chen Keys'));
-    assert.match(await text(page('m2'), '#speaking'), /Chen Keys has the floor \(for\)/);
+    await untilText(page('m2'), '#speaking', /Chen Keys has the floor \(for\)/);
     await page('sec').click('#floor-m2');
     await page('projector').waitForFunction(() => document.querySelector('.speaker-now')?.textContent?.includes('Boris Phone'));
   });
@@ -182,18 +191,18 @@ describe('a meeting in Chromium: agenda, speakers, amendments, proxies, quorum, 
     await amend('No date', '3', '', 'motion-1-a2');
     // Only the first amendment may be voted first; the chair sees the motion as it would read.
     assert.equal(await sec.locator('#open-vote-motion-1-a2').count(), 0);
-    assert.match(await text(sec, '#vote-text-motion-1'), /The fee is 12\. The fee is due in May\./);
+    await untilText(sec, '#vote-text-motion-1', /The fee is 12\. The fee is due in May\./);
     const timings: number[] = [];
 
     // Amendment 1: the chair against, Boris (3) for himself and Dana in one action, Chen by keyboard: adopted 5-1.
     await openVote('motion-1-a1');
     await page('m2').waitForSelector('#vote-m4-for');
-    assert.match(await text(page('m2'), '#vote-heading'), /amendment Fee 12 to Budget 2027/);
+    await untilText(page('m2'), '#vote-heading', /amendment Fee 12 to Budget 2027/);
     await vote('m1', { m1: 'against' });
     await vote('m2', { m2: 'for', m4: 'for' });
     await vote('m3', { m3: 'for' }, true);
     timings.push(await closeAndTime('motion-1-a1'));
-    assert.match(await text(page('projector'), '#pj-results'), /PASSED — 5 for, 1 against, 0 abstaining/);
+    await untilText(page('projector'), '#pj-results', /PASSED — 5 for, 1 against, 0 abstaining/);
 
     // Amendment 2: Boris against with his weight, Dana's vote (which he holds) for: rejected 1-5.
     await openVote('motion-1-a2');
@@ -201,10 +210,10 @@ describe('a meeting in Chromium: agenda, speakers, amendments, proxies, quorum, 
     await vote('m3', { m3: 'against' }, true);
     await vote('m1', { m1: 'against' });
     timings.push(await closeAndTime('motion-1-a2'));
-    assert.match(await text(page('projector'), '#pj-results'), /REJECTED — 1 for, 5 against/);
+    await untilText(page('projector'), '#pj-results', /REJECTED — 1 for, 5 against/);
 
     // The motion as amended: paragraph 2 changed, paragraph 3 kept.
-    assert.match(await text(page('sec'), '#amended-motion-1'), /^That the board adopts the budget\. The fee is 12\. The fee is due in May\.$/);
+    await untilText(page('sec'), '#amended-motion-1', /^That the board adopts the budget\. The fee is 12\. The fee is due in May\.$/);
     await openVote('motion-1');
     await page('m3').waitForSelector('#voted-text');
     assert.equal(await page('m3').evaluate(() => Array.from(document.querySelectorAll('#voted-text p')).map((p) => p.textContent).join('|')), 'That the board adopts the budget.|The fee is 12.|The fee is due in May.');
@@ -229,7 +238,7 @@ describe('a meeting in Chromium: agenda, speakers, amendments, proxies, quorum, 
     await phone.click('#cast');
     await phone.waitForSelector('#cast-done');
     timings.push(await closeAndTime('motion-1'));
-    assert.match(await text(page('projector'), '#pj-results'), /PASSED — 4 for, 2 against/);
+    await untilText(page('projector'), '#pj-results', /PASSED — 4 for, 2 against/);
     for (const ms of timings) assert.ok(ms < 5000, `result on the projector ${ms} ms after the close`);
     console.log(`meeting-browser: close → result on the projector: ${timings.join(', ')} ms`);
     await screenshot(page('projector'), 'meeting-projector');
@@ -249,7 +258,7 @@ describe('a meeting in Chromium: agenda, speakers, amendments, proxies, quorum, 
     // Ana alone: 1 of 5 (Dana's proxy is not in force without Boris).
     await sec.waitForSelector('#no-quorum-motion-2');
     assert.equal(await sec.isDisabled('#open-vote-motion-2'), true);
-    assert.match(await text(page('projector'), '#quorum'), /1 of 5 members present or represented · no quorum/);
+    await untilText(page('projector'), '#quorum', /1 of 5 members present or represented · no quorum/);
     const v = await view();
     const signed = signMeetingPayload(meetingHash, 'vote-opened', { motion: 'motion-2', text: 'That the meeting adjourns.', present: v.roll.present, proxies: v.roll.proxies, seconds: 0, by: 'm1' }, keys.get('m1')!.secret);
     const refused = await call(srv.url, 'POST', '/api/meetings/agm/motions/motion-2/open', { json: signed });
