@@ -18,6 +18,7 @@ import { errorBox, infoBox, okBox, rerender, runAction, sayStatus, startPage, te
 import { phaseBadge } from '../lib/phase.js';
 import { verdictLabel } from '../lib/questions.js';
 import { readerZone, wallTimeToInstant } from '../../src/manifest/zoned-time.js';
+import { RANKED_METHODS, rankedFieldWords, serverManifestErrors, type RankedMethod } from '../lib/admin-ranked.js'; // ranked
 
 const TOKEN_KEY = 'veche-admin-token';
 const linksKey = (id: string) => `veche-admin-trustee-tokens:${id}`;
@@ -34,7 +35,9 @@ function session(key: string, value?: string | null): string | null {
 
 // ---- the draft election -----------------------------------------------------------------------------
 
-type QType = Exclude<Question['type'], 'ranked'>; // ranked: the admin form's ranked question is a later session
+type QType = Question['type'];
+/** The kinds of question the form offers, in the order of its menus. */
+const QTYPES: QType[] = ['choice', 'approval', 'verdict', 'motion', 'ranked']; // ranked
 interface DraftQuestion {
   type: QType;
   title: string;
@@ -51,6 +54,11 @@ interface DraftQuestion {
   thresholdNum: string;
   thresholdDen: string;
   strict: boolean;
+  // ranked (issue 12) -->
+  seats: string;
+  method: RankedMethod;
+  mustRankAll: boolean;
+  // <-- ranked
 }
 interface DraftTrustee { id: string; name: string; key: string }
 interface Draft {
@@ -73,6 +81,7 @@ interface Draft {
 const newQuestion = (type: QType): DraftQuestion => ({
   type, title: '', items: '', allowBlank: false, absoluteMajority: false, min: '0', max: '1', winners: '1',
   verdictDefault: 'no-consequences', quorumNum: '1', quorumDen: '2', threshold: 'simple', thresholdNum: '1', thresholdDen: '2', strict: true,
+  seats: '1', method: 'meek-stv', mustRankAll: false, // ranked
 });
 /** The election's languages, the organiser's own first: the first is the one mails and pages fall back to. */
 const organiserLanguageFirst = (): string[] => {
@@ -118,6 +127,8 @@ function toManifest(d: Draft): Manifest {
         const threshold = q.threshold === 'simple' ? { num: 1, den: 2, strict: true } : q.threshold === 'two-thirds' ? { num: 2, den: 3, strict: false } : { num: int(q.thresholdNum), den: int(q.thresholdDen), strict: q.strict };
         return { type: 'motion', id, title: q.title.trim(), quorum: { num: int(q.quorumNum), den: int(q.quorumDen) }, threshold: { num: threshold.num, den: threshold.den }, strict: threshold.strict };
       }
+      case 'ranked': // ranked
+        return { type: 'ranked', id, title: q.title.trim(), candidates: options(q.items, 'c'), seats: int(q.seats), method: q.method, mustRankAll: q.mustRankAll };
     }
   });
   const trustees = d.trustees.map((x) => ({ id: x.id.trim(), name: x.name.trim(), signingKey: x.key.trim() }));
@@ -299,6 +310,7 @@ function inFormWords(error: string): string {
     const item = /^(candidates|options|officeHolders)(?:\[(\d+)\])?\.?/.exec(rest);
     if (item) { parts.push(item[2] === undefined ? t(item[1] === 'candidates' ? 'admin.candidates' : 'admin.options') : t('admin.errItem', { n: Number(item[2]) + 1 })); rest = ''; }
     else if (rest === 'title') { parts.push(t('admin.questionTitle')); rest = ''; }
+    else if (rankedFieldWords(rest)) { parts.push(rankedFieldWords(rest)!); rest = ''; } // ranked: seats, method, mustRankAll
   } else if ((q = /^trustees\[(\d+)\]\.?/.exec(rest))) {
     parts.push(t('admin.errTrustee', { n: Number(q[1]) + 1 }));
     rest = rest.slice(q[0].length);
@@ -351,9 +363,13 @@ async function createElection(fromJson = false): Promise<void> {
   await act(async () => {
     // accounts: a signed-in admin creates the election in their organisation.
     if (state.account && !state.org) throw new Error(t('members.noOrganisation'));
-    const created = state.account
-      ? await postJson<{ id: string; trusteeTokens: Record<string, string>; authorityToken: string }>(`/api/organisations/${encodeURIComponent(state.org)}/elections`, manifest, '')
-      : await api.createElection(state.token, manifest);
+    const created = await (state.account
+      ? postJson<{ id: string; trusteeTokens: Record<string, string>; authorityToken: string }>(`/api/organisations/${encodeURIComponent(state.org)}/elections`, manifest, '')
+      : api.createElection(state.token, manifest)).catch((e: unknown) => {
+      // ranked: the server's manifest check is the authority; its refusal is said in the form's words.
+      const refused = serverManifestErrors(e);
+      throw refused ? new Error(`${t('admin.serverRefused')} ${refused.map(inFormWords).join(' · ')}`) : e;
+    });
     session(linksKey(created.id), JSON.stringify(created.trusteeTokens));
     session(authorityKey(created.id), created.authorityToken);
     state.draft = newDraft();
@@ -489,9 +505,9 @@ function selectField<T extends string>(id: string, label: string, value: T, choi
 
 function renderQuestionDraft(q: DraftQuestion, i: number): HTMLElement {
   const p = `q${i}`;
-  const itemsLabel = q.type === 'choice' ? t('admin.candidates') : q.type === 'approval' ? t('admin.options') : t('admin.officeHolders');
+  const itemsLabel = q.type === 'choice' || q.type === 'ranked' ? t('admin.candidates') : q.type === 'approval' ? t('admin.options') : t('admin.officeHolders');
   const fields: Child[] = [
-    selectField(`${p}-type`, t('admin.questionType'), q.type, (['choice', 'approval', 'verdict', 'motion'] as QType[]).map((x) => [x, t(`qtype.${x}`)]), (v) => { q.type = v; }, true),
+    selectField(`${p}-type`, t('admin.questionType'), q.type, QTYPES.map((x) => [x, t(`qtype.${x}`)]), (v) => { q.type = v; }, true),
     textField(`${p}-title`, t('admin.questionTitle'), q.title, (v) => { q.title = v; }, { wide: true, required: true }),
   ];
   if (q.type !== 'motion') fields.push(textField(`${p}-items`, itemsLabel, q.items, (v) => { q.items = v; }, { multiline: true, rows: 4 }, t('admin.onePerLine')));
@@ -521,6 +537,7 @@ function renderQuestionDraft(q: DraftQuestion, i: number): HTMLElement {
       checkField(`${p}-strict`, t('admin.strict'), q.strict, (v) => { q.strict = v; }));
     }
   }
+  if (q.type === 'ranked') fields.push(rankedFields(q, p)); // ranked
   return h('fieldset', { class: 'card question-draft', id: `${p}` },
     h('legend', null, h('h3', null, t('admin.questionN', { n: i + 1, type: t(`qtype.${q.type}`) }))),
     fields,
@@ -533,6 +550,34 @@ function renderQuestionDraft(q: DraftQuestion, i: number): HTMLElement {
         } }, t('admin.removeQuestion', { n: i + 1 })))
       : null);
 }
+
+// ranked (issue 12) -->
+/**
+ * A ranked question's own fields: seats, the counting method, whether voters must rank every candidate,
+ * and, in words, what the manifest does not leave to the organiser: ties go by the record's public seed
+ * (fixed with the election key before the poll opens, spec §20.5) and the trustees are the mixers
+ * (threshold-many shuffles, spec §20.2).
+ */
+function rankedFields(q: DraftQuestion, p: string): Child {
+  const irv = q.method === 'irv';
+  return [
+    h('div', { class: 'row' },
+      selectField(`${p}-method`, t('admin.rankedMethod'), q.method, RANKED_METHODS.map((m) => [m, t(`admin.rankedMethod.${m}`)]), (v) => {
+        q.method = v;
+        if (v === 'irv') q.seats = '1'; // IRV elects one: the seats field follows rather than being refused later
+      }, true),
+      textField(`${p}-seats`, t('admin.seats'), q.seats, (v) => { q.seats = v; }, { type: 'number', min: 1 }, t(irv ? 'admin.seatsHintIrv' : 'admin.seatsHint'))),
+    h('fieldset', { class: 'subgroup' }, h('legend', null, t('admin.rankAllLegend')),
+      h('div', { class: 'options' }, ([[false, 'admin.rankMayStop'], [true, 'admin.rankAll']] as const).map(([all, key]) => {
+        const id = `${p}-rank-${all ? 'all' : 'stop'}`;
+        return h('div', { class: 'field check' },
+          h('input', { type: 'radio', id, name: `${p}-rank`, checked: q.mustRankAll === all, onChange: () => { q.mustRankAll = all; } }),
+          h('label', { for: id }, t(key)));
+      }))),
+    h('p', { class: 'hint', id: `${p}-ranked-rules` }, t('admin.rankedTieBreak'), ' ', t('admin.rankedMixers')),
+  ];
+}
+// <-- ranked
 
 function renderDraft(): Child {
   const d = state.draft;
@@ -559,7 +604,7 @@ function renderDraft(): Child {
       h('h2', null, t('admin.questions')),
       d.questions.map(renderQuestionDraft),
       h('div', { class: 'row' },
-        selectField('add-type', t('admin.addType'), addType.value, (['choice', 'approval', 'verdict', 'motion'] as QType[]).map((x) => [x, t(`qtype.${x}`)]), (v) => { addType.value = v; }),
+        selectField('add-type', t('admin.addType'), addType.value, QTYPES.map((x) => [x, t(`qtype.${x}`)]), (v) => { addType.value = v; }),
         h('div', { class: 'field' }, h('button', { type: 'button', id: 'add-question', onClick: () => {
           d.questions.push(newQuestion(byId<HTMLSelectElement>('add-type').value as QType));
           rerender();
