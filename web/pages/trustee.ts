@@ -19,6 +19,8 @@ import { t, tn } from '../lib/i18n.js';
 import { errorBox, infoBox, okBox, pathParts, rerender, runAction, sayStatus, setTitle, startPage, takeFragmentParam, tokenForm as sharedTokenForm } from '../lib/page.js';
 import { phaseBadge } from '../lib/phase.js';
 import { fetchRecordLines, loadTrustee, parseTrusteeSecret, postJson, saveTrustee, secretFileText } from '../lib/trustee-store.js';
+import { MixRefusal, type RankedStatus, type RankedStep, type StepPhase } from '../lib/trustee-mix.js'; // ranked
+import { fetchRankedStatus, runRankedStep } from '../lib/trustee-mix-client.js'; // ranked
 
 const [, electionId = '', trusteeId = ''] = pathParts();
 const TOKEN_KEY = `veche-trustee-token:${electionId}:${trusteeId}`;
@@ -46,6 +48,12 @@ const state = {
   busy: false,
   message: '',
   messageOk: true,
+  // ranked (spec §20): the mix events seen (refetched when the board grows), and the step running
+  ranked: null as RankedStatus | null,
+  rankedHead: -1,
+  rankedPhase: null as StepPhase | 'fetch' | 'send' | null,
+  rankedRows: 0,
+  rankedStarted: 0,
 };
 
 const rows = (): TrusteeRow[] => (state.info?.trustees ?? []) as TrusteeRow[];
@@ -57,12 +65,13 @@ const keyInManifest = () => state.info?.manifest.trustees.find((x) => x.id === t
 
 /** Loads the election's status; `quiet`: render only if something changed (a poll must not disturb typing). */
 async function load(quiet = false): Promise<void> {
-  const before = JSON.stringify([state.info, state.noElection, state.loadError]);
+  const before = JSON.stringify([state.info, state.noElection, state.loadError, state.ranked]);
   try {
     state.info = await api.election(electionId);
     state.noElection = false;
     setTitle(state.info.manifest.title);
     state.loadError = me() ? '' : t('trustee.unknownTrustee', { id: trusteeId });
+    await loadRankedStatus(state.info);
   } catch (e) {
     if (e instanceof ApiError && e.status === 404) {
       state.info = null;
@@ -72,8 +81,20 @@ async function load(quiet = false): Promise<void> {
       state.loadError = errorText(e);
     }
   }
-  if (!quiet || JSON.stringify([state.info, state.noElection, state.loadError]) !== before) rerender();
+  if (!quiet || JSON.stringify([state.info, state.noElection, state.loadError, state.ranked]) !== before) rerender();
 }
+
+// ---- ranked questions (spec §20) -->
+const hasRanked = (info: ElectionInfo) => info.manifest.questions.some((q) => q.type === 'ranked');
+const rankedPhaseOpen = (info: ElectionInfo) => info.phase === 'closed' || info.phase === 'tallied' || info.phase === 'decrypted';
+
+/** The mix events, fetched again only when the board has grown (a 10,000-row mix is megabytes). */
+async function loadRankedStatus(info: ElectionInfo): Promise<void> {
+  if (!hasRanked(info) || !rankedPhaseOpen(info) || info.headSeq === state.rankedHead) return;
+  state.ranked = await fetchRankedStatus(electionId);
+  state.rankedHead = info.headSeq;
+}
+// <-- ranked
 
 const say = (message: string, ok: boolean) => sayStatus(state, message, ok);
 
@@ -156,6 +177,8 @@ async function submit(path: string, type: string, payload: unknown): Promise<voi
 /** Runs one step: busy while it runs, its outcome said, the status reloaded. A refusal sends nothing. */
 const step = (run: () => Promise<string>) => runAction(state, run, () => load(true), (e) => {
   if (e instanceof Refusal) return e.message;
+  if (e instanceof MixRefusal) return mixRefusalText(e); // ranked
+  if (e instanceof MixRace) return t('trustee.mixRace'); // ranked
   if (e instanceof BoardCheckError) return t('trustee.boardRefused', { reason: e.message });
   if (e instanceof ApiError && e.status === 401) return t('trustee.badToken');
   return errorText(e);
@@ -234,6 +257,110 @@ const decrypt = () => step(async () => {
   await submit('decryption', 'decryption-share', makeDecryptionShare(state.secret!, st.tally.sums));
   return tn('trustee.decryptedChecked', st.tally.ballots, { ballots: st.tally.ballots });
 });
+
+// ---- the ranked steps (spec §20.3, §20.4): in a web worker, after the whole record is checked -->
+
+/** The board took another trustee's shuffle first: this one was made on an input no longer next. */
+class MixRace extends Error {}
+
+function mixRefusalText(e: MixRefusal): string {
+  const d = e.detail;
+  switch (e.code) {
+    case 'mix-rows': return t(Number(d.rowsOut) < Number(d.rowsIn) ? 'trustee.mixDropped' : 'trustee.mixAdded', { mixer: nameOf(String(d.mixer)), question: String(d.question), rowsIn: Number(d.rowsIn), rowsOut: Number(d.rowsOut), reason: e.message });
+    case 'mix-broken': return t('trustee.mixBroken', { mixer: nameOf(String(d.mixer)), reason: e.message });
+    case 'mix-decryption-broken': return t('trustee.mixDecryptionBroken', { reason: e.message });
+    case 'record': return t('trustee.boardRefused', { reason: e.message });
+    case 'no-ranked': return t('trustee.mixNoRanked');
+    case 'not-closed': return t('trustee.mixNotClosed');
+    case 'already-mixed': return t('trustee.mixAlready');
+    case 'already-decrypted': return t('trustee.mixDecryptAlready');
+    case 'mixes-done': return t('trustee.mixesDone');
+    case 'mixes-missing': return t('trustee.mixesMissing', { done: Number(d.done), needed: Number(d.needed) });
+    case 'result-published': return t('trustee.rankedPublished');
+    case 'no-share': return t('trustee.needShare');
+    case 'other-election': return t('trustee.otherElection');
+  }
+}
+
+const phaseText = (): string => {
+  const p = state.rankedPhase;
+  if (p === 'shuffle' || p === 'decrypt') return t(`trustee.mixPhase.${p}`, { rows: state.rankedRows });
+  return t(`trustee.mixPhase.${p ?? 'fetch'}`);
+};
+
+let elapsedTimer = 0;
+function setRankedPhase(p: StepPhase | 'fetch' | 'send' | null): void {
+  state.rankedPhase = p;
+  window.clearInterval(elapsedTimer);
+  if (p === null) { rerender(); return; }
+  if (p === 'fetch') state.rankedStarted = Date.now();
+  rerender();
+  announce(phaseText());
+  // The seconds tick in place (no redraw): the trustee sees the work go on.
+  elapsedTimer = window.setInterval(() => {
+    const el = document.getElementById('mix-elapsed');
+    if (el) el.textContent = t('trustee.mixElapsed', { seconds: Math.round((Date.now() - state.rankedStarted) / 1000) });
+  }, 1000);
+}
+
+const rankedStep = (which: RankedStep) => step(async () => {
+  if (!state.secret) throw new Refusal(t('trustee.noSecret'));
+  try {
+    const done = await runRankedStep(which, state.secret, electionId, (phase, rows) => {
+      state.rankedRows = rows ?? 0;
+      setRankedPhase(phase);
+    });
+    const rows = done.rows.reduce((a, b) => a + b, 0);
+    // The secret keeps the head it checked before anything is sent, as every step does.
+    persist(done.secret);
+    setRankedPhase('send');
+    try {
+      if (which === 'shuffle') await submit('mix', 'mix', done.payload);
+      else await submit('mix-decryption', 'mix-decryption', done.payload);
+    } catch (e) {
+      if (which === 'shuffle' && e instanceof ApiError && (e.code === 'malformed' || e.code === 'wrong-phase' || e.code === 'bad-proof')) throw new MixRace();
+      throw e;
+    }
+    return which === 'shuffle'
+      ? t('trustee.mixDone', { position: done.position + 1, needed: done.needed, rows })
+      : t('trustee.mixDecryptionDone', { rows });
+  } finally {
+    setRankedPhase(null);
+  }
+});
+
+/** The ranked steps' part of "what to do now": after the poll closes, this trustee's shuffle or decryption. */
+function rankedAction(info: ElectionInfo): Child {
+  if (!hasRanked(info)) return null;
+  const m = me()!;
+  const needed = info.manifest.threshold;
+  const r = state.ranked;
+  const button = (id: string, label: string, run: () => void) => h('button', { type: 'button', class: 'primary', id, disabled: state.busy, onClick: run }, label);
+  const status = r ? h('ul', { class: 'plain', id: 'ranked-status' },
+    h('li', null, t('trustee.mixesSoFar', { done: r.mixers.length, needed }), r.mixers.length > 0 ? ` ${t('trustee.mixedBy', { names: r.mixers.map(nameOf).join(', ') })}` : ''),
+    h('li', null, t('trustee.mixDecryptionsSoFar', { done: r.decrypted.length, needed }))) : null;
+  let action: Child;
+  if (!rankedPhaseOpen(info)) action = infoBox(t('trustee.rankedWaitClose'));
+  else if (!r) action = h('p', { class: 'loading' }, t('page.loading'));
+  else if (r.published || info.phase === 'decrypted') action = okBox(t('trustee.rankedPublished'));
+  else if (!m.ready || !state.secret?.share) action = errorBox(t('trustee.needShare'));
+  else if (r.mixers.length < needed && !r.mixers.includes(trusteeId)) {
+    action = [h('h4', null, t('trustee.stepShuffle', { position: r.mixers.length + 1, needed })), h('p', null, t('trustee.stepShuffleText')), h('div', { class: 'actions' }, button('shuffle', t('trustee.shuffle'), () => void rankedStep('shuffle')))];
+  } else if (r.mixers.length < needed) action = okBox(t('trustee.mixedWait'));
+  else if (!r.decrypted.includes(trusteeId)) {
+    action = [h('h4', null, t('trustee.stepMixDecrypt')), h('p', null, t('trustee.stepMixDecryptText')), h('div', { class: 'actions' }, button('decrypt-mix', t('trustee.decryptMix'), () => void rankedStep('decrypt-mix')))];
+  } else action = okBox(t('trustee.mixDecryptedWait'));
+  const progress = state.rankedPhase ? h('div', { class: 'mix-progress', id: 'mix-progress' },
+    h('p', { id: 'mix-phase' }, phaseText()),
+    h('progress', { 'aria-labelledby': 'mix-phase' }),
+    h('p', { class: 'hint', id: 'mix-elapsed' }, t('trustee.mixElapsed', { seconds: Math.round((Date.now() - state.rankedStarted) / 1000) })),
+    h('p', { class: 'hint' }, t('trustee.mixBackground'))) : null;
+  return h('div', { class: 'ranked-steps', id: 'ranked-steps' },
+    h('h3', { id: 'ranked-heading' }, t('trustee.rankedTitle')),
+    h('p', null, t('trustee.rankedIntro', { needed })),
+    status, progress, action);
+}
+// <-- ranked
 
 // ---- rendering ------------------------------------------------------------------------------------------
 
@@ -343,8 +470,9 @@ function render(): Child {
     state.token ? h('section', { class: 'card', 'aria-labelledby': 'todo-heading' },
       h('h2', { id: 'todo-heading' }, t('trustee.todo')),
       message,
-      state.busy ? h('p', { class: 'loading' }, t('common.working')) : null,
-      nextAction(info)) : [message, tokenForm()],
+      state.busy && !state.rankedPhase ? h('p', { class: 'loading' }, t('common.working')) : null,
+      nextAction(info),
+      rankedAction(info)) : [message, tokenForm()], // ranked
     h('section', { class: 'card' },
       statusTable(info),
       h('div', { class: 'actions' }, h('button', { type: 'button', id: 'refresh', disabled: state.busy, onClick: async () => { await load(); announce(t('common.refreshed')); } }, t('common.refresh')))),

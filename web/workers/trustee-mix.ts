@@ -1,0 +1,40 @@
+// A web worker for the trustee page's ranked steps (web/lib/trustee-mix.ts): it fetches the whole
+// record, checks it for this trustee with the verifier's own modules, then shuffles with proof or
+// decrypts the last shuffle, and hands the signed payload back. The page posts it with the trustee's
+// token (which never comes here). Shuffling 10,000 rows takes a while: here, the page stays responsive.
+// The secret comes from the page's own storage and stays in this browser: this worker sends nothing.
+import type { TrusteeSecret } from '../../src/keyceremony/trustee.js';
+import { makeRankedStep, MixRefusal, type RankedStep, type StepDone, type StepPhase } from '../lib/trustee-mix.js';
+
+export interface MixRequest { step: RankedStep; secret: TrusteeSecret; recordUrl: string }
+export type MixMessage =
+  | { kind: 'progress'; phase: StepPhase | 'fetch'; rows?: number }
+  | { kind: 'done'; done: StepDone }
+  | { kind: 'refused'; code: MixRefusal['code']; message: string; detail: MixRefusal['detail'] }
+  | { kind: 'error'; message: string };
+
+const post = (m: MixMessage) => (self as unknown as { postMessage(m: MixMessage): void }).postMessage(m);
+
+async function recordLines(url: string): Promise<string[]> {
+  const res = await fetch(url, { cache: 'no-store', credentials: 'same-origin', headers: { accept: 'application/x-ndjson' } });
+  if (!res.ok) throw new Error(`the record could not be fetched (${res.status})`);
+  // Bytes that are not UTF-8 are not a record: refused, never read past.
+  const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(await res.arrayBuffer());
+  const lines = text.split('\n');
+  if (lines.at(-1) === '') lines.pop();
+  return lines;
+}
+
+self.onmessage = (ev: MessageEvent<MixRequest>) => {
+  void (async () => {
+    try {
+      post({ kind: 'progress', phase: 'fetch' });
+      const lines = await recordLines(ev.data.recordUrl);
+      const done = await makeRankedStep(ev.data.step, ev.data.secret, lines, (phase, rows) => post({ kind: 'progress', phase, ...(rows === undefined ? {} : { rows }) }));
+      post({ kind: 'done', done });
+    } catch (e) {
+      if (e instanceof MixRefusal) post({ kind: 'refused', code: e.code, message: e.message, detail: e.detail });
+      else post({ kind: 'error', message: e instanceof Error ? e.message : String(e) });
+    }
+  })();
+};
