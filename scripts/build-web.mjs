@@ -39,7 +39,7 @@ const PAGES = {
 };
 
 /** web/workers/*.ts: the results page checks the record in one (verify-record). */
-const WORKERS = ['verify-record'];
+const WORKERS = ['verify-record', 'trustee-mix']; // trustee-mix: the trustee page's shuffle and decryption of the mix (ranked)
 
 // Every web/i18n/*.json becomes one module: adding a file adds a language.
 const languages = readdirSync(join(web, 'i18n')).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
