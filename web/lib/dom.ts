@@ -21,11 +21,21 @@ function setAttrs(el: Element, attrs: Attrs | null | undefined): void {
   }
 }
 
+/** What h() drew into a form control, and whether the page follows its edits itself (an `onInput` or
+ *  `onChange` listener): a redraw tells the user's edits from the page's by it (web/lib/redraw.ts). */
+export interface Drawn { value: string; checked: boolean; follows: boolean }
+const drawn = new WeakMap<Element, Drawn>();
+export const drawnState = (el: Element): Drawn | undefined => drawn.get(el);
+
 /** h('button', { type: 'button', onClick: f }, 'Text'): attributes, `on…` listeners, children. */
 export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs?: Attrs | null, ...children: Child[]): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   setAttrs(el, attrs);
   append(el, children);
+  if (el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement) {
+    const follows = Object.keys(attrs ?? {}).some((name) => /^on(input|change)$/i.test(name) && typeof attrs![name] === 'function');
+    drawn.set(el, { value: el.value, checked: el instanceof HTMLInputElement && el.checked, follows });
+  }
   return el;
 }
 

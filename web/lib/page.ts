@@ -2,6 +2,7 @@
 // A page gives a render function; switching the language renders it again from the page's state.
 import { announce, byId, clear, focus, h, nextPaint, type Child } from './dom.js';
 import { availableLanguages, chooseLanguage, currentLanguage, languageName, languageReady, offerLanguages, setLanguage, t, whenLanguageLoads } from './i18n.js';
+import { restoreSnapshot, takeSnapshot, valuesTakenOnSubmit } from './redraw.js';
 
 export interface PageOptions {
   /** Title key of the page (shown in the tab). */
@@ -54,26 +55,67 @@ export function setTitle(extra: string): void {
   if (options) document.title = [extraTitle, t(options.titleKey), 'veche'].filter(Boolean).join(' · ');
 }
 
+// The first draw waits for the chosen language's texts, and the page says it is loading until then: a
+// page drawn in English and again when its texts arrive changes under the user's hands (a click on a
+// button being replaced is lost). If they do not come within TEXTS_WAIT_MS the page is drawn in English
+// and again when they come, and the redraw keeps what was typed (web/lib/redraw.ts).
+const TEXTS_WAIT_MS = 8000;
+let textsReady = false;
+// A redraw between a press and its release would replace the pressed button and lose the click: it
+// waits for the release (at most REDRAW_HOLD_MS: a release the page never hears of, e.g. over a
+// select's own popup, is taken as made).
+const REDRAW_HOLD_MS = 1000;
+let pointerDown = false;
+let redrawHeld = false;
+
+/** Draws the page again from its state; what the user typed, chose and focused is kept (redraw.ts). */
 export function rerender(): void {
-  if (!options) return;
-  // Rebuilding the page must not lose the keyboard user's place: focus returns to the same element by id.
-  const focusedId = document.activeElement && document.activeElement !== document.body ? document.activeElement.id : '';
+  if (!options || !textsReady) return;
+  if (pointerDown) {
+    if (!redrawHeld) window.setTimeout(() => { if (redrawHeld) { pointerDown = false; draw(); } }, REDRAW_HOLD_MS);
+    redrawHeld = true;
+    return;
+  }
+  draw();
+}
+
+function draw(): void {
+  redrawHeld = false;
+  const roots = [byId('top'), byId('main'), document.getElementById('foot')].filter((r): r is HTMLElement => r !== null);
+  const snapshot = takeSnapshot(roots);
+  const main = byId('main');
+  main.removeAttribute('aria-busy');
   clear(byId('top'), header());
-  clear(byId('main'), options.render());
-  if (focusedId) document.getElementById(focusedId)?.focus();
+  clear(main, options!.render());
   const skip = document.getElementById('skip');
   if (skip) skip.textContent = t('page.skip');
   const foot = document.getElementById('foot');
   if (foot) clear(foot, h('p', null, t('page.footer'), ' · ', h('a', { href: '/' }, t('nav.elections')), ' · ', h('a', { href: '/admin/' }, t('nav.admin'))));
+  restoreSnapshot(roots, snapshot);
   setTitle(extraTitle);
+}
+
+function watchPresses(): void {
+  window.addEventListener('pointerdown', () => { pointerDown = true; }, true);
+  const released = () => {
+    pointerDown = false;
+    // After the click that this release makes has run (it may draw the page itself).
+    if (redrawHeld) window.setTimeout(() => { if (redrawHeld) rerender(); }, 0);
+  };
+  window.addEventListener('pointerup', released, true);
+  window.addEventListener('pointercancel', released, true);
 }
 
 export function startPage(o: PageOptions): void {
   options = o;
+  valuesTakenOnSubmit();
+  watchPresses();
   whenLanguageLoads(rerender);
   if (!languageChosen) useLanguages();
-  // The first paint waits (briefly) for the chosen language's catalog, so the page does not flash English.
-  void Promise.race([languageReady(), new Promise((r) => setTimeout(r, 1500))]).then(() => rerender());
+  const main = byId('main');
+  main.setAttribute('aria-busy', 'true');
+  clear(main, h('p', { class: 'loading' }, t('page.loading')));
+  void Promise.race([languageReady(), new Promise((r) => setTimeout(r, TEXTS_WAIT_MS))]).then(() => { textsReady = true; rerender(); });
 }
 
 /** A card with a heading: the common building block of the pages. */
