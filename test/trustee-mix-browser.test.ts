@@ -1,0 +1,267 @@
+// Issue 12: the trustee page's ranked steps. First, outside a browser, the page's own module
+// (web/lib/trustee-mix.ts, bundled with esbuild as the page's worker bundles it) against a dishonest
+// board: a previous shuffle with one row altered by the operator, or broken though signed by its mixer,
+// or dropping a counted ballot, is refused by name and nothing is made. Then in Debian's Chromium against
+// the real server: a ranked election, ballots cast, the poll closed; two trustees shuffle and two decrypt
+// the last shuffle on their trustee pages; the ranked result is published and `veche verify` passes on
+// the downloaded record; axe-core finds no serious violation on the new step.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { encryptBallot } from '../src/ballot/encrypt.js';
+import { rankedSlots } from '../src/ballot/ranked.js';
+import { credentialKeys } from '../src/credentials/credentials.js';
+import { decodePublicKey } from '../src/crypto/group.js';
+import type { TrusteeSecret } from '../src/keyceremony/trustee.js';
+import { selectionGroups } from '../src/manifest/layout.js';
+import type { Manifest } from '../src/manifest/types.js';
+import { makeMix } from '../src/ranked/trustee.js';
+import { encodeEvent, GENESIS_PREV, makeEvent, type BoardEvent, type MixPayload, type PayloadByType, type RankedResultPayload } from '../src/record/events.js';
+import { signPayload, signingSecret } from '../src/record/signature.js';
+import { makeDecryptionShare } from '../src/tally/decrypt.js';
+import { checkRecord, linesSource } from '../src/verify/record-check.js';
+import { rankedStepOf } from '../src/verify/ranked.js';
+import { buildWeb, chromiumAvailable, launchChromium, screenshot, seriousA11yViolations, startVeche, tempDir, watchPage, type VecheServer } from './helpers/browser.js';
+import { vecheOk } from './helpers/cli.js';
+import { keyed } from './helpers/election.js';
+import { ok, openElectionOverHttp, recordText, startServer, type TestServer } from './helpers/server.js';
+import { testStores } from './helpers/stores.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** The page's module, bundled as the worker bundles it (web/ is not compiled by tsc). */
+interface TrusteeMix {
+  makeRankedStep(step: 'shuffle' | 'decrypt-mix', secret: TrusteeSecret, lines: string[]): Promise<{ payload: unknown; secret: TrusteeSecret; position: number; needed: number; rows: number[] }>;
+  rankedStatusOf(lines: readonly string[]): { mixers: string[]; decrypted: string[]; published: boolean };
+}
+async function loadTrusteeMix(): Promise<TrusteeMix> {
+  const dir = mkdtempSync(join(tmpdir(), 'veche-trustee-mix-'));
+  try {
+    const out = join(dir, 'trustee-mix.mjs');
+    await build({ entryPoints: [join(ROOT, 'web', 'lib', 'trustee-mix.ts')], bundle: true, format: 'esm', platform: 'node', outfile: out, logLevel: 'error' });
+    return (await import(pathToFileURL(out).href)) as TrusteeMix;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const manifestFor = (id: string): Manifest => keyed({
+  id, title: `Ranked trustees: ${id}`, description: '', languages: ['en'],
+  questions: [
+    { type: 'choice', id: 'chair', title: 'Chair', candidates: [{ id: 'a', label: 'Ada' }, { id: 'b', label: 'Bo' }], allowBlank: false, absoluteMajority: false },
+    { type: 'ranked', id: 'mayor', title: 'Mayor', candidates: [{ id: 'p', label: 'Petrova' }, { id: 'q', label: 'Quinn' }, { id: 'r', label: 'Rossi' }], seats: 1, method: 'irv', mustRankAll: false },
+  ],
+  trustees: [{ id: 't1', name: 'Tanya' }, { id: 't2', name: 'Ulrich' }, { id: 't3', name: 'Vera' }],
+  threshold: 2,
+});
+const RANKINGS = [[0, 1, 2], [2, 1, 0], [2, 0, 1], [1, 2, 0], [0, 2], [2]];
+
+/** An election on `server` with RANKINGS cast and the poll closed; the trustees' finished secrets. */
+async function closedElection(server: Pick<TestServer, 'base' | 'adminToken'>, id: string) {
+  const manifest = manifestFor(id);
+  const el = await openElectionOverHttp(server as TestServer, manifest, RANKINGS.length);
+  const slots = rankedSlots(manifest);
+  const key = decodePublicKey(el.jointKey);
+  for (const [v, ranking] of RANKINGS.entries()) {
+    const voter = credentialKeys(el.electionHash, el.credentials[v]!.credential);
+    const { ballot } = encryptBallot(el.electionHash, key, selectionGroups(manifest), [[v % 2, 1 - (v % 2)]], voter, { slots, rankings: [ranking] });
+    await ok(server.base, 'POST', `/api/elections/${id}/ballots`, { json: ballot });
+  }
+  await ok(server.base, 'POST', `/api/elections/${id}/close`, { token: server.adminToken });
+  return { manifest, el, secret: (t: string) => el.secrets.find((s) => s.trustee === t)! };
+}
+
+const lines = (text: string) => text.split('\n').filter((l) => l !== '');
+
+/** The record with the first mix's payload replaced, re-chained with valid hashes (the operator's forgery). */
+function withMix(text: string, payload: MixPayload): string[] {
+  const out: BoardEvent[] = [];
+  for (const e of lines(text).map((l) => JSON.parse(l) as BoardEvent)) {
+    out.push(makeEvent(out.length, out.at(-1)?.hash ?? GENESIS_PREV, e.type, e.type === 'mix' ? payload : e.payload, e.time));
+  }
+  return out.map(encodeEvent);
+}
+
+/** Expects `p` to be refused with `code`; returns the refusal. */
+async function refused(p: Promise<unknown>, code: string): Promise<Error & { code: string; detail: Record<string, unknown> }> {
+  try {
+    await p;
+  } catch (e) {
+    const r = e as Error & { code: string; detail: Record<string, unknown> };
+    assert.equal(r.name, 'MixRefusal', r.message);
+    assert.equal(r.code, code, r.message);
+    return r;
+  }
+  assert.fail(`not refused (${code} expected)`);
+}
+
+describe('the trustee page\'s ranked checks against a dishonest board (the page\'s module, no browser)', { timeout: 120_000 }, () => {
+  let mix: TrusteeMix;
+  let server: TestServer;
+  let dispose: () => Promise<void>;
+  let election: Awaited<ReturnType<typeof closedElection>>;
+  /** The record with t1's honest shuffle on it. */
+  let afterFirst = '';
+  let first: MixPayload;
+  const id = 'mix-checks';
+
+  before(async () => {
+    mix = await loadTrusteeMix();
+    const made = (await testStores()[0]!.make('trustee-mix'))!;
+    server = await startServer(made.store);
+    dispose = made.dispose;
+    election = await closedElection(server, id);
+    // t1's shuffle, made by the page's module, is what the board takes.
+    const done = await mix.makeRankedStep('shuffle', election.secret('t1'), lines(await recordText(server.base, id)));
+    assert.equal(done.position, 0);
+    assert.deepEqual(done.rows, [RANKINGS.length]);
+    first = done.payload as MixPayload;
+    assert.equal((await ok(server.base, 'POST', `/api/elections/${id}/trustees/t1/mix`, { token: election.el.trusteeTokens.t1!, json: first })).mixes, 1);
+    afterFirst = await recordText(server.base, id);
+  });
+  after(async () => { await server?.close(); await dispose?.(); });
+
+  it('the next trustee shuffles the honest previous shuffle\'s output', async () => {
+    const done = await mix.makeRankedStep('shuffle', election.secret('t2'), lines(afterFirst));
+    assert.equal(done.position, 1);
+    assert.equal(done.needed, 2);
+    assert.deepEqual(mix.rankedStatusOf(lines(afterFirst)), { mixers: ['t1'], decrypted: [], published: false });
+  });
+
+  it('refuses to shuffle an input whose previous shuffle the operator altered (one row changed)', async () => {
+    const forged = structuredClone(first);
+    forged.shuffles[0]!.rows[0] = forged.shuffles[0]!.rows[1]!;
+    const r = await refused(mix.makeRankedStep('shuffle', election.secret('t2'), withMix(afterFirst, forged)), 'mix-broken');
+    assert.equal(r.detail.mixer, 't1');
+    assert.match(r.message, /trustees\.signatures: mix of t1/);
+  });
+
+  it('refuses to shuffle an input whose previous shuffle\'s proof is broken, though its mixer signed it', async () => {
+    const forged = structuredClone(first);
+    forged.shuffles[0]!.rows[0] = forged.shuffles[0]!.rows[1]!;
+    const { signature: _, ...body } = forged;
+    const resigned = signPayload(election.el.electionHash, { role: 'trustee', id: 't1' }, 'mix', body, signingSecret(election.secret('t1').signing)) as MixPayload;
+    const r = await refused(mix.makeRankedStep('shuffle', election.secret('t2'), withMix(afterFirst, resigned)), 'mix-broken');
+    assert.match(r.message, /mix\.shuffles: mix of t1, question mayor: /);
+    // The decryption stands on the same check: refused too.
+    await refused(mix.makeRankedStep('decrypt-mix', election.secret('t3'), withMix(afterFirst, resigned)), 'mix-broken');
+  });
+
+  it('refuses an input that drops a counted ballot (a valid shuffle of the counted rows but one)', async () => {
+    const { report, state } = await checkRecord(linesSource(lines(afterFirst)));
+    assert.ok(report.okSoFar);
+    const step = rankedStepOf(state);
+    // The input of the first shuffle, as the record fixes it, less its last row: proved and signed by t1.
+    const counted = (await checkRecord(linesSource(lines(afterFirst).filter((l) => !l.includes('"type":"mix"'))))).state;
+    const input = rankedStepOf(counted).nextInput().map((q) => q.slice(0, -1));
+    const short = makeMix(election.secret('t1'), step.env, 0, input);
+    const r = await refused(mix.makeRankedStep('shuffle', election.secret('t2'), withMix(afterFirst, short)), 'mix-rows');
+    assert.deepEqual([r.detail.mixer, r.detail.rowsIn, r.detail.rowsOut], ['t1', RANKINGS.length, RANKINGS.length - 1]);
+  });
+
+  it('refuses a step out of turn', async () => {
+    await refused(mix.makeRankedStep('shuffle', election.secret('t1'), lines(afterFirst)), 'already-mixed');
+    await refused(mix.makeRankedStep('decrypt-mix', election.secret('t2'), lines(afterFirst)), 'mixes-missing');
+    // A secret of another election is refused by the record check itself.
+    await refused(mix.makeRankedStep('shuffle', { ...election.secret('t2'), election: 'f'.repeat(64) }, lines(afterFirst)), 'record');
+  });
+});
+
+const skip = chromiumAvailable() ? false : 'Debian Chromium is not installed (scripts/install-system-deps.sh)';
+
+describe('the trustees shuffle and decrypt on their pages in Chromium', { skip, timeout: 300_000 }, () => {
+  let srv: VecheServer;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  const problems: string[] = [];
+  const id = 'mix-pages';
+  let election: Awaited<ReturnType<typeof closedElection>>;
+
+  before(async () => {
+    buildWeb();
+    srv = await startVeche();
+    browser = await launchChromium();
+    election = await closedElection({ base: srv.url, adminToken: srv.adminToken }, id);
+  });
+  after(async () => {
+    for (const c of contexts) await c.close().catch(() => undefined);
+    await browser?.close();
+    await srv?.close();
+  });
+
+  /** A trustee's page with its secret already in the page's storage (where the page keeps it). */
+  async function trusteePage(trustee: string): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1000, height: 900 }, locale: 'en-US' });
+    contexts.push(context);
+    const page = await context.newPage();
+    page.setDefaultTimeout(60_000);
+    watchPage(page, problems);
+    await page.goto(`${srv.url}/trustee/${id}/${trustee}`);
+    await page.evaluate(([key, value]) => localStorage.setItem(key!, value!), [`veche-trustee-secret:${id}:${trustee}`, JSON.stringify(election.secret(trustee))]);
+    await page.goto(`${srv.url}/trustee/${id}/${trustee}#token=${election.el.trusteeTokens[trustee]}`);
+    await page.waitForSelector('#ranked-steps');
+    return page;
+  }
+
+  /** Clicks `button` and waits (time-bound) until the page's message says `done`. */
+  async function runStep(page: Page, button: string, done: RegExp): Promise<void> {
+    await page.waitForSelector(`${button}:not([disabled])`);
+    await page.click(button);
+    await page.waitForFunction((src) => new RegExp(src).test(document.getElementById('message')?.textContent ?? ''), done.source, { timeout: 120_000 });
+  }
+
+  it('two trustees shuffle, two decrypt the last shuffle, the ranked result is published and the record verifies', async () => {
+    const t1 = await trusteePage('t1');
+    await t1.waitForSelector('#shuffle:not([disabled])');
+    assert.match(await t1.textContent('#ranked-steps') ?? '', /Shuffles on the board: 0 of 2/);
+    assert.deepEqual(await seriousA11yViolations(t1), [], 'the shuffle step');
+    await t1.click('#shuffle');
+    // While the worker runs, the page says what it is doing (in the polite live region too) and stays responsive.
+    await t1.waitForFunction(() => /Checking the whole record|Shuffling and proving|Sending/.test(document.getElementById('status')?.textContent ?? ''));
+    await t1.waitForFunction(() => /Your shuffle \(1 of 2; rows: 6\) is on the board/.test(document.getElementById('message')?.textContent ?? ''), undefined, { timeout: 120_000 });
+    await screenshot(t1, 'trustee-mix-shuffled');
+    await t1.waitForFunction(() => /Your shuffle is on the board\. Waiting/.test(document.getElementById('ranked-steps')?.textContent ?? ''));
+
+    const t3 = await trusteePage('t3');
+    await runStep(t3, '#shuffle', /Your shuffle \(2 of 2; rows: 6\) is on the board/);
+    await runStep(t3, '#decrypt-mix', /Your decryption of the last shuffle \(rows: 6\) is on the board/);
+    assert.deepEqual(await seriousA11yViolations(t3), [], 'after the decryption');
+
+    const t2 = await trusteePage('t2');
+    assert.equal(await t2.locator('#shuffle').count(), 0, 'the shuffles are done: no shuffle offered');
+    await runStep(t2, '#decrypt-mix', /Your decryption of the last shuffle \(rows: 6\) is on the board/);
+    await screenshot(t2, 'trustee-mix-decrypted');
+
+    // The organiser counts the ranked question, then the tally and the result as usual.
+    const ranked = (await ok(srv.url, 'POST', `/api/elections/${id}/ranked-result`, { token: srv.adminToken })).rankedResult as RankedResultPayload;
+    const published = ranked.questions[0]!;
+    assert.deepEqual(published.rankings.map((r) => JSON.stringify(r)).sort(), RANKINGS.map((r) => JSON.stringify(r)).sort(), 'the decrypted rankings are the cast ones, shuffled');
+    await ok(srv.url, 'POST', `/api/elections/${id}/tally`, { token: srv.adminToken });
+    const tally = lines(await recordText(srv.url, id)).map((l) => JSON.parse(l) as BoardEvent).find((e) => e.type === 'tally')!;
+    for (const t of ['t1', 't2']) {
+      await ok(srv.url, 'POST', `/api/elections/${id}/trustees/${t}/decryption`, { token: election.el.trusteeTokens[t]!, json: makeDecryptionShare(election.secret(t), (tally.payload as PayloadByType['tally']).sums) });
+    }
+    await ok(srv.url, 'POST', `/api/elections/${id}/result`, { token: srv.adminToken });
+    await t2.reload();
+    await t2.waitForFunction(() => /The ranked result is published/.test(document.getElementById('ranked-steps')?.textContent ?? ''));
+
+    const dir = tempDir('veche-trustee-mix-record-');
+    try {
+      writeFileSync(join(dir, 'record.jsonl'), await recordText(srv.url, id));
+      const verified = await vecheOk(['verify', join(dir, 'record.jsonl')]);
+      assert.match(verified.stdout, /VERIFIED/);
+      assert.match(verified.stdout, /mix\.shuffles/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('no page broke its content security policy or threw', () => {
+    assert.deepEqual(problems, []);
+  });
+});
