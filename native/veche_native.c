@@ -3,8 +3,9 @@
 // call a few of its internal ge25519 functions (exported by libsodium.a, declared below) so that
 // points stay decoded between operations: the public API decodes both inputs and encodes the result
 // of every addition, which costs ~25 times the addition itself. What is ours is only composition:
-// a radix-16 table of one fixed point (the election key) and the loop of a disjunctive proof's
-// commitment equations (docs/spec.md §4.3). src/crypto/backend-native.ts checks every function here
+// a radix-16 table of one fixed point (the election key), the loop of a disjunctive proof's
+// commitment equations (docs/spec.md §4.3), and the mixnet's batches (many g^a·P^b·Q in one call, many
+// element derivations in one call; docs/spec.md §18). src/crypto/backend-native.ts checks every function here
 // against libsodium's public API before using it, and refuses the addon on any difference.
 #define NAPI_VERSION 8
 #include <node_api.h>
@@ -39,10 +40,14 @@ static const unsigned char ZERO32[32] = {0};
 static unsigned char G_ENC[32];
 static ge25519_p3 G_P3;
 static pthread_once_t G_ONCE = PTHREAD_ONCE_INIT;
+static ge25519_cached ID_CACHED; // the identity in cached form: what a zero digit selects
 static void g_init(void) {
   unsigned char one[32] = {1};
+  ge25519_p3 id;
   ge25519_scalarmult_base(&G_P3, one);
   ristretto255_p3_tobytes(G_ENC, &G_P3);
+  (void) ristretto255_frombytes(&id, ZERO32);
+  ge25519_p3_to_cached(&ID_CACHED, &id);
 }
 
 #define THROW(env, msg) do { napi_throw_error((env), NULL, (msg)); return NULL; } while (0)
@@ -179,6 +184,44 @@ static void table_mul(ge25519_p3 *r, const fixed_table *t, const unsigned char *
     ge25519_add(&s, r, c);
     ge25519_p1p1_to_p3(r, &s);
   }
+}
+
+// Constant-time selection, as ref10's cmov does it limb by limb: t = u when b = 1, unchanged when b = 0,
+// by masks over the whole structure (no branch and no index depends on b).
+static void cached_cmov(ge25519_cached *t, const ge25519_cached *u, unsigned char b) {
+  uint64_t mask = (uint64_t) 0 - (uint64_t) b, tw[sizeof *t / 8], uw[sizeof *t / 8];
+  memcpy(tw, t, sizeof tw); memcpy(uw, u, sizeof uw);
+  for (size_t i = 0; i < sizeof tw / 8; i++) tw[i] ^= mask & (tw[i] ^ uw[i]);
+  memcpy(t, tw, sizeof tw);
+}
+
+// 1 when a == b (both < 256), else 0, without a branch.
+static unsigned char ct_equal(unsigned char a, unsigned char b) {
+  uint32_t x = (uint32_t) (a ^ b);
+  return (unsigned char) (((x - 1) >> 31) & 1);
+}
+
+// r = k·P from the table in constant time (secret scalars: the prover's exponents). Every row reads all
+// 16 entries and adds one of them, the identity for a zero digit, as libsodium's scalarmult_base does
+// with its table of g.
+static void table_mul_ct(ge25519_p3 *r, const fixed_table *t, const unsigned char *k) {
+  signed char e[64];
+  ge25519_p1p1 s;
+  radix16(e, k);
+  p3_identity(r);
+  for (int i = 0; i < 64; i++) {
+    unsigned char negative = (unsigned char) (((unsigned char) e[i]) >> 7);
+    unsigned char babs = (unsigned char) (e[i] - (((-negative) & e[i]) * 2));
+    ge25519_cached sel = ID_CACHED;
+    for (int j = 0; j < 8; j++) {
+      unsigned char hit = ct_equal(babs, (unsigned char) (j + 1));
+      cached_cmov(&sel, &t->e[i][j], hit & (unsigned char) (negative ^ 1));
+      cached_cmov(&sel, &t->e[i][8 + j], hit & negative);
+    }
+    ge25519_add(&s, r, &sel);
+    ge25519_p1p1_to_p3(r, &s);
+  }
+  sodium_memzero(e, sizeof e);
 }
 
 static void table_finalize(napi_env env, void *data, void *hint) { (void) env; (void) hint; free(data); }
@@ -475,6 +518,66 @@ static napi_value js_msm(napi_env env, napi_callback_info info) {
   return point_out(env, &r);
 }
 
+// Argument v as an optional byte array of exactly `len` bytes: null or undefined gives *present = 0.
+// Returns 0 when v is neither absent nor such an array.
+static int optional_bytes(napi_env env, napi_value v, size_t len, const unsigned char **data, int *present) {
+  napi_valuetype type;
+  if (napi_typeof(env, v, &type) != napi_ok) return 0;
+  if (type == napi_null || type == napi_undefined) { *data = NULL; *present = 0; return 1; }
+  size_t got = 0;
+  *data = bytes_arg(env, v, 0, &got);
+  *present = 1;
+  return got == len && (*data != NULL || len == 0);
+}
+
+// mulAddMany(n, a, table, b, q) -> the n points g^{a_i} · P^{b_i} · Q_i (32n bytes), P the table's
+// point. a and b are 32n bytes of scalars, q 32n bytes of points; null leaves that factor out (b null:
+// the table may be null too). Constant time in the scalars: g^a by libsodium's scalarmult_base, P^b by
+// table_mul_ct. The mixnet's shuffle and prover (src/mixnet) make most points of a shuffle with it:
+// the re-encryptions, the permutation commitment, the commitment chain and t̂.
+static napi_value js_mul_add_many(napi_env env, napi_callback_info info) {
+  napi_value argv[5];
+  if (!get_args(env, info, 5, argv)) THROW(env, "veche-native: mulAddMany(n, a, table, b, q)");
+  uint32_t n = 0;
+  if (napi_get_value_uint32(env, argv[0], &n) != napi_ok) THROW(env, "veche-native: mulAddMany: n must be a count");
+  const unsigned char *as, *bs, *qs; int ha, hb, hq;
+  size_t len = 32 * (size_t) n;
+  if (!optional_bytes(env, argv[1], len, &as, &ha) || !optional_bytes(env, argv[3], len, &bs, &hb) || !optional_bytes(env, argv[4], len, &qs, &hq))
+    THROW(env, "veche-native: mulAddMany: a, b and q must each be null or n entries of 32 bytes");
+  const fixed_table *t = NULL;
+  if (hb) { t = table_arg(env, argv[2]); if (!t) THROW(env, "veche-native: mulAddMany: b needs the table of P"); }
+  for (size_t i = 0; i < n; i++) {
+    if ((ha && !scalar_ok(as + 32 * i)) || (hb && !scalar_ok(bs + 32 * i))) THROW(env, "veche-native: a scalar must be 32 canonical bytes");
+  }
+  unsigned char *out;
+  napi_value res = new_bytes(env, len, &out);
+  if (!res) THROW(env, "veche-native: allocation failed");
+  for (size_t i = 0; i < n; i++) {
+    ge25519_p3 r, x;
+    if (hq) { if (decode(&r, qs + 32 * i) != 0) THROW(env, "veche-native: not a canonical ristretto255 point"); }
+    else p3_identity(&r);
+    if (ha) { ge25519_scalarmult_base(&x, as + 32 * i); p3_add(&r, &r, &x); }
+    if (hb) { table_mul_ct(&x, t, bs + 32 * i); p3_add(&r, &r, &x); }
+    ristretto255_p3_tobytes(out + 32 * i, &r);
+  }
+  return res;
+}
+
+// fromHashMany(uniform) -> libsodium's crypto_core_ristretto255_from_hash (RFC 9496 §4.3.4) of each 64
+// bytes of uniform, 32 bytes each: the mixnet's generators h_0..h_N (src/mixnet/generators.ts).
+static napi_value js_from_hash_many(napi_env env, napi_callback_info info) {
+  napi_value argv[1]; size_t len = 1; // stays 1 (refused below) when the argument is not a byte array
+  if (!get_args(env, info, 1, argv)) THROW(env, "veche-native: fromHashMany(uniform)");
+  const unsigned char *u = bytes_arg(env, argv[0], 0, &len);
+  if ((!u && len != 0) || len % 64 != 0) THROW(env, "veche-native: fromHashMany: 64-byte inputs expected");
+  size_t n = len / 64;
+  unsigned char *out;
+  napi_value res = new_bytes(env, 32 * n, &out);
+  if (!res) THROW(env, "veche-native: allocation failed");
+  for (size_t i = 0; i < n; i++) crypto_core_ristretto255_from_hash(out + 32 * i, u + 64 * i);
+  return res;
+}
+
 #define EXPORT(name, fn) do { napi_value f_; CHECK(env, napi_create_function(env, name, NAPI_AUTO_LENGTH, fn, NULL, &f_)); \
   CHECK(env, napi_set_named_property(env, exports, name, f_)); } while (0)
 
@@ -495,6 +598,8 @@ static napi_value init(napi_env env, napi_value exports) {
   EXPORT("disjunctive", js_disjunctive);
   EXPORT("sum", js_sum);
   EXPORT("msm", js_msm);
+  EXPORT("mulAddMany", js_mul_add_many);
+  EXPORT("fromHashMany", js_from_hash_many);
   return exports;
 }
 

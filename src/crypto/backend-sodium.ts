@@ -3,7 +3,7 @@
 // ristretto255 fails when p^k is the identity). In a prime-order group p^k is the identity exactly when
 // p is the identity or k = 0 mod q, so both cases are answered before calling libsodium, and any other
 // failure is a real error. Buffers live in the WASM heap and are reused: one call, no allocation.
-import { newCounts, isIdentityBytes, IDENTITY_BYTES, setBackend, backend, composedDisjunctive, composedSum, composedMsm, type GroupBackend } from './backend.js';
+import { newCounts, isIdentityBytes, IDENTITY_BYTES, setBackend, backend, composedDisjunctive, composedSum, composedMsm, composedMulAddMany, composedFromHashMany, type GroupBackend } from './backend.js';
 import { toScalarBytes, type Scalar } from './group.js';
 
 interface SodiumRaw {
@@ -14,6 +14,7 @@ interface SodiumRaw {
   _crypto_core_ristretto255_add(out: number, p: number, q: number): number;
   _crypto_core_ristretto255_sub(out: number, p: number, q: number): number;
   _crypto_core_ristretto255_is_valid_point(p: number): number;
+  _crypto_core_ristretto255_from_hash(out: number, h: number): number;
 }
 
 let loading: Promise<GroupBackend> | null = null;
@@ -32,8 +33,8 @@ export function loadSodiumBackend(): Promise<GroupBackend> {
 
 function makeSodiumBackend(L: SodiumRaw): GroupBackend {
   const counts = newCounts();
-  const base = L._malloc(128);
-  const OUT = base, A = base + 32, B = base + 64;
+  const base = L._malloc(160);
+  const OUT = base, A = base + 32, B = base + 64; // B..B+64: the 64 bytes of an element derivation
   const put = (at: number, bytes: Uint8Array) => { L.HEAPU8.set(bytes, at); };
   const take = () => L.HEAPU8.slice(OUT, OUT + 32);
   const call = (rc: number, what: string) => {
@@ -81,6 +82,11 @@ function makeSodiumBackend(L: SodiumRaw): GroupBackend {
     disjunctive: (...args) => composedDisjunctive(be, ...args),
     sum: (points) => composedSum(be, points),
     msm: (points, scalars) => composedMsm(be, points, scalars),
+    mulAddMany: (n, parts) => composedMulAddMany(be, n, parts),
+    fromHashMany: (uniform) => composedFromHashMany(uniform, (u) => {
+      put(B, u);
+      return call(L._crypto_core_ristretto255_from_hash(OUT, B), 'from_hash');
+    }),
   };
   return be;
 }

@@ -5,6 +5,7 @@
 // fixed-base multiplication, so converting noble Points at every step would eat the gain.
 // All must give identical bytes for identical inputs (test/perf-backend.test.ts, test/perf-native.test.ts).
 import { mulAddUnsafe } from '@noble/curves/abstract/curve.js';
+import { ristretto255_hasher } from '@noble/curves/ed25519.js';
 import { pippenger } from '@noble/curves/abstract/curve.js';
 import { Point, IDENTITY, G, ORDER, neg, toScalarBytes, type Scalar } from './group.js';
 
@@ -34,9 +35,24 @@ export interface GroupBackend {
    * scalar throws. The batch ballot check (src/ballot/check.ts) is one call of it.
    */
   msm(points: Uint8Array, scalars: Uint8Array): Uint8Array;
+  /**
+   * For i < n: g^{a_i} · p^{b_i} · q_i, every factor optional (a, b: n packed 32-byte canonical scalars;
+   * q: n packed points; b needs p). Returns the n points packed (32n bytes). Constant time in the
+   * scalars: the mixnet's prover passes secret exponents. The mixnet makes its shuffle's points with it
+   * (src/mixnet/shuffle.ts, proof.ts): composedMulAddMany on noble and libsodium WASM, one call on native.
+   */
+  mulAddMany(n: number, parts: MulAddParts): Uint8Array;
+  /**
+   * ristretto255's element derivation from 64 uniform bytes (RFC 9496 §4.3.4; libsodium's
+   * crypto_core_ristretto255_from_hash) of each 64 bytes of `uniform`: 32 bytes each (the mixnet's generators).
+   */
+  fromHashMany(uniform: Uint8Array): Uint8Array;
   /** How many operations of each kind ran (for the benchmark's native bound). */
   readonly counts: OpCounts;
 }
+
+/** The factors of mulAddMany: g^{a_i}, p^{b_i} and q_i (absent: left out). */
+export interface MulAddParts { a?: Uint8Array; p?: Uint8Array; b?: Uint8Array; q?: Uint8Array }
 
 export interface OpCounts { baseMul: number; mul: number; add: number; isValid: number }
 
@@ -68,6 +84,40 @@ export function composedSum(be: GroupBackend, points: Uint8Array[]): Uint8Array 
   let acc = points[0]!;
   for (let i = 1; i < points.length; i++) acc = be.add(acc, points[i]!);
   return acc;
+}
+
+/** Checks mulAddMany's parts against n; throws on a wrong length or a b without p. */
+export function checkMulAddParts(n: number, parts: MulAddParts): void {
+  if (!Number.isSafeInteger(n) || n < 0 || n > 2 ** 32 - 1) throw new Error('mulAddMany: n must be a count');
+  for (const [name, x] of [['a', parts.a], ['b', parts.b], ['q', parts.q]] as const) {
+    if (x !== undefined && (!(x instanceof Uint8Array) || x.length !== 32 * n)) throw new Error(`mulAddMany: ${name} must hold n entries of 32 bytes`);
+  }
+  if (parts.b !== undefined && (!(parts.p instanceof Uint8Array) || parts.p.length !== 32)) throw new Error('mulAddMany: b needs a 32-byte point p');
+}
+
+/** mulAddMany() from a backend's single operations (the same points; each factor left out when absent). */
+export function composedMulAddMany(be: GroupBackend, n: number, parts: MulAddParts): Uint8Array {
+  checkMulAddParts(n, parts);
+  const { a, p, b, q } = parts;
+  const out = new Uint8Array(32 * n);
+  for (let i = 0; i < n; i++) {
+    const at = 32 * i;
+    let r: Uint8Array | null = q ? q.subarray(at, at + 32) : null;
+    if (q && !be.isValid(r!)) throw new Error('mulAddMany: not a canonical ristretto255 point');
+    if (a) { const x = be.baseMul(scalarAt(a, i)); r = r ? be.add(r, x) : x; }
+    if (b) { const x = be.mul(p!, scalarAt(b, i)); r = r ? be.add(r, x) : x; }
+    out.set(r ?? IDENTITY_BYTES, at);
+  }
+  return out;
+}
+
+/** fromHashMany() from a derivation of one element. */
+export function composedFromHashMany(uniform: Uint8Array, derive: (u: Uint8Array) => Uint8Array): Uint8Array {
+  if (!(uniform instanceof Uint8Array) || uniform.length % 64 !== 0) throw new Error('fromHashMany: 64-byte inputs expected');
+  const n = uniform.length / 64;
+  const out = new Uint8Array(32 * n);
+  for (let i = 0; i < n; i++) out.set(derive(uniform.subarray(64 * i, 64 * i + 64)), 32 * i);
+  return out;
 }
 
 /** The 32-byte scalar at `at` of concatenated scalars, refused unless canonical (< q). */
@@ -142,6 +192,8 @@ export function nobleBackend(): GroupBackend {
       if (ps.length === 0) return IDENTITY_BYTES.slice();
       return (ps.length <= 8 ? mulAddUnsafe(Point, ps, ks) : pippenger(Point, ps, ks)).toBytes();
     },
+    mulAddMany: (n, parts) => composedMulAddMany(be, n, parts),
+    fromHashMany: (uniform) => composedFromHashMany(uniform, (u) => ristretto255_hasher.deriveToCurve!(u).toBytes()),
   };
   return be;
 }

@@ -9,6 +9,7 @@ import { encodeProof, isGoodPoint, MixnetFormatError, packRows, unpackRows, type
 import { deriveGenerators, generatorSeed } from './generators.js';
 import { bufferedRandom, randomPermutation, type RandomBytes } from './permutation.js';
 import { proveShuffle, randomScalarFrom } from './proof.js';
+import { packScalars } from './scalars.js';
 
 export interface ShuffleResult {
   rows: Row[];
@@ -36,28 +37,41 @@ export function shuffle(ctx: ShuffleContext, publicKey: Uint8Array, rows: Row[],
   if (n === 0) return { rows: [], proof: encodeProof({ count: 0, width: 0, c: [], cHat: [], tHat: [], t1: new Uint8Array(32), t2: new Uint8Array(32), t3: new Uint8Array(32), t4: [], s1: 0n, s2: 0n, s3: 0n, s4: [], sHat: [], sPrime: [] }) };
 
   const permutation = randomPermutation(n, random);
+  // ρ for every output row and column, in that order; then all re-encryptions in two batches:
+  // α' = α·g^ρ and β' = β·pk^ρ (the backend's mulAddMany, constant time in ρ).
+  const cts = n * k;
   const randomness: Scalar[][] = new Array(n);
-  const outputs = new Uint8Array(64 * n * k);
+  const rhos: Scalar[] = new Array(cts);
+  const alphas = new Uint8Array(32 * cts), betas = new Uint8Array(32 * cts);
   for (let i = 0; i < n; i++) {
-    const from = permutation[i]!;
     randomness[i] = new Array(k);
     for (let j = 0; j < k; j++) {
-      const src = 64 * (from * k + j), dst = 64 * (i * k + j);
-      for (;;) {
-        const rho = randomScalarFrom(random);
-        const alpha = be.add(input.packed.subarray(src, src + 32), be.baseMul(rho));
-        const beta = be.add(input.packed.subarray(src + 32, src + 64), be.mul(publicKey, rho));
-        // An identity component (probability ~2^-252) would be refused by every verifier: draw again.
-        if (isIdentityBytes(alpha) || isIdentityBytes(beta)) continue;
-        randomness[i]![j] = rho;
-        outputs.set(alpha, dst);
-        outputs.set(beta, dst + 32);
-        break;
-      }
+      const src = 64 * (permutation[i]! * k + j), at = i * k + j;
+      randomness[i]![j] = rhos[at] = randomScalarFrom(random);
+      alphas.set(input.packed.subarray(src, src + 32), 32 * at);
+      betas.set(input.packed.subarray(src + 32, src + 64), 32 * at);
     }
   }
+  const reencrypt = (count: number, rho: Uint8Array, alpha: Uint8Array, beta: Uint8Array) => ({
+    alpha: be.mulAddMany(count, { a: rho, q: alpha }),
+    beta: be.mulAddMany(count, { p: publicKey, b: rho, q: beta }),
+  });
+  const out = reencrypt(cts, packScalars(rhos), alphas, betas);
+  const outputs = new Uint8Array(64 * cts);
+  for (let at = 0; at < cts; at++) {
+    let alpha = out.alpha.subarray(32 * at, 32 * at + 32), beta = out.beta.subarray(32 * at, 32 * at + 32);
+    // An identity component (probability ~2^-252) would be refused by every verifier: draw again.
+    while (isIdentityBytes(alpha) || isIdentityBytes(beta)) {
+      const rho = randomScalarFrom(random);
+      const again = reencrypt(1, packScalars([rho]), alphas.subarray(32 * at, 32 * at + 32), betas.subarray(32 * at, 32 * at + 32));
+      randomness[Math.floor(at / k)]![at % k] = rho;
+      alpha = again.alpha; beta = again.beta;
+    }
+    outputs.set(alpha, 64 * at);
+    outputs.set(beta, 64 * at + 32);
+  }
   const seed = generatorSeed(context);
-  const generators = deriveGenerators(seed, n);
+  const generators = deriveGenerators(seed, n, be);
   const proof = proveShuffle(be, { context, publicKey, seed, count: n, width: k, inputs: input.packed, outputs }, generators, { permutation, randomness }, random);
   return { rows: unpackRows(outputs, n, k), proof: encodeProof(proof) };
 }

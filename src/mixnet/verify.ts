@@ -38,7 +38,7 @@ export function checkShuffle(ctx: ShuffleContext, publicKey: Uint8Array, rowsIn:
     const p = decodeProof(be, proof, n, k, 'shape');
     if (n === 0) return { ok: true }; // the empty shuffle: no rows in, none out, the 6-byte empty proof
     const seed = generatorSeed(context);
-    const h = deriveGenerators(seed, n);
+    const h = deriveGenerators(seed, n, be);
     const statement: Statement = { context, publicKey, seed, count: n, width: k, inputs: input.packed, outputs: output.packed };
     const { digest: uDigest, u } = TRANSCRIPT.challenges(TRANSCRIPT.statement(statement), p.c);
     const c = TRANSCRIPT.challenge(uDigest, p);
