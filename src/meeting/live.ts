@@ -25,6 +25,7 @@ export interface SecretElections {
 export class LiveMeeting {
   private queue: Promise<unknown> = Promise.resolve();
   private listeners = new Set<Listener>();
+  private pendingCatchUp: Promise<void> | null = null;
 
   private constructor(readonly store: MeetingStore, readonly id: string, private st: MeetingState, private elections: SecretElections | null = null) {}
 
@@ -38,7 +39,7 @@ export class LiveMeeting {
     const [genesis] = await store.events(id, 0, 1);
     if (!genesis) throw new MeetingError('unknown-meeting', `no meeting "${id}"`);
     const m = new LiveMeeting(store, id, initialMeetingState(genesis as MeetingEvent<'meeting'>));
-    await m.refresh();
+    await m.catchUp();
     return m;
   }
 
@@ -53,11 +54,23 @@ export class LiveMeeting {
     return new LiveMeeting(store, payload.id, initialMeetingState(genesis));
   }
 
-  /** Catches up with events appended by another process sharing the store. */
-  async refresh(): Promise<void> {
+  /** Catches up with events appended by another process sharing the store (after the submissions queued before). */
+  refresh(): Promise<void> { return this.serial(() => this.catchUp()); }
+
+  /** A notice that event `seq` is in the store (another process appended it): one catch-up is queued,
+   *  however many notices come before it runs. */
+  noticed(seq: number): Promise<void> {
+    if (seq <= this.st.headSeq) return Promise.resolve();
+    return (this.pendingCatchUp ??= this.serial(async () => { this.pendingCatchUp = null; await this.catchUp(); }));
+  }
+
+  /** Reads the events after the head from the store and takes each that checks; a stored event that
+   *  breaks the rules (a store changed behind the board) stops here: it is neither taken nor announced. */
+  private async catchUp(): Promise<void> {
     for (;;) {
       const batch = await this.store.events(this.id, this.st.headSeq + 1, 1000);
       for (const e of batch) {
+        if (e.seq !== this.st.headSeq + 1) throw new Error(`meeting ${this.id}: the store gave event ${e.seq} after ${this.st.headSeq}`);
         const bad = checkMeetingEvent(this.st, e.type, e.payload, e.time);
         if (bad) throw new Error(`meeting ${this.id}: the stored event ${e.seq} breaks the rules (${bad.message})`);
         applyMeetingEvent(this.st, e);
@@ -81,7 +94,7 @@ export class LiveMeeting {
     const run = async () => {
       for (let attempt = 0; ; attempt++) {
         try {
-          await this.refresh();
+          await this.catchUp();
           if (type === 'motion-result' || type === 'meeting') throw new MeetingError('not-allowed', `${type} is not submitted: the board makes it`);
           // Checked at the very time the event gets: a vote's deadline is judged as the verifier will judge it.
           const time = this.nextTime();
@@ -108,9 +121,7 @@ export class LiveMeeting {
         }
       }
     };
-    const result = this.queue.then(run, run);
-    this.queue = result.catch(() => undefined);
-    return result;
+    return this.serial(run);
   }
 
   // ---- secret votes (§19 M7) ----------------------------------------------------------------------
@@ -156,7 +167,7 @@ export class LiveMeeting {
    *  roll's weights; the election gets it and its poll opens. */
   submitCredentialList(motion: string, list: unknown): Promise<void> {
     return this.serial(async () => {
-      await this.refresh();
+      await this.catchUp();
       const m = this.secretMotion(motion);
       if (!m) throw new MeetingError('unknown-motion', `no secret motion ${motion}`);
       if (m.status !== 'open') throw new MeetingError(m.status === 'put' ? 'wrong-phase' : 'vote-closed', `the vote on ${motion} is not open`);
@@ -177,7 +188,7 @@ export class LiveMeeting {
   /** Once `threshold` tellers have decrypted: the election's result and the motion-result tied to it. */
   publishSecretResult(motion: string): Promise<MeetingEvent> {
     return this.serial(async () => {
-      await this.refresh();
+      await this.catchUp();
       const m = this.secretMotion(motion);
       if (!m || this.st.resultDue !== motion) throw new MeetingError('wrong-phase', `no secret vote on ${motion} awaits its result`);
       const board = await this.electionOf(motion);
@@ -224,6 +235,28 @@ export class Meetings {
   private live = new Map<string, Promise<LiveMeeting>>();
 
   constructor(readonly store: MeetingStore, private elections: SecretElections | null = null) {}
+
+  /** Where the store is shared by several processes (its notices): each meeting open here catches up
+   *  as soon as another process appends to it, so that its stream announces the event at once. A stored
+   *  event that breaks the rules is not announced; `warn` says so, once per meeting and seq. Returns a
+   *  function that stops following. */
+  followNotices(warn: (message: string) => void = (m) => process.stderr.write(m + '\n')): () => void {
+    const notices = this.store.notices;
+    if (!notices) return () => {};
+    const warned = new Set<string>();
+    const catchUp = (id: string, step: (m: LiveMeeting) => Promise<void>) => {
+      const live = this.live.get(id);
+      if (!live) return; // not open here: it is read, and checked, when first asked for
+      live.then(step).catch((e: unknown) => {
+        const message = `veche: ${(e as Error).message}`;
+        if (!warned.has(message)) { warned.add(message); warn(message); }
+      });
+    };
+    return notices.follow(
+      (id, seq) => catchUp(id, (m) => m.noticed(seq)),
+      () => { for (const id of this.live.keys()) catchUp(id, (m) => m.refresh()); },
+    );
+  }
 
   async createBody(input: unknown): Promise<Body> {
     const body = validateBody(input);

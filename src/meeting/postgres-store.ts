@@ -1,9 +1,11 @@
 // Bodies and meeting records in PostgreSQL, for servers sharing one database. An append is one
 // transaction under the meeting's advisory lock: the head check, (for event 0) the meeting row, the
-// event; the primary key (meeting, seq) is the backstop against a fork from any writer.
+// event, and the NOTIFY that tells the other processes (delivered at the commit, in commit order);
+// the primary key (meeting, seq) is the backstop against a fork from any writer.
 import pg from 'pg';
 import { openPostgresPool } from '../board/postgres-pool.js';
 import { SequenceConflict } from '../board/store.js';
+import { MEETING_CHANNEL, MeetingListener, noticePayload } from './postgres-listen.js';
 import { BodyExists, type MeetingRef, type MeetingStore } from './store.js';
 import type { Body, MeetingEvent } from './types.js';
 
@@ -21,11 +23,14 @@ CREATE TABLE IF NOT EXISTS veche_meeting_events (
 `;
 
 export class PostgresMeetingStore implements MeetingStore {
-  private constructor(private readonly pool: pg.Pool) {}
+  /** The other processes' appends: one LISTEN connection, opened when the first follower comes. */
+  readonly notices: MeetingListener;
+
+  private constructor(private readonly pool: pg.Pool, url: string) { this.notices = new MeetingListener(url); }
 
   static async connect(url: string, poolSize = 5): Promise<PostgresMeetingStore> {
     const pool = await openPostgresPool(url, poolSize, [LOCK_CLASS, 0], SCHEMA);
-    return new PostgresMeetingStore(pool);
+    return new PostgresMeetingStore(pool, url);
   }
 
   async putBody(body: Body, replace: boolean): Promise<void> {
@@ -56,6 +61,7 @@ export class PostgresMeetingStore implements MeetingStore {
       if (event.seq !== expected || (h && h.hash !== event.prev)) throw new SequenceConflict(`meeting moved on: expected seq ${expected}`);
       if (event.seq === 0) await client.query('INSERT INTO veche_meetings (id, body) VALUES ($1, $2)', [meeting, body ?? '']);
       await client.query('INSERT INTO veche_meeting_events (meeting, seq, type, hash, event) VALUES ($1, $2, $3, $4, $5)', [meeting, event.seq, event.type, event.hash, JSON.stringify(event)]);
+      await client.query('SELECT pg_notify($1, $2)', [MEETING_CHANNEL, noticePayload(meeting, event.seq)]);
       await client.query('COMMIT');
     } catch (e) {
       await client.query('ROLLBACK').catch(() => {});
@@ -76,5 +82,5 @@ export class PostgresMeetingStore implements MeetingStore {
     return r.rows.map((x) => ({ id: x.id, body: x.body, created: Number(x.created) }));
   }
 
-  async close(): Promise<void> { await this.pool.end(); }
+  async close(): Promise<void> { await this.notices.close(); await this.pool.end(); }
 }

@@ -9,6 +9,14 @@ export { SequenceConflict };
 
 export interface MeetingRef { id: string; body: string; created: number }
 
+/** Appends made by any process sharing a store (PostgreSQL: LISTEN/NOTIFY, src/meeting/postgres-listen.ts).
+ *  A notice says only that `meeting` has an event `seq`; the follower reads and checks it from the store.
+ *  `resync`: notices may have been missed (the listener connected or reconnected): catch up every meeting.
+ *  Returns a function that stops following. */
+export interface AppendNotices {
+  follow(appended: (meeting: string, seq: number) => void, resync: () => void): () => void;
+}
+
 export interface MeetingStore {
   /** Stores a body's definition (a new one, or a new version replacing the old). */
   putBody(body: Body, replace: boolean): Promise<void>;
@@ -20,6 +28,8 @@ export interface MeetingStore {
   events(meeting: string, fromSeq?: number, limit?: number): Promise<MeetingEvent[]>;
   /** Meetings of a body, oldest first. */
   meetings(body: string): Promise<MeetingRef[]>;
+  /** Where several processes share the store: the notices of their appends (absent: one process). */
+  readonly notices?: AppendNotices;
   close(): Promise<void>;
 }
 

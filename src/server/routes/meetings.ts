@@ -53,7 +53,9 @@ export async function meetingRoutes(app: FastifyInstance, opts: { boardStore: Bo
   const meetings = new Meetings(opts.meetingStore, elections);
   // Live streams never end by themselves: the server ends them when it closes.
   const streams = new Set<() => void>();
-  app.addHook('preClose', async () => { for (const end of streams) end(); });
+  // Other processes' appends (PostgreSQL's notices, spec §19 M9): announced here as soon as they check.
+  const unfollow = meetings.followNotices();
+  app.addHook('preClose', async () => { unfollow(); for (const end of streams) end(); });
   const admin = (req: FastifyRequest) => requireAdmin(opts.boardStore, req);
 
   app.post('/api/bodies', { schema: { body: anyObject }, onRequest: admin }, async (req) => guard(async () => ({ id: (await meetings.createBody(req.body)).id })));
@@ -145,8 +147,10 @@ export async function meetingRoutes(app: FastifyInstance, opts: { boardStore: Bo
   });
 }
 
-/** Every event from `from` on, then each new one as it is appended, as server-sent events (id = seq). */
-function stream(m: { id: string; store: MeetingStore; subscribe(f: (e: MeetingEvent) => void): () => void }, from: number, req: FastifyRequest, reply: FastifyReply, open: Set<() => void>): FastifyReply {
+/** Every event from `from` on, then each new one as it is appended, as server-sent events (id = seq).
+ *  Only what the meeting has checked is sent: the catch-up reads the store up to the meeting's head, and
+ *  every later event comes from the meeting's announcement, made after its check. */
+function stream(m: { id: string; store: MeetingStore; state: { headSeq: number }; subscribe(f: (e: MeetingEvent) => void): () => void }, from: number, req: FastifyRequest, reply: FastifyReply, open: Set<() => void>): FastifyReply {
   const out = new PassThrough();
   let next = from;
   let caughtUp = false;
@@ -168,10 +172,11 @@ function stream(m: { id: string; store: MeetingStore; subscribe(f: (e: MeetingEv
   reply.raw.once('close', end);
   void (async () => {
     try {
-      for (;;) {
-        const batch = await m.store.events(m.id, next, 1000);
+      while (next <= m.state.headSeq) {
+        const batch = await m.store.events(m.id, next, Math.min(1000, m.state.headSeq - next + 1));
+        const before = next;
         for (const e of batch) write(e);
-        if (batch.length < 1000) break;
+        if (next === before) throw new Error(`the store has no event ${next} of ${m.id}`);
       }
       for (const e of waiting) write(e);
       waiting.length = 0;
