@@ -12,6 +12,7 @@ import { GENESIS_PREV, makeMeetingEvent } from '../../src/meeting/events.js';
 import { applyMeetingEvent, checkMeetingEvent, initialMeetingState, type MeetingState } from '../../src/meeting/state.js';
 import { meetingView as viewOf, type MeetingView } from '../../src/meeting/view.js';
 import { ApiError } from './api.js';
+export type { MeetingState, MotionState } from '../../src/meeting/state.js';
 import type { ViewMotion } from '../../src/meeting/view.js';
 import { t } from './i18n.js';
 
@@ -37,6 +38,8 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
 }
 
 export const meetingView = (id: string): Promise<MeetingView> => request('GET', base(id));
+/** An unsigned request to a meeting route (a teller's payload carries its own signature; the result is the board's to compute). */
+export const postToMeeting = <T>(id: string, path: string, body?: unknown): Promise<T> => request('POST', `${base(id)}/${path}`, body);
 export const recordUrl = (id: string): string => `${base(id)}/record`;
 
 /** The route each signed event is submitted to. */
@@ -47,7 +50,7 @@ function pathOf(type: SignedMeetingEventType, payload: { motion?: string }): str
     'proxy-granted': 'proxies', 'proxy-revoked': 'proxies/revoke', 'motion-put': 'motions', 'vote-opened': `motions/${m}/open`,
     'vote-closed': `motions/${m}/close`, 'named-vote': `motions/${m}/votes`, 'agenda-item': 'agenda', 'item-opened': 'agenda/open',
     'speaker-requested': 'speakers', 'speaker-withdrawn': 'speakers/withdraw', 'floor-given': 'speakers/floor',
-    'amendment-put': `motions/${m}/amendments`, 'amendment-withdrawn': 'amendments/withdraw',
+    'amendment-put': `motions/${m}/amendments`, 'amendment-withdrawn': 'amendments/withdraw', 'credential-registered': `motions/${m}/credentials`,
   };
   return paths[type];
 }
@@ -71,13 +74,13 @@ export function publicKeyOf(secret: string): string | null {
  * own state, whose view is shown; an event that breaks them stops the page trusting the board
  * (`broken`). The browser's EventSource resumes after a drop with Last-Event-ID, so no event is missed.
  */
-export function followMeeting(id: string, show: (view: MeetingView) => void, connection: (live: boolean) => void, broken: (seq: number, message: string) => void): () => void {
+export function followMeeting(id: string, show: (view: MeetingView, record: MeetingState) => void, connection: (live: boolean) => void, broken: (seq: number, message: string) => void): () => void {
   const source = new EventSource(`${base(id)}/events`);
   let st: MeetingState | null = null;
   let failed = false;
   let timer = 0;
   // Many events come at once (catching up, a vote's close and its result): one view for them.
-  const soon = () => { if (!timer) timer = window.setTimeout(() => { timer = 0; if (st && !failed) show(viewOf(st)); }, 60); };
+  const soon = () => { if (!timer) timer = window.setTimeout(() => { timer = 0; if (st && !failed) show(viewOf(st), st); }, 60); };
   const fail = (seq: number, message: string) => { failed = true; source.close(); connection(false); broken(seq, message); };
   const onEvent = (m: MessageEvent<string>) => {
     if (failed) return;

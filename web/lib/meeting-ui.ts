@@ -1,10 +1,54 @@
 // What the meeting pages (member, chair, projector) show alike: who someone is, presence and quorum,
 // the agenda and the speakers list, a motion's text, a result. Elements only (no innerHTML): every
 // title, text and name is meeting data.
+import type { MeetingPayloadByType, SignedMeetingEventType } from '../../src/meeting/types.js';
+import { ApiError, errorText } from './api.js';
 import { byId, h, type Child } from './dom.js';
 import { t } from './i18n.js';
-import { section } from './page.js';
-import { publicKeyOf, type MeetingView, type Signer, type ViewItem, type ViewMotion } from './meeting-api.js';
+import { rerender, runAction, section, startPage } from './page.js';
+import { followMeeting, meetingView, publicKeyOf, submitSigned, type Appended, type MeetingState, type MeetingView, type Signer, type ViewItem, type ViewMotion } from './meeting-api.js';
+
+/** What every meeting page keeps: the view shown, the record's state checked here, the connection. */
+export interface MeetingPageState {
+  /** Set when an event of the stream breaks the record's rules: the page then trusts nothing more. */
+  broken: string;
+  view: MeetingView | null;
+  /** The state computed here from the checked stream (null until it has arrived). */
+  record: MeetingState | null;
+  live: boolean;
+  error: string;
+}
+/** A page where a person signs: who, and the outcome of their last action. */
+export interface SigningPageState extends MeetingPageState { signer: Signer | null; busy: boolean; message: string; messageOk: boolean }
+
+/**
+ * The block every meeting page runs: the first paint from the server's view, then the live stream
+ * checked here (the newer view wins), a broken record said first on every screen; for signing pages,
+ * `act` runs an action (busy, its outcome said, the view reloaded) and `sign` signs and submits an event.
+ */
+export function meetingPage<S extends MeetingPageState>(meetingId: string, state: S) {
+  const show = (v: MeetingView): void => { if (!state.view || v.headSeq >= state.view.headSeq) state.view = v; };
+  const load = async (): Promise<void> => {
+    try {
+      show(await meetingView(meetingId));
+      state.error = '';
+    } catch (e) {
+      state.error = errorText(e);
+    }
+    rerender();
+  };
+  const act = (run: () => Promise<string>) => runAction(state as unknown as S & SigningPageState, run, load, (e) => (e instanceof ApiError ? errorText(e) : String(e)));
+  const sign = <T extends SignedMeetingEventType>(type: T, payload: Omit<MeetingPayloadByType[T], 'signature' | 'by'>): Promise<Appended> =>
+    submitSigned(state.view!, (state as unknown as SigningPageState).signer!, type, payload);
+  /** Starts the page: `onRecord` runs after each checked state from the stream (the secret votes follow it). */
+  const start = (titleKey: string, render: () => Child, onRecord?: () => void): void => {
+    startPage({ titleKey, render: () => [state.broken ? h('div', { class: 'notice error', role: 'alert', id: 'record-broken' }, state.broken) : null, render()] });
+    void load();
+    followMeeting(meetingId, (v, record) => { show(v); state.record = record; onRecord?.(); rerender(); }, (live) => { state.live = live; rerender(); },
+      (seq, message) => { state.broken = t('meeting.recordBroken', { seq, message }); rerender(); });
+  };
+  return { show, load, act, sign, start };
+}
 
 export const nameOf = (v: MeetingView, id: string): string => v.members.find((m) => m.id === id)?.name ?? v.officers.find((o) => o.id === id)?.name ?? id;
 export const runsMeeting = (v: MeetingView, id: string): boolean => v.chair === id || v.secretaries.includes(id);

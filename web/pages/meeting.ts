@@ -4,21 +4,22 @@
 // vote is open, for oneself and for every member whose proxy one holds in one action, grant or revoke a
 // proxy. Every action is signed here with the member's key. Live through the meeting's event stream; a
 // dropped connection comes back by itself and the page shows every vote already on the record.
-import type { MeetingPayloadByType, SignedMeetingEventType } from '../../src/meeting/types.js';
 import { ApiError, errorText } from '../lib/api.js';
 import { h, type Child } from '../lib/dom.js';
 import { formatTime, t } from '../lib/i18n.js';
-import { errorBox, okBox, pathParts, rerender, runAction, section, startPage } from '../lib/page.js';
-import { followMeeting, meetingView, rememberSigner, signerFromLink, submitSigned, type MeetingView, type Signer } from '../lib/meeting-api.js';
-import { amendmentWhat, connectionLine, currentItem, lastResult, motionOf, motionText, nameOf, openMotion, quorumLine, resultLine, signerProblem, signInForm, speakersList } from '../lib/meeting-ui.js';
+import { errorBox, okBox, pathParts, rerender } from '../lib/page.js';
+import { rememberSigner, signerFromLink, type MeetingView, type Signer } from '../lib/meeting-api.js';
+import { amendmentWhat, connectionLine, currentItem, lastResult, meetingPage, motionOf, motionText, nameOf, openMotion, quorumLine, resultLine, signerProblem, signInForm, speakersList, type SigningPageState } from '../lib/meeting-ui.js';
+import { followSecretVotes, type SecretStatus } from '../lib/meeting-secret.js';
+import { castSecretBallots, keptVote, registerCredentials, registrationOf, secretVoters, type SecretChoice } from '../lib/meeting-secret-booth.js';
 
 type Choice = 'for' | 'against' | 'abstain';
 
 const meetingId = pathParts()[1] ?? '';
 const state = {
-  /** Set when an event of the stream breaks the record's rules: the page then trusts nothing more. */
   broken: '',
   view: null as MeetingView | null,
+  record: null as SigningPageState['record'],
   signer: signerFromLink(meetingId) as Signer | null,
   live: false,
   error: '',
@@ -29,27 +30,13 @@ const state = {
   choices: new Map<string, Choice>(),
   /** Members whose weight is split between the three (when the body allows it), and the parts typed. */
   splits: new Map<string, Record<Choice, string>>(),
+  /** The choices made for a secret vote, by member (never sent in the clear, never kept). */
+  secretChoices: new Map<string, SecretChoice>(),
   grantTo: '',
   grantScope: 'meeting' as 'meeting' | 'standing',
 };
-
-/** The newer of the views at hand: the one computed here from the stream, or the server's after an action. */
-function show(v: MeetingView): void {
-  if (!state.view || v.headSeq >= state.view.headSeq) state.view = v;
-}
-
-async function load(): Promise<void> {
-  try {
-    show(await meetingView(meetingId));
-    state.error = '';
-  } catch (e) {
-    state.error = errorText(e);
-  }
-  rerender();
-}
-
-const act = (run: () => Promise<string>) => runAction(state, run, load, (e) => (e instanceof ApiError ? errorText(e) : String(e)));
-const sign = <T extends SignedMeetingEventType>(type: T, payload: Omit<MeetingPayloadByType[T], 'signature' | 'by'>) => submitSigned(state.view!, state.signer!, type, payload);
+const { act, sign, start } = meetingPage(meetingId, state);
+const secret = followSecretVotes(() => state.record, () => rerender());
 
 /** The members whose votes `me` casts in the open vote and has not cast yet: themselves (if present at the opening) and the principals held. */
 function votesToCast(v: MeetingView, me: string): string[] {
@@ -85,6 +72,7 @@ function castVotes(): void {
 function voteSection(v: MeetingView, me: string): Child {
   const m = openMotion(v);
   if (!m) return null;
+  if (m.mode === 'secret') return secretVoteSection(v, me);
   const parent = m.amends ? motionOf(v, m.amends) : undefined;
   const toCast = votesToCast(v, me);
   const onRoll = m.roll && (m.roll.present.includes(me) || m.roll.proxies.some((p) => p.holder === me));
@@ -117,6 +105,69 @@ function voteSection(v: MeetingView, me: string): Child {
             h('label', { for: `split-${member}` }, t('meeting.splitWeight', { n: weight }))) : null);
       }),
       h('button', { type: 'submit', class: 'primary', id: 'cast', disabled: state.busy }, toCast.length > 1 ? t('meeting.castAll', { n: toCast.length }) : t('meeting.cast'))) : null);
+}
+
+// ---- a secret vote (spec §19 M7): a credential made here, registered, then an encrypted ballot ----------
+
+function takePart(status: SecretStatus): void {
+  const st = state.record!;
+  const m = st.motions.get(status.motion)!;
+  void act(async () => {
+    const n = await registerCredentials(state.view!, m, status.electionId, status.electionHash, state.signer!);
+    return t('meetingSecret.registeredDone', { n });
+  });
+}
+
+function castSecret(status: SecretStatus, members: string[]): void {
+  const st = state.record!;
+  const m = st.motions.get(status.motion)!;
+  const chosen = new Map(members.filter((x) => state.secretChoices.has(x)).map((x) => [x, state.secretChoices.get(x)!]));
+  if (chosen.size === 0) { state.message = t('meeting.chooseFirst'); state.messageOk = false; rerender(); document.getElementById('message')?.focus(); return; }
+  void act(async () => {
+    const codes = await castSecretBallots(st, m, status.electionId, state.signer!, chosen);
+    for (const x of chosen.keys()) state.secretChoices.delete(x);
+    return t('meetingSecret.castDone', { n: Object.keys(codes).length });
+  });
+}
+
+function secretVoteSection(v: MeetingView, me: string): Child {
+  const view = openMotion(v)!;
+  const st = state.record;
+  const m = st?.motions.get(view.id);
+  const status = secret.statuses.get(view.id);
+  const heading = h('h2', { id: 'vote-heading' }, t('meetingSecret.voteOn', { title: view.title }));
+  const shell = (...body: Child[]) => h('section', { class: 'card vote-now', 'aria-labelledby': 'vote-heading' }, heading,
+    h('p', { id: 'secret-notice', class: 'notice info' }, t('meetingSecret.secretNotice')), motionText(view.votedText ?? view.text, 'voted-text'), ...body);
+  if (!st || !m || !status) return shell(h('p', { class: 'loading' }, t('meetingSecret.checking')));
+  if (status.error) return shell(errorBox(status.error));
+  const voters = secretVoters(m, me);
+  if (voters.length === 0) return shell(h('p', null, t('meeting.notOnRoll')));
+  const kept = keptVote(status.electionId, status.electionHash, state.signer!);
+  const where = new Map(voters.map((x) => [x, registrationOf(m, kept, status.electionHash, x)]));
+  const elsewhere = voters.filter((x) => where.get(x) === 'elsewhere');
+  const unregistered = voters.filter((x) => where.get(x) === 'none');
+  const cast = voters.filter((x) => where.get(x) === 'here' && kept.cast[x]);
+  const toCast = voters.filter((x) => where.get(x) === 'here' && !kept.cast[x]);
+  const label = (x: string) => (x === me ? t('meeting.yourVote') : t('meeting.voteFor', { name: nameOf(v, x) }));
+  return shell(
+    elsewhere.length ? h('p', { class: 'notice warning', id: 'registered-elsewhere' }, t('meetingSecret.registeredElsewhere', { names: elsewhere.map((x) => nameOf(v, x)).join(', ') })) : null,
+    !status.listed && unregistered.length ? [
+      h('p', { id: 'take-part-text' }, t('meetingSecret.takePartText', { n: unregistered.length, names: unregistered.map((x) => nameOf(v, x)).join(', ') })),
+      h('button', { type: 'button', class: 'primary', id: 'take-part', disabled: state.busy, onClick: () => takePart(status) }, t('meetingSecret.takePart', { n: unregistered.length })),
+    ] : null,
+    status.listed && unregistered.length ? h('p', { id: 'registration-ended' }, t('meetingSecret.registrationEnded')) : null,
+    !status.listed && toCast.length ? h('p', { id: 'registered', class: 'notice ok' }, t('meetingSecret.waitForList', { names: toCast.map((x) => nameOf(v, x)).join(', ') })) : null,
+    status.listed && toCast.length && view.status === 'open' ? h('form', { onSubmit: (e: Event) => { e.preventDefault(); castSecret(status, toCast); } },
+      toCast.map((x) => h('fieldset', { class: 'question' },
+        h('legend', null, label(x)),
+        h('div', { class: 'options inline' }, (['for', 'against', 'abstain'] as const).map((c) => h('div', { class: 'option' },
+          h('input', { type: 'radio', name: `secret-${x}`, id: `secret-${x}-${c}`, value: c, ...(state.secretChoices.get(x) === c ? { checked: true } : {}), onChange: () => { state.secretChoices.set(x, c); } }),
+          h('label', { for: `secret-${x}-${c}` }, t(`meeting.choice.${c}`))))))),
+      h('p', { class: 'hint' }, t('meetingSecret.encryptedHere')),
+      h('button', { type: 'submit', class: 'primary', id: 'cast-secret', disabled: state.busy }, toCast.length > 1 ? t('meeting.castAll', { n: toCast.length }) : t('meeting.cast'))) : null,
+    cast.length ? h('div', { id: 'secret-receipt', class: 'notice ok' },
+      h('p', null, t('meetingSecret.castFor', { names: cast.map((x) => nameOf(v, x)).join(', ') })),
+      h('ul', null, cast.map((x) => h('li', null, `${nameOf(v, x)}: `, t('meetingSecret.trackingCode'), ' ', h('code', { class: 'mono' }, kept.cast[x]!))))) : null);
 }
 
 function proxySection(v: MeetingView, me: string): Child {
@@ -168,6 +219,7 @@ function render(): Child {
         ? h('button', { type: 'button', id: 'leave', disabled: state.busy, onClick: () => void act(async () => { await sign('member-left', { member: me.id }); return t('meeting.leftDone'); }) }, t('meeting.leave'))
         : h('button', { type: 'button', class: 'primary', id: 'check-in', disabled: state.busy, onClick: () => void act(async () => { await sign('member-present', { member: me.id }); return t('meeting.checkedIn'); }) }, t('meeting.checkIn'))) : null,
       quorumLine(v)),
+    state.record?.meeting.tellers.includes(me.id) ? h('p', { id: 'teller-link' }, t('meetingSecret.youAreTeller'), ' ', h('a', { href: `/meeting/${encodeURIComponent(v.id)}/chair` }, t('meetingSecret.tellerPage'))) : null,
     voteSection(v, me.id),
     h('section', { class: 'card', 'aria-labelledby': 'item-heading' },
       h('h2', { id: 'item-heading' }, item ? t('meeting.currentItem', { title: item.title }) : t('meeting.noItem')),
@@ -182,8 +234,4 @@ function render(): Child {
   ];
 }
 
-// A record that breaks its rules is said first, on every screen.
-startPage({ titleKey: 'meeting.title', render: () => [state.broken ? h('div', { class: 'notice error', role: 'alert', id: 'record-broken' }, state.broken) : null, render()] });
-void load();
-followMeeting(meetingId, (v) => { show(v); rerender(); }, (live) => { state.live = live; rerender(); },
-  (seq, message) => { state.broken = t('meeting.recordBroken', { seq, message }); rerender(); });
+start('meeting.title', render, () => secret.now());
