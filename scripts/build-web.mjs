@@ -36,6 +36,7 @@ const PAGES = {
   meeting: 'meeting.title', // meetings: a member's page
   'meeting-chair': 'meeting.chairTitle', // meetings: the chair's and secretaries' page
   'meeting-projector': 'meeting.projectorTitle', // meetings: the projector view
+  forum: 'forum.title', // forum (spec §21): a body's proposals, threads, endorsements, moderation
 };
 
 /** web/workers/*.ts: the results page checks the record in one (verify-record). */

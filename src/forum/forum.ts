@@ -5,9 +5,12 @@
 // id; the chair puts it there through the meeting's own rules (a signed agenda-item), and the forum
 // says where it went by reading the meeting records. Bad input is refused with a code, nothing stored.
 import { randomUUID } from 'node:crypto';
+import type { BoardStore } from '../board/store.js';
 import { memberOf } from '../meeting/body.js';
 import type { MeetingStore } from '../meeting/store.js';
 import type { Body } from '../meeting/types.js';
+import { ballotPlacement, forumItemId, forumQuestions, motionRule, withForumMotion, type BallotQuestion, type MotionRule } from './ballot.js';
+import type { Manifest } from '../manifest/types.js';
 import { queryWords } from './query.js';
 import { checkForumSignature } from './signature.js';
 import { ForumConflict, type ForumStore, type StoredAttachment } from './store.js';
@@ -17,7 +20,7 @@ import './types.js';
 export type ForumCode =
   | 'malformed' | 'unknown-body' | 'no-forum' | 'unknown-post' | 'not-a-member' | 'not-a-moderator' | 'bad-signature'
   | 'replayed' | 'duplicate' | 'not-endorsed' | 'too-large' | 'hidden' | 'not-hidden' | 'appealed' | 'no-appeal'
-  | 'same-officer' | 'not-allowed';
+  | 'same-officer' | 'not-allowed' | 'not-qualified';
 
 export class ForumError extends Error {
   override name = 'ForumError';
@@ -35,7 +38,7 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const EMAIL = /^[^\s@<>",;]{1,64}@[^\s@<>",;]{1,190}\.[^\s@<>",;]{1,60}$/;
 
 /** The agenda item id under which a qualified proposal goes on a meeting's agenda. */
-export const agendaItemId = (proposal: string): string => `forum-${proposal}`;
+export const agendaItemId = forumItemId;
 
 const FIELDS: Record<ForumAction, string[]> = {
   'proposal': ['title', 'text', 'attachments'],
@@ -60,7 +63,8 @@ export function publicPost(p: Post): Post & { text: string | null } {
 }
 
 export class Forum {
-  constructor(readonly store: ForumStore, readonly meetings: MeetingStore) {}
+  /** `board`: the elections' store, where a proposal put onto a ballot is found (§21.4); none: meetings only. */
+  constructor(readonly store: ForumStore, readonly meetings: MeetingStore, readonly board: BoardStore | null = null) {}
 
   /** The body and its forum rule; a body without one has no forum. */
   async body(id: string): Promise<{ body: Body; rule: ForumRule }> {
@@ -185,8 +189,19 @@ export class Forum {
     return { id };
   }
 
-  /** Where a qualified proposal went: the first meeting of the body whose record has its agenda item. */
-  async placement(body: string, proposal: string): Promise<Placement | null> {
+  /** Where a qualified proposal went: the first meeting of the body whose record has its agenda item,
+   *  else the first election whose published manifest has it as a motion with its title (§21.4). */
+  async placement(body: string, proposal: Post, ballots?: BallotQuestion[]): Promise<Placement | null> {
+    return (await this.meetingPlacement(body, proposal.id)) ?? ballotPlacement(ballots ?? await this.ballotQuestions(), { id: proposal.id, title: proposal.title ?? '' });
+  }
+
+  /** The forum questions of the elections' manifests as they are now (read each time: drafts change). */
+  ballotQuestions(): Promise<BallotQuestion[]> {
+    return this.board ? forumQuestions(this.board) : Promise.resolve([]);
+  }
+
+  /** The first meeting of the body whose record has the proposal's agenda item (kept once found: records only grow). */
+  private async meetingPlacement(body: string, proposal: string): Promise<Placement | null> {
     const known = (await this.store.proposal(proposal)).placement;
     if (known) return known;
     const item = agendaItemId(proposal);
@@ -201,6 +216,23 @@ export class Forum {
     return null;
   }
 
+  /** A draft's manifest with a qualified proposal added as a motion question (the organiser's step of
+   *  §21.4); refused for a proposal not qualified, hidden, already placed, or already in the manifest. */
+  async motionFor(bodyId: string, id: string, manifest: Manifest, given: Partial<MotionRule>): Promise<Manifest> {
+    const { body } = await this.body(bodyId);
+    const post = await this.ownPost(body, id, 'proposal');
+    if (post.parent !== null) fail('malformed', `${post.id} is a reply, not a proposal`);
+    if (post.hidden) fail('hidden', `proposal ${post.id} is hidden by a moderator`);
+    const state = await this.store.proposal(post.id);
+    if (!state.qualified) fail('not-qualified', `proposal ${post.id} has ${state.endorsements.length} of the ${body.rules.forum!.endorsements} endorsements it needs`);
+    if (manifest.questions.some((q) => q.id === forumItemId(post.id))) fail('duplicate', `the election ${manifest.id} already has a question ${forumItemId(post.id)}`);
+    const placed = await this.placement(body.id, post);
+    if (placed) fail('duplicate', `proposal ${post.id} already went to ${'meeting' in placed ? `meeting ${placed.meeting}` : `election ${placed.election}`}`);
+    const rule = motionRule(body, given);
+    if (typeof rule === 'string') fail('malformed', rule);
+    return withForumMotion(manifest, { id: post.id, title: post.title! }, rule as MotionRule);
+  }
+
   /** A proposal with its thread, endorsements and where it went. */
   async proposal(bodyId: string, id: string): Promise<Obj> {
     const { body, rule } = await this.body(bodyId);
@@ -211,7 +243,7 @@ export class Forum {
     return {
       proposal: publicPost(post), thread, endorsements: state.endorsements, threshold: rule.endorsements, qualified: state.qualified,
       agendaItem: state.qualified ? { item: agendaItemId(id), title: post.title } : null,
-      placement: state.qualified ? await this.placement(body.id, id) : null,
+      placement: state.qualified ? await this.placement(body.id, post) : null,
     };
   }
 
@@ -228,9 +260,10 @@ export class Forum {
   async queue(bodyId: string): Promise<{ proposal: string; item: string; title: string; qualified: string }[]> {
     const { body } = await this.body(bodyId);
     const out = [];
+    const ballots = await this.ballotQuestions();
     for (const x of (await this.store.posts(body.id)).filter((p) => p.parent === null && !p.hidden)) {
       const s = await this.store.proposal(x.id);
-      if (s.qualified && !(await this.placement(body.id, x.id))) out.push({ proposal: x.id, item: agendaItemId(x.id), title: x.title!, qualified: s.qualified });
+      if (s.qualified && !(await this.placement(body.id, x, ballots))) out.push({ proposal: x.id, item: agendaItemId(x.id), title: x.title!, qualified: s.qualified });
     }
     return out;
   }

@@ -28,7 +28,12 @@ export interface Post {
   attachments: AttachmentInfo[];
 }
 
-export interface Placement { meeting: string; item: string; seq: number }
+/** On a meeting's agenda: the first agenda-item event with the proposal's item id (read from the record). */
+export interface MeetingPlacement { meeting: string; item: string; seq: number }
+/** On a ballot: a motion question `forum-<proposal id>` with the proposal's title in an election's
+ *  published manifest (read from the board each time: a draft's manifest may still change). */
+export interface BallotPlacement { election: string; question: string }
+export type Placement = MeetingPlacement | BallotPlacement;
 
 export interface ProposalState {
   endorsements: string[];

@@ -151,7 +151,7 @@ export async function buildApp(store: BoardStore, settings: ServerSettings = {})
   }
   // <-- server mail
   if (settings.meetingStore) await app.register(meetingRoutes, { boardStore: store, meetingStore: settings.meetingStore, elections });
-  if (settings.meetingStore && settings.forumStore) await app.register(forumRoutes, { boardStore: store, meetingStore: settings.meetingStore, forumStore: settings.forumStore, outbox, digestIntervalMs: settings.forumDigestIntervalMs }); // forum (spec §21)
+  if (settings.meetingStore && settings.forumStore) await app.register(forumRoutes, { boardStore: store, meetingStore: settings.meetingStore, forumStore: settings.forumStore, outbox, digestIntervalMs: settings.forumDigestIntervalMs, elections }); // forum (spec §21)
   await app.register(pageRoutes, { webDir: settings.webDir ?? null });
   const interval = settings.scheduleIntervalMs ?? DEFAULT_SCHEDULE_INTERVAL_MS;
   if (interval > 0) {

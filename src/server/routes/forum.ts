@@ -13,6 +13,9 @@ import type { ForumStore } from '../../forum/store.js';
 import type { ForumAction } from '../../forum/types.js';
 import type { MeetingStore } from '../../meeting/store.js';
 import type { Outbox } from '../mail/outbox.js';
+import { replaceDraft } from '../election-admin.js';
+import type { Elections } from '../elections.js';
+import { forumItemId } from '../../forum/ballot.js';
 
 const ID = { type: 'string', pattern: '^[a-z0-9-]{1,64}$' } as const;
 const idParams = { type: 'object', additionalProperties: false, required: ['id'], properties: { id: ID } } as const;
@@ -20,12 +23,15 @@ const postParams = { type: 'object', additionalProperties: false, required: ['id
 const attachmentParams = { type: 'object', additionalProperties: false, required: ['id', 'post', 'index'], properties: { id: ID, post: ID, index: { type: 'string', pattern: '^[0-9]$' } } } as const;
 const signed = { type: 'object', maxProperties: 8 } as const;
 const searchQuery = { type: 'object', additionalProperties: false, required: ['q'], properties: { q: { type: 'string', minLength: 1, maxLength: 500 }, limit: { type: 'string', pattern: '^[1-9][0-9]?$' } } } as const;
+const fraction = { type: 'object', additionalProperties: false, required: ['num', 'den'], properties: { num: { type: 'integer', minimum: 0 }, den: { type: 'integer', minimum: 1 } } } as const;
+const ballotBody = { type: 'object', additionalProperties: false, required: ['election'], properties: { election: ID, quorum: fraction, threshold: fraction, strict: { type: 'boolean' } } } as const;
+type BallotBody = { election: string; quorum?: { num: number; den: number }; threshold?: { num: number; den: number }; strict?: boolean };
 export const DAY_MS = 24 * 60 * 60 * 1000;
 
 const STATUS: Record<ForumCode, number> = {
   'malformed': 400, 'unknown-body': 404, 'no-forum': 409, 'unknown-post': 404, 'not-a-member': 403, 'not-a-moderator': 403,
   'bad-signature': 422, 'replayed': 409, 'duplicate': 409, 'not-endorsed': 409, 'too-large': 413, 'hidden': 409,
-  'not-hidden': 409, 'appealed': 409, 'no-appeal': 409, 'same-officer': 403, 'not-allowed': 403,
+  'not-hidden': 409, 'appealed': 409, 'no-appeal': 409, 'same-officer': 403, 'not-allowed': 403, 'not-qualified': 409,
 };
 
 const guard = async <T>(f: () => Promise<T>): Promise<T> => {
@@ -44,8 +50,8 @@ function disposition(name: string): string {
 type IdP = { id: string };
 type PostP = { id: string; post: string };
 
-export async function forumRoutes(app: FastifyInstance, opts: { boardStore: BoardStore; meetingStore: MeetingStore; forumStore: ForumStore; outbox: Outbox | null; digestIntervalMs?: number }): Promise<void> {
-  const forum = new Forum(opts.forumStore, opts.meetingStore);
+export async function forumRoutes(app: FastifyInstance, opts: { boardStore: BoardStore; meetingStore: MeetingStore; forumStore: ForumStore; outbox: Outbox | null; digestIntervalMs?: number; elections?: Elections }): Promise<void> {
+  const forum = new Forum(opts.forumStore, opts.meetingStore, opts.boardStore);
   const admin = (req: FastifyRequest) => requireAdmin(opts.boardStore, req);
   const base = '/api/bodies/:id/forum';
 
@@ -74,6 +80,20 @@ export async function forumRoutes(app: FastifyInstance, opts: { boardStore: Boar
     const a = await forum.attachment(req.params.id, req.params.post, Number(req.params.index));
     // Never rendered by the browser on this origin: a download, whatever type its author gave.
     return reply.header('content-type', 'application/octet-stream').header('content-disposition', disposition(a.name)).header('x-declared-type', a.type).send(a.data);
+  }));
+
+  // A qualified proposal onto a draft election as a motion question forum-<id> (spec §21.4): the
+  // organiser's edit of the draft, through the same step as any edit; the placement is then read from
+  // the published manifest, never kept here.
+  app.post<{ Params: PostP; Body: BallotBody }>(`${base}/proposals/:post/ballot`, { schema: { params: postParams, body: ballotBody }, onRequest: admin }, async (req) => guard(async () => {
+    if (!opts.elections) throw new HttpError(501, 'not-supported', 'this server puts no proposal onto a ballot');
+    const { election, ...given } = req.body;
+    const board = await opts.elections.current(election);
+    if (board.current.headSeq > 0) throw new HttpError(409, 'not-a-draft', `the key ceremony of ${election} has started: its manifest can no longer change`);
+    const manifest = await forum.motionFor(req.params.id, req.params.post, board.current.manifest, given);
+    await replaceDraft(opts.elections, election, manifest);
+    const placement = (await forum.proposal(req.params.id, req.params.post)).placement;
+    return { election, question: forumItemId(req.params.post), placement };
   }));
 
   app.post<{ Params: IdP }>(`${base}/digest`, { schema: { params: idParams, body: { type: 'object', additionalProperties: false, maxProperties: 0 } }, onRequest: admin }, async (req) => guard(async () => {

@@ -24,6 +24,7 @@ export const PAGES: { path: string; file: string; params?: object }[] = [
   { path: '/meeting/:id', file: 'meeting.html', params: electionParams }, // meetings (the id has an election id's form)
   { path: '/meeting/:id/chair', file: 'meeting-chair.html', params: electionParams }, // meetings
   { path: '/meeting/:id/projector', file: 'meeting-projector.html', params: electionParams }, // meetings
+  { path: '/forum/:id', file: 'forum.html', params: electionParams }, // forum (spec §21): a body's forum; the id has a body id's form
 ];
 
 export async function pageRoutes(app: FastifyInstance, opts: { webDir: string | null }): Promise<void> {
