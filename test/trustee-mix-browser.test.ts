@@ -3,8 +3,9 @@
 // board: a previous shuffle with one row altered by the operator, or broken though signed by its mixer,
 // or dropping a counted ballot, is refused by name and nothing is made. Then in Debian's Chromium against
 // the real server: a ranked election, ballots cast, the poll closed; two trustees shuffle and two decrypt
-// the last shuffle on their trustee pages; the ranked result is published and `veche verify` passes on
-// the downloaded record; axe-core finds no serious violation on the new step.
+// the last shuffle on their trustee pages (a third, whose page saw the board before the second shuffle,
+// is refused by the board and told so); the ranked result is published and `veche verify` passes on the
+// downloaded record; axe-core finds no serious violation on the new step.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,6 +30,7 @@ import { rankedStepOf } from '../src/verify/ranked.js';
 import { buildWeb, chromiumAvailable, launchChromium, screenshot, seriousA11yViolations, startVeche, tempDir, watchPage, type VecheServer } from './helpers/browser.js';
 import { vecheOk } from './helpers/cli.js';
 import { keyed } from './helpers/election.js';
+import { startRewritingProxy, type RewritingProxy } from './helpers/proxy.js';
 import { ok, openElectionOverHttp, recordText, startServer, type TestServer } from './helpers/server.js';
 import { testStores } from './helpers/stores.js';
 
@@ -181,29 +183,42 @@ describe('the trustees shuffle and decrypt on their pages in Chromium', { skip, 
   const problems: string[] = [];
   const id = 'mix-pages';
   let election: Awaited<ReturnType<typeof closedElection>>;
+  let proxy: RewritingProxy;
+  /** While set, the proxy serves the record as it stood before the second shuffle (a page that lost the race saw that). */
+  let stale = false;
 
   before(async () => {
     buildWeb();
     srv = await startVeche();
+    proxy = await startRewritingProxy(srv.url, (method, url) => {
+      if (!stale || method !== 'GET' || url.pathname !== `/api/elections/${id}/record`) return null;
+      return (text) => {
+        const kept = lines(text);
+        const second = kept.findIndex((l, i) => l.includes('"type":"mix"') && kept.slice(0, i).some((x) => x.includes('"type":"mix"')));
+        // The whole record: the prefix before the second mix (a valid chain); the mix events alone: that one left out.
+        return (second < 0 ? kept : url.search === '' ? kept.slice(0, second) : kept.filter((_, i) => i !== second)).map((l) => `${l}\n`).join('');
+      };
+    });
     browser = await launchChromium();
     election = await closedElection({ base: srv.url, adminToken: srv.adminToken }, id);
   });
   after(async () => {
     for (const c of contexts) await c.close().catch(() => undefined);
     await browser?.close();
+    await proxy?.close();
     await srv?.close();
   });
 
   /** A trustee's page with its secret already in the page's storage (where the page keeps it). */
-  async function trusteePage(trustee: string): Promise<Page> {
+  async function trusteePage(trustee: string, base = srv.url): Promise<Page> {
     const context = await browser.newContext({ viewport: { width: 1000, height: 900 }, locale: 'en-US' });
     contexts.push(context);
     const page = await context.newPage();
     page.setDefaultTimeout(60_000);
     watchPage(page, problems);
-    await page.goto(`${srv.url}/trustee/${id}/${trustee}`);
+    await page.goto(`${base}/trustee/${id}/${trustee}`);
     await page.evaluate(([key, value]) => localStorage.setItem(key!, value!), [`veche-trustee-secret:${id}:${trustee}`, JSON.stringify(election.secret(trustee))]);
-    await page.goto(`${srv.url}/trustee/${id}/${trustee}#token=${election.el.trusteeTokens[trustee]}`);
+    await page.goto(`${base}/trustee/${id}/${trustee}#token=${election.el.trusteeTokens[trustee]}`);
     await page.waitForSelector('#ranked-steps');
     return page;
   }
@@ -229,13 +244,22 @@ describe('the trustees shuffle and decrypt on their pages in Chromium', { skip, 
 
     const t3 = await trusteePage('t3');
     await runStep(t3, '#shuffle', /Your shuffle \(2 of 2; rows: 6\) is on the board/);
-    await runStep(t3, '#decrypt-mix', /Your decryption of the last shuffle \(rows: 6\) is on the board/);
-    assert.deepEqual(await seriousA11yViolations(t3), [], 'after the decryption');
 
-    const t2 = await trusteePage('t2');
+    // t2 saw the board before t3's shuffle arrived: its shuffle of the first one's output is refused by
+    // the board, and the page says what happened and what to do.
+    stale = true;
+    const t2 = await trusteePage('t2', proxy.url);
+    await runStep(t2, '#shuffle', /another trustee’s shuffle arrived first/);
+    assert.equal(lines(await recordText(srv.url, id)).filter((l) => l.includes('"type":"mix"')).length, 2, 'the board kept the two shuffles only');
+    stale = false;
+    await t2.reload();
+    await t2.waitForSelector('#ranked-steps');
     assert.equal(await t2.locator('#shuffle').count(), 0, 'the shuffles are done: no shuffle offered');
     await runStep(t2, '#decrypt-mix', /Your decryption of the last shuffle \(rows: 6\) is on the board/);
     await screenshot(t2, 'trustee-mix-decrypted');
+
+    await runStep(t3, '#decrypt-mix', /Your decryption of the last shuffle \(rows: 6\) is on the board/);
+    assert.deepEqual(await seriousA11yViolations(t3), [], 'after the decryption');
 
     // The organiser counts the ranked question, then the tally and the result as usual.
     const ranked = (await ok(srv.url, 'POST', `/api/elections/${id}/ranked-result`, { token: srv.adminToken })).rankedResult as RankedResultPayload;

@@ -5,7 +5,7 @@ import type { TrusteeSecret } from '../../src/keyceremony/trustee.js';
 import type { MixMessage, MixRequest } from '../workers/trustee-mix.js';
 import { ApiError } from './api.js';
 import { t } from './i18n.js';
-import { MixRefusal, rankedStatusOf, type RankedStatus, type RankedStep, type StepDone, type StepPhase } from './trustee-mix.js';
+import { MixRefusal, rankedStatusOf, type RankedStatus, type RankedStep, type StepDone, type StepProgress } from './trustee-mix.js';
 
 const elections = (id: string) => `/api/elections/${encodeURIComponent(id)}`;
 
@@ -21,8 +21,8 @@ export async function fetchRankedStatus(election: string): Promise<RankedStatus>
   return rankedStatusOf((await res.text()).split('\n').filter((l) => l !== ''));
 }
 
-/** Runs one step in the worker; `onPhase` hears each phase as it starts. Rejects with MixRefusal on a refusal. */
-export function runRankedStep(step: RankedStep, secret: TrusteeSecret, election: string, onPhase: (p: StepPhase | 'fetch', rows?: number) => void): Promise<StepDone> {
+/** Runs one step in the worker; `onProgress` hears how it goes. Rejects with MixRefusal on a refusal. */
+export function runRankedStep(step: RankedStep, secret: TrusteeSecret, election: string, onProgress: (p: StepProgress | { phase: 'fetch' }) => void): Promise<StepDone> {
   return new Promise((resolve, reject) => {
     let worker: Worker;
     try {
@@ -34,7 +34,7 @@ export function runRankedStep(step: RankedStep, secret: TrusteeSecret, election:
     const end = (f: () => void) => { worker.terminate(); f(); };
     worker.onmessage = (ev: MessageEvent<MixMessage>) => {
       const m = ev.data;
-      if (m.kind === 'progress') onPhase(m.phase, m.rows);
+      if (m.kind === 'progress') onProgress(m.progress);
       else if (m.kind === 'done') end(() => resolve(m.done));
       else if (m.kind === 'refused') end(() => reject(new MixRefusal(m.code, m.message, m.detail)));
       else end(() => reject(new Error(t('trustee.mixWorkerFailed', { reason: m.message }))));

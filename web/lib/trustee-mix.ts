@@ -53,12 +53,33 @@ export interface StepDone {
 
 export type StepPhase = 'check' | 'shuffle' | 'decrypt';
 
+/** What a step reports as it goes: the phase, with the events read of the record (check) or the rows (shuffle, decrypt). */
+export interface StepProgress { phase: StepPhase; read?: number; total?: number; rows?: number }
+
+/** The lines as the verifier reads them, reporting how far it got (about every 1 %; a tally's recount
+ *  reads them a second time). Only the iteration is observed: the lines are the same. */
+function observedLines(lines: string[], onRead: (read: number) => void): string[] {
+  const observed = lines.slice();
+  const every = Math.max(1, Math.ceil(lines.length / 100));
+  Object.defineProperty(observed, Symbol.iterator, {
+    value: function* () {
+      for (let i = 0; i < lines.length; i++) {
+        if (i % every === 0) onRead(i);
+        yield lines[i]!;
+      }
+      onRead(lines.length);
+    },
+  });
+  return observed;
+}
+
 /** Checks the record for this trustee, then makes the step; throws MixRefusal on any doubt. */
-export async function makeRankedStep(step: RankedStep, secret: TrusteeSecret, lines: string[], onPhase: (p: StepPhase, rows?: number) => void = () => {}): Promise<StepDone> {
-  onPhase('check');
+export async function makeRankedStep(step: RankedStep, secret: TrusteeSecret, lines: string[], onProgress: (p: StepProgress) => void = () => {}): Promise<StepDone> {
+  const onPhase = (phase: StepPhase, rows: number) => onProgress({ phase, rows });
+  onProgress({ phase: 'check', read: 0, total: lines.length });
   let checked: Awaited<ReturnType<typeof checkBoardForTrustee>>;
   try {
-    checked = await checkBoardForTrustee(secret, lines);
+    checked = await checkBoardForTrustee(secret, observedLines(lines, (read) => onProgress({ phase: 'check', read, total: lines.length })));
   } catch (e) {
     if (e instanceof BoardCheckError) throw classifyBoardRefusal(e.message);
     throw e;
@@ -85,7 +106,7 @@ export async function makeRankedStep(step: RankedStep, secret: TrusteeSecret, li
   if (!checked.secret.share) throw new MixRefusal('no-share', 'this trustee has not finished the key ceremony in this browser');
   if (r.progress.shares.some((x) => x.trustee === secret.trustee)) throw new MixRefusal('already-decrypted', `trustee ${secret.trustee} has already decrypted the last shuffle`);
   const last = r.progress.mixes[done - 1]!;
-  onPhase('decrypt');
+  onPhase('decrypt', last.shuffles.reduce((n, q) => n + q.rows.length, 0));
   const payload = makeMixDecryption(checked.secret, r.env, last);
   return { step, payload, secret: checked.secret, position: done, needed, rows: last.shuffles.map((s) => s.rows.length) };
 }

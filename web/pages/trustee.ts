@@ -19,7 +19,7 @@ import { t, tn } from '../lib/i18n.js';
 import { errorBox, infoBox, okBox, pathParts, rerender, runAction, sayStatus, setTitle, startPage, takeFragmentParam, tokenForm as sharedTokenForm } from '../lib/page.js';
 import { phaseBadge } from '../lib/phase.js';
 import { fetchRecordLines, loadTrustee, parseTrusteeSecret, postJson, saveTrustee, secretFileText } from '../lib/trustee-store.js';
-import { MixRefusal, type RankedStatus, type RankedStep, type StepPhase } from '../lib/trustee-mix.js'; // ranked
+import { MixRefusal, type RankedStatus, type RankedStep, type StepPhase, type StepProgress } from '../lib/trustee-mix.js'; // ranked
 import { fetchRankedStatus, runRankedStep } from '../lib/trustee-mix-client.js'; // ranked
 
 const [, electionId = '', trusteeId = ''] = pathParts();
@@ -53,6 +53,8 @@ const state = {
   rankedHead: -1,
   rankedPhase: null as StepPhase | 'fetch' | 'send' | null,
   rankedRows: 0,
+  rankedRead: 0,
+  rankedTotal: 0,
   rankedStarted: 0,
 };
 
@@ -91,8 +93,12 @@ const rankedPhaseOpen = (info: ElectionInfo) => info.phase === 'closed' || info.
 /** The mix events, fetched again only when the board has grown (a 10,000-row mix is megabytes). */
 async function loadRankedStatus(info: ElectionInfo): Promise<void> {
   if (!hasRanked(info) || !rankedPhaseOpen(info) || info.headSeq === state.rankedHead) return;
-  state.ranked = await fetchRankedStatus(electionId);
-  state.rankedHead = info.headSeq;
+  try {
+    state.ranked = await fetchRankedStatus(electionId);
+    state.rankedHead = info.headSeq;
+  } catch {
+    // Only the status shown: kept as it was, and fetched again at the next poll.
+  }
 }
 // <-- ranked
 
@@ -287,8 +293,11 @@ const phaseText = (): string => {
   if (p === 'shuffle' || p === 'decrypt') return t(`trustee.mixPhase.${p}`, { rows: state.rankedRows });
   return t(`trustee.mixPhase.${p ?? 'fetch'}`);
 };
+const readText = () => t('trustee.mixRead', { read: state.rankedRead, total: state.rankedTotal });
+const elapsedText = () => t('trustee.mixElapsed', { seconds: Math.round((Date.now() - state.rankedStarted) / 1000) });
 
 let elapsedTimer = 0;
+/** A new phase: drawn and said in the live region; the seconds then tick in place (no redraw). */
 function setRankedPhase(p: StepPhase | 'fetch' | 'send' | null): void {
   state.rankedPhase = p;
   window.clearInterval(elapsedTimer);
@@ -296,20 +305,28 @@ function setRankedPhase(p: StepPhase | 'fetch' | 'send' | null): void {
   if (p === 'fetch') state.rankedStarted = Date.now();
   rerender();
   announce(phaseText());
-  // The seconds tick in place (no redraw): the trustee sees the work go on.
   elapsedTimer = window.setInterval(() => {
     const el = document.getElementById('mix-elapsed');
-    if (el) el.textContent = t('trustee.mixElapsed', { seconds: Math.round((Date.now() - state.rankedStarted) / 1000) });
+    if (el) el.textContent = elapsedText();
   }, 1000);
+}
+
+/** The worker's report: a new phase is drawn; the record check's count moves the bar in place. */
+function onRankedProgress(p: StepProgress | { phase: 'fetch' }): void {
+  if ('read' in p && p.read !== undefined) { state.rankedRead = p.read; state.rankedTotal = p.total ?? 0; }
+  if ('rows' in p && p.rows !== undefined) state.rankedRows = p.rows;
+  if (p.phase !== state.rankedPhase) { setRankedPhase(p.phase); return; }
+  const bar = document.getElementById('mix-bar') as HTMLProgressElement | null;
+  if (bar && p.phase === 'check') { bar.max = Math.max(1, state.rankedTotal); bar.value = state.rankedRead; }
+  const read = document.getElementById('mix-read');
+  if (read) read.textContent = readText();
 }
 
 const rankedStep = (which: RankedStep) => step(async () => {
   if (!state.secret) throw new Refusal(t('trustee.noSecret'));
   try {
-    const done = await runRankedStep(which, state.secret, electionId, (phase, rows) => {
-      state.rankedRows = rows ?? 0;
-      setRankedPhase(phase);
-    });
+    Object.assign(state, { rankedRows: 0, rankedRead: 0, rankedTotal: 0 });
+    const done = await runRankedStep(which, state.secret, electionId, onRankedProgress);
     const rows = done.rows.reduce((a, b) => a + b, 0);
     // The secret keeps the head it checked before anything is sent, as every step does.
     persist(done.secret);
@@ -318,7 +335,8 @@ const rankedStep = (which: RankedStep) => step(async () => {
       if (which === 'shuffle') await submit('mix', 'mix', done.payload);
       else await submit('mix-decryption', 'mix-decryption', done.payload);
     } catch (e) {
-      if (which === 'shuffle' && e instanceof ApiError && (e.code === 'malformed' || e.code === 'wrong-phase' || e.code === 'bad-proof')) throw new MixRace();
+      // Another trustee's shuffle took this position (or the last one) while this one was made.
+      if (which === 'shuffle' && e instanceof ApiError && (e.code === 'malformed' || e.code === 'wrong-phase' || e.code === 'duplicate') && /mix at position \d+, expected|mixes are done/.test(e.message)) throw new MixRace();
       throw e;
     }
     return which === 'shuffle'
@@ -343,17 +361,21 @@ function rankedAction(info: ElectionInfo): Child {
   if (!rankedPhaseOpen(info)) action = infoBox(t('trustee.rankedWaitClose'));
   else if (!r) action = h('p', { class: 'loading' }, t('page.loading'));
   else if (r.published || info.phase === 'decrypted') action = okBox(t('trustee.rankedPublished'));
-  else if (!m.ready || !state.secret?.share) action = errorBox(t('trustee.needShare'));
+  else if (!state.secret) action = infoBox(t('trustee.noSecret'));
   else if (r.mixers.length < needed && !r.mixers.includes(trusteeId)) {
+    // A shuffle needs only the signing key; the decryption needs the key ceremony's share too.
     action = [h('h4', null, t('trustee.stepShuffle', { position: r.mixers.length + 1, needed })), h('p', null, t('trustee.stepShuffleText')), h('div', { class: 'actions' }, button('shuffle', t('trustee.shuffle'), () => void rankedStep('shuffle')))];
   } else if (r.mixers.length < needed) action = okBox(t('trustee.mixedWait'));
   else if (!r.decrypted.includes(trusteeId)) {
-    action = [h('h4', null, t('trustee.stepMixDecrypt')), h('p', null, t('trustee.stepMixDecryptText')), h('div', { class: 'actions' }, button('decrypt-mix', t('trustee.decryptMix'), () => void rankedStep('decrypt-mix')))];
+    action = !m.ready || !state.secret.share ? errorBox(t('trustee.needShare')) : [h('h4', null, t('trustee.stepMixDecrypt')), h('p', null, t('trustee.stepMixDecryptText')), h('div', { class: 'actions' }, button('decrypt-mix', t('trustee.decryptMix'), () => void rankedStep('decrypt-mix')))];
   } else action = okBox(t('trustee.mixDecryptedWait'));
+  const checking = state.rankedPhase === 'check' && state.rankedTotal > 0;
   const progress = state.rankedPhase ? h('div', { class: 'mix-progress', id: 'mix-progress' },
     h('p', { id: 'mix-phase' }, phaseText()),
-    h('progress', { 'aria-labelledby': 'mix-phase' }),
-    h('p', { class: 'hint', id: 'mix-elapsed' }, t('trustee.mixElapsed', { seconds: Math.round((Date.now() - state.rankedStarted) / 1000) })),
+    // A measured bar while the record is read; after that the shuffle or decryption has no count to show.
+    h('progress', { id: 'mix-bar', 'aria-labelledby': 'mix-phase', ...(checking ? { max: state.rankedTotal, value: state.rankedRead } : {}) }),
+    checking ? h('p', { id: 'mix-read' }, readText()) : null,
+    h('p', { class: 'hint', id: 'mix-elapsed' }, elapsedText()),
     h('p', { class: 'hint' }, t('trustee.mixBackground'))) : null;
   return h('div', { class: 'ranked-steps', id: 'ranked-steps' },
     h('h3', { id: 'ranked-heading' }, t('trustee.rankedTitle')),

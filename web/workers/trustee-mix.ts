@@ -4,11 +4,11 @@
 // token (which never comes here). Shuffling 10,000 rows takes a while: here, the page stays responsive.
 // The secret comes from the page's own storage and stays in this browser: this worker sends nothing.
 import type { TrusteeSecret } from '../../src/keyceremony/trustee.js';
-import { makeRankedStep, MixRefusal, type RankedStep, type StepDone, type StepPhase } from '../lib/trustee-mix.js';
+import { makeRankedStep, MixRefusal, type RankedStep, type StepDone, type StepProgress } from '../lib/trustee-mix.js';
 
 export interface MixRequest { step: RankedStep; secret: TrusteeSecret; recordUrl: string }
 export type MixMessage =
-  | { kind: 'progress'; phase: StepPhase | 'fetch'; rows?: number }
+  | { kind: 'progress'; progress: StepProgress | { phase: 'fetch' } }
   | { kind: 'done'; done: StepDone }
   | { kind: 'refused'; code: MixRefusal['code']; message: string; detail: MixRefusal['detail'] }
   | { kind: 'error'; message: string };
@@ -28,9 +28,9 @@ async function recordLines(url: string): Promise<string[]> {
 self.onmessage = (ev: MessageEvent<MixRequest>) => {
   void (async () => {
     try {
-      post({ kind: 'progress', phase: 'fetch' });
+      post({ kind: 'progress', progress: { phase: 'fetch' } });
       const lines = await recordLines(ev.data.recordUrl);
-      const done = await makeRankedStep(ev.data.step, ev.data.secret, lines, (phase, rows) => post({ kind: 'progress', phase, ...(rows === undefined ? {} : { rows }) }));
+      const done = await makeRankedStep(ev.data.step, ev.data.secret, lines, (progress) => post({ kind: 'progress', progress }));
       post({ kind: 'done', done });
     } catch (e) {
       if (e instanceof MixRefusal) post({ kind: 'refused', code: e.code, message: e.message, detail: e.detail });
