@@ -1,4 +1,4 @@
-// A qualified proposal onto a ballot (spec §21.4), over HTTP on the real server and SQLite stores: the
+// A qualified proposal onto a ballot (spec §21.4), over HTTP on the real server, SQLite and PostgreSQL: the
 // organiser adds it to a draft election as the motion question forum-<proposal id> with the proposal's
 // title, and the proposal's placement is then read from the published manifest. What each party could
 // try is refused with a code and changes nothing, or does not count: a question with the proposal's id
@@ -13,7 +13,13 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { SqliteStore } from '../src/board/sqlite-store.js';
 import { SqliteMeetingStore } from '../src/meeting/store.js';
-import { SqliteForumStore } from '../src/forum/store.js';
+import { SqliteForumStore, type ForumStore } from '../src/forum/store.js';
+import { PostgresStore } from '../src/board/postgres-store.js';
+import { PostgresMeetingStore } from '../src/meeting/postgres-store.js';
+import { PostgresForumStore } from '../src/forum/postgres-store.js';
+import type { BoardStore } from '../src/board/store.js';
+import type { MeetingStore } from '../src/meeting/store.js';
+import { freshDatabase } from './helpers/postgres.js';
 import { signForumPayload } from '../src/forum/signature.js';
 import { ballotPlacement, forumQuestions } from '../src/forum/ballot.js';
 import type { ForumAction } from '../src/forum/types.js';
@@ -24,15 +30,38 @@ import { makeBody } from './meeting-fixture.js';
 
 const nonce = () => randomBytes(16).toString('base64url');
 
+interface Stores { board: BoardStore; meetings: MeetingStore; forum: ForumStore; dispose(): Promise<void> }
+const STORES: { name: string; make(): Promise<Stores | null> }[] = [
+  {
+    name: 'sqlite',
+    async make() {
+      const dir = mkdtempSync(join(tmpdir(), 'veche-forum-ballot-'));
+      const file = join(dir, 'veche.sqlite');
+      const board = new SqliteStore(file);
+      const meetings = new SqliteMeetingStore(file);
+      const forum = new SqliteForumStore(file);
+      return { board, meetings, forum, async dispose() { await forum.close(); await meetings.close(); await board.close(); rmSync(dir, { recursive: true, force: true }); } };
+    },
+  },
+  {
+    name: 'postgres',
+    async make() {
+      const db = await freshDatabase('forumballot');
+      if (!db) return null;
+      const board = await PostgresStore.connect(db.url);
+      const meetings = await PostgresMeetingStore.connect(db.url);
+      const forum = await PostgresForumStore.connect(db.url);
+      return { board, meetings, forum, async dispose() { await forum.close(); await meetings.close(); await board.close(); await db.drop(); } };
+    },
+  },
+];
+
 describe('a forum proposal onto a ballot (spec §21.4)', () => {
-  it('placed as motion forum-<id> in a draft; read from the manifest; what does not count and what is refused', async (t) => {
-    const dir = mkdtempSync(join(tmpdir(), 'veche-forum-ballot-'));
-    const file = join(dir, 'veche.sqlite');
-    const board = new SqliteStore(file);
-    const meetings = new SqliteMeetingStore(file);
-    const forumStore = new SqliteForumStore(file);
-    const server = await startServer(board, { meetingStore: meetings, forumStore, forumDigestIntervalMs: 0 });
-    t.after(async () => { await server.close(); await forumStore.close(); await meetings.close(); await board.close(); rmSync(dir, { recursive: true, force: true }); });
+  for (const factory of STORES) it(`placed as motion forum-<id> in a draft; read from the manifest; what does not count and what is refused (${factory.name})`, async (t) => {
+    const stores = await factory.make();
+    if (!stores) { t.skip(`${factory.name} unavailable`); return; }
+    const server = await startServer(stores.board, { meetingStore: stores.meetings, forumStore: stores.forum, forumDigestIntervalMs: 0 });
+    t.after(async () => { await server.close(); await stores.dispose(); });
     const { base, adminToken } = server;
     const f = makeBody([1, 1, 1], { forum: { endorsements: 2, attachmentBytes: 0 }, majority: 'two-thirds' }, 'council');
     await ok(base, 'POST', '/api/bodies', { token: adminToken, json: f.body });
