@@ -530,14 +530,18 @@ static int optional_bytes(napi_env env, napi_value v, size_t len, const unsigned
   return got == len && (*data != NULL || len == 0);
 }
 
-// mulAddMany(n, a, table, b, q) -> the n points g^{a_i} · P^{b_i} · Q_i (32n bytes), P the table's
-// point. a and b are 32n bytes of scalars, q 32n bytes of points; null leaves that factor out (b null:
-// the table may be null too). Constant time in the scalars: g^a by libsodium's scalarmult_base, P^b by
-// table_mul_ct. The mixnet's shuffle and prover (src/mixnet) make most points of a shuffle with it:
-// the re-encryptions, the permutation commitment, the commitment chain and t̂.
+// mulAddMany(n, a, table, b, q, vartime) -> the n points g^{a_i} · P^{b_i} · Q_i (32n bytes), P the
+// table's point. a and b are 32n bytes of scalars, q 32n bytes of points; null leaves that factor out
+// (b null: the table may be null too). g^a by libsodium's scalarmult_base (constant time); P^b by
+// table_mul_ct, or with vartime true by table_mul (half the time: the table scan is what constant time
+// costs). The mixnet's shuffle and prover (src/mixnet) make most points of a shuffle with it: the
+// re-encryptions (constant time), the permutation commitment, the commitment chain and t̂ (vartime, as
+// docs/spec.md §18.7.2 allows for the prover).
 static napi_value js_mul_add_many(napi_env env, napi_callback_info info) {
-  napi_value argv[5];
-  if (!get_args(env, info, 5, argv)) THROW(env, "veche-native: mulAddMany(n, a, table, b, q)");
+  napi_value argv[6];
+  if (!get_args(env, info, 6, argv)) THROW(env, "veche-native: mulAddMany(n, a, table, b, q, vartime)");
+  bool vartime = false;
+  if (napi_get_value_bool(env, argv[5], &vartime) != napi_ok) THROW(env, "veche-native: mulAddMany: vartime must be a boolean");
   uint32_t n = 0;
   if (napi_get_value_uint32(env, argv[0], &n) != napi_ok) THROW(env, "veche-native: mulAddMany: n must be a count");
   const unsigned char *as, *bs, *qs; int ha, hb, hq;
@@ -557,7 +561,7 @@ static napi_value js_mul_add_many(napi_env env, napi_callback_info info) {
     if (hq) { if (decode(&r, qs + 32 * i) != 0) THROW(env, "veche-native: not a canonical ristretto255 point"); }
     else p3_identity(&r);
     if (ha) { ge25519_scalarmult_base(&x, as + 32 * i); p3_add(&r, &r, &x); }
-    if (hb) { table_mul_ct(&x, t, bs + 32 * i); p3_add(&r, &r, &x); }
+    if (hb) { if (vartime) table_mul(&x, t, bs + 32 * i); else table_mul_ct(&x, t, bs + 32 * i); p3_add(&r, &r, &x); }
     ristretto255_p3_tobytes(out + 32 * i, &r);
   }
   return res;

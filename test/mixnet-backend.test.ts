@@ -1,6 +1,7 @@
 // The group backends' batch operations that the mixnet makes its points with (src/crypto/backend.ts:
 // mulAddMany, fromHashMany): noble, libsodium WASM and the native addon give the same bytes on random
-// inputs, zero scalars, identity points (as p and among the q) and a count of none, and every backend
+// inputs, zero scalars, identity points (as p and among the q) and a count of none, constant time or
+// not, and every backend
 // refuses the same bad inputs (a non-canonical point, a scalar >= q, a wrong length, b without p).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -31,9 +32,9 @@ test('mulAddMany: every backend gives the same points for each combination of fa
   const a = packS(scalars()), b = packS(scalars().reverse());
   const q = concatBytes(...Array.from({ length: n }, (_, i) => (i % 4 === 1 ? ID : ref.baseMul(randomScalar()))));
   for (const p of [ref.baseMul(randomScalar()), ID, ref.baseMul(1n)]) {
-    const combos: MulAddParts[] = [{ a, p, b, q }, { a, q }, { p, b, q }, { a, p, b }, { a }, { p, b }, { q }, {}];
+    const combos: MulAddParts[] = [{ a, p, b, q }, { a, q }, { p, b, q }, { a, p, b }, { a }, { p, b }, { q }, {}, { a, p, b, vartime: true }, { p, b, q, vartime: true }];
     for (const parts of combos) {
-      const got = agree(backends, (be) => be.mulAddMany(n, parts), `mulAddMany ${Object.keys(parts).join('')}`);
+      const got = agree(backends, (be) => be.mulAddMany(n, parts), `mulAddMany ${Object.keys(parts).join(' ')}`);
       // And what it means, on noble's single operations: g^{a_i} · p^{b_i} · q_i.
       for (let i = 0; i < n; i++) {
         let want = parts.q ? parts.q.subarray(32 * i, 32 * i + 32) : ID;
@@ -79,12 +80,13 @@ test('fromHashMany: every backend derives the same elements (RFC 9496 §4.3.4), 
 test('native addon: mulAddMany and fromHashMany refuse malformed arguments themselves (not only the TypeScript wrapper)', { skip: !nativeExpected() }, () => {
   const N = loadNativeAddon();
   const t = N.precompute(new Uint8Array(32));
-  assert.throws(() => N.mulAddMany(1, new Uint8Array(31), null, null, null), /32 bytes/);
-  assert.throws(() => N.mulAddMany(1, null, null, new Uint8Array(32), null), /table/);
-  assert.throws(() => N.mulAddMany(1, null, {}, new Uint8Array(32), null), /table/);
-  assert.throws(() => N.mulAddMany(1, new Uint8Array(32).fill(0xff), null, null, null), /canonical/);
-  assert.throws(() => N.mulAddMany(1, null, t, null, new Uint8Array(32).fill(0xff)), /canonical/);
+  assert.throws(() => N.mulAddMany(1, new Uint8Array(31), null, null, null, false), /32 bytes/);
+  assert.throws(() => N.mulAddMany(1, null, null, new Uint8Array(32), null, false), /table/);
+  assert.throws(() => N.mulAddMany(1, null, {}, new Uint8Array(32), null, true), /table/);
+  assert.throws(() => N.mulAddMany(1, new Uint8Array(32).fill(0xff), null, null, null, false), /canonical/);
+  assert.throws(() => N.mulAddMany(1, null, t, null, new Uint8Array(32).fill(0xff), false), /canonical/);
+  assert.throws(() => N.mulAddMany(1, null, t, new Uint8Array(32), null, 1 as unknown as boolean), /boolean/);
   assert.throws(() => N.fromHashMany(new Uint8Array(63)), /64-byte/);
   assert.throws(() => N.fromHashMany('x' as unknown as Uint8Array), /64-byte/);
-  assert.equal(N.mulAddMany(0, null, null, null, null).length, 0);
+  assert.equal(N.mulAddMany(0, null, null, null, null, false).length, 0);
 });

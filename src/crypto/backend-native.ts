@@ -23,7 +23,7 @@ export interface NativeAddon {
   disjunctive(table: object, alpha: Uint8Array, beta: Uint8Array, gv: Uint8Array, c: Uint8Array, z: Uint8Array): Uint8Array;
   sum(points: Uint8Array): Uint8Array;
   msm(points: Uint8Array, scalars: Uint8Array): Uint8Array;
-  mulAddMany(n: number, a: Uint8Array | null, table: object | null, b: Uint8Array | null, q: Uint8Array | null): Uint8Array;
+  mulAddMany(n: number, a: Uint8Array | null, table: object | null, b: Uint8Array | null, q: Uint8Array | null, vartime: boolean): Uint8Array;
   fromHashMany(uniform: Uint8Array): Uint8Array;
 }
 
@@ -130,7 +130,7 @@ function makeNativeBackend(N: NativeAddon): GroupBackend {
       if (a) counts.baseMul += n;
       if (b) counts.mul += n;
       counts.add += n * Math.max([a, b, q].filter(Boolean).length - 1, 0);
-      return N.mulAddMany(n, a ?? null, b ? tableOf(p!) : null, b ?? null, q ?? null);
+      return N.mulAddMany(n, a ?? null, b ? tableOf(p!) : null, b ?? null, q ?? null, parts.vartime === true);
     },
     fromHashMany(uniform) {
       if (!(uniform instanceof Uint8Array) || uniform.length % 64 !== 0) throw new Error('fromHashMany: 64-byte inputs expected');
@@ -203,7 +203,10 @@ function selfTest(be: GroupBackend): void {
     [3, { p: new Uint8Array(32), b: three.b, q: three.q }],
     [0, { a: new Uint8Array(0), p: points[2]!, b: new Uint8Array(0), q: new Uint8Array(0) }],
   ];
-  for (const [n, parts] of batches) if (!same(be.mulAddMany(n, parts), ref.mulAddMany(n, parts))) fail('mulAddMany');
+  for (const [n, parts] of batches) {
+    if (!same(be.mulAddMany(n, parts), ref.mulAddMany(n, parts))) fail('mulAddMany');
+    if (parts.b && !same(be.mulAddMany(n, { ...parts, vartime: true }), ref.mulAddMany(n, parts))) fail('mulAddMany (vartime)');
+  }
   const uniform = new Uint8Array(64 * 6);
   for (let i = 0; i < uniform.length; i++) uniform[i] = (i * 151 + 7) & 255;
   uniform.fill(0, 64, 128); uniform.fill(255, 128, 192);

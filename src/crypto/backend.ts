@@ -38,8 +38,9 @@ export interface GroupBackend {
   /**
    * For i < n: g^{a_i} · p^{b_i} · q_i, every factor optional (a, b: n packed 32-byte canonical scalars;
    * q: n packed points; b needs p). Returns the n points packed (32n bytes). Constant time in the
-   * scalars: the mixnet's prover passes secret exponents. The mixnet makes its shuffle's points with it
-   * (src/mixnet/shuffle.ts, proof.ts): composedMulAddMany on noble and libsodium WASM, one call on native.
+   * scalars unless `vartime` (then p^b may take variable time: on native, half the time). The mixnet
+   * makes its shuffle's points with it (src/mixnet/shuffle.ts, proof.ts): composedMulAddMany on noble
+   * and libsodium WASM (their single operations; vartime changes nothing), one call on native.
    */
   mulAddMany(n: number, parts: MulAddParts): Uint8Array;
   /**
@@ -51,8 +52,8 @@ export interface GroupBackend {
   readonly counts: OpCounts;
 }
 
-/** The factors of mulAddMany: g^{a_i}, p^{b_i} and q_i (absent: left out). */
-export interface MulAddParts { a?: Uint8Array; p?: Uint8Array; b?: Uint8Array; q?: Uint8Array }
+/** The factors of mulAddMany: g^{a_i}, p^{b_i} and q_i (absent: left out); vartime: p^{b_i} need not be constant time. */
+export interface MulAddParts { a?: Uint8Array; p?: Uint8Array; b?: Uint8Array; q?: Uint8Array; vartime?: boolean }
 
 export interface OpCounts { baseMul: number; mul: number; add: number; isValid: number }
 

@@ -7,13 +7,14 @@
 // ĉ_i = g^{R_i}·h_0^{U_i} with R_i = r̂_i + u'_i·R_{i-1}, U_i = u'_i·U_{i-1}, and likewise
 // t̂_i = g^{ω̂_i}·ĉ_{i-1}^{ω'_i} = g^{ω̂_i + ω'_i R_{i-1}}·h_0^{ω'_i U_{i-1}}: the same points, each from
 // one double multiplication with fixed bases instead of a chain of variable-base ones. The points of
-// each kind (c_l, ĉ_i, t̂_i) are made in one call of the backend's mulAddMany, constant time in the
-// exponents (on the native backend, with a table of h_0 built once for the shuffle).
+// each kind (c_l, ĉ_i, t̂_i) are made in one call of the backend's mulAddMany (on the native backend
+// with a table of h_0 built once for the shuffle; h_0^{U_i} in variable time, as baseMulAdd did before
+// and docs/spec.md §18.7.2 says; g^{R_i} constant time).
 import type { GroupBackend } from '../crypto/backend.js';
-import { add, mul, neg, scalarFromWideBytes, type Scalar } from '../crypto/group.js';
+import { add, mod, mul, neg, type Scalar } from '../crypto/group.js';
 import type { ShuffleProof } from './encoding.js';
 import { Terms } from './msm.js';
-import { packScalars, writeScalar } from './scalars.js';
+import { packScalars, readUnsignedLE, writeScalar } from './scalars.js';
 import type { RandomBytes } from './permutation.js';
 import { TRANSCRIPT, type Statement, type Transcript } from './transcript.js';
 
@@ -24,10 +25,10 @@ export interface ShuffleWitness {
   randomness: Scalar[][];
 }
 
-/** A uniform non-zero scalar from 64 bytes of `random`. */
+/** A uniform non-zero scalar from 64 bytes of `random` (their little-endian integer mod q, §1.4). */
 export function randomScalarFrom(random: RandomBytes): Scalar {
   for (;;) {
-    const s = scalarFromWideBytes(random(64));
+    const s = mod(readUnsignedLE(random(64), 0, 64));
     if (s !== 0n) return s;
   }
 }
@@ -68,7 +69,7 @@ export function proveShuffle(be: GroupBackend, statement: Statement, generators:
     R[i + 1] = add(rHat[i]!, mul(uPrime[i]!, R[i]!));
     U[i + 1] = mul(uPrime[i]!, U[i]!);
   }
-  const cHat = views(be.mulAddMany(n, { a: packScalars(R.slice(1)), p: h0, b: packScalars(U.slice(1)) }), n);
+  const cHat = views(be.mulAddMany(n, { a: packScalars(R.slice(1)), p: h0, b: packScalars(U.slice(1)), vartime: true }), n);
 
   // Commitments.
   const w1 = rand(), w2 = rand(), w3 = rand();
@@ -82,7 +83,7 @@ export function proveShuffle(be: GroupBackend, statement: Statement, generators:
     writeScalar(tHatA, 32 * i, add(wHat[i]!, mul(wPrime[i]!, R[i]!)));
     writeScalar(tHatB, 32 * i, mul(wPrime[i]!, U[i]!));
   }
-  const tHat = views(be.mulAddMany(n, { a: tHatA, p: h0, b: tHatB }), n);
+  const tHat = views(be.mulAddMany(n, { a: tHatA, p: h0, b: tHatB, vartime: true }), n);
   const t1 = be.baseMul(w1);
   const t2 = be.baseMul(w2);
   const t3Terms = new Terms(n);
