@@ -2,7 +2,8 @@
 // (web/lib/trustee-mix.ts, bundled with esbuild as the page's worker bundles it) against a dishonest
 // board: a previous shuffle with one row altered by the operator, or broken though signed by its mixer,
 // or dropping a counted ballot, is refused by name and nothing is made. Then in Debian's Chromium against
-// the real server: a ranked election, ballots cast, the poll closed; two trustees shuffle and two decrypt
+// the real server: a ranked election, ballots cast, the poll closed; a trustee's page refuses a record
+// whose first shuffle drops a counted ballot and sends nothing; two trustees shuffle and two decrypt
 // the last shuffle on their trustee pages (a third, whose page saw the board before the second shuffle,
 // is refused by the board and told so); the ranked result is published and `veche verify` passes on the
 // downloaded record; axe-core finds no serious violation on the new step.
@@ -186,12 +187,16 @@ describe('the trustees shuffle and decrypt on their pages in Chromium', { skip, 
   let proxy: RewritingProxy;
   /** While set, the proxy serves the record as it stood before the second shuffle (a page that lost the race saw that). */
   let stale = false;
+  /** While set, the proxy serves this whole record instead of the board's (the operator's forgery). */
+  let forged: string[] | null = null;
 
   before(async () => {
     buildWeb();
     srv = await startVeche();
     proxy = await startRewritingProxy(srv.url, (method, url) => {
-      if (!stale || method !== 'GET' || url.pathname !== `/api/elections/${id}/record`) return null;
+      if (method !== 'GET' || url.pathname !== `/api/elections/${id}/record`) return null;
+      if (forged && url.search === '') { const record = forged; return () => record.map((l) => `${l}\n`).join(''); }
+      if (!stale) return null;
       return (text) => {
         const kept = lines(text);
         const second = kept.findIndex((l, i) => l.includes('"type":"mix"') && kept.slice(0, i).some((x) => x.includes('"type":"mix"')));
@@ -242,7 +247,20 @@ describe('the trustees shuffle and decrypt on their pages in Chromium', { skip, 
     await screenshot(t1, 'trustee-mix-shuffled');
     await t1.waitForFunction(() => /Your shuffle is on the board\. Waiting/.test(document.getElementById('ranked-steps')?.textContent ?? ''));
 
-    const t3 = await trusteePage('t3');
+    // The operator serves t3 a record whose first shuffle (signed by t1) leaves out a counted ballot: named, nothing sent.
+    const honest = await recordText(srv.url, id);
+    const { state } = await checkRecord(linesSource(lines(honest).filter((l) => !l.includes('"type":"mix"'))));
+    const step = rankedStepOf(state);
+    forged = withMix(honest, makeMix(election.secret('t1'), step.env, 0, step.nextInput().map((q) => q.slice(1))));
+    const t3 = await trusteePage('t3', proxy.url);
+    proxy.posts.length = 0;
+    await runStep(t3, '#shuffle', /Stopped: nothing was sent\. The shuffle by Tanya on the board has fewer rows than its input \(question mayor: 6 in, 5 out\): it drops counted ballots/);
+    assert.equal(await t3.locator('#message [role=alert]').count(), 1, 'the refusal is an alert');
+    await screenshot(t3, 'trustee-mix-refused-dropped-ballot');
+    assert.deepEqual(proxy.posts, [], 'the page posted nothing');
+    forged = null;
+
+    await t3.reload();
     await runStep(t3, '#shuffle', /Your shuffle \(2 of 2; rows: 6\) is on the board/);
 
     // t2 saw the board before t3's shuffle arrived: its shuffle of the first one's output is refused by
