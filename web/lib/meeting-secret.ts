@@ -10,6 +10,7 @@ import { signCredentialList } from '../../src/credentials/authority.js';
 import { checkSecretElection, listProblem, registeredList, secretElectionIdOf, secretManifest } from '../../src/meeting/secret.js';
 import { checkRecord, linesSource, type Verification } from '../../src/verify/record-check.js';
 import type { VerifierPhase } from '../../src/verify/state.js';
+import { api } from './api.js';
 import { fetchRecordLines } from './trustee-store.js';
 import { postToMeeting, publicKeyOf, type MeetingState, type MotionState, type Signer } from './meeting-api.js';
 import { t } from './i18n.js';
@@ -90,6 +91,9 @@ const followed = (st: MeetingState, done: Set<string>): MotionState[] =>
 export function followSecretVotes(record: () => MeetingState | null, changed: (statuses: Map<string, SecretStatus>) => void, every = 1500): { now(): void; statuses: Map<string, SecretStatus> } {
   const statuses = new Map<string, SecretStatus>();
   const done = new Set<string>();
+  // The whole record is fetched and checked again only when the board's head or the motion moved: the
+  // server's summary only says when to look, what is shown is always what this page checked.
+  const looked = new Map<string, string>();
   let running = false;
   let again = false;
   const round = async () => {
@@ -102,7 +106,11 @@ export function followSecretVotes(record: () => MeetingState | null, changed: (s
         if (!st) break;
         let moved = false;
         for (const m of followed(st, done)) {
+          const head = await api.election(secretElectionIdOf(st.meeting.id, m.id)).then((i) => i.headHash, () => '');
+          const moment = `${head} ${m.status} ${m.credentials.size} ${m.result ? 'decided' : ''}`;
+          if (head && looked.get(m.id) === moment && !statuses.get(m.id)?.error) continue;
           const s = await checkSecretVote(st, m);
+          looked.set(m.id, moment);
           const fingerprint = (x: SecretStatus | undefined) => (x ? JSON.stringify({ ...x, verification: null, lines: x.lines.length }) : '');
           if (fingerprint(s) !== fingerprint(statuses.get(m.id))) moved = true;
           statuses.set(m.id, s);
