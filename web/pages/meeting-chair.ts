@@ -3,6 +3,8 @@
 // another, give the floor from the speakers list, put motions and their amendments, open each vote in
 // the order the rules allow (amendments in the order put, then the motion as amended: the text shown
 // is the text signed) and close it. The result is computed by the board from the votes, never here.
+// Secret votes (spec §19 M7): the chair signs the credential list here; the tellers (who may not run
+// the meeting: they then see only their steps) run the key ceremony and decrypt from this page.
 import { ApiError } from '../lib/api.js';
 import { byId, h, type Child } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';

@@ -1,7 +1,8 @@
 // The projector view of a meeting: /meeting/<id>/projector, for the screen in the room. Large type:
 // the item open now and who has the floor, presence and quorum, the vote open now (the text voted on
 // and how many have voted), and each result as soon as the board has appended it (it is computed from
-// the votes by the board, and the page shows it within the stream's delay). Nothing to sign here.
+// the votes by the board, and the page shows it within the stream's delay). Nothing to sign here. A
+// secret vote shows how many take part and have cast (never who chose what) and its checked result.
 import { h, type Child } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
 import { errorBox, pathParts, rerender } from '../lib/page.js';

@@ -3,8 +3,9 @@
 // follow the item open now and its speakers list, ask to speak, vote for / against / abstain while the
 // vote is open, for oneself and for every member whose proxy one holds in one action, grant or revoke a
 // proxy. Every action is signed here with the member's key. Live through the meeting's event stream; a
-// dropped connection comes back by itself and the page shows every vote already on the record.
-import { ApiError, errorText } from '../lib/api.js';
+// dropped connection comes back by itself and the page shows every vote already on the record. In a
+// secret vote (spec §19 M7) the page makes and registers the credentials and casts encrypted ballots
+// (web/lib/meeting-secret-booth.ts); a teller is pointed to their steps on the chair page.
 import { h, type Child } from '../lib/dom.js';
 import { formatTime, t } from '../lib/i18n.js';
 import { errorBox, okBox, pathParts, rerender } from '../lib/page.js';
