@@ -82,6 +82,7 @@ describe('Chromium: a redraw keeps what was typed, chosen and focused', { skip: 
     const de = await holdCatalog(page, 'de');
     await page.selectOption('#language', 'de');
     await de.asked;
+    assert.equal(await page.inputValue('#language'), 'de', 'the switcher shows the choice while its texts are on their way');
     await page.fill('#admin-token', srv.adminToken);
     await page.press('#admin-token', 'ArrowLeft');
     await page.press('#admin-token', 'ArrowLeft');
@@ -92,6 +93,27 @@ describe('Chromium: a redraw keeps what was typed, chosen and focused', { skip: 
     assert.equal(await page.textContent('#sign-in'), catalog('de')['admin.signInButton'], 'the page was drawn again in German');
     assert.equal(await page.inputValue('#admin-token'), srv.adminToken, 'the token typed before the redraw is still there');
     assert.deepEqual(await focused(page), { id: 'admin-token', caret: [caret, caret] }, 'focus and caret where they were');
+    await page.click('#sign-in');
+    await page.waitForSelector('a[href="#new"]', WAIT);
+    await context.close();
+  });
+
+  it('admin sign-in: texts slower than the page waits for: drawn in English, then in Russian, the token typed between kept', async () => {
+    const context = await browser.newContext({ locale: 'ru-RU' });
+    const page = await context.newPage();
+    watchPage(page, problems);
+    const ru = await holdCatalog(page, 'ru');
+    await page.goto(`${srv.url}/admin/`);
+    await ru.asked;
+    // After its wait (8 s) the page is drawn in English rather than leave the user with nothing.
+    await page.waitForSelector('#admin-token', WAIT);
+    assert.equal(await page.getAttribute('html', 'lang'), 'en');
+    await page.fill('#admin-token', srv.adminToken);
+    ru.release();
+    await untilLanguage(page, 'ru');
+    assert.equal(await page.textContent('#sign-in'), catalog('ru')['admin.signInButton'], 'the page was drawn again in Russian');
+    assert.equal(await page.inputValue('#admin-token'), srv.adminToken, 'the token typed before the texts came is still there');
+    assert.equal((await focused(page)).id, 'admin-token');
     await page.click('#sign-in');
     await page.waitForSelector('a[href="#new"]', WAIT);
     await context.close();

@@ -37,6 +37,8 @@ async function fetchCatalog(lang: string): Promise<Record<string, string> | null
   }
 }
 export const currentLanguage = (): string => current;
+/** The language chosen last: the one in use, or the one whose texts are on their way (the switcher shows it). */
+export const chosenLanguage = (): string => wanted;
 
 /** The languages this page offers: `wanted` (e.g. the manifest's) among those that have a catalog. */
 export function offerLanguages(wanted?: readonly string[]): string[] {
@@ -75,7 +77,8 @@ export function setLanguage(lang: string, remember = true): void {
     if (c) catalogs[asked] = c;
     // Only the last choice counts; a catalog that cannot be had leaves the page in English.
     if (wanted !== asked) return;
-    use(c ? asked : FALLBACK);
+    if (!c) wanted = FALLBACK;
+    use(wanted);
     onLoaded();
   });
 }

@@ -1,7 +1,7 @@
 // The frame every page shares: a header with the language switcher, the main region, a status line.
 // A page gives a render function; switching the language renders it again from the page's state.
 import { announce, byId, clear, focus, h, nextPaint, type Child } from './dom.js';
-import { availableLanguages, chooseLanguage, currentLanguage, languageName, languageReady, offerLanguages, setLanguage, t, whenLanguageLoads } from './i18n.js';
+import { availableLanguages, chooseLanguage, chosenLanguage, languageName, languageReady, offerLanguages, setLanguage, t, whenLanguageLoads } from './i18n.js';
 import { restoreSnapshot, takeSnapshot, valuesTakenOnSubmit } from './redraw.js';
 
 export interface PageOptions {
@@ -34,7 +34,7 @@ function header(): HTMLElement {
     setLanguage((e.target as HTMLSelectElement).value);
     rerender();
     focus(document.getElementById('language'));
-  } }, langs.map((l) => h('option', { value: l, lang: l, ...(l === currentLanguage() ? { selected: true } : {}) }, languageName(l))));
+  } }, langs.map((l) => h('option', { value: l, lang: l, ...(l === chosenLanguage() ? { selected: true } : {}) }, languageName(l))));
   return h('div', { class: 'bar' },
     h('a', { class: 'brand', href: '/' }, 'veche'),
     langs.length > 1 ? h('div', { class: 'language' }, h('label', { for: 'language' }, t('page.language')), select) : null);
