@@ -18,7 +18,7 @@ import { errorBox, infoBox, okBox, rerender, runAction, sayStatus, startPage, te
 import { phaseBadge } from '../lib/phase.js';
 import { verdictLabel } from '../lib/questions.js';
 import { readerZone, wallTimeToInstant } from '../../src/manifest/zoned-time.js';
-import { RANKED_METHODS, rankedFieldWords, serverManifestErrors, type RankedMethod } from '../lib/admin-ranked.js'; // ranked
+import { countRanked, hasRankedQuestions, RANKED_METHODS, rankedCard, rankedFieldWords, rankedProgress, serverManifestErrors, type RankedMethod, type RankedProgress } from '../lib/admin-ranked.js'; // ranked
 
 const TOKEN_KEY = 'veche-admin-token';
 const linksKey = (id: string) => `veche-admin-trustee-tokens:${id}`;
@@ -200,6 +200,8 @@ const state = {
   deleteTyped: '',
   /** The voter sign-in register's size (elections that sign voters in), or null. */
   register: null as RegisterStatus | null,
+  /** ranked: the ranked step of a closed election with ranked questions (shuffles, decryptions, counted), or null. */
+  ranked: null as RankedProgress | null,
   // -- end organisers' actions
   // -- end accounts
 };
@@ -241,6 +243,11 @@ async function load(quiet = false): Promise<void> {
       state.register = state.info.manifest.voterAuthentication
         ? await adminCall<RegisterStatus>('GET', `/api/elections/${encodeURIComponent(r.id)}/voter-register`, state.token).catch(() => null) : null;
       if (await loadServerAuthority(state.info, state.token)) quiet = false; // server authority: mail statuses changed
+      // ranked: the shuffles and their decryption, once the poll is closed and until the count is on the board
+      const rankedOpen = hasRankedQuestions(state.info.manifest) && (state.info.phase === 'closed' || state.info.phase === 'tallied');
+      const rankedBefore = JSON.stringify(state.ranked);
+      state.ranked = !rankedOpen ? null : state.ranked?.counted && state.ranked.election === r.id ? state.ranked : await rankedProgress(r.id, state.info.headSeq, state.token).catch(() => state.ranked);
+      if (JSON.stringify(state.ranked) !== rankedBefore) quiet = false;
     }
     state.error = '';
   } catch (e) {
@@ -719,6 +726,7 @@ function renderElection(bar: HTMLElement, message: HTMLElement): Child {
       onDeleteTyped: (v) => { state.deleteTyped = v; }, onDelete: () => void deleteElection(),
       onCancelDelete: () => { state.confirmingDelete = false; rerender(); },
     }),
+    rankedCard({ info, progress: state.ranked, busy: state.busy, onCount: () => void act(() => countRanked(info.id, state.token)) }), // ranked
     h('section', { class: 'card', 'aria-labelledby': 'poll-heading' },
       h('h2', { id: 'poll-heading' }, t('admin.poll')),
       h('p', null, t(`admin.phaseHelp.${info.phase}`)),
@@ -728,7 +736,7 @@ function renderElection(bar: HTMLElement, message: HTMLElement): Child {
         // accounts: closing, tallying and publishing cannot be undone: each asks for a confirm step first.
         info.phase === 'open' ? button('close-poll', t('admin.close'), () => askConfirm('close'), true) : null,
         info.phase === 'closed' ? button('tally', t('admin.tally'), () => askConfirm('tally'), true) : null,
-        info.phase === 'tallied' ? button('publish-result', t('admin.publish'), () => askConfirm('result'), decrypted >= info.manifest.threshold) : null,
+        info.phase === 'tallied' ? button('publish-result', t('admin.publish'), () => askConfirm('result'), decrypted >= info.manifest.threshold && (!state.ranked || state.ranked.counted)) : null, // ranked: the result waits for the ranked count
         info.phase === 'decrypted' ? h('a', { class: 'button primary', href: `/results/${id}` }, t('nav.results')) : null,
         h('button', { type: 'button', id: 'refresh', disabled: state.busy, onClick: async () => { await load(); announce(t('common.refreshed')); } }, t('common.refresh'))),
       confirmStep()),

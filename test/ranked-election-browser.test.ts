@@ -1,0 +1,387 @@
+// Issue 12 in Debian's Chromium, one ranked election from the admin page to the results page's rounds,
+// against the real server (SQLite, as `npm start` runs it). The organiser creates it on the admin page:
+// a ranked question (Meek STV, 2 seats, 4 candidates, voters may stop) beside a single-choice question;
+// the form refuses what the manifest rules refuse, and a submission changed past the form's own check is
+// refused by the server, said in the form's words, with nothing created. The preview shows the ranked
+// question. Three trustees make their keys and run the key ceremony on their pages; the authority makes
+// and publishes the credentials on its page. One voter ranks with the keyboard alone, another taps on a
+// 390 px phone, four vote from their own devices (`veche vote --server`). The organiser closes and
+// tallies on the admin page; two trustees shuffle in turn and two decrypt the last shuffle, each from
+// their secret file and the record they fetched (`veche trustee shuffle` / `decrypt-mix`, as a trustee's
+// machine does: the trustee page's mixing steps are another change); the organiser counts the ranked
+// questions on the admin page; two trustees decrypt the tally on their pages; the organiser publishes.
+// The results page shows the rounds, the elected and one round's figures equal to `veche ranked count`
+// of the exported BLT; `veche verify` passes the record downloaded from the board page.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Manifest } from '../src/manifest/types.js';
+import type { RankedResultPayload } from '../src/record/events.js';
+import { tieSeed } from '../src/tally/tie-break.js';
+import { veche, vecheOk } from './helpers/cli.js';
+import { call, ok, recordEvents, recordText } from './helpers/server.js';
+import { buildWeb, chromiumAvailable, launchChromium, screenshot, seriousA11yViolations, startVeche, tempDir, watchPage, type VecheServer } from './helpers/browser.js';
+
+const skip = chromiumAvailable() ? false : 'Debian Chromium is not installed (scripts/install-system-deps.sh)';
+const ID = 'council';
+const CANDIDATES = ['Okafor', 'Petrova', 'Lindqvist', 'Moreau'];
+const ids = CANDIDATES.map((c) => c.toLowerCase());
+const VOTERS = ['ann', 'ben', 'cat', 'dan', 'eve', 'fay'];
+/**
+ * The four voters on their own devices: [chair, ranking]. With the booth's two, Okafor's surplus and
+ * Moreau's exclusion move votes, and no tie arises: a BLT recount (`veche ranked count --seed`) draws
+ * its lot without the question's id, so only a count without ties is the record's (see the report).
+ */
+const DEVICE_VOTES: [string, string[]][] = [['ann', ['okafor', 'petrova']], ['ben', ['okafor', 'lindqvist']], ['ann', ['petrova', 'moreau']], ['ann', ['moreau', 'petrova']]];
+/** What the booth's two voters rank. */
+const BOOTH_RANKINGS = [['okafor', 'petrova'], ['lindqvist', 'okafor']];
+
+describe('Chromium: a ranked election from the admin page to the rounds on the results page', { skip, timeout: 480_000 }, () => {
+  let srv: VecheServer;
+  let browser: Browser;
+  let dir: string;
+  const problems: string[] = [];
+  const contexts: BrowserContext[] = [];
+  const trusteePages: Page[] = [];
+  const trusteeKeys: string[] = [];
+  const trusteeLinks: string[] = [];
+  const trusteeFiles: string[] = [];
+  let authorityPage: Page;
+  let authorityKey = '';
+  let admin: Page;
+  const credentials = new Map<string, string>();
+
+  async function newPage(opts: { width?: number; height?: number; phone?: boolean } = {}): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: opts.width ?? 1100, height: opts.height ?? 900 }, acceptDownloads: true, locale: 'en-US', ...(opts.phone ? { hasTouch: true, isMobile: true } : {}) });
+    contexts.push(context);
+    const page = await context.newPage();
+    page.setDefaultTimeout(45_000); // shared machines: a slow step is not a failure here
+    watchPage(page, problems);
+    return page;
+  }
+  async function downloadBy(page: Page, selector: string, path: string): Promise<string> {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
+    await download.saveAs(path);
+    return path;
+  }
+  const messageMatches = (page: Page, re: RegExp) => page.waitForFunction((src) => new RegExp(src).test(document.getElementById('message')?.textContent ?? ''), re.source);
+  const textMatches = (page: Page, selector: string, re: RegExp) => page.waitForFunction(([sel, src]) => new RegExp(src!).test(document.querySelector(sel!)?.textContent ?? ''), [selector, re.source]);
+  const noSeriousViolations = async (page: Page, what: string) => assert.deepEqual(await seriousA11yViolations(page), [], `${what}: accessibility violations`);
+  /** One step of the journey; once a step fails, the later ones are skipped rather than timing out one by one. */
+  let broken = '';
+  const step = (name: string, run: () => Promise<void>) => it(name, async (t) => {
+    if (broken) return t.skip(`an earlier step failed: ${broken}`);
+    try { await run(); } catch (e) { broken = name; throw e; }
+  });
+  const electionExists = async (id: string) => (await call(srv.url, 'GET', `/api/elections/${id}`)).status !== 404;
+
+  before(async () => {
+    buildWeb();
+    dir = tempDir('veche-ranked-browser-');
+    srv = await startVeche();
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    for (const c of contexts) await c.close().catch(() => undefined);
+    await browser?.close();
+    await srv?.close();
+  });
+
+  step('trustees and the authority make their signing keys on their own pages', async () => {
+    for (let i = 1; i <= 3; i++) {
+      const page = await newPage();
+      trusteePages.push(page);
+      await page.goto(`${srv.url}/trustee/${ID}/t${i}`);
+      await page.waitForSelector('#make-key');
+      trusteeFiles.push(await downloadBy(page, '#make-key', join(dir, `trustee-${i}.json`)));
+      trusteeKeys.push(await page.inputValue('#public-key'));
+    }
+    authorityPage = await newPage();
+    await authorityPage.goto(`${srv.url}/authority/${ID}`);
+    await authorityPage.waitForSelector('#make-key');
+    await downloadBy(authorityPage, '#make-key', join(dir, 'authority.json'));
+    authorityKey = await authorityPage.inputValue('#public-key');
+  });
+
+  step('admin: the form makes a ranked question (method, seats, may stop) beside a choice question; what the manifest refuses is refused in the form', async () => {
+    admin = await newPage();
+    await admin.goto(`${srv.url}/admin/`);
+    await admin.fill('#admin-token', srv.adminToken);
+    await admin.click('#sign-in');
+    await admin.click('a[href="#new"]');
+    await admin.waitForSelector('#q0-type');
+    await admin.fill('#e-title', 'Council election 2027');
+    await admin.fill('#e-id', ID);
+    await admin.selectOption('#q0-type', 'ranked');
+    await admin.waitForSelector('#q0-method');
+    await admin.fill('#q0-title', 'Council');
+    await admin.fill('#q0-items', CANDIDATES.join('\n'));
+    assert.equal(await admin.isChecked('#q0-rank-stop'), true, 'voters may stop, unless the organiser says otherwise');
+    assert.match(await admin.textContent('#q0-ranked-rules') ?? '', /Ties are broken by lot, from the record’s public seed.*shuffle the encrypted rankings in turn/s);
+    // IRV elects one: choosing it sets one seat.
+    await admin.selectOption('#q0-method', 'irv');
+    await admin.waitForFunction(() => /one candidate: 1 seat/.test(document.getElementById('q0-seats-hint')?.textContent ?? ''));
+    assert.equal(await admin.inputValue('#q0-seats'), '1');
+    await admin.selectOption('#q0-method', 'meek-stv');
+    await admin.waitForFunction(() => /From 1 to the number of candidates/.test(document.getElementById('q0-seats-hint')?.textContent ?? ''));
+    await admin.selectOption('#add-type', 'choice');
+    await admin.click('#add-question');
+    await admin.fill('#q1-title', 'Chair');
+    await admin.fill('#q1-items', 'Ann\nBen');
+    for (const [i, name] of ['Tanya Ivanova', 'Ulrich Berg', 'Vera Costa'].entries()) {
+      await admin.fill(`#tr${i}-name`, name);
+      await admin.fill(`#tr${i}-key`, trusteeKeys[i]!);
+    }
+    await admin.fill('#e-threshold', '2');
+    await admin.fill('#e-authority-name', 'Membership secretary');
+    await admin.fill('#e-authority-key', authorityKey);
+    // More seats than candidates, and IRV with two seats: refused in the page, in the form's words.
+    await admin.fill('#q0-seats', '5');
+    await admin.click('#create');
+    await textMatches(admin, '#draft-errors', /Question 1, Seats to fill: must be from 1 to the number of candidates, got 5/);
+    await admin.selectOption('#q0-method', 'irv');
+    await admin.fill('#q0-seats', '2');
+    await admin.click('#create');
+    await textMatches(admin, '#draft-errors', /Question 1, Seats to fill: IRV elects one candidate: seats must be 1/);
+    assert.doesNotMatch(await admin.textContent('#draft-errors') ?? '', /questions\[/);
+    assert.equal(await electionExists(ID), false, 'nothing is created');
+    await admin.selectOption('#q0-method', 'meek-stv');
+    await admin.fill('#q0-seats', '2');
+    await admin.locator('#q0').scrollIntoViewIfNeeded();
+    await screenshot(admin, 'ranked-admin-form', false);
+    await noSeriousViolations(admin, 'admin: the form with a ranked question');
+  });
+
+  step('attacker (admin): a ranked question the manifest refuses, sent past the form\'s check, is refused by the server, said in the form\'s words, and nothing is created', async () => {
+    // The request leaves the page and is changed on its way (as a hand-made request or a patched page
+    // would send it): 5 seats of 4 candidates, and a method the manifest does not know.
+    await admin.route('**/api/elections', async (route) => {
+      const manifest = JSON.parse(route.request().postData() ?? '{}') as Manifest;
+      Object.assign(manifest.questions[0]!, { seats: 5, method: 'borda' });
+      await route.continue({ postData: JSON.stringify(manifest) });
+    });
+    await admin.click('#create');
+    await messageMatches(admin, /The server refused the election definition/);
+    const said = await admin.textContent('#message') ?? '';
+    assert.match(said, /Question 1, Counting method: expected one of "meek-stv", "scottish-stv", "irv", "schulze", got the string "borda"/);
+    assert.match(said, /Question 1, Seats to fill: must be from 1 to the number of candidates, got 5/);
+    await admin.unroute('**/api/elections');
+    assert.equal(await electionExists(ID), false, 'the refused election is not created');
+    // The same straight to the API: 400 with every problem by its manifest path, and no election.
+    const manifest: Manifest = {
+      version: 'veche/manifest/v2', id: 'forged-ranked', title: 'Forged', description: '', languages: ['en'],
+      questions: [{ type: 'ranked', id: 'q', title: 'Q', candidates: ids.map((id) => ({ id, label: id })), seats: 4, method: 'meek-stv', mustRankAll: false }],
+      trustees: trusteeKeys.map((signingKey, i) => ({ id: `t${i + 1}`, name: `T${i + 1}`, signingKey })),
+      credentialAuthority: { name: 'A', signingKey: authorityKey }, threshold: 2,
+    };
+    const refused = await call(srv.url, 'POST', '/api/elections', { token: srv.adminToken, json: { ...manifest, questions: [{ ...manifest.questions[0]!, seats: 5, method: 'borda' }] } });
+    assert.equal(refused.status, 400, refused.text);
+    assert.equal(refused.body.error, 'invalid-manifest');
+    assert.deepEqual(refused.body.errors, ['questions[0].method: expected one of "meek-stv", "scottish-stv", "irv", "schulze", got the string "borda"', 'questions[0].seats: must be from 1 to the number of candidates, got 5']);
+    const irvTwo = await call(srv.url, 'POST', '/api/elections', { token: srv.adminToken, json: { ...manifest, questions: [{ ...manifest.questions[0]!, seats: 2, method: 'irv' }] } });
+    assert.equal(irvTwo.status, 400, irvTwo.text);
+    assert.deepEqual(irvTwo.body.errors, ['questions[0].seats: IRV elects one candidate: seats must be 1']);
+    assert.equal(await electionExists('forged-ranked'), false);
+    assert.ok(!(await ok(srv.url, 'GET', '/api/elections') as { id: string }[]).some((e) => e.id === 'forged-ranked' || e.id === ID));
+  });
+
+  step('admin: the form as filled creates the election; the preview shows the ranked question', async () => {
+    await admin.click('#create');
+    await admin.waitForSelector('input.trustee-link');
+    trusteeLinks.push(...await admin.$$eval('input.trustee-link', (els) => els.map((e) => (e as HTMLInputElement).value)));
+    assert.equal(trusteeLinks.length, 3);
+    const info = await ok(srv.url, 'GET', `/api/elections/${ID}`) as { manifest: Manifest };
+    assert.deepEqual(info.manifest.questions, [
+      { type: 'ranked', id: 'council', title: 'Council', candidates: CANDIDATES.map((label, i) => ({ id: ids[i]!, label })), seats: 2, method: 'meek-stv', mustRankAll: false },
+      { type: 'choice', id: 'chair', title: 'Chair', candidates: [{ id: 'ann', label: 'Ann' }, { id: 'ben', label: 'Ben' }], allowBlank: false, absoluteMajority: false },
+    ]);
+    const page = await newPage();
+    await page.goto(`${srv.url}/preview/${ID}`);
+    await page.waitForSelector('#q-council-add-petrova');
+    assert.match(await page.textContent('#q-council-rules') ?? '', /you may stop at any point\. 2 seats to fill\./);
+    await page.click('#q-council-add-petrova');
+    await page.click('#q-council-add-moreau');
+    await page.check('#q-chair-ben');
+    await page.click('button[type=submit]');
+    await page.waitForSelector('#preview-end');
+    assert.match(await page.textContent('main') ?? '', /1\. Petrova, 2\. Moreau; not ranked: Okafor, Lindqvist/);
+    await noSeriousViolations(page, 'preview: review of a ranking');
+  });
+
+  step('authority: makes and publishes the credentials on its page', async () => {
+    await authorityPage.goto(await admin.inputValue('#authority-link'));
+    await authorityPage.waitForSelector('#voters-file');
+    await authorityPage.setInputFiles('#voters-file', { name: 'voters.csv', mimeType: 'text/csv', buffer: Buffer.from(`voter,weight\n${VOTERS.map((v) => `${v},1`).join('\n')}\n`) });
+    await authorityPage.waitForSelector('#voters-read');
+    await authorityPage.click('#generate-credentials');
+    await authorityPage.waitForSelector('#download-credentials:not([disabled])');
+    const csv = await downloadBy(authorityPage, '#download-credentials', join(dir, 'credentials.csv'));
+    for (const [voter, , credential] of readFileSync(csv, 'utf8').trim().split(/\r?\n/).slice(1).map((l) => l.split(','))) credentials.set(voter!, credential!);
+    await authorityPage.click('#publish-credentials');
+    await messageMatches(authorityPage, /6 public credentials signed and published/);
+  });
+
+  step('trustees: the key ceremony on their pages; admin opens the poll', async () => {
+    for (const [button, done] of [['commit', /commitment is on the board/], ['reveal', /public key is on the board/], ['send-shares', /shares are on the board/], ['finish', /part of the key is complete/]] as const) {
+      for (const [i, page] of trusteePages.entries()) {
+        await page.goto(trusteeLinks[i]!);
+        await page.waitForSelector(`#${button}:not([disabled])`);
+        await page.click(`#${button}`);
+        await messageMatches(page, done);
+      }
+    }
+    for (const [i, page] of trusteePages.entries()) trusteeFiles[i] = await downloadBy(page, '#download-secret', join(dir, `trustee-${i + 1}-final.json`));
+    await admin.click('#refresh');
+    await admin.waitForSelector('#open-poll:not([disabled])');
+    await admin.click('#open-poll');
+    await admin.waitForSelector('#close-poll');
+  });
+
+  /** Tab (or Shift+Tab) until the focused element matches `selector`: the keyboard voter's only way around. */
+  async function tabTo(page: Page, selector: string, key = 'Tab'): Promise<void> {
+    for (let i = 0; i < 60; i++) {
+      if (await page.evaluate((sel) => !!document.activeElement?.matches(sel), selector)) return;
+      await page.keyboard.press(key);
+    }
+    throw new Error(`keyboard: could not reach ${selector}`);
+  }
+  const boothLink = (voter: string) => `${srv.url}/vote/${ID}#credential=${credentials.get(voter)!}`;
+
+  step('booth: one voter ranks with the keyboard alone, another taps on a 390 px phone; four vote from their devices', async () => {
+    const keyboard = await newPage({ width: 1024, height: 900 });
+    await keyboard.goto(boothLink('ann'));
+    await keyboard.waitForSelector('#q-council-add-okafor');
+    await tabTo(keyboard, '#q-council-add-okafor');
+    await keyboard.keyboard.press('Enter');
+    await textMatches(keyboard, '#q-council-ranking-live', /Okafor: now number 1 of 1/);
+    await tabTo(keyboard, '#q-council-add-petrova');
+    await keyboard.keyboard.press('Enter');
+    await textMatches(keyboard, '#q-council-ranking-live', /Petrova: now number 2 of 2/);
+    await tabTo(keyboard, '#q-chair-ann');
+    await keyboard.keyboard.press('Space');
+    await tabTo(keyboard, 'button[type=submit]');
+    await keyboard.keyboard.press('Enter');
+    await keyboard.waitForSelector('#encrypt');
+    assert.match(await keyboard.textContent('main') ?? '', /1\. Okafor, 2\. Petrova; not ranked: Lindqvist, Moreau/);
+    await tabTo(keyboard, '#encrypt');
+    await keyboard.keyboard.press('Enter');
+    await keyboard.waitForSelector('#cast', { timeout: 60_000 });
+    await tabTo(keyboard, '#cast');
+    await keyboard.keyboard.press('Enter');
+    await keyboard.waitForSelector('#vote-again', { timeout: 60_000 });
+
+    const phone = await newPage({ width: 390, height: 844, phone: true });
+    await phone.goto(boothLink('ben'));
+    await phone.waitForSelector('#q-council-add-lindqvist');
+    for (const id of BOOTH_RANKINGS[1]!) await phone.tap(`#q-council-add-${id}`);
+    await phone.tap('#q-chair-ben');
+    assert.ok(await phone.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'the booth fits 390 px');
+    await phone.tap('button[type=submit]');
+    await phone.waitForSelector('#encrypt');
+    assert.match(await phone.textContent('main') ?? '', /1\. Lindqvist, 2\. Okafor; not ranked: Petrova, Moreau/);
+    await phone.tap('#encrypt');
+    await phone.waitForSelector('#cast', { timeout: 60_000 });
+    await phone.tap('#cast');
+    await phone.waitForSelector('#vote-again', { timeout: 60_000 });
+
+    for (const [k, [chair, ranking]] of DEVICE_VOTES.entries()) {
+      const choices = join(dir, `choices-${k}.json`);
+      writeFileSync(choices, JSON.stringify({ chair, council: ranking }));
+      await vecheOk(['vote', '--server', srv.url, '--election', ID, '--credential', credentials.get(VOTERS[2 + k]!)!, '--choices', choices]);
+    }
+    assert.equal((await ok(srv.url, 'GET', `/api/elections/${ID}`)).ballots, 6);
+  });
+
+  /** The record as a trustee's machine fetches it, in a file. */
+  const fetchRecord = async (name: string) => { const path = join(dir, name); writeFileSync(path, await recordText(srv.url, ID)); return path; };
+  const postAs = (trustee: number, step: string, file: string) =>
+    ok(srv.url, 'POST', `/api/elections/${ID}/trustees/t${trustee}/${step}`, { token: new URL(trusteeLinks[trustee - 1]!).hash.replace('#token=', ''), json: (JSON.parse(readFileSync(file, 'utf8')) as { payload: unknown }).payload }); // the CLI's submission file: {format, kind, election, payload}
+
+  step('admin closes and tallies; two trustees shuffle, two decrypt the shuffle; admin counts the ranked questions on its page', async () => {
+    await admin.click('#close-poll');
+    await admin.click('#confirm-action');
+    await admin.waitForSelector('#tally');
+    await admin.click('#tally');
+    await admin.click('#confirm-action');
+    await admin.waitForSelector('#ranked-step');
+    await textMatches(admin, '#ranked-status', /Shuffles: 0 of 2\. Decryptions of the last shuffle: 0 of 2\./);
+    assert.equal(await admin.isDisabled('#ranked-result'), true, 'no count before the shuffles and their decryption');
+    assert.equal(await admin.isDisabled('#publish-result'), true, 'no result before the ranked count');
+    for (const t of [1, 2]) {
+      const record = await fetchRecord(`record-mix-${t}.jsonl`);
+      const out = join(dir, `mix-${t}.json`);
+      const run = await vecheOk(['trustee', 'shuffle', '--record', record, '--secret', trusteeFiles[t - 1]!, '--out', out]);
+      assert.match(run.stdout, new RegExp(`6 rows shuffled and proved \\(mix ${t} of 2\\)`));
+      await postAs(t, 'mix', out);
+    }
+    for (const t of [1, 3]) {
+      const record = await fetchRecord(`record-mixdec-${t}.jsonl`);
+      const out = join(dir, `mix-decryption-${t}.json`);
+      await vecheOk(['trustee', 'decrypt-mix', '--record', record, '--secret', trusteeFiles[t - 1]!, '--out', out]);
+      await postAs(t, 'mix-decryption', out);
+    }
+    await admin.click('#refresh');
+    await textMatches(admin, '#ranked-status', /Shuffles: 2 of 2\. Decryptions of the last shuffle: 2 of 2\./);
+    await noSeriousViolations(admin, 'admin: the ranked step');
+    await admin.click('#ranked-result:not([disabled])');
+    await messageMatches(admin, /The ranked questions are counted/);
+    assert.equal((await recordEvents(srv.url, ID, 'ranked-result')).length, 1);
+  });
+
+  step('two trustees decrypt the tally on their pages; admin publishes the result', async () => {
+    for (const i of [0, 1]) {
+      const page = trusteePages[i]!;
+      await page.goto(trusteeLinks[i]!);
+      await page.waitForSelector('#decrypt:not([disabled])');
+      await page.click('#decrypt');
+      await messageMatches(page, /decryption share is on the board|recounted from the 6 counted ballots and matches/);
+    }
+    await admin.click('#refresh');
+    await admin.waitForSelector('#publish-result:not([disabled])');
+    await admin.click('#publish-result');
+    await admin.click('#confirm-action');
+    await messageMatches(admin, /result is published/);
+  });
+
+  step('results: the rounds on the page, the elected and a round\'s figures equal to `veche ranked count` of the exported BLT; `veche verify` passes the downloaded record', async () => {
+    const page = await newPage();
+    await page.goto(`${srv.url}/board/${ID}`);
+    await page.waitForSelector('#board-table tbody tr');
+    const record = await downloadBy(page, '#download-record', join(dir, 'record.jsonl'));
+    const verified = await veche(['verify', record]);
+    assert.equal(verified.code, 0, `${verified.stdout}\n${verified.stderr}`);
+    assert.match(verified.stdout, /VERIFIED/);
+
+    const events = readFileSync(record, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; hash: string; payload: unknown });
+    const published = (events.find((e) => e.type === 'ranked-result')!.payload as RankedResultPayload).questions[0]!;
+    const sorted = (xs: (number[] | null)[]) => xs.map((x) => JSON.stringify(x)).sort();
+    assert.deepEqual(sorted(published.rankings), sorted([...BOOTH_RANKINGS, ...DEVICE_VOTES.map(([, r]) => r)].map((r) => r.map((id) => ids.indexOf(id)))), 'the decrypted rankings are the cast ones, shuffled');
+
+    // Anyone recounts from the BLT: the same elected, and the same figures round by round.
+    const blt = join(dir, 'council.blt');
+    await vecheOk(['ranked', 'export', '--blt', record, '--out', blt]);
+    const joint = (events.find((e) => e.type === 'joint-key')!.payload as { publicKey: string }).publicKey;
+    const recount = JSON.parse((await vecheOk(['ranked', 'count', blt, '--method', 'meek-stv', '--seed', tieSeed(events[0]!.hash, joint), '--json'])).stdout) as typeof published.result;
+    assert.deepEqual(recount.elected, published.result.elected);
+
+    await page.goto(`${srv.url}/results/${ID}`);
+    await page.waitForSelector('.ranked-result', { timeout: 90_000 });
+    const names = recount.elected.map((i) => CANDIDATES[i]!);
+    assert.match(await page.textContent('.ranked-result .outcome') ?? '', new RegExp(`Elected, in the order of election: ${names.join(', ')}`));
+    const rounds = recount.rounds.filter((r) => r.steps.some((s) => s.votes));
+    assert.ok(rounds.length >= 3, `a count of several rounds (${rounds.length})`);
+    for (const r of [rounds[1]!, rounds.at(-1)!]) {
+      const last = [...r.steps].reverse().find((s) => s.votes)!;
+      const cells = await page.$$eval(`#rounds-0-${r.round} tbody td.num`, (tds) => tds.map((td) => td.textContent));
+      assert.deepEqual(cells, last.votes, `round ${r.round}: each candidate's votes to nine places, as veche ranked count has them`);
+      assert.ok((await page.textContent(`#rounds-0-${r.round} tfoot`) ?? '').includes(`Quota${last.quota}`), `round ${r.round}: the quota`);
+    }
+    await page.locator('.ranked-result').first().scrollIntoViewIfNeeded();
+    await screenshot(page, 'ranked-results-rounds');
+    await noSeriousViolations(page, 'results: the rounds');
+    assert.deepEqual(problems, []);
+  });
+});
