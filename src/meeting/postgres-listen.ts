@@ -21,7 +21,8 @@ export function parseNotice(payload: string | undefined): { meeting: string; seq
 
 type Follower = { appended(meeting: string, seq: number): void; resync(): void };
 
-const FIRST_PAUSE_MS = 100;
+/** The first pause before opening a dropped connection again (doubling up to LONGEST_PAUSE_MS). */
+export const FIRST_PAUSE_MS = 100;
 const LONGEST_PAUSE_MS = 5000;
 
 /** One LISTEN connection, opened with the first follower and ended with close(). */
@@ -30,11 +31,14 @@ export class MeetingListener implements AppendNotices {
   private client: pg.Client | null = null;
   private started = false;
   private closed = false;
-  private pause = FIRST_PAUSE_MS;
+  private pause: number;
   private timer: NodeJS.Timeout | null = null;
 
-  /** `name`: the connection's application_name (pg_stat_activity shows which process listens). */
-  constructor(private readonly url: string, private readonly name = `veche-meeting-listen-${process.pid}`) {}
+  /** `name`: the connection's application_name (pg_stat_activity shows which process listens);
+   *  `firstPauseMs`: the wait before the first attempt to reconnect. */
+  constructor(private readonly url: string, private readonly firstPauseMs = FIRST_PAUSE_MS, private readonly name = `veche-meeting-listen-${process.pid}`) {
+    this.pause = firstPauseMs;
+  }
 
   follow(appended: (meeting: string, seq: number) => void, resync: () => void): () => void {
     const f: Follower = { appended, resync };
@@ -62,7 +66,7 @@ export class MeetingListener implements AppendNotices {
       void client.end().catch(() => {});
       if (this.closed) return;
       this.timer = setTimeout(() => { this.timer = null; void this.connect(); }, this.pause);
-      this.pause = Math.min(LONGEST_PAUSE_MS, this.pause * 2);
+      this.pause = Math.min(Math.max(LONGEST_PAUSE_MS, this.firstPauseMs), this.pause * 2);
     };
     client.on('error', retry);
     client.on('end', retry);
@@ -80,7 +84,7 @@ export class MeetingListener implements AppendNotices {
     }
     if (this.closed || lost) { void client.end().catch(() => {}); return; }
     this.client = client;
-    this.pause = FIRST_PAUSE_MS;
+    this.pause = this.firstPauseMs;
     // Listening now: whatever was appended before (or while the connection was down) is read from the store.
     for (const f of this.followers) f.resync();
   }

@@ -26,11 +26,12 @@ export class PostgresMeetingStore implements MeetingStore {
   /** The other processes' appends: one LISTEN connection, opened when the first follower comes. */
   readonly notices: MeetingListener;
 
-  private constructor(private readonly pool: pg.Pool, url: string) { this.notices = new MeetingListener(url); }
+  private constructor(private readonly pool: pg.Pool, url: string, listenRetryMs?: number) { this.notices = new MeetingListener(url, listenRetryMs); }
 
-  static async connect(url: string, poolSize = 5): Promise<PostgresMeetingStore> {
+  /** `listenRetryMs`: the first pause before the LISTEN connection, once dropped, is opened again. */
+  static async connect(url: string, poolSize = 5, listenRetryMs?: number): Promise<PostgresMeetingStore> {
     const pool = await openPostgresPool(url, poolSize, [LOCK_CLASS, 0], SCHEMA);
-    return new PostgresMeetingStore(pool, url);
+    return new PostgresMeetingStore(pool, url, listenRetryMs);
   }
 
   async putBody(body: Body, replace: boolean): Promise<void> {

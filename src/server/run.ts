@@ -10,6 +10,7 @@ import { ensureAdminToken } from './auth.js';
 import { createDemoElection, type DemoElection } from './demo.js';
 import { SqliteMeetingStore, type MeetingStore } from '../meeting/store.js';
 import { PostgresMeetingStore } from '../meeting/postgres-store.js';
+import { FIRST_PAUSE_MS } from '../meeting/postgres-listen.js'; // meetings across processes
 import { openForumStore } from '../forum/open.js';
 import { openAccountStore } from './accounts/open.js';
 import { oidcFromEnv } from './accounts/oidc.js';
@@ -81,7 +82,8 @@ export async function runServer(opts: RunOptions, print: (line: string) => void 
   const store = await openStore(opts.databaseUrl, opts.dataDir);
   const accounts = await openAccountStore(opts.databaseUrl, opts.dataDir).catch(async (e: unknown) => { await store.close(); throw e; });
   // Bodies and meeting records: beside the board, in the same database.
-  const meetings: MeetingStore = opts.databaseUrl ? await PostgresMeetingStore.connect(opts.databaseUrl) : new SqliteMeetingStore(join(opts.dataDir, 'veche.sqlite'));
+  // PostgreSQL: the other processes' appends come by LISTEN/NOTIFY (spec §19 M9); VECHE_MEETING_LISTEN_RETRY_MS: the first pause before a dropped LISTEN connection is opened again.
+  const meetings: MeetingStore = opts.databaseUrl ? await PostgresMeetingStore.connect(opts.databaseUrl, undefined, envInt(process.env, 'VECHE_MEETING_LISTEN_RETRY_MS', FIRST_PAUSE_MS, 10, 60_000)) : new SqliteMeetingStore(join(opts.dataDir, 'veche.sqlite'));
   const voterStore = await openVoterAuthStore(opts.databaseUrl, opts.dataDir); // voter sign-in (spec §6.3)
   const mailStore = await openServerMailStore(opts.databaseUrl, opts.dataDir); // server mail and server authority (spec §6.5)
   const forum = await openForumStore(opts.databaseUrl, opts.dataDir); // bodies' forums (spec §21)
