@@ -100,13 +100,16 @@ export function checkMulAddParts(n: number, parts: MulAddParts): void {
 export function composedMulAddMany(be: GroupBackend, n: number, parts: MulAddParts): Uint8Array {
   checkMulAddParts(n, parts);
   const { a, p, b, q } = parts;
+  const refuse = (): never => { throw new Error('mulAddMany: not a canonical ristretto255 point'); };
+  const addOrRefuse = (x: Uint8Array, y: Uint8Array): Uint8Array => { try { return be.add(x, y); } catch { return refuse(); } };
   const out = new Uint8Array(32 * n);
   for (let i = 0; i < n; i++) {
     const at = 32 * i;
     let r: Uint8Array | null = q ? q.subarray(at, at + 32) : null;
-    if (q && !be.isValid(r!)) throw new Error('mulAddMany: not a canonical ristretto255 point');
-    if (a) { const x = be.baseMul(scalarAt(a, i)); r = r ? be.add(r, x) : x; }
-    if (b) { const x = be.mul(p!, scalarAt(b, i)); r = r ? be.add(r, x) : x; }
+    // q alone is checked here; beside a or b, the addition decodes it (as isValid would) and fails on a bad one.
+    if (q && !a && !b && !be.isValid(r!)) refuse();
+    if (a) { const x = be.baseMul(scalarAt(a, i)); r = r ? addOrRefuse(r, x) : x; }
+    if (b) { const x = be.mul(p!, scalarAt(b, i)); r = r ? addOrRefuse(r, x) : x; }
     out.set(r ?? IDENTITY_BYTES, at);
   }
   return out;
@@ -134,19 +137,31 @@ function msmShape(points: Uint8Array, scalars: Uint8Array): number {
   return points.length / 32;
 }
 
-/** msm() from a backend's multiplications and additions (libsodium WASM): every point checked first. */
+/**
+ * msm() from a backend's multiplications and additions (libsodium WASM). Every point is checked: a term
+ * with a zero scalar by isValid, any other by its own multiplication, which decodes it exactly as
+ * isValid does (libsodium's scalarmult and is_valid_point share one decoding) and fails on a bad one:
+ * one decoding a term instead of two.
+ */
 export function composedMsm(be: GroupBackend, points: Uint8Array, scalars: Uint8Array): Uint8Array {
   const n = msmShape(points, scalars);
   const ps: Uint8Array[] = [];
   const ks: Scalar[] = [];
+  const refuse = (): never => { throw new Error('msm: not a canonical ristretto255 point'); };
   for (let i = 0; i < n; i++) {
     const p = points.subarray(32 * i, 32 * i + 32);
-    if (!be.isValid(p)) throw new Error('msm: not a canonical ristretto255 point');
+    const k = scalarAt(scalars, i);
+    if (k === 0n && !be.isValid(p)) refuse();
     ps.push(p);
-    ks.push(scalarAt(scalars, i));
+    ks.push(k);
   }
   let acc: Uint8Array = IDENTITY_BYTES.slice();
-  for (let i = 0; i < n; i++) if (ks[i] !== 0n) acc = be.add(acc, be.mul(ps[i]!, ks[i]!));
+  for (let i = 0; i < n; i++) {
+    if (ks[i] === 0n) continue;
+    let x: Uint8Array;
+    try { x = be.mul(ps[i]!, ks[i]!); } catch { return refuse(); }
+    acc = be.add(acc, x);
+  }
   return acc;
 }
 

@@ -32,7 +32,10 @@ export function shuffle(ctx: ShuffleContext, publicKey: Uint8Array, rows: Row[],
   const random = options.randomBytes ?? bufferedRandom(randomBytes);
   const context = checkContext(ctx);
   if (!isGoodPoint(be, publicKey)) throw new MixnetFormatError('public key: not a canonical non-identity ristretto255 point');
-  const input = packRows(be, rows, 'input rows');
+  // Every input point is decoded canonically once, as a q of the re-encryption's mulAddMany (which
+  // throws on a bad one); here only the shapes. On any refusal the full check names the bad point.
+  const named = (): never => { packRows(be, rows, 'input rows'); throw new MixnetFormatError('input rows: a point is not a canonical ristretto255 encoding'); };
+  const input = (() => { try { return packRows(be, rows, 'input rows', 'shape'); } catch { return named(); } })();
   const { count: n, width: k } = input;
   if (n === 0) return { rows: [], proof: encodeProof({ count: 0, width: 0, c: [], cHat: [], tHat: [], t1: new Uint8Array(32), t2: new Uint8Array(32), t3: new Uint8Array(32), t4: [], s1: 0n, s2: 0n, s3: 0n, s4: [], sHat: [], sPrime: [] }) };
 
@@ -56,7 +59,9 @@ export function shuffle(ctx: ShuffleContext, publicKey: Uint8Array, rows: Row[],
     alpha: be.mulAddMany(count, { a: rho, q: alpha }),
     beta: be.mulAddMany(count, { p: publicKey, b: rho, q: beta }),
   });
-  const out = reencrypt(cts, packScalars(rhos), alphas, betas);
+  const out = (() => {
+    try { return reencrypt(cts, packScalars(rhos), alphas, betas); } catch (e) { if (/canonical/.test((e as Error).message)) named(); throw e; }
+  })();
   const outputs = new Uint8Array(64 * cts);
   for (let at = 0; at < cts; at++) {
     let alpha = out.alpha.subarray(32 * at, 32 * at + 32), beta = out.beta.subarray(32 * at, 32 * at + 32);
