@@ -6,6 +6,8 @@
 // open until they are ready; members' browsers make and register credentials and cast encrypted ballots;
 // a reload keeps the credential and allows no second registration; the chair's browser signs the list;
 // the tellers decrypt; the result is on the projector, checked there against the election's record.
+// The motion voted in secret is a forum proposal that gathered its endorsements and was put on the
+// agenda from the chair page (spec §21.4), its title and text taken into the motion form.
 // Attackers (over HTTP, each refused with the spec's code and nothing changed): a registration by a
 // member not on the roll and by a non-member, a second registration, a chair's list that adds a key or
 // drops one, a vote that opens before the tellers are ready, a ballot after the close. axe-core finds
@@ -27,6 +29,8 @@ import { decodePublicKey } from '../src/crypto/group.js';
 import { fromBase64Url, utf8 } from '../src/crypto/encoding.js';
 import { encodeChoices, selectionGroups } from '../src/manifest/layout.js';
 import type { Manifest } from '../src/manifest/types.js';
+import { randomBytes } from 'node:crypto';
+import { signForumPayload } from '../src/forum/signature.js';
 import { call, ok, recordText } from './helpers/server.js';
 import { veche } from './helpers/cli.js';
 import { buildWeb, chromiumAvailable, launchChromium, screenshot, seriousA11yViolations, startVeche, tempDir, watchPage, type VecheServer } from './helpers/browser.js';
@@ -37,6 +41,8 @@ const PEOPLE = [['m1', 'Ana Chair'], ['m2', 'Boris Phone'], ['m3', 'Chen Keys'],
 const OFFICERS = [['sec', 'Sam Secretary'], ['tel', 'Tara Teller']] as const;
 const SECRET = 'motion-2';
 const ELECTION = `agm-${SECRET}`;
+const TITLE = 'Appoint the auditor';
+const TEXT = 'That Northwind & Co. be appointed auditor for 2027.';
 
 describe('a meeting in Chromium: a named vote and a secret vote, tellers, credentials, encrypted ballots', { skip, timeout: 300_000 }, () => {
   let srv: VecheServer;
@@ -45,6 +51,7 @@ describe('a meeting in Chromium: a named vote and a secret vote, tellers, creden
   const problems: string[] = [];
   const pages = new Map<string, Page>();
   let meetingHash = '';
+  let proposal = '';
 
   async function open(name: string, path: string, signer: string | null, viewport = { width: 1280, height: 900 }): Promise<Page> {
     const context: BrowserContext = await browser.newContext({ locale: 'en-US', viewport });
@@ -108,7 +115,7 @@ describe('a meeting in Chromium: a named vote and a secret vote, tellers, creden
       id: 'board', name: 'The Board',
       members: PEOPLE.map(([id, name]) => ({ id, name, weight: 1, key: keys.get(id)!.key })),
       officers: OFFICERS.map(([id, name]) => ({ id, name, key: keys.get(id)!.key })),
-      rules: { quorum: { of: 'members', share: { num: 1, den: 2 } }, majority: 'simple', proxyLimit: 1, splitVotes: false, voteMode: 'named' },
+      rules: { quorum: { of: 'members', share: { num: 1, den: 2 } }, majority: 'simple', proxyLimit: 1, splitVotes: false, voteMode: 'named', forum: { endorsements: 3, attachmentBytes: 1024 } },
     };
     await ok(srv.url, 'POST', '/api/bodies', { token: srv.adminToken, json: body });
     meetingHash = (await ok(srv.url, 'POST', '/api/meetings', { token: srv.adminToken, json: { id: 'agm', title: 'Annual meeting', body: 'board', chair: 'm1', secretaries: ['sec'], tellers: ['sec', 'tel'], threshold: 2 } })).meetingHash;
@@ -121,11 +128,11 @@ describe('a meeting in Chromium: a named vote and a secret vote, tellers, creden
     const sec = await open('sec', '/meeting/agm/chair', 'sec');
     await sec.click('#open-meeting');
     await sec.waitForSelector('#close-meeting');
-    await sec.fill('#item-title', 'Auditor');
+    await sec.fill('#item-title', 'Minutes');
     await sec.click('#add-item');
     await sec.waitForSelector('#open-item');
     await sec.click('#open-item');
-    await page('projector').waitForFunction(() => document.querySelector('#pj-item')?.textContent === 'Auditor');
+    await page('projector').waitForFunction(() => document.querySelector('#pj-item')?.textContent === 'Minutes');
     const dana = await open('m4', '/meeting/agm', 'm4');
     await dana.selectOption('#proxy-holder', 'm5');
     await dana.click('#grant-proxy');
@@ -164,17 +171,35 @@ describe('a meeting in Chromium: a named vote and a secret vote, tellers, creden
     await untilText(page('projector'), '#pj-results', /Minutes PASSED — 4 for, 1 against, 0 abstaining/);
   });
 
-  it('a secret motion: the vote cannot open until the tellers have made its key from their own pages', async () => {
+  it('a forum proposal gathers endorsements, goes on the agenda from the chair page and becomes the secret motion', async () => {
+    // Boris proposes in the body's forum; Ana, Chen and Emil endorse (the forum's own page is test/forum-browser's).
+    const forum = (action: Parameters<typeof signForumPayload>[1], fields: Record<string, unknown>, by: string) =>
+      ok(srv.url, 'POST', `/api/bodies/board/forum/${action === 'proposal' ? 'proposals' : `proposals/${fields.proposal as string}/${action}`}`,
+        { json: signForumPayload('board', action, { ...fields, by, nonce: randomBytes(16).toString('base64url') } as never, keys.get(by)!.secret) });
+    proposal = (await forum('proposal', { title: TITLE, text: TEXT, attachments: [] }, 'm2')).id;
+    for (const by of ['m1', 'm3', 'm5']) await forum('endorse', { proposal }, by);
+    const item = `forum-${proposal}`;
     const sec = page('sec');
-    await sec.fill('#motion-title', 'Auditor');
-    await sec.fill('#motion-text', 'That Northwind & Co. be appointed auditor.');
+    await sec.click(`#agenda-from-${item}`);
+    await untilView((v) => v.agenda.items.some((i: any) => i.id === item), 'the proposal on the agenda');
+    assert.equal((await ok(srv.url, 'GET', `/api/bodies/board/forum/proposals/${proposal}`)).placement.meeting, 'agm');
+    await sec.waitForSelector(`#open-item`);
+    await sec.click('#open-item');
+    await untilView((v) => v.agenda.current === item, 'the proposal\'s item open');
+    await sec.click('#motion-from-forum');
+    await sec.waitForFunction((t) => (document.getElementById('motion-title') as HTMLInputElement | null)?.value === t, TITLE);
     await sec.selectOption('#motion-mode', 'secret');
     await sec.click('#put-motion');
+    await untilView((v) => v.motions.some((m: any) => m.id === SECRET && m.item === item && m.mode === 'secret' && m.text === TEXT), 'the proposal put as a secret motion');
+  });
+
+  it('a secret motion: the vote cannot open until the tellers have made its key from their own pages', async () => {
+    const sec = page('sec');
     await sec.waitForSelector(`#tellers-not-ready-${SECRET}`);
     assert.equal(await sec.isDisabled(`#open-vote-${SECRET}`), true);
     assert.match(await text(sec, `#tellers-not-ready-${SECRET}`), /tellers have not finished their key ceremony/);
     const roll = { present: ['m1', 'm2', 'm3', 'm5'], proxies: [{ principal: 'm4', holder: 'm5' }] };
-    const text2 = 'That Northwind & Co. be appointed auditor.';
+    const text2 = TEXT;
     await refused(409, 'tellers-not-ready', () => call(srv.url, 'POST', `/api/meetings/agm/motions/${SECRET}/open`, { json: signed('vote-opened', { motion: SECRET, text: text2, ...roll, seconds: 0, by: 'm1' }) }));
 
     // Tara does not run the meeting: the chair page shows her only her steps as teller.
@@ -294,7 +319,7 @@ describe('a meeting in Chromium: a named vote and a secret vote, tellers, creden
     await page('sec').waitForSelector(`#teller-decrypted-${SECRET}`);
     const started = Date.now();
     // Ana against, Boris, Chen and Emil for, Dana (by Emil) abstaining.
-    await untilText(page('projector'), '#pj-results', /Auditor PASSED — 3 for, 1 against, 1 abstaining/);
+    await untilText(page('projector'), '#pj-results', /Appoint the auditor PASSED — 3 for, 1 against, 1 abstaining/);
     console.log(`meeting-secret-browser: last decryption → result on the projector: ${Date.now() - started} ms`);
     await untilText(page('projector'), '#pj-secret-check', /Checked here against the secret vote’s record: 5 took part/);
     await screenshot(page('projector'), 'meeting-secret-projector');

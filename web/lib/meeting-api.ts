@@ -38,6 +38,19 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
 }
 
 export const meetingView = (id: string): Promise<MeetingView> => request('GET', base(id));
+/** A body's forum proposals queued for an agenda (spec §21.4); none when the body has no forum. */
+export interface QueuedProposal { proposal: string; item: string; title: string; qualified: string }
+export async function forumQueue(body: string): Promise<QueuedProposal[]> {
+  try {
+    return (await request<{ queue: QueuedProposal[] }>('GET', `/api/bodies/${encodeURIComponent(body)}/forum/agenda-queue`)).queue;
+  } catch (e) {
+    if (e instanceof ApiError && (e.code === 'no-forum' || e.status === 404)) return [];
+    throw e;
+  }
+}
+/** A forum proposal's title and text (the motion put on it is the chair's to sign, as any other). */
+export const forumProposal = async (body: string, post: string): Promise<{ title: string; text: string }> =>
+  (await request<{ proposal: { title: string; text: string } }>('GET', `/api/bodies/${encodeURIComponent(body)}/forum/proposals/${encodeURIComponent(post)}`)).proposal;
 /** An unsigned request to a meeting route (a teller's payload carries its own signature; the result is the board's to compute). */
 export const postToMeeting = <T>(id: string, path: string, body?: unknown): Promise<T> => request('POST', `${base(id)}/${path}`, body);
 export const recordUrl = (id: string): string => `${base(id)}/record`;

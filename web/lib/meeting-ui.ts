@@ -123,6 +123,7 @@ export const MAJORITY_NAMES = ['simple', 'absolute', 'absolute-of-members', 'two
 const drafts = new Map<string, string>();
 export const draft = (id: string, fallback = ''): string => drafts.get(id) ?? fallback;
 export const keepDraft = (e: Event): void => { const el = e.target as HTMLInputElement; drafts.set(el.id, el.value); };
+export const setDraft = (id: string, value: string): void => { drafts.set(id, value); };
 export const dropDrafts = (...ids: string[]): void => { for (const id of ids) drafts.delete(id); };
 /** Attributes of a kept text field. */
 export const kept = (id: string, fallback = '') => ({ id, value: draft(id, fallback), onInput: keepDraft });

@@ -9,9 +9,9 @@ import { ApiError } from '../lib/api.js';
 import { byId, h, type Child } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
 import { errorBox, okBox, pathParts, rerender, section } from '../lib/page.js';
-import { meetingView, recordUrl, rememberSigner, signerFromLink, type MeetingView, type Signer, type ViewMotion } from '../lib/meeting-api.js';
+import { forumProposal, forumQueue, meetingView, recordUrl, type QueuedProposal, rememberSigner, signerFromLink, type MeetingView, type Signer, type ViewMotion } from '../lib/meeting-api.js';
 import {
-  amendmentWhat, connectionLine, currentItem, dropDrafts, kept, keepDraft, keptOptions, MAJORITY_NAMES, meetingPage, motionOf, motionText, nameOf, openMotion, quorumLine, resultLine, runsMeeting, signerProblem, signInForm, speakersList, type SigningPageState,
+  amendmentWhat, connectionLine, currentItem, dropDrafts, setDraft, kept, keepDraft, keptOptions, MAJORITY_NAMES, meetingPage, motionOf, motionText, nameOf, openMotion, quorumLine, resultLine, runsMeeting, signerProblem, signInForm, speakersList, type SigningPageState,
 } from '../lib/meeting-ui.js';
 import { followSecretVotes, requestSecretResult, signChairList, type SecretStatus } from '../lib/meeting-secret.js';
 import { takeTellerStep, tellerStepDue } from '../lib/meeting-secret-teller.js';
@@ -34,6 +34,9 @@ const state = {
   /** A teller's step under way or failed (its message), so a poll never starts it twice nor repeats a failure. */
   tellerBusy: false,
   tellerError: '',
+  /** The body's forum proposals queued for an agenda (spec §21.4), fetched when the agenda changes. */
+  forumQueue: [] as QueuedProposal[],
+  forumError: '',
 };
 const { act, sign, start } = meetingPage(meetingId, state);
 const secret = followSecretVotes(() => state.record, () => { runDueSteps(); askResultWhenDecrypted(); rerender(); });
@@ -153,6 +156,42 @@ function askResultWhenDecrypted(): void {
   if (!x || x.error || x.decryptions < x.threshold) return;
   resultAsked = motion;
   void act(async () => { await requestSecretResult(st, motion); return t('meetingSecret.resultPublished'); });
+}
+
+// ---- from the forum (spec §21.4): a qualified proposal onto this meeting's agenda, then as a motion ------
+
+let queueFor = '';
+/** Fetches the forum's queue again when the agenda has changed (a placed proposal leaves the queue), or when asked (`again`). */
+function refreshForumQueue(v: MeetingView, again = false): void {
+  const moment = `${v.body} ${v.agenda.items.length}`;
+  if (queueFor === moment && !again) return;
+  queueFor = moment;
+  const before = JSON.stringify([state.forumQueue, state.forumError]);
+  forumQueue(v.body).then((q) => { state.forumQueue = q; state.forumError = ''; }, (e) => { state.forumError = (e as Error).message; })
+    .then(() => { if (JSON.stringify([state.forumQueue, state.forumError]) !== before) rerender(); });
+}
+// Endorsements are not meeting events: the queue is looked at again now and then while the meeting runs.
+window.setInterval(() => { const v = state.view; if (v && v.phase !== 'closed' && state.signer && runsMeeting(v, state.signer.id) && document.visibilityState === 'visible') refreshForumQueue(v, true); }, 4000);
+
+function forumCard(v: MeetingView): Child {
+  if (v.phase === 'closed' || (state.forumQueue.length === 0 && !state.forumError)) return null;
+  const taken = new Set(v.agenda.items.map((i) => i.id));
+  return h('section', { class: 'card', 'aria-labelledby': 'forum-heading' },
+    h('h2', { id: 'forum-heading' }, t('meetingSecret.fromForum')),
+    state.forumError ? errorBox(state.forumError) : null,
+    h('ul', null, state.forumQueue.filter((q) => !taken.has(q.item)).map((q) => h('li', { id: `queued-${q.item}` }, q.title, ' ',
+      h('button', { type: 'button', class: 'small', id: `agenda-from-${q.item}`, disabled: state.busy,
+        onClick: () => void act(async () => { await sign('agenda-item', { item: q.item, title: q.title }); return t('meeting.itemAdded', { title: q.title }); }) }, t('meetingSecret.putOnAgenda', { title: q.title }))))));
+}
+
+/** On an item that came from the forum, the motion form can take the proposal's title and text. */
+function takeProposal(item: string, proposal: string, v: MeetingView): void {
+  void act(async () => {
+    const p = await forumProposal(v.body, proposal);
+    setDraft('motion-title', p.title);
+    setDraft('motion-text', p.text);
+    return t('meetingSecret.proposalTaken', { title: p.title, item });
+  });
 }
 
 function agendaSection(v: MeetingView): HTMLElement {
@@ -281,6 +320,7 @@ function render(): Child {
     h('div', { id: 'message', tabindex: '-1' }, state.message ? (state.messageOk ? okBox(state.message) : errorBox(state.message)) : null),
     state.error ? errorBox(state.error) : null,
     tellerCards(v),
+    forumCard(v),
     h('section', { class: 'card', 'aria-labelledby': 'presence-heading' },
       h('h2', { id: 'presence-heading' }, t('meeting.presence')),
       quorumLine(v),
@@ -293,6 +333,8 @@ function render(): Child {
     agendaSection(v),
     section(t('meeting.motions'),
       motions.length ? motions.map((m) => motionCard(v, m)) : h('p', { class: 'hint' }, t('meeting.noMotions')),
+      v.phase === 'open' && currentItem(v)?.id.startsWith('forum-') ? h('p', null, h('button', { type: 'button', id: 'motion-from-forum', disabled: state.busy,
+        onClick: () => takeProposal(currentItem(v)!.id, currentItem(v)!.id.slice('forum-'.length), v) }, t('meetingSecret.takeProposal'))) : null,
       v.phase === 'open' ? h('form', { onSubmit: (e: Event) => {
         e.preventDefault();
         const title = value('motion-title').trim();
@@ -318,4 +360,4 @@ function render(): Child {
   ];
 }
 
-start('meeting.chairTitle', render, () => secret.now());
+start('meeting.chairTitle', render, () => { secret.now(); if (state.view) refreshForumQueue(state.view); });
