@@ -32,21 +32,23 @@ describe('Chromium: the admin page runs an election whose server makes and mails
   const admin = () => ({ token: server.adminToken! });
   const voters = async (): Promise<VoterRow[]> => (await ok(server.url, 'GET', `/api/elections/${id}/server-authority/voters`, admin())).voters;
   const mailsTo = (to: string) => smtp.received.filter((m) => m.to === to);
+  // Waits are bound by time, not by a count of tries: a loaded machine is slower, not wrong.
   async function until(what: string, done: () => boolean | Promise<boolean>): Promise<void> {
-    for (let i = 0; i < 400; i++) { if (await done()) return; await sleep(25); }
+    for (const end = Date.now() + 30_000; Date.now() < end; await sleep(25)) if (await done()) return;
     throw new Error(`waited in vain for ${what}`);
   }
   /** Until the page's mail counts say `counts`, refreshed by its button (it also follows by itself every 5 s). */
   async function pageSays(counts: RegExp): Promise<void> {
     let text = '';
-    for (let i = 0; i < 40; i++) {
+    for (const end = Date.now() + 30_000; Date.now() < end; await sleep(250)) {
       await page.click('#refresh');
       text = (await page.textContent('#sa-counts')) ?? '';
       if (counts.test(text)) return;
-      await sleep(250);
     }
     assert.match(text, counts);
   }
+  /** Until the page's message is a `kind` notice: a notice left from the step before does not count. */
+  const messageIs = (kind: 'ok' | 'error', says: RegExp) => page.waitForFunction(([k, src]) => new RegExp(src, 's').test(document.querySelector(`#message .notice.${k}`)?.textContent ?? ''), [kind, says.source] as const, { timeout: 30_000 });
   const rowOf = (voter: string) => page.locator(`#sa-voters tr[data-voter="${voter}"]`);
 
   before(async () => {
@@ -111,8 +113,7 @@ describe('Chromium: the admin page runs an election whose server makes and mails
     await page.click('#refresh');
     await page.waitForSelector('#sa-register-file');
     await page.setInputFiles('#sa-register-file', { name: 'voters.csv', mimeType: 'text/csv', buffer: Buffer.from('Name,Email\nAnna Schmidt,anna@example.org\nBoris,not-an-address\n') });
-    const error = await page.waitForSelector('#message .notice.error');
-    assert.match(await error.textContent() ?? '', /voter register is refused.*line 3.*not-an-address/s);
+    await messageIs('error', /voter register is refused.*line 3.*not-an-address/);
     assert.deepEqual(await voters(), []);
     assert.equal(smtp.received.length, 0);
     assert.equal(await page.isVisible('#sa-register-file'), true, 'the upload is still offered');
@@ -121,8 +122,7 @@ describe('Chromium: the admin page runs an election whose server makes and mails
   it('uploads the register (columns in another order): the mails go out, one refused by the SMTP server', async () => {
     const csv = 'Language,Weight,Email,Name\nen,1,anna@example.org,Anna Schmidt\nde,2,boris@wrong.example,Boris Becker\nen,1,chloe@example.org,Chloé Dubois\n';
     await page.setInputFiles('#sa-register-file', { name: 'voters.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
-    await page.waitForSelector('#message .notice.ok');
-    assert.match(await page.textContent('#message') ?? '', /made 3 credentials/);
+    await messageIs('ok', /made 3 credentials/);
     await until('two credential mails', () => mailsTo('anna@example.org').length === 1 && mailsTo('chloe@example.org').length === 1);
     await until('the refusal in the status', async () => (await voters()).some((v) => v.voter === 'boris@wrong.example' && v.mail === 'refused'));
     await pageSays(/3 voters: 2 sent, 1 refused/);
@@ -136,8 +136,7 @@ describe('Chromium: the admin page runs an election whose server makes and mails
   it('corrects the refused address: the credential goes there, re-sent', async () => {
     await rowOf('boris@wrong.example').locator('.sa-address').fill('boris@example.org');
     await rowOf('boris@wrong.example').locator('button[type=submit]').click();
-    await page.waitForSelector('#message .notice.ok');
-    assert.match(await page.textContent('#message') ?? '', /Boris Becker goes to boris@example\.org/);
+    await messageIs('ok', /Boris Becker goes to boris@example\.org/);
     await until('the mail at the corrected address', () => mailsTo('boris@example.org').length === 1);
     const mail = readMail(mailsTo('boris@example.org')[0]!.mail.text ?? '');
     assert.match(mail.link, new RegExp(`/vote/${id}`));
@@ -157,8 +156,7 @@ describe('Chromium: the admin page runs an election whose server makes and mails
     await rowOf('anna@example.org').locator('button.danger').click();
     await page.fill('#sa-reason', 'lost her mail');
     await page.click('#sa-confirm-reissue');
-    await page.waitForSelector('#message .notice.ok');
-    assert.match(await page.textContent('#message') ?? '', /Anna Schmidt is revoked; a new one is on its way/);
+    await messageIs('ok', /Anna Schmidt is revoked; a new one is on its way/);
     await until('the new credential mail', () => mailsTo('anna@example.org').length === 2);
     const second = readMail(mailsTo('anna@example.org')[1]!.mail.text ?? '');
     assert.notEqual(second.credential, first.credential);
@@ -176,8 +174,7 @@ describe('Chromium: the admin page runs an election whose server makes and mails
     assert.match(await page.textContent('label[for=sa-reminder-0]') ?? '', /Europe\/Berlin/);
     await page.fill('#sa-trustee-t1', 'T1@Example.org');
     await page.click('#sa-save-settings');
-    await page.waitForSelector('#message .notice.ok');
-    assert.match(await page.textContent('#message') ?? '', /Saved: 1 reminder/);
+    await messageIs('ok', /Saved: 1 reminder/);
     const settings = await ok(server.url, 'GET', `/api/elections/${id}/mail-settings`, admin());
     assert.deepEqual(settings.reminders, ['2029-03-08T08:00:00.000Z'], '09:00 in Berlin');
     assert.deepEqual(settings.trustees, { t1: 't1@example.org' });
@@ -189,8 +186,7 @@ describe('Chromium: the admin page runs an election whose server makes and mails
     // A time past the close is refused by the server, and nothing changes.
     await page.fill('#sa-reminder-0', '2031-01-01T09:00');
     await page.click('#sa-save-settings');
-    await page.waitForSelector('#message .notice.error');
-    assert.match(await page.textContent('#message') ?? '', /not before the poll closes/);
+    await messageIs('error', /not before the poll closes/);
     assert.deepEqual((await ok(server.url, 'GET', `/api/elections/${id}/mail-settings`, admin())).reminders, ['2029-03-08T08:00:00.000Z']);
     assert.deepEqual(await seriousA11yViolations(page), []);
     await screenshot(page, 'admin-server-authority-settings');
@@ -201,9 +197,8 @@ describe('Chromium: the admin page runs an election whose server makes and mails
     const p = await ru.newPage();
     watchPage(p, problems);
     await p.goto(`${server.url}/admin/#e/${id}`);
-    // The Russian texts arrive after the page is drawn, and the page is drawn again then: fill the
-    // token once they are in use, or the new form would not hold it.
-    await p.waitForFunction(() => document.documentElement.lang === 'ru');
+    // The page draws its form once the Russian texts are in use (web/lib/page.ts); this says so.
+    await p.waitForFunction(() => document.documentElement.lang === 'ru', undefined, { timeout: 30_000 });
     await p.fill('#admin-token', server.adminToken!);
     await p.click('#sign-in');
     await p.waitForSelector('#sa-counts');

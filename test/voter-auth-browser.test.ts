@@ -23,7 +23,8 @@ describe('booth in Chromium: signing in before voting', { skip, timeout: 120_000
   const manifest: Manifest = { ...tinyManifest('signed'), languages: ['en', 'ru'], voterAuthentication: { method: 'email-link' } };
   const mailsTo = (to: string) => smtp.received.filter((m) => m.to === to);
   const nextLink = async (to: string, seen: number): Promise<string> => {
-    for (let i = 0; i < 400 && mailsTo(to).length <= seen; i++) await new Promise((r) => setTimeout(r, 25));
+    // Bound by time (30 s), not by a count of tries: a loaded machine mails later, not never.
+    for (const end = Date.now() + 30_000; Date.now() < end && mailsTo(to).length <= seen;) await new Promise((r) => setTimeout(r, 25));
     const text = mailsTo(to)[seen]?.mail.text ?? '';
     const link = /^ {2}(http:\/\/\S+)$/m.exec(text)?.[1];
     assert.ok(link, `a link in the mail: ${text}`);

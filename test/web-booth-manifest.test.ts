@@ -86,10 +86,20 @@ describe('booth in Chromium: what the manifest asks for', { skip, timeout: 120_0
     await page.waitForSelector('#voted-before');
     assert.match(await page.textContent('#voted-before') ?? '', /You already voted, on .+\. A new ballot replaces that one/);
     await page.context().close();
-    const fresh = await booth(el.credentials[0]!.credential);
-    await fresh.waitForTimeout(500);
+    // The booth asks the board for the credential's last ballot after the ballot is drawn: the absence
+    // is checked once that answer (none) is in and the page has drawn what it says, not after a fixed pause.
+    const context = await browser.newContext({ locale: 'en-US' });
+    const fresh = await context.newPage();
+    watchPage(fresh, problems);
+    const lookedUp = fresh.waitForResponse((r) => r.url().endsWith('/last-ballot'), { timeout: 30_000 });
+    await fresh.goto(`${srv.url}/vote/shown#credential=${el.credentials[0]!.credential}`);
+    await fresh.waitForSelector('#q-chair input');
+    const answer = await lookedUp;
+    assert.equal(answer.status(), 404, 'the board knows no ballot of this credential');
+    await answer.finished();
+    await fresh.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0))));
     assert.equal(await fresh.locator('#voted-before').count(), 0, 'a credential that never voted is not told it did');
-    await fresh.context().close();
+    await context.close();
   });
 
   it('the public list leaves the test election out', async () => {
