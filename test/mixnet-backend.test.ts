@@ -90,3 +90,20 @@ test('native addon: mulAddMany and fromHashMany refuse malformed arguments thems
   assert.throws(() => N.fromHashMany('x' as unknown as Uint8Array), /64-byte/);
   assert.equal(N.mulAddMany(0, null, null, null, null, false).length, 0);
 });
+
+test('one decoding per point still refuses every bad point: msm (zero scalar or not) and shuffle inputs, on every backend', async () => {
+  const { shuffle, MixnetFormatError } = await import('../src/mixnet/index.js');
+  const bad = new Uint8Array(32).fill(255); // 32 bytes, not the identity, not a canonical encoding
+  const high = (await allBackends())[0]!.baseMul(7n).slice(); high[31] |= 0x80; // a point's encoding with the top bit set
+  const ctx = { election: 'ab'.repeat(32), question: 'q', mixer: 'm', position: 0 };
+  for (const be of await allBackends()) {
+    const good = be.baseMul(randomScalar());
+    for (const p of [bad, high]) {
+      for (const k of [0n, 5n]) assert.throws(() => be.msm(concatBytes(good, p), packS([3n, k])), /canonical/, `${be.name} msm, scalar ${k}`);
+      const pk = be.baseMul(randomScalar());
+      for (const [what, row] of [['alpha', { alpha: p, beta: good }], ['beta', { alpha: good, beta: p }]] as const) {
+        assert.throws(() => shuffle(ctx, pk, [[{ alpha: good, beta: good }], [row]], { backend: be }), (e: Error) => e instanceof MixnetFormatError && new RegExp(`row 1 column 0 ${what} is not a canonical`).test(e.message), `${be.name} shuffle, bad ${what}`);
+      }
+    }
+  }
+});
