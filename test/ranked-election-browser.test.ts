@@ -6,12 +6,11 @@
 // question. Three trustees make their keys and run the key ceremony on their pages; the authority makes
 // and publishes the credentials on its page. One voter ranks with the keyboard alone, another taps on a
 // 390 px phone, four vote from their own devices (`veche vote --server`). The organiser closes and
-// tallies on the admin page; two trustees shuffle in turn and two decrypt the last shuffle, each from
-// their secret file and the record they fetched (`veche trustee shuffle` / `decrypt-mix`, as a trustee's
-// machine does: the trustee page's mixing steps are another change); the organiser counts the ranked
-// questions on the admin page; two trustees decrypt the tally on their pages; the organiser publishes.
-// The results page shows the rounds, the elected and one round's figures equal to `veche ranked count`
-// of the exported BLT; `veche verify` passes the record downloaded from the board page.
+// tallies on the admin page; two trustees shuffle in turn and two decrypt the last shuffle on their
+// pages (each checks the whole record first); the organiser counts the ranked questions on the admin
+// page; two trustees decrypt the tally on their pages; the organiser publishes. The results page shows
+// the rounds, the elected and two rounds' figures equal to `veche ranked count` of the exported BLT;
+// `veche verify` passes the record downloaded from the board page.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -21,7 +20,7 @@ import type { Manifest } from '../src/manifest/types.js';
 import type { RankedResultPayload } from '../src/record/events.js';
 import { tieSeed } from '../src/tally/tie-break.js';
 import { veche, vecheOk } from './helpers/cli.js';
-import { call, ok, recordEvents, recordText } from './helpers/server.js';
+import { call, ok, recordEvents } from './helpers/server.js';
 import { buildWeb, chromiumAvailable, launchChromium, screenshot, seriousA11yViolations, startVeche, tempDir, watchPage, type VecheServer } from './helpers/browser.js';
 
 const skip = chromiumAvailable() ? false : 'Debian Chromium is not installed (scripts/install-system-deps.sh)';
@@ -295,12 +294,16 @@ describe('Chromium: a ranked election from the admin page to the rounds on the r
     assert.equal((await ok(srv.url, 'GET', `/api/elections/${ID}`)).ballots, 6);
   });
 
-  /** The record as a trustee's machine fetches it, in a file. */
-  const fetchRecord = async (name: string) => { const path = join(dir, name); writeFileSync(path, await recordText(srv.url, ID)); return path; };
-  const postAs = (trustee: number, step: string, file: string) =>
-    ok(srv.url, 'POST', `/api/elections/${ID}/trustees/t${trustee}/${step}`, { token: new URL(trusteeLinks[trustee - 1]!).hash.replace('#token=', ''), json: (JSON.parse(readFileSync(file, 'utf8')) as { payload: unknown }).payload }); // the CLI's submission file: {format, kind, election, payload}
+  /** Clicks `button` on a trustee's page and waits (time-bound) until its message says `done`. */
+  async function trusteeStep(i: number, button: string, done: RegExp): Promise<void> {
+    const page = trusteePages[i]!;
+    await page.goto(trusteeLinks[i]!);
+    await page.waitForSelector(`${button}:not([disabled])`, { timeout: 90_000 });
+    await page.click(button);
+    await page.waitForFunction((src) => new RegExp(src).test(document.getElementById('message')?.textContent ?? ''), done.source, { timeout: 120_000 });
+  }
 
-  step('admin closes and tallies; two trustees shuffle, two decrypt the shuffle; admin counts the ranked questions on its page', async () => {
+  step('admin closes and tallies; two trustees shuffle and two decrypt the last shuffle on their pages; admin counts the ranked questions on its page', async () => {
     await admin.click('#close-poll');
     await admin.click('#confirm-action');
     await admin.waitForSelector('#tally');
@@ -310,19 +313,11 @@ describe('Chromium: a ranked election from the admin page to the rounds on the r
     await textMatches(admin, '#ranked-status', /Shuffles: 0 of 2\. Decryptions of the last shuffle: 0 of 2\./);
     assert.equal(await admin.isDisabled('#ranked-result'), true, 'no count before the shuffles and their decryption');
     assert.equal(await admin.isDisabled('#publish-result'), true, 'no result before the ranked count');
-    for (const t of [1, 2]) {
-      const record = await fetchRecord(`record-mix-${t}.jsonl`);
-      const out = join(dir, `mix-${t}.json`);
-      const run = await vecheOk(['trustee', 'shuffle', '--record', record, '--secret', trusteeFiles[t - 1]!, '--out', out]);
-      assert.match(run.stdout, new RegExp(`6 rows shuffled and proved \\(mix ${t} of 2\\)`));
-      await postAs(t, 'mix', out);
-    }
-    for (const t of [1, 3]) {
-      const record = await fetchRecord(`record-mixdec-${t}.jsonl`);
-      const out = join(dir, `mix-decryption-${t}.json`);
-      await vecheOk(['trustee', 'decrypt-mix', '--record', record, '--secret', trusteeFiles[t - 1]!, '--out', out]);
-      await postAs(t, 'mix-decryption', out);
-    }
+    // Each in their own browser, which holds their secret from the key ceremony.
+    await trusteeStep(0, '#shuffle', /Your shuffle \(1 of 2; rows: 6\) is on the board/);
+    await trusteeStep(1, '#shuffle', /Your shuffle \(2 of 2; rows: 6\) is on the board/);
+    await trusteeStep(0, '#decrypt-mix', /Your decryption of the last shuffle \(rows: 6\) is on the board/);
+    await trusteeStep(2, '#decrypt-mix', /Your decryption of the last shuffle \(rows: 6\) is on the board/);
     await admin.click('#refresh');
     await textMatches(admin, '#ranked-status', /Shuffles: 2 of 2\. Decryptions of the last shuffle: 2 of 2\./);
     await noSeriousViolations(admin, 'admin: the ranked step');
