@@ -247,12 +247,16 @@ describe('Chromium: a ranked election from the admin page to the rounds on the r
     }
     throw new Error(`keyboard: could not reach ${selector}`);
   }
-  const boothLink = (voter: string) => `${srv.url}/vote/${ID}#credential=${credentials.get(voter)!}`;
+  /** The booth with a voter's link, once it shows the ranked question; else what it says instead, and the page's problems. */
+  async function openBooth(page: Page, voter: string): Promise<void> {
+    await page.goto(`${srv.url}/vote/${ID}#credential=${credentials.get(voter)!}`);
+    await page.waitForSelector('#q-council-add-okafor, #credential-error, main .notice.error', { timeout: 90_000 }).catch(() => undefined);
+    if (await page.locator('#q-council-add-okafor').count() === 0) assert.fail(`the booth shows no ranked question: ${(await page.textContent('main').catch(() => ''))?.replace(/\s+/g, ' ')} | ${problems.join(' | ')}`);
+  }
 
   step('booth: one voter ranks with the keyboard alone, another taps on a 390 px phone; four vote from their devices', async () => {
     const keyboard = await newPage({ width: 1024, height: 900 });
-    await keyboard.goto(boothLink('ann'));
-    await keyboard.waitForSelector('#q-council-add-okafor');
+    await openBooth(keyboard, 'ann');
     await tabTo(keyboard, '#q-council-add-okafor');
     await keyboard.keyboard.press('Enter');
     await textMatches(keyboard, '#q-council-ranking-live', /Okafor: now number 1 of 1/);
@@ -273,8 +277,7 @@ describe('Chromium: a ranked election from the admin page to the rounds on the r
     await keyboard.waitForSelector('#vote-again', { timeout: 60_000 });
 
     const phone = await newPage({ width: 390, height: 844, phone: true });
-    await phone.goto(boothLink('ben'));
-    await phone.waitForSelector('#q-council-add-lindqvist');
+    await openBooth(phone, 'ben');
     for (const id of BOOTH_RANKINGS[1]!) await phone.tap(`#q-council-add-${id}`);
     await phone.tap('#q-chair-ben');
     assert.ok(await phone.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'the booth fits 390 px');
@@ -320,6 +323,8 @@ describe('Chromium: a ranked election from the admin page to the rounds on the r
     await trusteeStep(2, '#decrypt-mix', /Your decryption of the last shuffle \(rows: 6\) is on the board/);
     await admin.click('#refresh');
     await textMatches(admin, '#ranked-status', /Shuffles: 2 of 2\. Decryptions of the last shuffle: 2 of 2\./);
+    await admin.locator('#ranked-step').scrollIntoViewIfNeeded();
+    await screenshot(admin, 'ranked-admin-count-step', false);
     await noSeriousViolations(admin, 'admin: the ranked step');
     await admin.click('#ranked-result:not([disabled])');
     await messageMatches(admin, /The ranked questions are counted/);

@@ -568,12 +568,11 @@ function renderQuestionDraft(q: DraftQuestion, i: number): HTMLElement {
 function rankedFields(q: DraftQuestion, p: string): Child {
   const irv = q.method === 'irv';
   return [
-    h('div', { class: 'row' },
-      selectField(`${p}-method`, t('admin.rankedMethod'), q.method, RANKED_METHODS.map((m) => [m, t(`admin.rankedMethod.${m}`)]), (v) => {
-        q.method = v;
-        if (v === 'irv') q.seats = '1'; // IRV elects one: the seats field follows rather than being refused later
-      }, true),
-      textField(`${p}-seats`, t('admin.seats'), q.seats, (v) => { q.seats = v; }, { type: 'number', min: 1 }, t(irv ? 'admin.seatsHintIrv' : 'admin.seatsHint'))),
+    selectField(`${p}-method`, t('admin.rankedMethod'), q.method, RANKED_METHODS.map((m) => [m, t(`admin.rankedMethod.${m}`)]), (v) => {
+      q.method = v;
+      if (v === 'irv') q.seats = '1'; // IRV elects one: the seats field follows rather than being refused later
+    }, true),
+    textField(`${p}-seats`, t('admin.seats'), q.seats, (v) => { q.seats = v; }, { type: 'number', min: 1 }, t(irv ? 'admin.seatsHintIrv' : 'admin.seatsHint')),
     h('fieldset', { class: 'subgroup' }, h('legend', null, t('admin.rankAllLegend')),
       h('div', { class: 'options' }, ([[false, 'admin.rankMayStop'], [true, 'admin.rankAll']] as const).map(([all, key]) => {
         const id = `${p}-rank-${all ? 'all' : 'stop'}`;
