@@ -1,7 +1,8 @@
 // Issue 12: the trustee page's ranked steps. First, outside a browser, the page's own module
 // (web/lib/trustee-mix.ts, bundled with esbuild as the page's worker bundles it) against a dishonest
 // board: a previous shuffle with one row altered by the operator, or broken though signed by its mixer,
-// or dropping a counted ballot, is refused by name and nothing is made. Then in Debian's Chromium against
+// or dropping a counted ballot, and a decryption of the last shuffle altered, are refused by name and
+// nothing is made. Then in Debian's Chromium against
 // the real server: a ranked election, ballots cast, the poll closed; a trustee's page refuses a record
 // whose first shuffle drops a counted ballot and sends nothing; two trustees shuffle and two decrypt
 // the last shuffle on their trustee pages (a third, whose page saw the board before the second shuffle,
@@ -172,6 +173,29 @@ describe('the trustee page\'s ranked checks against a dishonest board (the page\
     await refused(mix.makeRankedStep('decrypt-mix', election.secret('t2'), lines(afterFirst)), 'mixes-missing');
     // A secret of another election is refused by the record check itself.
     await refused(mix.makeRankedStep('shuffle', { ...election.secret('t2'), election: 'f'.repeat(64) }, lines(afterFirst)), 'record');
+  });
+
+  it('refuses to decrypt when a decryption of the last shuffle on the record does not verify', async () => {
+    const post = async (t: string, path: string, json: unknown) => ok(server.base, 'POST', `/api/elections/${id}/trustees/${t}/${path}`, { token: election.el.trusteeTokens[t]!, json });
+    await post('t2', 'mix', (await mix.makeRankedStep('shuffle', election.secret('t2'), lines(afterFirst))).payload);
+    await post('t1', 'mix-decryption', (await mix.makeRankedStep('decrypt-mix', election.secret('t1'), lines(await recordText(server.base, id)))).payload);
+    const text = await recordText(server.base, id);
+    assert.deepEqual(mix.rankedStatusOf(lines(text)), { mixers: ['t1', 't2'], decrypted: ['t1'], published: false });
+    // The operator swaps two of t1's decryption shares: re-chained, the chain is valid again.
+    const out: BoardEvent[] = [];
+    for (const e of lines(text).map((l) => JSON.parse(l) as BoardEvent)) {
+      let payload = e.payload;
+      if (e.type === 'mix-decryption') {
+        const p = structuredClone(e.payload as PayloadByType['mix-decryption']);
+        [p.shares[0]![0]!, p.shares[0]![1]!] = [p.shares[0]![1]!, p.shares[0]![0]!];
+        payload = p;
+      }
+      out.push(makeEvent(out.length, out.at(-1)?.hash ?? GENESIS_PREV, e.type, payload, e.time));
+    }
+    const r = await refused(mix.makeRankedStep('decrypt-mix', election.secret('t3'), out.map(encodeEvent)), 'mix-decryption-broken');
+    assert.match(r.message, /mix decryption of t1/);
+    // The honest record: t3 decrypts.
+    assert.equal((await mix.makeRankedStep('decrypt-mix', election.secret('t3'), lines(text))).position, 2);
   });
 });
 
