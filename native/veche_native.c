@@ -187,13 +187,13 @@ static void table_mul(ge25519_p3 *r, const fixed_table *t, const unsigned char *
 }
 
 // Constant-time selection, as ref10's cmov does it limb by limb: t = u when b = 1, unchanged when b = 0,
-// by masks over the whole structure (no branch and no index depends on b).
-static void cached_cmov(ge25519_cached *t, const ge25519_cached *u, unsigned char b) {
-  uint64_t mask = (uint64_t) 0 - (uint64_t) b, tw[sizeof *t / 8], uw[sizeof *t / 8];
-  memcpy(tw, t, sizeof tw); memcpy(uw, u, sizeof uw);
-  for (size_t i = 0; i < sizeof tw / 8; i++) tw[i] ^= mask & (tw[i] ^ uw[i]);
-  memcpy(t, tw, sizeof tw);
+// by masks over the whole structure (no branch and no index depends on b). The structures are arrays
+// of uint64_t limbs (fe25519 above), so they are read and written as such.
+static void cmov_limbs(uint64_t *t, const uint64_t *u, size_t limbs, unsigned char b) {
+  uint64_t mask = (uint64_t) 0 - (uint64_t) b;
+  for (size_t i = 0; i < limbs; i++) t[i] ^= mask & (t[i] ^ u[i]);
 }
+#define CMOV(t, u, b) cmov_limbs((uint64_t *) (t), (const uint64_t *) (u), sizeof *(t) / sizeof(uint64_t), (b))
 
 // 1 when a == b (both < 256), else 0, without a branch.
 static unsigned char ct_equal(unsigned char a, unsigned char b) {
@@ -201,27 +201,66 @@ static unsigned char ct_equal(unsigned char a, unsigned char b) {
   return (unsigned char) (((x - 1) >> 31) & 1);
 }
 
-// r = k·P from the table in constant time (secret scalars: the prover's exponents). Every row reads all
-// 16 entries and adds one of them, the identity for a zero digit, as libsodium's scalarmult_base does
-// with its table of g.
+// r = k·P from the table in constant time (secret scalars: the shuffle's re-encryption). Each row reads
+// its 8 multiples (j+1)·16^i·P, keeps the one of |digit| (the identity for 0), then both adds and
+// subtracts it and keeps the sum or the difference by the digit's sign: the same work whatever k is.
 static void table_mul_ct(ge25519_p3 *r, const fixed_table *t, const unsigned char *k) {
   signed char e[64];
-  ge25519_p1p1 s;
   radix16(e, k);
   p3_identity(r);
   for (int i = 0; i < 64; i++) {
     unsigned char negative = (unsigned char) (((unsigned char) e[i]) >> 7);
     unsigned char babs = (unsigned char) (e[i] - (((-negative) & e[i]) * 2));
     ge25519_cached sel = ID_CACHED;
-    for (int j = 0; j < 8; j++) {
-      unsigned char hit = ct_equal(babs, (unsigned char) (j + 1));
-      cached_cmov(&sel, &t->e[i][j], hit & (unsigned char) (negative ^ 1));
-      cached_cmov(&sel, &t->e[i][8 + j], hit & negative);
-    }
-    ge25519_add(&s, r, &sel);
-    ge25519_p1p1_to_p3(r, &s);
+    for (int j = 0; j < 8; j++) CMOV(&sel, &t->e[i][j], ct_equal(babs, (unsigned char) (j + 1)));
+    ge25519_p1p1 sum, difference;
+    ge25519_add(&sum, r, &sel);
+    ge25519_sub(&difference, r, &sel);
+    CMOV(&sum, &difference, negative);
+    ge25519_p1p1_to_p3(r, &sum);
   }
   sodium_memzero(e, sizeof e);
+}
+
+// ---- a radix-256 table of one point (variable time) ------------------------------------------------
+// wide->e[i][j] = (j+1)·256^i·P, i < 32, j < 128, as cached points (640 KiB): a scalar < 2^253 in signed
+// radix-256 digits is 32 additions or subtractions, against 64 with the radix-16 table. For the
+// prover's ĉ and t̂ (public-or-vartime exponents, docs/spec.md §18.7.2), both for g and for h_0.
+typedef struct { ge25519_cached e[32][128]; } wide_table;
+
+static void wide_build(wide_table *t, const ge25519_p3 *P) {
+  ge25519_p3 row = *P, m;
+  for (int i = 0; i < 32; i++) {
+    m = row;
+    for (int j = 0; j < 128; j++) {
+      ge25519_p3_to_cached(&t->e[i][j], &m);
+      if (j < 127) p3_add(&m, &m, &row);
+    }
+    p3_add(&row, &m, &m); // m = 128·row; the next row is 256·row
+  }
+}
+
+// r = k·P, k < 2^253 (scalar_ok), digits e_i in [−128, 128) and the last one <= 32: no carry out.
+static void wide_mul(ge25519_p3 *r, const wide_table *t, const unsigned char *k) {
+  int carry = 0;
+  ge25519_p1p1 s;
+  p3_identity(r);
+  for (int i = 0; i < 32; i++) {
+    int d = (int) k[i] + carry;
+    carry = d >= 128;
+    if (carry) d -= 256;
+    if (d > 0) { ge25519_add(&s, r, &t->e[i][d - 1]); ge25519_p1p1_to_p3(r, &s); }
+    else if (d < 0) { ge25519_sub(&s, r, &t->e[i][-d - 1]); ge25519_p1p1_to_p3(r, &s); }
+  }
+}
+
+// g's radix-256 table, built on first use and shared by every thread (read only after).
+static wide_table *G_WIDE;
+static pthread_once_t G_WIDE_ONCE = PTHREAD_ONCE_INIT;
+static void g_wide_init(void) {
+  wide_table *t = malloc(sizeof *t);
+  if (t) wide_build(t, &G_P3);
+  G_WIDE = t;
 }
 
 static void table_finalize(napi_env env, void *data, void *hint) { (void) env; (void) hint; free(data); }
@@ -262,8 +301,9 @@ static int decode_cached(dcache *c, ge25519_p3 *p, const unsigned char *s) {
   return 0;
 }
 
-// Tables carry this tag, so no other external object is ever read as one.
+// Tables carry these tags, so no other external object is ever read as one (nor one kind as the other).
 static const napi_type_tag TABLE_TAG = { 0x7665636865746162ULL, 0x6c652d7631000000ULL };
+static const napi_type_tag WIDE_TAG = { 0x7665636865746162ULL, 0x6c652d7769646531ULL };
 
 // ---- exported functions ---------------------------------------------------------------------------
 
@@ -327,15 +367,30 @@ static napi_value js_precompute(napi_env env, napi_callback_info info) {
   return ext;
 }
 
-static const fixed_table *table_arg(napi_env env, napi_value v) {
+// precomputeWide(p) -> an opaque radix-256 table of p
+static napi_value js_precompute_wide(napi_env env, napi_callback_info info) {
+  napi_value argv[1]; napi_value ext; ge25519_p3 p;
+  if (!get_args(env, info, 1, argv)) THROW(env, "veche-native: precomputeWide(p)");
+  POINT_ARG(env, argv[0], &p);
+  wide_table *t = malloc(sizeof(wide_table));
+  if (!t) THROW(env, "veche-native: allocation failed");
+  wide_build(t, &p);
+  if (napi_create_external(env, t, table_finalize, NULL, &ext) != napi_ok) { free(t); THROW(env, "veche-native: N-API call failed"); }
+  CHECK(env, napi_type_tag_object(env, ext, &WIDE_TAG));
+  return ext;
+}
+
+static const void *tagged_arg(napi_env env, napi_value v, const napi_type_tag *tag) {
   void *t = NULL;
   napi_valuetype type;
   bool tagged = false;
   if (napi_typeof(env, v, &type) != napi_ok || type != napi_external) return NULL;
-  if (napi_check_object_type_tag(env, v, &TABLE_TAG, &tagged) != napi_ok || !tagged) return NULL;
+  if (napi_check_object_type_tag(env, v, tag, &tagged) != napi_ok || !tagged) return NULL;
   if (napi_get_value_external(env, v, &t) != napi_ok) return NULL;
-  return (const fixed_table *) t;
+  return t;
 }
+
+static const fixed_table *table_arg(napi_env env, napi_value v) { return (const fixed_table *) tagged_arg(env, v, &TABLE_TAG); }
 
 // disjunctive(table of h, α, β, gv, c, z) -> the k commitments [A_0 B_0 … A_{k−1} B_{k−1}] (64k bytes):
 //   A_i = g^{z_i} · α^{−c_i},   B_i = h^{z_i} · (β / g^{v_i})^{−c_i}
@@ -532,10 +587,11 @@ static int optional_bytes(napi_env env, napi_value v, size_t len, const unsigned
 
 // mulAddMany(n, a, table, b, q, vartime) -> the n points g^{a_i} · P^{b_i} · Q_i (32n bytes), P the
 // table's point. a and b are 32n bytes of scalars, q 32n bytes of points; null leaves that factor out
-// (b null: the table may be null too). g^a by libsodium's scalarmult_base (constant time); P^b by
-// table_mul_ct, or with vartime true by table_mul (half the time: the table scan is what constant time
-// costs). The mixnet's shuffle and prover (src/mixnet) make most points of a shuffle with it: the
-// re-encryptions (constant time), the permutation commitment, the commitment chain and t̂ (vartime, as
+// (b null: the table may be null too). Constant time (vartime false): g^a by libsodium's
+// scalarmult_base, P^b by table_mul_ct over a radix-16 table (precompute). Variable time (vartime true:
+// the table is a radix-256 one, precomputeWide): g^a and P^b by wide_mul. The mixnet's shuffle and
+// prover (src/mixnet) make most points of a shuffle with it: the re-encryptions (constant time), the
+// permutation commitment (g^r: constant time), the commitment chain and t̂ (variable time, as
 // docs/spec.md §18.7.2 allows for the prover).
 static napi_value js_mul_add_many(napi_env env, napi_callback_info info) {
   napi_value argv[6];
@@ -549,7 +605,14 @@ static napi_value js_mul_add_many(napi_env env, napi_callback_info info) {
   if (!optional_bytes(env, argv[1], len, &as, &ha) || !optional_bytes(env, argv[3], len, &bs, &hb) || !optional_bytes(env, argv[4], len, &qs, &hq))
     THROW(env, "veche-native: mulAddMany: a, b and q must each be null or n entries of 32 bytes");
   const fixed_table *t = NULL;
-  if (hb) { t = table_arg(env, argv[2]); if (!t) THROW(env, "veche-native: mulAddMany: b needs the table of P"); }
+  const wide_table *w = NULL;
+  if (hb) {
+    if (vartime) w = (const wide_table *) tagged_arg(env, argv[2], &WIDE_TAG); else t = table_arg(env, argv[2]);
+    if (!t && !w) THROW(env, "veche-native: mulAddMany: b needs the table of P (radix-256 with vartime, else radix-16)");
+  }
+  if (vartime && ha) {
+    if (pthread_once(&G_WIDE_ONCE, g_wide_init) != 0 || !G_WIDE) THROW(env, "veche-native: allocation failed");
+  }
   for (size_t i = 0; i < n; i++) {
     if ((ha && !scalar_ok(as + 32 * i)) || (hb && !scalar_ok(bs + 32 * i))) THROW(env, "veche-native: a scalar must be 32 canonical bytes");
   }
@@ -560,8 +623,8 @@ static napi_value js_mul_add_many(napi_env env, napi_callback_info info) {
     ge25519_p3 r, x;
     if (hq) { if (decode(&r, qs + 32 * i) != 0) THROW(env, "veche-native: not a canonical ristretto255 point"); }
     else p3_identity(&r);
-    if (ha) { ge25519_scalarmult_base(&x, as + 32 * i); p3_add(&r, &r, &x); }
-    if (hb) { if (vartime) table_mul(&x, t, bs + 32 * i); else table_mul_ct(&x, t, bs + 32 * i); p3_add(&r, &r, &x); }
+    if (ha) { if (vartime) wide_mul(&x, G_WIDE, as + 32 * i); else ge25519_scalarmult_base(&x, as + 32 * i); p3_add(&r, &r, &x); }
+    if (hb) { if (vartime) wide_mul(&x, w, bs + 32 * i); else table_mul_ct(&x, t, bs + 32 * i); p3_add(&r, &r, &x); }
     ristretto255_p3_tobytes(out + 32 * i, &r);
   }
   return res;
@@ -602,6 +665,7 @@ static napi_value init(napi_env env, napi_value exports) {
   EXPORT("disjunctive", js_disjunctive);
   EXPORT("sum", js_sum);
   EXPORT("msm", js_msm);
+  EXPORT("precomputeWide", js_precompute_wide);
   EXPORT("mulAddMany", js_mul_add_many);
   EXPORT("fromHashMany", js_from_hash_many);
   return exports;

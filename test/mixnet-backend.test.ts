@@ -86,6 +86,11 @@ test('native addon: mulAddMany and fromHashMany refuse malformed arguments thems
   assert.throws(() => N.mulAddMany(1, new Uint8Array(32).fill(0xff), null, null, null, false), /canonical/);
   assert.throws(() => N.mulAddMany(1, null, t, null, new Uint8Array(32).fill(0xff), false), /canonical/);
   assert.throws(() => N.mulAddMany(1, null, t, new Uint8Array(32), null, 1 as unknown as boolean), /boolean/);
+  // Each kind of table only where it belongs: the radix-16 one is refused in variable time, the radix-256 one in constant time.
+  const wide = N.precomputeWide(new Uint8Array(32));
+  assert.throws(() => N.mulAddMany(1, null, t, new Uint8Array(32), null, true), /table/);
+  assert.throws(() => N.mulAddMany(1, null, wide, new Uint8Array(32), null, false), /table/);
+  assert.throws(() => N.disjunctive(wide, new Uint8Array(32), new Uint8Array(32), new Uint8Array(32), new Uint8Array(32), new Uint8Array(32)), /table/);
   assert.throws(() => N.fromHashMany(new Uint8Array(63)), /64-byte/);
   assert.throws(() => N.fromHashMany('x' as unknown as Uint8Array), /64-byte/);
   assert.equal(N.mulAddMany(0, null, null, null, null, false).length, 0);

@@ -20,6 +20,7 @@ export interface NativeAddon {
   sub(p: Uint8Array, q: Uint8Array): Uint8Array;
   baseMulAdd(a: Uint8Array, p: Uint8Array, b: Uint8Array): Uint8Array;
   precompute(p: Uint8Array): object;
+  precomputeWide(p: Uint8Array): object;
   disjunctive(table: object, alpha: Uint8Array, beta: Uint8Array, gv: Uint8Array, c: Uint8Array, z: Uint8Array): Uint8Array;
   sum(points: Uint8Array): Uint8Array;
   msm(points: Uint8Array, scalars: Uint8Array): Uint8Array;
@@ -76,17 +77,22 @@ function makeNativeBackend(N: NativeAddon): GroupBackend {
   const counts = newCounts();
   const k = (s: Scalar) => toScalarBytes(s);
   // Tables of the points used as fixed bases (the election key), by encoding; few per process.
-  const tables = new Map<string, object>();
-  const tableOf = (p: Uint8Array): object => {
-    const key = toBase64Url(p);
-    let t = tables.get(key);
-    if (!t) {
-      if (tables.size >= 16) tables.clear();
-      t = N.precompute(p);
-      tables.set(key, t);
-    }
-    return t;
+  // And radix-256 tables (640 KiB) of the mixnet's h_0, for mulAddMany in variable time; one per shuffle.
+  const cached = (make: (p: Uint8Array) => object, limit: number) => {
+    const tables = new Map<string, object>();
+    return (p: Uint8Array): object => {
+      const key = toBase64Url(p);
+      let t = tables.get(key);
+      if (!t) {
+        if (tables.size >= limit) tables.clear();
+        t = make(p);
+        tables.set(key, t);
+      }
+      return t;
+    };
   };
+  const tableOf = cached((p) => N.precompute(p), 16);
+  const wideTableOf = cached((p) => N.precomputeWide(p), 4);
   return {
     name: 'native',
     counts,
@@ -130,7 +136,8 @@ function makeNativeBackend(N: NativeAddon): GroupBackend {
       if (a) counts.baseMul += n;
       if (b) counts.mul += n;
       counts.add += n * Math.max([a, b, q].filter(Boolean).length - 1, 0);
-      return N.mulAddMany(n, a ?? null, b ? tableOf(p!) : null, b ?? null, q ?? null, parts.vartime === true);
+      const vartime = parts.vartime === true;
+      return N.mulAddMany(n, a ?? null, b ? (vartime ? wideTableOf(p!) : tableOf(p!)) : null, b ?? null, q ?? null, vartime);
     },
     fromHashMany(uniform) {
       if (!(uniform instanceof Uint8Array) || uniform.length % 64 !== 0) throw new Error('fromHashMany: 64-byte inputs expected');
