@@ -538,7 +538,8 @@ describe('web pages in Chromium: a whole election', { skip, timeout: 300_000 }, 
       encodeChoices(manifest, toChoices(manifest, vote)).forEach((row, g) => row.forEach((x, i) => { expected[g]![i]! += w * x; }));
     }
     let body: { result: ResultPayload | null; verified: boolean | null } = { result: null, verified: null };
-    for (let i = 0; i < 100 && body.verified === null; i++) {
+    // Bound by time (60 s), not by a count of tries: the server verifies the record at its own pace.
+    for (const end = Date.now() + 60_000; Date.now() < end && body.verified === null;) {
       body = await (await fetch(`${srv.url}/api/elections/club/result`)).json() as typeof body;
       if (body.verified === null) await new Promise((r) => setTimeout(r, 100));
     }
