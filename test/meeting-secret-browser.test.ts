@@ -31,6 +31,8 @@ import { encodeChoices, selectionGroups } from '../src/manifest/layout.js';
 import type { Manifest } from '../src/manifest/types.js';
 import { randomBytes } from 'node:crypto';
 import { signForumPayload } from '../src/forum/signature.js';
+import { encodeEvent, type BoardEvent } from '../src/record/events.js';
+import { rechain } from './helpers/election-fixture.js';
 import { call, ok, recordText } from './helpers/server.js';
 import { veche } from './helpers/cli.js';
 import { buildWeb, chromiumAvailable, launchChromium, screenshot, seriousA11yViolations, startVeche, tempDir, watchPage, type VecheServer } from './helpers/browser.js';
@@ -261,6 +263,22 @@ describe('a meeting in Chromium: a named vote and a secret vote, tellers, creden
     const list = (l: { key: string; weight: number }[]) => call(srv.url, 'POST', `/api/meetings/agm/motions/${SECRET}/credential-list`, { json: signCredentialList(electionHash, sorted(l), keys.get('m1')!) });
     await refused(422, 'wrong-list', () => list([...entries, { key: fresh(), weight: 1 }]));
     await refused(422, 'wrong-list', () => list(entries.slice(1)));
+    assert.equal((await election()).phase, 'setup');
+
+    // The board operator serves the chair another election (its manifest rewritten, re-chained, every
+    // hash valid): the tellers' signatures bind the election hash, so the chair's page finds the record
+    // does not verify, says so, and offers nothing to sign.
+    const lines = (await recordText(srv.url, ELECTION)).split('\n').filter(Boolean).map((l) => JSON.parse(l) as BoardEvent);
+    const swapped = rechain(lines.map((e) => (e.type === 'election' ? { ...e, payload: { ...(e.payload as object), manifest: { ...(e.payload as { manifest: Manifest }).manifest, title: 'Another vote' } } } as BoardEvent : e)));
+    const context = await browser.newContext({ locale: 'en-US' });
+    const forged = await context.newPage();
+    forged.setDefaultTimeout(60_000);
+    await forged.route(`**/api/elections/${ELECTION}/record`, (route) => route.fulfill({ status: 200, headers: { 'content-type': 'application/x-ndjson' }, body: swapped.map((e) => encodeEvent(e) + '\n').join('') }));
+    await forged.goto(`${srv.url}/meeting/agm/chair#member=m1&key=${keys.get('m1')!.secret}`);
+    await forged.waitForSelector('.vote-now .notice.error');
+    assert.match(await text(forged, '.vote-now'), /record does not verify \(.*trustees\.signatures: trustee-commitment of sec: not signed by the trustee sec's key\): nothing was done/);
+    assert.equal(await forged.locator('#sign-list').count(), 0);
+    await context.close();
     assert.equal((await election()).phase, 'setup');
   });
 
