@@ -86,7 +86,14 @@ export function validateBody(input: unknown): Body {
   return input as unknown as Body;
 }
 
-export const memberOf = (body: Body, id: string) => body.members.find((m) => m.id === id);
+// Members by id, per body (a body is never changed once validated: a new version is a new object);
+// a lookup per check was a scan of the roll, quadratic over a meeting of thousands.
+const membersById = new WeakMap<Body, Map<string, Body['members'][number]>>();
+export const memberOf = (body: Body, id: string): Body['members'][number] | undefined => {
+  let index = membersById.get(body);
+  if (!index) { index = new Map(body.members.map((m) => [m.id, m])); membersById.set(body, index); }
+  return index.get(id);
+};
 /** The signing key of a member or officer of the body, or undefined. */
 export const keyOf = (body: Body, id: string): string | undefined => (memberOf(body, id) ?? body.officers.find((o) => o.id === id))?.key;
 export const totalWeight = (body: Body): number => body.members.reduce((a, m) => a + m.weight, 0);

@@ -326,7 +326,7 @@ function checkVote(st: MeetingState, p: Obj, time: string): MeetingProblem | nul
   const by = p.by as string;
   if (!memberOf(st.body, by)) return problem('not-a-member', 'meeting.votes', `${by} is not a voting member`);
   const roll = m.roll!;
-  const inPerson = roll.present.includes(by);
+  const inPerson = presentAt(roll).has(by);
   const holds = new Set(roll.proxies.filter((x) => x.holder === by).map((x) => x.principal));
   if (!inPerson && holds.size === 0) return problem('not-present', 'meeting.votes', `${by} was not present when the vote opened`);
   // One vote per member, each checked below, so a list longer than the member's own plus those held cannot pass.
@@ -369,13 +369,28 @@ function checkRegistration(st: MeetingState, p: Obj, time: string): MeetingProbl
   if (m.status !== 'open' || (m.deadline !== null && time > m.deadline)) return problem('vote-closed', 'meeting.order', `the vote on ${m.id} is closed`);
   if (!isId(p.member) || !memberOf(st.body, p.member)) return problem('not-a-member', 'meeting.secret', `"${String(p.member)}" is not a voting member`);
   const roll = m.roll!;
-  const mayRegister = p.member === p.by ? roll.present.includes(p.by as string) : roll.proxies.some((x) => x.principal === p.member && x.holder === p.by);
+  const mayRegister = p.member === p.by ? presentAt(roll).has(p.by as string) : roll.proxies.some((x) => x.principal === p.member && x.holder === p.by);
   if (!mayRegister) return problem(p.member === p.by ? 'not-present' : 'no-proxy', 'meeting.secret', p.member === p.by ? `${String(p.by)} was not present in person when the vote opened` : `${String(p.by)} holds no proxy for ${String(p.member)} in this vote`);
   if (m.credentials.has(p.member)) return problem('duplicate', 'meeting.secret', `${p.member} already has a credential for ${m.id}`);
   if (!isPublicKey(p.credential)) return problem('malformed', 'meeting.format', 'credential: a public key (a canonical ristretto255 point, not the identity)');
-  if ([...m.credentials.values()].includes(p.credential)) return problem('duplicate', 'meeting.secret', 'this credential key is already registered');
+  if (registeredKeys(m).has(p.credential)) return problem('duplicate', 'meeting.secret', 'this credential key is already registered');
   return null;
 }
+
+// Indexes for the checks of a secret vote's registrations (each was a scan: quadratic with thousands
+// of members). Keyed by the objects they index; a copy of the state builds its own.
+const presentSets = new WeakMap<readonly string[], Set<string>>();
+const presentAt = (roll: { present: readonly string[] }): Set<string> => {
+  let s = presentSets.get(roll.present);
+  if (!s) { s = new Set(roll.present); presentSets.set(roll.present, s); }
+  return s;
+};
+const keySets = new WeakMap<Map<string, string>, Set<string>>();
+const registeredKeys = (m: MotionState): Set<string> => {
+  let s = keySets.get(m.credentials);
+  if (!s) { s = new Set(m.credentials.values()); keySets.set(m.credentials, s); }
+  return s;
+};
 
 /** A secret vote's result (§19 M7): its counts come from the election (the verifier ties them to its
  *  record, meeting.secret); here, the M4 decision on those counts and the roll, and the shape. */
@@ -453,7 +468,9 @@ export function applyMeetingEvent(st: MeetingState, e: MeetingEvent): void {
     }
     case 'credential-registered': {
       const x = e.payload as MeetingPayloadByType['credential-registered'];
-      st.motions.get(x.motion)!.credentials.set(x.member, x.credential);
+      const m = st.motions.get(x.motion)!;
+      m.credentials.set(x.member, x.credential);
+      keySets.get(m.credentials)?.add(x.credential);
       break;
     }
     case 'vote-closed': {
