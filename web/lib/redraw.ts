@@ -80,9 +80,14 @@ export function takeSnapshot(roots: Element[]): Snapshot {
 
 /** Gives the kept edits and the focus back to the new contents of the roots. */
 export function restoreSnapshot(roots: Element[], snapshot: Snapshot): void {
-  for (const el of controlsIn(roots)) {
-    const key = keyOf(el);
-    const kept = key ? snapshot.controls.get(key) : undefined;
+  const controls = controlsIn(roots);
+  const keys = controls.map(keyOf);
+  const times = new Map<string, number>();
+  for (const k of keys) if (k) times.set(k, (times.get(k) ?? 0) + 1);
+  for (const [i, el] of controls.entries()) {
+    const key = keys[i];
+    // A key the new tree has twice says nothing about which control is which: neither gets the edit.
+    const kept = key && times.get(key) === 1 ? snapshot.controls.get(key) : undefined;
     const drawn = drawnState(el);
     if (!kept || !drawn || drawn.follows || kept.tag !== el.tagName || kept.type !== el.type) continue;
     // The page drew it otherwise this time: it means the new value (e.g. a form reset after use).
