@@ -47,6 +47,9 @@ test('server (sqlite): a ranked election over HTTP, mixed, decrypted, counted an
       // The same ballot without its ranked row is refused: nothing changes.
       const { ranked: _, ...bare } = ballot;
       assert.equal((await call(base, 'POST', '/api/elections/ranked-http/ballots', { json: bare })).status, 400);
+      // So is one without its homomorphic answers (an empty list passes the shape, not the board's check).
+      const empty = await call(base, 'POST', '/api/elections/ranked-http/ballots', { json: { ...ballot, answers: [] } });
+      assert.equal(empty.status, 400, JSON.stringify(empty.body));
     }
   }
   await ok(base, 'POST', '/api/elections/ranked-http/close', admin);
@@ -77,9 +80,59 @@ test('server (sqlite): a ranked election over HTTP, mixed, decrypted, counted an
   assert.match(mayor.invalid[0]!.reason, /requires all/);
 
   const [tally] = await recordEvents(base, 'ranked-http', 'tally');
+  // A decryption with no shares, where the tally has sums, is refused (the schema lets an empty list through for ranked-only elections).
+  const share = makeDecryptionShare(secret('t1'), (tally!.payload as PayloadByType['tally']).sums);
+  const noShares = await call(base, 'POST', path('t1', 'decryption'), { token: el.trusteeTokens.t1!, json: { ...share, shares: [] } });
+  assert.ok(noShares.status >= 400 && noShares.status < 500, `${noShares.status}`);
   for (const id of ['t1', 't2']) await ok(base, 'POST', path(id, 'decryption'), { token: el.trusteeTokens[id]!, json: makeDecryptionShare(secret(id), (tally!.payload as PayloadByType['tally']).sums) });
   await ok(base, 'POST', '/api/elections/ranked-http/result', admin);
   const { report } = await checkRecord(linesSource((await recordText(base, 'ranked-http')).trimEnd().split('\n')));
+  assert.deepEqual(report.failedChecks, []);
+  assert.ok(report.ok);
+});
+
+test('server (sqlite): an election of one ranked question only takes ballots, mixes, counts and verifies; an empty ballot elsewhere is refused', async (t) => {
+  const only = keyed({
+    id: 'ranked-only', title: 'Ranked only', description: '', languages: ['en'],
+    questions: [{ type: 'ranked', id: 'board', title: 'Board', candidates: [{ id: 'p', label: 'P' }, { id: 'q', label: 'Q' }, { id: 'r', label: 'R' }], seats: 1, method: 'irv', mustRankAll: false }],
+    trustees: [{ id: 't1', name: 'T1' }, { id: 't2', name: 'T2' }],
+    threshold: 2,
+  });
+  const made = (await testStores()[0]!.make('ranked-only'))!;
+  const server = await startServer(made.store);
+  t.after(async () => { await server.close(); await made.dispose(); });
+  const { base, adminToken } = server;
+  const admin = { token: adminToken };
+  const el = await openElectionOverHttp(server, only, 3);
+  const key = decodePublicKey(el.jointKey);
+  for (const [v, ranking] of [[1, 0], [1, 2], [2]].entries()) {
+    const voter = credentialKeys(el.electionHash, el.credentials[v]!.credential);
+    const { ballot } = encryptBallot(el.electionHash, key, selectionGroups(only), [], voter, { slots: rankedSlots(only), rankings: [ranking] });
+    assert.deepEqual(ballot.answers, []);
+    await ok(base, 'POST', '/api/elections/ranked-only/ballots', { json: ballot });
+  }
+  await ok(base, 'POST', '/api/elections/ranked-only/close', admin);
+  await ok(base, 'POST', '/api/elections/ranked-only/tally', admin);
+  const step0 = async () => {
+    const { report, state } = await checkRecord(linesSource((await recordText(base, 'ranked-only')).trimEnd().split('\n')));
+    assert.ok(report.okSoFar, report.failedChecks.join(', '));
+    return rankedStepOf(state);
+  };
+  const secret = (id: string) => el.secrets.find((s) => s.trustee === id)!;
+  const path = (id: string, step: string) => `/api/elections/ranked-only/trustees/${id}/${step}`;
+  let step = await step0();
+  await ok(base, 'POST', path('t1', 'mix'), { token: el.trusteeTokens.t1!, json: makeMix(secret('t1'), step.env, 0, step.nextInput()) });
+  step = await step0();
+  await ok(base, 'POST', path('t2', 'mix'), { token: el.trusteeTokens.t2!, json: makeMix(secret('t2'), step.env, 1, step.nextInput()) });
+  step = await step0();
+  const last = step.progress.mixes.at(-1)!;
+  for (const id of ['t1', 't2']) await ok(base, 'POST', path(id, 'mix-decryption'), { token: el.trusteeTokens[id]!, json: makeMixDecryption(secret(id), step.env, last) });
+  const published = (await ok(base, 'POST', '/api/elections/ranked-only/ranked-result', admin)).rankedResult as RankedResultPayload;
+  assert.deepEqual(published.questions[0]!.result.elected, [1]);
+  const [tally] = await recordEvents(base, 'ranked-only', 'tally');
+  for (const id of ['t1', 't2']) await ok(base, 'POST', path(id, 'decryption'), { token: el.trusteeTokens[id]!, json: makeDecryptionShare(secret(id), (tally!.payload as PayloadByType['tally']).sums) });
+  await ok(base, 'POST', '/api/elections/ranked-only/result', admin);
+  const { report } = await checkRecord(linesSource((await recordText(base, 'ranked-only')).trimEnd().split('\n')));
   assert.deepEqual(report.failedChecks, []);
   assert.ok(report.ok);
 });

@@ -24,7 +24,8 @@ export const ballotBody = obj({
   election: hex64,
   credential: b64,
   answers: {
-    type: 'array', minItems: 1, maxItems: MAX_ITEMS,
+    // Empty for an election of ranked questions only; the board checks the count against the manifest.
+    type: 'array', minItems: 0, maxItems: MAX_ITEMS,
     // The packed proof of a group (docs/spec.md §4.4): its exact length is checked against the manifest by the board.
     items: obj({ ct: { type: 'array', minItems: 1, maxItems: MAX_ITEMS, items: ciphertext }, proof: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,200000}$' } }),
   },
@@ -95,7 +96,8 @@ export const trusteeReadyBody = obj({ trustee: id, verificationKey: b64, proof: 
 export const decryptionBody = obj({
   trustee: id,
   index: { type: 'integer', minimum: 1, maximum: MAX_ITEMS },
-  shares: { type: 'array', minItems: 1, maxItems: MAX_ITEMS, items: { type: 'array', minItems: 1, maxItems: MAX_ITEMS, items: obj({ D: b64, proof: schnorr }) } },
+  // One row per tally sum: none in an election of ranked questions only (the board checks the shape against the tally).
+  shares: { type: 'array', minItems: 0, maxItems: MAX_ITEMS, items: { type: 'array', minItems: 1, maxItems: MAX_ITEMS, items: obj({ D: b64, proof: schnorr }) } },
   signature: schnorr,
 });
 
