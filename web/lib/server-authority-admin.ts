@@ -62,6 +62,8 @@ const card = {
   addresses: {} as Record<string, string>,
   /** The voter whose credential is to be revoked and re-issued, waiting for the confirm button. */
   confirmingRevoke: null as string | null,
+  /** The reason typed for that re-issue: in the card, so that the page's polling redraw keeps it. */
+  reissueReason: '',
 };
 
 const path = (id: string, rest: string) => `/api/elections/${encodeURIComponent(id)}/${rest}`;
@@ -69,7 +71,7 @@ const path = (id: string, rest: string) => `/api/elections/${encodeURIComponent(
 /** Reads the card's data for election `info` (nothing for another kind of election); true if it changed. */
 export async function loadServerAuthority(info: ElectionInfo, token: string): Promise<boolean> {
   if (!isServerAuthorityElection(info.manifest)) return false;
-  if (card.election !== info.id) Object.assign(card, { election: info.id, voters: null, settings: null, reminders: null, trustees: null, addresses: {}, confirmingRevoke: null });
+  if (card.election !== info.id) Object.assign(card, { election: info.id, voters: null, settings: null, reminders: null, trustees: null, addresses: {}, confirmingRevoke: null, reissueReason: '' });
   const before = JSON.stringify([card.voters, card.settings]);
   const [voters, settings] = await Promise.all([
     adminCall<{ voters: VoterMail[] }>('GET', path(info.id, 'server-authority/voters'), token).then((r) => r.voters, () => null),
@@ -183,6 +185,7 @@ function rowActions(v: ServerAuthorityView, x: VoterMail, i: number): Child {
     : null;
   const reissue = h('button', { type: 'button', class: 'small danger', id: `sa-reissue-${i}`, disabled: v.busy, onClick: () => {
     card.confirmingRevoke = x.voter;
+    card.reissueReason = '';
     v.rerender();
     focus(document.getElementById('sa-confirm-text'));
   } }, t('sa.reissue'), h('span', { class: 'visually-hidden' }, `: ${x.name}`));
@@ -193,16 +196,17 @@ function rowActions(v: ServerAuthorityView, x: VoterMail, i: number): Child {
 function revokeStep(v: ServerAuthorityView, voters: VoterMail[]): Child {
   const x = voters.find((y) => y.voter === card.confirmingRevoke);
   if (!x) return null;
-  const reason = { value: '' };
   return h('div', { class: 'notice info', role: 'group', 'aria-labelledby': 'sa-confirm-text', id: 'sa-confirm' },
     h('p', { id: 'sa-confirm-text', tabindex: '-1' }, t('sa.confirmReissue', { name: x.name, email: x.email })),
     h('div', { class: 'field' },
       h('label', { for: 'sa-reason' }, t('sa.reason')),
-      h('input', { id: 'sa-reason', type: 'text', class: 'wide', maxlength: '500', onInput: (e: Event) => { reason.value = (e.target as HTMLInputElement).value; } })),
+      h('input', { id: 'sa-reason', type: 'text', class: 'wide', maxlength: '500', value: card.reissueReason, onInput: (e: Event) => { card.reissueReason = (e.target as HTMLInputElement).value; } })),
     h('div', { class: 'actions' },
       h('button', { type: 'button', class: 'danger', id: 'sa-confirm-reissue', disabled: v.busy, onClick: () => v.act(async () => {
         card.confirmingRevoke = null;
-        await adminCall('POST', path(v.info.id, 'server-authority/revoke'), v.token, { voter: x.voter, reason: reason.value.trim(), reissue: true });
+        const reason = card.reissueReason.trim();
+        card.reissueReason = '';
+        await adminCall('POST', path(v.info.id, 'server-authority/revoke'), v.token, { voter: x.voter, reason, reissue: true });
         return t('sa.reissued', { name: x.name, email: x.email });
       }) }, t('sa.confirmReissueButton')),
       h('button', { type: 'button', id: 'sa-cancel-reissue', onClick: () => { card.confirmingRevoke = null; v.rerender(); } }, t('members.cancel'))));
