@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CONTENT_SECURITY_POLICY } from '../src/server/app.js';
+import { CONTENT_SECURITY_POLICY, WASM_CONTENT_SECURITY_POLICY } from '../src/server/app.js';
 import { PAGES } from '../src/server/routes/pages.js';
 import { testStores } from './helpers/stores.js';
 import { call, startServer } from './helpers/server.js';
@@ -32,7 +32,8 @@ test('server: page routes serve the built pages, with a strict CSP', async (t) =
     assert.equal(r.status, 200, path);
     assert.match(r.headers.get('content-type') ?? '', /^text\/html/);
     assert.ok(r.text.includes(`<title>${file}</title>`), `${path} serves ${file}`);
-    assert.equal(r.headers.get('content-security-policy'), CONTENT_SECURITY_POLICY);
+    // The trustee page alone may compile WebAssembly (its worker's libsodium); every other page not.
+    assert.equal(r.headers.get('content-security-policy'), file === 'trustee.html' ? WASM_CONTENT_SECURITY_POLICY : CONTENT_SECURITY_POLICY, path);
     assert.equal(r.headers.get('x-frame-options'), 'DENY');
     assert.equal(r.headers.get('referrer-policy'), 'no-referrer');
     assert.equal(r.headers.get('x-content-type-options'), 'nosniff');
@@ -51,6 +52,37 @@ test('server: page routes serve the built pages, with a strict CSP', async (t) =
   const api = await call(server.base, 'GET', '/api/elections');
   assert.equal(api.headers.get('cache-control'), 'no-store');
   assert.equal(api.headers.get('content-security-policy'), CONTENT_SECURITY_POLICY);
+});
+
+test('server: WebAssembly only on the trustee page and its worker, never eval', async (t) => {
+  const made = (await factory.make('server-csp-wasm'))!;
+  const web = mkdtempSync(join(tmpdir(), 'veche-web-'));
+  for (const f of new Set(PAGES.map((p) => p.file))) writeFileSync(join(web, f), `<!doctype html><title>${f}</title>`);
+  mkdirSync(join(web, 'assets'));
+  for (const f of ['trustee-mix.js', 'trustee-mix.js.map', 'verify-record.js', 'trustee.js', 'vote.js']) writeFileSync(join(web, 'assets', f), '1');
+  const server = await startServer(made.store, { webDir: web });
+  t.after(async () => { await server.close(); await made.dispose(); rmSync(web, { recursive: true, force: true }); });
+
+  // 'wasm-unsafe-eval' compiles WebAssembly and nothing else; 'unsafe-eval' (eval, new Function) appears in no policy.
+  const noEval = (policy: string) => !/(^|[^-])'unsafe-eval'/.test(policy) && !policy.includes('unsafe-inline');
+  assert.ok(noEval(CONTENT_SECURITY_POLICY) && noEval(WASM_CONTENT_SECURITY_POLICY));
+  assert.ok(!CONTENT_SECURITY_POLICY.includes('wasm-unsafe-eval'));
+  assert.equal(WASM_CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY.replace("script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'"), 'only script-src differs');
+
+  const wasm = ['/trustee/demo/t1', '/assets/trustee-mix.js', '/assets/trustee-mix.js?v=2'];
+  const strict = [
+    '/', '/vote/demo', '/preview/demo', '/admin', '/authority/demo', '/board/demo', '/results/demo', '/audit/demo', '/login', '/members',
+    '/meeting/demo', '/meeting/demo/chair', '/meeting/demo/projector', '/forum/demo',
+    '/assets/trustee-mix.js.map', '/assets/verify-record.js', '/assets/trustee.js', '/assets/vote.js', '/assets/missing.js',
+    '/trustee/demo/t1/extra', '/trustee/demo', '/api/elections', '/api/elections/demo/trustees/t1',
+  ];
+  for (const path of [...wasm, ...strict]) {
+    const r = await call(server.base, 'GET', path);
+    const policy = r.headers.get('content-security-policy') ?? '';
+    assert.equal(policy, wasm.includes(path) ? WASM_CONTENT_SECURITY_POLICY : CONTENT_SECURITY_POLICY, `${path} (${r.status})`);
+    assert.ok(noEval(policy), path);
+  }
+  assert.equal((await call(server.base, 'GET', '/assets/trustee-mix.js')).status, 200);
 });
 
 test('server: without built pages the page routes say how to build them', async (t) => {

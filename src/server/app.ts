@@ -1,6 +1,6 @@
 // Builds the veche HTTP server from a store and settings. Tests use it with app.inject or a real listen
 // on 127.0.0.1:0; main.ts and `veche serve` start it for real (run.ts).
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import type { BoardStore } from '../board/store.js';
 import { enableFastBackend } from '../crypto/backend-sodium.js';
@@ -64,8 +64,21 @@ export const CONTENT_SECURITY_POLICY = [
   "connect-src 'self'", "object-src 'none'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'",
 ].join('; ');
 
+// csp: the trustee page and its worker may compile WebAssembly (libsodium's ristretto255 for the
+// shuffle, web/lib/trustee-mix-arithmetic.ts): 'wasm-unsafe-eval' permits that and nothing else (no
+// eval, no new Function). A dedicated worker takes the policy of its own script's answer, so both get it.
+export const WASM_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace("script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'");
+/** The route of the one page, and the path of the one script, that get WASM_CONTENT_SECURITY_POLICY. */
+export const WASM_PAGE_ROUTE = '/trustee/:id/:trusteeId';
+export const WASM_WORKER_PATH = '/assets/trustee-mix.js';
+
+function contentSecurityPolicyFor(req: FastifyRequest): string {
+  const path = req.url.split('?')[0];
+  return req.routeOptions.url === WASM_PAGE_ROUTE || path === WASM_WORKER_PATH ? WASM_CONTENT_SECURITY_POLICY : CONTENT_SECURITY_POLICY;
+}
+// <-- csp
+
 const SECURITY_HEADERS: Record<string, string> = {
-  'content-security-policy': CONTENT_SECURITY_POLICY,
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
   'referrer-policy': 'no-referrer',
@@ -119,6 +132,7 @@ export async function buildApp(store: BoardStore, settings: ServerSettings = {})
 
   app.addHook('onSend', async (req, reply, payload) => {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) reply.header(k, v);
+    reply.header('content-security-policy', contentSecurityPolicyFor(req)); // csp
     if (req.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
     return payload;
   });
