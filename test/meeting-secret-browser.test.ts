@@ -331,14 +331,17 @@ describe('a meeting in Chromium: a named vote and a secret vote, tellers, creden
 
   it('the tellers decrypt on the spot; the result is on the projector, checked against the election; veche verify passes', async () => {
     await untilText(page('projector'), '#pj-counting', /0 of 2 tellers have decrypted/);
+    // Each teller's page says its share is on the record (the card itself goes once the result is in).
     await page('tel').click(`#teller-decrypt-${SECRET}`);
-    await page('tel').waitForSelector(`#teller-decrypted-${SECRET}`);
+    await untilText(page('tel'), '#message', /Your decryption share is on the record/);
     await page('sec').click(`#teller-decrypt-${SECRET}`);
-    await page('sec').waitForSelector(`#teller-decrypted-${SECRET}`);
+    await untilText(page('sec'), '#message', /Your decryption share is on the record/);
     const started = Date.now();
     // Ana against, Boris, Chen and Emil for, Dana (by Emil) abstaining.
     await untilText(page('projector'), '#pj-results', /Appoint the auditor PASSED — 3 for, 1 against, 1 abstaining/);
     console.log(`meeting-secret-browser: last decryption → result on the projector: ${Date.now() - started} ms`);
+    const shares = (await recordText(srv.url, ELECTION)).split('\n').filter(Boolean).map((l) => JSON.parse(l)).filter((e) => e.type === 'decryption-share');
+    assert.deepEqual(shares.map((e) => e.payload.trustee).sort(), ['sec', 'tel']);
     await untilText(page('projector'), '#pj-secret-check', /Checked here against the secret vote’s record: 5 took part/);
     await screenshot(page('projector'), 'meeting-secret-projector');
     await page('sec').click('#close-meeting');

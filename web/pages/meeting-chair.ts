@@ -5,7 +5,7 @@
 // is the text signed) and close it. The result is computed by the board from the votes, never here.
 // Secret votes (spec §19 M7): the chair signs the credential list here; the tellers (who may not run
 // the meeting: they then see only their steps) run the key ceremony and decrypt from this page.
-import { ApiError } from '../lib/api.js';
+import { ApiError, errorText } from '../lib/api.js';
 import { byId, h, type Child } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
 import { errorBox, okBox, pathParts, rerender, section } from '../lib/page.js';
@@ -155,7 +155,14 @@ function askResultWhenDecrypted(): void {
   const x = statusOf(motion);
   if (!x || x.error || x.decryptions < x.threshold) return;
   resultAsked = motion;
-  void act(async () => { await requestSecretResult(st, motion); return t('meetingSecret.resultPublished'); });
+  // Quietly: the result shows itself when it comes; another chair's page asking first (wrong-phase) is no fault.
+  requestSecretResult(st, motion).catch((e) => {
+    if (e instanceof ApiError && e.code === 'wrong-phase') return;
+    resultAsked = '';
+    state.message = errorText(e);
+    state.messageOk = false;
+    rerender();
+  });
 }
 
 // ---- from the forum (spec §21.4): a qualified proposal onto this meeting's agenda, then as a motion ------

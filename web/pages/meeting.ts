@@ -72,6 +72,11 @@ function castVotes(): void {
 
 function voteSection(v: MeetingView, me: string): Child {
   const m = openMotion(v);
+  // A secret vote closed and awaiting its tellers: said, so a member does not wonder where the vote went.
+  const counting = m ? null : v.motions.find((x) => x.mode === 'secret' && x.status === 'closed');
+  const status = counting ? secret.statuses.get(counting.id) : undefined;
+  if (counting) return h('section', { class: 'card', 'aria-labelledby': 'vote-heading' }, h('h2', { id: 'vote-heading' }, t('meetingSecret.voteOn', { title: counting.title })),
+    h('p', { id: 'secret-counting' }, status && !status.error ? t('meetingSecret.counting', { n: status.decryptions, of: status.threshold }) : t('meetingSecret.checking')));
   if (!m) return null;
   if (m.mode === 'secret') return secretVoteSection(v, me);
   const parent = m.amends ? motionOf(v, m.amends) : undefined;
