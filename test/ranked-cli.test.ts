@@ -74,3 +74,25 @@ test('bad options are refused as usage errors (main turns them into exit 2), not
   } finally { process.stdout.write = write; }
   assert.equal(printed, '');
 });
+
+test('--seed with --question draws the record\'s lot (the question id is in it); a tie decided by lot follows it', async () => {
+  // Two candidates tied for one seat: the lot decides. The record counts with {seed, question}.
+  const tied = join(dir, 'tied.blt');
+  writeFileSync(tied, '2 1\n1 1 0\n1 2 0\n0\n"P"\n"Q"\n"Tied"\n');
+  const { countRanked } = await import('../src/ranked/count.js');
+  const { lotOrder } = await import('../src/ranked/tiebreak.js');
+  // A seed whose lot for question "board" differs from its lot without a question, found by search.
+  let seedHex = '';
+  for (let i = 0; i < 64 && !seedHex; i++) {
+    const s = Uint8Array.from({ length: 32 }, (_, j) => (j === 0 ? i : 7));
+    if (lotOrder(s, 2, 'board').join() !== lotOrder(s, 2).join()) seedHex = Buffer.from(s).toString('hex');
+  }
+  assert.ok(seedHex, 'a seed whose lots differ');
+  const seed = Uint8Array.from(Buffer.from(seedHex, 'hex'));
+  const record = countRanked({ candidates: ['P', 'Q'], seats: 1, method: 'irv', rankings: [[0], [1]], tieBreak: { seed, question: 'board' } });
+  const withId = JSON.parse((await vecheOk(['ranked', 'count', tied, '--method', 'irv', '--seed', seedHex, '--question', 'board', '--json'])).stdout);
+  const withoutId = JSON.parse((await vecheOk(['ranked', 'count', tied, '--method', 'irv', '--seed', seedHex, '--json'])).stdout);
+  assert.deepEqual(withId.elected, record.elected);
+  assert.notDeepEqual(withoutId.elected, record.elected, 'without the id the lot is another one');
+  await assert.rejects(rankedCommand(['count', tied, '--method', 'irv', '--question', 'board']), UsageError);
+});

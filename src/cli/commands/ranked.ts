@@ -4,6 +4,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileSource, verifyRecord } from '../../verify/verifier.js'; // ranked export
 import { rankedResultOf } from '../../verify/ranked.js'; // ranked export
 import type { RankedQuestion } from '../../manifest/types.js'; // ranked export
+import { tieSeed } from '../../tally/tie-break.js'; // ranked export
+import { encodePoint } from '../../crypto/group.js'; // ranked export
 import { BltError, parseBlt, writeBlt } from '../../ranked/blt.js';
 import { countRanked } from '../../ranked/count.js';
 import { MeekStalled } from '../../ranked/meek.js';
@@ -13,7 +15,7 @@ import { RANKED_METHODS, RankedInputError, type RankedInput, type RankedMethod }
 import { intOption, parse, required, UsageError } from '../args.js';
 
 export const RANKED_HELP = `Usage: veche ranked count FILE.blt --method meek-stv|scottish-stv|irv|schulze
-                          [--seats N] [--seed HEX] [--json | --transcript] [--signed-surplus]
+                          [--seats N] [--seed HEX [--question ID]] [--json | --transcript] [--signed-surplus]
        veche ranked export --blt RECORD --out FILE.blt [--question ID]
 
   export             verify the election record, then write one ranked question's decrypted
@@ -23,6 +25,8 @@ export const RANKED_HELP = `Usage: veche ranked count FILE.blt --method meek-stv
   --seats N          seats to fill (default: the file's)
   --seed HEX         tie-break seed, at least 16 bytes (the record's public seed); without it
                      ties follow the file's [tie] line, or else the candidates' order in the file
+  --question ID      with --seed: the ranked question's id, which the record's lot includes (spec
+                     §20.5); export prints the seed, the id and the whole recount command
   --json             the whole result, every round, as JSON
   --transcript       Meek only: the action-by-action log in the form of Droop.py and stv-rs
   --signed-surplus   Meek only: Droop.py's signed surplus instead of veche's positive one,
@@ -44,6 +48,7 @@ export async function rankedCommand(argv: string[]): Promise<number> {
   if (values.help || !action) { process.stdout.write(RANKED_HELP); return values.help ? 0 : 2; }
   if (action === 'export') return exportBlt(values);
   if (action !== 'count') throw new UsageError(`unknown ranked action "${action}"`);
+  if (values.question !== undefined && !values.seed) throw new UsageError('--question names the lot of a --seed: give --seed too');
   if (!file) throw new UsageError('name the BLT file');
   if (extra.length > 0) throw new UsageError(`unexpected ${extra.join(' ')}`);
   const method = required(values, 'method') as RankedMethod;
@@ -59,7 +64,7 @@ export async function rankedCommand(argv: string[]): Promise<number> {
     input = {
       candidates: e.candidates, seats: intOption(values, 'seats', e.seats, 1, e.candidates.length), method,
       rankings: e.rankings, weights: e.weights, withdrawn: e.withdrawn,
-      tieBreak: values.seed ? { seed: seedOf(values.seed) } : { order: e.tieOrder ?? e.candidates.map((_, i) => i) },
+      tieBreak: values.seed ? { seed: seedOf(values.seed), question: (values.question as string | undefined) ?? '' } : { order: e.tieOrder ?? e.candidates.map((_, i) => i) },
       meekSurplus: values['signed-surplus'] ? 'signed' : 'positive',
     };
   } catch (e) {
@@ -97,6 +102,9 @@ async function exportBlt(values: Record<string, unknown>): Promise<number> {
   const rankings = published.rankings.filter((r, i): r is number[] => r !== null && !invalid.has(i));
   writeFileSync(out, writeBlt({ title: q.title, candidates: q.candidates.map((c) => c.label), seats: q.seats, rankings }));
   console.log(`record verified; ${rankings.length} rankings of question ${id} written to ${out}${invalid.size ? ` (${invalid.size} invalid left out)` : ''}`);
+  // A BLT file has no room for the record's lot: print what recounts with the record's own tie-break.
+  const seed = tieSeed(state.electionHash, encodePoint(state.jointKey!));
+  console.log(`ties: the record's lot, seed ${seed} for question ${id}; to recount exactly:\n  veche ranked count ${out} --method ${q.method} --seats ${q.seats} --seed ${seed} --question ${id}`);
   return 0;
 }
 // <-- ranked export
