@@ -31,6 +31,19 @@ export function loadSodiumBackend(): Promise<GroupBackend> {
   })());
 }
 
+/**
+ * The backend over a libsodium its caller has already loaded: libsodium-wrappers-sumo after `ready`
+ * (a browser worker bundles and awaits it itself: the computed import above is for Node). Refuses a
+ * build without the ristretto255 functions (the non-sumo build) by name.
+ */
+export function sodiumBackendFrom(sodium: object): GroupBackend {
+  const L = (sodium as { libsodium?: Partial<SodiumRaw> }).libsodium;
+  for (const f of ['_crypto_scalarmult_ristretto255', '_crypto_core_ristretto255_from_hash', '_malloc'] as const) {
+    if (typeof L?.[f] !== 'function') throw new Error(`this libsodium has no ${f.slice(1)} (the sumo build is needed)`);
+  }
+  return makeSodiumBackend(L as SodiumRaw);
+}
+
 function makeSodiumBackend(L: SodiumRaw): GroupBackend {
   const counts = newCounts();
   const base = L._malloc(160);
@@ -104,7 +117,7 @@ export async function enableFastBackend(): Promise<GroupBackend['name']> {
     try {
       // A computed specifier keeps bundlers (the browser booth) from following it.
       const spec = './backend-native.js';
-      const native = (await import(spec)) as typeof import('./backend-native.js');
+      const native = (await import(spec)) as { loadNativeBackend(): GroupBackend }; // not typeof import(…): that would pull Node's types into the browser worker's check
       setBackend(native.loadNativeBackend());
       return backend().name;
     } catch {
