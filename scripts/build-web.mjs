@@ -108,6 +108,14 @@ for (const input of Object.keys(previewOutput.inputs)) {
   if (/(^|\/)src\/(ballot|crypto|board)\/|@noble\/curves|libsodium/.test(input)) throw new Error(`build-web: the ballot preview reaches ${input}`);
 }
 
+// libsodium (WebAssembly) only in the trustee page's worker, the one script the server lets compile it
+// (src/server/app.ts WASM_WORKER_PATH): the booth and every other page stay on noble.
+for (const [file, output] of Object.entries(result.metafile.outputs)) {
+  if (file.endsWith('/trustee-mix.js') || !file.endsWith('.js')) continue;
+  const sodium = Object.keys(output.inputs).find((input) => /libsodium/.test(input));
+  if (sodium) throw new Error(`build-web: ${file} reaches ${sodium}: only the trustee-mix worker may load libsodium`);
+}
+
 const template = readFileSync(join(web, 'page.html'), 'utf8');
 for (const [page, titleKey] of Object.entries(PAGES)) {
   const html = template

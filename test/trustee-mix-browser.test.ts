@@ -7,7 +7,10 @@
 // whose first shuffle drops a counted ballot and sends nothing; two trustees shuffle and two decrypt
 // the last shuffle on their trustee pages (a third, whose page saw the board before the second shuffle,
 // is refused by the board and told so); the ranked result is published and `veche verify` passes on the
-// downloaded record; axe-core finds no serious violation on the new step.
+// downloaded record; axe-core finds no serious violation on the new step. The shuffles run on libsodium's
+// WebAssembly (the server lets the trustee page's worker compile it); t3's browser is served the worker
+// under the strict policy, so its worker falls back to the JavaScript arithmetic and its page says so:
+// both kinds of step on the one record, which `veche verify` passes. The time a row of each is printed.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -65,13 +68,13 @@ const manifestFor = (id: string): Manifest => keyed({
 });
 const RANKINGS = [[0, 1, 2], [2, 1, 0], [2, 0, 1], [1, 2, 0], [0, 2], [2]];
 
-/** An election on `server` with RANKINGS cast and the poll closed; the trustees' finished secrets. */
-async function closedElection(server: Pick<TestServer, 'base' | 'adminToken'>, id: string) {
+/** An election on `server` with `rankings` cast and the poll closed; the trustees' finished secrets. */
+async function closedElection(server: Pick<TestServer, 'base' | 'adminToken'>, id: string, rankings: number[][] = RANKINGS) {
   const manifest = manifestFor(id);
-  const el = await openElectionOverHttp(server as TestServer, manifest, RANKINGS.length);
+  const el = await openElectionOverHttp(server as TestServer, manifest, rankings.length);
   const slots = rankedSlots(manifest);
   const key = decodePublicKey(el.jointKey);
-  for (const [v, ranking] of RANKINGS.entries()) {
+  for (const [v, ranking] of rankings.entries()) {
     const voter = credentialKeys(el.electionHash, el.credentials[v]!.credential);
     const { ballot } = encryptBallot(el.electionHash, key, selectionGroups(manifest), [[v % 2, 1 - (v % 2)]], voter, { slots, rankings: [ranking] });
     await ok(server.base, 'POST', `/api/elections/${id}/ballots`, { json: ballot });
@@ -208,6 +211,9 @@ describe('the trustees shuffle and decrypt on their pages in Chromium', { skip, 
   const problems: string[] = [];
   const id = 'mix-pages';
   let election: Awaited<ReturnType<typeof closedElection>>;
+  /** The ballots cast: RANKINGS four times (24 rows: enough for the time a row on each arithmetic to mean something). */
+  const CAST = [RANKINGS, RANKINGS, RANKINGS, RANKINGS].flat();
+  const ROWS = CAST.length;
   let proxy: RewritingProxy;
   /** While set, the proxy serves the record as it stood before the second shuffle (a page that lost the race saw that). */
   let stale = false;
@@ -229,7 +235,7 @@ describe('the trustees shuffle and decrypt on their pages in Chromium', { skip, 
       };
     });
     browser = await launchChromium();
-    election = await closedElection({ base: srv.url, adminToken: srv.adminToken }, id);
+    election = await closedElection({ base: srv.url, adminToken: srv.adminToken }, id, CAST);
   });
   after(async () => {
     for (const c of contexts) await c.close().catch(() => undefined);
@@ -238,13 +244,29 @@ describe('the trustees shuffle and decrypt on their pages in Chromium', { skip, 
     await srv?.close();
   });
 
-  /** A trustee's page with its secret already in the page's storage (where the page keeps it). */
-  async function trusteePage(trustee: string, base = srv.url): Promise<Page> {
+  /** The worker answers seen with the strict policy put back (no WebAssembly in that browser's worker). */
+  let wasmBlocked = 0;
+  /** What the browsers whose worker may not compile WebAssembly reported (Chromium says it refused). */
+  const blockedProblems: string[] = [];
+
+  /** A trustee's page with its secret already in the page's storage (where the page keeps it);
+   *  `noWasm`: its worker script is served under the strict policy, as on a server that forbids WebAssembly. */
+  async function trusteePage(trustee: string, base = srv.url, noWasm = false): Promise<Page> {
     const context = await browser.newContext({ viewport: { width: 1000, height: 900 }, locale: 'en-US' });
     contexts.push(context);
+    if (noWasm) {
+      await context.route('**/assets/trustee-mix.js', async (route) => {
+        const response = await route.fetch();
+        const headers = response.headers();
+        const policy = headers['content-security-policy'] ?? '';
+        assert.match(policy, / 'wasm-unsafe-eval'/, 'the server lets the worker compile WebAssembly');
+        wasmBlocked++;
+        await route.fulfill({ response, headers: { ...headers, 'content-security-policy': policy.replace(" 'wasm-unsafe-eval'", '') } });
+      });
+    }
     const page = await context.newPage();
     page.setDefaultTimeout(60_000);
-    watchPage(page, problems);
+    watchPage(page, noWasm ? blockedProblems : problems);
     await page.goto(`${base}/trustee/${id}/${trustee}`);
     await page.evaluate(([key, value]) => localStorage.setItem(key!, value!), [`veche-trustee-secret:${id}:${trustee}`, JSON.stringify(election.secret(trustee))]);
     await page.goto(`${base}/trustee/${id}/${trustee}#token=${election.el.trusteeTokens[trustee]}`);
@@ -259,6 +281,26 @@ describe('the trustees shuffle and decrypt on their pages in Chromium', { skip, 
     await page.waitForFunction((src) => new RegExp(src).test(document.getElementById('message')?.textContent ?? ''), done.source, { timeout: 120_000 });
   }
 
+  /** What the page says its worker computed with (data-arithmetic: sodium or noble) and the last step's ms a row. */
+  async function arithmeticOf(page: Page): Promise<{ name: string | null; text: string; msPerRow: number }> {
+    const line = page.locator('#mix-arithmetic');
+    return { name: await line.getAttribute('data-arithmetic'), text: await line.textContent() ?? '', msPerRow: Number(await line.getAttribute('data-ms-per-row')) };
+  }
+  const onWasm = async (page: Page, what: string) => {
+    const a = await arithmeticOf(page);
+    assert.equal(a.name, 'sodium', `${what}: ${a.text}`);
+    assert.match(a.text, /^Arithmetic: libsodium WebAssembly\. Last step: \d+ rows in [\d.]+ s/, what);
+    assert.ok(a.text.includes(`Last step: ${ROWS} rows in`), a.text);
+    return a.msPerRow;
+  };
+  const onJavaScript = async (page: Page, what: string) => {
+    const a = await arithmeticOf(page);
+    assert.equal(a.name, 'noble', `${what}: ${a.text}`);
+    assert.match(a.text, /^Arithmetic: JavaScript\. WebAssembly could not start in this browser \(.+\): the step runs on the slower JavaScript arithmetic, with the same results\. Last step: \d+ rows in/, what);
+    assert.ok(a.text.includes(`Last step: ${ROWS} rows in`), a.text);
+    return a.msPerRow;
+  };
+
   it('two trustees shuffle, two decrypt the last shuffle, the ranked result is published and the record verifies', async () => {
     const t1 = await trusteePage('t1');
     await t1.waitForSelector('#shuffle:not([disabled])');
@@ -267,8 +309,9 @@ describe('the trustees shuffle and decrypt on their pages in Chromium', { skip, 
     await t1.click('#shuffle');
     // While the worker runs, the page says what it is doing (in the polite live region too) and stays responsive.
     await t1.waitForFunction(() => /Checking the whole record|Shuffling and proving|Sending/.test(document.getElementById('status')?.textContent ?? ''));
-    await t1.waitForFunction(() => /Your shuffle \(1 of 2; rows: 6\) is on the board/.test(document.getElementById('message')?.textContent ?? ''), undefined, { timeout: 120_000 });
+    await t1.waitForFunction((rows) => new RegExp(`Your shuffle \\(1 of 2; rows: ${rows}\\) is on the board`).test(document.getElementById('message')?.textContent ?? ''), ROWS, { timeout: 120_000 });
     await screenshot(t1, 'trustee-mix-shuffled');
+    const wasmShuffle = await onWasm(t1, 't1\'s shuffle');
     await t1.waitForFunction(() => /Your shuffle is on the board\. Waiting/.test(document.getElementById('ranked-steps')?.textContent ?? ''));
 
     // The operator serves t3 a record whose first shuffle (signed by t1) leaves out a counted ballot: named, nothing sent.
@@ -276,16 +319,19 @@ describe('the trustees shuffle and decrypt on their pages in Chromium', { skip, 
     const { state } = await checkRecord(linesSource(lines(honest).filter((l) => !l.includes('"type":"mix"'))));
     const step = rankedStepOf(state);
     forged = withMix(honest, makeMix(election.secret('t1'), step.env, 0, step.nextInput().map((q) => q.slice(1))));
-    const t3 = await trusteePage('t3', proxy.url);
+    const t3 = await trusteePage('t3', proxy.url, true);
     proxy.posts.length = 0;
-    await runStep(t3, '#shuffle', /Stopped: nothing was sent\. The shuffle by Tanya on the board has fewer rows than its input \(question mayor: 6 in, 5 out\): it drops counted ballots/);
+    await runStep(t3, '#shuffle', /Stopped: nothing was sent\. The shuffle by Tanya on the board has fewer rows than its input \(question mayor: 24 in, 23 out\): it drops counted ballots/);
     assert.equal(await t3.locator('#message [role=alert]').count(), 1, 'the refusal is an alert');
     await screenshot(t3, 'trustee-mix-refused-dropped-ballot');
     assert.deepEqual(proxy.posts, [], 'the page posted nothing');
     forged = null;
 
     await t3.reload();
-    await runStep(t3, '#shuffle', /Your shuffle \(2 of 2; rows: 6\) is on the board/);
+    await runStep(t3, '#shuffle', /Your shuffle \(2 of 2; rows: 24\) is on the board/);
+    const nobleShuffle = await onJavaScript(t3, 't3\'s shuffle (its worker under the strict policy)');
+    assert.ok(wasmBlocked >= 2, 't3\'s worker was served under the strict policy');
+    await screenshot(t3, 'trustee-mix-javascript-fallback');
 
     // t2 saw the board before t3's shuffle arrived: its shuffle of the first one's output is refused by
     // the board, and the page says what happened and what to do.
@@ -297,16 +343,21 @@ describe('the trustees shuffle and decrypt on their pages in Chromium', { skip, 
     await t2.reload();
     await t2.waitForSelector('#ranked-steps');
     assert.equal(await t2.locator('#shuffle').count(), 0, 'the shuffles are done: no shuffle offered');
-    await runStep(t2, '#decrypt-mix', /Your decryption of the last shuffle \(rows: 6\) is on the board/);
+    await runStep(t2, '#decrypt-mix', /Your decryption of the last shuffle \(rows: 24\) is on the board/);
     await screenshot(t2, 'trustee-mix-decrypted');
+    const wasmDecryption = await onWasm(t2, 't2\'s decryption');
 
-    await runStep(t3, '#decrypt-mix', /Your decryption of the last shuffle \(rows: 6\) is on the board/);
+    await runStep(t3, '#decrypt-mix', /Your decryption of the last shuffle \(rows: 24\) is on the board/);
+    const nobleDecryption = await onJavaScript(t3, 't3\'s decryption');
+    const ms = (x: number) => `${x.toFixed(2)} ms`;
+    console.log(`trustee page in Chromium, ${ROWS} rows (one ranked question of 3 candidates): shuffle with proof ${ms(wasmShuffle)} a row on libsodium WebAssembly, ${ms(nobleShuffle)} on JavaScript (noble): ${(nobleShuffle / wasmShuffle).toFixed(1)}x; `
+      + `decryption of the last shuffle ${ms(wasmDecryption)} a row on WebAssembly, ${ms(nobleDecryption)} on JavaScript: ${(nobleDecryption / wasmDecryption).toFixed(1)}x`);
     assert.deepEqual(await seriousA11yViolations(t3), [], 'after the decryption');
 
     // The organiser counts the ranked question, then the tally and the result as usual.
     const ranked = (await ok(srv.url, 'POST', `/api/elections/${id}/ranked-result`, { token: srv.adminToken })).rankedResult as RankedResultPayload;
     const published = ranked.questions[0]!;
-    assert.deepEqual(published.rankings.map((r) => JSON.stringify(r)).sort(), RANKINGS.map((r) => JSON.stringify(r)).sort(), 'the decrypted rankings are the cast ones, shuffled');
+    assert.deepEqual(published.rankings.map((r) => JSON.stringify(r)).sort(), CAST.map((r) => JSON.stringify(r)).sort(), 'the decrypted rankings are the cast ones, shuffled');
     await ok(srv.url, 'POST', `/api/elections/${id}/tally`, { token: srv.adminToken });
     const tally = lines(await recordText(srv.url, id)).map((l) => JSON.parse(l) as BoardEvent).find((e) => e.type === 'tally')!;
     for (const t of ['t1', 't2']) {
@@ -329,5 +380,7 @@ describe('the trustees shuffle and decrypt on their pages in Chromium', { skip, 
 
   it('no page broke its content security policy or threw', () => {
     assert.deepEqual(problems, []);
+    // Where the worker may not compile WebAssembly, Chromium's refusal of it is all that was said.
+    assert.deepEqual(blockedProblems.filter((p) => !/WebAssembly/.test(p)), []);
   });
 });

@@ -2,6 +2,7 @@
 // the worker that checks the record and makes the step (web/workers/trustee-mix.ts). The secret goes to
 // that worker, in this browser, and nowhere else; the payload comes back to be posted by the page.
 import type { TrusteeSecret } from '../../src/keyceremony/trustee.js';
+import type { Arithmetic } from './trustee-mix-arithmetic.js';
 import type { MixMessage, MixRequest } from '../workers/trustee-mix.js';
 import { ApiError } from './api.js';
 import { t } from './i18n.js';
@@ -21,8 +22,8 @@ export async function fetchRankedStatus(election: string): Promise<RankedStatus>
   return rankedStatusOf((await res.text()).split('\n').filter((l) => l !== ''));
 }
 
-/** Runs one step in the worker; `onProgress` hears how it goes. Rejects with MixRefusal on a refusal. */
-export function runRankedStep(step: RankedStep, secret: TrusteeSecret, election: string, onProgress: (p: StepProgress | { phase: 'fetch' }) => void): Promise<StepDone> {
+/** Runs one step in the worker; `onProgress` hears how it goes, `onArithmetic` which arithmetic it runs on. Rejects with MixRefusal on a refusal. */
+export function runRankedStep(step: RankedStep, secret: TrusteeSecret, election: string, onProgress: (p: StepProgress | { phase: 'fetch' }) => void, onArithmetic: (a: Arithmetic) => void = () => {}): Promise<StepDone> {
   return new Promise((resolve, reject) => {
     let worker: Worker;
     try {
@@ -35,6 +36,7 @@ export function runRankedStep(step: RankedStep, secret: TrusteeSecret, election:
     worker.onmessage = (ev: MessageEvent<MixMessage>) => {
       const m = ev.data;
       if (m.kind === 'progress') onProgress(m.progress);
+      else if (m.kind === 'arithmetic') onArithmetic(m.arithmetic);
       else if (m.kind === 'done') end(() => resolve(m.done));
       else if (m.kind === 'refused') end(() => reject(new MixRefusal(m.code, m.message, m.detail)));
       else end(() => reject(new Error(t('trustee.mixWorkerFailed', { reason: m.message }))));

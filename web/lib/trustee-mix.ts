@@ -49,6 +49,8 @@ export interface StepDone {
   position: number;
   needed: number;
   rows: number[];
+  /** How long the shuffle with its proof, or the decryption with its proofs, took (ms; the record check not included). */
+  ms: number;
 }
 
 export type StepPhase = 'check' | 'shuffle' | 'decrypt';
@@ -99,16 +101,18 @@ export async function makeRankedStep(step: RankedStep, secret: TrusteeSecret, li
     if (done >= needed || r.progress.shares.length > 0) throw new MixRefusal('mixes-done', `the ${needed} shuffles are done`);
     const input = r.nextInput();
     onPhase('shuffle', input.reduce((n, q) => n + q.length, 0));
+    const started = performance.now();
     const payload = makeMix(checked.secret, r.env, done, input);
-    return { step, payload, secret: checked.secret, position: done, needed, rows: input.map((q) => q.length) };
+    return { step, payload, secret: checked.secret, position: done, needed, rows: input.map((q) => q.length), ms: performance.now() - started };
   }
   if (done < needed) throw new MixRefusal('mixes-missing', `${done} of ${needed} shuffles are on the board`, { done, needed });
   if (!checked.secret.share) throw new MixRefusal('no-share', 'this trustee has not finished the key ceremony in this browser');
   if (r.progress.shares.some((x) => x.trustee === secret.trustee)) throw new MixRefusal('already-decrypted', `trustee ${secret.trustee} has already decrypted the last shuffle`);
   const last = r.progress.mixes[done - 1]!;
   onPhase('decrypt', last.shuffles.reduce((n, q) => n + q.rows.length, 0));
+  const started = performance.now();
   const payload = makeMixDecryption(checked.secret, r.env, last);
-  return { step, payload, secret: checked.secret, position: done, needed, rows: last.shuffles.map((s) => s.rows.length) };
+  return { step, payload, secret: checked.secret, position: done, needed, rows: last.shuffles.map((s) => s.rows.length), ms: performance.now() - started };
 }
 
 /** Where the ranked steps stand, read from the record's mix events (only to show the page's status and

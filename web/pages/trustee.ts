@@ -21,6 +21,7 @@ import { phaseBadge } from '../lib/phase.js';
 import { fetchRecordLines, loadTrustee, parseTrusteeSecret, postJson, saveTrustee, secretFileText } from '../lib/trustee-store.js';
 import { MixRefusal, type RankedStatus, type RankedStep, type StepPhase, type StepProgress } from '../lib/trustee-mix.js'; // ranked
 import { fetchRankedStatus, runRankedStep } from '../lib/trustee-mix-client.js'; // ranked
+import type { Arithmetic } from '../lib/trustee-mix-arithmetic.js'; // ranked: the worker's arithmetic
 
 const [, electionId = '', trusteeId = ''] = pathParts();
 const TOKEN_KEY = `veche-trustee-token:${electionId}:${trusteeId}`;
@@ -56,6 +57,9 @@ const state = {
   rankedRead: 0,
   rankedTotal: 0,
   rankedStarted: 0,
+  // ranked: the arithmetic the worker runs on (said on the page), and its last step's rows and time
+  rankedArithmetic: null as Arithmetic | null,
+  rankedLast: null as { rows: number; ms: number } | null,
 };
 
 const rows = (): TrusteeRow[] => (state.info?.trustees ?? []) as TrusteeRow[];
@@ -326,8 +330,9 @@ const rankedStep = (which: RankedStep) => step(async () => {
   if (!state.secret) throw new Refusal(t('trustee.noSecret'));
   try {
     Object.assign(state, { rankedRows: 0, rankedRead: 0, rankedTotal: 0 });
-    const done = await runRankedStep(which, state.secret, electionId, onRankedProgress);
+    const done = await runRankedStep(which, state.secret, electionId, onRankedProgress, (a) => { state.rankedArithmetic = a; state.rankedLast = null; });
     const rows = done.rows.reduce((a, b) => a + b, 0);
+    state.rankedLast = { rows, ms: done.ms };
     // The secret keeps the head it checked before anything is sent, as every step does.
     persist(done.secret);
     setRankedPhase('send');
@@ -346,6 +351,17 @@ const rankedStep = (which: RankedStep) => step(async () => {
     setRankedPhase(null);
   }
 });
+
+/** Which arithmetic the worker used (libsodium WebAssembly, or JavaScript and why), and the last step's time a row. */
+function arithmeticLine(): Child {
+  const a = state.rankedArithmetic;
+  if (!a) return null;
+  const last = state.rankedLast;
+  const msPerRow = last && last.rows > 0 ? last.ms / last.rows : null;
+  return h('p', { class: 'hint', id: 'mix-arithmetic', 'data-arithmetic': a.name, ...(msPerRow !== null ? { 'data-ms-per-row': msPerRow.toFixed(2) } : {}) },
+    a.name === 'sodium' ? t('trustee.mixArithmetic.sodium') : t('trustee.mixArithmetic.noble', { reason: a.reason }),
+    last && msPerRow !== null ? ` ${t('trustee.mixArithmeticTime', { rows: last.rows, seconds: (last.ms / 1000).toFixed(1), ms: msPerRow.toFixed(1) })}` : '');
+}
 
 /** The ranked steps' part of "what to do now": after the poll closes, this trustee's shuffle or decryption. */
 function rankedAction(info: ElectionInfo): Child {
@@ -380,7 +396,7 @@ function rankedAction(info: ElectionInfo): Child {
   return h('div', { class: 'ranked-steps', id: 'ranked-steps' },
     h('h3', { id: 'ranked-heading' }, t('trustee.rankedTitle')),
     h('p', null, t('trustee.rankedIntro', { needed })),
-    status, progress, action);
+    status, arithmeticLine(), progress, action);
 }
 // <-- ranked
 
