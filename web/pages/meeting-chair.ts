@@ -7,7 +7,7 @@
 // the meeting: they then see only their steps) run the key ceremony and decrypt from this page.
 import { ApiError, errorText } from '../lib/api.js';
 import { byId, h, type Child } from '../lib/dom.js';
-import { t } from '../lib/i18n.js';
+import { t, tn } from '../lib/i18n.js';
 import { errorBox, okBox, pathParts, rerender, section } from '../lib/page.js';
 import { forumProposal, forumQueue, meetingView, recordUrl, type QueuedProposal, rememberSigner, signerFromLink, type MeetingView, type Signer, type ViewMotion } from '../lib/meeting-api.js';
 import {
@@ -279,7 +279,7 @@ function secretVoteNow(v: MeetingView, m: ViewMotion): Child {
     !x ? h('p', { class: 'loading' }, t('meetingSecret.checking')) : x.error ? errorBox(x.error) : [
       !x.listed && !closed ? (v.chair === s.id
         ? [h('p', { class: 'hint' }, t('meetingSecret.signListText')), h('button', { type: 'button', class: 'primary', id: 'sign-list', disabled: state.busy || !rm || rm.credentials.size === 0,
-          onClick: () => void act(async () => { const n = await signChairList(st!, rm!, x, s); secret.now(); return t('meetingSecret.listSigned', { n }); }) }, t('meetingSecret.signList'))]
+          onClick: () => void act(async () => { const n = await signChairList(st!, rm!, x, s); secret.now(); return tn('meetingSecret.listSigned', n); }) }, t('meetingSecret.signList'))]
         : h('p', { class: 'hint', id: 'chair-signs' }, t('meetingSecret.chairSignsList', { name: nameOf(v, v.chair) }))) : null,
       x.listed ? h('p', { id: 'ballots-count' }, t('meetingSecret.ballotsCount', { n: x.ballots, of: st?.motions.get(m.id)?.credentials.size ?? 0 })) : null,
       closed ? h('p', { id: 'decrypted-count' }, t('meetingSecret.decryptedCount', { n: x.decryptions, of: x.threshold })) : null,
