@@ -211,8 +211,8 @@ describe('the trustees shuffle and decrypt on their pages in Chromium', { skip, 
   const problems: string[] = [];
   const id = 'mix-pages';
   let election: Awaited<ReturnType<typeof closedElection>>;
-  /** The ballots cast: RANKINGS four times (24 rows: enough for the time a row on each arithmetic to mean something). */
-  const CAST = [RANKINGS, RANKINGS, RANKINGS, RANKINGS].flat();
+  /** The ballots cast: RANKINGS ten times (60 rows: enough for the time a row on each arithmetic to mean something). */
+  const CAST = Array.from({ length: 10 }, () => RANKINGS).flat();
   const ROWS = CAST.length;
   let proxy: RewritingProxy;
   /** While set, the proxy serves the record as it stood before the second shuffle (a page that lost the race saw that). */
@@ -321,14 +321,14 @@ describe('the trustees shuffle and decrypt on their pages in Chromium', { skip, 
     forged = withMix(honest, makeMix(election.secret('t1'), step.env, 0, step.nextInput().map((q) => q.slice(1))));
     const t3 = await trusteePage('t3', proxy.url, true);
     proxy.posts.length = 0;
-    await runStep(t3, '#shuffle', /Stopped: nothing was sent\. The shuffle by Tanya on the board has fewer rows than its input \(question mayor: 24 in, 23 out\): it drops counted ballots/);
+    await runStep(t3, '#shuffle', /Stopped: nothing was sent\. The shuffle by Tanya on the board has fewer rows than its input \(question mayor: 60 in, 59 out\): it drops counted ballots/);
     assert.equal(await t3.locator('#message [role=alert]').count(), 1, 'the refusal is an alert');
     await screenshot(t3, 'trustee-mix-refused-dropped-ballot');
     assert.deepEqual(proxy.posts, [], 'the page posted nothing');
     forged = null;
 
     await t3.reload();
-    await runStep(t3, '#shuffle', /Your shuffle \(2 of 2; rows: 24\) is on the board/);
+    await runStep(t3, '#shuffle', /Your shuffle \(2 of 2; rows: 60\) is on the board/);
     const nobleShuffle = await onJavaScript(t3, 't3\'s shuffle (its worker under the strict policy)');
     assert.ok(wasmBlocked >= 2, 't3\'s worker was served under the strict policy');
     await screenshot(t3, 'trustee-mix-javascript-fallback');
@@ -343,11 +343,11 @@ describe('the trustees shuffle and decrypt on their pages in Chromium', { skip, 
     await t2.reload();
     await t2.waitForSelector('#ranked-steps');
     assert.equal(await t2.locator('#shuffle').count(), 0, 'the shuffles are done: no shuffle offered');
-    await runStep(t2, '#decrypt-mix', /Your decryption of the last shuffle \(rows: 24\) is on the board/);
+    await runStep(t2, '#decrypt-mix', /Your decryption of the last shuffle \(rows: 60\) is on the board/);
     await screenshot(t2, 'trustee-mix-decrypted');
     const wasmDecryption = await onWasm(t2, 't2\'s decryption');
 
-    await runStep(t3, '#decrypt-mix', /Your decryption of the last shuffle \(rows: 24\) is on the board/);
+    await runStep(t3, '#decrypt-mix', /Your decryption of the last shuffle \(rows: 60\) is on the board/);
     const nobleDecryption = await onJavaScript(t3, 't3\'s decryption');
     const ms = (x: number) => `${x.toFixed(2)} ms`;
     console.log(`trustee page in Chromium, ${ROWS} rows (one ranked question of 3 candidates): shuffle with proof ${ms(wasmShuffle)} a row on libsodium WebAssembly, ${ms(nobleShuffle)} on JavaScript (noble): ${(nobleShuffle / wasmShuffle).toFixed(1)}x; `
