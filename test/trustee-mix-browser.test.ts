@@ -202,6 +202,36 @@ describe('the trustee page\'s ranked checks against a dishonest board (the page\
   });
 });
 
+describe('the trustee worker\'s arithmetic (web/lib/trustee-mix-arithmetic.ts, bundled as the worker bundles it)', () => {
+  it('installs libsodium\'s backend once, and it computes what noble computes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'veche-trustee-arith-'));
+    try {
+      const out = join(dir, 'arith.mjs');
+      // One bundle holding the module and the backend switch it sets (as in the worker).
+      writeFileSync(join(dir, 'entry.ts'), [
+        `export { loadArithmetic } from ${JSON.stringify(join(ROOT, 'web', 'lib', 'trustee-mix-arithmetic.ts'))};`,
+        `export { backend, nobleBackend } from ${JSON.stringify(join(ROOT, 'src', 'crypto', 'backend.ts'))};`,
+        `export { sodiumBackendFrom } from ${JSON.stringify(join(ROOT, 'src', 'crypto', 'backend-sodium.ts'))};`,
+      ].join('\n'));
+      await build({ entryPoints: [join(dir, 'entry.ts')], bundle: true, format: 'esm', platform: 'node', outfile: out, logLevel: 'error', nodePaths: [join(ROOT, 'node_modules')] });
+      const m = (await import(pathToFileURL(out).href)) as {
+        loadArithmetic(): Promise<{ name: string }>; backend(): { name: string; mul(p: Uint8Array, k: bigint): Uint8Array };
+        nobleBackend(): { baseMul(k: bigint): Uint8Array; mul(p: Uint8Array, k: bigint): Uint8Array }; sodiumBackendFrom(s: object): unknown;
+      };
+      assert.equal(m.backend().name, 'noble');
+      assert.deepEqual(await m.loadArithmetic(), { name: 'sodium' });
+      assert.equal(m.backend().name, 'sodium');
+      const p = m.nobleBackend().baseMul(123456789n);
+      assert.deepEqual(m.backend().mul(p, 2n ** 200n + 7n), m.nobleBackend().mul(p, 2n ** 200n + 7n));
+      // A libsodium without ristretto255 (the non-sumo build) is refused by name, not half used.
+      assert.throws(() => m.sodiumBackendFrom({ libsodium: { _malloc: () => 0 } }), /no crypto_scalarmult_ristretto255 \(the sumo build is needed\)/);
+      assert.throws(() => m.sodiumBackendFrom({}), /sumo build is needed/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 const skip = chromiumAvailable() ? false : 'Debian Chromium is not installed (scripts/install-system-deps.sh)';
 
 describe('the trustees shuffle and decrypt on their pages in Chromium', { skip, timeout: 300_000 }, () => {
