@@ -15,6 +15,9 @@ import type { Body, CarriedProxy, MeetingEvent, MeetingEventType, MeetingPayload
 
 type Listener = (e: MeetingEvent) => void;
 
+/** How many races for the next seq one submission may lose to other processes before it answers 409. */
+const RACES_LOST_MAX = 100;
+
 /** The server's elections (src/server/elections.ts): a secret motion's election is made and run by the
  *  same Board code as any other (§19 M7). */
 export interface SecretElections {
@@ -116,8 +119,11 @@ export class LiveMeeting {
           }
           return out;
         } catch (e) {
-          // Another process appended first: catch up and check again against the new state.
-          if (!(e instanceof SequenceConflict) || attempt >= 20) throw e;
+          // Another process appended first: catch up and check again against the new state. A process
+          // that keeps winning has its next submission ready at once; a growing, jittered pause lets the
+          // loser in (without it one lost 21 races in a row with two processes and 64 requests each in flight).
+          if (!(e instanceof SequenceConflict) || attempt >= RACES_LOST_MAX) throw e;
+          await new Promise((r) => setTimeout(r, Math.random() * Math.min(200, 5 * (attempt + 1))));
         }
       }
     };
