@@ -327,6 +327,8 @@ describe('the trustees shuffle and decrypt on their pages in Chromium', { skip, 
     const a = await arithmeticOf(page);
     assert.equal(a.name, 'noble', `${what}: ${a.text}`);
     assert.match(a.text, /^Arithmetic: JavaScript\. WebAssembly could not start in this browser \(.+\): the step runs on the slower JavaScript arithmetic, with the same results\. Last step: \d+ rows in/, what);
+    assert.match(a.text, /could not start in this browser \(CompileError: .*Content Security Polic/i, 'the reason is the browser\'s own refusal');
+    assert.doesNotMatch(a.text, /Aborted\(|sASSERTIONS/, 'without libsodium\'s loader text');
     assert.ok(a.text.includes(`Last step: ${ROWS} rows in`), a.text);
     return a.msPerRow;
   };

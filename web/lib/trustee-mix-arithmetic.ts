@@ -30,7 +30,12 @@ export function loadArithmetic(): Promise<Arithmetic> {
     } catch (e) {
       loaderFailed = true;
       if (backend().name !== 'noble') throw new Error('a backend other than noble is installed after libsodium failed');
-      return { name: 'noble', reason: e instanceof Error ? e.message : String(e) };
+      return { name: 'noble', reason: plainReason(e instanceof Error ? e.message : String(e)) };
     }
   })());
+}
+
+/** libsodium's loader wraps the browser's refusal in emscripten's abort text: the refusal alone is said. */
+function plainReason(message: string): string {
+  return message.replace(/^Aborted\(([\s\S]*)\)\. Build with -sASSERTIONS for more info\.$/, '$1');
 }
