@@ -2,10 +2,10 @@
 // prove; src/mixnet/) and, once the mixes are done, decrypt the last mix's rows with Chaum–Pedersen
 // proofs. Both are signed with the trustee's signing key (spec §20.3, §20.4).
 import { backend } from '../crypto/backend.js';
-import { encodePoint, decodePoint, decodeScalar, baseMul, pointBytes, pointMul } from '../crypto/group.js';
-import { toBase64Url } from '../crypto/encoding.js';
+import { decodeScalar, pointBytes } from '../crypto/group.js';
+import { fromBase64Url, toBase64Url } from '../crypto/encoding.js';
 import { encodeSchnorr } from '../crypto/proofs/schnorr.js';
-import { proveChaumPedersen } from '../crypto/proofs/chaum-pedersen.js';
+import { encodedPoint, proveChaumPedersenEncoded } from '../crypto/proofs/encoded.js';
 import { shuffle } from '../mixnet/index.js';
 import type { CiphertextJson } from '../crypto/elgamal.js';
 import { trusteeElection, type TrusteeSecret } from '../keyceremony/trustee.js';
@@ -34,12 +34,15 @@ export function makeMixDecryption(secret: TrusteeSecret, env: RankedEnv, last: M
   const { election, index } = trusteeElection(secret);
   if (election !== env.electionHash) throw new Error('this trustee secret is for another election');
   const s = decodeScalar(secret.share);
-  const vk = baseMul(s);
+  // On the group backend (native or libsodium where there is one): two multiplications a ciphertext.
+  const be = backend();
+  const vk = encodedPoint(be.baseMul(s));
   const shares = last.shuffles.map((sh) => sh.rows.map((row, i) => row.map((ct, j) => {
-    const alpha = decodePoint(ct[0]);
-    const D = pointMul(alpha, s);
-    const proof = proveChaumPedersen(TAG_MIX_DECRYPTION, mixDecryptionContext(election, secret.trustee, index, sh.question, i, j), s, vk, alpha, D);
-    return { D: encodePoint(D), proof: encodeSchnorr(proof) };
+    const alpha = encodedPoint(fromBase64Url(ct[0], 32, 'alpha'));
+    if (!be.isValid(alpha.bytes)) throw new Error(`question ${sh.question}, row ${i}, column ${j}: alpha is not a group element`);
+    const D = encodedPoint(be.mul(alpha.bytes, s));
+    const proof = proveChaumPedersenEncoded(TAG_MIX_DECRYPTION, mixDecryptionContext(election, secret.trustee, index, sh.question, i, j), s, vk, alpha, D, be);
+    return { D: D.text, proof: encodeSchnorr(proof) };
   })));
   return signPayload(election, { role: 'trustee', id: secret.trustee }, 'mix-decryption', { trustee: secret.trustee, index, shares }, signingSecret(secret.signing));
 }

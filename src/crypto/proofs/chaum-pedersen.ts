@@ -1,9 +1,9 @@
 // Chaum–Pedersen proof of equal discrete logs: X = g^x and Y = B^x (decryption shares).
 // Transcript: hashToScalar(tag, {context, statement: {X, B, Y}, commitment: [A1, A2]}).
 import { hashToScalar } from '../hash.js';
-import { add, baseMul, encodePoint, G, mul, multiMulPublic, neg, pointBytes, pointMul, randomScalar, type Point, type Scalar } from '../group.js';
+import { encodePoint, G, multiMulPublic, neg, pointBytes, type Point, type Scalar } from '../group.js';
 import { backend } from '../backend.js';
-import { verifyChaumPedersenEncoded, type EncodedPoint } from './encoded.js';
+import { proveChaumPedersenEncoded, verifyChaumPedersenEncoded, type EncodedPoint } from './encoded.js';
 import type { SchnorrProof } from './schnorr.js';
 
 export type ChaumPedersenProof = SchnorrProof;
@@ -17,9 +17,8 @@ function challenge(tag: string, context: unknown, X: Point, B: Point, Y: Point, 
 }
 
 export function proveChaumPedersen(tag: string, context: unknown, x: Scalar, X: Point, B: Point, Y: Point): ChaumPedersenProof {
-  const w = randomScalar();
-  const c = challenge(tag, context, X, B, Y, baseMul(w), pointMul(B, w));
-  return { c, z: add(w, mul(c, x)) };
+  const enc = (p: Point): EncodedPoint => ({ text: encodePoint(p), bytes: pointBytes(p) });
+  return proveChaumPedersenEncoded(tag, context, x, enc(X), enc(B), enc(Y));
 }
 
 export function verifyChaumPedersen(tag: string, context: unknown, X: Point, B: Point, Y: Point, proof: ChaumPedersenProof): boolean {

@@ -4,7 +4,7 @@
 // backend returns, so no point is ever converted. Each returns exactly what its Point-based twin returns.
 import { backend, type GroupBackend } from '../backend.js';
 import { toBase64Url } from '../encoding.js';
-import { G, mul, neg, scalarOf, type Scalar } from '../group.js';
+import { add, G, mul, neg, randomScalar, scalarOf, type Scalar } from '../group.js';
 import { hashToScalar } from '../hash.js';
 
 /** A point as it stands in the record (canonical base64url) and its 32 bytes. */
@@ -28,6 +28,18 @@ export function verifyChaumPedersenEncoded(tag: string, context: unknown, X: Enc
     statement: { X: X.text, B: B.text, Y: Y.text },
     commitment: [toBase64Url(A1), toBase64Url(A2)],
   }) === c;
+}
+
+/** The prover of equal discrete logs on the group backend (X = g^x, Y = B^x given): the only one, so the
+ *  board's encoded inputs and the trustees' decryptions share it. Constant time in x and in the nonce. */
+export function proveChaumPedersenEncoded(tag: string, context: unknown, x: Scalar, X: EncodedPoint, B: EncodedPoint, Y: EncodedPoint, be: GroupBackend = backend()): { c: Scalar; z: Scalar } {
+  const w = randomScalar();
+  const c = hashToScalar(tag, {
+    context,
+    statement: { X: X.text, B: B.text, Y: Y.text },
+    commitment: [toBase64Url(be.baseMul(w)), toBase64Url(be.mul(B.bytes, w))],
+  });
+  return { c, z: add(w, mul(c, x)) };
 }
 
 // g^v for the small values a range proof names, encoded once.
