@@ -136,6 +136,52 @@ describe('a live meeting', () => {
   });
 });
 
+describe('a crash between a named vote\'s close and its result', () => {
+  /** A meeting whose process stopped after storing the vote-closed of "budget" (2 for, 1 against) and before its result. */
+  async function crashed(): Promise<MeetingFixture> {
+    const f = await meeting([1, 1, 1], ['m1', 'm2', 'm3']);
+    await f.putMotion('budget');
+    await f.openVote('budget');
+    for (const m of ['m1', 'm2']) await f.vote(m, 'budget', [[m, 1, 0, 0]]);
+    await f.vote('m3', 'budget', [['m3', 0, 1, 0]]);
+    const store = f.meeting.store;
+    const append = store.append.bind(store);
+    store.append = (async (id: string, e: MeetingEvent, body?: string) => {
+      if (e.type === 'motion-result') throw new Error('the process stopped');
+      return append(id, e, body);
+    }) as typeof store.append;
+    await assert.rejects(f.act('vote-closed', { motion: 'budget', by: 'sec' }), /the process stopped/);
+    store.append = append;
+    assert.deepEqual((await store.events(f.meeting.id)).map((e) => e.type).slice(-2), ['named-vote', 'vote-closed']);
+    return f;
+  }
+  const types = async (f: MeetingFixture) => (await f.meeting.store.events(f.meeting.id)).map((e) => e.type);
+  const counts = async (f: MeetingFixture) => (await f.meeting.store.events(f.meeting.id)).find((e) => e.type === 'motion-result')!.payload;
+
+  it('the server started again: loading the meeting appends the result from the votes, once; the record verifies', async () => {
+    const f = await crashed();
+    const { LiveMeeting } = await import('../src/meeting/live.js');
+    const again = await LiveMeeting.load(f.meeting.store, f.meeting.id);
+    assert.deepEqual((await types(f)).slice(-2), ['vote-closed', 'motion-result']);
+    assert.deepEqual((await counts(f) as { counts: unknown }).counts, { for: 2, against: 1, abstain: 0 });
+    assert.equal(again.state.resultDue, null);
+    const n = (await types(f)).length;
+    await LiveMeeting.load(f.meeting.store, f.meeting.id);
+    assert.equal((await types(f)).length, n, 'a second load appends nothing');
+    await again.submit('meeting-closed', signAs(f, again.state.meetingHash, 'meeting-closed', { by: 'm1' }));
+    const v = await checkMeetingRecord(await recordLines(again));
+    assert.deepEqual(v.report.checks.filter((c) => c.failed > 0).map((c) => c.id), []);
+  });
+
+  it('the same process: the next submission is taken after the result it owes', async () => {
+    const f = await crashed();
+    await f.act('meeting-closed', { by: 'm1' });
+    assert.deepEqual((await types(f)).slice(-3), ['vote-closed', 'motion-result', 'meeting-closed']);
+    const { failed } = await verified(f);
+    assert.deepEqual(failed, []);
+  });
+});
+
 describe('bad input is refused with a clear reason and changes nothing', () => {
   it('a vote after the close, a vote by a non-member, a forged named vote, a proxy beyond the limit', async () => {
     const f = await meeting([1, 1, 1, 1, 1], ['m1', 'm2', 'm3']);

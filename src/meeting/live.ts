@@ -43,6 +43,9 @@ export class LiveMeeting {
     if (!genesis) throw new MeetingError('unknown-meeting', `no meeting "${id}"`);
     const m = new LiveMeeting(store, id, initialMeetingState(genesis as MeetingEvent<'meeting'>));
     await m.catchUp();
+    // A process that stopped between a named vote's close and its result: the result is appended now
+    // (another process doing the same first is a lost race: its result is the one on the record).
+    await m.serial(() => m.appendDueResult()).catch((e) => { if (!(e instanceof SequenceConflict)) throw e; });
     return m;
   }
 
@@ -92,12 +95,26 @@ export class LiveMeeting {
     for (const f of this.listeners) { try { f(e); } catch { /* a listener's failure is its own */ } }
   }
 
+  /** A named vote's result, computed from the votes, when it is due (the record's next event must be it):
+   *  appended and returned; null when none is due (a secret vote's result waits for its tellers). */
+  private async appendDueResult(): Promise<MeetingEvent | null> {
+    const due = this.st.resultDue === null ? undefined : this.st.motions.get(this.st.resultDue);
+    if (!due || due.mode === 'secret') return null;
+    const result = computeResult(this.st, due);
+    const time = this.nextTime();
+    const bad = checkMeetingEvent(this.st, 'motion-result', result, time);
+    if (bad) throw new Error(`internal: ${bad.message}`);
+    return this.append('motion-result', result, time);
+  }
+
   /** Checks and appends a signed event; returns what was appended (with a vote-closed, also the result). */
   submit(type: string, payload: unknown): Promise<MeetingEvent[]> {
     const run = async () => {
       for (let attempt = 0; ; attempt++) {
         try {
           await this.catchUp();
+          // A named vote closed by a process that stopped before appending its result: the result first.
+          await this.appendDueResult();
           if (type === 'motion-result' || type === 'meeting') throw new MeetingError('not-allowed', `${type} is not submitted: the board makes it`);
           // Checked at the very time the event gets: a vote's deadline is judged as the verifier will judge it.
           const time = this.nextTime();
@@ -111,11 +128,7 @@ export class LiveMeeting {
             await board.closePoll();
             await board.computeTally();
           } else if (type === 'vote-closed') {
-            const result = computeResult(this.st, this.st.motions.get(this.st.resultDue!)!);
-            const resultTime = this.nextTime();
-            const resultBad = checkMeetingEvent(this.st, 'motion-result', result, resultTime);
-            if (resultBad) throw new Error(`internal: ${resultBad.message}`);
-            out.push(await this.append('motion-result', result, resultTime));
+            out.push((await this.appendDueResult())!);
           }
           return out;
         } catch (e) {
