@@ -60,6 +60,20 @@ async function request<T>(method: string, path: string, body?: unknown, token?: 
   return json as T;
 }
 
+/** A JSON call to the meetings' and forums' routes (no token: their actions are signed); the server's refusal as an ApiError. */
+export async function publicRequest<T>(method: string, path: string, body?: unknown): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(path, { method, headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body), cache: 'no-store' });
+  } catch {
+    throw new ApiError(0, 'network', t('error.network'));
+  }
+  const json = (await res.json().catch(() => null)) as (T & { error?: string; message?: string }) | null;
+  if (!res.ok) throw new ApiError(res.status, json?.error ?? `http-${res.status}`, json?.message ?? res.statusText);
+  if (json === null) throw new ApiError(res.status, 'bad-response', t('error.badResponse'));
+  return json;
+}
+
 const enc = encodeURIComponent;
 const el = (id: string) => `/api/elections/${enc(id)}`;
 

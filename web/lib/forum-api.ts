@@ -5,8 +5,7 @@
 import { signForumPayload } from '../../src/forum/signature.js';
 import type { ForumAction, ForumPayloadByAction, ModerationEntry, Placement } from '../../src/forum/types.js';
 import type { Body } from '../../src/meeting/types.js';
-import { ApiError } from './api.js';
-import { t } from './i18n.js';
+import { publicRequest as request } from './api.js';
 import type { Signer } from './meeting-api.js';
 
 export type { Signer };
@@ -27,19 +26,6 @@ export type { ModerationEntry, Placement };
 
 const base = (body: string) => `/api/bodies/${encodeURIComponent(body)}`;
 const forum = (body: string) => `${base(body)}/forum`;
-
-async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
-  let res: Response;
-  try {
-    res = await fetch(path, { method, headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body), cache: 'no-store' });
-  } catch {
-    throw new ApiError(0, 'network', t('error.network'));
-  }
-  const json = (await res.json().catch(() => null)) as (T & { error?: string; message?: string }) | null;
-  if (!res.ok) throw new ApiError(res.status, json?.error ?? `http-${res.status}`, json?.message ?? res.statusText);
-  if (json === null) throw new ApiError(res.status, 'bad-response', t('error.badResponse'));
-  return json;
-}
 
 export const forumApi = {
   body: (body: string) => request<Body>('GET', base(body)),

@@ -11,10 +11,9 @@ import { MEETING_EVENT_TYPES, type MeetingEvent, type MeetingPayloadByType, type
 import { GENESIS_PREV, makeMeetingEvent } from '../../src/meeting/events.js';
 import { applyMeetingEvent, checkMeetingEvent, initialMeetingState, type MeetingState } from '../../src/meeting/state.js';
 import { meetingView as viewOf, type MeetingView } from '../../src/meeting/view.js';
-import { ApiError } from './api.js';
+import { ApiError, publicRequest as request } from './api.js';
 export type { MeetingState, MotionState } from '../../src/meeting/state.js';
 import type { ViewMotion } from '../../src/meeting/view.js';
-import { t } from './i18n.js';
 
 export type { MeetingView, ViewItem, ViewMember, ViewMotion, ViewSpeaker } from '../../src/meeting/view.js';
 export type ViewResult = NonNullable<ViewMotion['result']>;
@@ -23,19 +22,6 @@ export type ViewResult = NonNullable<ViewMotion['result']>;
 export interface Signer { id: string; secret: string }
 
 const base = (id: string) => `/api/meetings/${encodeURIComponent(id)}`;
-
-async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
-  let res: Response;
-  try {
-    res = await fetch(path, { method, headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body), cache: 'no-store' });
-  } catch {
-    throw new ApiError(0, 'network', t('error.network'));
-  }
-  const json = (await res.json().catch(() => null)) as (T & { error?: string; message?: string }) | null;
-  if (!res.ok) throw new ApiError(res.status, json?.error ?? `http-${res.status}`, json?.message ?? res.statusText);
-  if (json === null) throw new ApiError(res.status, 'bad-response', t('error.badResponse'));
-  return json;
-}
 
 export const meetingView = (id: string): Promise<MeetingView> => request('GET', base(id));
 /** A body's forum proposals queued for an agenda (spec §21.4); none when the body has no forum. */
