@@ -11,14 +11,15 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { newSigningKey, type SigningKeyPair } from '../src/record/signature.js';
 import { signMeetingPayload } from '../src/meeting/signature.js';
 import { encodeMeetingEvent, GENESIS_PREV, makeMeetingEvent } from '../src/meeting/events.js';
 import type { MeetingEvent } from '../src/meeting/types.js';
 import { call, ok } from './helpers/server.js';
 import { veche } from './helpers/cli.js';
-import { buildWeb, chromiumAvailable, launchChromium, screenshot, seriousA11yViolations, startVeche, tempDir, watchPage, type VecheServer } from './helpers/browser.js';
+import { buildWeb, chromiumAvailable, launchChromium, screenshot, seriousA11yViolations, startVeche, tempDir, type VecheServer } from './helpers/browser.js';
+import { meetingPages, press, text, untilText } from './helpers/meeting-pages.js';
 
 const skip = chromiumAvailable() ? false : 'Debian Chromium is not installed (scripts/install-system-deps.sh)';
 
@@ -30,41 +31,11 @@ describe('a meeting in Chromium: agenda, speakers, amendments, proxies, quorum, 
   let browser: Browser;
   const keys = new Map<string, SigningKeyPair>();
   const problems: string[] = [];
-  const pages = new Map<string, Page>();
   let meetingHash = '';
   /** The finished meeting's record, as served. */
   let record = '';
 
-  async function open(name: string, path: string, signer: string | null, viewport = { width: 1280, height: 900 }): Promise<Page> {
-    const context: BrowserContext = await browser.newContext({ locale: 'en-US', viewport });
-    const page = await context.newPage();
-    page.setDefaultTimeout(60_000);
-    watchPage(page, problems);
-    await page.goto(`${srv.url}${path}${signer ? `#member=${signer}&key=${keys.get(signer)!.secret}` : ''}`);
-    await page.waitForSelector('#connection.live');
-    pages.set(name, page);
-    return page;
-  }
-  const page = (name: string) => pages.get(name)!;
-  /** Keyboard alone: Tab until the element has the focus (it must be reachable), then Enter or Space. */
-  async function press(p: Page, id: string, key: 'Enter' | 'Space' = 'Enter'): Promise<void> {
-    await p.waitForSelector(`#${id}:not([disabled])`);
-    for (let i = 0; i < 80; i++) {
-      if (await p.evaluate(() => document.activeElement?.id ?? '') === id) { await p.keyboard.press(key); return; }
-      await p.keyboard.press('Tab');
-    }
-    assert.fail(`#${id} cannot be reached with the Tab key`);
-  }
-  const text = async (p: Page, selector: string) => (await p.innerText(selector)).replace(/\s+/g, ' ').trim();
-  /** A page draws what the server pushes when it arrives: wait (time-bound) until its text matches. */
-  const untilText = async (p: Page, selector: string, re: RegExp) => {
-    let last = '';
-    for (const end = Date.now() + 30_000; Date.now() < end; await new Promise((r) => setTimeout(r, 50))) {
-      last = (await p.locator(selector).count()) ? await text(p, selector) : '';
-      if (re.test(last)) return;
-    }
-    assert.match(last, re);
-  };
+  const { pages, open, page } = meetingPages({ browser: () => browser, url: () => srv.url, keys, problems });
   const view = () => ok(srv.url, 'GET', '/api/meetings/agm');
   // Time-bound, not count-bound: the suite runs beside other Chromium tests on 2 cores.
   const untilView = async (f: (v: any) => boolean) => { for (const end = Date.now() + 60_000; Date.now() < end;) { if (f(await view())) return; await new Promise((r) => setTimeout(r, 50)); } assert.fail(`the meeting did not reach the expected state; the pages say:\n${(await Promise.all([...pages].map(async ([n, p]) => `${n}: ${(await p.innerText('main')).slice(0, 300)}`))).join('\n')}\n${problems.join('\n')}`); };

@@ -1,0 +1,46 @@
+// The meeting pages in Chromium, as the meeting tests drive them: one browser context a person, opened
+// from their personal link and waited for until its stream is live; keyboard-only presses; and waits
+// for what a page shows after another page acted (time-bound: the suite shares 2 cores).
+import assert from 'node:assert/strict';
+import type { Browser, Page } from 'playwright-core';
+import type { SigningKeyPair } from '../../src/record/signature.js';
+import { watchPage } from './browser.js';
+
+/** Keyboard alone: Tab until the element has the focus (it must be reachable), then Enter or Space. */
+export async function press(p: Page, id: string, key: 'Enter' | 'Space' = 'Enter'): Promise<void> {
+  await p.waitForSelector(`#${id}:not([disabled])`);
+  for (let i = 0; i < 80; i++) {
+    if (await p.evaluate(() => document.activeElement?.id ?? '') === id) { await p.keyboard.press(key); return; }
+    await p.keyboard.press('Tab');
+  }
+  assert.fail(`#${id} cannot be reached with the Tab key`);
+}
+
+/** An element's text with its white space folded. */
+export const text = async (p: Page, selector: string): Promise<string> => (await p.innerText(selector)).replace(/\s+/g, ' ').trim();
+
+/** A page draws what the server pushes when it arrives: wait (time-bound) until its text matches. */
+export async function untilText(p: Page, selector: string, re: RegExp): Promise<void> {
+  let last = '';
+  for (const end = Date.now() + 30_000; Date.now() < end; await new Promise((r) => setTimeout(r, 50))) {
+    last = (await p.locator(selector).count()) ? await text(p, selector) : '';
+    if (re.test(last)) return;
+  }
+  assert.match(last, re);
+}
+
+/** The pages of one test, by name. `browser` and `url` are read when a page opens (they are made in `before`). */
+export function meetingPages(ctx: { browser: () => Browser; url: () => string; keys: Map<string, SigningKeyPair>; problems: string[] }) {
+  const pages = new Map<string, Page>();
+  async function open(name: string, path: string, signer: string | null, viewport = { width: 1280, height: 900 }): Promise<Page> {
+    const context = await ctx.browser().newContext({ locale: 'en-US', viewport });
+    const page = await context.newPage();
+    page.setDefaultTimeout(60_000);
+    watchPage(page, ctx.problems);
+    await page.goto(`${ctx.url()}${path}${signer ? `#member=${signer}&key=${ctx.keys.get(signer)!.secret}` : ''}`);
+    await page.waitForSelector('#connection.live');
+    pages.set(name, page);
+    return page;
+  }
+  return { pages, open, page: (name: string) => pages.get(name)! };
+}
