@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { smallManifest } from './helpers/election-fixture.js';
 import { openElectionOverHttp, type TestServer } from './helpers/server.js';
-import { buildWeb, chromiumAvailable, launchChromium, seriousA11yViolations, startVeche, watchPage, type VecheServer } from './helpers/browser.js';
+import { buildWeb, chromiumAvailable, launchChromium, seriousA11yViolations, startVeche, watchedPage, type VecheServer } from './helpers/browser.js';
 
 const chromiumSkip = chromiumAvailable() ? false : 'Debian Chromium is not installed (scripts/install-system-deps.sh)';
 const catalog = (lang: string) => JSON.parse(readFileSync(fileURLToPath(new URL(`../../web/i18n/${lang}.json`, import.meta.url)), 'utf8')) as Record<string, string>;
@@ -57,9 +57,7 @@ describe('Chromium: a redraw keeps what was typed, chosen and focused', { skip: 
   after(async () => { await browser?.close(); await srv?.close(); });
 
   it('admin sign-in: no form before the Russian texts; a token typed while German ones come stays, with focus and caret', async () => {
-    const context = await browser.newContext({ locale: 'ru-RU' });
-    const page = await context.newPage();
-    watchPage(page, problems);
+    const { context, page } = await watchedPage(browser, problems, { locale: 'ru-RU' });
     const ru = await holdCatalog(page, 'ru');
     await page.goto(`${srv.url}/admin/`);
     await ru.asked;
@@ -99,9 +97,7 @@ describe('Chromium: a redraw keeps what was typed, chosen and focused', { skip: 
   });
 
   it('admin sign-in: texts slower than the page waits for: drawn in English, then in Russian, the token typed between kept', async () => {
-    const context = await browser.newContext({ locale: 'ru-RU' });
-    const page = await context.newPage();
-    watchPage(page, problems);
+    const { context, page } = await watchedPage(browser, problems, { locale: 'ru-RU' });
     const ru = await holdCatalog(page, 'ru');
     await page.goto(`${srv.url}/admin/`);
     await ru.asked;
@@ -120,9 +116,7 @@ describe('Chromium: a redraw keeps what was typed, chosen and focused', { skip: 
   });
 
   it('admin sign-in: a token typed stays when the page is drawn again for another reason (its address changed)', async () => {
-    const context = await browser.newContext({ locale: 'en-GB' });
-    const page = await context.newPage();
-    watchPage(page, problems);
+    const { context, page } = await watchedPage(browser, problems, { locale: 'en-GB' });
     await page.goto(`${srv.url}/admin/`);
     await page.waitForSelector('#admin-token', WAIT);
     await page.fill('#admin-token', srv.adminToken);
@@ -138,9 +132,7 @@ describe('Chromium: a redraw keeps what was typed, chosen and focused', { skip: 
   });
 
   it('admin sign-in: a press on the button while the page is drawn again still signs in', async () => {
-    const context = await browser.newContext({ locale: 'en-GB' });
-    const page = await context.newPage();
-    watchPage(page, problems);
+    const { context, page } = await watchedPage(browser, problems, { locale: 'en-GB' });
     await page.goto(`${srv.url}/admin/`);
     await page.waitForSelector('#admin-token', WAIT);
     const ru = await holdCatalog(page, 'ru');
@@ -161,9 +153,7 @@ describe('Chromium: a redraw keeps what was typed, chosen and focused', { skip: 
   });
 
   it('booth: the credential typed while the election\'s language comes stays; then a choice and focus across a language switch', async () => {
-    const context = await browser.newContext({ locale: 'en-US' });
-    const page = await context.newPage();
-    watchPage(page, problems);
+    const { context, page } = await watchedPage(browser, problems, { locale: 'en-US' });
     // The election offers German and Russian, the browser asks for English: the booth is drawn in
     // English first and in German when its texts come.
     const de = await holdCatalog(page, 'de');

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 import { runServer, type RunningServer, type RunOptions } from '../../src/server/run.js';
 
@@ -79,6 +79,14 @@ export function watchPage(page: Page, problems: string[]): void {
     if (/Content Security Policy|Refused to/i.test(text)) problems.push(`${page.url()}: ${text}`);
     else if (m.type() === 'error' && !/Failed to load resource: the server responded with a status of (4\d\d)/.test(text)) problems.push(`${page.url()}: console error: ${text}`);
   });
+}
+
+/** A page in a browser context of its own (its own storage, as another person's browser), watched for problems. */
+export async function watchedPage(browser: Browser, problems: string[], options: BrowserContextOptions = {}): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  watchPage(page, problems);
+  return { context, page };
 }
 
 export async function screenshot(page: Page, name: string, fullPage = true): Promise<string> {

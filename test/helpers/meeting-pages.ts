@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import type { SigningKeyPair } from '../../src/record/signature.js';
-import { watchPage } from './browser.js';
+import { watchedPage } from './browser.js';
 
 /** Keyboard alone: Tab until the element has the focus (it must be reachable), then Enter or Space. */
 export async function press(p: Page, id: string, key: 'Enter' | 'Space' = 'Enter'): Promise<void> {
@@ -33,10 +33,8 @@ export async function untilText(p: Page, selector: string, re: RegExp): Promise<
 export function meetingPages(ctx: { browser: () => Browser; url: () => string; keys: Map<string, SigningKeyPair>; problems: string[] }) {
   const pages = new Map<string, Page>();
   async function open(name: string, path: string, signer: string | null, viewport = { width: 1280, height: 900 }): Promise<Page> {
-    const context = await ctx.browser().newContext({ locale: 'en-US', viewport });
-    const page = await context.newPage();
+    const { page } = await watchedPage(ctx.browser(), ctx.problems, { locale: 'en-US', viewport });
     page.setDefaultTimeout(60_000);
-    watchPage(page, ctx.problems);
     await page.goto(`${ctx.url()}${path}${signer ? `#member=${signer}&key=${ctx.keys.get(signer)!.secret}` : ''}`);
     await page.waitForSelector('#connection.live');
     pages.set(name, page);
