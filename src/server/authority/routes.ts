@@ -6,6 +6,9 @@
 //   GET  /api/elections/:id/server-authority/voters   each voter's mail status (never a credential)
 //   POST /api/elections/:id/server-authority/revoke   {voter, reason?, reissue?}: revoke (and re-issue) on the board
 //   POST /api/elections/:id/server-authority/address  {voter, email}: a corrected address for a credential not yet mailed
+//   POST /api/elections/:id/server-authority/bounced  {addresses} or {notice}: mails that came back, marked bounced
+//   POST /api/elections/:id/server-authority/bounced/address  {voter, email}: a bounced voter's credential
+//                                                      re-issued to a corrected address
 //   PUT  /api/elections/:id/mail-settings             {reminders: [ISO times], trustees: {id: address}}
 //   GET  /api/elections/:id/mail-settings             those settings, and which rounds are done
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -18,6 +21,7 @@ import { EMAIL } from '../voter-auth/register.js';
 import type { Outbox } from '../mail/outbox.js';
 import type { MailSettings } from '../mail/store.js';
 import type { ServerAuthority } from './server-authority.js';
+import { markBouncedMails, reissueBounced, type BounceInput } from './bounces.js'; // bounced mails
 
 type IdParams = { id: string };
 const registerBody = { type: 'object', additionalProperties: false, required: ['csv'], properties: { csv: { type: 'string', minLength: 1, maxLength: 64 * 1024 * 1024 } } } as const;
@@ -30,6 +34,10 @@ const settingsBody = {
     trustees: { type: 'object', maxProperties: 100, additionalProperties: { type: 'string', minLength: 3, maxLength: 254 } },
   },
 } as const;
+// -- bounced mails
+const BOUNCE_NOTICE_LIMIT = 16 * 1024 * 1024; // an mbox of bounce notices
+const bouncedBody = { type: 'object', additionalProperties: false, properties: { addresses: { type: 'array', minItems: 1, maxItems: 10_000, items: { type: 'string', maxLength: 254 } }, notice: { type: 'string', minLength: 1, maxLength: BOUNCE_NOTICE_LIMIT } } } as const;
+// -- end bounced mails
 export const SERVER_REGISTER_BODY_LIMIT = 64 * 1024 * 1024;
 
 /** ISO 8601 with a zone ("Z" or ±hh:mm), like the manifest's times. */
@@ -62,6 +70,16 @@ export async function serverAuthorityRoutes(app: FastifyInstance, opts: { electi
     outbox.requireEnabled();
     return authority.correctAddress(req.params.id, req.body.voter, req.body.email);
   });
+
+  // -- bounced mails (./bounces.ts)
+  app.post<{ Params: IdParams; Body: BounceInput }>('/api/elections/:id/server-authority/bounced', { bodyLimit: BOUNCE_NOTICE_LIMIT + 64 * 1024, schema: { params: electionParams, querystring: noQuery, body: bouncedBody } }, async (req) =>
+    markBouncedMails(authority, req.params.id, req.body));
+
+  app.post<{ Params: IdParams; Body: { voter: string; email: string } }>('/api/elections/:id/server-authority/bounced/address', { schema: { params: electionParams, querystring: noQuery, body: addressBody } }, async (req) => {
+    outbox.requireEnabled();
+    return reissueBounced(authority, elections, req.params.id, req.body.voter, req.body.email);
+  });
+  // -- end bounced mails
 
   app.put<{ Params: IdParams; Body: MailSettings }>('/api/elections/:id/mail-settings', { schema: { params: electionParams, querystring: noQuery, body: settingsBody } }, async (req) => {
     const board = await elections.current(req.params.id);
