@@ -1,21 +1,23 @@
 // Meetings as the server runs them: each submitted event is checked by the record's own rules
 // (checkMeetingEvent) against the state, appended, and announced to every listener (the live stream).
-// After a vote-closed the board appends the motion's result in the same step, computed from the votes.
+// After a named vote's vote-closed the board appends the motion's result in the same step, computed
+// from the votes; a secret vote's election closes its poll before the vote-closed and tallies after it.
 import { validateBody } from './body.js';
 import { GENESIS_PREV, makeMeetingEvent } from './events.js';
 import { MeetingError } from './problem.js';
 import { applyMeetingEvent, checkMeetingEvent, computeResult, initialMeetingState, secretResult, validateMeeting, type MeetingState, type MotionState } from './state.js';
 import { electionCounts, listProblem, secretElectionIdOf, secretManifest } from './secret.js';
 import { canonicalJson } from '../crypto/encoding.js';
-import type { Board } from '../board/board.js';
+import { BoardError, type Board } from '../board/board.js';
 import type { CredentialsPayload, ResultPayload } from '../record/events.js';
-import { BodyExists, SequenceConflict, type MeetingStore } from './store.js';
+import { BodyExists, SequenceConflict, type MeetingSession, type MeetingStore } from './store.js';
 import { meetingView, type MeetingView } from './view.js';
 import type { Body, CarriedProxy, MeetingEvent, MeetingEventType, MeetingPayload, MeetingPayloadByType } from './types.js';
 
 type Listener = (e: MeetingEvent) => void;
 
-/** How many races for the next seq one submission may lose to other processes before it answers 409. */
+/** How many races for the next seq one submission may lose before it answers 409: to other processes
+ *  on a store without a lock (SQLite shared against its purpose), or to a writer that does not take it. */
 const RACES_LOST_MAX = 100;
 
 /** The server's elections (src/server/elections.ts): a secret motion's election is made and run by the
@@ -25,10 +27,25 @@ export interface SecretElections {
   current(id: string): Promise<Board>;
 }
 
+/** A step of a secret vote's election that another process (or an earlier attempt) took first is done. */
+const unlessDone = (step: Promise<unknown>): Promise<void> =>
+  step.then(() => undefined, (e: unknown) => { if (!(e instanceof BoardError && e.code === 'wrong-phase')) throw e; });
+
+/** The board time just after `t` (24-character form). */
+const justAfter = (t: string): string => new Date(Date.parse(t) + 1).toISOString();
+
 export class LiveMeeting {
   private queue: Promise<unknown> = Promise.resolve();
   private listeners = new Set<Listener>();
   private pendingCatchUp: Promise<void> | null = null;
+  /** The locked session of the attempt running now (stores shared by processes), and the events it
+   *  appended: applied to the state at once, announced only once the session has committed. */
+  private session: MeetingSession | null = null;
+  private unannounced: MeetingEvent[] = [];
+  /** The last seq announced: a state rebuilt from the store does not announce an event twice. */
+  private announcedSeq = 0;
+  /** The closing and tallying of a secret vote's election, while one runs here. */
+  private tallying: Promise<void> | null = null;
 
   private constructor(readonly store: MeetingStore, readonly id: string, private st: MeetingState, private elections: SecretElections | null = null) {}
 
@@ -37,15 +54,14 @@ export class LiveMeeting {
 
   get state(): Readonly<MeetingState> { return this.st; }
 
-  /** Reads the meeting from the store, checking every event again: a store changed behind the board is refused. */
-  static async load(store: MeetingStore, id: string): Promise<LiveMeeting> {
+  /** Reads the meeting from the store, checking every event again: a store changed behind the board is
+   *  refused. Settles what a process that stopped in the middle of a close left owed (settleDue). */
+  static async load(store: MeetingStore, id: string, elections: SecretElections | null = null): Promise<LiveMeeting> {
     const [genesis] = await store.events(id, 0, 1);
     if (!genesis) throw new MeetingError('unknown-meeting', `no meeting "${id}"`);
-    const m = new LiveMeeting(store, id, initialMeetingState(genesis as MeetingEvent<'meeting'>));
+    const m = new LiveMeeting(store, id, initialMeetingState(genesis as MeetingEvent<'meeting'>), elections);
     await m.catchUp();
-    // A process that stopped between a named vote's close and its result: the result is appended now
-    // (another process doing the same first is a lost race: its result is the one on the record).
-    await m.serial(() => m.appendDueResult()).catch((e) => { if (!(e instanceof SequenceConflict)) throw e; });
+    await m.serial(() => m.settleDue());
     return m;
   }
 
@@ -74,16 +90,25 @@ export class LiveMeeting {
    *  breaks the rules (a store changed behind the board) stops here: it is neither taken nor announced. */
   private async catchUp(): Promise<void> {
     for (;;) {
-      const batch = await this.store.events(this.id, this.st.headSeq + 1, 1000);
+      const from = this.st.headSeq + 1;
+      const batch = this.session ? await this.session.events(from, 1000) : await this.store.events(this.id, from, 1000);
       for (const e of batch) {
         if (e.seq !== this.st.headSeq + 1) throw new Error(`meeting ${this.id}: the store gave event ${e.seq} after ${this.st.headSeq}`);
         const bad = checkMeetingEvent(this.st, e.type, e.payload, e.time);
         if (bad) throw new Error(`meeting ${this.id}: the stored event ${e.seq} breaks the rules (${bad.message})`);
         applyMeetingEvent(this.st, e);
-        this.announce(e);
+        if (e.seq > this.announcedSeq) this.announce(e);
       }
       if (batch.length < 1000) return;
     }
+  }
+
+  /** The state rebuilt from the store (a session that applied events did not commit them). */
+  private async reload(): Promise<void> {
+    const [genesis] = await this.store.events(this.id, 0, 1);
+    if (!genesis) throw new MeetingError('unknown-meeting', `no meeting "${this.id}"`);
+    this.st = initialMeetingState(genesis as MeetingEvent<'meeting'>);
+    await this.catchUp();
   }
 
   subscribe(f: Listener): () => void {
@@ -92,7 +117,54 @@ export class LiveMeeting {
   }
 
   private announce(e: MeetingEvent): void {
+    this.announcedSeq = e.seq;
     for (const f of this.listeners) { try { f(e); } catch { /* a listener's failure is its own */ } }
+  }
+
+  /**
+   * Runs one attempt `f` (catch up, check, append) so that no other process appends between its check
+   * and its append: where the store is shared (exclusive()), in one transaction holding the meeting's
+   * lock, so a busy process cannot starve another; its events are announced once committed, and if it
+   * does not commit the state goes back to the store's. A refusal (MeetingError) still commits what
+   * the attempt appended before it (a result the record owed). On a store of one process `f` runs as
+   * it is. A lost race (a writer that took no lock) is tried again after a growing, jittered pause.
+   */
+  private async locked<T>(f: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.lockedOnce(f);
+      } catch (e) {
+        if (!(e instanceof SequenceConflict) || attempt >= RACES_LOST_MAX) throw e;
+        await new Promise((r) => setTimeout(r, Math.random() * Math.min(200, 5 * (attempt + 1))));
+      }
+    }
+  }
+
+  private async lockedOnce<T>(f: () => Promise<T>): Promise<T> {
+    if (!this.store.exclusive) return f();
+    const pending: MeetingEvent[] = [];
+    let outcome: { ok: true; value: T } | { ok: false; refusal: MeetingError };
+    try {
+      outcome = await this.store.exclusive(this.id, async (session) => {
+        this.session = session;
+        this.unannounced = pending;
+        try {
+          return { ok: true as const, value: await f() };
+        } catch (e) {
+          if (e instanceof MeetingError) return { ok: false as const, refusal: e };
+          throw e;
+        } finally {
+          this.session = null;
+          this.unannounced = [];
+        }
+      });
+    } catch (e) {
+      if (pending.length > 0) await this.reload();
+      throw e;
+    }
+    for (const e of pending) this.announce(e);
+    if (!outcome.ok) throw outcome.refusal;
+    return outcome.value;
   }
 
   /** A named vote's result, computed from the votes, when it is due (the record's next event must be it):
@@ -107,40 +179,71 @@ export class LiveMeeting {
     return this.append('motion-result', result, time);
   }
 
+  /** What a process that stopped between a vote's close and its result left owed: a named vote's
+   *  result is appended; a secret vote's election is closed and tallied (tallyDueElection). Another
+   *  process doing it first is a lost race: its result is the one on the record. */
+  private async settleDue(): Promise<void> {
+    await this.locked(async () => { await this.catchUp(); await this.appendDueResult(); }).catch((e: unknown) => { if (!(e instanceof SequenceConflict)) throw e; });
+    await this.tallyDueElection().catch((e: unknown) => { process.stderr.write(`veche: meeting ${this.id}: ${(e as Error).message}\n`); });
+  }
+
+  /** A secret vote closed on the record (its result due) whose election is still open, or closed and
+   *  not tallied (a process stopped in between, or one older than the close-first order): the poll is
+   *  closed and the tally made. Idempotent; one at a time here; a step another process took first is done. */
+  private tallyDueElection(): Promise<void> {
+    const due = this.st.resultDue === null ? undefined : this.st.motions.get(this.st.resultDue);
+    if (!due || due.mode !== 'secret' || !this.elections) return Promise.resolve();
+    return (this.tallying ??= (async () => {
+      try {
+        const board = await this.electionOf(due.id);
+        if (board.current.phase === 'open') await unlessDone(board.closePoll());
+        if (board.current.phase === 'closed') await unlessDone(board.computeTally());
+      } finally {
+        this.tallying = null;
+      }
+    })());
+  }
+
   /** Checks and appends a signed event; returns what was appended (with a vote-closed, also the result). */
   submit(type: string, payload: unknown): Promise<MeetingEvent[]> {
-    const run = async () => {
-      for (let attempt = 0; ; attempt++) {
-        try {
-          await this.catchUp();
-          // A named vote closed by a process that stopped before appending its result: the result first.
-          await this.appendDueResult();
-          if (type === 'motion-result' || type === 'meeting') throw new MeetingError('not-allowed', `${type} is not submitted: the board makes it`);
-          // Checked at the very time the event gets: a vote's deadline is judged as the verifier will judge it.
-          const time = this.nextTime();
-          const bad = checkMeetingEvent(this.st, type, payload, time);
-          if (bad) throw new MeetingError(bad.code, bad.message);
-          const secret = await this.secretStep(type, payload as Record<string, unknown>);
-          const out = [await this.append(type as MeetingEventType, payload as MeetingPayloadByType[MeetingEventType], time)];
-          if (secret === 'close') {
-            // The poll closes with the vote; the board tallies; the result waits for the tellers (publishSecretResult).
-            const board = await this.electionOf(this.st.resultDue!);
-            await board.closePoll();
-            await board.computeTally();
-          } else if (type === 'vote-closed') {
-            out.push((await this.appendDueResult())!);
-          }
-          return out;
-        } catch (e) {
-          // Another process appended first: catch up and check again against the new state. A process
-          // that keeps winning has its next submission ready at once; a growing, jittered pause lets the
-          // loser in (without it one lost 21 races in a row with two processes and 64 requests each in flight).
-          if (!(e instanceof SequenceConflict) || attempt >= RACES_LOST_MAX) throw e;
-          await new Promise((r) => setTimeout(r, Math.random() * Math.min(200, 5 * (attempt + 1))));
-        }
+    const attempt = async (): Promise<MeetingEvent[]> => {
+      await this.catchUp();
+      // A named vote closed by a process that stopped before appending its result: the result first.
+      await this.appendDueResult();
+      if (type === 'motion-result' || type === 'meeting') throw new MeetingError('not-allowed', `${type} is not submitted: the board makes it`);
+      // Checked at the very time the event gets: a vote's deadline is judged as the verifier will judge it.
+      let time = this.nextTime();
+      const bad = checkMeetingEvent(this.st, type, payload, time);
+      if (bad) throw new MeetingError(bad.code, bad.message);
+      const pollClosed = await this.secretStep(type, payload as Record<string, unknown>);
+      if (pollClosed !== null) {
+        // A secret vote's close comes strictly after its election's poll-closed, so every ballot is
+        // earlier than the meeting's close (the verifier's late-ballot check, §19 M7).
+        const now = this.nextTime();
+        time = now > pollClosed ? now : justAfter(pollClosed);
+        const late = checkMeetingEvent(this.st, type, payload, time);
+        if (late) throw new MeetingError(late.code, late.message);
       }
+      const out = [await this.append(type as MeetingEventType, payload as MeetingPayloadByType[MeetingEventType], time)];
+      const result = type === 'vote-closed' ? await this.appendDueResult() : null;
+      if (result) out.push(result);
+      return out;
     };
-    return this.serial(run);
+    return this.serial(async () => {
+      let out: MeetingEvent[];
+      try {
+        out = await this.locked(attempt);
+      } catch (e) {
+        // Refused (a secret result is due, say): a tally owed by a process that stopped is made
+        // meanwhile, without holding up the answer.
+        void this.tallyDueElection().catch(() => { /* tried again at the next submission */ });
+        throw e;
+      }
+      // A secret vote just closed (or one closed by a process that stopped before tallying): the board
+      // tallies; the result waits for the tellers (publishSecretResult).
+      await this.tallyDueElection();
+      return out;
+    });
   }
 
   // ---- secret votes (§19 M7) ----------------------------------------------------------------------
@@ -155,8 +258,10 @@ export class LiveMeeting {
     return this.elections.current(secretElectionIdOf(this.id, motion));
   }
 
-  /** What the election must do before a checked event of a secret motion is appended; 'close' when its poll closes after. */
-  private async secretStep(type: string, p: Record<string, unknown>): Promise<'close' | null> {
+  /** What the election must do before a checked event of a secret motion is appended. For a
+   *  vote-closed: its poll closes first (so the election takes no ballot once the meeting has closed the
+   *  vote), and the poll-closed's time is returned; otherwise null. */
+  private async secretStep(type: string, p: Record<string, unknown>): Promise<string | null> {
     if (type === 'motion-put' && p.mode === 'secret') {
       if (!this.elections) throw new MeetingError('no-tellers', 'this server runs no secret votes');
       const manifest = secretManifest(this.st, { id: p.motion as string, title: p.title as string, majority: p.majority as MotionState['majority'] });
@@ -176,8 +281,12 @@ export class LiveMeeting {
     if (type === 'vote-opened' && !board.current.jointKey) throw new MeetingError('tellers-not-ready', `the tellers have not finished the key ceremony of ${board.electionId}`);
     if (type === 'credential-registered' && (board.current.credentials !== null || phase !== 'setup')) throw new MeetingError('vote-closed', `the chair has signed the credential list of ${m.id}: registration is over`);
     if (type === 'vote-closed') {
-      if (phase !== 'open') throw new MeetingError('wrong-phase', `the poll of ${board.electionId} is not open: the chair signs the credential list first`);
-      return 'close';
+      if (phase === 'setup') throw new MeetingError('wrong-phase', `the poll of ${board.electionId} is not open: the chair signs the credential list first`);
+      // Closed already: by an attempt that stopped (or lost the race) before the meeting's close was stored.
+      if (phase === 'open') await unlessDone(board.closePoll());
+      const [closed] = await board.store.events(board.electionId, { types: ['poll-closed'], limit: 1 });
+      if (!closed) throw new Error(`the poll of ${board.electionId} did not close`);
+      return closed.time;
     }
     return null;
   }
@@ -208,19 +317,24 @@ export class LiveMeeting {
   publishSecretResult(motion: string): Promise<MeetingEvent> {
     return this.serial(async () => {
       await this.catchUp();
-      const m = this.secretMotion(motion);
-      if (!m || this.st.resultDue !== motion) throw new MeetingError('wrong-phase', `no secret vote on ${motion} awaits its result`);
-      const board = await this.electionOf(motion);
-      if (board.current.phase !== 'decrypted') {
-        try { await board.publishResult(); } catch (e) { throw new MeetingError('not-decrypted', `the tellers have not decrypted ${board.electionId} yet: ${(e as Error).message}`); }
-      }
-      const [result] = await board.store.events(board.electionId, { types: ['result'], limit: 1 });
-      if (!result) throw new Error('the election result is missing');
-      const payload = secretResult(this.st, m, electionCounts(result.payload as ResultPayload), { electionHash: board.current.electionHash, resultHash: result.hash });
-      const time = this.nextTime();
-      const bad = checkMeetingEvent(this.st, 'motion-result', payload, time);
-      if (bad) throw new MeetingError(bad.code, bad.message);
-      return this.append('motion-result', payload, time);
+      // The tally a process that stopped after the close still owes (the tellers decrypt the tally).
+      await this.tallyDueElection();
+      return this.locked(async () => {
+        await this.catchUp();
+        const m = this.secretMotion(motion);
+        if (!m || this.st.resultDue !== motion) throw new MeetingError('wrong-phase', `no secret vote on ${motion} awaits its result`);
+        const board = await this.electionOf(motion);
+        if (board.current.phase !== 'decrypted') {
+          try { await board.publishResult(); } catch (e) { throw new MeetingError('not-decrypted', `the tellers have not decrypted ${board.electionId} yet: ${(e as Error).message}`); }
+        }
+        const [result] = await board.store.events(board.electionId, { types: ['result'], limit: 1 });
+        if (!result) throw new Error('the election result is missing');
+        const payload = secretResult(this.st, m, electionCounts(result.payload as ResultPayload), { electionHash: board.current.electionHash, resultHash: result.hash });
+        const time = this.nextTime();
+        const bad = checkMeetingEvent(this.st, 'motion-result', payload, time);
+        if (bad) throw new MeetingError(bad.code, bad.message);
+        return this.append('motion-result', payload, time);
+      });
     });
   }
 
@@ -239,9 +353,15 @@ export class LiveMeeting {
 
   private async append<T extends MeetingEventType>(type: T, payload: MeetingPayloadByType[T], time: string): Promise<MeetingEvent> {
     const e = makeMeetingEvent(this.st.headSeq + 1, this.st.headHash, type, payload, time);
-    await this.store.append(this.id, e);
-    applyMeetingEvent(this.st, e);
-    this.announce(e);
+    if (this.session) {
+      await this.session.append(e);
+      applyMeetingEvent(this.st, e);
+      this.unannounced.push(e); // announced once the session commits (lockedOnce)
+    } else {
+      await this.store.append(this.id, e);
+      applyMeetingEvent(this.st, e);
+      this.announce(e);
+    }
     return e;
   }
 
@@ -328,7 +448,7 @@ export class Meetings {
   meeting(id: string): Promise<LiveMeeting> {
     let m = this.live.get(id);
     if (!m) {
-      m = LiveMeeting.load(this.store, id).then((x) => x.useElections(this.elections));
+      m = LiveMeeting.load(this.store, id, this.elections);
       this.live.set(id, m);
       m.catch(() => this.live.delete(id));
     }

@@ -81,7 +81,7 @@ async function checkElection(st: MeetingState, m: MotionState, records: Election
   const lines = records ? await records(id) : null;
   if (!lines || lines.length === 0) return [`the record of election ${id} (secret vote on ${m.id}) was not given`];
   const problems: string[] = [];
-  const events = lines.map((l) => JSON.parse(l) as { seq: number; type: string; payload: unknown; hash: string });
+  const events = lines.map((l) => JSON.parse(l) as { seq: number; time: string; type: string; payload: unknown; hash: string });
   const genesis = events[0]!;
   if (genesis.type !== 'election' || lineEventHash(lines[0]!, genesis.hash) !== tied.electionHash) problems.push(`election ${id}: its hash is not the one the result of ${m.id} names`);
   if (canonicalJson((genesis.payload as { manifest?: unknown }).manifest) !== canonicalJson(secretManifest(st, m)))
@@ -95,6 +95,12 @@ async function checkElection(st: MeetingState, m: MotionState, records: Election
     const bad = listProblem(st, m, lists[0]!.payload as CredentialsPayload);
     if (bad) problems.push(`election ${id}: ${bad}`);
   }
+  // The poll closes before the meeting's close (§19 M7.4): a ballot at or after it was let in by a board
+  // that closed the poll late (or a process that stopped between the two), and is never counted silently.
+  if (!events.some((e) => e.type === 'poll-closed')) problems.push(`poll-not-closed: election ${id} has no poll-closed, so nothing ends its ballots`);
+  const closed = m.closedTime;
+  const late = events.filter((e) => e.type === 'ballot' && (closed === undefined || e.time >= closed));
+  if (late.length > 0) problems.push(`late-ballot: election ${id} took ${late.length} ballot(s) at or after the meeting closed the vote on ${m.id} at ${closed ?? '(no close)'}, the first at seq ${late[0]!.seq} (${late[0]!.time})`);
   const results = events.filter((e) => e.type === 'result');
   if (results.length !== 1 || results[0]!.hash !== tied.resultHash) problems.push(`election ${id}: its result event is not the one the result of ${m.id} names`);
   else {

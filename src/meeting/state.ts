@@ -52,6 +52,8 @@ export interface MotionState {
   votedText: string | null;
   /** A secret vote (§19 M7): the credential keys registered, by member, in the order registered. */
   credentials: Map<string, string>;
+  /** The board time of its vote-closed (set then): a secret vote's election takes no ballot from then on. */
+  closedTime?: string;
 }
 
 /** An active proxy; a standing one keeps its signed grant, to be carried into the body's next meeting. */
@@ -476,6 +478,7 @@ export function applyMeetingEvent(st: MeetingState, e: MeetingEvent): void {
     case 'vote-closed': {
       const m = st.motions.get((p as { motion: string }).motion)!;
       m.status = 'closed';
+      m.closedTime = e.time;
       st.openVote = null;
       st.resultDue = m.id;
       break;

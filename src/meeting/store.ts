@@ -17,6 +17,15 @@ export interface AppendNotices {
   follow(appended: (meeting: string, seq: number) => void, resync: () => void): () => void;
 }
 
+/** The reads and appends of one locked session on a meeting (MeetingStore.exclusive). */
+export interface MeetingSession {
+  /** Appends `event` only if it follows the meeting's last event (else SequenceConflict); it is stored
+   *  when the session commits, with the others of the session, or not at all. */
+  append(event: MeetingEvent): Promise<void>;
+  /** The meeting's events from `fromSeq`, as the session sees them (its own appends included). */
+  events(fromSeq: number, limit: number): Promise<MeetingEvent[]>;
+}
+
 export interface MeetingStore {
   /** Stores a body's definition (a new one, or a new version replacing the old). */
   putBody(body: Body, replace: boolean): Promise<void>;
@@ -28,6 +37,11 @@ export interface MeetingStore {
   events(meeting: string, fromSeq?: number, limit?: number): Promise<MeetingEvent[]>;
   /** Meetings of a body, oldest first. */
   meetings(body: string): Promise<MeetingRef[]>;
+  /** Optional, for stores shared by several processes: runs `f` in one transaction holding the
+   *  meeting's lock, which holds off every other append to it, so that catching up, checking and
+   *  appending cannot lose a race and a busy process cannot starve the others. The session's appends
+   *  commit when `f` returns, or none of them if it throws. Absent: one process (SQLite). */
+  exclusive?<T>(meeting: string, f: (session: MeetingSession) => Promise<T>): Promise<T>;
   /** Where several processes share the store: the notices of their appends (absent: one process). */
   readonly notices?: AppendNotices;
   close(): Promise<void>;
