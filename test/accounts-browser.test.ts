@@ -12,7 +12,7 @@ import { tinyManifest } from './helpers/election-fixture.js';
 import { rolesOf } from './helpers/election.js';
 import { keyCeremony, ok } from './helpers/server.js';
 import { freePort } from './helpers/server-process.js';
-import { buildWeb, chromiumAvailable, launchChromium, screenshot, seriousA11yViolations, WEB_DIR, watchPage } from './helpers/browser.js';
+import { buildWeb, chromiumAvailable, launchChromium, screenshot, seriousA11yViolations, watchedPage, WEB_DIR } from './helpers/browser.js';
 import { accountStores, startAccountsServer, startProvider, type AccountsServer, type AccountsStores, type TestProvider } from './accounts-fixture.js';
 
 const skip = chromiumAvailable() ? false : 'Debian Chromium is not installed (scripts/install-system-deps.sh)';
@@ -43,9 +43,7 @@ describe('accounts in Chromium: OpenID Connect login, confirm steps, members', {
     await ok(server.base, 'POST', `/api/elections/${manifest.id}/credentials`, { token: created.authorityToken, json: signCredentialList(created.electionHash, issued.public, rolesOf(manifest).authority.signing) });
     await ok(server.base, 'POST', `/api/elections/${manifest.id}/open`, operator);
     browser = await launchChromium();
-    page = await (await browser.newContext({ locale: 'en-US' })).newPage();
-    page.setDefaultTimeout(60_000); // the full suite runs beside other Chromium tests on 2 cores
-    watchPage(page, problems);
+    ({ page } = await watchedPage(browser, problems, { locale: 'en-US', timeout: 60_000 })); // the full suite runs beside other Chromium tests on 2 cores
   });
   after(async () => { await browser?.close(); await server?.close(); await provider?.close(); await stores?.dispose(); });
 
@@ -102,8 +100,7 @@ describe('accounts in Chromium: OpenID Connect login, confirm steps, members', {
     assert.deepEqual(await seriousA11yViolations(page), []);
     await screenshot(page, 'accounts-members');
     // The new member opens the link in their own browser.
-    const theirs = await (await browser.newContext({ locale: 'en-US' })).newPage();
-    watchPage(theirs, problems);
+    const { page: theirs } = await watchedPage(browser, problems, { locale: 'en-US' });
     await theirs.goto(link);
     await theirs.waitForSelector('#new-password');
     assert.equal(new URL(theirs.url()).hash, '', 'the secret leaves the address bar');

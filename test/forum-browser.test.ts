@@ -12,7 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { newSigningKey, type SigningKeyPair } from '../src/record/signature.js';
 import { ok } from './helpers/server.js';
 import { compactManifest } from './helpers/election.js';
-import { buildWeb, chromiumAvailable, launchChromium, screenshot, seriousA11yViolations, startVeche, watchPage, type VecheServer } from './helpers/browser.js';
+import { buildWeb, chromiumAvailable, launchChromium, screenshot, seriousA11yViolations, startVeche, watchedPage, type VecheServer } from './helpers/browser.js';
 
 const skip = chromiumAvailable() ? false : 'Debian Chromium is not installed (scripts/install-system-deps.sh)';
 
@@ -32,10 +32,7 @@ describe('a forum in Chromium: proposal, discussion, endorsements, moderation, s
   let pid = '';
 
   async function open(name: string, signer: string | null, opts: { viewport?: { width: number; height: number }; locale?: string } = {}): Promise<Page> {
-    const context = await browser.newContext({ locale: opts.locale ?? 'en-US', viewport: opts.viewport ?? { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    page.setDefaultTimeout(30_000);
-    watchPage(page, problems);
+    const { page } = await watchedPage(browser, problems, { locale: opts.locale ?? 'en-US', viewport: opts.viewport ?? { width: 1280, height: 900 }, timeout: 30_000 });
     await page.goto(`${srv.url}/forum/council${signer ? `#member=${signer}&key=${keys.get(signer)!.secret}` : ''}`);
     await page.waitForSelector('#forum[data-ready]');
     pages.set(name, page);

@@ -11,7 +11,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { runServer, type RunningServer } from '../src/server/run.js';
 import { ok, recordEvents } from './helpers/server.js';
 import { freePort } from './helpers/server-process.js';
-import { buildWeb, chromiumAvailable, launchChromium, screenshot, seriousA11yViolations, tempDir, watchPage, WEB_DIR } from './helpers/browser.js';
+import { buildWeb, chromiumAvailable, launchChromium, screenshot, seriousA11yViolations, tempDir, watchedPage, WEB_DIR } from './helpers/browser.js';
 import { readMail, startSmtp, type TestSmtp } from './credentials-fixture.js';
 import { keyCeremony, serverManifest } from './server-authority-fixture.js';
 
@@ -61,9 +61,7 @@ describe('Chromium: the admin page runs an election whose server makes and mails
     server = await runServer({ port, host: '127.0.0.1', dataDir: tempDir('veche-sa-admin-'), rateLimit: 0, demo: false, webDir: WEB_DIR, publicUrl: `http://127.0.0.1:${port}`, scheduleIntervalMs: 200 }, () => {});
     browser = await launchChromium();
     // The admin sits in New York; the election runs on Berlin time.
-    context = await browser.newContext({ locale: 'en-US', timezoneId: 'America/New_York' });
-    page = await context.newPage();
-    watchPage(page, problems);
+    ({ context, page } = await watchedPage(browser, problems, { locale: 'en-US', timezoneId: 'America/New_York' }));
     await page.goto(`${server.url}/admin/`);
     await page.fill('#admin-token', server.adminToken!);
     await page.click('#sign-in');
@@ -193,9 +191,7 @@ describe('Chromium: the admin page runs an election whose server makes and mails
   });
 
   it('says it in Russian with Russian plurals', async () => {
-    const ru = await browser.newContext({ locale: 'ru-RU', timezoneId: 'Europe/Moscow' });
-    const p = await ru.newPage();
-    watchPage(p, problems);
+    const { context: ru, page: p } = await watchedPage(browser, problems, { locale: 'ru-RU', timezoneId: 'Europe/Moscow' });
     await p.goto(`${server.url}/admin/#e/${id}`);
     // The page draws its form once the Russian texts are in use (web/lib/page.ts); this says so.
     await p.waitForFunction(() => document.documentElement.lang === 'ru', undefined, { timeout: 30_000 });

@@ -7,7 +7,7 @@ import type { Browser } from 'playwright-core';
 import { runServer, type RunningServer } from '../src/server/run.js';
 import { ok } from './helpers/server.js';
 import { freePort } from './helpers/server-process.js';
-import { buildWeb, chromiumAvailable, launchChromium, screenshot, seriousA11yViolations, tempDir, watchPage, WEB_DIR } from './helpers/browser.js';
+import { buildWeb, chromiumAvailable, launchChromium, screenshot, seriousA11yViolations, tempDir, watchedPage, WEB_DIR } from './helpers/browser.js';
 import { readMail, startSmtp, type TestSmtp } from './credentials-fixture.js';
 import { keyCeremony, serverManifest } from './server-authority-fixture.js';
 import { tinyManifest } from './helpers/election-fixture.js';
@@ -43,9 +43,7 @@ describe('Chromium: the server made the credentials, and the booth and the resul
   after(async () => { await browser?.close(); await server?.close(); await smtp?.close(); });
 
   it('the booth opened from the mailed link warns before the ballot', async () => {
-    const context = await browser.newContext({ locale: 'en-US' });
-    const page = await context.newPage();
-    watchPage(page, problems);
+    const { context, page } = await watchedPage(browser, problems, { locale: 'en-US' });
     await page.goto(link);
     const notice = await page.waitForSelector('#server-authority');
     assert.match(await notice.textContent() ?? '', /voting server itself made and mailed this election’s credentials.*could vote in any voter’s place/);
@@ -55,9 +53,7 @@ describe('Chromium: the server made the credentials, and the booth and the resul
   });
 
   it('the results page warns too, in the reader\'s language', async () => {
-    const context = await browser.newContext({ locale: 'de-DE' });
-    const page = await context.newPage();
-    watchPage(page, problems);
+    const { context, page } = await watchedPage(browser, problems, { locale: 'de-DE' });
     await page.goto(`${server.url}/results/${id}`);
     const notice = await page.waitForSelector('#server-authority');
     assert.match(await notice.textContent() ?? '', /Abstimmungsserver selbst erzeugt/);
@@ -67,9 +63,7 @@ describe('Chromium: the server made the credentials, and the booth and the resul
   });
 
   it('an election with an authority of its own shows no such warning', async () => {
-    const context = await browser.newContext({ locale: 'en-US' });
-    const page = await context.newPage();
-    watchPage(page, problems);
+    const { context, page } = await watchedPage(browser, problems, { locale: 'en-US' });
     await page.goto(`${server.url}/results/sa-browser-own`);
     await page.waitForSelector('h1');
     await page.waitForLoadState('networkidle');

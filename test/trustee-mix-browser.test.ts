@@ -32,7 +32,7 @@ import { signPayload, signingSecret } from '../src/record/signature.js';
 import { makeDecryptionShare } from '../src/tally/decrypt.js';
 import { checkRecord, linesSource } from '../src/verify/record-check.js';
 import { rankedStepOf } from '../src/verify/ranked.js';
-import { buildWeb, chromiumAvailable, launchChromium, screenshot, seriousA11yViolations, startVeche, tempDir, watchPage, type VecheServer } from './helpers/browser.js';
+import { buildWeb, chromiumAvailable, launchChromium, screenshot, seriousA11yViolations, startVeche, tempDir, watchedPage, type VecheServer } from './helpers/browser.js';
 import { vecheOk } from './helpers/cli.js';
 import { keyed } from './helpers/election.js';
 import { startRewritingProxy, type RewritingProxy } from './helpers/proxy.js';
@@ -282,8 +282,7 @@ describe('the trustees shuffle and decrypt on their pages in Chromium', { skip, 
   /** A trustee's page with its secret already in the page's storage (where the page keeps it);
    *  `noWasm`: its worker script is served under the strict policy, as on a server that forbids WebAssembly. */
   async function trusteePage(trustee: string, base = srv.url, noWasm = false): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1000, height: 900 }, locale: 'en-US' });
-    contexts.push(context);
+    const { context, page } = await watchedPage(browser, noWasm ? blockedProblems : problems, { viewport: { width: 1000, height: 900 }, locale: 'en-US', timeout: 60_000, keepIn: contexts });
     if (noWasm) {
       await context.route('**/assets/trustee-mix.js', async (route) => {
         const response = await route.fetch();
@@ -294,9 +293,6 @@ describe('the trustees shuffle and decrypt on their pages in Chromium', { skip, 
         await route.fulfill({ response, headers: { ...headers, 'content-security-policy': policy.replace(" 'wasm-unsafe-eval'", '') } });
       });
     }
-    const page = await context.newPage();
-    page.setDefaultTimeout(60_000);
-    watchPage(page, noWasm ? blockedProblems : problems);
     await page.goto(`${base}/trustee/${id}/${trustee}`);
     await page.evaluate(([key, value]) => localStorage.setItem(key!, value!), [`veche-trustee-secret:${id}:${trustee}`, JSON.stringify(election.secret(trustee))]);
     await page.goto(`${base}/trustee/${id}/${trustee}#token=${election.el.trusteeTokens[trustee]}`);

@@ -9,7 +9,7 @@ import type { Browser } from 'playwright-core';
 import type { Manifest } from '../src/manifest/types.js';
 import { tinyManifest } from './helpers/election-fixture.js';
 import { ok, openElectionOverHttp, type HttpElection, type TestServer } from './helpers/server.js';
-import { buildWeb, chromiumAvailable, launchChromium, screenshot, seriousA11yViolations, startVeche, watchPage, type VecheServer } from './helpers/browser.js';
+import { buildWeb, chromiumAvailable, launchChromium, screenshot, seriousA11yViolations, startVeche, watchedPage, watchPage, type VecheServer } from './helpers/browser.js';
 import { startSmtp, type TestSmtp } from './credentials-fixture.js';
 
 const skip = chromiumAvailable() ? false : 'Debian Chromium is not installed (scripts/install-system-deps.sh)';
@@ -45,9 +45,7 @@ describe('booth in Chromium: signing in before voting', { skip, timeout: 120_000
   after(async () => { await browser?.close(); await srv?.close(); await smtp?.close(); });
 
   it('asks for the address first, says to check the mail, and after the mailed link the voter votes', async () => {
-    const context = await browser.newContext({ locale: 'en-US' });
-    const page = await context.newPage();
-    watchPage(page, problems);
+    const { context, page } = await watchedPage(browser, problems, { locale: 'en-US' });
     await page.goto(`${srv.url}/vote/signed#credential=${el.credentials[0]!.credential}`);
     await page.waitForSelector('#sign-in-who');
     assert.equal(await page.locator('fieldset.question').count(), 0, 'no ballot before sign-in');
@@ -101,11 +99,11 @@ describe('booth in Chromium: signing in before voting', { skip, timeout: 120_000
   });
 
   it('a Russian voter reads the sign-in step in Russian', async () => {
-    const context = await browser.newContext({ locale: 'ru-RU' });
-    const page = await context.newPage();
+    const { context, page } = await watchedPage(browser, problems, { locale: 'ru-RU' });
     await page.goto(`${srv.url}/vote/signed`);
     await page.waitForSelector('#sign-in-who');
     assert.match(await page.textContent('#sign-in') ?? '', /Войдите, чтобы проголосовать/);
     await context.close();
+    assert.deepEqual(problems.filter((p) => !/status of 401/.test(p)), []);
   });
 });

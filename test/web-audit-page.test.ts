@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { buildWeb, chromiumAvailable, launchChromium, screenshot, seriousA11yViolations, startVeche, tempDir, watchPage, type VecheServer } from './helpers/browser.js';
+import { buildWeb, chromiumAvailable, DESK, launchChromium, screenshot, seriousA11yViolations, startVeche, tempDir, watchedPage, type VecheServer } from './helpers/browser.js';
 import { startRewritingProxy, type RewritingProxy } from './helpers/proxy.js';
 
 const skip = chromiumAvailable() ? false : 'Debian Chromium is not installed (scripts/install-system-deps.sh)';
@@ -27,12 +27,7 @@ describe('web audit-check page: an audit file checked on a second device', { ski
   const contexts: BrowserContext[] = [];
 
   async function newPage(): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, acceptDownloads: true, locale: 'en-US' });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.setDefaultTimeout(45_000); // generous: these machines are shared; a slow step is not a failure here
-    watchPage(page, problems);
-    return page;
+    return (await watchedPage(browser, problems, { ...DESK, keepIn: contexts })).page;
   }
 
   /** Gives the page `file` and returns the outcome it shows (data-outcome) and the reason, if any. */

@@ -11,7 +11,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Manifest } from '../src/manifest/types.js';
 import { tinyManifest } from './helpers/election-fixture.js';
 import { ok } from './helpers/server.js';
-import { buildWeb, chromiumAvailable, launchChromium, screenshot, seriousA11yViolations, startVeche, watchPage, type VecheServer } from './helpers/browser.js';
+import { buildWeb, chromiumAvailable, launchChromium, screenshot, seriousA11yViolations, startVeche, watchedPage, type VecheServer } from './helpers/browser.js';
 
 const skip = chromiumAvailable() ? false : 'Debian Chromium is not installed (scripts/install-system-deps.sh)';
 
@@ -56,10 +56,7 @@ describe('ballot preview in Chromium: the voter\'s ballot of a draft, nothing se
     srv = await startVeche();
     browser = await launchChromium();
     await ok(srv.url, 'POST', '/api/elections', { token: srv.adminToken, json: manifest });
-    context = await browser.newContext({ viewport: { width: 1000, height: 900 }, locale: 'en-US' });
-    page = await context.newPage();
-    page.setDefaultTimeout(45_000);
-    watchPage(page, problems);
+    ({ context, page } = await watchedPage(browser, problems, { viewport: { width: 1000, height: 900 }, locale: 'en-US', timeout: 45_000 }));
     await page.goto(`${srv.url}/admin/`);
     await page.fill('#admin-token', srv.adminToken);
     await page.click('#sign-in');

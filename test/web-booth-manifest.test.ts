@@ -12,7 +12,7 @@ import { encodeChoices, selectionGroups } from '../src/manifest/layout.js';
 import type { Manifest } from '../src/manifest/types.js';
 import { tinyManifest } from './helpers/election-fixture.js';
 import { ok, openElectionOverHttp, type HttpElection, type TestServer } from './helpers/server.js';
-import { buildWeb, chromiumAvailable, launchChromium, screenshot, seriousA11yViolations, startVeche, watchPage, type VecheServer } from './helpers/browser.js';
+import { buildWeb, chromiumAvailable, launchChromium, screenshot, seriousA11yViolations, startVeche, watchedPage, type VecheServer } from './helpers/browser.js';
 
 const skip = chromiumAvailable() ? false : 'Debian Chromium is not installed (scripts/install-system-deps.sh)';
 
@@ -40,9 +40,7 @@ describe('booth in Chromium: what the manifest asks for', { skip, timeout: 120_0
   after(async () => { await browser?.close(); await srv?.close(); });
 
   async function booth(credential: string, locale = 'en-US'): Promise<Page> {
-    const context = await browser.newContext({ locale });
-    const page = await context.newPage();
-    watchPage(page, problems);
+    const { page } = await watchedPage(browser, problems, { locale });
     await page.goto(`${srv.url}/vote/shown#credential=${credential}`);
     await page.waitForSelector('#q-chair input');
     return page;
@@ -88,9 +86,7 @@ describe('booth in Chromium: what the manifest asks for', { skip, timeout: 120_0
     await page.context().close();
     // The booth asks the board for the credential's last ballot after the ballot is drawn: the absence
     // is checked once that answer (none) is in and the page has drawn what it says, not after a fixed pause.
-    const context = await browser.newContext({ locale: 'en-US' });
-    const fresh = await context.newPage();
-    watchPage(fresh, problems);
+    const { context, page: fresh } = await watchedPage(browser, problems, { locale: 'en-US' });
     const lookedUp = fresh.waitForResponse((r) => r.url().endsWith('/last-ballot'), { timeout: 30_000 });
     await fresh.goto(`${srv.url}/vote/shown#credential=${el.credentials[0]!.credential}`);
     await fresh.waitForSelector('#q-chair input');
@@ -103,9 +99,7 @@ describe('booth in Chromium: what the manifest asks for', { skip, timeout: 120_0
   });
 
   it('the public list leaves the test election out', async () => {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    watchPage(page, problems);
+    const { context, page } = await watchedPage(browser, problems);
     await page.goto(`${srv.url}/`);
     await page.waitForSelector('a[href="/results/demo"], a[href^="/vote/demo"]');
     assert.equal(await page.locator('a[href*="/shown"]').count(), 0);

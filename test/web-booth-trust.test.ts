@@ -14,7 +14,7 @@ import { encodeEvent, eventHash, GENESIS_PREV, type BoardEvent } from '../src/re
 import { checkReceipts, parseReceiptsFile } from '../src/verify/receipts.js';
 import { linesSource } from '../src/verify/record-check.js';
 import { electionFingerprint } from '../src/verify/voter-check.js';
-import { buildWeb, chromiumAvailable, launchChromium, screenshot, seriousA11yViolations, startVeche, tempDir, watchPage, type VecheServer } from './helpers/browser.js';
+import { buildWeb, chromiumAvailable, DESK, launchChromium, screenshot, seriousA11yViolations, startVeche, tempDir, watchedPage, type VecheServer } from './helpers/browser.js';
 import { veche } from './helpers/cli.js';
 import { startRewritingProxy, type RewritingProxy } from './helpers/proxy.js';
 
@@ -82,12 +82,7 @@ describe('web booth: trusts the record, not the server', { skip, timeout: 300_00
   const contexts: BrowserContext[] = [];
 
   async function newPage(): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, acceptDownloads: true, locale: 'en-US' });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.setDefaultTimeout(45_000); // generous: these machines are shared; a slow step is not a failure here
-    watchPage(page, problems);
-    return page;
+    return (await watchedPage(browser, problems, { ...DESK, keepIn: contexts })).page;
   }
 
   async function fillDemoBallot(page: Page, chair = 'okafor'): Promise<void> {

@@ -17,7 +17,7 @@ import type { Choices, Manifest } from '../src/manifest/types.js';
 import { encodeEvent, eventHash, GENESIS_PREV, type BoardEvent, type ResultPayload } from '../src/record/events.js';
 import { veche } from './helpers/cli.js';
 import { startRewritingProxy } from './helpers/proxy.js';
-import { buildWeb, chromiumAvailable, launchChromium, screenshot, seriousA11yViolations, startVeche, tempDir, watchPage, type VecheServer } from './helpers/browser.js';
+import { buildWeb, chromiumAvailable, DESK, launchChromium, screenshot, seriousA11yViolations, startVeche, tempDir, watchedPage, type VecheServer } from './helpers/browser.js';
 
 const skip = chromiumAvailable() ? false : 'Debian Chromium is not installed (scripts/install-system-deps.sh)';
 
@@ -44,13 +44,8 @@ describe('web pages in Chromium: a whole election', { skip, timeout: 300_000 }, 
   const finalVotes = new Map<string, Vote>();
   let annTrackingCode = '';
 
-  async function newPage(opts: { width?: number; height?: number } = {}): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: opts.width ?? 1100, height: opts.height ?? 900 }, acceptDownloads: true, locale: 'en-US' });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.setDefaultTimeout(45_000); // generous: these machines are shared; a slow step is not a failure here
-    watchPage(page, problems);
-    return page;
+  async function newPage(viewport = DESK.viewport): Promise<Page> {
+    return (await watchedPage(browser, problems, { ...DESK, viewport, keepIn: contexts })).page;
   }
 
   async function noSeriousViolations(page: Page, what: string): Promise<void> {

@@ -6,7 +6,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { buildWeb, chromiumAvailable, launchChromium, screenshot, seriousA11yViolations, startVeche, watchPage, type VecheServer } from './helpers/browser.js';
+import { buildWeb, chromiumAvailable, launchChromium, screenshot, seriousA11yViolations, startVeche, watchedPage, type VecheServer } from './helpers/browser.js';
 import { tinyManifest } from './helpers/election-fixture.js';
 import { call, keyCeremony, ok } from './helpers/server.js';
 
@@ -33,10 +33,7 @@ describe('admin page: edit, copy, archive, delete, the voter register', { skip: 
     buildWeb();
     srv = await startVeche();
     browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 1100, height: 900 }, locale: 'en-US' });
-    page = await context.newPage();
-    page.setDefaultTimeout(45_000); // shared machines: a slow step is not a failure here
-    watchPage(page, problems);
+    ({ context, page } = await watchedPage(browser, problems, { viewport: { width: 1100, height: 900 }, locale: 'en-US', timeout: 45_000 }));
     trusteeTokens = (await ok(srv.url, 'POST', '/api/elections', { token: srv.adminToken, json: manifest })).trusteeTokens;
     await page.goto(`${srv.url}/admin/`);
     await page.fill('#admin-token', srv.adminToken);

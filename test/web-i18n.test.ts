@@ -47,7 +47,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { smallManifest } from './helpers/election-fixture.js';
 import { openElectionOverHttp, type TestServer } from './helpers/server.js';
-import { buildWeb, chromiumAvailable, launchChromium, screenshot, seriousA11yViolations, startVeche, watchPage, type VecheServer } from './helpers/browser.js';
+import { buildWeb, chromiumAvailable, launchChromium, screenshot, seriousA11yViolations, startVeche, watchedPage, type VecheServer } from './helpers/browser.js';
 
 const ENGLISH_WORDS = /\b(the|and|your|you|of|ballot|ballots|vote|voting|election|choose|credential|receipt|check)\b/i;
 
@@ -93,9 +93,7 @@ describe('booth in Chromium: German and Ukrainian with no English left', { skip:
   }
 
   it('a voter whose browser prefers German gets the ballot in German', async () => {
-    const context = await browser.newContext({ locale: 'de-DE' });
-    const page = await context.newPage();
-    watchPage(page, problems);
+    const { context, page } = await watchedPage(browser, problems, { locale: 'de-DE' });
     await page.goto(link);
     await page.waitForSelector('fieldset.question');
     assert.equal(await page.getAttribute('html', 'lang'), 'de');
@@ -107,9 +105,7 @@ describe('booth in Chromium: German and Ukrainian with no English left', { skip:
   });
 
   it('without a link, the credential screen in German; then Ukrainian chosen from the menu', async () => {
-    const context = await browser.newContext({ locale: 'de-DE' });
-    const page = await context.newPage();
-    watchPage(page, problems);
+    const { context, page } = await watchedPage(browser, problems, { locale: 'de-DE' });
     await page.goto(`${srv.url}/vote/${manifest.id}`);
     await page.waitForSelector('text=Geben Sie Ihren Zugangsschlüssel ein');
     assert.deepEqual(englishLeft(await interfaceText(page), 'de'), []);

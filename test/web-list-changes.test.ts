@@ -16,7 +16,7 @@ import { encodeChoices, selectionGroups } from '../src/manifest/layout.js';
 import { makeDecryptionShare } from '../src/tally/decrypt.js';
 import { linesSource } from '../src/verify/record-check.js';
 import { verifyRecord } from '../src/verify/verifier.js';
-import { buildWeb, chromiumAvailable, launchChromium, screenshot, seriousA11yViolations, startVeche, tempDir, watchPage, type VecheServer } from './helpers/browser.js';
+import { buildWeb, chromiumAvailable, DESK, launchChromium, screenshot, seriousA11yViolations, startVeche, tempDir, watchedPage, type VecheServer } from './helpers/browser.js';
 import { tinyManifest } from './helpers/election-fixture.js';
 import { rolesOf } from './helpers/election.js';
 import { call, keyCeremony, ok } from './helpers/server.js';
@@ -37,12 +37,7 @@ describe('authority page: revoke and re-issue, a late voter; the board page show
   const credentials = new Map<string, string>();
 
   async function newPage(): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, acceptDownloads: true, locale: 'en-US' });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.setDefaultTimeout(45_000); // shared machines: a slow step is not a failure here
-    watchPage(page, problems);
-    return page;
+    return (await watchedPage(browser, problems, { ...DESK, keepIn: contexts })).page;
   }
   async function downloadBy(page: Page, selector: string, name: string): Promise<string> {
     const [download] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);

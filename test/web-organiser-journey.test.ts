@@ -25,7 +25,7 @@ import { keyed, rolesOf } from './helpers/election.js';
 import { veche } from './helpers/cli.js';
 import { ok, recordEvents } from './helpers/server.js';
 import { freePort, ServerProcess } from './helpers/server-process.js';
-import { buildWeb, chromiumAvailable, launchChromium, ROOT, screenshot, seriousA11yViolations, tempDir, watchPage } from './helpers/browser.js';
+import { buildWeb, chromiumAvailable, DESK, launchChromium, ROOT, screenshot, seriousA11yViolations, tempDir, watchedPage } from './helpers/browser.js';
 import { startProvider, type TestProvider } from './accounts-fixture.js';
 import { readMail, startSmtp, type TestSmtp } from './credentials-fixture.js';
 
@@ -69,13 +69,8 @@ describe('Chromium: an organiser\'s whole election, from the OIDC login to a res
   let closesAt = 0;
   const links = new Map<string, string>();
 
-  async function newPage(opts: { locale?: string } = {}): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, acceptDownloads: true, locale: opts.locale ?? 'en-US', timezoneId: ZONE });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.setDefaultTimeout(45_000); // shared machines: a slow step is not a failure here
-    watchPage(page, problems);
-    return page;
+  async function newPage(): Promise<Page> {
+    return (await watchedPage(browser, problems, { ...DESK, timezoneId: ZONE, keepIn: contexts })).page;
   }
   async function downloadBy(page: Page, selector: string, name: string): Promise<string> {
     const [download] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
@@ -350,7 +345,7 @@ describe('Chromium: an organiser\'s whole election, from the OIDC login to a res
   });
 
   it('a voter\'s browser checks the result itself; `veche verify` passes the downloaded record', async () => {
-    const page = await newPage({ locale: 'en-US' });
+    const page = await newPage();
     await page.goto(`${base}/results/${ID}`);
     await page.waitForFunction(() => /Checked in this browser: \d+ ballots? counted/.test(document.getElementById('browser-check')?.textContent ?? ''), undefined, { timeout: 90_000 });
     assert.match(await page.textContent('#browser-check') ?? '', /Checked in this browser: 3 ballots counted, every check holds/);

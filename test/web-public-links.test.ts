@@ -4,7 +4,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { buildWeb, chromiumAvailable, launchChromium, startVeche, watchPage, type VecheServer } from './helpers/browser.js';
+import { buildWeb, chromiumAvailable, launchChromium, startVeche, watchedPage, type VecheServer } from './helpers/browser.js';
 import { ok } from './helpers/server.js';
 
 const PUBLIC = 'https://vote.example.org';
@@ -21,9 +21,7 @@ describe('links on the public address', { skip: chromiumAvailable() ? false : 'D
     srv = await startVeche({ publicUrl: PUBLIC });
     local = `http://127.0.0.1:${(srv.server.app.server.address() as { port: number }).port}`;
     browser = await launchChromium();
-    page = await (await browser.newContext({ locale: 'en-US' })).newPage();
-    page.setDefaultTimeout(45_000);
-    watchPage(page, problems);
+    ({ page } = await watchedPage(browser, problems, { locale: 'en-US', timeout: 45_000 }));
   });
   after(async () => { await browser?.close(); await srv?.close(); });
 

@@ -24,7 +24,7 @@ import { rankedStepOf } from '../src/verify/ranked.js';
 import { keyed } from './helpers/election.js';
 import { testStores, type TestStore } from './helpers/stores.js';
 import { call, ok, openElectionOverHttp, recordEvents, recordText, startServer, type HttpElection, type TestServer } from './helpers/server.js';
-import { buildWeb, chromiumAvailable, launchChromium, screenshot, seriousA11yViolations, tempDir, watchPage, WEB_DIR } from './helpers/browser.js';
+import { buildWeb, chromiumAvailable, launchChromium, screenshot, seriousA11yViolations, tempDir, watchedPage, WEB_DIR } from './helpers/browser.js';
 import { veche } from './helpers/cli.js';
 
 const skip = chromiumAvailable() ? false : 'Debian chromium is not installed (scripts/install-system-deps.sh)';
@@ -63,6 +63,8 @@ after(async () => {
   await made?.dispose();
 });
 
+/** A touch phone 390 px wide. */
+const PHONE = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true };
 const link = (v: number) => `${server.base}/vote/${ID}#credential=${el.credentials[v]!.credential}`;
 const focusedId = (page: Page) => page.evaluate(() => document.activeElement?.id ?? '');
 const live = (page: Page) => page.textContent('#q-council-ranking-live').then((x) => (x ?? '').trim());
@@ -86,10 +88,8 @@ async function castFromReview(page: Page, keyboard: boolean): Promise<void> {
 }
 
 test('booth: a ranking made with the keyboard alone, each move said and focus kept on the candidate', { skip, timeout: 120_000 }, async () => {
-  const context = await browser.newContext({ viewport: { width: 1024, height: 900 } });
-  const page = await context.newPage();
   const problems: string[] = [];
-  watchPage(page, problems);
+  const { context, page } = await watchedPage(browser, problems, { viewport: { width: 1024, height: 900 } });
   await page.goto(link(0));
   await page.waitForSelector('#q-council-add-okafor');
   assert.match(await page.textContent('#q-council-rules') ?? '', /you may stop at any point\. 2 seats to fill\./);
@@ -125,10 +125,8 @@ test('booth: a ranking made with the keyboard alone, each move said and focus ke
 });
 
 test('booth: a ranking tapped on a 390 px touch phone; an empty ranking is refused and said', { skip, timeout: 120_000 }, async () => {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
-  const page = await context.newPage();
   const problems: string[] = [];
-  watchPage(page, problems);
+  const { context, page } = await watchedPage(browser, problems, PHONE);
   await page.goto(link(1));
   await page.waitForSelector('#q-council-add-lindqvist');
   await page.tap('button[type=submit]');
@@ -193,10 +191,8 @@ test('results: mixed, decrypted and counted; a table per round and the transfers
   for (const id of ['t1', 't2']) await ok(base, 'POST', path(id, 'decryption'), { token: el.trusteeTokens[id]!, json: makeDecryptionShare(secret(id), (tally!.payload as PayloadByType['tally']).sums) });
   await ok(base, 'POST', `/api/elections/${ID}/result`, admin);
 
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
-  const page = await context.newPage();
   const problems: string[] = [];
-  watchPage(page, problems);
+  const { context, page } = await watchedPage(browser, problems, PHONE);
   await page.goto(`${base}/results/${ID}`);
   await page.waitForSelector('.ranked-result', { timeout: 90_000 });
   const result = council.result;

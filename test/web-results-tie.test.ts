@@ -11,7 +11,7 @@ import { ballotFor, finishElection, openElection, recordLines } from './helpers/
 import { compactManifest } from './helpers/election.js';
 import { testStores, type TestStore } from './helpers/stores.js';
 import { startServer, type TestServer } from './helpers/server.js';
-import { buildWeb, chromiumAvailable, launchChromium, screenshot, seriousA11yViolations, watchPage, WEB_DIR } from './helpers/browser.js';
+import { buildWeb, chromiumAvailable, launchChromium, screenshot, seriousA11yViolations, watchedPage, WEB_DIR } from './helpers/browser.js';
 
 const skip = chromiumAvailable() ? false : 'Debian chromium is not installed (scripts/install-system-deps.sh)';
 let made: TestStore;
@@ -45,10 +45,8 @@ after(async () => {
 });
 
 test('results page: the tie drawn by lot, its seed, and the PDF report, in Russian on a phone', { skip, timeout: 120_000 }, async () => {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'ru-RU' });
-  const page = await context.newPage();
   const problems: string[] = [];
-  watchPage(page, problems);
+  const { context, page } = await watchedPage(browser, problems, { viewport: { width: 390, height: 844 }, locale: 'ru-RU' });
   await page.goto(`${server.base}/results/tied`);
   await page.waitForFunction(() => /Проверено в этом браузере: учтено 2 бюллетеня/.test(document.getElementById('browser-check')?.textContent ?? ''), undefined, { timeout: 90_000 });
   const text = (await page.textContent('main')) ?? '';

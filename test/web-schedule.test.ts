@@ -7,7 +7,7 @@ import type { Browser } from 'playwright-core';
 import type { Manifest } from '../src/manifest/types.js';
 import { tinyManifest } from './helpers/election-fixture.js';
 import { ok, openElectionOverHttp, type TestServer } from './helpers/server.js';
-import { buildWeb, chromiumAvailable, launchChromium, screenshot, seriousA11yViolations, startVeche, watchPage, type VecheServer } from './helpers/browser.js';
+import { buildWeb, chromiumAvailable, launchChromium, screenshot, seriousA11yViolations, startVeche, watchedPage, type VecheServer } from './helpers/browser.js';
 
 const skip = chromiumAvailable() ? false : 'Debian Chromium is not installed (scripts/install-system-deps.sh)';
 
@@ -35,9 +35,7 @@ describe('booth in Chromium: the schedule in the voter\'s time zone', { skip, ti
   after(async () => { await browser?.close(); await srv?.close(); });
 
   it('a voter in New York sees the times in Eastern time, and in Berlin time named as the election\'s', async () => {
-    const context = await browser.newContext({ locale: 'en-US', timezoneId: 'America/New_York', viewport: { width: 390, height: 844 } });
-    const page = await context.newPage();
-    watchPage(page, problems);
+    const { context, page } = await watchedPage(browser, problems, { locale: 'en-US', timezoneId: 'America/New_York', viewport: { width: 390, height: 844 } });
     await page.goto(`${srv.url}/vote/timed-booth`);
     await page.waitForSelector('.period');
     const header = await page.textContent('header.election-head') ?? '';
@@ -50,9 +48,7 @@ describe('booth in Chromium: the schedule in the voter\'s time zone', { skip, ti
   });
 
   it('a voter in Berlin sees the times once, in Berlin time', async () => {
-    const context = await browser.newContext({ locale: 'en-US', timezoneId: 'Europe/Berlin' });
-    const page = await context.newPage();
-    watchPage(page, problems);
+    const { context, page } = await watchedPage(browser, problems, { locale: 'en-US', timezoneId: 'Europe/Berlin' });
     await page.goto(`${srv.url}/vote/timed-booth`);
     await page.waitForSelector('.period');
     const header = await page.textContent('header.election-head') ?? '';

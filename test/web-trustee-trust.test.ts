@@ -16,7 +16,7 @@ import { encodeChoices, selectionGroups } from '../src/manifest/layout.js';
 import { completeManifest, type ManifestDraft } from '../src/manifest/signers.js';
 import type { Manifest } from '../src/manifest/types.js';
 import { encodeEvent, eventHash, GENESIS_PREV, type BoardEvent, type PayloadByType } from '../src/record/events.js';
-import { buildWeb, chromiumAvailable, launchChromium, screenshot, startVeche, watchPage, type VecheServer } from './helpers/browser.js';
+import { buildWeb, chromiumAvailable, DESK, launchChromium, screenshot, startVeche, watchedPage, type VecheServer } from './helpers/browser.js';
 import { startRewritingProxy, type RewritingProxy } from './helpers/proxy.js';
 
 const skip = chromiumAvailable() ? false : 'Debian Chromium is not installed (scripts/install-system-deps.sh)';
@@ -88,12 +88,7 @@ describe('the trustee page in Chromium against a dishonest board', { skip, timeo
   const trusteePath = (id: string, t: string, step: string) => `/api/elections/${id}/trustees/${t}/${step}`;
 
   async function newPage(): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1000, height: 900 }, locale: 'en-US', acceptDownloads: true });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.setDefaultTimeout(45_000); // generous: these machines are shared; a slow step is not a failure here
-    watchPage(page, problems);
-    return page;
+    return (await watchedPage(browser, problems, { ...DESK, viewport: { width: 1000, height: 900 }, keepIn: contexts })).page;
   }
 
   /** Opens the trustee page through the proxy with the secret already in the page's storage. */

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { buildWeb, chromiumAvailable, launchChromium, seriousA11yViolations, startVeche, tempDir, watchPage, type VecheServer } from './helpers/browser.js';
+import { buildWeb, chromiumAvailable, DESK, launchChromium, seriousA11yViolations, startVeche, tempDir, watchedPage, type VecheServer } from './helpers/browser.js';
 import { tinyManifest } from './helpers/election-fixture.js';
 import { rolesOf } from './helpers/election.js';
 import { keyCeremony, ok } from './helpers/server.js';
@@ -30,10 +30,7 @@ describe('authority page: voter lists with named columns, and the mapping step',
     const created = await ok(srv.url, 'POST', '/api/elections', { token: srv.adminToken, json: manifest });
     await keyCeremony(srv.url, manifest.id, created.trusteeTokens);
     writeFileSync(join(dir, 'authority.json'), JSON.stringify(rolesOf(manifest).authority));
-    context = await browser.newContext({ viewport: { width: 1100, height: 900 }, acceptDownloads: true, locale: 'en-US' });
-    page = await context.newPage();
-    page.setDefaultTimeout(45_000); // shared machines
-    watchPage(page, problems);
+    ({ context, page } = await watchedPage(browser, problems, DESK));
     await page.goto(`${srv.url}/authority/columns#token=${created.authorityToken}`);
     await page.waitForSelector('#secret-file');
     await page.setInputFiles('#secret-file', join(dir, 'authority.json'));

@@ -81,10 +81,24 @@ export function watchPage(page: Page, problems: string[]): void {
   });
 }
 
+/** A browser context's options, and two of the page's own. */
+export interface WatchedPageOptions extends BrowserContextOptions {
+  /** The page's default time for each wait and action, in ms (playwright's own is 30 s). */
+  timeout?: number;
+  /** A list the new context joins, for the tests' `after` to close what a failed test left open. */
+  keepIn?: BrowserContext[];
+}
+
+/** A person at a desk on a machine shared with other tests: a slow step there is not a failure. */
+export const DESK: WatchedPageOptions = { viewport: { width: 1100, height: 900 }, acceptDownloads: true, locale: 'en-US', timeout: 45_000 };
+
 /** A page in a browser context of its own (its own storage, as another person's browser), watched for problems. */
-export async function watchedPage(browser: Browser, problems: string[], options: BrowserContextOptions = {}): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext(options);
+export async function watchedPage(browser: Browser, problems: string[], options: WatchedPageOptions = {}): Promise<{ context: BrowserContext; page: Page }> {
+  const { timeout, keepIn, ...contextOptions } = options;
+  const context = await browser.newContext(contextOptions);
+  keepIn?.push(context);
   const page = await context.newPage();
+  if (timeout !== undefined) page.setDefaultTimeout(timeout);
   watchPage(page, problems);
   return { context, page };
 }
