@@ -1,7 +1,7 @@
 // One meeting served by two real server processes over one PostgreSQL (spec §19 M9): a member's
 // stream on process A gets, at once, in order and once each, what is appended through process B (the
 // append's NOTIFY, then A reads the events from the store and checks them); both processes append in
-// turn and at the same time without a lost or doubled event; when A's LISTEN connection is killed, A
+// turn and at the same time without a lost or doubled event (a hundred at once, none refused); when A's LISTEN connection is killed, A
 // reconnects and catches up, so its stream still gets every event; and a row put into the store behind
 // the board's back that does not check is never announced (A says so on its stderr).
 import assert from 'node:assert/strict';
@@ -199,6 +199,24 @@ describe('one meeting on two server processes over PostgreSQL (LISTEN/NOTIFY)', 
       await screen.upTo(more.at(-1)!.seq);
       assertWhole(screen.frames, await record(), 'the screen on A');
     } finally { screen.stop(); }
+  });
+
+  it('A and B each submit 50 events at once: none refused or lost, each once, in one chain that verifies (each submission holds the meeting\'s lock across catch-up, check and append)', async (t) => {
+    if (!db) { t.skip(postgresSkipReason() ?? 'no PostgreSQL'); return; }
+    const before = (await record()).length;
+    const items = (p: ServerProcess, tag: string) => Array.from({ length: 50 }, (_, i) =>
+      call(p.base, 'POST', `/api/meetings/${MEETING}/agenda`, { json: signAs(f, hash, 'agenda-item', { item: `${tag}-${i}`, title: `Item ${tag} ${i}`, by: i % 2 ? 'm1' : 'sec' }) }));
+    const replies = await Promise.all([...items(a, 'a'), ...items(b, 'b')]);
+    const refused = replies.filter((r) => r.status !== 200);
+    assert.deepEqual(refused.map((r) => r.text), [], 'no submission refused');
+    const stored = await record();
+    assert.equal(stored.length, before + 100);
+    assert.deepEqual(replies.map((r) => r.body.events[0].seq).sort((x: number, y: number) => x - y), stored.slice(before).map((e) => e.seq), 'each answered with its own seq');
+    const lines = (await call(b.base, 'GET', `/api/meetings/${MEETING}/record`)).text.split('\n').filter(Boolean);
+    const v = await checkMeetingRecord(lines);
+    assert.deepEqual(v.report.checks.filter((c) => c.failed > 0).map((c) => c.id), ['meeting.complete']);
+    const agenda = (await call(a.base, 'GET', `/api/meetings/${MEETING}`)).body.agenda;
+    assert.equal(JSON.stringify(agenda).match(/"(a|b)-\d+"/g)?.length, 100, 'every item once on the agenda A serves');
   });
 
   it('a row put into the store behind the board\'s back, and notified, is not announced: A logs it and serves nothing beyond', async (t) => {
