@@ -1,5 +1,5 @@
-// A meeting run on the real engine (src/meeting/live.ts over SQLite), then its record checked by the
-// meeting verifier; and what each attacker could try: a member (forged, absent, duplicate or late
+// A meeting run on the real engine (src/meeting/live.ts over SQLite; its one transaction a submission on
+// PostgreSQL at the end), then its record checked by the meeting verifier; and what each attacker could try: a member (forged, absent, duplicate or late
 // votes, proxies beyond the limit), the chair (opening without quorum, a stale roll), the board
 // operator (a rewritten and re-chained record: counts, outcome, inserted or unsigned votes).
 import assert from 'node:assert/strict';
@@ -11,6 +11,10 @@ import { MeetingError } from '../src/meeting/problem.js';
 import { newSigningKey } from '../src/record/signature.js';
 import { signMeetingPayload } from '../src/meeting/signature.js';
 import type { MeetingEvent } from '../src/meeting/types.js';
+import { Meetings } from '../src/meeting/live.js';
+import { PostgresMeetingStore } from '../src/meeting/postgres-store.js';
+import type { MeetingSession } from '../src/meeting/store.js';
+import { freshDatabase, postgresSkipReason } from './helpers/postgres.js';
 import { makeBody, openMeeting, recordLines, signAs, type MeetingFixture } from './meeting-fixture.js';
 
 const fixtures: MeetingFixture[] = [];
@@ -368,5 +372,62 @@ describe('standing proxies', () => {
     await sign('meeting-closed', { by: 'm1' });
     const third = await f.meetings.createMeeting({ id: 'sitting-3', title: 'Third sitting', body: f.body.id, chair: 'm1', secretaries: [] });
     assert.deepEqual(third.state.meeting.proxies, []);
+  });
+});
+
+describe('on PostgreSQL: one transaction a submission, under the meeting\'s lock (spec §19 M9)', () => {
+  it('a step whose transaction does not commit stores and announces nothing, and the state is the store\'s; a refusal still commits the result the record owed', async (t) => {
+    const db = await freshDatabase('meeting-live-session');
+    if (!db) { t.skip(postgresSkipReason() ?? 'no PostgreSQL'); return; }
+    const store = await PostgresMeetingStore.connect(db.url);
+    try {
+      const f = makeBody([1, 1, 1]);
+      const meetings = new Meetings(store);
+      await meetings.createBody(f.body);
+      const m = await meetings.createMeeting({ id: 'sitting', title: 'Sitting', body: f.body.id, chair: 'm1', secretaries: ['sec'] });
+      const act = (type: Parameters<typeof signAs>[2], payload: any) => m.submit(type, signAs(f, m.state.meetingHash, type, payload));
+      const heard: string[] = [];
+      m.subscribe((e) => heard.push(e.type));
+      await act('meeting-opened', { by: 'm1' });
+      for (const x of ['m1', 'm2', 'm3']) await act('member-present', { member: x, by: x });
+      await act('motion-put', { motion: 'budget', title: 'Budget', text: 'That the board adopts the budget.', majority: 'simple', mode: 'named', by: 'm1' });
+      await act('vote-opened', { motion: 'budget', text: 'That the board adopts the budget.', present: ['m1', 'm2', 'm3'], proxies: [], seconds: 0, by: 'm1' });
+      for (const x of ['m1', 'm2', 'm3']) await act('named-vote', { motion: 'budget', votes: [{ member: x, for: x === 'm3' ? 0 : 1, against: x === 'm3' ? 1 : 0, abstain: 0 }], by: x });
+      const types = async () => (await store.events('sitting')).map((e) => e.type);
+      const stored = (await types()).length;
+
+      // The connection fails as the result is written: the close and its result are one transaction.
+      const exclusive = store.exclusive.bind(store);
+      store.exclusive = (async (id: string, step: (s: MeetingSession) => Promise<unknown>) => exclusive(id, (session) => step({
+        ...session, append: async (e) => { if (e.type === 'motion-result') throw new Error('the connection dropped'); return session.append(e); },
+      }))) as typeof store.exclusive;
+      heard.length = 0;
+      await assert.rejects(act('vote-closed', { motion: 'budget', by: 'sec' }), /the connection dropped/);
+      assert.equal((await types()).length, stored, 'neither the close nor its result is stored');
+      assert.deepEqual(heard, [], 'nothing announced');
+      assert.deepEqual([m.state.headSeq, m.state.motions.get('budget')!.status, m.state.resultDue], [stored - 1, 'open', null], 'the state is the store\'s');
+      store.exclusive = exclusive as typeof store.exclusive;
+      const [closed, result] = await act('vote-closed', { motion: 'budget', by: 'sec' });
+      assert.deepEqual([closed!.type, result!.type, (result!.payload as { outcome: string }).outcome], ['vote-closed', 'motion-result', 'passed']);
+      assert.deepEqual(heard, ['vote-closed', 'motion-result'], 'announced once committed, in order');
+
+      // A process that stored a close without its result (the old order, or a writer without the lock): a
+      // forged check-in is refused, and the result owed, appended before the check, is committed all the same.
+      await act('motion-put', { motion: 'hall', title: 'Hall', text: 'That the board rents the hall.', majority: 'simple', mode: 'named', by: 'm1' });
+      await act('vote-opened', { motion: 'hall', text: 'That the board rents the hall.', present: ['m1', 'm2', 'm3'], proxies: [], seconds: 0, by: 'm1' });
+      await act('named-vote', { motion: 'hall', votes: [{ member: 'm2', for: 1, against: 0, abstain: 0 }], by: 'm2' });
+      const [head] = (await store.events('sitting')).slice(-1);
+      await store.append('sitting', makeMeetingEvent(head!.seq + 1, head!.hash, 'vote-closed', signAs(f, m.state.meetingHash, 'vote-closed', { motion: 'hall', by: 'm1' }), new Date().toISOString()));
+      const forged = signMeetingPayload(m.state.meetingHash, 'member-left', { member: 'm3', by: 'm3' }, newSigningKey().secret);
+      await assert.rejects(m.submit('member-left', forged), (e: unknown) => e instanceof MeetingError && e.code === 'bad-signature');
+      assert.deepEqual((await types()).slice(-2), ['vote-closed', 'motion-result']);
+      assert.equal(m.state.resultDue, null);
+      await act('meeting-closed', { by: 'm1' });
+      const v = await checkMeetingRecord(await recordLines(m));
+      assert.deepEqual(v.report.checks.filter((c) => c.failed > 0).map((c) => c.id), []);
+    } finally {
+      await store.close();
+      await db.drop();
+    }
   });
 });
