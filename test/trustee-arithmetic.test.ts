@@ -11,7 +11,7 @@ import { build } from 'esbuild';
 
 const ROOT = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
 
-interface Be { name: string; msm(p: Uint8Array, k: Uint8Array): Uint8Array; baseMul(k: bigint): Uint8Array; mul(p: Uint8Array, k: bigint): Uint8Array }
+interface Be { name: string; msm(p: Uint8Array, k: Uint8Array): Uint8Array; mulAddMany(n: number, parts: { a?: Uint8Array; p?: Uint8Array; b?: Uint8Array; q?: Uint8Array; vartime?: boolean }): Uint8Array; baseMul(k: bigint): Uint8Array; mul(p: Uint8Array, k: bigint): Uint8Array }
 interface Mod {
   loadArithmetic(): Promise<{ name: string }>;
   backend(): Be;
@@ -35,7 +35,7 @@ const scalarBytes = (k: bigint): Uint8Array => { const b = new Uint8Array(32); f
 const ORDER = 2n ** 252n + 27742317777372353535851937790883648493n;
 
 describe('the trustee page\'s arithmetic: libsodium with noble\'s Pippenger for large msm', () => {
-  it('gives noble\'s bytes and refusals below and above the threshold, zero scalars and the identity included', async () => {
+  it('gives noble\'s bytes and refusals: msm below and above the threshold, zero scalars and the identity included; the variable-time fixed-base products', async () => {
     const { m, done } = await bundle();
     try {
       assert.deepEqual(await m.loadArithmetic(), { name: 'sodium' });
@@ -60,6 +60,24 @@ describe('the trustee page\'s arithmetic: libsodium with noble\'s Pippenger for 
         const big = scalars.slice(); big.set(scalarBytes(ORDER), 0);
         assert.throws(() => be.msm(points, big), /msm/);
       }
+      // mulAddMany's variable-time fixed-base products (noble, a table of p kept while p is the same):
+      // g^a·p^b, p^b alone and g^a alone, zero scalars included, for two points p in turn.
+      const n = 6;
+      const a = new Uint8Array(32 * n), b = new Uint8Array(32 * n);
+      for (let i = 0; i < n; i++) {
+        a.set(scalarBytes(i === 0 ? 0n : (BigInt(i) * 0xdeadbeefcafen ** 4n) % ORDER), 32 * i);
+        b.set(scalarBytes(i === 1 ? 0n : i === 2 ? ORDER - 1n : (BigInt(i) * 0x1234567n ** 9n) % ORDER), 32 * i);
+      }
+      for (const p of [noble.baseMul(99n), noble.baseMul(12345n), noble.baseMul(99n)]) {
+        for (const parts of [{ a, p, b }, { p, b }, { a, p, b: new Uint8Array(32 * n) }]) {
+          assert.deepEqual(be.mulAddMany(n, { ...parts, vartime: true }), noble.mulAddMany(n, parts));
+        }
+      }
+      // A bad p, a wrong length, a non-canonical scalar: refused.
+      assert.throws(() => be.mulAddMany(n, { a, p: new Uint8Array(32).fill(0xff), b, vartime: true }), /mulAddMany: not a canonical ristretto255 point/);
+      assert.throws(() => be.mulAddMany(n + 1, { a, p: noble.baseMul(5n), b, vartime: true }), /mulAddMany: a must hold n entries/);
+      const bigB = b.slice(); bigB.set(scalarBytes(ORDER), 32 * 3);
+      assert.throws(() => be.mulAddMany(n, { a, p: noble.baseMul(5n), b: bigB, vartime: true }), /canonical/);
       // Only over libsodium's backend.
       assert.throws(() => m.trusteeBackend(noble), /libsodium's backend expected/);
     } finally {
