@@ -13,6 +13,8 @@ import { currentSession, logout } from '../lib/account-api.js'; // accounts
 import { adminCall, copiedManifest, copyId, manageCard, manifestText } from '../lib/election-manage.js'; // organisers' actions
 import { registerCard, type RegisterStatus } from '../lib/voter-register.js'; // voter sign-in register
 import { isServerAuthorityElection, loadServerAuthority, serverAuthorityCard, serverAuthorityChoice, serverAuthorityDraft, serverAuthorityManifest } from '../lib/server-authority-admin.js'; // server authority
+import { bouncesCard, loadBounces } from '../lib/authority-bounces.js'; // bounced mails
+import { forumPlacementCard } from '../lib/forum-placement.js'; // forum placement
 import { availableLanguages, currentLanguage, languageName, t, tn } from '../lib/i18n.js';
 import { errorBox, infoBox, okBox, rerender, runAction, sayStatus, startPage, testElectionNotice } from '../lib/page.js';
 import { phaseBadge } from '../lib/phase.js';
@@ -243,6 +245,7 @@ async function load(quiet = false): Promise<void> {
       state.register = state.info.manifest.voterAuthentication
         ? await adminCall<RegisterStatus>('GET', `/api/elections/${encodeURIComponent(r.id)}/voter-register`, state.token).catch(() => null) : null;
       if (await loadServerAuthority(state.info, state.token)) quiet = false; // server authority: mail statuses changed
+      if (await loadBounces(state.info, state.token)) quiet = false; // bounced mails
       // ranked: the shuffles and their decryption, once the poll is closed and until the count is on the board
       const rankedOpen = hasRankedQuestions(state.info.manifest) && (state.info.phase === 'closed' || state.info.phase === 'tallied');
       const rankedBefore = JSON.stringify(state.ranked);
@@ -717,6 +720,8 @@ function renderElection(bar: HTMLElement, message: HTMLElement): Child {
         : null),
     isServerAuthorityElection(info.manifest) ? null : renderAuthority(info), // server authority: no authority of its own to hand a link to
     serverAuthorityCard({ info, token: state.token, busy: state.busy, act: (run) => void act(run), rerender }), // server authority
+    bouncesCard({ info, token: state.token, busy: state.busy, act: (run) => void act(run) }), // bounced mails
+    forumPlacementCard({ info, token: state.token, busy: state.busy, act: (run) => void act(run) }), // forum placement
     registerCard({ info, status: state.register, busy: state.busy, onFile: (csv) => void uploadRegister(csv) }), // voter sign-in register
     manageCard({ // organisers' actions
       info, archived: state.archived, busy: state.busy, confirmingDelete: state.confirmingDelete, deleteTyped: state.deleteTyped,
