@@ -54,7 +54,7 @@ async function main() {
   console.log(`mixnet bench: ${machine()}, load ${loadAverage()}; one core; rows of width ${WIDTH}; generators by each backend's fromHashMany`);
   console.log('times are this thread\'s CPU time per ciphertext (the machine is shared); wall time beside them');
   console.log(ANCHORS);
-  console.log(`targets: native ≤ 0.25 ms/ct shuffle+prove, ≤ 0.15 ms/ct verify; WASM ≤ 1 ms/ct each; proof ≤ 200 B/ct`);
+  console.log(`targets: native ≤ 0.25 ms/ct shuffle+prove, ≤ 0.15 ms/ct verify; WASM ≤ 1 ms/ct each (a trustee's browser: measured there by npm run bench:mixnet-browser; the WASM figures here are libsodium alone in Node); proof ≤ 200 B/ct`);
   const native = (() => { try { return loadNativeBackend(); } catch (e) { console.log(`(native backend skipped: ${(e as Error).message})`); return null; } })();
   const backends = [...(native ? [native] : []), await loadSodiumBackend()];
   const maker = native ?? backends[0]!;
@@ -63,7 +63,7 @@ async function main() {
     const op = perOp(be);
     const mulMs = op.mul;
     const target = TARGETS[be.name]!;
-    console.log(`\n${be.name === 'sodium' ? 'libsodium WASM' : be.name}: one variable-base multiplication = ${fmt(mulMs * 1000, 0)} µs (the baseline: "mul" below); baseMul ${fmt(op.baseMul * 1000, 0)} µs, add ${fmt(op.add * 1000, 0)} µs, isValid ${fmt(op.isValid * 1000, 0)} µs`);
+    console.log(`\n${be.name === 'sodium' ? 'libsodium WASM alone, in Node' : be.name}: one variable-base multiplication = ${fmt(mulMs * 1000, 0)} µs (the baseline: "mul" below); baseMul ${fmt(op.baseMul * 1000, 0)} µs, add ${fmt(op.add * 1000, 0)} µs, isValid ${fmt(op.isValid * 1000, 0)} µs`);
     // The first shuffle in a process also pays for compiling its JavaScript (hashes, scalar arithmetic):
     // a warm-up of WARM_UP rows, printed on its own, so the sizes below are the per-ciphertext cost.
     {
