@@ -5,6 +5,7 @@
 // is no bounce notice (each refused in words, nothing changed), uploads a real bounce notice (Postfix's
 // layout) and sees its failed recipient "Bounced" (the delayed one not), gives that voter a corrected
 // address with the keyboard and a new credential arrives there, and pastes addresses (one known, one not).
+// The election's /authority page sends the authority to the admin page: it has no key or list to handle.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
@@ -109,6 +110,17 @@ describe('Chromium: the admin page marks bounced credential mails and re-issues 
     await rowSays('anna', /^Sent/);
     assert.match(await page.textContent('#sa-voters tr[data-voter="anna"]') ?? '', /anna\.schmidt@example\.net/);
     await page.waitForSelector('#bounced-voters', { state: 'detached' });
+  });
+
+  it('the /authority page of such an election sends the authority to the admin page (no key, no list of its own)', async () => {
+    const { context, page: p } = await watchedPage(browser, problems, DESK);
+    await p.goto(`${server.url}/authority/${id}`);
+    await p.waitForSelector('#server-mode', { timeout: 30_000 });
+    assert.match(await p.textContent('#server-mode') ?? '', /server made and mailed the voters’ credentials itself.*bounced mails/s);
+    assert.equal(await p.getAttribute('#server-mode-admin', 'href'), `/admin/#e/${id}`);
+    assert.equal(await p.$('#make-key'), null);
+    assert.deepEqual(await seriousA11yViolations(p), []);
+    await context.close();
   });
 
   it('pasted addresses: the one mailed is marked, the other reported unknown', async () => {

@@ -510,6 +510,16 @@ function tokenForm(): HTMLElement {
   return sharedTokenForm(t('authority.tokenTitle'), t('authority.tokenLabel'), TOKEN_KEY, (token) => { state.token = token; rerender(); });
 }
 
+// -- server authority: the server is this election's authority (spec §6.5); its voters, mail statuses and
+// bounced mails are the admin page's, and this page has no key or list to offer.
+function serverModeCard(info: ElectionInfo): HTMLElement {
+  return h('section', { class: 'card', 'aria-labelledby': 'server-mode-heading', id: 'server-mode' },
+    h('h2', { id: 'server-mode-heading' }, t('authority.serverModeHeading')),
+    h('p', null, t('authority.serverModeText')),
+    h('p', null, h('a', { href: `/admin/#e/${encodeURIComponent(info.id)}`, id: 'server-mode-admin' }, t('authority.serverModeLink'))));
+}
+// -- end server authority
+
 function render(): Child {
   const info = state.info;
   const top = [h('p', { class: 'kicker' }, t('authority.title')), h('h1', null, info ? info.manifest.title : t('authority.titleFor', { id: electionId }))];
@@ -517,6 +527,7 @@ function render(): Child {
   if (state.loadError) return [top, errorBox(state.loadError)];
   if (state.noElection) return [top, message, infoBox(t('authority.beforeElection', { id: electionId })), keyCard()];
   if (!info) return [top, h('p', { class: 'loading' }, t('page.loading'))];
+  if (info.manifest.credentialAuthority?.operatedBy === 'server') return [top, serverModeCard(info)]; // server authority
   const a = state.authority;
   const mine = !!a && info.manifest.credentialAuthority?.signingKey === a.signing.key;
   const canRevoke = info.eligible > 0 && (info.phase === 'setup' || info.phase === 'open');
