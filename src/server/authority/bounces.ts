@@ -6,7 +6,7 @@
 // credential was forgotten when its mail went out, so the only way to reach them is a new credential:
 // at a corrected address, the old one revoked on the board and the new one added in its place and
 // mailed (the same re-issue as for a lost credential, ServerAuthority.revoke).
-import { failedRecipients } from '../../credentials/mail-status.js';
+import { failedRecipients, type StatusEntry } from '../../credentials/mail-status.js';
 import type { Elections } from '../elections.js';
 import { HttpError } from '../errors.js';
 import { EMAIL } from '../voter-auth/register.js';
@@ -51,15 +51,21 @@ export async function markBouncedMails(authority: ServerAuthority, id: string, i
   const addresses = bouncedAddresses(input);
   const voters = await authority.voters(id); // also refuses an election with an authority of its own
   const names = new Map(voters.map((v) => [v.voter, v.name]));
-  const statuses = await authority.store.statuses(id, CREDENTIAL_MAIL);
+  // Indexed by address: up to 10,000 addresses against a register of any size.
+  const byAddress = new Map<string, StatusEntry[]>();
+  for (const s of await authority.store.statuses(id, CREDENTIAL_MAIL)) {
+    const key = s.email.toLowerCase();
+    byAddress.set(key, [...(byAddress.get(key) ?? []), s]);
+  }
+  const registered = new Set(voters.map((v) => v.email));
   const result: BounceResult = { marked: [], already: [], notSent: [], unknown: [] };
   const time = new Date().toISOString();
   for (const address of addresses) {
-    const mine = statuses.filter((s) => s.email.toLowerCase() === address);
+    const mine = byAddress.get(address) ?? [];
     const sent = mine.filter((s) => s.status === 'sent' || s.status === 're-sent');
     if (sent.length === 0) {
       if (mine.some((s) => s.status === 'bounced')) result.already.push(address);
-      else if (mine.length > 0 || voters.some((v) => v.email === address)) result.notSent.push(address);
+      else if (mine.length > 0 || registered.has(address)) result.notSent.push(address);
       else result.unknown.push(address);
       continue;
     }
