@@ -4,8 +4,11 @@
 // every receipt is checked against the record afterwards). Exits 1 if any error or loss.
 //   npm run bench:load -- --seconds 60 --store sqlite|postgres [--servers 2] [--clients 16] [--readers 4]
 //                         [--ballots N] [--shape tiny|small] [--pg-mode group|lock|advisory|optimistic]
+//                         [--sqlite-mode group|event|compare [--rounds N]]
+// --sqlite-mode compare: the SQLite run N times with the old per-event commit and N times with group
+// commit (the default), alternating, and prints the ratio of their ballots/s (src/board/sqlite-store.ts).
 // PostgreSQL: VECHE_BENCH_DATABASE_URL (an empty database), else a throwaway cluster (test/helpers/postgres.ts).
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -83,7 +86,29 @@ async function main(): Promise<void> {
   const pgMode = arg('pg-mode', 'group');
   // Enough for ~150 ballots/s (tiny shape, one process on 2 cores does ~110); more with --ballots.
   const ballotsWanted = intArg('ballots', seconds * 150 * intArg('servers', 1));
+  const sqliteMode = arg('sqlite-mode', 'group');
+  if (!['group', 'event', 'compare'].includes(sqliteMode)) throw new Error('--sqlite-mode group|event|compare');
+  if (sqliteMode !== 'group' && storeName !== 'sqlite') throw new Error('--sqlite-mode needs --store sqlite');
+  const run = (mode: string) => runOnce({ seconds, storeName, servers, casters, readers, shape, pgMode, ballotsWanted, sqliteMode: mode });
+  if (sqliteMode !== 'compare') { await run(sqliteMode); return; }
+  // -- SQLite: group commit against the per-event commit, alternating in one run
+  const rounds = intArg('rounds', 1);
+  const rates: Record<'event' | 'group', number[]> = { event: [], group: [] };
+  for (let r = 0; r < rounds; r++) for (const mode of ['event', 'group'] as const) rates[mode].push(await run(mode));
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  // Each round's pair ran back to back, under about the same load from the rest of the machine.
+  const ratios = rates.group.map((g, r) => g / rates.event[r]!).sort((a, b) => a - b);
+  console.log('');
+  console.log(`SQLite append, ${rounds} round(s): per-event commit ${rates.event.map(f1).join(', ')} ballots/s; group commit ${rates.group.map(f1).join(', ')} ballots/s`);
+  console.log(`  group commit / per-event commit: ${(mean(rates.group) / mean(rates.event)).toFixed(2)}x (means), each round ${ratios.map((x) => x.toFixed(2)).join(', ')} (median ${percentile(ratios, 50).toFixed(2)}); load average now ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  // -- end SQLite comparison
+}
 
+interface RunConfig { seconds: number; storeName: string; servers: number; casters: number; readers: number; shape: Shape; pgMode: string; ballotsWanted: number; sqliteMode: string }
+
+/** One run: servers started, election opened, ballots cast for `seconds`, every receipt checked; returns ballots/s. */
+async function runOnce(cfg: RunConfig): Promise<number> {
+  const { seconds, storeName, servers, casters, readers, shape, pgMode, ballotsWanted } = cfg;
   const dataDir = mkdtempSync(join(tmpdir(), 'veche-load-'));
   const cleanups: (() => Promise<void> | void)[] = [() => rmSync(dataDir, { recursive: true, force: true })];
   const procs: ServerProcess[] = [];
@@ -101,13 +126,13 @@ async function main(): Promise<void> {
     }
     const adminToken = `va1.bench-load-${'k'.repeat(32)}`;
     for (let i = 0; i < servers; i++) {
-      procs.push(await ServerProcess.start({ dataDir: join(dataDir, `server-${i}`), adminToken, ...(databaseUrl ? { databaseUrl } : {}), env: { VECHE_PG_APPEND_MODE: pgMode } }));
+      procs.push(await ServerProcess.start({ dataDir: join(dataDir, `server-${i}`), adminToken, ...(databaseUrl ? { databaseUrl } : {}), env: { VECHE_PG_APPEND_MODE: pgMode, VECHE_SQLITE_APPEND_MODE: cfg.sqliteMode } }));
     }
     const id = 'load';
     const manifest = SHAPES[shape](id);
     const voters = Math.ceil(ballotsWanted / 2);
     console.log(`veche load benchmark: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), node ${process.version}`);
-    console.log(`store ${storeName}${storeName === 'postgres' ? ` (append: ${pgMode})` : ''}, ${servers} server process(es), ${casters} casting clients, ${readers} reading clients, ${seconds} s, ballot shape "${shape}"`);
+    console.log(`store ${storeName} (append: ${storeName === 'postgres' ? pgMode : cfg.sqliteMode}), load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}, ${servers} server process(es), ${casters} casting clients, ${readers} reading clients, ${seconds} s, ballot shape "${shape}"`);
     const t0 = performance.now();
     const el = await openElectionOverHttp({ base: procs[0]!.base, adminToken } as TestServer, manifest, voters);
     const pool = await makeBallots(el, shape, el.credentials.map((c) => c.credential), 2);
@@ -180,6 +205,7 @@ async function main(): Promise<void> {
     console.log(`  receipts on the record      ${check.present} of ${receipts.length}; lost ${lost}; receipt signatures bad ${badSignatures}`);
     console.log(`  record                      ${events.length} events, hash chain intact, ${codes.length} ballots, duplicates ${duplicates}`);
     if (errorCount > 0 || lost > 0 || duplicates > 0 || badSignatures > 0) process.exitCode = 1;
+    return receipts.length / elapsed;
   } finally {
     for (const p of procs) await p.kill('SIGTERM');
     for (const c of cleanups.reverse()) await c();

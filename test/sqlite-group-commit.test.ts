@@ -14,9 +14,9 @@ import { fileURLToPath } from 'node:url';
 import { Board, BoardError } from '../src/board/board.js';
 import type { Receipt } from '../src/board/receipt.js';
 import { SqliteStore } from '../src/board/sqlite-store.js';
-import { DuplicateBallot } from '../src/board/store.js';
+import { DuplicateBallot, SequenceConflict } from '../src/board/store.js';
 import { credentialKeys, newCredential } from '../src/credentials/credentials.js';
-import { encodeEvent, makeEvent, type BoardEvent } from '../src/record/events.js';
+import { encodeEvent, GENESIS_PREV, makeEvent, type BoardEvent } from '../src/record/events.js';
 import { trackingCode as trackingCodeOf } from '../src/ballot/tracking.js';
 import type { BallotJson } from '../src/ballot/types.js';
 import { linesSource, verifyRecord } from '../src/verify/verifier.js';
@@ -170,6 +170,26 @@ if (process.env.VECHE_GC_CHILD === 'cast') {
       }), /changed its mind/);
       assert.equal((await store.head('b'))!.hash, last.hash);
       assert.equal(walCommits(join(dir, 'b.sqlite')).commits, again.commits);
+    });
+
+    test('a writer that ignores the session lock moves the head mid-session: the session\'s batch is refused whole, the chain stays one line', async () => {
+      const store = open('e.sqlite');
+      const rogue = open('e.sqlite', 'event'); // the old mode takes no session lock (as an older veche would not)
+      await store.append('e', makeEvent(0, GENESIS_PREV, 'poll-closed', {}));
+      const genesis = (await store.head('e'))!;
+      const mine = makeEvent(1, genesis.hash, 'poll-closed', {});
+      const theirs = makeEvent(1, genesis.hash, 'poll-opened', {});
+      await assert.rejects(store.exclusive('e', async () => {
+        await store.append('e', mine);
+        await store.append('e', makeEvent(2, mine.hash, 'poll-closed', {}));
+        await rogue.append('e', theirs);
+      }), SequenceConflict);
+      assert.deepEqual((await store.events('e')).map((e) => e.hash), [genesis.hash, theirs.hash]);
+      // The next session starts from the head it finds.
+      await store.exclusive('e', async () => { await store.append('e', makeEvent(2, theirs.hash, 'poll-closed', {})); });
+      const events = await store.events('e');
+      assert.deepEqual(events.map((e) => e.seq), [0, 1, 2]);
+      assert.equal(events[2]!.prev, theirs.hash);
     });
 
     const childScript = fileURLToPath(import.meta.url);

@@ -40,8 +40,7 @@ const rowOf = (event: BoardEvent, trackingCode?: string): EventRow =>
 
 export class SqliteStore implements BoardStore {
   readonly mode: SqliteAppendMode;
-  /** Sessions that committed a batch (each one transaction, one fsync). */
-  sessionCommits = 0;
+  private committedSessions = 0;
   private readonly db: Database.Database;
   private readonly writeOne: (election: string, rows: EventRow[]) => void;
   private writer: SqliteWriter | null = null;
@@ -59,6 +58,11 @@ export class SqliteStore implements BoardStore {
     const write = this.db.transaction((election: string, rows: EventRow[]) => appendRows(this.db, election, rows));
     // One IMMEDIATE transaction: the head check, the event and the tracking code land together or not at all.
     this.writeOne = (election, rows) => write.immediate(election, rows);
+  }
+
+  /** Sessions of this store that committed a batch (each one transaction, one fsync). */
+  get sessionCommits(): number {
+    return this.committedSessions;
   }
 
   /** In 'group' mode appends made inside exclusive() are committed at its end, together. */
@@ -91,7 +95,7 @@ export class SqliteStore implements BoardStore {
         await this.writer.unlock();
       } else {
         await this.writer.commit(election, s.rows);
-        this.sessionCommits++;
+        this.committedSessions++;
       }
       return result;
     } finally {
