@@ -4,26 +4,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { auditBallot } from '../src/ballot/audit.js';
 import { encryptBallot } from '../src/ballot/encrypt.js';
-import { rankedSlots } from '../src/ballot/ranked.js';
-import { baseMul, encodeScalar, randomScalar } from '../src/crypto/group.js';
-import { credentialKeys, issueCredentials } from '../src/credentials/credentials.js';
-import { decodeSelections, selectionGroups } from '../src/manifest/layout.js';
-import { validateManifest } from '../src/manifest/validate.js';
-import { keyed } from './helpers/election.js';
+import { encodeScalar, randomScalar } from '../src/crypto/group.js';
+import { decodeSelections } from '../src/manifest/layout.js';
+import { rankedBallotSetup } from './helpers/ranked-fixture.js';
 
 const election = 'cd'.repeat(32);
-const manifest = validateManifest(keyed({
-  id: 'ranked-audit', title: 'Ranked audit', description: '', languages: ['en'],
-  questions: [
-    { type: 'choice', id: 'chair', title: 'Chair', candidates: [{ id: 'a', label: 'A' }, { id: 'b', label: 'B' }], allowBlank: false, absoluteMajority: false },
-    { type: 'ranked', id: 'board', title: 'Board', candidates: Array.from({ length: 31 }, (_, i) => ({ id: `c${i}`, label: `C${i}` })), seats: 3, method: 'meek-stv', mustRankAll: false },
-  ],
-  trustees: [{ id: 't1', name: 'T1' }], threshold: 1,
-}));
-const slots = rankedSlots(manifest);
-const groups = selectionGroups(manifest);
-const key = baseMul(randomScalar());
-const voter = credentialKeys(election, issueCredentials(election, [{ id: 'v1', weight: 1 }]).private[0]!.credential);
+const { manifest, slots, groups, key, voters: [voter] } = rankedBallotSetup('ranked-audit', 'Ranked audit', election, 1);
 
 test('ranked audit: the revealed ranking and randomness re-encrypt to the ballot; the choices read back in words', () => {
   const { ballot, secrets } = encryptBallot(election, key, groups, [[0, 1]], voter, { slots, rankings: [[30, 2, 7]] });

@@ -6,28 +6,15 @@ import assert from 'node:assert/strict';
 import { checkBallot } from '../src/ballot/check.js';
 import { encryptBallot } from '../src/ballot/encrypt.js';
 import { BallotError } from '../src/ballot/types.js';
-import { decodeRanking, encodeRanking, PREFERENCES_PER_POINT, rankedSlots, rowWidth } from '../src/ballot/ranked.js';
-import { baseMul, pointBytes, randomScalar } from '../src/crypto/group.js';
-import { credentialKeys, issueCredentials } from '../src/credentials/credentials.js';
+import { decodeRanking, encodeRanking, PREFERENCES_PER_POINT, rowWidth } from '../src/ballot/ranked.js';
+import { pointBytes } from '../src/crypto/group.js';
 import { toHex } from '../src/crypto/encoding.js';
-import { selectionGroups } from '../src/manifest/layout.js';
 import { validateManifest } from '../src/manifest/validate.js';
-import { keyed } from './helpers/election.js';
+import { rankedBallotSetup } from './helpers/ranked-fixture.js';
 
 const election = 'ab'.repeat(32);
-const manifest = validateManifest(keyed({
-  id: 'ranked-ballot', title: 'Ranked ballot', description: '', languages: ['en'],
-  questions: [
-    { type: 'choice', id: 'chair', title: 'Chair', candidates: [{ id: 'a', label: 'A' }, { id: 'b', label: 'B' }], allowBlank: false, absoluteMajority: false },
-    { type: 'ranked', id: 'board', title: 'Board', candidates: Array.from({ length: 31 }, (_, i) => ({ id: `c${i}`, label: `C${i}` })), seats: 3, method: 'meek-stv', mustRankAll: false },
-  ],
-  trustees: [{ id: 't1', name: 'T1' }], threshold: 1,
-}));
-const slots = rankedSlots(manifest);
-const groups = selectionGroups(manifest);
-const key = baseMul(randomScalar());
+const { manifest, slots, groups, key, voters } = rankedBallotSetup('ranked-ballot', 'Ranked ballot', election, 2);
 const ctx = { electionHash: election, publicKey: key, groups, ranked: slots };
-const voters = issueCredentials(election, [{ id: 'v1', weight: 1 }, { id: 'v2', weight: 1 }]).private.map((c) => credentialKeys(election, c.credential));
 
 test('a ranking is encoded into points whose own encodings carry it, and read back; 30 preferences a point', () => {
   assert.equal(PREFERENCES_PER_POINT, 30);
