@@ -4,18 +4,11 @@
 // PDF report, src/result/texts.ts) give the very same strings; `veche verify` says "1 ballot".
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
 import { catalogTexts } from '../src/result/texts.js';
 import { counted } from '../src/verify/standing.js';
+import { catalog, loadPageModules } from './helpers/page-modules.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const I18N = join(ROOT, 'web', 'i18n');
 const LANGS = ['en', 'ru', 'uk', 'de', 'fr', 'es'];
-const catalog = (l: string) => JSON.parse(readFileSync(join(I18N, `${l}.json`), 'utf8')) as Record<string, string>;
 
 interface PageI18n {
   setLanguage(lang: string, remember?: boolean): void;
@@ -26,29 +19,7 @@ interface PageI18n {
 let page: PageI18n;
 
 before(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'veche-i18n-'));
-  const out = join(dir, 'i18n.mjs');
-  const names = Object.fromEntries(readdirSync(I18N).filter((f) => f.endsWith('.json')).map((f) => [f.slice(0, -5), catalog(f.slice(0, -5))['language.name']]));
-  await build({
-    entryPoints: [join(ROOT, 'web', 'lib', 'i18n.ts')], bundle: true, format: 'esm', platform: 'neutral', outfile: out, logLevel: 'error',
-    plugins: [{ name: 'veche-i18n', setup(b) {
-      b.onResolve({ filter: /^veche:i18n$/ }, () => ({ path: 'veche:i18n', namespace: 'veche-i18n' }));
-      b.onLoad({ filter: /.*/, namespace: 'veche-i18n' }, () => ({ contents: `export const english = ${JSON.stringify(catalog('en'))}; export const names = ${JSON.stringify(names)};`, loader: 'js' }));
-    } }],
-  });
-  // What the module uses of a browser: the document's language, storage, and fetching a catalog.
-  const g = globalThis as Record<string, unknown>;
-  g.document = { documentElement: {} };
-  g.localStorage = { getItem: () => null, setItem: () => {} };
-  if (!('navigator' in globalThis)) g.navigator = { languages: ['en'], language: 'en' };
-  const realFetch = globalThis.fetch;
-  g.fetch = async (url: string) => {
-    const m = /^\/assets\/i18n\/([a-z]+)\.json$/.exec(String(url));
-    if (!m) return realFetch(url);
-    return new Response(readFileSync(join(I18N, `${m[1]}.json`)), { status: 200, headers: { 'content-type': 'application/json' } });
-  };
-  page = (await import(pathToFileURL(out).href)) as PageI18n;
-  rmSync(dir, { recursive: true, force: true });
+  page = await loadPageModules<PageI18n>({ 'i18n.ts': ['setLanguage', 'languageReady', 'currentLanguage', 'tn'] });
 });
 
 async function use(lang: string): Promise<void> {

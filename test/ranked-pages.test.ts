@@ -6,18 +6,10 @@
 // German reader sees a decimal comma with every digit kept.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
 import { countRanked } from '../src/ranked/count.js';
 import type { Question } from '../src/manifest/types.js';
 import type { RankedMethod, RankedResult } from '../src/ranked/types.js';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const I18N = join(ROOT, 'web', 'i18n');
-const catalog = (l: string) => JSON.parse(readFileSync(join(I18N, `${l}.json`), 'utf8')) as Record<string, string>;
+import { loadPageModules } from './helpers/page-modules.js';
 
 type RankedQuestion = Extract<Question, { type: 'ranked' }>;
 interface RoundView { round: number; votes: string[]; state: string[]; quota: { key: string; value: string } | null; exhausted: string | null; notes: string[] }
@@ -34,36 +26,11 @@ interface Pages {
 let pages: Pages;
 
 before(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'veche-ranked-pages-'));
-  const entry = join(dir, 'entry.ts');
-  const lib = join(ROOT, 'web', 'lib');
-  writeFileSync(entry, [
-    `export { setLanguage, languageReady } from ${JSON.stringify(join(lib, 'i18n.ts'))};`,
-    `export { rankedDraftFits, rankingInWords, rankingProblem } from ${JSON.stringify(join(lib, 'ranking-input.ts'))};`,
-    `export { roundViews, roundChanges, decimalText } from ${JSON.stringify(join(lib, 'ranked-rounds.ts'))};`,
-  ].join('\n'));
-  const out = join(dir, 'pages.mjs');
-  const names = Object.fromEntries(readdirSync(I18N).filter((f) => f.endsWith('.json')).map((f) => [f.slice(0, -5), catalog(f.slice(0, -5))['language.name']]));
-  await build({
-    entryPoints: [entry], bundle: true, format: 'esm', platform: 'neutral', outfile: out, logLevel: 'error',
-    plugins: [{ name: 'veche-i18n', setup(b) {
-      b.onResolve({ filter: /^veche:i18n$/ }, () => ({ path: 'veche:i18n', namespace: 'veche-i18n' }));
-      b.onLoad({ filter: /.*/, namespace: 'veche-i18n' }, () => ({ contents: `export const english = ${JSON.stringify(catalog('en'))}; export const names = ${JSON.stringify(names)};`, loader: 'js' }));
-    } }],
+  pages = await loadPageModules<Pages>({
+    'i18n.ts': ['setLanguage', 'languageReady'],
+    'ranking-input.ts': ['rankedDraftFits', 'rankingInWords', 'rankingProblem'],
+    'ranked-rounds.ts': ['roundViews', 'roundChanges', 'decimalText'],
   });
-  // What the modules use of a browser: the document's language, storage, and fetching a catalog.
-  const g = globalThis as Record<string, unknown>;
-  g.document ??= { documentElement: {} };
-  g.localStorage ??= { getItem: () => null, setItem: () => {} };
-  if (!('navigator' in globalThis)) g.navigator = { languages: ['en'], language: 'en' };
-  const realFetch = globalThis.fetch;
-  g.fetch = async (url: string) => {
-    const m = /^\/assets\/i18n\/([a-z]+)\.json$/.exec(String(url));
-    if (!m) return realFetch(url);
-    return new Response(readFileSync(join(I18N, `${m[1]}.json`)), { status: 200, headers: { 'content-type': 'application/json' } });
-  };
-  pages = (await import(pathToFileURL(out).href)) as Pages;
-  rmSync(dir, { recursive: true, force: true });
 });
 
 async function use(lang: string): Promise<void> {
