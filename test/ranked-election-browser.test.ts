@@ -21,7 +21,8 @@ import type { RankedResultPayload } from '../src/record/events.js';
 import { tieSeed } from '../src/tally/tie-break.js';
 import { veche, vecheOk } from './helpers/cli.js';
 import { call, ok, recordEvents } from './helpers/server.js';
-import { buildWeb, chromiumAvailable, launchChromium, screenshot, seriousA11yViolations, startVeche, tempDir, watchPage, type VecheServer } from './helpers/browser.js';
+import { buildWeb, chromiumAvailable, DESK, downloadBy, launchChromium, messageMatches, screenshot, seriousA11yViolations, startVeche, tempDir, watchedPage, type VecheServer } from './helpers/browser.js';
+import { finishedSecrets, keyCeremonyOnPages, makeSignerKeys, type SignerPages } from './helpers/signer-pages.js';
 
 const skip = chromiumAvailable() ? false : 'Debian Chromium is not installed (scripts/install-system-deps.sh)';
 const ID = 'council';
@@ -43,29 +44,14 @@ describe('Chromium: a ranked election from the admin page to the rounds on the r
   let dir: string;
   const problems: string[] = [];
   const contexts: BrowserContext[] = [];
-  const trusteePages: Page[] = [];
-  const trusteeKeys: string[] = [];
-  const trusteeLinks: string[] = [];
-  const trusteeFiles: string[] = [];
-  let authorityPage: Page;
-  let authorityKey = '';
+  let signers: SignerPages;
   let admin: Page;
   const credentials = new Map<string, string>();
 
   async function newPage(opts: { width?: number; height?: number; phone?: boolean } = {}): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: opts.width ?? 1100, height: opts.height ?? 900 }, acceptDownloads: true, locale: 'en-US', ...(opts.phone ? { hasTouch: true, isMobile: true } : {}) });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.setDefaultTimeout(45_000); // shared machines: a slow step is not a failure here
-    watchPage(page, problems);
-    return page;
+    const viewport = { width: opts.width ?? 1100, height: opts.height ?? 900 };
+    return (await watchedPage(browser, problems, { ...DESK, viewport, ...(opts.phone ? { hasTouch: true, isMobile: true } : {}), keepIn: contexts })).page;
   }
-  async function downloadBy(page: Page, selector: string, path: string): Promise<string> {
-    const [download] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
-    await download.saveAs(path);
-    return path;
-  }
-  const messageMatches = (page: Page, re: RegExp) => page.waitForFunction((src) => new RegExp(src).test(document.getElementById('message')?.textContent ?? ''), re.source);
   const textMatches = (page: Page, selector: string, re: RegExp) => page.waitForFunction(([sel, src]) => new RegExp(src!).test(document.querySelector(sel!)?.textContent ?? ''), [selector, re.source]);
   const noSeriousViolations = async (page: Page, what: string) => assert.deepEqual(await seriousA11yViolations(page), [], `${what}: accessibility violations`);
   /** One step of the journey; once a step fails, the later ones are skipped rather than timing out one by one. */
@@ -90,19 +76,7 @@ describe('Chromium: a ranked election from the admin page to the rounds on the r
   });
 
   step('trustees and the authority make their signing keys on their own pages', async () => {
-    for (let i = 1; i <= 3; i++) {
-      const page = await newPage();
-      trusteePages.push(page);
-      await page.goto(`${srv.url}/trustee/${ID}/t${i}`);
-      await page.waitForSelector('#make-key');
-      trusteeFiles.push(await downloadBy(page, '#make-key', join(dir, `trustee-${i}.json`)));
-      trusteeKeys.push(await page.inputValue('#public-key'));
-    }
-    authorityPage = await newPage();
-    await authorityPage.goto(`${srv.url}/authority/${ID}`);
-    await authorityPage.waitForSelector('#make-key');
-    await downloadBy(authorityPage, '#make-key', join(dir, 'authority.json'));
-    authorityKey = await authorityPage.inputValue('#public-key');
+    signers = await makeSignerKeys(newPage, srv.url, ID, dir, 3);
   });
 
   step('admin: the form makes a ranked question (method, seats, may stop) beside a choice question; what the manifest refuses is refused in the form', async () => {
@@ -132,11 +106,11 @@ describe('Chromium: a ranked election from the admin page to the rounds on the r
     await admin.fill('#q1-items', 'Ann\nBen');
     for (const [i, name] of ['Tanya Ivanova', 'Ulrich Berg', 'Vera Costa'].entries()) {
       await admin.fill(`#tr${i}-name`, name);
-      await admin.fill(`#tr${i}-key`, trusteeKeys[i]!);
+      await admin.fill(`#tr${i}-key`, signers.trusteeKeys[i]!);
     }
     await admin.fill('#e-threshold', '2');
     await admin.fill('#e-authority-name', 'Membership secretary');
-    await admin.fill('#e-authority-key', authorityKey);
+    await admin.fill('#e-authority-key', signers.authorityKey);
     // More seats than candidates, and IRV with two seats: refused in the page, in the form's words.
     await admin.fill('#q0-seats', '5');
     await admin.click('#create');
@@ -173,8 +147,8 @@ describe('Chromium: a ranked election from the admin page to the rounds on the r
     const manifest: Manifest = {
       version: 'veche/manifest/v2', id: 'forged-ranked', title: 'Forged', description: '', languages: ['en'],
       questions: [{ type: 'ranked', id: 'q', title: 'Q', candidates: ids.map((id) => ({ id, label: id })), seats: 4, method: 'meek-stv', mustRankAll: false }],
-      trustees: trusteeKeys.map((signingKey, i) => ({ id: `t${i + 1}`, name: `T${i + 1}`, signingKey })),
-      credentialAuthority: { name: 'A', signingKey: authorityKey }, threshold: 2,
+      trustees: signers.trusteeKeys.map((signingKey, i) => ({ id: `t${i + 1}`, name: `T${i + 1}`, signingKey })),
+      credentialAuthority: { name: 'A', signingKey: signers.authorityKey }, threshold: 2,
     };
     const refused = await call(srv.url, 'POST', '/api/elections', { token: srv.adminToken, json: { ...manifest, questions: [{ ...manifest.questions[0]!, seats: 5, method: 'borda' }] } });
     assert.equal(refused.status, 400, refused.text);
@@ -190,8 +164,8 @@ describe('Chromium: a ranked election from the admin page to the rounds on the r
   step('admin: the form as filled creates the election; the preview shows the ranked question', async () => {
     await admin.click('#create');
     await admin.waitForSelector('input.trustee-link');
-    trusteeLinks.push(...await admin.$$eval('input.trustee-link', (els) => els.map((e) => (e as HTMLInputElement).value)));
-    assert.equal(trusteeLinks.length, 3);
+    signers.trusteeLinks.push(...await admin.$$eval('input.trustee-link', (els) => els.map((e) => (e as HTMLInputElement).value)));
+    assert.equal(signers.trusteeLinks.length, 3);
     const info = await ok(srv.url, 'GET', `/api/elections/${ID}`) as { manifest: Manifest };
     assert.deepEqual(info.manifest.questions, [
       { type: 'ranked', id: 'council', title: 'Council', candidates: CANDIDATES.map((label, i) => ({ id: ids[i]!, label })), seats: 2, method: 'meek-stv', mustRankAll: false },
@@ -211,28 +185,22 @@ describe('Chromium: a ranked election from the admin page to the rounds on the r
   });
 
   step('authority: makes and publishes the credentials on its page', async () => {
-    await authorityPage.goto(await admin.inputValue('#authority-link'));
-    await authorityPage.waitForSelector('#voters-file');
-    await authorityPage.setInputFiles('#voters-file', { name: 'voters.csv', mimeType: 'text/csv', buffer: Buffer.from(`voter,weight\n${VOTERS.map((v) => `${v},1`).join('\n')}\n`) });
-    await authorityPage.waitForSelector('#voters-read');
-    await authorityPage.click('#generate-credentials');
-    await authorityPage.waitForSelector('#download-credentials:not([disabled])');
-    const csv = await downloadBy(authorityPage, '#download-credentials', join(dir, 'credentials.csv'));
+    const page = signers.authority;
+    await page.goto(await admin.inputValue('#authority-link'));
+    await page.waitForSelector('#voters-file');
+    await page.setInputFiles('#voters-file', { name: 'voters.csv', mimeType: 'text/csv', buffer: Buffer.from(`voter,weight\n${VOTERS.map((v) => `${v},1`).join('\n')}\n`) });
+    await page.waitForSelector('#voters-read');
+    await page.click('#generate-credentials');
+    await page.waitForSelector('#download-credentials:not([disabled])');
+    const csv = await downloadBy(page, '#download-credentials', join(dir, 'credentials.csv'));
     for (const [voter, , credential] of readFileSync(csv, 'utf8').trim().split(/\r?\n/).slice(1).map((l) => l.split(','))) credentials.set(voter!, credential!);
-    await authorityPage.click('#publish-credentials');
-    await messageMatches(authorityPage, /6 public credentials signed and published/);
+    await page.click('#publish-credentials');
+    await messageMatches(page, /6 public credentials signed and published/);
   });
 
   step('trustees: the key ceremony on their pages; admin opens the poll', async () => {
-    for (const [button, done] of [['commit', /commitment is on the board/], ['reveal', /public key is on the board/], ['send-shares', /shares are on the board/], ['finish', /part of the key is complete/]] as const) {
-      for (const [i, page] of trusteePages.entries()) {
-        await page.goto(trusteeLinks[i]!);
-        await page.waitForSelector(`#${button}:not([disabled])`);
-        await page.click(`#${button}`);
-        await messageMatches(page, done);
-      }
-    }
-    for (const [i, page] of trusteePages.entries()) trusteeFiles[i] = await downloadBy(page, '#download-secret', join(dir, `trustee-${i + 1}-final.json`));
+    await keyCeremonyOnPages(signers.trustees, signers.trusteeLinks);
+    signers.trusteeFiles = await finishedSecrets(signers.trustees, dir);
     await admin.click('#refresh');
     await admin.waitForSelector('#open-poll:not([disabled])');
     await admin.click('#open-poll');
@@ -299,8 +267,8 @@ describe('Chromium: a ranked election from the admin page to the rounds on the r
 
   /** Clicks `button` on a trustee's page and waits (time-bound) until its message says `done`. */
   async function trusteeStep(i: number, button: string, done: RegExp): Promise<void> {
-    const page = trusteePages[i]!;
-    await page.goto(trusteeLinks[i]!);
+    const page = signers.trustees[i]!;
+    await page.goto(signers.trusteeLinks[i]!);
     await page.waitForSelector(`${button}:not([disabled])`, { timeout: 90_000 });
     await page.click(button);
     await page.waitForFunction((src) => new RegExp(src).test(document.getElementById('message')?.textContent ?? ''), done.source, { timeout: 120_000 });
@@ -333,8 +301,8 @@ describe('Chromium: a ranked election from the admin page to the rounds on the r
 
   step('two trustees decrypt the tally on their pages; admin publishes the result', async () => {
     for (const i of [0, 1]) {
-      const page = trusteePages[i]!;
-      await page.goto(trusteeLinks[i]!);
+      const page = signers.trustees[i]!;
+      await page.goto(signers.trusteeLinks[i]!);
       await page.waitForSelector('#decrypt:not([disabled])');
       await page.click('#decrypt');
       await messageMatches(page, /decryption share is on the board|recounted from the 6 counted ballots and matches/);

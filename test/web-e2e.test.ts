@@ -17,7 +17,8 @@ import type { Choices, Manifest } from '../src/manifest/types.js';
 import { encodeEvent, eventHash, GENESIS_PREV, type BoardEvent, type ResultPayload } from '../src/record/events.js';
 import { veche } from './helpers/cli.js';
 import { startRewritingProxy } from './helpers/proxy.js';
-import { buildWeb, chromiumAvailable, DESK, launchChromium, screenshot, seriousA11yViolations, startVeche, tempDir, watchedPage, type VecheServer } from './helpers/browser.js';
+import { buildWeb, chromiumAvailable, DESK, downloadBy, launchChromium, messageMatches, screenshot, seriousA11yViolations, startVeche, tempDir, watchedPage, type VecheServer } from './helpers/browser.js';
+import { finishedSecrets, keyCeremonyOnPages, makeSignerKeys, type SignerPages } from './helpers/signer-pages.js';
 
 const skip = chromiumAvailable() ? false : 'Debian Chromium is not installed (scripts/install-system-deps.sh)';
 
@@ -30,13 +31,8 @@ describe('web pages in Chromium: a whole election', { skip, timeout: 300_000 }, 
   let dir: string;
   const problems: string[] = [];
   const contexts: BrowserContext[] = [];
-  const trusteeLinks: string[] = [];
-  const trusteeFiles: string[] = [];
   /** Each trustee's browser (its secret lives in that context's storage), and the authority's. */
-  const trusteePages: Page[] = [];
-  const trusteeKeys: string[] = [];
-  let authorityPage: Page;
-  let authorityKey = '';
+  let signers: SignerPages;
   let authorityLink = '';
   let privateCsv = '';
   const credentials = new Map<string, { weight: number; credential: string; link: string }>();
@@ -51,13 +47,6 @@ describe('web pages in Chromium: a whole election', { skip, timeout: 300_000 }, 
   async function noSeriousViolations(page: Page, what: string): Promise<void> {
     const violations = await seriousA11yViolations(page);
     assert.deepEqual(violations, [], `${what}: accessibility violations`);
-  }
-
-  /** Clicks and saves the download it starts. */
-  async function downloadBy(page: Page, selector: string, path: string): Promise<string> {
-    const [download] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
-    await download.saveAs(path);
-    return path;
   }
 
   before(async () => {
@@ -76,35 +65,24 @@ describe('web pages in Chromium: a whole election', { skip, timeout: 300_000 }, 
 
   let admin: Page;
 
-  /** Waits until the page's status message matches. */
-  const messageMatches = (page: Page, re: RegExp) => page.waitForFunction((src) => new RegExp(src).test(document.getElementById('message')?.textContent ?? ''), re.source);
-
   it('trustees and the authority make their signing keys in their own browsers before the election exists', async () => {
-    for (let i = 1; i <= 3; i++) {
-      const page = await newPage();
-      trusteePages.push(page);
-      await page.goto(`${srv.url}/trustee/club/t${i}`);
-      await page.waitForSelector('#make-key');
-      if (i === 1) await noSeriousViolations(page, 'trustee page before the election');
-      trusteeFiles.push(await downloadBy(page, '#make-key', join(dir, `trustee-${i}.json`)));
-      const key = await page.inputValue('#public-key');
-      const file = JSON.parse(readFileSync(trusteeFiles[i - 1]!, 'utf8'));
+    signers = await makeSignerKeys(newPage, srv.url, 'club', dir, 3, {
+      trustee: async (page, n) => { if (n === 1) await noSeriousViolations(page, 'trustee page before the election'); },
+      authority: (page) => noSeriousViolations(page, 'authority page before the election'),
+    });
+    for (const [i, page] of signers.trustees.entries()) {
+      const key = signers.trusteeKeys[i]!;
+      const file = JSON.parse(readFileSync(signers.trusteeFiles[i]!, 'utf8'));
       assert.equal(file.version, 'veche/trustee-secret/v2');
-      assert.equal(file.trustee, `t${i}`);
+      assert.equal(file.trustee, `t${i + 1}`);
       assert.equal(file.signing.key, key, 'the page shows the public key of the downloaded secret');
       // Kept in this browser: a reload shows the same key.
       await page.reload();
       assert.equal(await page.inputValue('#public-key'), key);
-      trusteeKeys.push(key);
     }
-    authorityPage = await newPage();
-    await authorityPage.goto(`${srv.url}/authority/club`);
-    await authorityPage.waitForSelector('#make-key');
-    await noSeriousViolations(authorityPage, 'authority page before the election');
-    const file = JSON.parse(readFileSync(await downloadBy(authorityPage, '#make-key', join(dir, 'authority.json')), 'utf8'));
-    authorityKey = await authorityPage.inputValue('#public-key');
+    const file = JSON.parse(readFileSync(signers.authorityFile, 'utf8'));
     assert.equal(file.version, 'veche/authority-secret/v2');
-    assert.equal(file.signing.key, authorityKey);
+    assert.equal(file.signing.key, signers.authorityKey);
   });
 
   it('admin: signs in and creates an election with the four kinds of question and the signers\' keys', async () => {
@@ -140,7 +118,7 @@ describe('web pages in Chromium: a whole election', { skip, timeout: 300_000 }, 
     for (const [i, name] of ['Tanya Ivanova', 'Ulrich Berg', 'Vera Costa'].entries()) {
       await admin.fill(`#tr${i}-name`, name);
       assert.equal(await admin.inputValue(`#tr${i}-id`), `t${i + 1}`);
-      await admin.fill(`#tr${i}-key`, trusteeKeys[i]!);
+      await admin.fill(`#tr${i}-key`, signers.trusteeKeys[i]!);
     }
     await admin.fill('#e-authority-name', 'Membership secretary');
     await admin.fill('#e-threshold', '2');
@@ -152,7 +130,7 @@ describe('web pages in Chromium: a whole election', { skip, timeout: 300_000 }, 
     await admin.click('#create');
     await admin.waitForSelector('#draft-errors');
     assert.match(await admin.textContent('#draft-errors') ?? '', /authority’s signing key is not a public key/);
-    await admin.fill('#e-authority-key', authorityKey);
+    await admin.fill('#e-authority-key', signers.authorityKey);
     await admin.fill('#e-threshold', '4');
     await admin.click('#create');
     await admin.waitForFunction(() => /Trustees needed to decrypt/.test(document.getElementById('draft-errors')?.textContent ?? ''));
@@ -167,20 +145,20 @@ describe('web pages in Chromium: a whole election', { skip, timeout: 300_000 }, 
     await admin.click('#create');
     await admin.waitForSelector('input.trustee-link');
     assert.match(await admin.textContent('#message') ?? '', /created/);
-    trusteeLinks.push(...await admin.$$eval('input.trustee-link', (els) => els.map((e) => (e as HTMLInputElement).value)));
-    assert.equal(trusteeLinks.length, 3);
-    assert.ok(trusteeLinks.every((l, i) => l.startsWith(`${srv.url}/trustee/club/t${i + 1}#token=`)));
+    signers.trusteeLinks.push(...await admin.$$eval('input.trustee-link', (els) => els.map((e) => (e as HTMLInputElement).value)));
+    assert.equal(signers.trusteeLinks.length, 3);
+    assert.ok(signers.trusteeLinks.every((l, i) => l.startsWith(`${srv.url}/trustee/club/t${i + 1}#token=`)));
     authorityLink = await admin.inputValue('#authority-link');
     assert.ok(authorityLink.startsWith(`${srv.url}/authority/club#token=vc1.`), authorityLink);
     // The admin makes no credentials any more.
     assert.equal(await admin.locator('#voters-file, #generate-credentials').count(), 0);
     const info = await (await fetch(`${srv.url}/api/elections/club`)).json() as { manifest: Manifest; eligible: number };
-    assert.deepEqual(info.manifest.trustees.map((x) => x.signingKey), trusteeKeys);
-    assert.equal(info.manifest.credentialAuthority.signingKey, authorityKey);
+    assert.deepEqual(info.manifest.trustees.map((x) => x.signingKey), signers.trusteeKeys);
+    assert.equal(info.manifest.credentialAuthority.signingKey, signers.authorityKey);
   });
 
   it('authority: imports the voter list, checks the record, makes the credentials in its browser, publishes only the signed public list', async () => {
-    const page = authorityPage;
+    const page = signers.authority;
     await page.goto(authorityLink);
     await page.waitForSelector('#voters-file');
     assert.equal(new URL(page.url()).hash, '', 'the token is taken out of the address bar');
@@ -220,26 +198,16 @@ describe('web pages in Chromium: a whole election', { skip, timeout: 300_000 }, 
   });
 
   it('trustees: three run the key ceremony in their own browsers (commit, reveal, shares, finish)', async () => {
-    const round = async (button: string, done: RegExp) => {
-      for (const [i, page] of trusteePages.entries()) {
-        await page.goto(trusteeLinks[i]!);
-        await page.waitForSelector(`#${button}:not([disabled])`);
-        if (i === 0 && button === 'commit') {
-          assert.equal(new URL(page.url()).hash, '', 'the token is taken out of the address bar');
-          await noSeriousViolations(page, 'trustee page');
-        }
-        await page.click(`#${button}`);
-        await messageMatches(page, done);
+    await keyCeremonyOnPages(signers.trustees, signers.trusteeLinks, async (page, i, button) => {
+      if (i === 0 && button === 'commit') {
+        assert.equal(new URL(page.url()).hash, '', 'the token is taken out of the address bar');
+        await noSeriousViolations(page, 'trustee page');
       }
-    };
-    await round('commit', /commitment is on the board/);
-    await round('reveal', /public key is on the board/);
-    await round('send-shares', /shares are on the board/);
-    await round('finish', /part of the key is complete/);
-    await screenshot(trusteePages[0]!, 'trustee-finished');
-    for (const [i, page] of trusteePages.entries()) {
-      trusteeFiles[i] = await downloadBy(page, '#download-secret', join(dir, `trustee-${i + 1}-final.json`));
-      const secret = JSON.parse(readFileSync(trusteeFiles[i]!, 'utf8'));
+    });
+    await screenshot(signers.trustees[0]!, 'trustee-finished');
+    signers.trusteeFiles = await finishedSecrets(signers.trustees, dir);
+    for (const path of signers.trusteeFiles) {
+      const secret = JSON.parse(readFileSync(path, 'utf8'));
       assert.ok(secret.share, 'the secret file now holds the share');
       assert.deepEqual(secret.submitted.map((x: { type: string }) => x.type), ['trustee-commitment', 'trustee-key', 'trustee-shares', 'trustee-ready']);
       assert.ok(secret.seen.seq > 0, 'the secret remembers the record it checked');
@@ -446,7 +414,7 @@ describe('web pages in Chromium: a whole election', { skip, timeout: 300_000 }, 
   });
 
   it('authority: revokes a lost credential by voter, from the private list, signed', async () => {
-    const page = authorityPage;
+    const page = signers.authority;
     await page.reload();
     await page.waitForSelector('#private-file');
     await page.setInputFiles('#private-file', privateCsv);
@@ -489,20 +457,20 @@ describe('web pages in Chromium: a whole election', { skip, timeout: 300_000 }, 
 
   it('trustees: two of the three decrypt in their pages (one with a new link); admin publishes the result', async () => {
     // Vera lost her link: the admin makes a new one, and the old one stops working.
-    const oldLink = trusteeLinks[2]!;
+    const oldLink = signers.trusteeLinks[2]!;
     await admin.click('tr:has-text("Vera Costa") button:has-text("New link")');
     await admin.waitForFunction((old) => { const v = (document.getElementById('trustee-link-t3') as HTMLInputElement | null)?.value; return !!v && v !== old; }, oldLink);
-    trusteeLinks[2] = await admin.inputValue('#trustee-link-t3');
+    signers.trusteeLinks[2] = await admin.inputValue('#trustee-link-t3');
     const oldToken = new URL(oldLink).hash.replace('#token=', '');
     assert.equal((await fetch(`${srv.url}/api/auth`, { headers: { authorization: `Bearer ${oldToken}` } })).status, 401);
     // Tanya decrypts in her own browser, which holds her secret.
-    await trusteePages[0]!.goto(trusteeLinks[0]!);
-    await trusteePages[0]!.waitForSelector('#decrypt:not([disabled])');
-    await trusteePages[0]!.click('#decrypt');
-    await messageMatches(trusteePages[0]!, /recounted from the 4 counted ballots and matches/);
+    await signers.trustees[0]!.goto(signers.trusteeLinks[0]!);
+    await signers.trustees[0]!.waitForSelector('#decrypt:not([disabled])');
+    await signers.trustees[0]!.click('#decrypt');
+    await messageMatches(signers.trustees[0]!, /recounted from the 4 counted ballots and matches/);
     // Vera decrypts in a new browser, from her secret file: first the one without the share, refused.
     const page = await newPage();
-    await page.goto(trusteeLinks[2]!);
+    await page.goto(signers.trusteeLinks[2]!);
     await page.waitForSelector('#make-key');
     await page.setInputFiles('#secret-file', join(dir, 'trustee-3.json'));
     // An older copy of her file (saved before the finish step) is refused, naming the file needed.
@@ -510,7 +478,7 @@ describe('web pages in Chromium: a whole election', { skip, timeout: 300_000 }, 
     assert.equal(await page.locator('#decrypt').count(), 0, 'no decryption without the share');
     await page.evaluate(() => localStorage.clear());
     await page.reload();
-    await page.setInputFiles('#secret-file', trusteeFiles[2]!);
+    await page.setInputFiles('#secret-file', signers.trusteeFiles[2]!);
     await page.waitForSelector('#decrypt:not([disabled])');
     await page.click('#decrypt');
     await messageMatches(page, /decryption share is on the board/);

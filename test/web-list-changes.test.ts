@@ -16,7 +16,8 @@ import { encodeChoices, selectionGroups } from '../src/manifest/layout.js';
 import { makeDecryptionShare } from '../src/tally/decrypt.js';
 import { linesSource } from '../src/verify/record-check.js';
 import { verifyRecord } from '../src/verify/verifier.js';
-import { buildWeb, chromiumAvailable, DESK, launchChromium, screenshot, seriousA11yViolations, startVeche, tempDir, watchedPage, type VecheServer } from './helpers/browser.js';
+import { buildWeb, chromiumAvailable, DESK, downloadBy, launchChromium, messageMatches, screenshot, seriousA11yViolations, startVeche, tempDir, watchedPage, type VecheServer } from './helpers/browser.js';
+import { givePrivateList, reissueCredential } from './helpers/signer-pages.js';
 import { tinyManifest } from './helpers/election-fixture.js';
 import { rolesOf } from './helpers/election.js';
 import { call, keyCeremony, ok } from './helpers/server.js';
@@ -39,13 +40,8 @@ describe('authority page: revoke and re-issue, a late voter; the board page show
   async function newPage(): Promise<Page> {
     return (await watchedPage(browser, problems, { ...DESK, keepIn: contexts })).page;
   }
-  async function downloadBy(page: Page, selector: string, name: string): Promise<string> {
-    const [download] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
-    const path = join(dir, name);
-    await download.saveAs(path);
-    return readFileSync(path, 'utf8');
-  }
-  const messageMatches = (page: Page, re: RegExp) => page.waitForFunction((src) => new RegExp(src).test(document.getElementById('message')?.textContent ?? ''), re.source);
+  /** The text of what pressing `selector` downloads, saved as `name` in the test's folder. */
+  const downloaded = async (page: Page, selector: string, name: string) => readFileSync(await downloadBy(page, selector, join(dir, name)), 'utf8');
   const cast = (credential: string, candidate: 'a' | 'b') => {
     const enc = encryptBallot(electionHash, decodePublicKey(jointKey), selectionGroups(manifest), encodeChoices(manifest, { chair: { type: 'choice', candidate } }), credentialKeys(electionHash, credential));
     return call(srv.url, 'POST', `/api/elections/${manifest.id}/ballots`, { json: enc.ballot });
@@ -90,18 +86,13 @@ describe('authority page: revoke and re-issue, a late voter; the board page show
     await authority.goto(`${srv.url}/authority/relist#token=${authorityToken}`);
     await authority.waitForSelector('#secret-file');
     await authority.setInputFiles('#secret-file', join(dir, 'authority.json'));
-    await authority.waitForSelector('#private-file');
-    await authority.setInputFiles('#private-file', join(dir, 'private.csv'));
-    await authority.waitForSelector('#revoke-voter');
+    await givePrivateList(authority, join(dir, 'private.csv'));
     await authority.selectOption('#revoke-voter', 'bob');
     await authority.click('#reissue');
     await messageMatches(authority, /reason/);
-    await authority.selectOption('#revoke-voter', 'bob');
-    await authority.fill('#revoke-reason', 'lost his letter');
     const sent: string[] = [];
     authority.on('request', (r) => sent.push(r.postData() ?? ''));
-    await authority.click('#reissue');
-    await messageMatches(authority, /new credential for bob is on the board/);
+    await reissueCredential(authority, 'bob', 'lost his letter');
     bobNew = (await authority.textContent('#fresh-credential'))!.trim();
     assert.match(bobNew, /^[0-9A-Z]{5}(-[0-9A-Z]{5}){4}$/);
     assert.notEqual(bobNew, credentials.get('bob'));
@@ -109,10 +100,10 @@ describe('authority page: revoke and re-issue, a late voter; the board page show
     assert.deepEqual(await seriousA11yViolations(authority), [], 'authority page after a re-issue');
     await screenshot(authority, 'authority-reissued');
 
-    const row = rows(await downloadBy(authority, '#download-fresh', 'bob.csv'));
+    const row = rows(await downloaded(authority, '#download-fresh', 'bob.csv'));
     assert.deepEqual(row[0], ['voter', 'weight', 'credential', 'link']);
     assert.deepEqual(row[1], ['bob', '1', bobNew, `${srv.url}/vote/relist#credential=${bobNew}`]);
-    const changed = rows(await downloadBy(authority, '#download-private', 'private-2.csv'));
+    const changed = rows(await downloaded(authority, '#download-private', 'private-2.csv'));
     assert.deepEqual(changed[0], ['voter', 'weight', 'credential', 'link', 'email', 'revoked'], 'every column kept, the revoked one added');
     const bob = changed.find((r) => r[0] === 'bob')!;
     assert.equal(bob[2], bobNew);
@@ -140,7 +131,7 @@ describe('authority page: revoke and re-issue, a late voter; the board page show
     await messageMatches(authority, /dee is added/);
     assert.equal((await ok(srv.url, 'GET', '/api/elections/relist')).headSeq, before + 1);
     deeCredential = (await authority.textContent('#fresh-credential'))!.trim();
-    const changed = rows(await downloadBy(authority, '#download-private', 'private-3.csv'));
+    const changed = rows(await downloaded(authority, '#download-private', 'private-3.csv'));
     const dee = changed.find((r) => r[0] === 'dee')!;
     assert.deepEqual([dee[1], dee[2]], ['2', deeCredential]);
     const info = await ok(srv.url, 'GET', '/api/elections/relist');

@@ -27,7 +27,8 @@ import { keyed, rolesOf } from './helpers/election.js';
 import { veche } from './helpers/cli.js';
 import { ok, recordEvents } from './helpers/server.js';
 import { freePort, ServerProcess } from './helpers/server-process.js';
-import { buildWeb, chromiumAvailable, DESK, launchChromium, ROOT, screenshot, seriousA11yViolations, tempDir, watchedPage } from './helpers/browser.js';
+import { buildWeb, chromiumAvailable, DESK, downloadBy, launchChromium, messageMatches, ROOT, screenshot, seriousA11yViolations, tempDir, watchedPage } from './helpers/browser.js';
+import { givePrivateList, makeSigningKey, reissueCredential } from './helpers/signer-pages.js';
 import { startProvider, type TestProvider } from './accounts-fixture.js';
 import { readMail, startSmtp, type TestSmtp } from './credentials-fixture.js';
 
@@ -75,13 +76,8 @@ describe('Chromium: an organiser\'s whole election, from the OIDC login to a res
   async function newPage(): Promise<Page> {
     return (await watchedPage(browser, problems, { ...DESK, timezoneId: ZONE, keepIn: contexts })).page;
   }
-  async function downloadBy(page: Page, selector: string, name: string): Promise<string> {
-    const [download] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
-    const path = join(dir, name);
-    await download.saveAs(path);
-    return path;
-  }
-  const messageMatches = (page: Page, re: RegExp) => page.waitForFunction((src) => new RegExp(src).test(document.getElementById('message')?.textContent ?? ''), re.source);
+  /** Saves what pressing `selector` downloads as `name` in the test's folder; returns the path. */
+  const download = (page: Page, selector: string, name: string) => downloadBy(page, selector, join(dir, name));
   const mailsTo = (to: string) => smtp.received.filter((m) => m.to === to);
   const waitFor = async (what: () => boolean | Promise<boolean>, label: string, ms = 30_000) => {
     const end = Date.now() + ms;
@@ -139,10 +135,7 @@ describe('Chromium: an organiser\'s whole election, from the OIDC login to a res
 
   it('the credential authority makes its key in its own page; the organiser creates the election with a schedule', async () => {
     authority = await newPage();
-    await authority.goto(`${base}/authority/${ID}`);
-    await authority.waitForSelector('#make-key');
-    await downloadBy(authority, '#make-key', 'authority.json');
-    authorityKey = await authority.inputValue('#public-key');
+    authorityKey = (await makeSigningKey(authority, `${base}/authority/${ID}`, join(dir, 'authority.json'))).key;
 
     await admin.click('a[href="#new"]');
     await admin.fill('#e-title', 'Union council 2027');
@@ -214,7 +207,7 @@ describe('Chromium: an organiser\'s whole election, from the OIDC login to a res
     assert.match(await authority.textContent('#voters-read') ?? '', /4 voters read/);
     await authority.click('#generate-credentials');
     await authority.waitForSelector('#download-credentials:not([disabled])');
-    privateCsv = await downloadBy(authority, '#download-credentials', 'credentials.private.csv');
+    privateCsv = await download(authority, '#download-credentials', 'credentials.private.csv');
     await authority.click('#publish-credentials');
     await messageMatches(authority, /4 public credentials signed and published/);
     await waitFor(async () => (await phase()) === 'open', 'the schedule opens the poll once the credentials are on the board');
@@ -264,14 +257,9 @@ describe('Chromium: an organiser\'s whole election, from the OIDC login to a res
   let danFresh = { link: '', credential: '' };
   it('Dan lost his credential: revoked and re-issued on the authority\'s page, and mailed again', async () => {
     await authority.reload();
-    await authority.waitForSelector('#private-file');
-    await authority.setInputFiles('#private-file', privateCsv);
-    await authority.waitForSelector('#revoke-voter');
-    await authority.selectOption('#revoke-voter', 'dan@union.example');
-    await authority.fill('#revoke-reason', 'lost the mail');
-    await authority.click('#reissue');
-    await messageMatches(authority, /new credential for dan@union\.example is on the board/);
-    const changed = await downloadBy(authority, '#download-private', 'credentials.private-2.csv');
+    await givePrivateList(authority, privateCsv);
+    await reissueCredential(authority, 'dan@union.example', 'lost the mail');
+    const changed = await download(authority, '#download-private', 'credentials.private-2.csv');
     const run = await authorityCli('mail', changed, ['--resend', '--only', 'dan@union.example']);
     assert.equal(run.code, 0, `${run.stdout}\n${run.stderr}`);
     danFresh = readMail(mailsTo('dan@union.example').at(-1)!.mail.text ?? '');
@@ -327,11 +315,11 @@ describe('Chromium: an organiser\'s whole election, from the OIDC login to a res
     const page = await newPage();
     await page.goto(`${base}/results/${ID}`);
     await page.waitForSelector('.question-result');
-    csv = readFileSync(await downloadBy(page, '#download-csv', 'results.csv'), 'utf8');
+    csv = readFileSync(await download(page, '#download-csv', 'results.csv'), 'utf8');
     assert.match(csv, /^question_id,question,type,item_id,item,answer,votes,of,outcome\r\n/);
     assert.ok(csv.includes(',turnout,weight,,,,3,4,'), csv);
     assert.match(csv, /chair,Chair,choice,ann-lee,Ann Lee,,2,/);
-    const pdf = await downloadBy(page, '#download-pdf', 'report.pdf');
+    const pdf = await download(page, '#download-pdf', 'report.pdf');
     assert.equal(readFileSync(pdf).subarray(0, 5).toString(), '%PDF-');
     execFileSync('pdftoppm', ['-r', '80', '-png', pdf, join(ARTIFACTS, 'report')]);
     writeFileSync(join(ARTIFACTS, 'results.csv'), csv);
@@ -359,7 +347,7 @@ describe('Chromium: an organiser\'s whole election, from the OIDC login to a res
     assert.deepEqual(await seriousA11yViolations(page), []);
     await page.goto(`${base}/board/${ID}`);
     await page.waitForSelector('#board-table tbody tr');
-    const record = await downloadBy(page, '#download-record', 'record.jsonl');
+    const record = await download(page, '#download-record', 'record.jsonl');
     const run = await veche(['verify', record]);
     assert.equal(run.code, 0, `veche verify failed:\n${run.stdout}\n${run.stderr}`);
     assert.match(run.stdout, /VERIFIED/);

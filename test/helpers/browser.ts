@@ -103,6 +103,16 @@ export async function watchedPage(browser: Browser, problems: string[], options:
   return { context, page };
 }
 
+/** Presses `selector` and saves the download it starts at `path`; returns the path. */
+export async function downloadBy(page: Page, selector: string, path: string): Promise<string> {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
+  await download.saveAs(path);
+  return path;
+}
+
+/** Waits until the page's status message (#message) matches. */
+export const messageMatches = (page: Page, re: RegExp) => page.waitForFunction((src) => new RegExp(src).test(document.getElementById('message')?.textContent ?? ''), re.source);
+
 export async function screenshot(page: Page, name: string, fullPage = true): Promise<string> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const path = join(SCREENSHOTS, `${name}.png`);
