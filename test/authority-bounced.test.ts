@@ -57,6 +57,15 @@ describe('bounced credential mails on the server (spec §6.5)', { timeout: 120_0
     assert.deepEqual(failedRecipients(mbox(postfixBounce(['Anna@Example.org']), postfixBounce(['x@example.org'], ['chloe@example.org']))), ['anna@example.org', 'x@example.org']);
   });
 
+  it('a hostile notice (a Final-Recipient of a million @) is read in linear time, and names nobody', () => {
+    // With a local part that could hold '@' the match backtracked quadratically: 8,000 '@' took 1.5 s, a
+    // million would hold the server (or the authority's CLI) for days. A notice comes from outside.
+    const line = `Final-Recipient: rfc822; a${'@'.repeat(1_000_000)} x`;
+    assert.deepEqual(failedRecipients(`${line}\nAction: failed\n`), []);
+    // The same line well-formed after the hostile part is still read.
+    assert.deepEqual(failedRecipients(`${line}\nAction: failed\n\nFinal-Recipient: rfc822; <Boris@example.org>\nAction: failed\n`), ['boris@example.org']);
+  });
+
   it('a forged token, no token, or a trustee\'s token marks nothing', async () => {
     const before = await voters();
     for (const [token, status] of [[null, 401], ['va1.forged-token-forged-token-forged', 401], [`vc1.${id}.forged-authority-token-0000000000`, 401], [trusteeToken, 403]] as const) {

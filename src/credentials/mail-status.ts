@@ -137,7 +137,9 @@ export function failedRecipients(dsn: string): string[] {
     const field = /^([A-Za-z-]+):\s*(.*)$/.exec(line);
     if (!field) { if (line.trim() === '') recipient = null; continue; }
     const name = field[1]!.toLowerCase();
-    if (name === 'final-recipient') recipient = /^rfc822\s*;\s*<?([^\s<>]+@[^\s<>]+?)>?\s*$/i.exec(field[2]!)?.[1]?.toLowerCase() ?? null;
+    // The local part has no '@' and the domain no '>', so the match is linear: a notice comes from outside,
+    // and a line of many '@' must not hold the authority's tool or the server for hours.
+    if (name === 'final-recipient') recipient = /^rfc822\s*;\s*<?([^\s<>@]+@[^\s<>]+?)>?\s*$/i.exec(field[2]!)?.[1]?.toLowerCase() ?? null;
     else if (name === 'action' && recipient && field[2]!.trim().toLowerCase() === 'failed') failed.add(recipient);
   }
   return [...failed];
