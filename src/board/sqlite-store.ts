@@ -3,12 +3,12 @@
 //
 // Group commit (the default mode, 'group', as on PostgreSQL): a board runs the submissions waiting in
 // its process as one session inside exclusive(). The session first takes the board's cross-process
-// session lock (src/board/sqlite-writer-main.ts: a write transaction on a lock file beside this one,
+// session lock (src/board/sqlite-session-lock.ts: a write transaction on a lock file beside this one,
 // which every group-commit session of every process takes), so the board's reads then see every batch
 // committed before it; the events it appends are checked and kept in memory, and when `f` returns they
-// are written in one BEGIN IMMEDIATE ... COMMIT (one fsync) on the writer thread, which then releases
-// the lock. Only after that commit does the board hand out the receipts; if `f` throws, or the commit
-// refuses the batch, nothing is written. The commit's fsync blocks the writer thread, not the event
+// are written in one BEGIN IMMEDIATE ... COMMIT (one fsync) on the writer thread
+// (src/board/sqlite-writer-main.ts), and the lock is let go. Only after that commit does the board hand
+// out the receipts; if `f` throws, or the commit refuses the batch, nothing is written. The commit's fsync blocks the writer thread, not the event
 // loop, which meanwhile checks the next batch's ballots: with the fsync on the event loop there would
 // be nothing to group (each ballot would be checked and committed before the next was looked at).
 //
@@ -20,6 +20,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import Database from 'better-sqlite3';
 import type { BoardEvent, EventType } from '../record/events.js';
 import { appendRows, openBoardDb, type EventRow } from './sqlite-append.js';
+import { SessionLock } from './sqlite-session-lock.js';
 import { SqliteWriter } from './sqlite-writer.js';
 import { DuplicateBallot, SequenceConflict, type BoardStore, type SessionInfo, type StoredBallotRef } from './store.js';
 
@@ -44,6 +45,7 @@ export class SqliteStore implements BoardStore {
   private readonly db: Database.Database;
   private readonly writeOne: (election: string, rows: EventRow[]) => void;
   private writer: SqliteWriter | null = null;
+  private lock: SessionLock | null = null;
   private readonly session = new AsyncLocalStorage<Session>();
   /** This process's sessions run one at a time (the writer thread holds one lock at a time). */
   private turn: Promise<void> = Promise.resolve();
@@ -80,24 +82,24 @@ export class SqliteStore implements BoardStore {
     this.turn = new Promise<void>((resolve) => { done = resolve; });
     await before;
     try {
-      this.writer ??= new SqliteWriter(this.path);
-      await this.writer.lock();
-      const s: Session = { election, events: [], rows: [] };
-      let result: T;
+      this.lock ??= new SessionLock(this.path);
+      this.writer ??= new SqliteWriter(this.path); // starts in the background (see commit below)
+      await this.lock.acquire();
       try {
+        const s: Session = { election, events: [], rows: [] };
         // Other processes waiting for the lock cannot be seen from here: 0 (the board keeps checking).
-        result = await this.session.run(s, () => f({ othersWaiting: 0 }));
-      } catch (e) {
-        await this.writer.unlock().catch(() => undefined);
-        throw e;
+        const result = await this.session.run(s, () => f({ othersWaiting: 0 }));
+        if (s.rows.length > 0) {
+          // On the writer thread once it has started; before that (the first moments of a process, a
+          // one-shot command) on this connection, blocking the event loop for the fsync as 'event' does.
+          if (this.writer.ready) await this.writer.commit(election, s.rows);
+          else this.writeOne(election, s.rows);
+          this.committedSessions++;
+        }
+        return result;
+      } finally {
+        this.lock.unlock();
       }
-      if (s.rows.length === 0) {
-        await this.writer.unlock();
-      } else {
-        await this.writer.commit(election, s.rows);
-        this.committedSessions++;
-      }
-      return result;
     } finally {
       done();
     }
@@ -197,6 +199,7 @@ export class SqliteStore implements BoardStore {
 
   async close(): Promise<void> {
     await this.writer?.close();
+    this.lock?.close();
     this.db.close();
   }
 }

@@ -1,6 +1,7 @@
 // The SQLite store's writer thread, seen from the store (the thread itself: src/board/sqlite-writer-main.ts):
-// lock() takes the board's session lock, commit() writes a batch in one transaction and releases it,
-// unlock() releases it without writing. A thread that dies fails what is in hand and every later request.
+// commit() writes a session's batch in one transaction there. The thread takes a moment to start
+// (~0.1 s): until `ready`, the store commits on its own connection. A thread that dies fails what is in
+// hand, and is no longer ready.
 import { Worker } from 'node:worker_threads';
 import { DuplicateBallot, SequenceConflict } from './store.js';
 import type { EventRow } from './sqlite-append.js';
@@ -12,11 +13,13 @@ export class SqliteWriter {
   private readonly worker: Worker;
   private readonly pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
   private next = 0;
+  private started = false;
   private failure: Error | null = null;
 
   constructor(path: string) {
     this.worker = new Worker(new URL('./sqlite-writer-main.js', import.meta.url), { workerData: { path } });
     this.worker.on('message', (m: WriterReply) => {
+      if (m.id === -1) { this.started = true; return; }
       const p = this.pending.get(m.id);
       this.pending.delete(m.id);
       if (this.pending.size === 0) this.worker.unref();
@@ -36,6 +39,11 @@ export class SqliteWriter {
     this.worker.unref();
   }
 
+  /** Started and not failed: commits may go to it. */
+  get ready(): boolean {
+    return this.started && this.failure === null;
+  }
+
   private request(r: Request): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.next++;
@@ -46,13 +54,11 @@ export class SqliteWriter {
     });
   }
 
-  lock(): Promise<void> { return this.request({ op: 'lock' }); }
-  unlock(): Promise<void> { return this.request({ op: 'unlock' }); }
   commit(election: string, rows: EventRow[]): Promise<void> { return this.request({ op: 'commit', election, rows }); }
 
   async close(): Promise<void> {
-    // The thread closes its connections (and so lets go of the lock files) before it is stopped.
-    await this.request({ op: 'close' }).catch(() => undefined);
+    // The thread closes its connection before it is stopped.
+    if (this.ready) await this.request({ op: 'close' }).catch(() => undefined);
     this.failure ??= new Error('sqlite writer thread: the store is closed');
     await this.worker.terminate();
   }
