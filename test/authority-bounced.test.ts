@@ -116,6 +116,17 @@ describe('bounced credential mails on the server (spec §6.5)', { timeout: 120_0
     assert.deepEqual(again.marked, []);
   });
 
+  it('a reminder goes to the voters who have not voted, but not to an address that bounced', async () => {
+    const reminders = (to: string) => mailsTo(to).filter((m) => /^Reminder:/.test(m.mail.subject ?? ''));
+    assert.deepEqual(['anna', 'boris', 'chloe'].map((v) => reminders(`${v}@example.org`).length), [0, 0, 0]);
+    const at = new Date(Date.now() + 1500).toISOString();
+    await ok(server.url, 'PUT', `/api/elections/${id}/mail-settings`, { ...admin(), json: { reminders: [at], trustees: {} } });
+    await until('the reminder to boris and chloe', () => reminders('boris@example.org').length === 1 && reminders('chloe@example.org').length === 1);
+    // The round is done (every recipient has an outcome) before anna's could have been sent: none came.
+    await sleep(500);
+    assert.equal(reminders('anna@example.org').length, 0, 'no reminder to the address that bounced');
+  });
+
   it('a re-issue to a corrected address is refused for a voter whose mail did not bounce, to another voter\'s address, to a bad one', async () => {
     const before = await voters();
     const cases: [unknown, number, string][] = [

@@ -16,7 +16,7 @@ import type { Outgoing } from '../../credentials/mail.js';
 import { announcementMail, pickLanguage, serverReminderMail, trusteeMail } from '../../credentials/templates/server-render.js';
 import type { TrusteeStep } from '../../credentials/templates/server-types.js';
 import type { Elections } from '../elections.js';
-import { isServerAuthority, recipientOf, type ServerAuthority } from '../authority/server-authority.js';
+import { CREDENTIAL_MAIL, isServerAuthority, recipientOf, type ServerAuthority } from '../authority/server-authority.js';
 import type { Outbox } from './outbox.js';
 import type { MailSettings } from './store.js';
 import type { Recipient } from '../../credentials/contacts.js';
@@ -79,7 +79,12 @@ export function startMailRounds(elections: Elections, outbox: Outbox, authority:
     const page = `${outbox.base()}/vote/${encodeURIComponent(m.id)}`;
     /** The voters the server can write to, and whether each has voted; none where it knows no voter. */
     const voters = async (): Promise<{ recipient: Recipient; voted: boolean }[]> => {
-      if (server) return (await store.voters(id)).filter((v) => st.credentials?.has(v.key) && !st.revoked.has(v.key)).map((v) => ({ recipient: recipientOf(v), voted: st.lastBallot.has(v.key) }));
+      if (server) {
+        // A voter whose credential mail came back is not written to at that address again (the mail would
+        // bounce too, and the voter holds no credential to vote with); re-issued to a corrected address, is.
+        const bounced = new Set((await store.statuses(id, CREDENTIAL_MAIL)).filter((s) => s.status === 'bounced').map((s) => s.voter));
+        return (await store.voters(id)).filter((v) => st.credentials?.has(v.key) && !st.revoked.has(v.key) && !bounced.has(v.voter)).map((v) => ({ recipient: recipientOf(v), voted: st.lastBallot.has(v.key) }));
+      }
       if (!signIn) return [];
       const bound = new Map((await voterAuth!.bindings(id)).map((b) => [b.voter, b.credential]));
       return (await voterAuth!.registerEntries(id)).map((e) => ({
