@@ -84,14 +84,11 @@ export async function markBouncedMails(authority: ServerAuthority, id: string, i
  * address is one and no other voter's, and the poll is not yet closed.
  */
 export async function reissueBounced(authority: ServerAuthority, elections: Elections, id: string, voter: string, email: string): Promise<{ voter: string; email: string; revokedSeq: number | null; reissuedSeq: number | null }> {
-  const clean = email.trim().toLowerCase();
-  const voters = await authority.voters(id);
-  if (!EMAIL.test(clean) || clean.length > 254) throw new HttpError(400, 'bad-address', `${JSON.stringify(email.slice(0, 70))} is not an e-mail address`);
-  const row = (await authority.store.voters(id)).find((v) => v.voter === voter);
-  if (!row) throw new HttpError(404, 'unknown-voter', `no voter ${JSON.stringify(voter)} in this election's register`);
-  const status = voters.find((v) => v.voter === voter)!.mail;
-  if (status !== 'bounced') throw new HttpError(409, 'not-bounced', `the credential mail of ${JSON.stringify(voter)} is not marked bounced (it is ${status ?? 'not yet tried'}): a mail not sent takes a corrected address as it is; a lost credential is re-issued`);
-  if (voters.some((v) => v.voter !== voter && v.email === clean)) throw new HttpError(409, 'duplicate', `${clean} is another voter's address`);
+  const voters = await authority.voters(id); // also refuses an election with an authority of its own
+  const { row, clean } = await authority.newAddress(id, voter, email, () => {
+    const status = voters.find((v) => v.voter === voter)!.mail;
+    if (status !== 'bounced') throw new HttpError(409, 'not-bounced', `the credential mail of ${JSON.stringify(voter)} is not marked bounced (it is ${status ?? 'not yet tried'}): a mail not sent takes a corrected address as it is; a lost credential is re-issued`);
+  });
   const phase = (await elections.current(id)).current.phase;
   if (phase !== 'setup' && phase !== 'open') throw new HttpError(409, 'wrong-phase', `a credential is re-issued only before the poll closes (the election is ${phase})`);
   await authority.store.putVoter(id, { ...row, email: clean });

@@ -144,16 +144,27 @@ export class ServerAuthority {
    *  before delivery): the next mail round sends it there. A mail already sent needs a re-issue. */
   async correctAddress(id: string, voter: string, email: string): Promise<{ voter: string; email: string }> {
     await this.authorityBoard(id);
+    const { row, clean } = await this.newAddress(id, voter, email, (r) => {
+      if (r.credential === null) throw new HttpError(409, 'already-mailed', 'this voter\'s credential was mailed and is forgotten: re-issue it (revoke with reissue) to send a new one');
+    });
+    await this.store.putVoter(id, { ...row, email: clean });
+    void this.mailCredentials(id).catch((err: Error) => this.outbox.log(`veche server: credential mails of ${id}: ${err.message}`));
+    return { voter, email: clean };
+  }
+
+  /**
+   * A voter's new address, checked in this order: an e-mail address (trimmed, lower case), a voter of the
+   * register, `allowed` for that voter (it throws when not), and no other voter's. Stores nothing.
+   */
+  async newAddress(id: string, voter: string, email: string, allowed: (row: AuthorityVoter) => void | Promise<void>): Promise<{ row: AuthorityVoter; clean: string }> {
     const clean = email.trim().toLowerCase();
     if (!EMAIL.test(clean) || clean.length > 254) throw new HttpError(400, 'bad-address', `${JSON.stringify(email.slice(0, 70))} is not an e-mail address`);
     const rows = await this.store.voters(id);
     const row = rows.find((v) => v.voter === voter);
     if (!row) throw new HttpError(404, 'unknown-voter', `no voter ${JSON.stringify(voter)} in this election's register`);
-    if (row.credential === null) throw new HttpError(409, 'already-mailed', 'this voter\'s credential was mailed and is forgotten: re-issue it (revoke with reissue) to send a new one');
+    await allowed(row);
     if (rows.some((v) => v.voter !== voter && v.email === clean)) throw new HttpError(409, 'duplicate', `${clean} is another voter's address`);
-    await this.store.putVoter(id, { ...row, email: clean });
-    void this.mailCredentials(id).catch((err: Error) => this.outbox.log(`veche server: credential mails of ${id}: ${err.message}`));
-    return { voter, email: clean };
+    return { row, clean };
   }
 
   /**
