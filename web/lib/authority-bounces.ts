@@ -6,6 +6,7 @@
 // It sits beside the card of web/lib/server-authority-admin.ts, whose table shows the "Bounced" status.
 import type { ElectionInfo } from './api.js';
 import { h, type Child } from './dom.js';
+import { textFileField } from './files.js';
 import { adminCall } from './election-manage.js';
 import { t } from './i18n.js';
 import { isServerAuthorityElection, type VoterMail } from './server-authority-admin.js';
@@ -77,17 +78,7 @@ export function bouncesCard(v: BouncesView): Child {
         h('p', { class: 'hint', id: 'bounce-addresses-hint' }, t('bounce.addressesHint')),
         textArea('bounce-addresses', card.pasted, (x) => { card.pasted = x; })),
       h('div', { class: 'actions' }, h('button', { type: 'submit', id: 'bounce-mark', disabled: v.busy }, t('bounce.markButton')))),
-    h('div', { class: 'field' },
-      h('label', { for: 'bounce-file' }, t('bounce.file')),
-      h('p', { class: 'hint', id: 'bounce-file-hint' }, t('bounce.fileHint')),
-      h('input', { id: 'bounce-file', type: 'file', accept: '.eml,.mbox,.txt,message/rfc822,application/mbox,text/plain', 'aria-describedby': 'bounce-file-hint', disabled: v.busy, onChange: async (e: Event) => {
-        const input = e.target as HTMLInputElement;
-        const file = input.files?.[0];
-        if (!file) return;
-        const notice = await file.text();
-        input.value = '';
-        mark(v, { notice });
-      } })),
+    textFileField({ id: 'bounce-file', label: t('bounce.file'), hint: t('bounce.fileHint'), accept: '.eml,.mbox,.txt,message/rfc822,application/mbox,text/plain', disabled: v.busy }, (notice) => mark(v, { notice })),
     bounced.length ? [
       h('h3', { id: 'bounced-heading' }, t('bounce.bouncedHeading')),
       h('p', null, open ? t('bounce.reissueHelp') : t('bounce.tooLate')),

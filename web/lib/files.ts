@@ -1,4 +1,5 @@
 // Files that stay on the person's machine: downloads made in the page, files read in the page, CSV.
+import { h } from './dom.js';
 
 /** Offers `content` as a file download (nothing is sent anywhere). */
 export function download(filename: string, content: string, type = 'application/json'): void {
@@ -14,6 +15,24 @@ export function download(filename: string, content: string, type = 'application/
 }
 
 export const readFile = (file: File): Promise<string> => file.text();
+
+/**
+ * A labelled file field whose chosen file is read as text in the page and handed to `onText`; the input
+ * is emptied after each read, so the same file may be chosen again.
+ */
+export function textFileField(f: { id: string; label: string; hint: string; accept: string; disabled: boolean }, onText: (text: string) => void): HTMLElement {
+  return h('div', { class: 'field' },
+    h('label', { for: f.id }, f.label),
+    h('p', { class: 'hint', id: `${f.id}-hint` }, f.hint),
+    h('input', { id: f.id, type: 'file', accept: f.accept, 'aria-describedby': `${f.id}-hint`, disabled: f.disabled, onChange: async (e: Event) => {
+      const input = e.target as HTMLInputElement;
+      const file = input.files?.[0];
+      if (!file) return;
+      const text = await file.text();
+      input.value = '';
+      onText(text);
+    } }));
+}
 
 /**
  * RFC 4180 CSV: double-quoted fields with "" for a quote, CRLF or LF line ends. The separator is a comma,

@@ -11,6 +11,7 @@ import { formatInZone, readerZone, wallTimeToInstant } from '../../src/manifest/
 import type { ElectionInfo } from './api.js';
 import { adminCall } from './election-manage.js';
 import { focus, h, type Child } from './dom.js';
+import { textFileField } from './files.js';
 import { currentLanguage, t, tn } from './i18n.js';
 
 // ---- the new-election form ---------------------------------------------------------------------------
@@ -126,20 +127,11 @@ function registerUpload(v: ServerAuthorityView): Child {
   return h('div', { id: 'sa-register' },
     h('p', null, t('sa.registerHelp')),
     canIssue
-      ? h('div', { class: 'field' },
-          h('label', { for: 'sa-register-file' }, t('sa.registerFile')),
-          h('p', { class: 'hint', id: 'sa-register-file-hint' }, t('sa.registerFileHint')),
-          h('input', { id: 'sa-register-file', type: 'file', accept: '.csv,text/csv,text/plain', 'aria-describedby': 'sa-register-file-hint', disabled: v.busy, onChange: async (e: Event) => {
-            const input = e.target as HTMLInputElement;
-            const file = input.files?.[0];
-            if (!file) return;
-            const csv = await file.text();
-            input.value = '';
-            v.act(async () => {
-              const r = await adminCall<{ voters: number }>('PUT', path(v.info.id, 'server-authority/voters'), v.token, { csv });
-              return tn('sa.issued', r.voters);
-            });
-          } }))
+      ? textFileField({ id: 'sa-register-file', label: t('sa.registerFile'), hint: t('sa.registerFileHint'), accept: '.csv,text/csv,text/plain', disabled: v.busy }, (csv) =>
+          v.act(async () => {
+            const r = await adminCall<{ voters: number }>('PUT', path(v.info.id, 'server-authority/voters'), v.token, { csv });
+            return tn('sa.issued', r.voters);
+          }))
       : h('p', null, t('sa.registerTooLate')));
 }
 

@@ -3,6 +3,7 @@
 // upload in its place. The server checks the file line by line; a refused one changes nothing.
 import type { ElectionInfo } from './api.js';
 import { h, type Child } from './dom.js';
+import { textFileField } from './files.js';
 import { t, tn } from './i18n.js';
 
 export interface RegisterStatus { voters: number; bound: number }
@@ -21,15 +22,5 @@ export function registerCard(v: RegisterView): Child {
     h('h2', { id: 'register-heading' }, t('register.heading')),
     h('p', null, t('register.help')),
     h('p', { id: 'register-status' }, s === null ? t('register.unknown') : s.voters === 0 ? t('register.empty') : `${tn('register.voters', s.voters)} ${tn('register.bound', s.bound)}`),
-    h('div', { class: 'field' },
-      h('label', { for: 'register-file' }, t('register.file')),
-      h('p', { class: 'hint', id: 'register-file-hint' }, t('register.fileHint')),
-      h('input', { id: 'register-file', type: 'file', accept: '.csv,text/csv,text/plain', 'aria-describedby': 'register-file-hint', disabled: v.busy, onChange: async (e: Event) => {
-        const input = e.target as HTMLInputElement;
-        const file = input.files?.[0];
-        if (!file) return;
-        const text = await file.text();
-        input.value = '';
-        v.onFile(text);
-      } })));
+    textFileField({ id: 'register-file', label: t('register.file'), hint: t('register.fileHint'), accept: '.csv,text/csv,text/plain', disabled: v.busy }, (text) => v.onFile(text)));
 }
