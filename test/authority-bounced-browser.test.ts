@@ -9,12 +9,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { runServer, type RunningServer } from '../src/server/run.js';
+import type { RunningServer } from '../src/server/run.js';
 import { ok, recordEvents } from './helpers/server.js';
-import { freePort } from './helpers/server-process.js';
-import { buildWeb, chromiumAvailable, DESK, launchChromium, screenshot, seriousA11yViolations, tempDir, watchedPage, WEB_DIR } from './helpers/browser.js';
-import { readMail, startSmtp, type TestSmtp } from './credentials-fixture.js';
-import { keyCeremony, serverManifest } from './server-authority-fixture.js';
+import { buildWeb, chromiumAvailable, DESK, launchChromium, screenshot, seriousA11yViolations, watchedPage } from './helpers/browser.js';
+import { readMail, type TestSmtp } from './credentials-fixture.js';
+import { keyCeremony, serverManifest, startMailingServer } from './server-authority-fixture.js';
 import { postfixBounce } from './authority-bounced-fixture.js';
 
 const skip = chromiumAvailable() ? false : 'Debian Chromium is not installed (scripts/install-system-deps.sh)';
@@ -46,11 +45,7 @@ describe('Chromium: the admin page marks bounced credential mails and re-issues 
 
   before(async () => {
     buildWeb();
-    smtp = await startSmtp();
-    const port = await freePort();
-    process.env.VECHE_SMTP_URL = smtp.url;
-    process.env.VECHE_MAIL_RATE = '100/s';
-    server = await runServer({ port, host: '127.0.0.1', dataDir: tempDir('veche-bounces-web-'), rateLimit: 0, demo: false, webDir: WEB_DIR, publicUrl: `http://127.0.0.1:${port}`, scheduleIntervalMs: 200 }, () => {});
+    ({ smtp, server } = await startMailingServer('veche-bounces-web-', { web: true }));
     const created = await ok(server.url, 'POST', '/api/elections', { ...admin(), json: serverManifest(id) });
     await keyCeremony(server.url, id, created.trusteeTokens);
     await ok(server.url, 'PUT', `/api/elections/${id}/server-authority/voters`, { ...admin(), json: { csv: 'voter,name,email\nanna,Anna Schmidt,anna@example.org\nboris,Boris Becker,boris@example.org\nchloe,Chloé Dubois,chloe@example.org\n' } });

@@ -7,13 +7,11 @@
 // address gets a new credential, the old one is revoked on the board.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { runServer, type RunningServer } from '../src/server/run.js';
+import type { RunningServer } from '../src/server/run.js';
 import { failedRecipients } from '../src/credentials/mail-status.js';
 import { call, ok, recordEvents } from './helpers/server.js';
-import { freePort } from './helpers/server-process.js';
-import { tempDir } from './helpers/browser.js';
-import { readMail, startSmtp, type TestSmtp } from './credentials-fixture.js';
-import { keyCeremony, serverManifest } from './server-authority-fixture.js';
+import { readMail, type TestSmtp } from './credentials-fixture.js';
+import { keyCeremony, serverManifest, startMailingServer } from './server-authority-fixture.js';
 import { mbox, postfixBounce } from './authority-bounced-fixture.js';
 
 interface VoterRow { voter: string; email: string; mail: string | null; revoked: boolean; reply: string | null }
@@ -38,11 +36,7 @@ describe('bounced credential mails on the server (spec §6.5)', { timeout: 120_0
   }
 
   before(async () => {
-    smtp = await startSmtp();
-    const port = await freePort();
-    process.env.VECHE_SMTP_URL = smtp.url;
-    process.env.VECHE_MAIL_RATE = '100/s';
-    server = await runServer({ port, host: '127.0.0.1', dataDir: tempDir('veche-bounced-'), rateLimit: 0, demo: false, publicUrl: `http://127.0.0.1:${port}`, scheduleIntervalMs: 200 }, () => {});
+    ({ smtp, server } = await startMailingServer('veche-bounced-'));
     const created = await ok(server.url, 'POST', '/api/elections', { ...admin(), json: serverManifest(id) });
     trusteeToken = Object.values(created.trusteeTokens as Record<string, string>)[0]!;
     await keyCeremony(server.url, id, created.trusteeTokens);

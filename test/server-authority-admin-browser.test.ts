@@ -8,12 +8,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { runServer, type RunningServer } from '../src/server/run.js';
+import type { RunningServer } from '../src/server/run.js';
 import { ok, recordEvents } from './helpers/server.js';
-import { freePort } from './helpers/server-process.js';
-import { buildWeb, chromiumAvailable, launchChromium, screenshot, seriousA11yViolations, tempDir, watchedPage, WEB_DIR } from './helpers/browser.js';
-import { readMail, startSmtp, type TestSmtp } from './credentials-fixture.js';
-import { keyCeremony, serverManifest } from './server-authority-fixture.js';
+import { buildWeb, chromiumAvailable, launchChromium, screenshot, seriousA11yViolations, watchedPage } from './helpers/browser.js';
+import { readMail, type TestSmtp } from './credentials-fixture.js';
+import { keyCeremony, serverManifest, startMailingServer } from './server-authority-fixture.js';
 
 const skip = chromiumAvailable() ? false : 'Debian Chromium is not installed (scripts/install-system-deps.sh)';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -53,12 +52,8 @@ describe('Chromium: the admin page runs an election whose server makes and mails
 
   before(async () => {
     buildWeb();
-    smtp = await startSmtp();
+    ({ smtp, server } = await startMailingServer('veche-sa-admin-', { web: true }));
     smtp.refuse.add('boris@wrong.example');
-    const port = await freePort();
-    process.env.VECHE_SMTP_URL = smtp.url;
-    process.env.VECHE_MAIL_RATE = '100/s';
-    server = await runServer({ port, host: '127.0.0.1', dataDir: tempDir('veche-sa-admin-'), rateLimit: 0, demo: false, webDir: WEB_DIR, publicUrl: `http://127.0.0.1:${port}`, scheduleIntervalMs: 200 }, () => {});
     browser = await launchChromium();
     // The admin sits in New York; the election runs on Berlin time.
     ({ context, page } = await watchedPage(browser, problems, { locale: 'en-US', timezoneId: 'America/New_York' }));

@@ -4,12 +4,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
-import { runServer, type RunningServer } from '../src/server/run.js';
+import type { RunningServer } from '../src/server/run.js';
 import { ok } from './helpers/server.js';
-import { freePort } from './helpers/server-process.js';
-import { buildWeb, chromiumAvailable, launchChromium, screenshot, seriousA11yViolations, tempDir, watchedPage, WEB_DIR } from './helpers/browser.js';
-import { readMail, startSmtp, type TestSmtp } from './credentials-fixture.js';
-import { keyCeremony, serverManifest } from './server-authority-fixture.js';
+import { buildWeb, chromiumAvailable, launchChromium, screenshot, seriousA11yViolations, watchedPage } from './helpers/browser.js';
+import { readMail, type TestSmtp } from './credentials-fixture.js';
+import { keyCeremony, serverManifest, startMailingServer } from './server-authority-fixture.js';
 import { tinyManifest } from './helpers/election-fixture.js';
 
 const skip = chromiumAvailable() ? false : 'Debian Chromium is not installed (scripts/install-system-deps.sh)';
@@ -24,11 +23,7 @@ describe('Chromium: the server made the credentials, and the booth and the resul
 
   before(async () => {
     buildWeb();
-    smtp = await startSmtp();
-    const port = await freePort();
-    process.env.VECHE_SMTP_URL = smtp.url;
-    process.env.VECHE_MAIL_RATE = '100/s';
-    server = await runServer({ port, host: '127.0.0.1', dataDir: tempDir('veche-sa-web-'), rateLimit: 0, demo: false, webDir: WEB_DIR, publicUrl: `http://127.0.0.1:${port}`, scheduleIntervalMs: 200 }, () => {});
+    ({ smtp, server } = await startMailingServer('veche-sa-web-', { web: true }));
     const admin = { token: server.adminToken! };
     const created = await ok(server.url, 'POST', '/api/elections', { ...admin, json: { ...serverManifest(id), languages: ['en', 'de'] } });
     await keyCeremony(server.url, id, created.trusteeTokens);

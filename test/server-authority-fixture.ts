@@ -7,6 +7,21 @@ import type { PayloadByType } from '../src/record/events.js';
 import { tinyManifest } from './helpers/election-fixture.js';
 import { rolesOf } from './helpers/election.js';
 import { ok, recordEvents } from './helpers/server.js';
+import { freePort } from './helpers/server-process.js';
+import { tempDir, WEB_DIR } from './helpers/browser.js';
+import { runServer, type RunningServer } from '../src/server/run.js';
+import { startSmtp, type TestSmtp } from './credentials-fixture.js';
+
+/** A real SMTP server, and the server as `npm start` runs it mailing through it (100 mails a second) on a
+ *  free loopback port, with a fresh data directory; `web`: serving the built pages too. */
+export async function startMailingServer(dataPrefix: string, opts: { web?: boolean } = {}): Promise<{ smtp: TestSmtp; server: RunningServer }> {
+  const smtp = await startSmtp();
+  const port = await freePort();
+  process.env.VECHE_SMTP_URL = smtp.url;
+  process.env.VECHE_MAIL_RATE = '100/s';
+  const server = await runServer({ port, host: '127.0.0.1', dataDir: tempDir(dataPrefix), rateLimit: 0, demo: false, ...(opts.web ? { webDir: WEB_DIR } : {}), publicUrl: `http://127.0.0.1:${port}`, scheduleIntervalMs: 200 }, () => {});
+  return { smtp, server };
+}
 
 /** A manifest whose server is its credential authority: the admin leaves the key out. */
 const drafts = new Map<string, Manifest>();
