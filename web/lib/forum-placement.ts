@@ -8,10 +8,11 @@
 // meanwhile, an election past its draft, placed elsewhere meanwhile) is said in the form's words.
 import type { Body } from '../../src/meeting/types.js';
 import type { Placement } from '../../src/forum/types.js';
-import { ApiError, errorText, publicRequest, type ElectionInfo } from './api.js';
+import { ApiError, errorText, type ElectionInfo } from './api.js';
 import { h, type Child } from './dom.js';
 import { adminCall } from './election-manage.js';
-import type { ProposalSummary, ProposalThread } from './forum-api.js';
+import { forumApi } from './forum-api.js';
+import { forumQueue } from './meeting-api.js';
 import { t } from './i18n.js';
 
 const BODY_KEY = 'veche-admin-forum-body';
@@ -43,16 +44,12 @@ const forumPath = (body: string) => `/api/bodies/${encodeURIComponent(body)}/for
 
 /** The body's proposals now, with where each qualified one went (a placed one is no longer in the queue). */
 async function readForum(election: string, bodyId: string): Promise<Loaded> {
-  const [body, { proposals }, { queue }] = await Promise.all([
-    publicRequest<Body>('GET', `/api/bodies/${encodeURIComponent(bodyId)}`),
-    publicRequest<{ proposals: ProposalSummary[] }>('GET', `${forumPath(bodyId)}/proposals`),
-    publicRequest<{ queue: { proposal: string }[] }>('GET', `${forumPath(bodyId)}/agenda-queue`),
-  ]);
+  const [body, proposals, queue] = await Promise.all([forumApi.body(bodyId), forumApi.proposals(bodyId), forumQueue(bodyId)]);
   const queued = new Set(queue.map((q) => q.proposal));
   const rows = await Promise.all(proposals.map(async (p): Promise<Row> => {
     const qualified = p.qualified !== null;
     const placement = qualified && !p.hidden && !queued.has(p.id)
-      ? (await publicRequest<ProposalThread>('GET', `${forumPath(bodyId)}/proposals/${encodeURIComponent(p.id)}`)).placement : null;
+      ? (await forumApi.proposal(bodyId, p.id)).placement : null;
     return { id: p.id, title: p.title ?? '', hidden: p.hidden, endorsements: p.endorsements, qualified, queued: queued.has(p.id), placement };
   }));
   return { election, body, threshold: body.rules.forum?.endorsements ?? 0, rows };
