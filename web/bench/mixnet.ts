@@ -1,7 +1,7 @@
 // The page side of `npm run bench:mixnet-browser` (bench/mixnet-browser.ts bundles it and runs it in
 // Chromium): the proof of shuffle (src/mixnet) on the arithmetic a trustee's browser has. Each step is one
 // call from the runner, which reads the page thread's CPU time around it (Chromium's ThreadTime metric).
-// Arithmetics: 'trustee' is what the trustee page's worker installs (web/lib/trustee-mix-arithmetic.ts:
+// Arithmetics: 'trustee' is what the trustee page's worker installs (trusteeBackend in web/lib/trustee-mix-arithmetic.ts:
 // libsodium WebAssembly with noble's Pippenger for large msm); 'sodium' libsodium's backend alone (every
 // msm composed of its mul and add, as before); 'noble' the pure-JavaScript fallback.
 import sodium from 'libsodium-wrappers-sumo';
@@ -9,7 +9,7 @@ import { backend, nobleBackend, setBackend, type GroupBackend } from '../../src/
 import { sodiumBackendFrom } from '../../src/crypto/backend-sodium.js';
 import { randomScalar } from '../../src/crypto/group.js';
 import { checkShuffle, shuffle, type Row, type ShuffleResult } from '../../src/mixnet/index.js';
-import { loadArithmetic } from '../lib/trustee-mix-arithmetic.js';
+import { trusteeBackend } from '../lib/trustee-mix-arithmetic.js';
 
 export type BenchArithmetic = 'trustee' | 'sodium' | 'noble';
 
@@ -18,20 +18,9 @@ let prepared: Prepared | null = null;
 
 async function install(a: BenchArithmetic): Promise<GroupBackend> {
   await sodium.ready;
-  if (a === 'trustee') {
-    const got = await loadArithmetic();
-    if (got.name !== 'sodium') throw new Error(`the trustee arithmetic did not start WebAssembly: ${got.reason}`);
-    const be = backend();
-    // loadArithmetic installs once; another arithmetic may have been set since.
-    if (be.name !== 'sodium' || be.msm === sodiumBackendFrom(sodium).msm) throw new Error('unexpected backend');
-    trusteeBe ??= be;
-    setBackend(trusteeBe);
-  } else {
-    setBackend(a === 'sodium' ? sodiumBackendFrom(sodium) : nobleBackend());
-  }
+  setBackend(a === 'trustee' ? trusteeBackend(sodiumBackendFrom(sodium)) : a === 'sodium' ? sodiumBackendFrom(sodium) : nobleBackend());
   return backend();
 }
-let trusteeBe: GroupBackend | null = null;
 
 const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 
@@ -51,7 +40,7 @@ const api = {
     const p = prepared!;
     p.out = shuffle(p.ctx, p.pk, p.rows);
   },
-  /** The check of the shuffle just made, then one with a row replaced (refused, not measured by the runner's pair). */
+  /** The check of the shuffle just made (forgedRefused: the same proof with one row replaced). */
   verify(): boolean {
     const p = prepared!;
     return checkShuffle(p.ctx, p.pk, p.rows, p.out!.rows, p.out!.proof).ok;
