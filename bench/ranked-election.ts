@@ -5,8 +5,14 @@
 // run as the baseline. Usage: npm run bench:ranked [-- --ballots 100000] (default 1,000; a bare number
 // is taken too). Each phase prints its wall time, the process's CPU time (all threads: the machine is
 // shared, so wall time alone says little) and its cost per ballot; the mixers' and the board's mix
-// phases also per ciphertext (one ciphertext a ballot here: 10 candidates fit one row).
-import { mkdtempSync, rmSync } from 'node:fs';
+// phases also per ciphertext (one ciphertext a ballot here: 10 candidates fit one row). The record is
+// written to a file and verified by bench/verify-rss.ts in a process of its own, whose peak resident set
+// is the verifier's alone; the last line gives this process's peak too (the board with the bench's
+// ballots and payloads).
+import { execFileSync } from 'node:child_process';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Board } from '../src/board/board.js';
@@ -22,7 +28,6 @@ import { selectionGroups } from '../src/manifest/layout.js';
 import { makeMix, makeMixDecryption } from '../src/ranked/trustee.js';
 import { makeDecryptionShare } from '../src/tally/decrypt.js';
 import { encodeEvent } from '../src/record/events.js';
-import { checkRecord, linesSource } from '../src/verify/record-check.js';
 import { fmt, loadAverage, machine } from './common.js';
 
 const arg = (name: string): string | undefined => { const i = process.argv.indexOf(`--${name}`); return i < 0 ? undefined : process.argv[i + 1]; };
@@ -87,11 +92,17 @@ async function main(): Promise<void> {
     await time('board decrypts, decodes and counts (Meek STV)', () => board.publishRankedResult());
     for (const s of secrets) await board.submitDecryptionShare(makeDecryptionShare(s, board.current.tally!.sums));
     await board.publishResult();
-    const lines: string[] = [];
-    for await (const e of board.record()) lines.push(encodeEvent(e));
-    const verified = await time('verifier checks the whole record (this thread)', () => checkRecord(linesSource(lines)));
-    if (!verified.value.report.ok) throw new Error(`the record does not verify: ${verified.value.report.failedChecks.join(', ')}`);
-    console.log(`  record VERIFIED; end to end wall ${fmt((performance.now() - t00) / 60000)} min, CPU ${fmt((cpuMs() - c00) / 60000)} min; per ballot, the board's ballot check is the baseline: ${fmt(cast.ms / N)} ms wall`);
+    const boardPeak = process.resourceUsage().maxRSS / 1024;
+    const recordFile = join(dir, 'record.jsonl');
+    const out = createWriteStream(recordFile);
+    for await (const e of board.record()) if (!out.write(`${encodeEvent(e)}\n`)) await once(out, 'drain');
+    out.end();
+    await once(out, 'finish');
+    const v = JSON.parse(execFileSync(process.execPath, [fileURLToPath(new URL('./verify-rss.js', import.meta.url)), recordFile], { encoding: 'utf8', maxBuffer: 2 ** 24 })) as { ok: boolean; failed: string[]; wallMs: number; cpuMs: number; peakRssMB: number };
+    console.log(`  ${'verifier checks the whole record (own process)'.padEnd(48)} wall ${fmt(v.wallMs / 1000).padStart(7)} s   CPU ${fmt(v.cpuMs / 1000).padStart(7)} s   ${fmt(v.cpuMs / N, 2)} ms/ballot CPU   (load ${loadAverage()}, peak ${fmt(v.peakRssMB, 0)} MB)`);
+    if (!v.ok) throw new Error(`the record does not verify: ${v.failed.join(', ')}`);
+    console.log(`  record VERIFIED; end to end wall ${fmt((performance.now() - t00) / 60000)} min, CPU ${fmt((cpuMs() - c00) / 60000)} min (and the verifier's ${fmt(v.cpuMs / 60000)} min); per ballot, the board's ballot check is the baseline: ${fmt(cast.ms / N)} ms wall`);
+    console.log(`  peak resident set: verifier ${fmt(v.peakRssMB, 0)} MB; this process (board, bench's ballots and payloads) ${fmt(boardPeak, 0)} MB before the record was written`);
   } finally {
     await store.close();
     rmSync(dir, { recursive: true, force: true });

@@ -1,0 +1,23 @@
+// The verifier alone in a process of its own, so that its peak memory is its own and not the board's
+// or the benchmark's: checks a record file on this thread (as bench:ranked did in its own process) and
+// prints one JSON line: verified or not, wall and CPU time, and the process's peak resident set.
+// Usage: node dist/bench/verify-rss.js RECORD-FILE
+import { setBackend } from '../src/crypto/backend.js';
+import { loadNativeBackend } from '../src/crypto/backend-native.js';
+import { loadSodiumBackend } from '../src/crypto/backend-sodium.js';
+import { checkRecord } from '../src/verify/record-check.js';
+import { fileSource } from '../src/verify/verifier.js';
+
+const path = process.argv[2];
+if (!path) throw new Error('usage: verify-rss RECORD-FILE');
+const be = (() => { try { return loadNativeBackend(); } catch { return null; } })() ?? await loadSodiumBackend();
+setBackend(be);
+const t0 = performance.now(), c0 = process.cpuUsage();
+const { report } = await checkRecord(fileSource(path));
+const c = process.cpuUsage(c0);
+console.log(JSON.stringify({
+  ok: report.ok, failed: report.failedChecks, backend: be.name,
+  wallMs: performance.now() - t0, cpuMs: (c.user + c.system) / 1000,
+  // resourceUsage().maxRSS is in kilobytes.
+  peakRssMB: process.resourceUsage().maxRSS / 1024,
+}));
