@@ -173,6 +173,34 @@ if (process.env.VECHE_GC_CHILD === 'cast') {
       assert.equal(walCommits(join(dir, 'b.sqlite')).commits, again.commits);
     });
 
+    test('the board shows committed events only: while a session waits for its commit, and when the commit fails, board.current is the record on disk', async () => {
+      const store = open('shown.sqlite');
+      const reader = open('shown.sqlite'); // another connection: what any reader of the file sees
+      const el = await openElection(store, { voters: 8, manifest: tinyManifest('shown') });
+      const ballots = el.voters.map((v, i) => ballotFor(el, v, i).ballot);
+      const seen: { shown: number; ballots: number; onDisk: number }[] = [];
+      let failNext = true;
+      const exclusive = store.exclusive.bind(store);
+      // At the end of each session, after its ballots were checked and chained, before the store commits
+      // them (and once, a commit that fails: nothing is written).
+      store.exclusive = ((election: string, f: (s?: unknown) => Promise<unknown>) => exclusive(election, async (s) => {
+        const r = await f(s);
+        seen.push({ shown: el.board.current.headSeq, ballots: el.board.current.ballots, onDisk: (await reader.head('shown'))!.seq });
+        if (failNext) { failNext = false; throw new Error('the disk is full'); }
+        return r;
+      })) as typeof store.exclusive;
+      const receipts = await Promise.all(ballots.map((b) => el.board.castBallot(b)));
+      assert.ok(seen.length >= 2, 'the failed session and the one that retried it');
+      for (const x of seen) assert.equal(x.shown, x.onDisk, `board.current showed seq ${x.shown} with ${x.onDisk} on disk`);
+      assert.equal(seen[0]!.ballots, 0, 'a ballot of the session that failed was counted before its commit');
+      // Every ballot landed (retried once after the failed commit), and now the board shows them all.
+      const events = await reader.events('shown');
+      checkChain(events, receipts.map((r) => r.receipt));
+      assert.equal(el.board.current.headSeq, events.at(-1)!.seq);
+      assert.equal(el.board.current.headHash, events.at(-1)!.hash);
+      assert.equal(el.board.current.ballots, 8);
+    });
+
     test('a writer that ignores the session lock moves the head mid-session: the session\'s batch is refused whole, the chain stays one line', async () => {
       const store = open('e.sqlite');
       const rogue = open('e.sqlite', 'event'); // the old mode takes no session lock (as an older veche would not)

@@ -154,7 +154,20 @@ export class Board {
   private checkTurns: (() => void)[] = [];
   private checkTurnDue = false;
 
-  private constructor(readonly store: BoardStore, readonly electionId: string, private state: BoardState, private readonly boardSecret: Scalar) {}
+  // Two states under group commit: `state`, where a session checks and chains its submissions, and
+  // `shown` (board.current), the committed events alone. A session's events reach `shown` only after the
+  // store committed them, so no reader (the public head, the ballot count, a page's "has the record
+  // moved?") ever sees an event that a failed commit then takes back. Without group commit they are one.
+  private state: BoardState;
+  private shown: BoardState;
+  private sessionOpen = false;
+  /** Events applied to `state` in the open session, in order: published to `shown` after the commit. */
+  private sessionEvents: BoardEvent[] = [];
+
+  private constructor(readonly store: BoardStore, readonly electionId: string, genesis: BoardEvent, private readonly boardSecret: Scalar) {
+    this.state = initialState(genesis);
+    this.shown = store.groupCommit ? initialState(genesis) : this.state;
+  }
 
   /** Creates a new election on the board from a manifest (validated here). */
   static async create(store: BoardStore, manifestInput: unknown, time?: string): Promise<Board> {
@@ -170,7 +183,7 @@ export class Board {
       if (e instanceof SequenceConflict) throw new BoardError('exists', `an election with id "${manifest.id}" already exists`);
       throw e;
     }
-    return new Board(store, manifest.id, initialState(genesis), secret);
+    return new Board(store, manifest.id, genesis, secret);
   }
 
   static async load(store: BoardStore, electionId: string): Promise<Board> {
@@ -178,13 +191,32 @@ export class Board {
     if (!genesis) throw new BoardError('unknown-election', `no election "${electionId}" on this board`);
     const secretText = await store.getSetting(BOARD_KEY_SETTING(electionId, (genesis.payload as PayloadByType['election']).boardKey));
     if (!secretText) throw new BoardError('no-board-key', 'the board signing key of this election is missing');
-    const board = new Board(store, electionId, initialState(genesis), decodeScalar(secretText));
+    const board = new Board(store, electionId, genesis, decodeScalar(secretText));
     await board.refresh();
     return board;
   }
 
+  /** The state of the committed record (under group commit, without the open session's events). */
   get current(): Readonly<BoardState> {
-    return this.state;
+    return this.shown;
+  }
+
+  /** Applies an event to the working state; outside a session it is committed, and shown at once. */
+  private applyWorking(e: BoardEvent): void {
+    if (e.seq <= this.state.headSeq) return;
+    apply(this.state, e);
+    if (this.shown === this.state) return;
+    if (this.sessionOpen) this.sessionEvents.push(e);
+    else this.publish([e]);
+  }
+
+  /** Committed events onto `shown`, which is never ahead of `state` and never skips an event. */
+  private publish(events: BoardEvent[]): void {
+    for (const e of events) {
+      if (e.seq <= this.shown.headSeq) continue;
+      if (e.seq !== this.shown.headSeq + 1) throw new Error(`board: event ${e.seq} published after ${this.shown.headSeq}`);
+      apply(this.shown, e);
+    }
   }
 
   /** Catches up with events appended by other processes sharing the store. */
@@ -192,7 +224,7 @@ export class Board {
     for (;;) {
       // stateOnly: only apply() reads them (a store may send a ballot's credential without its proofs).
       const batch = await this.store.events(this.electionId, { fromSeq: this.state.headSeq + 1, limit: 5000, stateOnly: true });
-      for (const e of batch) apply(this.state, e);
+      for (const e of batch) this.applyWorking(e);
       if (batch.length < 5000) return;
     }
   }
@@ -245,7 +277,10 @@ export class Board {
         try {
           const codes = batch.flatMap((t) => (t.code !== undefined ? [t.code] : []));
           let released = () => {};
+          try {
           await this.store.exclusive!(this.electionId, async (session) => {
+            this.sessionOpen = true;
+            this.sessionEvents = [];
             // Checks pause while the lock is ours and another process waits for it, so that the lock is
             // held for the round trips alone; not while it is awaited (a waiting process keeps checking
             // what will fill its next batch), nor when nobody waits (a lone process keeps its core busy).
@@ -256,7 +291,15 @@ export class Board {
               try { outcomes.push({ ok: true, value: await t.run() }); } catch (err) { outcomes.push({ ok: false, value: err }); }
             }
           }, { after: this.state.headSeq, codes }).finally(() => { this.holdingLock = null; released(); });
+          } finally {
+            this.sessionOpen = false;
+          }
+          // Committed: now readers may see the session's events (before any caller has its answer).
+          const committed = this.sessionEvents;
+          this.sessionEvents = [];
+          this.publish(committed);
         } catch (err) {
+          this.sessionEvents = [];
           this.sessionCodes = null;
           try { await this.reload(); } catch { /* the next session tries again */ }
           const again = batch.filter((t) => t.tries++ < 1);
@@ -297,8 +340,10 @@ export class Board {
   private async reload(): Promise<void> {
     const [genesis] = await this.store.events(this.electionId, { limit: 1 });
     if (!genesis) throw new BoardError('unknown-election', `no election "${this.electionId}" on this board`);
+    const one = this.shown === this.state;
     this.state = initialState(genesis);
-    await this.refresh();
+    if (one) this.shown = this.state;
+    await this.refresh(); // onto `shown` too, from where it stood (it holds committed events only)
   }
 
   private async append<T extends EventType>(type: T, payload: PayloadByType[T], trackingCode?: string): Promise<BoardEvent<T>> {
@@ -317,7 +362,7 @@ export class Board {
     const e = makeEvent(this.state.headSeq + 1, this.state.headHash, type, payload, time);
     await this.store.append(this.electionId, e, trackingCode);
     if (trackingCode !== undefined) this.sessionCodes?.add(trackingCode);
-    apply(this.state, e);
+    this.applyWorking(e);
     return e;
   }
 
