@@ -1,0 +1,282 @@
+// Red team of the features of sessions 12-13 (secret votes in meetings, their close, the forum's
+// placement, the server authority's bounces, ranked elections): each role alone (board operator,
+// admin, credential authority = the chair, one teller, one member, an outsider) tries to make the
+// server take what it should refuse, or the verifier pass a record it should refuse. Each try is a
+// named test asserting the exact refusal (board code, or the verifier's check and message).
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { SqliteStore } from '../src/board/sqlite-store.js';
+import { SqliteMeetingStore } from '../src/meeting/store.js';
+import { checkMeetingRecord } from '../src/meeting/verify.js';
+import { makeMeetingEvent, encodeMeetingEvent, GENESIS_PREV } from '../src/meeting/events.js';
+import type { MeetingEvent } from '../src/meeting/types.js';
+import { commitTrusteeKey, finishKeyCeremony, makeShares, revealTrusteeKey, type TrusteeSecret } from '../src/keyceremony/trustee.js';
+import { credentialKeys, newCredential } from '../src/credentials/credentials.js';
+import { signCredentialList, signRevocation } from '../src/credentials/authority.js';
+import { signCredentialsAdded } from '../src/credentials/additions.js';
+import { encryptBallot } from '../src/ballot/encrypt.js';
+import { decodePublicKey } from '../src/crypto/group.js';
+import { encodeChoices, selectionGroups } from '../src/manifest/layout.js';
+import { makeDecryptionShare } from '../src/tally/decrypt.js';
+import { encodeEvent, type BoardEvent, type ResultPayload, type TallyPayload } from '../src/record/events.js';
+import { countResults } from '../src/tally/rules.js';
+import { checkRecord, linesSource } from '../src/verify/record-check.js';
+import { signPayload, signingSecret } from '../src/record/signature.js';
+import type { Manifest } from '../src/manifest/types.js';
+import { call, ok, recordText, startServer, type TestServer } from './helpers/server.js';
+import { rechain } from './helpers/election-fixture.js';
+import { makeBody, signAs, type BodyFixture } from './meeting-fixture.js';
+
+const TEXT = 'That the budget for next year be adopted.';
+const TELLERS = ['sec', 'm2', 'm3'];
+const VOTERS = ['m1', 'm2', 'm3', 'm4'];
+
+const lines = (text: string) => text.split('\n').filter((l) => l.length > 0);
+type MeetingCheck = Awaited<ReturnType<typeof checkMeetingRecord>>;
+const failing = (r: MeetingCheck) => r.report.checks.filter((c) => c.failed > 0).map((c) => c.id).sort();
+const messages = (r: MeetingCheck, id: string) => r.report.checks.find((c) => c.id === id)!.failures.map((f) => f.message).join(' | ');
+
+/** The meeting's events with seq, prev and hash recomputed: a board operator rewriting its own history. */
+function rechainMeeting(events: MeetingEvent[]): string[] {
+  const out: MeetingEvent[] = [];
+  for (const e of events) out.push(makeMeetingEvent(out.length, out.length ? out[out.length - 1]!.hash : GENESIS_PREV, e.type, e.payload as never, e.time));
+  return out.map(encodeMeetingEvent);
+}
+const rechainElection = (events: BoardEvent[]) => rechain(events).map(encodeEvent);
+const parseMeeting = (ls: string[]) => ls.map((l) => JSON.parse(l) as MeetingEvent);
+const parseElection = (ls: string[]) => ls.map((l) => JSON.parse(l) as BoardEvent);
+
+/** A meeting with one secret motion "budget" on a real server, driven over HTTP as the pages drive it. */
+class SecretVote {
+  readonly f: BodyFixture;
+  hash = '';
+  electionHash = '';
+  manifest!: Manifest;
+  secrets = new Map<string, TrusteeSecret>();
+  credentials = new Map<string, string>(VOTERS.map((m) => [m, newCredential()]));
+
+  constructor(readonly server: TestServer, readonly meeting: string, f: BodyFixture) { this.f = f; }
+
+  get election(): string { return `${this.meeting}-budget`; }
+  post(path: string, type: Parameters<typeof signAs>[2], payload: any) {
+    return call(this.server.base, 'POST', `/api/meetings/${this.meeting}/${path}`, { json: signAs(this.f, this.hash, type, payload) });
+  }
+  async must(path: string, type: Parameters<typeof signAs>[2], payload: any): Promise<void> {
+    const r = await this.post(path, type, payload);
+    assert.equal(r.status, 200, `${path}: ${r.text}`);
+  }
+  teller(id: string, step: string, json: unknown) { return call(this.server.base, 'POST', `/api/meetings/${this.meeting}/motions/budget/tellers/${id}/${step}`, { json }); }
+  async events(): Promise<BoardEvent[]> { return parseElection(lines(await recordText(this.server.base, this.election))); }
+  async head(): Promise<number> { return (await ok(this.server.base, 'GET', `/api/meetings/${this.meeting}`)).headSeq as number; }
+  keyOf(m: string): string { return credentialKeys(this.electionHash, this.credentials.get(m)!).key; }
+  list() { return VOTERS.map((m) => ({ key: this.keyOf(m), weight: 1 })).sort((a, b) => (a.key < b.key ? -1 : 1)); }
+
+  /** The meeting opened, the four members in, the secret motion put (its election made). */
+  async putMotion(): Promise<void> {
+    const created = await ok(this.server.base, 'POST', '/api/meetings', { token: this.server.adminToken, json: { id: this.meeting, title: 'Annual meeting', body: this.f.body.id, chair: 'm1', secretaries: ['sec'], tellers: TELLERS, threshold: 2 } });
+    this.hash = created.meetingHash;
+    await this.must('open', 'meeting-opened', { by: 'm1' });
+    for (const m of VOTERS) await this.must('check-in', 'member-present', { member: m, by: m });
+    await this.must('motions', 'motion-put', { motion: 'budget', title: 'Budget', text: TEXT, majority: 'simple', mode: 'secret', by: 'm1' });
+    await this.readElection();
+  }
+
+  async readElection(): Promise<void> {
+    this.electionHash = (await ok(this.server.base, 'GET', `/api/elections/${this.election}`)).electionHash;
+    this.manifest = ((await this.events())[0]!.payload as { manifest: Manifest }).manifest;
+  }
+
+  /** The tellers' key ceremony, each step signed with the teller's body key. */
+  async ceremony(): Promise<void> {
+    const identity = (id: string): TrusteeSecret => ({ version: 'veche/trustee-secret/v2', trustee: id, signing: this.f.people.get(id)!.keys });
+    const committed = TELLERS.map((id) => commitTrusteeKey(identity(id), this.electionHash, this.manifest));
+    const must = async (id: string, step: string, json: unknown) => { const r = await this.teller(id, step, json); assert.equal(r.status, 200, r.text); };
+    for (const c of committed) await must(c.secret.trustee, 'commitment', c.commitment);
+    for (const c of committed) await must(c.secret.trustee, 'key', revealTrusteeKey(c.secret));
+    const of = async (type: string) => (await this.events()).filter((e) => e.type === type).map((e) => e.payload as any);
+    const keys = await of('trustee-key');
+    for (const c of committed) await must(c.secret.trustee, 'shares', makeShares(c.secret, keys));
+    const shares = await of('trustee-shares');
+    for (const c of committed) {
+      const done = finishKeyCeremony(c.secret, keys, shares);
+      if (done.kind !== 'ready') throw new Error(`teller ${c.secret.trustee}: ${done.kind}`);
+      await must(c.secret.trustee, 'ready', done.ready);
+      this.secrets.set(c.secret.trustee, done.secret);
+    }
+  }
+
+  openVote() { return this.post('motions/budget/open', 'vote-opened', { motion: 'budget', text: TEXT, present: VOTERS, proxies: [], seconds: 0, by: 'm1' }); }
+  signedList() { return call(this.server.base, 'POST', `/api/meetings/${this.meeting}/motions/budget/credential-list`, { json: signCredentialList(this.electionHash, this.list(), this.f.people.get('m1')!.keys) }); }
+
+  /** Up to the open poll: the ceremony, the roll, four registrations, the chair's list. */
+  async openPoll(): Promise<void> {
+    await this.putMotion();
+    await this.ceremony();
+    await this.must('motions/budget/open', 'vote-opened', { motion: 'budget', text: TEXT, present: VOTERS, proxies: [], seconds: 0, by: 'm1' });
+    for (const m of VOTERS) await this.must('motions/budget/credentials', 'credential-registered', { motion: 'budget', member: m, credential: this.keyOf(m), by: m });
+    const listed = await this.signedList();
+    assert.equal(listed.status, 200, listed.text);
+  }
+
+  async cast(m: string, vote: 'for' | 'against' | 'abstain') {
+    const enc = encryptBallot(this.electionHash, decodePublicKey((await ok(this.server.base, 'GET', `/api/elections/${this.election}`)).jointKey), selectionGroups(this.manifest),
+      encodeChoices(this.manifest, { motion: { type: 'motion', vote } }), credentialKeys(this.electionHash, this.credentials.get(m)!));
+    return call(this.server.base, 'POST', `/api/elections/${this.election}/ballots`, { json: enc.ballot });
+  }
+
+  async records(): Promise<{ meeting: string[]; election: string[] }> {
+    return { meeting: lines((await call(this.server.base, 'GET', `/api/meetings/${this.meeting}/record`)).text), election: lines(await recordText(this.server.base, this.election)) };
+  }
+}
+
+describe('attacks v3: secret votes in a meeting (spec §19 M7, M8)', () => {
+  let dir: string;
+  let boardStore: SqliteStore;
+  let meetingStore: SqliteMeetingStore;
+  let server: TestServer;
+  const f = makeBody([1, 1, 1, 1]);
+  let honest: { meeting: string[]; election: string[] };
+  let s: SecretVote;
+  const given = (election: string[], id = 'agm-budget') => ({ elections: async (x: string) => (x === id ? election : null) });
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'veche-attacks-v3-'));
+    boardStore = new SqliteStore(join(dir, 'veche.sqlite'));
+    meetingStore = new SqliteMeetingStore(join(dir, 'veche.sqlite'));
+    server = await startServer(boardStore, { meetingStore });
+    await ok(server.base, 'POST', '/api/bodies', { token: server.adminToken, json: f.body });
+    // The honest run: m1 and m3 for, m2 against; m4 registered and did not cast.
+    s = new SecretVote(server, 'agm', f);
+    await s.openPoll();
+    for (const [m, vote] of [['m1', 'for'], ['m2', 'against'], ['m3', 'for']] as const) assert.equal((await s.cast(m, vote)).status, 200);
+    await s.must('motions/budget/close', 'vote-closed', { motion: 'budget', by: 'm1' });
+    const tally = (await s.events()).find((e) => e.type === 'tally')!.payload as { sums: any };
+    for (const id of ['m2', 'sec']) assert.equal((await s.teller(id, 'decryption', makeDecryptionShare(s.secrets.get(id)!, tally.sums))).status, 200);
+    await ok(server.base, 'POST', '/api/meetings/agm/motions/budget/result');
+    await s.must('close', 'meeting-closed', { by: 'm1' });
+    honest = await s.records();
+    const v = await checkMeetingRecord(honest.meeting, given(honest.election));
+    assert.deepEqual(failing(v), [], JSON.stringify(v.report.checks.filter((c) => c.failed > 0)));
+    assert.ok(v.report.ok);
+  });
+
+  after(async () => {
+    await server.close();
+    await meetingStore.close();
+    await boardStore.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('admin: replaces the draft manifest of a secret vote\'s election (threshold 1: one teller alone could read every ballot); the meeting refuses to open the vote on it, nothing appended', async () => {
+    const v = new SecretVote(server, 'swap', f);
+    await v.putMotion();
+    // The election is still a draft (only its election event): the admin's manifest edit goes through the admin route.
+    const edited = await call(server.base, 'PUT', `/api/elections/${v.election}/manifest`, { token: server.adminToken, json: { ...v.manifest, threshold: 1 } });
+    assert.equal(edited.status, 200, edited.text);
+    await v.readElection();
+    assert.equal(v.manifest.threshold, 1);
+    await v.ceremony();
+    const before = await v.head();
+    const opened = await v.openVote();
+    assert.deepEqual([opened.status, opened.body?.error], [409, 'exists'], opened.text);
+    assert.match(opened.body.message, /is not the one this meeting's record gives/);
+    assert.equal(await v.head(), before, 'nothing appended');
+  });
+
+  it('board operator: backdates the meeting\'s vote-closed to before the last ballot (re-chained) → meeting.secret late-ballot', async () => {
+    const ballots = parseElection(honest.election).filter((e) => e.type === 'ballot');
+    const last = ballots[ballots.length - 1]!;
+    const events = parseMeeting(honest.meeting).map((e) => (e.type === 'vote-closed' ? { ...e, time: last.time } : e));
+    const v = await checkMeetingRecord(rechainMeeting(events), given(honest.election));
+    assert.deepEqual(failing(v), ['meeting.secret']);
+    assert.match(messages(v, 'meeting.secret'), new RegExp(`^late-ballot: election agm-budget took 1 ballot\\(s\\) at or after the meeting closed the vote on budget at ${last.time.replace(/\./g, '\\.')}, the first at seq ${last.seq}`));
+  });
+
+  it('board operator: drops a member\'s registration from the meeting\'s record (to hide that m4 took part) → meeting.result (voters) and meeting.secret (list ≠ registrations)', async () => {
+    const events = parseMeeting(honest.meeting).filter((e) => !(e.type === 'credential-registered' && (e.payload as { member: string }).member === 'm4'));
+    const v = await checkMeetingRecord(rechainMeeting(events), given(honest.election));
+    assert.deepEqual(failing(v), ['meeting.result', 'meeting.secret']);
+    assert.match(messages(v, 'meeting.secret'), /the list holds 4 credentials, 3 were registered/);
+  });
+
+  it('board operator: flips the secret result\'s outcome, counts kept → meeting.result', async () => {
+    const events = parseMeeting(honest.meeting).map((e) => (e.type === 'motion-result' ? { ...e, payload: { ...e.payload, passed: false, outcome: 'rejected' } } as MeetingEvent : e));
+    const v = await checkMeetingRecord(rechainMeeting(events), given(honest.election));
+    assert.deepEqual(failing(v), ['meeting.result']);
+  });
+
+  it('board operator: gives the verifier the election\'s record cut before its result (a prefix that verifies so far) → meeting.secret', async () => {
+    const cut = honest.election.slice(0, parseElection(honest.election).findIndex((e) => e.type === 'result'));
+    const v = await checkMeetingRecord(honest.meeting, given(cut));
+    assert.deepEqual(failing(v), ['meeting.secret']);
+    assert.match(messages(v, 'meeting.secret'), /its record does not verify \(record\.complete\)/);
+    assert.match(messages(v, 'meeting.secret'), /its result event is not the one the result of budget names/);
+  });
+
+  it('chair (the credential authority): revokes m4\'s unused credential in the election before its poll closed, signed (re-chained by the board) → the election verifies alone, meeting.secret refuses', async () => {
+    const events = parseElection(honest.election);
+    const at = events.findIndex((e) => e.type === 'poll-closed');
+    const revocation = { ...events[at]!, type: 'credential-revoked', payload: signRevocation(s.electionHash, s.keyOf('m4'), 'lost', f.people.get('m1')!.keys) } as BoardEvent;
+    const forged = rechainElection([...events.slice(0, at), revocation, ...events.slice(at)]);
+    assert.deepEqual((await checkRecord(linesSource(forged))).report.failedChecks, [], 'a valid revocation by the election\'s own rules');
+    // The board operator re-chains the election, so the result's hash it names changes too.
+    const resultHash = parseElection(forged).find((e) => e.type === 'result')!.hash;
+    const meeting = rechainMeeting(parseMeeting(honest.meeting).map((e) => (e.type === 'motion-result' ? { ...e, payload: { ...e.payload, election: { electionHash: s.electionHash, resultHash } } } as MeetingEvent : e)));
+    const v = await checkMeetingRecord(meeting, given(forged));
+    assert.deepEqual(failing(v), ['meeting.secret']);
+    assert.match(messages(v, 'meeting.secret'), /one credential list, never added to nor revoked from/);
+  });
+
+  it('chair (the credential authority): adds a credential nobody registered to the election, signed (re-chained by the board) → meeting.secret refuses', async () => {
+    const events = parseElection(honest.election);
+    const at = events.findIndex((e) => e.type === 'poll-opened');
+    const stuffed = credentialKeys(s.electionHash, newCredential()).key;
+    const added = { ...events[at]!, type: 'credentials-added', payload: signCredentialsAdded(s.electionHash, [{ key: stuffed, weight: 1 }], f.people.get('m1')!.keys) } as BoardEvent;
+    // The board operator states the eligible weight the addition gives, in the tally and the result.
+    const grown = (e: BoardEvent): BoardEvent => {
+      if (e.type === 'tally') { const t = e.payload as TallyPayload; return { ...e, payload: { ...t, eligibleWeight: t.eligibleWeight + 1 } } as BoardEvent; }
+      if (e.type !== 'result') return e;
+      const r = e.payload as ResultPayload;
+      return { ...e, payload: { ...r, eligibleWeight: r.eligibleWeight + 1, results: countResults(s.manifest, r.counts, r.castWeight, r.eligibleWeight + 1) } } as BoardEvent;
+    };
+    const forged = rechainElection([...events.slice(0, at), added, ...events.slice(at)].map(grown));
+    assert.deepEqual((await checkRecord(linesSource(forged))).report.failedChecks, []);
+    const resultHash = parseElection(forged).find((e) => e.type === 'result')!.hash;
+    const meeting = rechainMeeting(parseMeeting(honest.meeting).map((e) => (e.type === 'motion-result' ? { ...e, payload: { ...e.payload, election: { electionHash: s.electionHash, resultHash } } } as MeetingEvent : e)));
+    const v = await checkMeetingRecord(meeting, given(forged));
+    assert.deepEqual(failing(v), ['meeting.secret']);
+    assert.match(messages(v, 'meeting.secret'), /one credential list, never added to nor revoked from/);
+  });
+
+  it('one teller: a decryption share of the tally made with its own key but for another teller\'s index is refused by the board, and on the record fails the election (meeting.secret)', async () => {
+    const events = parseElection(honest.election);
+    const at = events.findIndex((e) => e.type === 'decryption-share');
+    const share = events[at]!.payload as { trustee: string; index: number };
+    // The teller signs a share naming another index (the one of a teller who did not decrypt).
+    const other = s.manifest.trustees.findIndex((t) => t.id === 'm3') + 1;
+    const { signature: _, ...unsigned } = share as typeof share & { signature: unknown };
+    const forgedShare = signPayload(s.electionHash, { role: 'trustee', id: share.trustee }, 'decryption-share', { ...unsigned, index: other }, signingSecret(f.people.get(share.trustee)!.keys));
+    const forged = rechainElection(events.map((e, i) => (i === at ? { ...e, payload: forgedShare } as BoardEvent : e)));
+    const failed = (await checkRecord(linesSource(forged))).report.failedChecks;
+    assert.ok(failed.length > 0, 'the election record with the forged share does not verify');
+    const v = await checkMeetingRecord(honest.meeting, given(forged));
+    assert.ok(failing(v).includes('meeting.secret'));
+  });
+
+  it('member: a second registration of m4 for the same vote (a new key, signed by m4) slipped in before the close → meeting.secret (duplicate)', async () => {
+    const events = parseMeeting(honest.meeting);
+    const at = events.findIndex((e) => e.type === 'vote-closed');
+    const second = signAs(f, s.hash, 'credential-registered', { motion: 'budget', member: 'm4', credential: credentialKeys(s.electionHash, newCredential()).key, by: 'm4' });
+    const v = await checkMeetingRecord(rechainMeeting([...events.slice(0, at), { ...events[at - 1]!, type: 'credential-registered', payload: second } as MeetingEvent, ...events.slice(at)]), given(honest.election));
+    assert.ok(failing(v).includes('meeting.secret'));
+    assert.match(messages(v, 'meeting.secret'), /m4 already has a credential for budget/);
+  });
+
+  it('outsider: posts a teller step for a motion that is not a secret vote of the meeting → refused, no election touched', async () => {
+    const r = await call(server.base, 'POST', '/api/meetings/agm/motions/nothing/tellers/sec/commitment', { json: { trustee: 'sec' } });
+    assert.deepEqual([r.status, r.body?.error], [404, 'unknown-motion'], r.text);
+  });
+});
