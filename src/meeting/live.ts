@@ -14,6 +14,9 @@ import { BodyExists, SequenceConflict, type MeetingSession, type MeetingStore } 
 import { meetingView, type MeetingView } from './view.js';
 import type { Body, CarriedProxy, MeetingEvent, MeetingEventType, MeetingPayload, MeetingPayloadByType } from './types.js';
 
+/** Election manifests found equal to the one a meeting's record gives, with the meeting and motion they were checked for. */
+const checkedManifests = new WeakMap<object, string>();
+
 type Listener = (e: MeetingEvent) => void;
 
 /** How many races for the next seq one submission may lose before it answers 409: to other processes
@@ -255,7 +258,20 @@ export class LiveMeeting {
 
   private async electionOf(motion: string): Promise<Board> {
     if (!this.elections) throw new MeetingError('no-tellers', 'this server runs no secret votes');
-    return this.elections.current(secretElectionIdOf(this.id, motion));
+    const board = await this.elections.current(secretElectionIdOf(this.id, motion));
+    // The election is a draft until a teller commits, and an admin may edit a draft's manifest (PUT
+    // …/manifest, the forum's ballot placement): the meeting acts only on the election its record gives
+    // (§19 M7.1), never on one edited under the same id (a threshold of 1, another trustee, …).
+    const manifest = board.current.manifest;
+    const tie = `${this.st.meetingHash} ${motion}`;
+    if (checkedManifests.get(manifest) !== tie) {
+      const m = this.st.motions.get(motion);
+      if (!m || canonicalJson(manifest) !== canonicalJson(secretManifest(this.st, m))) {
+        throw new MeetingError('exists', `the election ${board.electionId} is not the one this meeting's record gives (its manifest was changed): the secret vote on ${motion} cannot go on in it`);
+      }
+      checkedManifests.set(manifest, tie);
+    }
+    return board;
   }
 
   /** What the election must do before a checked event of a secret motion is appended. For a
