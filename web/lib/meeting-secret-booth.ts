@@ -10,6 +10,10 @@
 // derived (HKDF-SHA256) from the member's own signing key and the election hash: only this member's page
 // in this tab can open them, and they are never written in the clear. They are sealed before the
 // registration is sent, so a lost answer never leaves a registered key whose credential is gone.
+//
+// A ballot on its way when the secretary closes the vote is refused by the board (wrong-phase): when the
+// page's own check of the election's record shows the poll closed, that is a PollClosedError naming the
+// ballots counted before it (receipts kept) and those not counted (no receipt), for the page to say so.
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { canonicalJson, utf8 } from '../../src/crypto/encoding.js';
@@ -19,9 +23,10 @@ import { credentialKeys, newCredential } from '../../src/credentials/credentials
 import { encodeChoices, selectionGroups } from '../../src/manifest/layout.js';
 import { secretManifest } from '../../src/meeting/secret.js';
 import { checkElectionForVoter } from '../../src/verify/voter-check.js';
-import { api } from './api.js';
+import { api, ApiError } from './api.js';
 import { keepReceipt } from './booth-receipts.js';
 import { openDraft, sealDraft } from './booth-draft.js';
+import { checkSecretVote } from './meeting-secret.js';
 import { submitSigned, type MeetingState, type MeetingView, type MotionState, type Signer } from './meeting-api.js';
 import { t } from './i18n.js';
 
@@ -75,10 +80,37 @@ export async function registerCredentials(view: MeetingView, m: MotionState, ele
 }
 
 /**
+ * The poll closed while ballots were on their way (the secretary closed the vote as they were sent):
+ * `counted` were on the board first (their receipts kept), `notCounted` were refused and hold no receipt.
+ */
+export class PollClosedError extends Error {
+  override name = 'PollClosedError';
+  constructor(readonly counted: Record<string, string>, readonly notCounted: string[]) {
+    super(`the poll closed before the ballots of ${notCounted.join(', ')} reached the board`);
+  }
+}
+
+/**
+ * Was a ballot refused `wrong-phase` after the poll had opened refused because the poll closed? Said only
+ * when this page's own check of the election's record shows it closed (a board's word alone is not
+ * enough to tell a member their vote is over); a close whose record is still being written is looked
+ * for again a few times.
+ */
+async function pollClosed(st: MeetingState, m: MotionState, refusal: unknown): Promise<boolean> {
+  if (!(refusal instanceof ApiError && refusal.code === 'wrong-phase')) return false;
+  for (let i = 0; i < 5; i++) {
+    const status = await checkSecretVote(st, m);
+    if (!status.error && status.phase !== 'start' && status.phase !== 'setup' && status.phase !== 'open') return true;
+    await new Promise((r) => setTimeout(r, 400));
+  }
+  return false;
+}
+
+/**
  * Casts one encrypted ballot per chosen member with the booth's code, after checking the election's
  * record up to the poll's opening (and that it is the election the meeting gives, and that each
  * credential is on its list). Returns the tracking codes, by member; each receipt is checked against the
- * record's board key and kept before it is shown.
+ * record's board key and kept before it is shown. A poll closed under way is a PollClosedError.
  */
 export async function castSecretBallots(st: MeetingState, m: MotionState, electionId: string, signer: Signer, choices: Map<string, SecretChoice>): Promise<Record<string, string>> {
   const lines = await api.recordLines(electionId, '?until=poll-opened');
@@ -93,7 +125,10 @@ export async function castSecretBallots(st: MeetingState, m: MotionState, electi
     const keys = credentialKeys(checked.electionHash, credential);
     if (!checked.listed(keys.key)) throw new Error(t('meetingSecret.notListed'));
     const enc = encryptBallot(checked.electionHash, checked.jointKey, selectionGroups(checked.manifest), encodeChoices(checked.manifest, { motion: { type: 'motion', vote } }), keys);
-    const { receipt } = await api.castBallot(electionId, enc.ballot);
+    const receipt = await api.castBallot(electionId, enc.ballot).then((r) => r.receipt, async (e: unknown) => {
+      if (await pollClosed(st, m, e)) throw new PollClosedError(codes, [...choices.keys()].filter((x) => !(x in codes)));
+      throw e;
+    });
     // The board key of the record's first event, as checked: never the server's description.
     if (!verifyReceipt(receipt, checked.boardKey) || receipt.trackingCode !== enc.trackingCode || receipt.election !== checked.electionHash) throw new Error(t('meetingSecret.badReceipt'));
     keepReceipt(electionId, receipt);

@@ -2,7 +2,7 @@
 // the agenda and the speakers list, a motion's text, a result. Elements only (no innerHTML): every
 // title, text and name is meeting data.
 import type { MeetingPayloadByType, SignedMeetingEventType } from '../../src/meeting/types.js';
-import { ApiError, errorText } from './api.js';
+import { errorText } from './api.js';
 import { byId, h, type Child } from './dom.js';
 import { t } from './i18n.js';
 import { rerender, runAction, section, startPage } from './page.js';
@@ -37,7 +37,8 @@ export function meetingPage<S extends MeetingPageState>(meetingId: string, state
     }
     rerender();
   };
-  const act = (run: () => Promise<string>) => runAction(state as unknown as S & SigningPageState, run, load, (e) => (e instanceof ApiError ? errorText(e) : String(e)));
+  // A refusal in the server's words (translated where the code is known), a page's own error in its words.
+  const act = (run: () => Promise<string>) => runAction(state as unknown as S & SigningPageState, run, load, errorText);
   const sign = <T extends SignedMeetingEventType>(type: T, payload: Omit<MeetingPayloadByType[T], 'signature' | 'by'>): Promise<Appended> =>
     submitSigned(state.view!, (state as unknown as SigningPageState).signer!, type, payload);
   /** Starts the page: `onRecord` runs after each checked state from the stream (the secret votes follow it). */

@@ -6,13 +6,14 @@
 // dropped connection comes back by itself and the page shows every vote already on the record. In a
 // secret vote (spec §19 M7) the page makes and registers the credentials and casts encrypted ballots
 // (web/lib/meeting-secret-booth.ts); a teller is pointed to their steps on the chair page.
+import { ApiError } from '../lib/api.js';
 import { h, type Child } from '../lib/dom.js';
 import { formatTime, t } from '../lib/i18n.js';
 import { errorBox, okBox, pathParts, rerender } from '../lib/page.js';
 import { rememberSigner, signerFromLink, type MeetingView, type Signer } from '../lib/meeting-api.js';
 import { amendmentWhat, connectionLine, currentItem, lastResult, meetingPage, motionOf, motionText, nameOf, openMotion, quorumLine, resultLine, signerProblem, signInForm, speakersList, type SigningPageState } from '../lib/meeting-ui.js';
 import { followSecretVotes, type SecretStatus } from '../lib/meeting-secret.js';
-import { castSecretBallots, keptVote, registerCredentials, registrationOf, secretVoters, type SecretChoice } from '../lib/meeting-secret-booth.js';
+import { castSecretBallots, keptVote, PollClosedError, registerCredentials, registrationOf, secretVoters, type KeptVote, type SecretChoice } from '../lib/meeting-secret-booth.js';
 
 type Choice = 'for' | 'against' | 'abstain';
 
@@ -33,6 +34,8 @@ const state = {
   splits: new Map<string, Record<Choice, string>>(),
   /** The choices made for a secret vote, by member (never sent in the clear, never kept). */
   secretChoices: new Map<string, SecretChoice>(),
+  /** By secret motion: the members whose ballots the board refused because the poll had closed under way (never counted). */
+  tooLate: new Map<string, string[]>(),
   grantTo: '',
   grantScope: 'meeting' as 'meeting' | 'standing',
 };
@@ -64,9 +67,17 @@ function castVotes(): void {
   const wrong = votes.find((x) => ![x.for, x.against, x.abstain].every((n) => Number.isSafeInteger(n) && n >= 0) || x.for + x.against + x.abstain !== v.members.find((m) => m.id === x.member)!.weight);
   if (wrong) { say(t('meeting.splitWrong', { name: nameOf(v, wrong.member), n: v.members.find((m) => m.id === wrong.member)!.weight })); return; }
   void act(async () => {
-    const r = await sign('named-vote', { motion: m.id, votes });
-    for (const id of chosen) { state.choices.delete(id); state.splits.delete(id); }
-    return t('meeting.votesRecorded', { n: votes.length, seq: r.events[0]!.seq });
+    const done = () => { for (const id of chosen) { state.choices.delete(id); state.splits.delete(id); } };
+    try {
+      const r = await sign('named-vote', { motion: m.id, votes });
+      done();
+      return t('meeting.votesRecorded', { n: votes.length, seq: r.events[0]!.seq });
+    } catch (e) {
+      // Closed (or out of time) while the votes were on their way: said in plain words, nothing is left to cast.
+      if (!(e instanceof ApiError && e.code === 'vote-closed')) throw e;
+      done();
+      throw new Error(chosen.map((id) => (id === state.signer!.id ? t('meeting.voteTooLate') : t('meeting.voteTooLateFor', { name: nameOf(v, id) }))).join(' '));
+    }
   });
 }
 
@@ -76,7 +87,8 @@ function voteSection(v: MeetingView, me: string): Child {
   const counting = m ? null : v.motions.find((x) => x.mode === 'secret' && x.status === 'closed');
   const status = counting ? secret.statuses.get(counting.id) : undefined;
   if (counting) return h('section', { class: 'card', 'aria-labelledby': 'vote-heading' }, h('h2', { id: 'vote-heading' }, t('meetingSecret.voteOn', { title: counting.title })),
-    h('p', { id: 'secret-counting' }, status && !status.error ? t('meetingSecret.counting', { n: status.decryptions, of: status.threshold }) : t('meetingSecret.checking')));
+    h('p', { id: 'secret-counting' }, status && !status.error ? t('meetingSecret.counting', { n: status.decryptions, of: status.threshold }) : t('meetingSecret.checking')),
+    tooLateNotice(v, counting.id), status && !status.error ? castHere(v, counting.id, status, me) : null);
   if (!m) return null;
   if (m.mode === 'secret') return secretVoteSection(v, me);
   const parent = m.amends ? motionOf(v, m.amends) : undefined;
@@ -130,10 +142,36 @@ function castSecret(status: SecretStatus, members: string[]): void {
   const chosen = new Map(members.filter((x) => state.secretChoices.has(x)).map((x) => [x, state.secretChoices.get(x)!]));
   if (chosen.size === 0) { state.message = t('meeting.chooseFirst'); state.messageOk = false; rerender(); document.getElementById('message')?.focus(); return; }
   void act(async () => {
-    const codes = await castSecretBallots(st, m, status.electionId, state.signer!, chosen);
-    for (const x of chosen.keys()) state.secretChoices.delete(x);
-    return t('meetingSecret.castDone', { n: Object.keys(codes).length });
+    try {
+      const codes = await castSecretBallots(st, m, status.electionId, state.signer!, chosen);
+      for (const x of chosen.keys()) state.secretChoices.delete(x);
+      return t('meetingSecret.castDone', { n: Object.keys(codes).length });
+    } catch (e) {
+      if (!(e instanceof PollClosedError)) throw e;
+      // The secretary closed the vote as the ballots went: those refused are said, and the page stays closed for them.
+      for (const x of chosen.keys()) state.secretChoices.delete(x);
+      state.tooLate.set(status.motion, e.notCounted);
+      const counted = Object.keys(e.counted).length;
+      throw new Error([counted ? t('meetingSecret.castDone', { n: counted }) : '', tooLateText(state.view!, e.notCounted)].filter(Boolean).join(' '));
+    }
   });
+}
+
+/** "The vote closed before your ballot reached the board: it was not counted.", one sentence a member. */
+const tooLateText = (v: MeetingView, members: string[]): string =>
+  members.map((x) => (x === state.signer!.id ? t('meetingSecret.ballotTooLate') : t('meetingSecret.ballotTooLateFor', { name: nameOf(v, x) }))).join(' ');
+
+/** The ballots cast from this tab, each with its tracking code (kept: the member checks them later on the board). */
+function secretReceipts(v: MeetingView, kept: KeptVote, cast: string[]): Child {
+  return cast.length ? h('div', { id: 'secret-receipt', class: 'notice ok' },
+    h('p', null, t('meetingSecret.castFor', { names: cast.map((x) => nameOf(v, x)).join(', ') })),
+    h('ul', null, cast.map((x) => h('li', null, `${nameOf(v, x)}: `, t('meetingSecret.trackingCode'), ' ', h('code', { class: 'mono' }, kept.cast[x]!))))) : null;
+}
+
+/** The ballots the board refused because the poll had closed under way (none: nothing). */
+function tooLateNotice(v: MeetingView, motion: string): Child {
+  const late = state.tooLate.get(motion);
+  return late?.length ? h('p', { id: 'ballot-too-late', class: 'notice error' }, tooLateText(v, late)) : null;
 }
 
 function secretVoteSection(v: MeetingView, me: string): Child {
@@ -149,6 +187,7 @@ function secretVoteSection(v: MeetingView, me: string): Child {
   const voters = secretVoters(m, me);
   if (voters.length === 0) return shell(h('p', null, t('meeting.notOnRoll')));
   const kept = keptVote(status.electionId, status.electionHash, state.signer!);
+  const late = state.tooLate.has(view.id);
   const where = new Map(voters.map((x) => [x, registrationOf(m, kept, status.electionHash, x)]));
   const elsewhere = voters.filter((x) => where.get(x) === 'elsewhere');
   const unregistered = voters.filter((x) => where.get(x) === 'none');
@@ -163,7 +202,8 @@ function secretVoteSection(v: MeetingView, me: string): Child {
     ] : null,
     status.listed && unregistered.length ? h('p', { id: 'registration-ended' }, t('meetingSecret.registrationEnded')) : null,
     !status.listed && toCast.length ? h('p', { id: 'registered', class: 'notice ok' }, t('meetingSecret.waitForList', { names: toCast.map((x) => nameOf(v, x)).join(', ') })) : null,
-    status.listed && toCast.length && view.status === 'open' ? h('form', { onSubmit: (e: Event) => { e.preventDefault(); castSecret(status, toCast); } },
+    // Not once the board has refused a ballot of it as late, nor once its checked record shows the poll closed.
+    status.listed && toCast.length && view.status === 'open' && status.phase === 'open' && !late ? h('form', { onSubmit: (e: Event) => { e.preventDefault(); castSecret(status, toCast); } },
       toCast.map((x) => h('fieldset', { class: 'question' },
         h('legend', null, label(x)),
         h('div', { class: 'options inline' }, (['for', 'against', 'abstain'] as const).map((c) => h('div', { class: 'option' },
@@ -171,9 +211,16 @@ function secretVoteSection(v: MeetingView, me: string): Child {
           h('label', { for: `secret-${x}-${c}` }, t(`meeting.choice.${c}`))))))),
       h('p', { class: 'hint' }, t('meetingSecret.encryptedHere')),
       h('button', { type: 'submit', class: 'primary', id: 'cast-secret', disabled: state.busy }, toCast.length > 1 ? t('meeting.castAll', { n: toCast.length }) : t('meeting.cast'))) : null,
-    cast.length ? h('div', { id: 'secret-receipt', class: 'notice ok' },
-      h('p', null, t('meetingSecret.castFor', { names: cast.map((x) => nameOf(v, x)).join(', ') })),
-      h('ul', null, cast.map((x) => h('li', null, `${nameOf(v, x)}: `, t('meetingSecret.trackingCode'), ' ', h('code', { class: 'mono' }, kept.cast[x]!))))) : null);
+    tooLateNotice(v, view.id),
+    secretReceipts(v, kept, cast));
+}
+
+/** In a closed secret vote, the receipts of the ballots this tab cast in it. */
+function castHere(v: MeetingView, motion: string, status: SecretStatus, me: string): Child {
+  const m = state.record?.motions.get(motion);
+  if (!m) return null;
+  const kept = keptVote(status.electionId, status.electionHash, state.signer!);
+  return secretReceipts(v, kept, secretVoters(m, me).filter((x) => registrationOf(m, kept, status.electionHash, x) === 'here' && kept.cast[x]));
 }
 
 function proxySection(v: MeetingView, me: string): Child {
