@@ -29,16 +29,30 @@ export async function untilText(p: Page, selector: string, re: RegExp): Promise<
   assert.match(last, re);
 }
 
+/** How a page opens: its window, what is set up before it loads (e.g. a `page.route`), what shows it is ready. */
+export interface OpenOptions {
+  viewport?: { width: number; height: number };
+  /** Runs on the new page before it loads. */
+  prepare?: (page: Page) => Promise<unknown>;
+  /** The selector waited for after loading; by default the live stream's marker (a forged stream never goes live). */
+  ready?: string;
+}
+
 /** The pages of one test, by name. `browser` and `url` are read when a page opens (they are made in `before`). */
 export function meetingPages(ctx: { browser: () => Browser; url: () => string; keys: Map<string, SigningKeyPair>; problems: string[] }) {
   const pages = new Map<string, Page>();
-  async function open(name: string, path: string, signer: string | null, viewport = { width: 1280, height: 900 }): Promise<Page> {
-    const { page } = await watchedPage(ctx.browser(), ctx.problems, { locale: 'en-US', viewport });
-    page.setDefaultTimeout(60_000);
+  async function open(name: string, path: string, signer: string | null, options: OpenOptions = {}): Promise<Page> {
+    const { page } = await watchedPage(ctx.browser(), ctx.problems, { locale: 'en-US', viewport: options.viewport ?? { width: 1280, height: 900 }, timeout: 60_000 });
+    await options.prepare?.(page);
     await page.goto(`${ctx.url()}${path}${signer ? `#member=${signer}&key=${ctx.keys.get(signer)!.secret}` : ''}`);
-    await page.waitForSelector('#connection.live');
+    await page.waitForSelector(options.ready ?? '#connection.live');
     pages.set(name, page);
     return page;
   }
-  return { pages, open, page: (name: string) => pages.get(name)! };
+  /** Closes a page's browser context (a person who goes away) and forgets it. */
+  async function leave(name: string): Promise<void> {
+    await pages.get(name)?.context().close();
+    pages.delete(name);
+  }
+  return { pages, open, leave, page: (name: string) => pages.get(name)! };
 }
