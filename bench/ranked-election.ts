@@ -26,6 +26,7 @@ import { credentialKeys } from '../src/credentials/credentials.js';
 import { makeRoles, publishCredentials, runKeyCeremony } from '../src/demo/roles.js';
 import { selectionGroups } from '../src/manifest/layout.js';
 import { makeMix, makeMixDecryption } from '../src/ranked/trustee.js';
+import { lastMix } from '../src/ranked/record.js';
 import { makeDecryptionShare } from '../src/tally/decrypt.js';
 import { encodeEvent } from '../src/record/events.js';
 import { fmt, loadAverage, machine } from './common.js';
@@ -84,7 +85,7 @@ async function main(): Promise<void> {
       const made = await time(`mixer ${s.trustee} shuffles and proves`, async () => makeMix(s, env, mixes, input), N);
       await time(`board checks mix ${++mixes}`, () => board.submitMix(made.value), N);
     }
-    const last = board.current.ranked.mixes.at(-1)!;
+    const last = lastMix(board.current.ranked, board.current.rankedSlots);
     for (const s of secrets) {
       const share = await time(`trustee ${s.trustee} decrypts the last mix`, async () => makeMixDecryption(s, env, last), N);
       await time(`board checks the decryption of ${s.trustee}`, () => board.submitMixDecryption(share.value), N);

@@ -15,7 +15,7 @@ import { rankedSlots } from '../src/ballot/ranked.js';
 import { encodePoint } from '../src/crypto/group.js';
 import { fromHex } from '../src/crypto/encoding.js';
 import { countRanked } from '../src/ranked/count.js';
-import { countedRows, type RankedEnv } from '../src/ranked/record.js';
+import { countedRows, inputJson, lastMix, packBallotRows, type RankedEnv } from '../src/ranked/record.js';
 import { makeMix, makeMixDecryption } from '../src/ranked/trustee.js';
 import { tieSeed } from '../src/tally/tie-break.js';
 import { makeDecryptionShare } from '../src/tally/decrypt.js';
@@ -127,7 +127,7 @@ describe('a ranked election end to end, and the attacks on its mixnet', () => {
     await board.submitMix(makeMix(secret('t3'), env, 1, await board.nextMixInput()));
     const after = await board.nextMixInput();
     await refused(() => board.submitMix(makeMix(secret('t2'), env, 2, after)), 'wrong-phase');
-    const last = board.current.ranked.mixes[1]!;
+    const last = lastMix(board.current.ranked, board.current.rankedSlots);
     const share = makeMixDecryption(secret('t2'), env, last);
     // t2 publishes D for another row in one place, with a proof made for that other row: re-signed, still refused.
     const bad = structuredClone(share);
@@ -199,7 +199,7 @@ describe('a ranked election end to end, and the attacks on its mixnet', () => {
     const last = new Map<string, BoardEvent<'ballot'>>();
     for (const e of events) last.set(e.payload.credential, e);
     for (const e of record.map((l) => JSON.parse(l) as BoardEvent<'credential-revoked'>).filter((x) => x.type === 'credential-revoked')) last.delete(e.payload.key);
-    return countedRows(slots, [...last.values()].map((e) => ({ seq: e.seq, weight: 1, ranked: e.payload.ranked!.map((r) => r.ct) })))[0]!;
+    return inputJson(countedRows(slots, [...last.values()].map((e) => ({ seq: e.seq, weight: 1, rows: packBallotRows(slots, e.payload.ranked!.map((r) => r.ct)) }))))[0]!;
   }
 });
 

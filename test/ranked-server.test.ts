@@ -71,7 +71,7 @@ test('server (sqlite): a ranked election over HTTP, mixed, decrypted, counted an
   step = await checked();
   await ok(base, 'POST', path('t2', 'mix'), { token: el.trusteeTokens.t2!, json: makeMix(secret('t2'), step.env, 1, step.nextInput()) });
   step = await checked();
-  const last = step.progress.mixes.at(-1)!;
+  const last = step.lastMix();
   for (const id of ['t1', 't3']) await ok(base, 'POST', path(id, 'mix-decryption'), { token: el.trusteeTokens[id]!, json: makeMixDecryption(secret(id), step.env, last) });
   const published = (await ok(base, 'POST', '/api/elections/ranked-http/ranked-result', admin)).rankedResult as RankedResultPayload;
   const mayor = published.questions[0]!.result;
@@ -125,7 +125,7 @@ test('server (sqlite): an election of one ranked question only takes ballots, mi
   step = await step0();
   await ok(base, 'POST', path('t2', 'mix'), { token: el.trusteeTokens.t2!, json: makeMix(secret('t2'), step.env, 1, step.nextInput()) });
   step = await step0();
-  const last = step.progress.mixes.at(-1)!;
+  const last = step.lastMix();
   for (const id of ['t1', 't2']) await ok(base, 'POST', path(id, 'mix-decryption'), { token: el.trusteeTokens[id]!, json: makeMixDecryption(secret(id), step.env, last) });
   const published = (await ok(base, 'POST', '/api/elections/ranked-only/ranked-result', admin)).rankedResult as RankedResultPayload;
   assert.deepEqual(published.questions[0]!.result.elected, [1]);

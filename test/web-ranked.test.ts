@@ -181,7 +181,7 @@ test('results: mixed, decrypted and counted; a table per round and the transfers
     await ok(base, 'POST', path(id, 'mix'), { token: el.trusteeTokens[id]!, json: makeMix(secret(id), step.env, i, step.nextInput()) });
   }
   const step = await checked();
-  for (const id of ['t1', 't3']) await ok(base, 'POST', path(id, 'mix-decryption'), { token: el.trusteeTokens[id]!, json: makeMixDecryption(secret(id), step.env, step.progress.mixes.at(-1)!) });
+  for (const id of ['t1', 't3']) await ok(base, 'POST', path(id, 'mix-decryption'), { token: el.trusteeTokens[id]!, json: makeMixDecryption(secret(id), step.env, step.lastMix()) });
   const published = (await ok(base, 'POST', `/api/elections/${ID}/ranked-result`, admin)).rankedResult as RankedResultPayload;
   const council = published.questions[0]!;
   // The two booth rankings are in the decrypted (shuffled) rankings, as the booth said them.

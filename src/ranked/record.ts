@@ -1,12 +1,15 @@
 // The ranked questions on the record (docs/spec.md §20): the rows of the counted ballots, the chain of
 // mixes, the trustees' decryption of the last mix, and the count of the decrypted rankings. One rule
 // set: the board runs it before it appends an event, the verifier on the record (src/verify/ranked.ts),
-// and the trustee's tool before it shuffles or decrypts.
-import { backend } from '../crypto/backend.js';
+// and the trustee's tool before it shuffles or decrypts. What they keep between events (RankedProgress)
+// is what a later check reads, as bytes: the last mix's output rows and each trustee's D points, not the
+// events themselves (at 100,000 ballots the events are hundreds of megabytes).
+import { backend, type GroupBackend } from '../crypto/backend.js';
 import type { CiphertextJson } from '../crypto/elgamal.js';
-import { fromBase64Url, fromHex, toBase64Url } from '../crypto/encoding.js';
-import { decodePoint, encodePoint, multiMulPublic, pointBytes, type Point } from '../crypto/group.js';
+import { EncodingError, fromBase64Url, fromHex, toBase64Url } from '../crypto/encoding.js';
+import { encodePoint, multiMulPublic, Point, pointBytes } from '../crypto/group.js';
 import { verifyChaumPedersen } from '../crypto/proofs/chaum-pedersen.js';
+import { encodedPoint, verifyChaumPedersenEncoded, type EncodedPoint } from '../crypto/proofs/encoded.js';
 import { decodeSchnorr } from '../crypto/proofs/schnorr.js';
 import { lagrangeAtZero } from '../crypto/threshold.js';
 import { canonicalJson } from '../crypto/encoding.js';
@@ -18,6 +21,7 @@ import { checkPayloadSignature } from '../record/signature.js';
 import { tieSeed } from '../tally/tie-break.js';
 import { countRanked } from './count.js';
 import type { RankedResult } from './types.js';
+import { alphaAt, betaAt, packJsonRow, packJsonRows, rowsJson, rowsOf, type PackedRows } from './packed.js';
 
 export const TAG_MIX_DECRYPTION = 'trustee/mix-decryption';
 export const mixDecryptionContext = (election: string, trustee: string, index: number, question: string, row: number, column: number) =>
@@ -26,10 +30,40 @@ export const mixDecryptionContext = (election: string, trustee: string, index: n
 /** What every rule needs of the election: all of it on the record before the poll opened. */
 export interface RankedEnv { electionHash: string; manifest: Manifest; jointKey: Point; slots: readonly RankedSlot[] }
 
-/** The ranked events accepted so far, in record order. */
-export interface RankedProgress { mixes: MixPayload[]; shares: MixDecryptionPayload[]; result: RankedResultPayload | null }
+/** An accepted mix, as later checks need it: who (a mixer mixes once) and where (its place in `mixes`). */
+export interface MixFact { mixer: string; position: number }
+/** An accepted mix decryption, as the count needs it: the trustee, its index and, per ranked question,
+ *  its D points (32 bytes each, ciphertext (i, j) of the last mix at 32·(i·width + j)). */
+export interface ShareFact { trustee: string; index: number; D: Uint8Array[] }
 
-export const newRankedProgress = (): RankedProgress => ({ mixes: [], shares: [], result: null });
+/** The ranked events accepted so far, in record order, reduced to what a later check reads. */
+export interface RankedProgress {
+  mixes: MixFact[];
+  /** The last accepted mix's output, one table per ranked question: the next mix's input, and the
+   *  rows the trustees decrypt (null before the first mix). */
+  lastRows: PackedRows[] | null;
+  shares: ShareFact[];
+  result: RankedResultPayload | null;
+}
+
+export const newRankedProgress = (): RankedProgress => ({ mixes: [], lastRows: null, shares: [], result: null });
+
+/** An accepted mix (checkMix passed it, or the board's own record holds it) into the progress. */
+export function addMix(progress: RankedProgress, slots: readonly RankedSlot[], p: MixPayload): void {
+  progress.mixes.push({ mixer: p.mixer, position: p.position });
+  progress.lastRows = slots.map((slot, q) => packJsonRows(p.shuffles[q]!.rows, slot.width, `mix of ${p.mixer}, question ${slot.questionId}`));
+}
+
+/** An accepted mix decryption (checkMixDecryption passed it) into the progress: its D points alone. */
+export function addMixDecryption(progress: RankedProgress, slots: readonly RankedSlot[], p: MixDecryptionPayload): void {
+  const D = slots.map((slot, q) => {
+    const rows = p.shares[q]!;
+    const out = new Uint8Array(32 * slot.width * rows.length);
+    rows.forEach((row, i) => row.forEach((s, j) => out.set(fromBase64Url(s.D, 32, 'D'), 32 * (i * slot.width + j))));
+    return out;
+  });
+  progress.shares.push({ trustee: p.trustee, index: p.index, D });
+}
 
 /** Why a ranked event is refused: the board's error code, and the verifier's check. */
 export interface Problem { code: string; check: 'phase.order' | 'trustees.signatures' | 'mix.shuffles' | 'mix.decryption' | 'ranked.rankings' | 'ranked.count'; message: string }
@@ -38,39 +72,59 @@ export interface Problem { code: string; check: 'phase.order' | 'trustees.signat
  *  coalition that could decrypt single ballots anyway (spec §20.2). */
 export const mixesNeeded = (m: Manifest): number => m.threshold;
 
-/** A counted ballot (the last valid one of an unrevoked credential): its place, its weight, its ranked rows. */
-export interface CountedBallot { seq: number; weight: number; ranked: CiphertextJson[][] }
+/** A counted ballot (the last valid one of an unrevoked credential): its place, its weight, and its
+ *  ranked rows as packBallotRows packs them. */
+export interface CountedBallot { seq: number; weight: number; rows: Uint8Array }
+
+/** A ballot's ranked rows (`ranked[q]` = its row for question q), one question after another, packed. */
+export function packBallotRows(slots: readonly RankedSlot[], ranked: readonly CiphertextJson[][]): Uint8Array {
+  const out = new Uint8Array(64 * slots.reduce((n, s) => n + s.width, 0));
+  let at = 0;
+  slots.forEach((slot, q) => { packJsonRow(ranked[q], slot.width, `ranked question ${slot.questionId}`, out, at); at += 64 * slot.width; });
+  return out;
+}
 
 /** The first mix's input, per ranked question: the counted ballots' rows in record order, each row
  *  repeated `weight` times (a weight is a number of votes; the shuffle unlinks the copies too). */
-export function countedRows(slots: readonly RankedSlot[], ballots: readonly CountedBallot[]): CiphertextJson[][][] {
+export function countedRows(slots: readonly RankedSlot[], ballots: readonly CountedBallot[]): PackedRows[] {
   const sorted = [...ballots].sort((a, b) => a.seq - b.seq);
-  return slots.map((_, q) => sorted.flatMap((b) => Array.from({ length: b.weight }, () => b.ranked[q]!)));
+  const count = sorted.reduce((n, b) => n + b.weight, 0);
+  let offset = 0;
+  return slots.map((slot) => {
+    const size = 64 * slot.width;
+    const bytes = new Uint8Array(size * count);
+    let at = 0;
+    for (const b of sorted) for (let w = 0; w < b.weight; w++, at += size) bytes.set(b.rows.subarray(offset, offset + size), at);
+    offset += size;
+    return { count, width: slot.width, bytes };
+  });
 }
 
-/** The input of the next mix: the counted rows for the first, else the last mix's output. */
-export const nextMixInput = (counted: CiphertextJson[][][], progress: RankedProgress): CiphertextJson[][][] =>
-  progress.mixes.length === 0 ? counted : progress.mixes[progress.mixes.length - 1]!.shuffles.map((s) => s.rows);
+/** The input of the next mix: the counted rows (`counted()`, asked for the first mix alone), else the
+ *  last mix's output. */
+export const nextMixInput = (counted: () => PackedRows[], progress: RankedProgress): PackedRows[] => progress.lastRows ?? counted();
+
+/** Rows as the record writes them, per question (a trustee's shuffle input, src/ranked/trustee.ts). */
+export const inputJson = (input: readonly PackedRows[]): CiphertextJson[][][] => input.map(rowsJson);
+
+/** What a trustee decrypts (makeMixDecryption): the last mix's rows, per question, as on the record. */
+export interface MixedRows { shuffles: { question: string; rows: CiphertextJson[][] }[] }
+
+export function lastMix(progress: RankedProgress, slots: readonly RankedSlot[]): MixedRows {
+  if (!progress.lastRows) throw new Error('no mix on the record yet');
+  return { shuffles: slots.map((slot, q) => ({ question: slot.questionId, rows: rowsJson(progress.lastRows![q]!) })) };
+}
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 const exact = (x: unknown, keys: string[]): x is Record<string, unknown> => isObject(x) && Object.keys(x).sort().join(',') === [...keys].sort().join(',');
 
 /** Rows as the mixnet takes them; throws on anything but [[α, β] × k] × N of 32-byte base64url texts. */
-export function toRows(rows: unknown, width: number, what: string): Row[] {
-  if (!Array.isArray(rows)) throw new Error(`${what}: expected an array of rows`);
-  return rows.map((row: unknown, i) => {
-    if (!Array.isArray(row) || row.length !== width) throw new Error(`${what}: row ${i} must hold ${width} ciphertexts`);
-    return row.map((c: unknown, j) => {
-      if (!Array.isArray(c) || c.length !== 2) throw new Error(`${what}: row ${i} column ${j}: expected [alpha, beta]`);
-      return { alpha: fromBase64Url(c[0], 32, `${what}: row ${i} column ${j} alpha`), beta: fromBase64Url(c[1], 32, `${what}: row ${i} column ${j} beta`) };
-    });
-  });
-}
+export const toRows = (rows: unknown, width: number, what: string): Row[] => rowsOf(packJsonRows(rows, width, what));
 
 const trusteeIndex = (m: Manifest, id: unknown): number => m.trustees.findIndex((t) => t.id === id) + 1;
 
 /** The mix's checks (spec §20.3), in order; null if it may be appended. `input` = nextMixInput(…). */
-export function checkMix(env: RankedEnv, progress: RankedProgress, input: CiphertextJson[][][], payload: unknown): Problem | null {
+export function checkMix(env: RankedEnv, progress: RankedProgress, input: readonly PackedRows[], payload: unknown): Problem | null {
   const m = env.manifest;
   if (env.slots.length === 0) return { code: 'wrong-phase', check: 'phase.order', message: 'this election has no ranked question to mix' };
   if (!exact(payload, ['mixer', 'position', 'shuffles', 'signature'])) return { code: 'malformed', check: 'mix.shuffles', message: 'a mix is exactly {mixer, position, shuffles, signature}' };
@@ -89,9 +143,9 @@ export function checkMix(env: RankedEnv, progress: RankedProgress, input: Cipher
     const s = p.shuffles[q] as unknown;
     const where = `mix of ${p.mixer}, question ${slot.questionId}`;
     if (!exact(s, ['question', 'rows', 'proof']) || s.question !== slot.questionId) return { code: 'malformed', check: 'mix.shuffles', message: `${where}: expected {question: "${slot.questionId}", rows, proof}` };
-    let rowsIn: Row[], rowsOut: Row[], proof: Uint8Array;
+    const rowsIn: Row[] = rowsOf(input[q]!);
+    let rowsOut: Row[], proof: Uint8Array;
     try {
-      rowsIn = toRows(input[q], slot.width, 'input');
       rowsOut = toRows(s.rows, slot.width, 'output');
       if (rowsOut.length !== rowsIn.length) return { code: 'bad-proof', check: 'mix.shuffles', message: `${where}: ${rowsIn.length} rows in, ${rowsOut.length} out` };
       proof = fromBase64Url(s.proof, proofSize(rowsIn.length, slot.width), 'proof');
@@ -117,14 +171,16 @@ export function checkMixDecryption(env: RankedEnv, progress: RankedProgress, vk:
   const unsigned = checkPayloadSignature(env.electionHash, m, { role: 'trustee', id: p.trustee }, 'mix-decryption', p);
   if (unsigned) return { code: 'bad-signature', check: 'trustees.signatures', message: `mix decryption of ${p.trustee}: ${unsigned}` };
   if (!vk) return { code: 'bad-proof', check: 'mix.decryption', message: `trustee ${p.trustee} has no verification key` };
-  const last = progress.mixes[progress.mixes.length - 1]!;
+  const last = progress.lastRows!;
   if (!Array.isArray(p.shares) || p.shares.length !== env.slots.length) return { code: 'malformed', check: 'mix.decryption', message: 'one list of row shares per ranked question expected' };
+  const be = backend();
+  const key: VerificationKey = { point: vk, encoded: encodedPoint(pointBytes(vk)) };
   for (let q = 0; q < env.slots.length; q++) {
     const slot = env.slots[q]!;
-    const rows = last.shuffles[q]!.rows;
+    const rows = last[q]!;
     const part = p.shares[q];
-    if (!Array.isArray(part) || part.length !== rows.length) return { code: 'malformed', check: 'mix.decryption', message: `question ${slot.questionId}: ${rows.length} rows to decrypt` };
-    for (let i = 0; i < rows.length; i++) {
+    if (!Array.isArray(part) || part.length !== rows.count) return { code: 'malformed', check: 'mix.decryption', message: `question ${slot.questionId}: ${rows.count} rows to decrypt` };
+    for (let i = 0; i < rows.count; i++) {
       const row = part[i];
       if (!Array.isArray(row) || row.length !== slot.width) return { code: 'malformed', check: 'mix.decryption', message: `question ${slot.questionId}, row ${i}: ${slot.width} shares expected` };
       for (let j = 0; j < slot.width; j++) {
@@ -132,9 +188,7 @@ export function checkMixDecryption(env: RankedEnv, progress: RankedProgress, vk:
         const where = `mix decryption of ${p.trustee}, question ${slot.questionId}, row ${i}, column ${j}`;
         if (!exact(s, ['D', 'proof'])) return { code: 'malformed', check: 'mix.decryption', message: `${where}: expected {D, proof}` };
         try {
-          const D = decodePoint(s.D, 'D');
-          const alpha = decodePoint(rows[i]![j]![0], 'alpha');
-          if (!verifyChaumPedersen(TAG_MIX_DECRYPTION, mixDecryptionContext(env.electionHash, p.trustee, index, slot.questionId, i, j), vk, alpha, D, decodeSchnorr(s.proof))) {
+          if (!shareProofHolds(be, mixDecryptionContext(env.electionHash, p.trustee, index, slot.questionId, i, j), key, alphaAt(rows, i, j), s.D, s.proof)) {
             return { code: 'bad-proof', check: 'mix.decryption', message: `${where}: the decryption proof does not verify` };
           }
         } catch (e) {
@@ -144,6 +198,30 @@ export function checkMixDecryption(env: RankedEnv, progress: RankedProgress, vk:
     }
   }
   return null;
+}
+
+/** A trustee's verification key, as a point (the noble check) and encoded (the backend's). */
+interface VerificationKey { point: Point; encoded: EncodedPoint }
+
+/** A point of the record's bytes, refused as decodePoint refuses it (noble's canonical decoding). */
+function nobleDecode(bytes: Uint8Array, what: string): Point {
+  try { return Point.fromBytes(bytes); } catch { throw new EncodingError(`${what}: not a valid ristretto255 encoding`); }
+}
+
+/** Does D's proof hold for α (spec §20.4)? Throws on a bad encoding: D (text) first, then α, then the
+ *  proof. On a group backend the backend checks the encodings (isValid: the same canonical decoding
+ *  as noble's, a non-canonical or off-curve encoding refused) and the proof on the bytes; only on noble
+ *  are they decoded to points, which is noble's check. */
+function shareProofHolds(be: GroupBackend, context: unknown, vk: VerificationKey, alpha: Uint8Array, dText: unknown, proofJson: unknown): boolean {
+  const D = fromBase64Url(dText, 32, 'D');
+  if (be.name === 'noble') {
+    const Dp = nobleDecode(D, 'D'), alphaP = nobleDecode(alpha, 'alpha');
+    return verifyChaumPedersen(TAG_MIX_DECRYPTION, context, vk.point, alphaP, Dp, decodeSchnorr(proofJson));
+  }
+  if (!be.isValid(D)) throw new EncodingError('D: not a valid ristretto255 encoding');
+  if (!be.isValid(alpha)) throw new EncodingError('alpha: not a valid ristretto255 encoding');
+  const { c, z } = decodeSchnorr(proofJson);
+  return verifyChaumPedersenEncoded(TAG_MIX_DECRYPTION, context, vk.encoded, encodedPoint(alpha), encodedPoint(D), c, z, be);
 }
 
 const INVALID_ENCODING = 'the decrypted points are not an encoded ranking';
@@ -157,13 +235,14 @@ export function rankedOutcome(env: RankedEnv, progress: RankedProgress): RankedR
   if (used.length < t) throw new Error(`${t} decryptions of the mixed rows needed, ${used.length} on the record`);
   const indices = used.map((s) => s.index);
   const lambdas = indices.map((i) => lagrangeAtZero(indices, i));
-  const last = progress.mixes[progress.mixes.length - 1]!;
+  const last = progress.lastRows!;
   const seed = fromHex(tieSeed(env.electionHash, encodePoint(env.jointKey)), 32, 'tie-break seed');
   const questions = env.slots.map((slot, q) => {
     const question = m.questions.find((x) => x.id === slot.questionId) as RankedQuestion;
-    const rankings = last.shuffles[q]!.rows.map((row, i) => decodeRanking(row.map((ct, j) => {
-      const alphaS = multiMulPublic(used.map((s) => decodePoint(s.shares[q]![i]![j]!.D)), lambdas);
-      return pointBytes(decodePoint(ct[1]).subtract(alphaS));
+    const rows = last[q]!, k = rows.width;
+    const rankings = Array.from({ length: rows.count }, (_, i) => decodeRanking(Array.from({ length: k }, (_, j) => {
+      const alphaS = multiMulPublic(used.map((s) => nobleDecode(s.D[q]!.subarray(32 * (i * k + j), 32 * (i * k + j) + 32), 'D')), lambdas);
+      return pointBytes(nobleDecode(betaAt(rows, i, j), 'beta').subtract(alphaS));
     })));
     const counted = countRanked({
       candidates: question.candidates.map((c) => c.id), seats: question.seats, method: question.method,

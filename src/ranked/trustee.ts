@@ -11,7 +11,7 @@ import type { CiphertextJson } from '../crypto/elgamal.js';
 import { trusteeElection, type TrusteeSecret } from '../keyceremony/trustee.js';
 import type { MixDecryptionPayload, MixPayload } from '../record/events.js';
 import { signPayload, signingSecret } from '../record/signature.js';
-import { mixDecryptionContext, TAG_MIX_DECRYPTION, toRows, type RankedEnv } from './record.js';
+import { mixDecryptionContext, TAG_MIX_DECRYPTION, toRows, type MixedRows, type RankedEnv } from './record.js';
 
 /** The trustee's shuffle of `input` (nextMixInput of the record it checked) at `position`. */
 export function makeMix(secret: TrusteeSecret, env: RankedEnv, position: number, input: CiphertextJson[][][]): MixPayload {
@@ -29,7 +29,7 @@ export function makeMix(secret: TrusteeSecret, env: RankedEnv, position: number,
 }
 
 /** D = α^{s_l} for every ciphertext of the last mix, each with its proof. */
-export function makeMixDecryption(secret: TrusteeSecret, env: RankedEnv, last: MixPayload): MixDecryptionPayload {
+export function makeMixDecryption(secret: TrusteeSecret, env: RankedEnv, last: MixedRows): MixDecryptionPayload {
   if (!secret.share) throw new Error('this trustee has not finished the key ceremony');
   const { election, index } = trusteeElection(secret);
   if (election !== env.electionHash) throw new Error('this trustee secret is for another election');

@@ -1,21 +1,26 @@
 // The verifier's ranked part (docs/spec.md §20): it keeps the ranked rows of each credential's last
-// valid ballot as it reads the ballots, then checks every mix, every decryption of the last mix and the
-// ranked result by the rules the board applies (src/ranked/record.ts), naming the check that fails.
+// valid ballot as it reads the ballots (packed), then checks every mix, every decryption of the last mix
+// and the ranked result by the rules the board applies (src/ranked/record.ts), naming the check that
+// fails. The ballots' rows are dropped once the first mix's input is fixed, that input once a mix is
+// accepted: from there the progress holds the last mix's rows and the trustees' D points alone.
 import type { CiphertextJson } from '../crypto/elgamal.js';
 import { rankedSlots, type RankedSlot } from '../ballot/ranked.js';
 import type { BallotJson } from '../ballot/types.js';
-import { checkMix, checkMixDecryption, checkRankedResult, countedRows, newRankedProgress, nextMixInput, type Problem, type RankedEnv, type RankedProgress } from '../ranked/record.js';
+import { addMix, addMixDecryption, checkMix, checkMixDecryption, checkRankedResult, countedRows, inputJson, lastMix, newRankedProgress, nextMixInput, packBallotRows, type MixedRows, type Problem, type RankedEnv, type RankedProgress } from '../ranked/record.js';
+import type { PackedRows } from '../ranked/packed.js';
 import type { BoardEvent, MixDecryptionPayload, MixPayload, RankedResultPayload } from '../record/events.js';
 import type { Report } from './report.js';
 import type { VerifierState } from './state.js';
 
 interface RankedVerifierState {
   slots: RankedSlot[];
-  /** The ranked rows of each credential's last valid ballot, and its place. */
-  rows: Map<string, { seq: number; ranked: CiphertextJson[][] }>;
+  /** The ranked rows of each credential's last valid ballot (packBallotRows), and its place; null once
+   *  the first mix's input is fixed. */
+  rows: Map<string, { seq: number; rows: Uint8Array }> | null;
   progress: RankedProgress;
-  /** The first mix's input, fixed when the first mix is read. */
-  counted: CiphertextJson[][][] | null;
+  /** The first mix's input, fixed when the first mix is read (the poll is closed: no ballot, no
+   *  revocation comes after), dropped when a mix is accepted. */
+  counted: PackedRows[] | null;
 }
 
 // Kept beside the verifier's state (one per record being checked), so the core state stays as it is.
@@ -34,11 +39,11 @@ function of(st: VerifierState): RankedVerifierState {
 /** The election's ranked questions (for the ballot check's context). */
 export const rankedSlotsOf = (st: VerifierState): RankedSlot[] => of(st).slots;
 
-/** A valid ballot became its credential's last: keep its ranked rows (copied: the line is not kept). */
+/** A valid ballot became its credential's last: keep its ranked rows (as bytes: the line is not kept). */
 export function noteRankedBallot(st: VerifierState, credential: string, seq: number, ballot: BallotJson): void {
   const r = of(st);
-  if (r.slots.length === 0) return;
-  r.rows.set(credential, { seq, ranked: JSON.parse(JSON.stringify(ballot.ranked!.map((a) => a.ct))) as CiphertextJson[][] });
+  if (r.slots.length === 0 || !r.rows) return;
+  r.rows.set(credential, { seq, rows: packBallotRows(r.slots, ballot.ranked!.map((a) => a.ct)) });
 }
 
 const env = (st: VerifierState, r: RankedVerifierState): RankedEnv => ({ electionHash: st.electionHash, manifest: st.manifest!, jointKey: st.jointKey!, slots: r.slots });
@@ -53,18 +58,23 @@ function inPhase(e: BoardEvent, st: VerifierState, report: Report): boolean {
 
 /** The first mix's input: the counted ballots are final once the poll is closed (the last valid ballot
  *  of each unrevoked credential). */
-function counted(st: VerifierState, r: RankedVerifierState): CiphertextJson[][][] {
-  return r.counted ??= countedRows(r.slots, [...r.rows.entries()].filter(([c]) => !st.revoked.has(c) && st.lastBallot.get(c) !== undefined)
-    .map(([c, x]) => ({ seq: x.seq, weight: st.credentials!.get(c)!, ranked: x.ranked })));
+function counted(st: VerifierState, r: RankedVerifierState): PackedRows[] {
+  if (!r.counted) {
+    r.counted = countedRows(r.slots, [...r.rows!.entries()].filter(([c]) => !st.revoked.has(c) && st.lastBallot.get(c) !== undefined)
+      .map(([c, x]) => ({ seq: x.seq, weight: st.credentials!.get(c)!, rows: x.rows })));
+    r.rows = null;
+  }
+  return r.counted;
 }
 
 export function verifyMix(e: BoardEvent, st: VerifierState, report: Report): void {
   if (!inPhase(e, st, report)) return;
   const r = of(st);
-  const problem = checkMix(env(st, r), r.progress, nextMixInput(counted(st, r), r.progress), e.payload);
+  const problem = checkMix(env(st, r), r.progress, nextMixInput(() => counted(st, r), r.progress), e.payload);
   if (problem) return fail(report, e.seq, problem);
   report.pass('mix.shuffles');
-  r.progress.mixes.push(e.payload as MixPayload);
+  addMix(r.progress, r.slots, e.payload as MixPayload);
+  r.counted = null;
 }
 
 export function verifyMixDecryption(e: BoardEvent, st: VerifierState, report: Report): void {
@@ -75,7 +85,7 @@ export function verifyMixDecryption(e: BoardEvent, st: VerifierState, report: Re
   const problem = checkMixDecryption(env(st, r), r.progress, vk, e.payload);
   if (problem) return fail(report, e.seq, problem);
   report.pass('mix.decryption');
-  r.progress.shares.push(e.payload as MixDecryptionPayload);
+  addMixDecryption(r.progress, r.slots, e.payload as MixDecryptionPayload);
 }
 
 export function verifyRankedResult(e: BoardEvent, st: VerifierState, report: Report): void {
@@ -98,8 +108,9 @@ export function rankedResultDue(e: BoardEvent, st: VerifierState, report: Report
 /** The published ranked result, once the record has one (for `veche ranked export`). */
 export const rankedResultOf = (st: VerifierState): RankedResultPayload | null => of(st).progress.result;
 
-/** Where the ranked part of a checked record stands, for a trustee's next step (src/cli/commands/trustee.ts). */
-export function rankedStepOf(st: VerifierState): { env: RankedEnv; progress: RankedProgress; nextInput: () => CiphertextJson[][][] } {
+/** Where the ranked part of a checked record stands, for a trustee's next step (src/cli/commands/trustee.ts):
+ *  the next mix's input and the last mix's rows as the record writes them. */
+export function rankedStepOf(st: VerifierState): { env: RankedEnv; progress: RankedProgress; nextInput: () => CiphertextJson[][][]; lastMix: () => MixedRows } {
   const r = of(st);
-  return { env: env(st, r), progress: r.progress, nextInput: () => nextMixInput(counted(st, r), r.progress) };
+  return { env: env(st, r), progress: r.progress, nextInput: () => inputJson(nextMixInput(() => counted(st, r), r.progress)), lastMix: () => lastMix(r.progress, r.slots) };
 }

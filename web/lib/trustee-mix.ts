@@ -108,7 +108,7 @@ export async function makeRankedStep(step: RankedStep, secret: TrusteeSecret, li
   if (done < needed) throw new MixRefusal('mixes-missing', `${done} of ${needed} shuffles are on the board`, { done, needed });
   if (!checked.secret.share) throw new MixRefusal('no-share', 'this trustee has not finished the key ceremony in this browser');
   if (r.progress.shares.some((x) => x.trustee === secret.trustee)) throw new MixRefusal('already-decrypted', `trustee ${secret.trustee} has already decrypted the last shuffle`);
-  const last = r.progress.mixes[done - 1]!;
+  const last = r.lastMix();
   onPhase('decrypt', last.shuffles.reduce((n, q) => n + q.rows.length, 0));
   const started = performance.now();
   const payload = makeMixDecryption(checked.secret, r.env, last);

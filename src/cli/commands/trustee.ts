@@ -152,7 +152,7 @@ export async function trusteeCommand(argv: string[]): Promise<number> {
       if (r.env.slots.length === 0) throw new UsageError('this election has no ranked question');
       if (r.progress.mixes.length < mixesNeeded(manifest)) throw new UsageError(`${r.progress.mixes.length} of ${mixesNeeded(manifest)} mixes are on the board; wait for all`);
       if (r.progress.result) throw new UsageError('the ranked result is already published');
-      return emit('mix-decryption', makeMixDecryption(secret, r.env, r.progress.mixes.at(-1)!), `every mix checked from the record; decryption of the last mix written to ${out}`);
+      return emit('mix-decryption', makeMixDecryption(secret, r.env, r.lastMix()), `every mix checked from the record; decryption of the last mix written to ${out}`);
     }
     // <-- ranked
     default:
