@@ -21,7 +21,8 @@ import { encodeEvent, makeEvent, type BoardEvent, type CredentialsAddedPayload, 
 import { signReceipt, type Receipt } from './receipt.js';
 // ranked (spec §20) -->
 import { rankedSlots, type RankedSlot } from '../ballot/ranked.js';
-import { checkMix, checkMixDecryption, countedRows, newRankedProgress, nextMixInput, rankedOutcome, type RankedEnv, type RankedProgress } from '../ranked/record.js';
+import { addMix, addMixDecryption, checkMix, checkMixDecryption, countedRows, inputJson, newRankedProgress, nextMixInput, packBallotRows, rankedOutcome, type RankedEnv, type RankedProgress } from '../ranked/record.js';
+import type { PackedRows } from '../ranked/packed.js';
 import type { CiphertextJson } from '../crypto/elgamal.js';
 import type { MixDecryptionPayload, MixPayload, RankedResultPayload } from '../record/events.js';
 // <-- ranked
@@ -101,8 +102,8 @@ function apply(state: BoardState, e: BoardEvent): void {
     case 'decryption-share': state.decryptionShares.push(e.payload as DecryptionSharePayload); break;
     case 'result': state.phase = 'decrypted'; break;
     // ranked (spec §20) -->
-    case 'mix': state.ranked.mixes.push(e.payload as MixPayload); break;
-    case 'mix-decryption': state.ranked.shares.push(e.payload as MixDecryptionPayload); break;
+    case 'mix': addMix(state.ranked, state.rankedSlots, e.payload as MixPayload); break;
+    case 'mix-decryption': addMixDecryption(state.ranked, state.rankedSlots, e.payload as MixDecryptionPayload); break;
     case 'ranked-result': state.ranked.result = e.payload as RankedResultPayload; break;
     // <-- ranked
     case 'election': break;
@@ -631,25 +632,35 @@ export class Board {
     return { electionHash: st.electionHash, manifest: st.manifest, jointKey: st.jointKey, slots: st.rankedSlots };
   }
 
-  /** The counted ballots' ranked rows per question (spec §20.1), streamed from the store. */
-  private async countedRankedRows(): Promise<CiphertextJson[][][]> {
+  /** The counted ballots' ranked rows per question (spec §20.1), streamed from the store; of each
+   *  credential's last ballot its packed rows alone are held, not the event. */
+  private async countedRankedRows(): Promise<PackedRows[]> {
     const st = this.state;
-    const last = new Map<string, BoardEvent>();
-    for await (const b of this.ballotEvents()) last.set((b.payload as { credential: string }).credential, b);
+    const last = new Map<string, { seq: number; rows: Uint8Array }>();
+    for await (const b of this.ballotEvents()) {
+      const p = b.payload as PayloadByType['ballot'];
+      last.set(p.credential, { seq: b.seq, rows: packBallotRows(st.rankedSlots, p.ranked!.map((r) => r.ct)) });
+    }
     for (const credential of st.revoked) last.delete(credential);
-    return countedRows(st.rankedSlots, [...last.entries()].map(([credential, e]) => ({ seq: e.seq, weight: st.credentials!.get(credential)!, ranked: (e.payload as PayloadByType['ballot']).ranked!.map((r) => r.ct) })));
+    return countedRows(st.rankedSlots, [...last.entries()].map(([credential, x]) => ({ seq: x.seq, weight: st.credentials!.get(credential)!, rows: x.rows })));
   }
 
-  /** What the next mixer shuffles: the counted rows, or the last mix's output. */
+  /** The next mix's input (packed): the counted rows, or the last mix's output. */
+  private async mixInput(): Promise<PackedRows[]> {
+    const counted = this.state.ranked.lastRows ? null : await this.countedRankedRows();
+    return nextMixInput(() => counted!, this.state.ranked);
+  }
+
+  /** What the next mixer shuffles, as the record writes rows. */
   async nextMixInput(): Promise<CiphertextJson[][][]> {
-    return nextMixInput(this.state.ranked.mixes.length === 0 ? await this.countedRankedRows() : [], this.state.ranked);
+    return inputJson(await this.mixInput());
   }
 
   /** A trustee's signed shuffle of the next mix input, with its proofs (spec §20.3). */
   submitMix(payload: unknown): Promise<BoardEvent> {
     return this.exclusive(async () => {
       this.requirePhase('closed', 'tallied');
-      const bad = checkMix(this.rankedEnv(), this.state.ranked, await this.nextMixInput(), payload);
+      const bad = checkMix(this.rankedEnv(), this.state.ranked, await this.mixInput(), payload);
       if (bad) throw new BoardError(bad.code, bad.message);
       return this.append('mix', payload as MixPayload);
     });
