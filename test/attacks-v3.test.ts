@@ -21,13 +21,18 @@ import { encryptBallot } from '../src/ballot/encrypt.js';
 import { decodePublicKey } from '../src/crypto/group.js';
 import { encodeChoices, selectionGroups } from '../src/manifest/layout.js';
 import { makeDecryptionShare } from '../src/tally/decrypt.js';
-import { encodeEvent, type BoardEvent, type ResultPayload, type TallyPayload } from '../src/record/events.js';
+import { encodeEvent, type BoardEvent, type MixPayload, type RankedResultPayload, type ResultPayload, type TallyPayload } from '../src/record/events.js';
 import { countResults } from '../src/tally/rules.js';
 import { checkRecord, linesSource } from '../src/verify/record-check.js';
 import { signPayload, signingSecret } from '../src/record/signature.js';
 import type { Manifest } from '../src/manifest/types.js';
 import { call, ok, recordText, startServer, type TestServer } from './helpers/server.js';
-import { rechain } from './helpers/election-fixture.js';
+import { openElection, rechain, recordLines, type OpenElection } from './helpers/election-fixture.js';
+import { keyed } from './helpers/election.js';
+import { rankedSlots } from '../src/ballot/ranked.js';
+import type { RankedEnv } from '../src/ranked/record.js';
+import { makeMix, makeMixDecryption } from '../src/ranked/trustee.js';
+import type { CiphertextJson } from '../src/crypto/elgamal.js';
 import { makeBody, signAs, type BodyFixture } from './meeting-fixture.js';
 
 const TEXT = 'That the budget for next year be adopted.';
@@ -278,5 +283,69 @@ describe('attacks v3: secret votes in a meeting (spec §19 M7, M8)', () => {
   it('outsider: posts a teller step for a motion that is not a secret vote of the meeting → refused, no election touched', async () => {
     const r = await call(server.base, 'POST', '/api/meetings/agm/motions/nothing/tellers/sec/commitment', { json: { trustee: 'sec' } });
     assert.deepEqual([r.status, r.body?.error], [404, 'unknown-motion'], r.text);
+  });
+});
+
+describe('attacks v3: a ranked election\'s mixes and their decryption (spec §20)', () => {
+  const manifest = keyed({
+    id: 'ranked-v3', title: 'Ranked', description: '', languages: ['en'],
+    questions: [{ type: 'ranked', id: 'council', title: 'Council', candidates: ['ada', 'bo', 'cy', 'di'].map((id) => ({ id, label: id })), seats: 2, method: 'meek-stv', mustRankAll: false }],
+    trustees: [{ id: 't1', name: 'T1' }, { id: 't2', name: 'T2' }, { id: 't3', name: 'T3' }],
+    threshold: 2,
+  });
+  const slots = rankedSlots(manifest);
+  let el: OpenElection;
+  let env: RankedEnv;
+  let counted: CiphertextJson[][][];
+  let lines: string[];
+  const secret = (id: string) => el.trusteeSecrets.find((x) => x.trustee === id)!;
+  const failed = async (ls: string[]) => (await checkRecord(linesSource(ls))).report.failedChecks;
+
+  before(async () => {
+    el = await openElection(new SqliteStore(join(mkdtempSync(join(tmpdir(), 'veche-attacks-v3-ranked-')), 'board.sqlite')), { voters: 5, manifest });
+    env = { electionHash: el.electionHash, manifest, jointKey: el.publicKey, slots };
+    for (const [v, ranking] of [[0, 1], [1, 0, 2], [2, 3], [0], [3, 2, 1]].entries()) {
+      await el.board.castBallot(encryptBallot(el.electionHash, el.publicKey, el.groups, [], el.voters[v]!.keys, { slots, rankings: [ranking] }).ballot);
+    }
+    await el.board.closePoll();
+    await el.board.computeTally();
+    counted = await el.board.nextMixInput();
+    await el.board.submitMix(makeMix(secret('t1'), env, 0, counted));
+    await el.board.submitMix(makeMix(secret('t3'), env, 1, await el.board.nextMixInput()));
+    // The last mix as the record holds it (what a trustee's tool reads).
+    const last = parseElection(await recordLines(el.board)).filter((e) => e.type === 'mix').pop()!.payload as MixPayload;
+    for (const t of ['t2', 't3']) await el.board.submitMixDecryption(makeMixDecryption(secret(t), env, last));
+    await el.board.publishRankedResult();
+    // A ranked-only election's tally has no sums; the trustees' shares of it are empty lists.
+    for (const t of ['t1', 't2']) await el.board.submitDecryptionShare(makeDecryptionShare(secret(t), el.board.current.tally!.sums));
+    await el.board.publishResult();
+    lines = await recordLines(el.board);
+    assert.deepEqual(await failed(lines), []);
+  });
+
+  it('one trustee: the second mixer shuffles the counted rows again instead of the first mix\'s output (so it alone could link rankings to ballots), re-chained by the board → mix.shuffles', async () => {
+    const skipping = makeMix(secret('t2'), env, 1, counted);
+    const events = parseElection(lines);
+    const at = events.findIndex((e) => e.type === 'mix' && (e.payload as MixPayload).position === 1);
+    // The board runs the same rule (src/ranked/record.ts checkMix) before it appends a mix.
+    assert.ok((await failed(rechainElection(events.map((e, i) => (i === at ? { ...e, payload: skipping } as BoardEvent : e))))).includes('mix.shuffles'));
+  });
+
+  it('board operator: drops one of the two decryptions of the last mix and keeps the ranked result (re-chained) → ranked.rankings', async () => {
+    const events = parseElection(lines);
+    const first = events.findIndex((e) => e.type === 'mix-decryption');
+    const v = await failed(rechainElection(events.filter((_, i) => i !== first)));
+    assert.ok(v.includes('ranked.rankings'), v.join());
+  });
+
+  it('board operator: the ranked result\'s rankings published in another order than the last mix\'s rows (reversed; the count unchanged) → ranked.rankings', async () => {
+    const events = parseElection(lines);
+    const forged = events.map((e) => {
+      if (e.type !== 'ranked-result') return e;
+      const p = structuredClone(e.payload) as RankedResultPayload;
+      p.questions[0]!.rankings.reverse(); // five distinct rankings: never the same order reversed
+      return { ...e, payload: p } as BoardEvent;
+    });
+    assert.ok((await failed(rechainElection(forged))).includes('ranked.rankings'));
   });
 });
