@@ -201,6 +201,33 @@ if (process.env.VECHE_GC_CHILD === 'cast') {
       assert.equal(el.board.current.ballots, 8);
     });
 
+    test('a commit whose answer is lost: each ballot it committed gets its receipt, not "duplicate"; a real duplicate is still refused', async () => {
+      const store = open('lost.sqlite');
+      const el = await openElection(store, { voters: 6, manifest: tinyManifest('lost') });
+      const ballots = el.voters.map((v, i) => ballotFor(el, v, i).ballot);
+      await el.board.castBallot(ballots[0]!);
+      const exclusive = store.exclusive.bind(store);
+      let loseNext = true;
+      // The store commits the session, then reports a failure (as a writer thread that died after its
+      // COMMIT, or a database connection lost before its answer, would).
+      store.exclusive = (async (election: string, f: (s?: unknown) => Promise<unknown>) => {
+        const r = await exclusive(election, f);
+        if (loseNext) { loseNext = false; throw new Error('the answer was lost'); }
+        return r;
+      }) as typeof store.exclusive;
+      const outcome = (p: Promise<{ receipt: Receipt }>) => p.then((r) => r.receipt, (e: unknown) => (e instanceof BoardError ? e.code : String(e)));
+      const got = await Promise.all([ballots[0]!, ...ballots.slice(1), ballots[1]!].map((b) => outcome(el.board.castBallot(b))));
+      assert.equal(loseNext, false, 'the session\'s answer was not lost');
+      assert.equal(got[0], 'duplicate', 'the ballot already on the board before the session');
+      assert.equal(got.at(-1), 'duplicate', 'the same ballot twice in one session');
+      const receipts = got.slice(1, -1) as Receipt[];
+      assert.ok(receipts.every((r) => typeof r === 'object'), `a committed ballot was refused: ${JSON.stringify(got)}`);
+      const events = await store.events('lost');
+      checkChain(events, receipts);
+      assert.equal(events.filter((e) => e.type === 'ballot').length, 6, 'a ballot twice, or one missing');
+      assert.equal(el.board.current.ballots, 6);
+    });
+
     test('a writer that ignores the session lock moves the head mid-session: the session\'s batch is refused whole, the chain stays one line', async () => {
       const store = open('e.sqlite');
       const rogue = open('e.sqlite', 'event'); // the old mode takes no session lock (as an older veche would not)

@@ -275,23 +275,26 @@ export class Board {
       while (this.sessionQueue.length > 0) {
         const batch = this.sessionQueue.splice(0, SESSION_BATCH);
         const outcomes: { ok: boolean; value: unknown }[] = [];
+        // The tracking codes already on the board when the session began (a ballot of those is a duplicate).
+        let before = new Set<string>();
         try {
           const codes = batch.flatMap((t) => (t.code !== undefined ? [t.code] : []));
           let released = () => {};
           try {
-          await this.store.exclusive!(this.electionId, async (session) => {
-            this.sessionOpen = true;
-            this.sessionEvents = [];
-            // Checks pause while the lock is ours and another process waits for it, so that the lock is
-            // held for the round trips alone; not while it is awaited (a waiting process keeps checking
-            // what will fill its next batch), nor when nobody waits (a lone process keeps its core busy).
-            if (session?.othersWaiting) this.holdingLock = new Promise<void>((resolve) => { released = resolve; });
-            await this.refresh();
-            this.sessionCodes = await this.store.knownTrackingCodes?.(this.electionId, codes) ?? new Set();
-            for (const t of batch) {
-              try { outcomes.push({ ok: true, value: await t.run() }); } catch (err) { outcomes.push({ ok: false, value: err }); }
-            }
-          }, { after: this.state.headSeq, codes }).finally(() => { this.holdingLock = null; released(); });
+            await this.store.exclusive!(this.electionId, async (session) => {
+              this.sessionOpen = true;
+              this.sessionEvents = [];
+              // Checks pause while the lock is ours and another process waits for it, so that the lock is
+              // held for the round trips alone; not while it is awaited (a waiting process keeps checking
+              // what will fill its next batch), nor when nobody waits (a lone process keeps its core busy).
+              if (session?.othersWaiting) this.holdingLock = new Promise<void>((resolve) => { released = resolve; });
+              await this.refresh();
+              this.sessionCodes = await this.store.knownTrackingCodes?.(this.electionId, codes) ?? new Set();
+              before = new Set(this.sessionCodes);
+              for (const t of batch) {
+                try { outcomes.push({ ok: true, value: await t.run() }); } catch (err) { outcomes.push({ ok: false, value: err }); }
+              }
+            }, { after: this.state.headSeq, codes }).finally(() => { this.holdingLock = null; released(); });
           } finally {
             this.sessionOpen = false;
           }
@@ -303,8 +306,15 @@ export class Board {
           this.sessionEvents = [];
           this.sessionCodes = null;
           try { await this.reload(); } catch { /* the next session tries again */ }
-          const again = batch.filter((t) => t.tries++ < 1);
-          for (const t of batch) if (!again.includes(t)) t.reject(err);
+          // A commit may land though the store reports a failure (the writer thread's or the database's
+          // answer lost after its COMMIT): a ballot this session chained that is on the board now gets its
+          // event, so its receipt, instead of a retry that would call it a duplicate.
+          const landed = await this.landedBallots(batch.filter((t, k) => outcomes[k]?.ok && t.code !== undefined && !before.has(t.code))).catch(() => new Map<SessionTask, BoardEvent>());
+          const again = batch.filter((t) => !landed.has(t) && t.tries++ < 1);
+          for (const t of batch) {
+            if (landed.has(t)) t.resolve(landed.get(t));
+            else if (!again.includes(t)) t.reject(err);
+          }
           this.sessionQueue.unshift(...again);
           continue;
         }
@@ -314,6 +324,17 @@ export class Board {
     } finally {
       this.sessionRunning = false;
     }
+  }
+
+  /** Of these ballot submissions, the ones whose ballot is on the board (committed), with its event. */
+  private async landedBallots(tasks: SessionTask[]): Promise<Map<SessionTask, BoardEvent>> {
+    const landed = new Map<SessionTask, BoardEvent>();
+    for (const t of tasks) {
+      const ref = await this.store.findBallot(this.electionId, t.code!);
+      const [e] = ref ? await this.store.events(this.electionId, { fromSeq: ref.seq, limit: 1 }) : [];
+      if (e && e.hash === ref!.hash) landed.set(t, e);
+    }
+    return landed;
   }
 
   /**
