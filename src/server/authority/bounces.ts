@@ -86,8 +86,11 @@ export async function markBouncedMails(authority: ServerAuthority, id: string, i
 export async function reissueBounced(authority: ServerAuthority, elections: Elections, id: string, voter: string, email: string): Promise<{ voter: string; email: string; revokedSeq: number | null; reissuedSeq: number | null }> {
   const voters = await authority.voters(id); // also refuses an election with an authority of its own
   const { row, clean } = await authority.newAddress(id, voter, email, () => {
-    const status = voters.find((v) => v.voter === voter)!.mail;
+    const { mail: status, voted } = voters.find((v) => v.voter === voter)!;
     if (status !== 'bounced') throw new HttpError(409, 'not-bounced', `the credential mail of ${JSON.stringify(voter)} is not marked bounced (it is ${status ?? 'not yet tried'}): a mail not sent takes a corrected address as it is; a lost credential is re-issued`);
+    // A credential that cast a ballot reached someone: its mail did not bounce, and a re-issue would
+    // revoke a receipted ballot. A credential in the wrong hands is revoked as lost, with that reason.
+    if (voted) throw new HttpError(409, 'already-voted', `the credential mailed to ${JSON.stringify(voter)} has voted, so its mail arrived: a bounce re-issue would revoke that ballot; if the credential is in the wrong hands, revoke it as lost (…/server-authority/revoke)`);
   });
   const phase = (await elections.current(id)).current.phase;
   if (phase !== 'setup' && phase !== 'open') throw new HttpError(409, 'wrong-phase', `a credential is re-issued only before the poll closes (the election is ${phase})`);
