@@ -5,7 +5,8 @@
 // proxy. Every action is signed here with the member's key. Live through the meeting's event stream; a
 // dropped connection comes back by itself and the page shows every vote already on the record. In a
 // secret vote (spec §19 M7) the page makes and registers the credentials and casts encrypted ballots
-// (web/lib/meeting-secret-booth.ts); a teller is pointed to their steps on the chair page.
+// (web/lib/meeting-secret-booth.ts); a teller is pointed to their steps on the chair page. A vote or a
+// ballot still on its way when the vote closes is said in plain words not counted, and nothing more is offered.
 import { ApiError } from '../lib/api.js';
 import { h, type Child } from '../lib/dom.js';
 import { formatTime, t } from '../lib/i18n.js';
