@@ -10,6 +10,11 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { SqliteStore } from '../src/board/sqlite-store.js';
 import { SqliteMeetingStore } from '../src/meeting/store.js';
+import { Meetings } from '../src/meeting/live.js';
+import { Forum } from '../src/forum/forum.js';
+import { SqliteForumStore } from '../src/forum/store.js';
+import { signForumPayload } from '../src/forum/signature.js';
+import type { ForumAction } from '../src/forum/types.js';
 import { checkMeetingRecord } from '../src/meeting/verify.js';
 import { makeMeetingEvent, encodeMeetingEvent, GENESIS_PREV } from '../src/meeting/events.js';
 import type { MeetingEvent } from '../src/meeting/types.js';
@@ -347,5 +352,41 @@ describe('attacks v3: a ranked election\'s mixes and their decryption (spec §20
       return { ...e, payload: p } as BoardEvent;
     });
     assert.ok((await failed(rechainElection(forged))).includes('ranked.rankings'));
+  });
+});
+
+describe('attacks v3: a qualified proposal and the meeting that says it took it (spec §21.4)', () => {
+  it('chair: puts the proposal\'s agenda item id on the agenda under other words (to bury it) → not its placement; the proposal stays in the chair\'s queue; under its own title it is placed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'veche-attacks-v3-forum-'));
+    const file = join(dir, 'veche.sqlite');
+    const body = makeBody([1, 1, 1], { forum: { endorsements: 2, attachmentBytes: 0 } }, 'club');
+    const meetings = new SqliteMeetingStore(file);
+    const store = new SqliteForumStore(file);
+    try {
+      const engine = new Meetings(meetings);
+      await engine.createBody(body.body);
+      const forum = new Forum(store, meetings);
+      const act = (by: string, action: ForumAction, payload: Record<string, unknown>) =>
+        forum.act('club', action, signForumPayload('club', action, { ...payload, by, nonce: `nonce-${by}-${action}-0000` } as never, body.people.get(by)!.keys.secret));
+      const made = await act('m2', 'proposal', { title: 'Benches for the park', text: 'Ten new benches.', attachments: [] });
+      const pid = made.id as string;
+      await act('m2', 'endorse', { proposal: pid });
+      assert.ok((await act('m3', 'endorse', { proposal: pid })).qualified, 'qualified at the second endorsement');
+      const meeting = await engine.createMeeting({ id: 'agm', title: 'Annual meeting', body: 'club', chair: 'm1', secretaries: ['sec'] });
+      const item = (title: string, id = `forum-${pid}`) => meeting.submit('agenda-item', signAs(body, meeting.state.meetingHash, 'agenda-item', { item: id, title, by: 'm1' }));
+      await item('Any other business');
+      const queued = async () => (await forum.queue('club')).map((q) => q.proposal);
+      assert.equal((await forum.proposal('club', pid)).placement, null, 'an item of other words is not the proposal');
+      assert.deepEqual(await queued(), [pid]);
+      // A second meeting puts it under its own title: that is where it went.
+      const next = await engine.createMeeting({ id: 'agm-2', title: 'Next meeting', body: 'club', chair: 'm1', secretaries: ['sec'] });
+      await next.submit('agenda-item', signAs(body, next.state.meetingHash, 'agenda-item', { item: `forum-${pid}`, title: 'Benches for the park', by: 'm1' }));
+      assert.deepEqual((await forum.proposal('club', pid)).placement, { meeting: 'agm-2', item: `forum-${pid}`, seq: 1 });
+      assert.deepEqual(await queued(), []);
+    } finally {
+      await store.close();
+      await meetings.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -192,7 +192,7 @@ export class Forum {
   /** Where a qualified proposal went: the first meeting of the body whose record has its agenda item,
    *  else the first election whose published manifest has it as a motion with its title (§21.4). */
   async placement(body: string, proposal: Post, ballots?: BallotQuestion[]): Promise<Placement | null> {
-    return (await this.meetingPlacement(body, proposal.id)) ?? ballotPlacement(ballots ?? await this.ballotQuestions(), { id: proposal.id, title: proposal.title ?? '' });
+    return (await this.meetingPlacement(body, proposal)) ?? ballotPlacement(ballots ?? await this.ballotQuestions(), { id: proposal.id, title: proposal.title ?? '' });
   }
 
   /** The forum questions of the elections' manifests as they are now (read each time: drafts change). */
@@ -200,16 +200,18 @@ export class Forum {
     return this.board ? forumQuestions(this.board) : Promise.resolve([]);
   }
 
-  /** The first meeting of the body whose record has the proposal's agenda item (kept once found: records only grow). */
-  private async meetingPlacement(body: string, proposal: string): Promise<Placement | null> {
-    const known = (await this.store.proposal(proposal)).placement;
+  /** The first meeting of the body whose record has the proposal's agenda item under the proposal's own
+   *  title (kept once found: records only grow). An item of that id in other words is not the proposal,
+   *  as a ballot's question of other words is not (§21.4): a chair cannot take it off the queue so. */
+  private async meetingPlacement(body: string, proposal: Post): Promise<Placement | null> {
+    const known = (await this.store.proposal(proposal.id)).placement;
     if (known) return known;
-    const item = agendaItemId(proposal);
+    const item = agendaItemId(proposal.id);
     for (const m of await this.meetings.meetings(body)) {
-      const e = (await this.meetings.events(m.id)).find((x) => x.type === 'agenda-item' && (x.payload as { item: string }).item === item);
+      const e = (await this.meetings.events(m.id)).find((x) => x.type === 'agenda-item' && (x.payload as { item: string }).item === item && (x.payload as { title: string }).title === proposal.title);
       if (e) {
         const placement = { meeting: m.id, item, seq: e.seq };
-        await this.store.setPlacement(proposal, placement);
+        await this.store.setPlacement(proposal.id, placement);
         return placement;
       }
     }
