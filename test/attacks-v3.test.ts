@@ -32,8 +32,9 @@ import { checkRecord, linesSource } from '../src/verify/record-check.js';
 import { signPayload, signingSecret } from '../src/record/signature.js';
 import type { Manifest } from '../src/manifest/types.js';
 import { call, ok, recordText, startServer, type TestServer } from './helpers/server.js';
-import { openElection, rechain, recordLines, type OpenElection } from './helpers/election-fixture.js';
-import { keyed } from './helpers/election.js';
+import { rechain } from './helpers/election-fixture.js';
+import { createWithKeys, keyed, publishVoters, recordLines } from './helpers/election.js';
+import type { Board } from '../src/board/board.js';
 import { rankedSlots } from '../src/ballot/ranked.js';
 import type { RankedEnv } from '../src/ranked/record.js';
 import { makeMix, makeMixDecryption } from '../src/ranked/trustee.js';
@@ -285,6 +286,22 @@ describe('attacks v3: secret votes in a meeting (spec §19 M7, M8)', () => {
     assert.match(messages(v, 'meeting.secret'), /m4 already has a credential for budget/);
   });
 
+  it('member: m4, registered and silent, casts after the meeting closed the vote → refused (the poll is closed), the election\'s record unchanged', async () => {
+    const before = (await s.events()).length;
+    const r = await s.cast('m4', 'against');
+    assert.deepEqual([r.status, r.body?.error], [409, 'wrong-phase'], r.text);
+    assert.equal((await s.events()).length, before);
+  });
+
+  it('board operator: replays m4\'s registration signed for another meeting (same body, same member key) into this one (re-chained) → meeting.signatures, and the list then fails meeting.secret', async () => {
+    const events = parseMeeting(honest.meeting);
+    const at = events.findIndex((e) => e.type === 'credential-registered' && (e.payload as { member: string }).member === 'm4');
+    const elsewhere = signAs(f, 'ab'.repeat(32), 'credential-registered', { motion: 'budget', member: 'm4', credential: s.keyOf('m4'), by: 'm4' });
+    const v = await checkMeetingRecord(rechainMeeting(events.map((e, i) => (i === at ? { ...e, payload: elsewhere } as MeetingEvent : e))), given(honest.election));
+    assert.deepEqual(failing(v), ['meeting.result', 'meeting.secret', 'meeting.signatures']);
+    assert.match(messages(v, 'meeting.signatures'), /credential-registered by m4/);
+  });
+
   it('outsider: posts a teller step for a motion that is not a secret vote of the meeting → refused, no election touched', async () => {
     const r = await call(server.base, 'POST', '/api/meetings/agm/motions/nothing/tellers/sec/commitment', { json: { trustee: 'sec' } });
     assert.deepEqual([r.status, r.body?.error], [404, 'unknown-motion'], r.text);
@@ -299,33 +316,51 @@ describe('attacks v3: a ranked election\'s mixes and their decryption (spec §20
     threshold: 2,
   });
   const slots = rankedSlots(manifest);
-  let el: OpenElection;
+  let board: Board;
+  let trustees: TrusteeSecret[];
   let env: RankedEnv;
   let counted: CiphertextJson[][][];
   let lines: string[];
-  const secret = (id: string) => el.trusteeSecrets.find((x) => x.trustee === id)!;
+  const secret = (id: string) => trustees.find((x) => x.trustee === id)!;
   const failed = async (ls: string[]) => (await checkRecord(linesSource(ls))).report.failedChecks;
+  const RANKINGS = [[0, 1], [1, 0, 2], [2, 3], [0], [3, 2, 1]];
 
   before(async () => {
-    el = await openElection(new SqliteStore(join(mkdtempSync(join(tmpdir(), 'veche-attacks-v3-ranked-')), 'board.sqlite')), { voters: 5, manifest });
-    env = { electionHash: el.electionHash, manifest, jointKey: el.publicKey, slots };
-    for (const [v, ranking] of [[0, 1], [1, 0, 2], [2, 3], [0], [3, 2, 1]].entries()) {
-      await el.board.castBallot(encryptBallot(el.electionHash, el.publicKey, el.groups, [], el.voters[v]!.keys, { slots, rankings: [ranking] }).ballot);
+    ({ board, trustees } = await createWithKeys(new SqliteStore(join(mkdtempSync(join(tmpdir(), 'veche-attacks-v3-ranked-')), 'board.sqlite')), manifest));
+    // The second voter has two votes.
+    const voters = await publishVoters(board, RANKINGS.length, [1, 2, 1, 1, 1]);
+    await board.openPoll();
+    const electionHash = board.current.electionHash;
+    const jointKey = board.current.jointKey!;
+    env = { electionHash, manifest, jointKey, slots };
+    for (const [v, ranking] of RANKINGS.entries()) {
+      await board.castBallot(encryptBallot(electionHash, jointKey, selectionGroups(manifest), [], voters[v]!.keys, { slots, rankings: [ranking] }).ballot);
     }
-    await el.board.closePoll();
-    await el.board.computeTally();
-    counted = await el.board.nextMixInput();
-    await el.board.submitMix(makeMix(secret('t1'), env, 0, counted));
-    await el.board.submitMix(makeMix(secret('t3'), env, 1, await el.board.nextMixInput()));
+    await board.closePoll();
+    await board.computeTally();
+    counted = await board.nextMixInput();
+    assert.equal(counted[0]!.length, 6, 'a row per vote: the weight-2 ballot\'s row twice');
+    await board.submitMix(makeMix(secret('t1'), env, 0, counted));
+    await board.submitMix(makeMix(secret('t3'), env, 1, await board.nextMixInput()));
     // The last mix as the record holds it (what a trustee's tool reads).
-    const last = parseElection(await recordLines(el.board)).filter((e) => e.type === 'mix').pop()!.payload as MixPayload;
-    for (const t of ['t2', 't3']) await el.board.submitMixDecryption(makeMixDecryption(secret(t), env, last));
-    await el.board.publishRankedResult();
+    const last = parseElection(await recordLines(board)).filter((e) => e.type === 'mix').pop()!.payload as MixPayload;
+    for (const t of ['t2', 't3']) await board.submitMixDecryption(makeMixDecryption(secret(t), env, last));
+    await board.publishRankedResult();
     // A ranked-only election's tally has no sums; the trustees' shares of it are empty lists.
-    for (const t of ['t1', 't2']) await el.board.submitDecryptionShare(makeDecryptionShare(secret(t), el.board.current.tally!.sums));
-    await el.board.publishResult();
-    lines = await recordLines(el.board);
+    for (const t of ['t1', 't2']) await board.submitDecryptionShare(makeDecryptionShare(secret(t), board.current.tally!.sums));
+    await board.publishResult();
+    lines = await recordLines(board);
     assert.deepEqual(await failed(lines), []);
+  });
+
+  it('board operator: the weight-2 voter\'s ranking once in the first mix\'s input (a shuffle proved for that input, re-chained) → mix.shuffles', async () => {
+    const rows = counted[0]!;
+    const twice = rows.findIndex((r, i) => i > 0 && JSON.stringify(r) === JSON.stringify(rows[i - 1]));
+    assert.ok(twice > 0, 'the weight-2 row is written twice, one after the other');
+    const once = makeMix(secret('t1'), env, 0, [rows.filter((_, i) => i !== twice)]);
+    const events = parseElection(lines);
+    const at = events.findIndex((e) => e.type === 'mix');
+    assert.ok((await failed(rechainElection(events.map((e, i) => (i === at ? { ...e, payload: once } as BoardEvent : e))))).includes('mix.shuffles'));
   });
 
   it('one trustee: the second mixer shuffles the counted rows again instead of the first mix\'s output (so it alone could link rankings to ballots), re-chained by the board → mix.shuffles', async () => {
@@ -348,7 +383,8 @@ describe('attacks v3: a ranked election\'s mixes and their decryption (spec §20
     const forged = events.map((e) => {
       if (e.type !== 'ranked-result') return e;
       const p = structuredClone(e.payload) as RankedResultPayload;
-      p.questions[0]!.rankings.reverse(); // five distinct rankings: never the same order reversed
+      p.questions[0]!.rankings.reverse(); // six rankings, five distinct: never a palindrome
+      if (JSON.stringify(p.questions[0]!.rankings) === JSON.stringify((e.payload as RankedResultPayload).questions[0]!.rankings)) throw new Error('a palindrome: no forgery');
       return { ...e, payload: p } as BoardEvent;
     });
     assert.ok((await failed(rechainElection(forged))).includes('ranked.rankings'));
