@@ -7,7 +7,7 @@
 import { backend, type GroupBackend } from '../crypto/backend.js';
 import type { CiphertextJson } from '../crypto/elgamal.js';
 import { EncodingError, fromBase64Url, fromHex, toBase64Url } from '../crypto/encoding.js';
-import { encodePoint, multiMulPublic, Point, pointBytes } from '../crypto/group.js';
+import { encodePoint, neg, Point, pointBytes, toScalarBytes } from '../crypto/group.js';
 import { verifyChaumPedersen } from '../crypto/proofs/chaum-pedersen.js';
 import { encodedPoint, verifyChaumPedersenEncoded, type EncodedPoint } from '../crypto/proofs/encoded.js';
 import { decodeSchnorr } from '../crypto/proofs/schnorr.js';
@@ -235,14 +235,21 @@ export function rankedOutcome(env: RankedEnv, progress: RankedProgress): RankedR
   if (used.length < t) throw new Error(`${t} decryptions of the mixed rows needed, ${used.length} on the record`);
   const indices = used.map((s) => s.index);
   const lambdas = indices.map((i) => lagrangeAtZero(indices, i));
+  const be = backend();
+  const scalars = new Uint8Array(32 * (t + 1));
+  scalars.set(toScalarBytes(1n), 0);
+  lambdas.forEach((l, k) => scalars.set(toScalarBytes(neg(l)), 32 * (k + 1)));
   const last = progress.lastRows!;
   const seed = fromHex(tieSeed(env.electionHash, encodePoint(env.jointKey)), 32, 'tie-break seed');
   const questions = env.slots.map((slot, q) => {
     const question = m.questions.find((x) => x.id === slot.questionId) as RankedQuestion;
     const rows = last[q]!, k = rows.width;
+    // M = β · Π D_l^{-λ_l}: one msm of β and the t points on the backend (public data: variable time).
+    const points = new Uint8Array(32 * (t + 1));
     const rankings = Array.from({ length: rows.count }, (_, i) => decodeRanking(Array.from({ length: k }, (_, j) => {
-      const alphaS = multiMulPublic(used.map((s) => nobleDecode(s.D[q]!.subarray(32 * (i * k + j), 32 * (i * k + j) + 32), 'D')), lambdas);
-      return pointBytes(nobleDecode(betaAt(rows, i, j), 'beta').subtract(alphaS));
+      points.set(betaAt(rows, i, j), 0);
+      used.forEach((s, l) => points.set(s.D[q]!.subarray(32 * (i * k + j), 32 * (i * k + j) + 32), 32 * (l + 1)));
+      return be.msm(points, scalars);
     })));
     const counted = countRanked({
       candidates: question.candidates.map((c) => c.id), seats: question.seats, method: question.method,
