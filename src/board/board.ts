@@ -204,7 +204,8 @@ export class Board {
 
   /** Applies an event to the working state; outside a session it is committed, and shown at once. */
   private applyWorking(e: BoardEvent): void {
-    if (e.seq <= this.state.headSeq) return;
+    // Only the next event: a refresh that read before a reload() rebuilt the state skips, the next reads on.
+    if (e.seq !== this.state.headSeq + 1) return;
     apply(this.state, e);
     if (this.shown === this.state) return;
     if (this.sessionOpen) this.sessionEvents.push(e);
