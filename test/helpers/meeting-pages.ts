@@ -45,7 +45,13 @@ export function meetingPages(ctx: { browser: () => Browser; url: () => string; k
     const { page } = await watchedPage(ctx.browser(), ctx.problems, { locale: 'en-US', viewport: options.viewport ?? { width: 1280, height: 900 }, timeout: 60_000 });
     await options.prepare?.(page);
     await page.goto(`${ctx.url()}${path}${signer ? `#member=${signer}&key=${ctx.keys.get(signer)!.secret}` : ''}`);
-    await page.waitForSelector(options.ready ?? '#connection.live');
+    const ready = options.ready ?? '#connection.live';
+    try {
+      await page.waitForSelector(ready);
+    } catch (e) {
+      const says = await page.innerText('body').catch(() => '(nothing)');
+      throw new Error(`the page ${name} (${path}) never showed ${ready}; it says: ${says.replace(/\s+/g, ' ').slice(0, 800)}`, { cause: e });
+    }
     pages.set(name, page);
     return page;
   }

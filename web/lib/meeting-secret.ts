@@ -86,7 +86,7 @@ const followed = (st: MeetingState, done: Set<string>): MotionState[] =>
 /**
  * Follows the meeting's secret votes: every `every` ms (and at once when asked), each one's election is
  * fetched and checked; `changed` gets the statuses when one changed. A decided motion is checked once
- * more with its result (the meeting verifier's meeting.secret) and then left.
+ * more with its result (the meeting verifier's meeting.secret) and, once that holds, left.
  */
 export function followSecretVotes(record: () => MeetingState | null, changed: (statuses: Map<string, SecretStatus>) => void, every = 1500): { now(): void; statuses: Map<string, SecretStatus> } {
   const statuses = new Map<string, SecretStatus>();
@@ -107,14 +107,17 @@ export function followSecretVotes(record: () => MeetingState | null, changed: (s
         let moved = false;
         for (const m of followed(st, done)) {
           const head = await api.election(secretElectionIdOf(st.meeting.id, m.id)).then((i) => i.headHash, () => '');
-          const moment = `${head} ${m.status} ${m.credentials.size} ${m.result ? 'decided' : ''}`;
-          if (head && looked.get(m.id) === moment && !statuses.get(m.id)?.error) continue;
+          const moment = (at: string) => `${at} ${m.status} ${m.credentials.size} ${m.result ? 'decided' : ''}`;
+          if (head && looked.get(m.id) === moment(head) && !statuses.get(m.id)?.error) continue;
           const s = await checkSecretVote(st, m);
-          looked.set(m.id, moment);
+          // The head of the record checked, not the summary's: a record read behind the summary is read again.
+          looked.set(m.id, moment(s.verification?.state.headHash ?? ''));
           const fingerprint = (x: SecretStatus | undefined) => (x ? JSON.stringify({ ...x, verification: null, lines: x.lines.length }) : '');
           if (fingerprint(s) !== fingerprint(statuses.get(m.id))) moved = true;
           statuses.set(m.id, s);
-          if (m.status === 'decided' && s.final !== null) done.add(m.id);
+          // Left only once it holds: the meeting's result may be read before the election's result event
+          // is (two records, two reads), and a check that failed so is made again when the election's head moves.
+          if (m.status === 'decided' && s.final !== null && s.final.length === 0 && !s.error) done.add(m.id);
         }
         if (moved) changed(statuses);
       } while (again);
