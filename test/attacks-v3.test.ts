@@ -302,6 +302,114 @@ describe('attacks v3: secret votes in a meeting (spec §19 M7, M8)', () => {
     assert.match(messages(v, 'meeting.signatures'), /credential-registered by m4/);
   });
 
+  // ---- a secret vote nobody registers for (§19 M7.4): closed with the empty result, never stuck ----
+
+  /** A boycotted secret vote: the ceremony and the open vote, nobody registers, the chair closes; the records. */
+  async function boycott(meeting: string, seconds = 0): Promise<{ v: SecretVote; closed: any; records: { meeting: string[]; election: string[] } }> {
+    const v = new SecretVote(server, meeting, f);
+    await v.putMotion();
+    await v.ceremony();
+    await v.must('motions/budget/open', 'vote-opened', { motion: 'budget', text: TEXT, present: VOTERS, proxies: [], seconds, by: 'm1' });
+    if (seconds > 0) {
+      await new Promise((r) => setTimeout(r, seconds * 1000 + 50));
+      const late = await v.post('motions/budget/credentials', 'credential-registered', { motion: 'budget', member: 'm2', credential: v.keyOf('m2'), by: 'm2' });
+      assert.deepEqual([late.status, late.body?.error], [409, 'vote-closed'], late.text);
+    }
+    const empty = await call(server.base, 'POST', `/api/meetings/${meeting}/motions/budget/credential-list`, { json: signCredentialList(v.electionHash, [], f.people.get('m1')!.keys) });
+    assert.deepEqual([empty.status, empty.body?.error], [422, 'wrong-list'], empty.text);
+    const closed = await v.post('motions/budget/close', 'vote-closed', { motion: 'budget', by: 'm1' });
+    assert.equal(closed.status, 200, closed.text);
+    await v.must('close', 'meeting-closed', { by: 'm1' });
+    return { v, closed: closed.body, records: await v.records() };
+  }
+  let boycotted: ReturnType<typeof boycott> | null = null;
+  let empty: Awaited<ReturnType<typeof boycott>>;
+  /** The boycotted vote of meeting "boy", made once for the tests that forge it (each may run alone). */
+  const boycottOnce = async () => { empty = await (boycotted ??= boycott('boy')); return empty; };
+
+  it('every member boycotts a secret vote: the chair closes it, the empty result comes with the close (0 voters, 0/0/0, rejected), the meeting closes and verifies', async () => {
+    await boycottOnce();
+    assert.deepEqual(empty.closed.events.map((e: { type: string }) => e.type), ['vote-closed', 'motion-result']);
+    assert.deepEqual(empty.closed.result, {
+      motion: 'budget', majority: 'simple', base: empty.closed.result.base, counts: { for: 0, against: 0, abstain: 0 }, voters: 0, present: 4, members: 4,
+      baseWeight: empty.closed.result.baseWeight, passed: false, outcome: 'rejected', election: { electionHash: empty.v.electionHash, resultHash: null },
+    });
+    assert.deepEqual(parseElection(empty.records.election).map((e) => e.type).filter((t) => !t.startsWith('trustee-')), ['election', 'joint-key'], 'the election never opened');
+    const r = await checkMeetingRecord(empty.records.meeting, given(empty.records.election, 'boy-budget'));
+    assert.deepEqual(failing(r), [], JSON.stringify(r.report.checks.filter((c) => c.failed > 0)));
+    assert.ok(r.report.ok);
+    // After the close no list goes on: the vote is closed, nothing changes.
+    const listed = await empty.v.signedList();
+    assert.deepEqual([listed.status, listed.body?.error], [409, 'vote-closed'], listed.text);
+    assert.equal((await empty.v.records()).election.length, empty.records.election.length);
+  });
+
+  it('a timed secret vote runs out before anyone registers: a late registration is refused vote-closed, the close gives the empty result', async () => {
+    const timed = await boycott('late', 1);
+    assert.equal(timed.closed.result.voters, 0);
+    assert.equal(timed.closed.result.election.resultHash, null);
+    assert.ok((await checkMeetingRecord(timed.records.meeting, given(timed.records.election, 'late-budget'))).report.ok);
+  });
+
+  it('board operator: states the empty result (resultHash null, 0/0/0) for the honest vote that had registrations, a list and ballots → meeting.result and meeting.secret', async () => {
+    const events = parseMeeting(honest.meeting).map((e) => (e.type === 'motion-result'
+      ? { ...e, payload: { ...e.payload, counts: { for: 0, against: 0, abstain: 0 }, passed: false, outcome: 'rejected', election: { electionHash: s.electionHash, resultHash: null } } } as MeetingEvent : e));
+    const v = await checkMeetingRecord(rechainMeeting(events), given(honest.election));
+    assert.deepEqual(failing(v), ['meeting.result', 'meeting.secret']);
+    assert.match(messages(v, 'meeting.result'), /4 credential\(s\) were registered, so the result names its election's result event/);
+  });
+
+  it('board operator: drops every registration too and states the empty result while the election holds a list and ballots → meeting.secret', async () => {
+    await boycottOnce();
+    // The boycott's result (the same roll), naming the honest election.
+    const events = parseMeeting(honest.meeting).filter((e) => e.type !== 'credential-registered').map((e) => (e.type === 'motion-result'
+      ? { ...e, payload: { ...empty.closed.result, election: { electionHash: s.electionHash, resultHash: null } } } as MeetingEvent : e));
+    const v = await checkMeetingRecord(rechainMeeting(events), given(honest.election));
+    assert.deepEqual(failing(v), ['meeting.secret']);
+    assert.match(messages(v, 'meeting.secret'), /says nobody registered and its election never opened, but its record has credentials at seq \d+/);
+  });
+
+  it('board operator: a non-zero result for the boycotted vote (no list), in the empty form or naming a result event → meeting.result', async () => {
+    await boycottOnce();
+    const forge = (election: unknown) => rechainMeeting(parseMeeting(empty.records.meeting).map((e) => (e.type === 'motion-result'
+      ? { ...e, payload: { ...e.payload, counts: { for: 3, against: 0, abstain: 0 }, passed: true, outcome: 'passed', election } } as MeetingEvent : e)));
+    const nullForm = await checkMeetingRecord(forge({ electionHash: empty.v.electionHash, resultHash: null }), given(empty.records.election, 'boy-budget'));
+    assert.deepEqual(failing(nullForm), ['meeting.result']);
+    assert.match(messages(nullForm, 'meeting.result'), /exceed the weight registered \(0\)/);
+    const named = await checkMeetingRecord(forge({ electionHash: empty.v.electionHash, resultHash: 'ab'.repeat(32) }), given(empty.records.election, 'boy-budget'));
+    assert.ok(failing(named).includes('meeting.result'));
+    assert.ok(!named.report.ok);
+  });
+
+  it('chair and board operator: a credential list appears on the boycotted election after the empty close (signed by the chair, re-chained) → meeting.secret', async () => {
+    await boycottOnce();
+    const events = parseElection(empty.records.election);
+    const list = { ...events[events.length - 1]!, type: 'credentials', payload: signCredentialList(empty.v.electionHash, empty.v.list(), f.people.get('m1')!.keys) } as BoardEvent;
+    const forged = rechainElection([...events, list]);
+    const v = await checkMeetingRecord(empty.records.meeting, given(forged, 'boy-budget'));
+    assert.deepEqual(failing(v), ['meeting.secret']);
+    assert.match(messages(v, 'meeting.secret'), /never opened, but its record has credentials at seq/);
+  });
+
+  it('outsider: a teller step through meeting "x-y" for motion "budget", which is no motion of it: the path names election x-y-budget, meeting "x"\'s secret vote "y-budget" → 404 unknown-motion, nothing forwarded', async () => {
+    const other = new SecretVote(server, 'x', f);
+    const created = await ok(server.base, 'POST', '/api/meetings', { token: server.adminToken, json: { id: 'x', title: 'X', body: f.body.id, chair: 'm1', secretaries: ['sec'], tellers: TELLERS, threshold: 2 } });
+    other.hash = created.meetingHash;
+    await other.must('open', 'meeting-opened', { by: 'm1' });
+    await other.must('motions', 'motion-put', { motion: 'y-budget', title: 'Budget', text: TEXT, majority: 'simple', mode: 'secret', by: 'm1' });
+    await ok(server.base, 'POST', '/api/meetings', { token: server.adminToken, json: { id: 'x-y', title: 'X-Y', body: f.body.id, chair: 'm1', secretaries: ['sec'], tellers: TELLERS, threshold: 2 } });
+    const election = (await ok(server.base, 'GET', '/api/elections/x-y-budget'));
+    const manifest = (parseElection(lines(await recordText(server.base, 'x-y-budget')))[0]!.payload as { manifest: Manifest }).manifest;
+    const c = commitTrusteeKey({ version: 'veche/trustee-secret/v2', trustee: 'sec', signing: f.people.get('sec')!.keys }, election.electionHash, manifest);
+    const before = lines(await recordText(server.base, 'x-y-budget')).length;
+    const r = await call(server.base, 'POST', '/api/meetings/x-y/motions/budget/tellers/sec/commitment', { json: c.commitment });
+    assert.deepEqual([r.status, r.body?.error], [404, 'unknown-motion'], r.text);
+    assert.equal(lines(await recordText(server.base, 'x-y-budget')).length, before, 'nothing forwarded to the election');
+    // Through its own meeting the same step is taken.
+    const own = await call(server.base, 'POST', '/api/meetings/x/motions/y-budget/tellers/sec/commitment', { json: c.commitment });
+    assert.equal(own.status, 200, own.text);
+  });
+
   it('outsider: posts a teller step for a motion that is not a secret vote of the meeting → refused, no election touched', async () => {
     const r = await call(server.base, 'POST', '/api/meetings/agm/motions/nothing/tellers/sec/commitment', { json: { trustee: 'sec' } });
     assert.deepEqual([r.status, r.body?.error], [404, 'unknown-motion'], r.text);

@@ -174,8 +174,23 @@ export class LiveMeeting {
    *  appended and returned; null when none is due (a secret vote's result waits for its tellers). */
   private async appendDueResult(): Promise<MeetingEvent | null> {
     const due = this.st.resultDue === null ? undefined : this.st.motions.get(this.st.resultDue);
-    if (!due || due.mode === 'secret') return null;
+    if (!due) return null;
+    if (due.mode === 'secret') return this.appendEmptySecretResult(due);
     const result = computeResult(this.st, due);
+    const time = this.nextTime();
+    const bad = checkMeetingEvent(this.st, 'motion-result', result, time);
+    if (bad) throw new Error(`internal: ${bad.message}`);
+    return this.append('motion-result', result, time);
+  }
+
+  /** A secret vote nobody registered for (§19 M7.4): no list could be signed, so its election never
+   *  opened; the result is the empty one, appended with the close. Null while the result waits for the
+   *  tellers (someone registered), or when a list is on the election anyway (the normal rules hold). */
+  private async appendEmptySecretResult(due: MotionState): Promise<MeetingEvent | null> {
+    if (due.credentials.size > 0 || !this.elections) return null;
+    const board = await this.electionOf(due.id);
+    if (board.current.credentials !== null) return null;
+    const result = secretResult(this.st, due, { for: 0, against: 0, abstain: 0 }, { electionHash: board.current.electionHash, resultHash: null });
     const time = this.nextTime();
     const bad = checkMeetingEvent(this.st, 'motion-result', result, time);
     if (bad) throw new Error(`internal: ${bad.message}`);
@@ -297,6 +312,9 @@ export class LiveMeeting {
     if (type === 'vote-opened' && !board.current.jointKey) throw new MeetingError('tellers-not-ready', `the tellers have not finished the key ceremony of ${board.electionId}`);
     if (type === 'credential-registered' && (board.current.credentials !== null || phase !== 'setup')) throw new MeetingError('vote-closed', `the chair has signed the credential list of ${m.id}: registration is over`);
     if (type === 'vote-closed') {
+      // Nobody registered (a boycott, or the time ran out first): no list can be signed; the vote closes
+      // with the election never opened and its result is the empty one (appendEmptySecretResult, M7.4).
+      if (phase === 'setup' && board.current.credentials === null && m.credentials.size === 0) return null;
       if (phase === 'setup') throw new MeetingError('wrong-phase', `the poll of ${board.electionId} is not open: the chair signs the credential list first`);
       // Closed already: by an attempt that stopped (or lost the race) before the meeting's close was stored.
       if (phase === 'open') await unlessDone(board.closePoll());
@@ -339,6 +357,8 @@ export class LiveMeeting {
         await this.catchUp();
         const m = this.secretMotion(motion);
         if (!m || this.st.resultDue !== motion) throw new MeetingError('wrong-phase', `no secret vote on ${motion} awaits its result`);
+        const empty = await this.appendEmptySecretResult(m);
+        if (empty) return empty;
         const board = await this.electionOf(motion);
         if (board.current.phase !== 'decrypted') {
           try { await board.publishResult(); } catch (e) { throw new MeetingError('not-decrypted', `the tellers have not decrypted ${board.electionId} yet: ${(e as Error).message}`); }

@@ -65,6 +65,20 @@ export function electionCounts(result: ResultPayload): { for: number; against: n
   return { for: r.counts.for, against: r.counts.against, abstain: r.counts.abstain };
 }
 
+/** What an election may hold when nobody registered and the meeting's result is the empty one (§19 M7.4).
+ *  The setup (the tellers' ceremony) and nothing after it, now or later: a list, a poll or a ballot on
+ *  it, or a result, contradicts the meeting's result. */
+const OPENED = new Set(['credentials', 'credentials-added', 'credential-revoked', 'poll-opened', 'ballot', 'poll-closed', 'tally', 'decryption-share', 'result']);
+
+function neverOpenedProblems(id: string, m: MotionState, events: { seq: number; type: string }[], report: { okSoFar: boolean; failedChecks: readonly string[] }): string[] {
+  const problems: string[] = [];
+  // The record is checked as far as it goes: it has no result, so only its completeness may be missing.
+  if (!report.okSoFar) problems.push(`election ${id}: its record does not verify (${report.failedChecks.filter((c) => c !== 'record.complete').join(', ')})`);
+  const opened = events.find((e) => OPENED.has(e.type));
+  if (opened) problems.push(`election ${id}: the result of ${m.id} says nobody registered and its election never opened, but its record has ${opened.type} at seq ${opened.seq}`);
+  return problems;
+}
+
 /** Where the meeting verifier reads each secret vote's election record (one line per event, no LF). */
 export type ElectionRecords = (electionId: string) => Promise<string[] | null>;
 
@@ -87,6 +101,7 @@ async function checkElection(st: MeetingState, m: MotionState, records: Election
   if (canonicalJson((genesis.payload as { manifest?: unknown }).manifest) !== canonicalJson(secretManifest(st, m)))
     problems.push(`election ${id}: its manifest is not the one the meeting gives (tellers as trustees, the chair as credential authority, the motion)`);
   const v = await checkRecord(async function* () { yield* lines; }, { makePool: null });
+  if (tied.resultHash === null) return [...problems, ...neverOpenedProblems(id, m, events, v.report)];
   if (!v.report.ok) problems.push(`election ${id}: its record does not verify (${v.report.checks.filter((c) => c.failed > 0 || c.id === 'record.complete' && c.passed === 0).map((c) => c.id).join(', ')})`);
   const lists = events.filter((e) => e.type === 'credentials');
   if (lists.length !== 1 || events.some((e) => e.type === 'credentials-added' || e.type === 'credential-revoked'))

@@ -398,8 +398,12 @@ const registeredKeys = (m: MotionState): Set<string> => {
  *  record, meeting.secret); here, the M4 decision on those counts and the roll, and the shape. */
 function checkSecretResult(st: MeetingState, m: MotionState, p: Obj): MeetingProblem | null {
   const e = p.election;
-  if (!isObj(e) || !sameKeys(e, ['electionHash', 'resultHash']) || !isHash(e.electionHash) || !isHash(e.resultHash))
+  if (!isObj(e) || !sameKeys(e, ['electionHash', 'resultHash']) || !isHash(e.electionHash) || !(isHash(e.resultHash) || e.resultHash === null))
     return problem('malformed', 'meeting.format', 'a secret vote\'s result names its election: {electionHash, resultHash}');
+  // Nobody registered (a boycott, or the time ran out first): no list can be signed, the election never
+  // opens, and the result is the empty one (§19 M7.4): resultHash null exactly then.
+  if ((e.resultHash === null) !== (m.credentials.size === 0))
+    return problem('bad-result', 'meeting.result', m.credentials.size === 0 ? `result of ${m.id}: nobody registered, so its election never opened and has no result (resultHash null)` : `result of ${m.id}: ${m.credentials.size} credential(s) were registered, so the result names its election's result event`);
   const c = p.counts;
   if (!isObj(c) || !sameKeys(c, ['for', 'against', 'abstain']) || ![c.for, c.against, c.abstain].every((x) => Number.isSafeInteger(x) && (x as number) >= 0))
     return problem('malformed', 'meeting.format', 'counts: {for, against, abstain}, integers ≥ 0');
@@ -413,7 +417,7 @@ function checkSecretResult(st: MeetingState, m: MotionState, p: Obj): MeetingPro
 }
 
 /** A secret vote's result from the election's counts: M4 on the roll; voters = members who registered a credential. */
-export function secretResult(st: MeetingState, m: MotionState, counts: { for: number; against: number; abstain: number }, election: { electionHash: string; resultHash: string }): MotionResultPayload {
+export function secretResult(st: MeetingState, m: MotionState, counts: { for: number; against: number; abstain: number }, election: { electionHash: string; resultHash: string | null }): MotionResultPayload {
   const present = rollWeight(st.body, m.roll!).weight;
   const members = totalWeight(st.body);
   const d = decide(m.majority, counts, present, members);

@@ -109,8 +109,9 @@ export interface MotionResultPayload {
   baseWeight: number;
   passed: boolean;
   outcome: 'passed' | 'rejected';
-  /** A secret vote only (§19 M7): the election that counted it, by its hash and its result event's hash. */
-  election?: { electionHash: string; resultHash: string };
+  /** A secret vote only (§19 M7): the election that counted it, by its hash and its result event's hash
+   *  (null: nobody registered, the election never opened, M7.4). */
+  election?: { electionHash: string; resultHash: string | null };
 }
 
 export interface MeetingPayloadByType {

@@ -123,6 +123,9 @@ export async function meetingRoutes(app: FastifyInstance, opts: { boardStore: Bo
   app.post<{ Params: MotionP & { teller: string; step: (typeof TELLER_STEPS)[number] } }>('/api/meetings/:id/motions/:motion/tellers/:teller/:step', { bodyLimit: 4 << 20, schema: { params: tellerParams, body: anyObject } }, async (req) => guard(async () => {
     const m = await meetings.meeting(req.params.id);
     if (!m.state.meeting.tellers.includes(req.params.teller)) throw new MeetingError('not-allowed', `${req.params.teller} is not a teller of this meeting`);
+    // Only a secret vote of this meeting: the election id <meeting>-<motion> alone could name another
+    // meeting's election (meeting "a-b", motion "c" and meeting "a", motion "b-c") or one the admin made.
+    if (m.state.motions.get(req.params.motion)?.mode !== 'secret') throw new MeetingError('unknown-motion', `${req.params.motion} is not a secret vote of meeting ${req.params.id}`);
     const payload = req.body as { trustee?: unknown };
     if (payload.trustee !== req.params.teller) throw new MeetingError('malformed', `the payload is for teller ${String(payload.trustee)}, the path names ${req.params.teller}`);
     const board = await elections.current(secretElectionIdOf(req.params.id, req.params.motion)).catch(() => { throw new MeetingError('unknown-motion', `no secret vote ${req.params.motion}`); });
