@@ -443,8 +443,10 @@ export class Board {
     });
   }
 
-  /** A revocation, signed by the credential authority: neither the admin nor the board can revoke alone. */
-  async revokeCredential(payload: RevocationPayload): Promise<BoardEvent> {
+  /** A revocation, signed by the credential authority: neither the admin nor the board can revoke alone.
+   *  `unlessVoted`: refused 'already-voted' if the credential has cast a ballot, checked in the same
+   *  exclusive section as the append, so no ballot lands between the check and the revocation. */
+  async revokeCredential(payload: RevocationPayload, opts: { unlessVoted?: boolean } = {}): Promise<BoardEvent> {
     // Another process sharing the store may have published the list since this board last looked.
     // Or added the credential since (spec §6.4): a key this board does not know is looked up again.
     if (!this.state.credentials || !this.state.credentials.has(payload?.key)) await this.exclusive(() => this.refresh());
@@ -458,6 +460,7 @@ export class Board {
     return this.exclusive(async () => {
       this.requirePhase('setup', 'open');
       if (this.state.revoked.has(payload.key)) throw new BoardError('duplicate', 'credential already revoked');
+      if (opts.unlessVoted && this.state.lastBallot.has(payload.key)) throw new BoardError('already-voted', 'this credential has cast a ballot: it is not revoked');
       return this.append('credential-revoked', payload);
     });
   }

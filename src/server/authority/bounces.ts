@@ -7,6 +7,7 @@
 // at a corrected address, the old one revoked on the board and the new one added in its place and
 // mailed (the same re-issue as for a lost credential, ServerAuthority.revoke).
 import { failedRecipients, type StatusEntry } from '../../credentials/mail-status.js';
+import { BoardError } from '../../board/board.js';
 import type { Elections } from '../elections.js';
 import { HttpError } from '../errors.js';
 import { EMAIL } from '../voter-auth/register.js';
@@ -79,22 +80,37 @@ export async function markBouncedMails(authority: ServerAuthority, id: string, i
 }
 
 /**
- * A bounced voter at a corrected address: the address kept, then the credential revoked and a new one
- * added in its place and mailed there. Refused, changing nothing, unless the voter's mail bounced, the
- * address is one and no other voter's, and the poll is not yet closed.
+ * A bounced voter at a corrected address: the credential revoked (unless it has voted), then the
+ * address kept and a new credential added in its place and mailed there. Refused, changing nothing,
+ * unless the voter's mail bounced, the credential has not voted, the address is one and no other
+ * voter's, and the poll is not yet closed.
  */
 export async function reissueBounced(authority: ServerAuthority, elections: Elections, id: string, voter: string, email: string): Promise<{ voter: string; email: string; revokedSeq: number | null; reissuedSeq: number | null }> {
   const voters = await authority.voters(id); // also refuses an election with an authority of its own
+  // A credential that cast a ballot reached someone: its mail did not bounce, and a re-issue would
+  // revoke a receipted ballot. A credential in the wrong hands is revoked as lost, with that reason.
+  const alreadyVoted = () => new HttpError(409, 'already-voted', `the credential mailed to ${JSON.stringify(voter)} has voted, so its mail arrived: a bounce re-issue would revoke that ballot; if the credential is in the wrong hands, revoke it as lost (…/server-authority/revoke)`);
   const { row, clean } = await authority.newAddress(id, voter, email, () => {
     const { mail: status, voted } = voters.find((v) => v.voter === voter)!;
     if (status !== 'bounced') throw new HttpError(409, 'not-bounced', `the credential mail of ${JSON.stringify(voter)} is not marked bounced (it is ${status ?? 'not yet tried'}): a mail not sent takes a corrected address as it is; a lost credential is re-issued`);
-    // A credential that cast a ballot reached someone: its mail did not bounce, and a re-issue would
-    // revoke a receipted ballot. A credential in the wrong hands is revoked as lost, with that reason.
-    if (voted) throw new HttpError(409, 'already-voted', `the credential mailed to ${JSON.stringify(voter)} has voted, so its mail arrived: a bounce re-issue would revoke that ballot; if the credential is in the wrong hands, revoke it as lost (…/server-authority/revoke)`);
+    if (voted) throw alreadyVoted();
   });
   const phase = (await elections.current(id)).current.phase;
   if (phase !== 'setup' && phase !== 'open') throw new HttpError(409, 'wrong-phase', `a credential is re-issued only before the poll closes (the election is ${phase})`);
+  // The check above read the board before now: a ballot may have come since. The revocation checks
+  // again with the ballots held (the board's exclusive section that appends it), so a ballot is either
+  // counted (and the re-issue refused) or refused as revoked, never revoked after its receipt. Only then
+  // is the address kept: a refusal changes nothing. (Revoked already: a re-issue that stopped midway.)
+  let revokedSeq: number | null = null;
+  if (!voters.find((v) => v.voter === voter)!.revoked) {
+    try {
+      revokedSeq = (await authority.revoke(id, voter, BOUNCE_REISSUE_REASON, false, { unlessVoted: true })).revokedSeq;
+    } catch (e) {
+      if (e instanceof BoardError && e.code === 'already-voted') throw alreadyVoted();
+      throw e;
+    }
+  }
   await authority.store.putVoter(id, { ...row, email: clean });
   const done = await authority.revoke(id, voter, BOUNCE_REISSUE_REASON, true);
-  return { voter, email: clean, ...done };
+  return { voter, email: clean, revokedSeq: revokedSeq ?? done.revokedSeq, reissuedSeq: done.reissuedSeq };
 }

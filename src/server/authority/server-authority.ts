@@ -171,13 +171,13 @@ export class ServerAuthority {
    * A lost credential: revokes the voter's credential on the board (signed by the server's authority
    * key) and, with `reissue`, adds a new one in its place (credentials-added, same weight) and mails it.
    */
-  async revoke(id: string, voter: string, reason: string, reissue: boolean): Promise<{ revokedSeq: number | null; reissuedSeq: number | null }> {
+  async revoke(id: string, voter: string, reason: string, reissue: boolean, opts: { unlessVoted?: boolean } = {}): Promise<{ revokedSeq: number | null; reissuedSeq: number | null }> {
     const { board, secret } = await this.authorityBoard(id);
     const row = (await this.store.voters(id)).find((v) => v.voter === voter);
     if (!row) throw new HttpError(404, 'unknown-voter', `no voter ${JSON.stringify(voter)} in this election's register`);
     const st = board.current;
     let revokedSeq: number | null = null;
-    if (!st.revoked.has(row.key)) revokedSeq = (await board.revokeCredential(signRevocation(st.electionHash, row.key, reason, { secret }))).seq;
+    if (!st.revoked.has(row.key)) revokedSeq = (await board.revokeCredential(signRevocation(st.electionHash, row.key, reason, { secret }), opts)).seq;
     else if (!reissue) throw new HttpError(409, 'duplicate', 'this voter\'s credential is revoked already');
     if (!reissue) return { revokedSeq, reissuedSeq: null };
     const credential = newCredential();
