@@ -285,7 +285,8 @@ function secretVoteNow(v: MeetingView, m: ViewMotion): Child {
       closed ? h('p', { id: 'decrypted-count' }, t('meetingSecret.decryptedCount', { n: x.decryptions, of: x.threshold })) : null,
       closed && x.decryptions >= x.threshold ? h('button', { type: 'button', id: 'publish-result', disabled: state.busy, onClick: () => void act(async () => { await requestSecretResult(st!, m.id); return t('meetingSecret.resultPublished'); }) }, t('meetingSecret.publishResult')) : null,
     ],
-    !closed ? h('button', { type: 'button', class: 'primary', id: 'close-vote', disabled: state.busy || !x?.listed,
+    // Closable once the list is on the election, or with nobody registered (its empty result, spec §19 M7.4).
+    !closed ? h('button', { type: 'button', class: 'primary', id: 'close-vote', disabled: state.busy || !x || (!x.listed && (rm?.credentials.size ?? 0) > 0),
       onClick: () => void act(async () => { await sign('vote-closed', { motion: m.id }); secret.now(); return t('meeting.voteClosed', { title: m.title }); }) }, t('meeting.closeVote')) : null);
 }
 
