@@ -99,11 +99,11 @@ async function main(): Promise<void> {
     for await (const e of board.record()) if (!out.write(`${encodeEvent(e)}\n`)) await once(out, 'drain');
     out.end();
     await once(out, 'finish');
-    const v = JSON.parse(execFileSync(process.execPath, [fileURLToPath(new URL('./verify-rss.js', import.meta.url)), recordFile], { encoding: 'utf8', maxBuffer: 2 ** 24 })) as { ok: boolean; failed: string[]; wallMs: number; cpuMs: number; peakRssMB: number };
+    const v = JSON.parse(execFileSync(process.execPath, [fileURLToPath(new URL('./verify-rss.js', import.meta.url)), recordFile], { encoding: 'utf8', maxBuffer: 2 ** 24 })) as { ok: boolean; failed: string[]; wallMs: number; cpuMs: number; peakRssMB: number; retainedMB: number };
     console.log(`  ${'verifier checks the whole record (own process)'.padEnd(48)} wall ${fmt(v.wallMs / 1000).padStart(7)} s   CPU ${fmt(v.cpuMs / 1000).padStart(7)} s   ${fmt(v.cpuMs / N, 2)} ms/ballot CPU   (load ${loadAverage()}, peak ${fmt(v.peakRssMB, 0)} MB)`);
     if (!v.ok) throw new Error(`the record does not verify: ${v.failed.join(', ')}`);
     console.log(`  record VERIFIED; end to end wall ${fmt((performance.now() - t00) / 60000)} min, CPU ${fmt((cpuMs() - c00) / 60000)} min (and the verifier's ${fmt(v.cpuMs / 60000)} min); per ballot, the board's ballot check is the baseline: ${fmt(cast.ms / N)} ms wall`);
-    console.log(`  peak resident set: verifier ${fmt(v.peakRssMB, 0)} MB; this process (board, bench's ballots and payloads) ${fmt(boardPeak, 0)} MB before the record was written`);
+    console.log(`  peak resident set: verifier ${fmt(v.peakRssMB, 0)} MB (it holds ${fmt(v.retainedMB, 0)} MB at the end, after a full collection); this process (board, bench's ballots and payloads) ${fmt(boardPeak, 0)} MB before the record was written`);
   } finally {
     await store.close();
     rmSync(dir, { recursive: true, force: true });
