@@ -16,7 +16,7 @@ export const MEETING_CHECKS = {
   'meeting.agenda': 'agenda items are opened one after another in agenda order; only members present ask to speak, on the item open now, and the floor goes to one of those waiting',
   'meeting.amendments': 'amendments are put before their motion\'s vote and voted in the order they were put, all before the motion; each vote is on the text the adopted amendments give',
   'meeting.result': 'each result states the counts of the votes and the outcome the majority rule gives',
-  'meeting.secret': 'each secret vote: credentials registered only for members on the roll, once each, by the member or their proxy; its election\'s record verifies (final), its credential list is exactly the registrations with the roll\'s weights, and its counts are the result\'s',
+  'meeting.secret': 'each secret vote: credentials registered only for members on the roll, once each, by the member or their proxy; its election\'s record verifies (final), its credential list is exactly the registrations with the roll\'s weights, and its counts are the result\'s; a vote nobody registered for: its election never opened (no list, poll, ballot or result)',
   'meeting.complete': 'the meeting was closed, with every vote decided',
 } as const;
 
