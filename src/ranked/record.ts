@@ -7,8 +7,7 @@
 import { backend, type GroupBackend } from '../crypto/backend.js';
 import type { CiphertextJson } from '../crypto/elgamal.js';
 import { EncodingError, fromBase64Url, fromHex, toBase64Url } from '../crypto/encoding.js';
-import { encodePoint, neg, Point, pointBytes, toScalarBytes } from '../crypto/group.js';
-import { verifyChaumPedersen } from '../crypto/proofs/chaum-pedersen.js';
+import { encodePoint, neg, pointBytes, toScalarBytes, type Point } from '../crypto/group.js';
 import { encodedPoint, verifyChaumPedersenEncoded, type EncodedPoint } from '../crypto/proofs/encoded.js';
 import { decodeSchnorr } from '../crypto/proofs/schnorr.js';
 import { lagrangeAtZero } from '../crypto/threshold.js';
@@ -174,7 +173,7 @@ export function checkMixDecryption(env: RankedEnv, progress: RankedProgress, vk:
   const last = progress.lastRows!;
   if (!Array.isArray(p.shares) || p.shares.length !== env.slots.length) return { code: 'malformed', check: 'mix.decryption', message: 'one list of row shares per ranked question expected' };
   const be = backend();
-  const key: VerificationKey = { point: vk, encoded: encodedPoint(pointBytes(vk)) };
+  const key = encodedPoint(pointBytes(vk));
   for (let q = 0; q < env.slots.length; q++) {
     const slot = env.slots[q]!;
     const rows = last[q]!;
@@ -200,28 +199,15 @@ export function checkMixDecryption(env: RankedEnv, progress: RankedProgress, vk:
   return null;
 }
 
-/** A trustee's verification key, as a point (the noble check) and encoded (the backend's). */
-interface VerificationKey { point: Point; encoded: EncodedPoint }
-
-/** A point of the record's bytes, refused as decodePoint refuses it (noble's canonical decoding). */
-function nobleDecode(bytes: Uint8Array, what: string): Point {
-  try { return Point.fromBytes(bytes); } catch { throw new EncodingError(`${what}: not a valid ristretto255 encoding`); }
-}
-
 /** Does D's proof hold for α (spec §20.4)? Throws on a bad encoding: D (text) first, then α, then the
- *  proof. On a group backend the backend checks the encodings (isValid: the same canonical decoding
- *  as noble's, a non-canonical or off-curve encoding refused) and the proof on the bytes; only on noble
- *  are they decoded to points, which is noble's check. */
-function shareProofHolds(be: GroupBackend, context: unknown, vk: VerificationKey, alpha: Uint8Array, dText: unknown, proofJson: unknown): boolean {
+ *  proof. The backend checks the encodings (isValid: noble's canonical decoding, on every backend) and
+ *  the proof on the bytes: no point is decoded to be encoded again. */
+function shareProofHolds(be: GroupBackend, context: unknown, vk: EncodedPoint, alpha: Uint8Array, dText: unknown, proofJson: unknown): boolean {
   const D = fromBase64Url(dText, 32, 'D');
-  if (be.name === 'noble') {
-    const Dp = nobleDecode(D, 'D'), alphaP = nobleDecode(alpha, 'alpha');
-    return verifyChaumPedersen(TAG_MIX_DECRYPTION, context, vk.point, alphaP, Dp, decodeSchnorr(proofJson));
-  }
   if (!be.isValid(D)) throw new EncodingError('D: not a valid ristretto255 encoding');
   if (!be.isValid(alpha)) throw new EncodingError('alpha: not a valid ristretto255 encoding');
   const { c, z } = decodeSchnorr(proofJson);
-  return verifyChaumPedersenEncoded(TAG_MIX_DECRYPTION, context, vk.encoded, encodedPoint(alpha), encodedPoint(D), c, z, be);
+  return verifyChaumPedersenEncoded(TAG_MIX_DECRYPTION, context, vk, encodedPoint(alpha), encodedPoint(D), c, z, be);
 }
 
 const INVALID_ENCODING = 'the decrypted points are not an encoded ranking';
