@@ -11,8 +11,6 @@
 // records, whose result counts only the ballots the board took.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { SigningKeyPair } from '../src/record/signature.js';
 import { commitTrusteeKey, finishKeyCeremony, makeShares, revealTrusteeKey, type TrusteeSecret } from '../src/keyceremony/trustee.js';
@@ -24,9 +22,8 @@ import { encodeChoices, selectionGroups } from '../src/manifest/layout.js';
 import { makeDecryptionShare } from '../src/tally/decrypt.js';
 import type { BoardEvent } from '../src/record/events.js';
 import type { Manifest } from '../src/manifest/types.js';
-import { call, ok, recordText } from './helpers/server.js';
-import { veche } from './helpers/cli.js';
-import { buildWeb, chromiumAvailable, launchChromium, seriousA11yViolations, startVeche, tempDir, type VecheServer } from './helpers/browser.js';
+import { call, ok, recordText, verifyMeetingAsServed } from './helpers/server.js';
+import { buildWeb, chromiumAvailable, launchChromium, seriousA11yViolations, startVeche, type VecheServer } from './helpers/browser.js';
 import { meetingPages, text, untilText } from './helpers/meeting-pages.js';
 import { makeBody, signAs } from './meeting-fixture.js';
 
@@ -203,12 +200,7 @@ describe('a meeting in Chromium: a ballot or a named vote in flight when the vot
     assert.deepEqual(published.result.counts, { for: 1, against: 1, abstain: 0 });
     await must('close', 'meeting-closed', { by: 'm1' });
 
-    const dir = tempDir('veche-meeting-late-ballot-');
-    const elections = join(dir, 'elections');
-    mkdirSync(elections);
-    writeFileSync(join(dir, 'agm.jsonl'), (await call(srv.url, 'GET', '/api/meetings/agm/record')).text);
-    writeFileSync(join(elections, `${ELECTION}.jsonl`), await recordText(srv.url, ELECTION));
-    const verified = await veche(['verify', join(dir, 'agm.jsonl'), '--final', '--elections', elections]);
+    const verified = await verifyMeetingAsServed(srv.url, 'agm', [ELECTION]);
     assert.equal(verified.code, 0, verified.stdout + verified.stderr);
     assert.match(verified.stdout, /VERIFIED: every check holds/);
     assert.deepEqual(problems, []);

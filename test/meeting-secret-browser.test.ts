@@ -14,8 +14,6 @@
 // no serious or critical violation; `veche verify MEETING --elections DIR` passes on the records.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { hkdf } from '@noble/hashes/hkdf.js';
@@ -33,9 +31,8 @@ import { randomBytes } from 'node:crypto';
 import { signForumPayload } from '../src/forum/signature.js';
 import { encodeEvent, type BoardEvent } from '../src/record/events.js';
 import { rechain } from './helpers/election-fixture.js';
-import { call, ok, recordText } from './helpers/server.js';
-import { veche } from './helpers/cli.js';
-import { buildWeb, chromiumAvailable, launchChromium, screenshot, seriousA11yViolations, startVeche, tempDir, type VecheServer } from './helpers/browser.js';
+import { call, ok, recordText, verifyMeetingAsServed } from './helpers/server.js';
+import { buildWeb, chromiumAvailable, launchChromium, screenshot, seriousA11yViolations, startVeche, type VecheServer } from './helpers/browser.js';
 import { meetingPages, press, text, untilText } from './helpers/meeting-pages.js';
 
 const skip = chromiumAvailable() ? false : 'Debian Chromium is not installed (scripts/install-system-deps.sh)';
@@ -316,12 +313,7 @@ describe('a meeting in Chromium: a named vote and a secret vote, tellers, creden
     await page('sec').click('#close-meeting');
     await page('projector').waitForSelector('#pj-closed');
 
-    const dir = tempDir('veche-meeting-secret-browser-');
-    const elections = join(dir, 'elections');
-    mkdirSync(elections);
-    writeFileSync(join(dir, 'agm.jsonl'), (await call(srv.url, 'GET', '/api/meetings/agm/record')).text);
-    writeFileSync(join(elections, `${ELECTION}.jsonl`), await recordText(srv.url, ELECTION));
-    const verified = await veche(['verify', join(dir, 'agm.jsonl'), '--final', '--elections', elections]);
+    const verified = await verifyMeetingAsServed(srv.url, 'agm', [ELECTION]);
     assert.equal(verified.code, 0, verified.stdout + verified.stderr);
     assert.match(verified.stdout, /VERIFIED: every check holds/);
     assert.match(verified.stdout, /meeting\.secret/);

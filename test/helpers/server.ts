@@ -1,7 +1,7 @@
 // The server tests' side of HTTP: a real server on 127.0.0.1 and a random port, a small JSON client,
 // and the trustees' and voters' steps done as their own machines would (src/keyceremony, src/ballot),
 // with only HTTP between them and the server. Only exports.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -13,6 +13,7 @@ import { commitTrusteeKey, finishKeyCeremony, makeShares, revealTrusteeKey, type
 import { signCredentialList } from '../../src/credentials/authority.js';
 import type { Manifest } from '../../src/manifest/types.js';
 import { rolesOf } from './election.js';
+import { veche, type CliRun } from './cli.js';
 import type { BoardEvent, PayloadByType } from '../../src/record/events.js';
 import { issueCredentials } from '../../src/credentials/credentials.js';
 
@@ -126,4 +127,15 @@ export async function recordText(base: string, id: string): Promise<string> {
   const r = await call(base, 'GET', `/api/elections/${id}/record`);
   if (r.status !== 200) throw new Error(`record: ${r.status} ${r.text}`);
   return r.text;
+}
+
+/** A meeting's record and its secret votes' election records, as the server gives them, checked as a
+ *  user checks them: `veche verify <meeting> --final --elections <folder>`. */
+export async function verifyMeetingAsServed(base: string, meeting: string, electionIds: string[]): Promise<CliRun> {
+  const dir = mkdtempSync(join(tmpdir(), 'veche-meeting-verify-'));
+  const elections = join(dir, 'elections');
+  mkdirSync(elections);
+  writeFileSync(join(dir, `${meeting}.jsonl`), (await call(base, 'GET', `/api/meetings/${meeting}/record`)).text);
+  for (const id of electionIds) writeFileSync(join(elections, `${id}.jsonl`), await recordText(base, id));
+  return veche(['verify', join(dir, `${meeting}.jsonl`), '--final', '--elections', elections]);
 }
