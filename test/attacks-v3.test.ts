@@ -18,7 +18,7 @@ import type { ForumAction } from '../src/forum/types.js';
 import { checkMeetingRecord } from '../src/meeting/verify.js';
 import { makeMeetingEvent, encodeMeetingEvent, GENESIS_PREV } from '../src/meeting/events.js';
 import type { MeetingEvent } from '../src/meeting/types.js';
-import { commitTrusteeKey, finishKeyCeremony, makeShares, revealTrusteeKey, type TrusteeSecret } from '../src/keyceremony/trustee.js';
+import { commitTrusteeKey, type TrusteeSecret } from '../src/keyceremony/trustee.js';
 import { credentialKeys, newCredential } from '../src/credentials/credentials.js';
 import { signCredentialList, signRevocation } from '../src/credentials/authority.js';
 import { signCredentialsAdded } from '../src/credentials/additions.js';
@@ -40,6 +40,7 @@ import type { RankedEnv } from '../src/ranked/record.js';
 import { makeMix, makeMixDecryption } from '../src/ranked/trustee.js';
 import type { CiphertextJson } from '../src/crypto/elgamal.js';
 import { makeBody, signAs, type BodyFixture } from './meeting-fixture.js';
+import { tellersKeyCeremony } from './helpers/meeting-tellers.js';
 
 const TEXT = 'That the budget for next year be adopted.';
 const TELLERS = ['sec', 'm2', 'm3'];
@@ -102,21 +103,9 @@ class SecretVote {
 
   /** The tellers' key ceremony, each step signed with the teller's body key. */
   async ceremony(): Promise<void> {
-    const identity = (id: string): TrusteeSecret => ({ version: 'veche/trustee-secret/v2', trustee: id, signing: this.f.people.get(id)!.keys });
-    const committed = TELLERS.map((id) => commitTrusteeKey(identity(id), this.electionHash, this.manifest));
     const must = async (id: string, step: string, json: unknown) => { const r = await this.teller(id, step, json); assert.equal(r.status, 200, r.text); };
-    for (const c of committed) await must(c.secret.trustee, 'commitment', c.commitment);
-    for (const c of committed) await must(c.secret.trustee, 'key', revealTrusteeKey(c.secret));
     const of = async (type: string) => (await this.events()).filter((e) => e.type === type).map((e) => e.payload as any);
-    const keys = await of('trustee-key');
-    for (const c of committed) await must(c.secret.trustee, 'shares', makeShares(c.secret, keys));
-    const shares = await of('trustee-shares');
-    for (const c of committed) {
-      const done = finishKeyCeremony(c.secret, keys, shares);
-      if (done.kind !== 'ready') throw new Error(`teller ${c.secret.trustee}: ${done.kind}`);
-      await must(c.secret.trustee, 'ready', done.ready);
-      this.secrets.set(c.secret.trustee, done.secret);
-    }
+    for (const [id, s] of await tellersKeyCeremony(TELLERS, (id) => this.f.people.get(id)!.keys, this.electionHash, this.manifest, must, of)) this.secrets.set(id, s);
   }
 
   openVote() { return this.post('motions/budget/open', 'vote-opened', { motion: 'budget', text: TEXT, present: VOTERS, proxies: [], seconds: 0, by: 'm1' }); }

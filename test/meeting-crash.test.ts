@@ -20,7 +20,7 @@ import { SqliteStore } from '../src/board/sqlite-store.js';
 import { SqliteMeetingStore } from '../src/meeting/store.js';
 import { checkMeetingRecord } from '../src/meeting/verify.js';
 import { makeMeetingEvent } from '../src/meeting/events.js';
-import { commitTrusteeKey, finishKeyCeremony, makeShares, revealTrusteeKey, type TrusteeSecret } from '../src/keyceremony/trustee.js';
+import type { TrusteeSecret } from '../src/keyceremony/trustee.js';
 import { credentialKeys, newCredential } from '../src/credentials/credentials.js';
 import { signCredentialList } from '../src/credentials/authority.js';
 import { encryptBallot } from '../src/ballot/encrypt.js';
@@ -35,6 +35,7 @@ import { call, ok, recordText, startServer } from './helpers/server.js';
 import { rechain } from './helpers/election-fixture.js';
 import { veche } from './helpers/cli.js';
 import { makeBody, signAs, type BodyFixture } from './meeting-fixture.js';
+import { tellersKeyCeremony } from './helpers/meeting-tellers.js';
 
 const TOKEN = 'meeting-crash-admin-token-0123456789abcdef';
 const MEETING = 'agm';
@@ -92,20 +93,8 @@ class SecretVote {
     await this.must('motions', 'motion-put', { motion: MOTION, title: 'Budget', text: TEXT, majority: 'simple', mode: 'secret', by: 'm1' });
     this.electionHash = (await ok(this.base(), 'GET', `/api/elections/${ELECTION}`)).electionHash;
     this.manifest = ((await this.election())[0]!.payload as { manifest: Manifest }).manifest;
-    const identity = (id: string): TrusteeSecret => ({ version: 'veche/trustee-secret/v2', trustee: id, signing: this.f.people.get(id)!.keys });
-    const committed = TELLERS.map((id) => commitTrusteeKey(identity(id), this.electionHash, this.manifest));
-    for (const c of committed) await this.teller(c.secret.trustee, 'commitment', c.commitment);
-    for (const c of committed) await this.teller(c.secret.trustee, 'key', revealTrusteeKey(c.secret));
     const of = async (type: string) => (await this.election()).filter((e) => e.type === type).map((e) => e.payload as any);
-    const keys = await of('trustee-key');
-    for (const c of committed) await this.teller(c.secret.trustee, 'shares', makeShares(c.secret, keys));
-    const shares = await of('trustee-shares');
-    for (const c of committed) {
-      const done = finishKeyCeremony(c.secret, keys, shares);
-      if (done.kind !== 'ready') throw new Error(`teller ${c.secret.trustee}: ${done.kind}`);
-      await this.teller(c.secret.trustee, 'ready', done.ready);
-      this.secrets.set(c.secret.trustee, done.secret);
-    }
+    for (const [id, s] of await tellersKeyCeremony(TELLERS, (id) => this.f.people.get(id)!.keys, this.electionHash, this.manifest, (id, step, json) => this.teller(id, step, json), of)) this.secrets.set(id, s);
     await this.must(`motions/${MOTION}/open`, 'vote-opened', { motion: MOTION, text: TEXT, present: VOTERS, proxies: [], seconds: 0, by: 'm1' });
     for (const m of VOTERS) await this.must(`motions/${MOTION}/credentials`, 'credential-registered', { motion: MOTION, member: m, credential: this.keyOf(m), by: m });
     const list = VOTERS.map((m) => ({ key: this.keyOf(m), weight: 1 })).sort((a, b) => (a.key < b.key ? -1 : 1));

@@ -13,7 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import type { SigningKeyPair } from '../src/record/signature.js';
-import { commitTrusteeKey, finishKeyCeremony, makeShares, revealTrusteeKey, type TrusteeSecret } from '../src/keyceremony/trustee.js';
+import type { TrusteeSecret } from '../src/keyceremony/trustee.js';
 import { credentialKeys, newCredential } from '../src/credentials/credentials.js';
 import { signCredentialList } from '../src/credentials/authority.js';
 import { encryptBallot } from '../src/ballot/encrypt.js';
@@ -26,6 +26,7 @@ import { call, ok, recordText, verifyMeetingAsServed } from './helpers/server.js
 import { buildWeb, chromiumAvailable, launchChromium, seriousA11yViolations, startVeche, type VecheServer } from './helpers/browser.js';
 import { meetingPages, text, untilText } from './helpers/meeting-pages.js';
 import { makeBody, signAs } from './meeting-fixture.js';
+import { tellersKeyCeremony } from './helpers/meeting-tellers.js';
 
 const skip = chromiumAvailable() ? false : 'Debian Chromium is not installed (scripts/install-system-deps.sh)';
 
@@ -117,20 +118,8 @@ describe('a meeting in Chromium: a ballot or a named vote in flight when the vot
     electionHash = (await ok(srv.url, 'GET', `/api/elections/${ELECTION}`)).electionHash;
     manifest = ((await electionEvents())[0]!.payload as { manifest: Manifest }).manifest;
     // The tellers' key ceremony as their pages run it (test/meeting-secret-browser drives those pages).
-    const committed = TELLERS.map((id) => commitTrusteeKey({ version: 'veche/trustee-secret/v2', trustee: id, signing: f.people.get(id)!.keys }, electionHash, manifest));
-    for (const c of committed) await teller(c.secret.trustee, 'commitment', c.commitment);
-    for (const c of committed) await teller(c.secret.trustee, 'key', revealTrusteeKey(c.secret));
     const payloads = async (type: string) => (await electionEvents()).filter((e) => e.type === type).map((e) => e.payload as any);
-    const trusteeKeys = await payloads('trustee-key');
-    for (const c of committed) await teller(c.secret.trustee, 'shares', makeShares(c.secret, trusteeKeys));
-    const shares = await payloads('trustee-shares');
-    for (const c of committed) {
-      const done = finishKeyCeremony(c.secret, trusteeKeys, shares);
-      assert.equal(done.kind, 'ready');
-      if (done.kind !== 'ready') return;
-      await teller(c.secret.trustee, 'ready', done.ready);
-      tellerSecrets.set(c.secret.trustee, done.secret);
-    }
+    for (const [id, secret] of await tellersKeyCeremony(TELLERS, (id) => f.people.get(id)!.keys, electionHash, manifest, teller, payloads)) tellerSecrets.set(id, secret);
     await openVote(SECRET, TEXT);
     const ana = await open('m1', '/meeting/agm', 'm1');
     for (const p of [ana, page('m3')]) {

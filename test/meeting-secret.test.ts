@@ -18,7 +18,6 @@ import { PostgresMeetingStore } from '../src/meeting/postgres-store.js';
 import { checkMeetingRecord } from '../src/meeting/verify.js';
 import { makeMeetingEvent, encodeMeetingEvent, GENESIS_PREV } from '../src/meeting/events.js';
 import type { MeetingEvent } from '../src/meeting/types.js';
-import { commitTrusteeKey, finishKeyCeremony, makeShares, revealTrusteeKey, type TrusteeSecret } from '../src/keyceremony/trustee.js';
 import { credentialKeys, newCredential } from '../src/credentials/credentials.js';
 import { signCredentialList } from '../src/credentials/authority.js';
 import { encryptBallot } from '../src/ballot/encrypt.js';
@@ -32,6 +31,7 @@ import { call, ok, recordText, startServer } from './helpers/server.js';
 import { rechain } from './helpers/election-fixture.js';
 import { veche } from './helpers/cli.js';
 import { makeBody, signAs } from './meeting-fixture.js';
+import { tellersKeyCeremony } from './helpers/meeting-tellers.js';
 
 interface Stores { board: BoardStore; meetings: MeetingStore; dispose(): Promise<void> }
 const STORES: { name: string; make(): Promise<Stores | null> }[] = [
@@ -111,24 +111,10 @@ for (const factory of STORES) {
         // The tellers' key ceremony, each payload signed with the teller's body key.
         const tellers = ['sec', 'm2', 'm3'];
         const teller = (id: string, step: string, json: unknown) => ok(base, 'POST', `/api/meetings/agm/motions/budget/tellers/${id}/${step}`, { json });
-        const identity = (id: string): TrusteeSecret => ({ version: 'veche/trustee-secret/v2', trustee: id, signing: f.people.get(id)!.keys });
         // A member who is not a teller cannot take part.
         assert.equal((await call(base, 'POST', '/api/meetings/agm/motions/budget/tellers/m4/commitment', { json: { trustee: 'm4' } })).body.error, 'not-allowed');
-        const committed = tellers.map((id) => commitTrusteeKey(identity(id), electionHash, manifest));
-        for (const c of committed) await teller(c.secret.trustee, 'commitment', c.commitment);
-        for (const c of committed) await teller(c.secret.trustee, 'key', revealTrusteeKey(c.secret));
         const recordOf = async (type: string) => lines(await recordText(base, 'agm-budget')).map((l) => JSON.parse(l) as BoardEvent).filter((e) => e.type === type).map((e) => e.payload as any);
-        const keys = await recordOf('trustee-key');
-        for (const c of committed) await teller(c.secret.trustee, 'shares', makeShares(c.secret, keys));
-        const shares = await recordOf('trustee-shares');
-        const secrets = new Map<string, TrusteeSecret>();
-        for (const c of committed) {
-          const done = finishKeyCeremony(c.secret, keys, shares);
-          assert.equal(done.kind, 'ready');
-          if (done.kind !== 'ready') return;
-          await teller(c.secret.trustee, 'ready', done.ready);
-          secrets.set(c.secret.trustee, done.secret);
-        }
+        const secrets = await tellersKeyCeremony(tellers, (id) => f.people.get(id)!.keys, electionHash, manifest, teller, recordOf);
         assert.equal((await post('motions/budget/open', 'vote-opened', { motion: 'budget', text, ...roll, seconds: 0, by: 'm1' })).status, 200);
 
         // Each member makes a credential in their browser and registers its public key, signed.
